@@ -1,0 +1,227 @@
+// Package engine compiles the Rego rules once and evaluates them against
+// pipeline models.
+package engine
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/pipelint/pipelint/internal/model"
+)
+
+// rulesPackage is the package prefix every rule lives under; the last
+// segment of a rule's package is its id with underscores.
+const rulesPackage = "pipelint.rules"
+
+// findingsQuery collects every finding of every rule in one evaluation.
+const findingsQuery = "data.pipelint.rules[rule_package].findings[finding]"
+
+// HelpURIBase is where the rule pages are published; a rule's page is
+// HelpURIBase + id + ".md".
+const HelpURIBase = "https://github.com/pipelint/pipelint/blob/main/docs/rules/"
+
+// Engine holds the compiled rules. It is safe for concurrent use.
+type Engine struct {
+	rules     []Rule          // sorted by ID
+	byPackage map[string]Rule // last package segment → rule
+	query     rego.PreparedEvalQuery
+}
+
+type config struct {
+	policies []fs.FS
+	docs     fs.FS
+}
+
+// Option configures New.
+type Option func(*config)
+
+// WithPolicies adds a tree of .rego files: rules under package
+// pipelint.rules.<id> and the libraries they import. Files ending in
+// _test.rego are Rego unit tests and are not loaded.
+func WithPolicies(fsys fs.FS) Option {
+	return func(c *config) { c.policies = append(c.policies, fsys) }
+}
+
+// WithDocs sets the tree holding one <id>.md page per rule, the rules' help.
+func WithDocs(fsys fs.FS) Option {
+	return func(c *config) { c.docs = fsys }
+}
+
+// New loads and compiles the rules.
+func New(ctx context.Context, opts ...Option) (*Engine, error) {
+	var cfg config
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	modules, err := loadModules(cfg.policies, false)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{byPackage: map[string]Rule{}}
+	regoOpts := []func(*rego.Rego){
+		rego.Query(findingsQuery),
+		rego.Capabilities(Capabilities()),
+		rego.StrictBuiltinErrors(true),
+	}
+	for _, name := range sortedKeys(modules) {
+		mod := modules[name]
+		regoOpts = append(regoOpts, rego.ParsedModule(mod))
+		pkg, isRule := rulePackage(mod)
+		if !isRule {
+			continue
+		}
+		rule, err := ruleFromAnnotations(name, mod)
+		if err != nil {
+			return nil, err
+		}
+		if want := strings.ReplaceAll(rule.ID, "-", "_"); pkg != want {
+			return nil, fmt.Errorf("%s: rule id %q needs package %s.%s, not %s.%s", name, rule.ID, rulesPackage, want, rulesPackage, pkg)
+		}
+		if _, dup := e.byPackage[pkg]; dup {
+			return nil, fmt.Errorf("%s: rule %q is defined twice", name, rule.ID)
+		}
+		if cfg.docs != nil {
+			if page, err := fs.ReadFile(cfg.docs, rule.ID+".md"); err == nil {
+				rule.Help = string(page)
+			}
+		}
+		rule.HelpURI = HelpURIBase + rule.ID + ".md"
+		e.byPackage[pkg] = rule
+		e.rules = append(e.rules, rule)
+	}
+	slices.SortFunc(e.rules, func(a, b Rule) int { return strings.Compare(a.ID, b.ID) })
+	e.query, err = rego.New(regoOpts...).PrepareForEval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("compile rules: %w", err)
+	}
+	return e, nil
+}
+
+// Rules returns every loaded rule, sorted by ID.
+func (e *Engine) Rules() []Rule { return e.rules }
+
+// Evaluate runs every rule on one pipeline and returns its findings sorted
+// by position and rule, with fingerprints.
+func (e *Engine) Evaluate(ctx context.Context, p *model.Pipeline) ([]Finding, error) {
+	input, err := toValue(p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: build rule input: %w", p.File, err)
+	}
+	results, err := e.query.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		return nil, fmt.Errorf("%s: evaluate rules: %w", p.File, err)
+	}
+	findings := make([]Finding, 0, len(results))
+	for _, result := range results {
+		pkg, _ := result.Bindings["rule_package"].(string)
+		rule, ok := e.byPackage[pkg]
+		if !ok {
+			return nil, fmt.Errorf("%s: findings from package %s.%s, which has no rule metadata", p.File, rulesPackage, pkg)
+		}
+		f, err := decodeFinding(rule, result.Bindings["finding"])
+		if err != nil {
+			return nil, fmt.Errorf("%s: rule %s: %w", p.File, rule.ID, err)
+		}
+		if f.Pos.File == "" {
+			f.Pos.File = p.File
+		}
+		findings = append(findings, f)
+	}
+	SortFindings(findings)
+	fingerprint(findings)
+	return findings, nil
+}
+
+// Evaluation is the outcome of Evaluate for one of several pipelines.
+type Evaluation struct {
+	Findings []Finding
+	Err      error
+}
+
+// EvaluateAll evaluates pipelines on GOMAXPROCS workers. The result at index
+// i belongs to pipelines[i].
+func (e *Engine) EvaluateAll(ctx context.Context, pipelines []*model.Pipeline) []Evaluation {
+	out := make([]Evaluation, len(pipelines))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(pipelines)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i].Findings, out[i].Err = e.Evaluate(ctx, pipelines[i])
+			}
+		}()
+	}
+	for i := range pipelines {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+// SortFindings orders findings by file, line, column, rule and message, the
+// order every report prints them in.
+func SortFindings(findings []Finding) {
+	slices.SortStableFunc(findings, func(a, b Finding) int {
+		if c := strings.Compare(a.Pos.File, b.Pos.File); c != 0 {
+			return c
+		}
+		if a.Pos.Line != b.Pos.Line {
+			return a.Pos.Line - b.Pos.Line
+		}
+		if a.Pos.Column != b.Pos.Column {
+			return a.Pos.Column - b.Pos.Column
+		}
+		if c := strings.Compare(a.RuleID, b.RuleID); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Message, b.Message)
+	})
+}
+
+// fingerprint sets a fingerprint on each finding from its rule, file and
+// message, plus a counter for identical findings in the same file. Line
+// numbers are left out so the fingerprint survives edits elsewhere in the
+// file; messages never hold a secret in full, so neither does the hash.
+func fingerprint(sorted []Finding) {
+	seen := map[string]int{}
+	for i := range sorted {
+		f := &sorted[i]
+		key := f.RuleID + "\x00" + f.Pos.File + "\x00" + f.Message
+		seen[key]++
+		sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d", key, seen[key]))
+		f.Fingerprint = hex.EncodeToString(sum[:16])
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// rulePackage returns the last package segment when mod is a rule package
+// (pipelint.rules.<name>).
+func rulePackage(mod *ast.Module) (string, bool) {
+	path := mod.Package.Path.String() // data.pipelint.rules.x
+	name, ok := strings.CutPrefix(path, "data."+rulesPackage+".")
+	if !ok || strings.Contains(name, ".") {
+		return "", false
+	}
+	return name, true
+}

@@ -1,0 +1,87 @@
+package engine
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+)
+
+// toValue converts a model value to an OPA value directly, by the same JSON
+// field names encoding/json would use, without serialising to JSON and
+// parsing it back. Nil slices become empty arrays, so rules can iterate any
+// list without guarding against null.
+func toValue(v any) (ast.Value, error) {
+	return valueOf(reflect.ValueOf(v))
+}
+
+func valueOf(v reflect.Value) (ast.Value, error) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return ast.Null{}, nil
+		}
+		return valueOf(v.Elem())
+	case reflect.String:
+		return ast.String(v.String()), nil
+	case reflect.Bool:
+		return ast.Boolean(v.Bool()), nil
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return ast.IntNumberTerm(int(v.Int())).Value, nil
+	case reflect.Slice:
+		terms := make([]*ast.Term, v.Len())
+		for i := range terms {
+			elem, err := valueOf(v.Index(i))
+			if err != nil {
+				return nil, err
+			}
+			terms[i] = ast.NewTerm(elem)
+		}
+		return ast.NewArray(terms...), nil
+	case reflect.Struct:
+		fields := structFields(v.Type())
+		items := make([][2]*ast.Term, len(fields))
+		for i, f := range fields {
+			elem, err := valueOf(v.Field(f.index))
+			if err != nil {
+				return nil, err
+			}
+			items[i] = ast.Item(ast.InternedTerm(f.name), ast.NewTerm(elem))
+		}
+		return ast.NewObject(items...), nil
+	}
+	return nil, fmt.Errorf("cannot convert %s to a Rego value", v.Type())
+}
+
+type jsonField struct {
+	name  string
+	index int
+}
+
+var fieldCache sync.Map // reflect.Type → []jsonField
+
+// structFields lists the exported fields of t with their JSON names.
+func structFields(t reflect.Type) []jsonField {
+	if cached, ok := fieldCache.Load(t); ok {
+		return cached.([]jsonField)
+	}
+	var fields []jsonField
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		fields = append(fields, jsonField{name: name, index: i})
+	}
+	fieldCache.Store(t, fields)
+	return fields
+}

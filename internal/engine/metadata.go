@@ -1,0 +1,178 @@
+package engine
+
+import (
+	"fmt"
+	"io/fs"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/pipelint/pipelint/internal/model"
+)
+
+var ruleIDPattern = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+
+var precisions = []string{"very-high", "high", "medium", "low"}
+
+// loadModules parses every .rego file of the trees. With tests false the
+// _test.rego files are skipped; with tests true they are included.
+func loadModules(trees []fs.FS, tests bool) (map[string]*ast.Module, error) {
+	modules := map[string]*ast.Module{}
+	for i, fsys := range trees {
+		err := fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".rego") {
+				return err
+			}
+			if !tests && strings.HasSuffix(path, "_test.rego") {
+				return nil
+			}
+			src, err := fs.ReadFile(fsys, path)
+			if err != nil {
+				return err
+			}
+			name := path
+			if i > 0 { // keep module names unique across trees
+				name = fmt.Sprintf("%d/%s", i, path)
+			}
+			mod, err := ast.ParseModuleWithOpts(name, string(src), ast.ParserOptions{
+				ProcessAnnotation: true,
+				RegoVersion:       ast.RegoV1,
+				Capabilities:      Capabilities(),
+			})
+			if err != nil {
+				return err
+			}
+			modules[name] = mod
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("load policies: %w", err)
+		}
+	}
+	return modules, nil
+}
+
+// ruleFromAnnotations reads a rule's package METADATA block:
+//
+//	# METADATA
+//	# title: Action not pinned to a commit SHA
+//	# description: ...
+//	# custom:
+//	#   id: unpinned-action
+//	#   severity: high
+//	#   remediation: ...
+//	#   precision: high
+//	#   tags: [supply-chain]
+func ruleFromAnnotations(file string, mod *ast.Module) (Rule, error) {
+	var meta *ast.Annotations
+	for _, a := range mod.Annotations {
+		if a.Scope == "package" {
+			meta = a
+		}
+	}
+	if meta == nil {
+		return Rule{}, fmt.Errorf("%s: rule package %s has no package-scoped METADATA block", file, mod.Package.Path)
+	}
+	custom := func(key string) string {
+		s, _ := meta.Custom[key].(string)
+		return strings.TrimSpace(s)
+	}
+	rule := Rule{
+		ID:          custom("id"),
+		Title:       strings.TrimSpace(meta.Title),
+		Description: strings.TrimSpace(meta.Description),
+		Remediation: custom("remediation"),
+		Precision:   custom("precision"),
+	}
+	if !ruleIDPattern.MatchString(rule.ID) {
+		return Rule{}, fmt.Errorf("%s: METADATA custom.id %q is not a kebab-case rule id", file, rule.ID)
+	}
+	severity, err := ParseSeverity(custom("severity"))
+	if err != nil {
+		return Rule{}, fmt.Errorf("%s: METADATA custom.severity: %w", file, err)
+	}
+	rule.Severity = severity
+	for field, value := range map[string]string{"title": rule.Title, "description": rule.Description, "custom.remediation": rule.Remediation} {
+		if value == "" {
+			return Rule{}, fmt.Errorf("%s: METADATA %s is missing", file, field)
+		}
+	}
+	if rule.Precision == "" {
+		rule.Precision = "high"
+	}
+	if !slices.Contains(precisions, rule.Precision) {
+		return Rule{}, fmt.Errorf("%s: METADATA custom.precision %q is not one of %v", file, rule.Precision, precisions)
+	}
+	tags, _ := meta.Custom["tags"].([]any)
+	for _, t := range tags {
+		tag, ok := t.(string)
+		if !ok {
+			return Rule{}, fmt.Errorf("%s: METADATA custom.tags must be strings", file)
+		}
+		rule.Tags = append(rule.Tags, tag)
+	}
+	return rule, nil
+}
+
+// decodeFinding turns one element of a rule's findings set into a Finding.
+// A rule emits {"msg": string, "pos": <a model Pos>} and optionally
+// "severity" (to raise or lower this one finding) and "sensitive": true when
+// the span at pos holds a secret.
+func decodeFinding(rule Rule, value any) (Finding, error) {
+	obj, ok := value.(map[string]any)
+	if !ok {
+		return Finding{}, fmt.Errorf("a finding must be an object with msg and pos, got %T", value)
+	}
+	f := Finding{RuleID: rule.ID, Severity: rule.Severity}
+	f.Message, _ = obj["msg"].(string)
+	if f.Message == "" {
+		return Finding{}, fmt.Errorf("a finding has no msg")
+	}
+	pos, ok := obj["pos"].(map[string]any)
+	if !ok {
+		return Finding{}, fmt.Errorf("finding %q has no pos object", f.Message)
+	}
+	f.Pos = model.Pos{
+		File:      stringField(pos, "file"),
+		Line:      intField(pos, "line"),
+		Column:    intField(pos, "column"),
+		EndLine:   intField(pos, "end_line"),
+		EndColumn: intField(pos, "end_column"),
+	}
+	if f.Pos.Line < 1 || f.Pos.Column < 1 {
+		return Finding{}, fmt.Errorf("finding %q has no position (line %d, column %d)", f.Message, f.Pos.Line, f.Pos.Column)
+	}
+	if f.Pos.EndLine < f.Pos.Line {
+		f.Pos.EndLine, f.Pos.EndColumn = f.Pos.Line, f.Pos.Column+1
+	}
+	if s, ok := obj["severity"].(string); ok {
+		severity, err := ParseSeverity(s)
+		if err != nil {
+			return Finding{}, fmt.Errorf("finding %q: %w", f.Message, err)
+		}
+		f.Severity = severity
+	}
+	f.Sensitive, _ = obj["sensitive"].(bool)
+	return f, nil
+}
+
+func stringField(obj map[string]any, key string) string {
+	s, _ := obj[key].(string)
+	return s
+}
+
+// intField reads a number that came out of Rego as json.Number.
+func intField(obj map[string]any, key string) int {
+	switch n := obj[key].(type) {
+	case interface{ Int64() (int64, error) }:
+		i, _ := n.Int64()
+		return int(i)
+	case int:
+		return n
+	case float64:
+		return int(n)
+	}
+	return 0
+}

@@ -1,0 +1,30 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/tester"
+)
+
+// RunRegoTests runs the test_ rules of every _test.rego file in the trees,
+// compiled with the same capabilities as production rules.
+func RunRegoTests(ctx context.Context, trees ...fs.FS) ([]*tester.Result, error) {
+	modules, err := loadModules(trees, true)
+	if err != nil {
+		return nil, err
+	}
+	compiler := ast.NewCompiler().WithCapabilities(Capabilities()).WithEnablePrintStatements(true)
+	runner := tester.NewRunner().SetCompiler(compiler).SetModules(modules)
+	results, err := runner.RunTests(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("run rego tests: %w", err)
+	}
+	var all []*tester.Result
+	for r := range results {
+		all = append(all, r)
+	}
+	return all, nil
+}

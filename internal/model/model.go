@@ -1,0 +1,302 @@
+// Package model is the contract between parsers and rules: one pipeline
+// model that GitHub Actions workflows and actions, GitLab CI files and
+// Jenkinsfiles are all turned into.
+//
+// The JSON field names of these types are the Rego `input` document (the
+// engine converts a *Pipeline to an OPA value by those names), so renaming a
+// tag is a breaking change for every policy. Every element a rule may point
+// at carries a Pos; a rule returns that Pos and never searches for one.
+//
+// Names are system-neutral: a GitLab job and a Jenkins stage are both Jobs,
+// a `run:` step, a GitLab script line block and a Jenkins `sh` call are all
+// Steps with a Script. What only one system has is either absent (nil or
+// empty) on the others or expressed through a neutral field (Runner.Ephemeral,
+// Step.When) that the parser fills from the system's own syntax.
+package model
+
+// System names the CI system a file belongs to.
+type System string
+
+const (
+	GitHub  System = "github"
+	GitLab  System = "gitlab"
+	Jenkins System = "jenkins"
+)
+
+// FileKind tells what a file is within its system.
+const (
+	KindWorkflow = "workflow" // a GitHub workflow, a GitLab pipeline, a Jenkinsfile
+	KindAction   = "action"   // a GitHub action.yml (composite, docker or javascript)
+)
+
+// Pos is the source span of an element. Lines and columns are 1-based and
+// columns count Unicode code points. EndColumn is exclusive: it is the column
+// just after the last character, as in SARIF. File is the path relative to
+// the scanned root, with forward slashes; it differs from Pipeline.File when
+// the value was written in an included file.
+type Pos struct {
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"end_line"`
+	EndColumn int    `json:"end_column"`
+}
+
+// IsZero reports whether the position was never set.
+func (p Pos) IsZero() bool { return p.Line == 0 }
+
+// String is a scalar value together with where it was written. For a block
+// scalar (`run: |`) Pos spans the content, not the `|` indicator.
+type String struct {
+	Value string `json:"value"`
+	Pos   Pos    `json:"pos"`
+}
+
+// Var is a named value: an env or GitLab variable, an action input, a
+// Jenkins environment entry or step argument. Value is the literal text as
+// written; a reference such as ${{ secrets.X }}, $VAR or credentials('x')
+// stays in Value and is also summarised by Source.
+type Var struct {
+	Name  String `json:"name"`
+	Value String `json:"value"`
+	// Source says where the value comes from at run time: "literal" for text
+	// written in the file, "expression" for a value computed by the CI system
+	// (${{ }}, Groovy interpolation), "secret" for a secret store reference
+	// (${{ secrets.X }}, credentials(), a GitLab secrets: provider),
+	// "variable" for a plain reference to another variable ($VAR, ${VAR}).
+	Source string `json:"source"`
+	Pos    Pos    `json:"pos"`
+}
+
+// Comment is a source comment, kept for inline ignores and for version
+// hints such as `uses: x/y@<sha> # v4.1.0`.
+type Comment struct {
+	Text string `json:"text"` // without the leading # or //
+	Pos  Pos    `json:"pos"`
+}
+
+// Pipeline is one analysed file.
+type Pipeline struct {
+	System System `json:"system"`
+	Kind   string `json:"kind"` // KindWorkflow or KindAction
+	File   string `json:"file"` // relative to the scanned root, forward slashes
+	Name   String `json:"name"`
+	// Triggers are the events that start the pipeline: GitHub `on:` events,
+	// GitLab workflow rules sources, Jenkins `triggers {}` entries.
+	Triggers []Trigger `json:"triggers"`
+	// Env holds pipeline-wide variables: GitHub top-level env, GitLab global
+	// variables, Jenkins pipeline-level environment.
+	Env []Var `json:"env"`
+	// Parameters are values supplied when the pipeline starts: GitHub
+	// workflow_dispatch/workflow_call and action inputs, GitLab spec inputs,
+	// Jenkins parameters. Value holds the default, if any.
+	Parameters  []Var        `json:"parameters"`
+	Permissions *Permissions `json:"permissions"`
+	Jobs        []Job        `json:"jobs"`
+	// References lists every external thing the pipeline pulls in by name:
+	// actions, reusable workflows, images, includes and libraries, in
+	// source order. Steps and jobs point at the same references.
+	References []Reference `json:"references"`
+	Comments   []Comment   `json:"comments"`
+	Pos        Pos         `json:"pos"`
+}
+
+// Trigger is one event that starts the pipeline.
+type Trigger struct {
+	Event    String   `json:"event"` // push, pull_request, schedule, workflow_dispatch, ...
+	Branches []String `json:"branches"`
+	Pos      Pos      `json:"pos"`
+}
+
+// Permissions are the token permissions granted to a pipeline or job.
+type Permissions struct {
+	All    String `json:"all"` // read-all, write-all, or empty when scopes are listed
+	Scopes []Var  `json:"scopes"`
+	Pos    Pos    `json:"pos"`
+}
+
+// Job is a unit of work on one runner: a GitHub job, a GitLab job, a Jenkins
+// stage with steps (or a scripted node block).
+type Job struct {
+	ID    String `json:"id"`
+	Name  String `json:"name"`
+	Stage String `json:"stage"` // GitLab stage, Jenkins enclosing stage path
+	// Runner is where the job runs.
+	Runner Runner `json:"runner"`
+	// Container is the image the job's steps run in, if any.
+	Container *Image  `json:"container"`
+	Services  []Image `json:"services"`
+	// Environment is the deployment target the job declares, if any.
+	Environment *Environment `json:"environment"`
+	// Needs are the ids of jobs this one waits for.
+	Needs []String `json:"needs"`
+	// Condition is the job-level condition as written (GitHub `if:`, GitLab
+	// rules if:, Jenkins `when {}`), When its normalised effect (see Step.When).
+	Condition String `json:"condition"`
+	When      string `json:"when"`
+	Env       []Var  `json:"env"`
+	// Caches are cache declarations of the job itself (GitLab `cache:`,
+	// Jenkins `cache(...)` wrappers and cache volume mounts). GitHub caches
+	// are steps (actions/cache, setup actions) and appear in Steps.
+	Caches []Cache `json:"caches"`
+	// Reports are result files the CI system ingests (GitLab
+	// artifacts:reports, Jenkins junit), e.g. Kind "junit".
+	Reports     []Report     `json:"reports"`
+	Strategy    *Strategy    `json:"strategy"`
+	Permissions *Permissions `json:"permissions"`
+	// Uses is set when the whole job is a call to another pipeline (a GitHub
+	// reusable workflow, a GitLab trigger); With are its inputs.
+	Uses           *Reference `json:"uses"`
+	With           []Var      `json:"with"`
+	SecretsInherit bool       `json:"secrets_inherit"`
+	Steps          []Step     `json:"steps"`
+	Pos            Pos        `json:"pos"`
+}
+
+// Runner describes the machine a job runs on.
+type Runner struct {
+	Labels []String `json:"labels"`
+	// Ephemeral is true when the machine is fresh for every run (GitHub-hosted
+	// runners, Jenkins docker/kubernetes agents, GitLab shared runners), so
+	// nothing survives between runs unless it is cached explicitly. False
+	// for self-hosted runners and permanent Jenkins agents.
+	Ephemeral bool `json:"ephemeral"`
+	Pos       Pos  `json:"pos"`
+}
+
+// Image is a container image a job or service runs in.
+type Image struct {
+	Name String `json:"name"` // the image reference as written
+	// Alias is the service's network name (GitHub service id, GitLab alias).
+	Alias String `json:"alias"`
+	Pos   Pos    `json:"pos"`
+}
+
+// Environment is a deployment target.
+type Environment struct {
+	Name String `json:"name"`
+	URL  String `json:"url"`
+	// Action is what the job does to the environment: start (deploy, the
+	// default), stop, prepare, verify or access.
+	Action String `json:"action"`
+	Tier   String `json:"tier"`    // GitLab deployment_tier
+	OnStop String `json:"on_stop"` // the job that tears the environment down
+	Pos    Pos    `json:"pos"`
+}
+
+// Cache is a cache declaration.
+type Cache struct {
+	Key    String   `json:"key"`
+	Paths  []String `json:"paths"`
+	Policy String   `json:"policy"` // pull, push, pull-push
+	Pos    Pos      `json:"pos"`
+}
+
+// Report is a result file the CI system reads back, such as JUnit XML.
+type Report struct {
+	Kind  String   `json:"kind"` // junit, coverage, ...
+	Paths []String `json:"paths"`
+	Pos   Pos      `json:"pos"`
+}
+
+// Strategy is a job's matrix.
+type Strategy struct {
+	Matrix []Var `json:"matrix"` // one Var per dimension; Value is the raw list
+	Pos    Pos   `json:"pos"`
+}
+
+// Step kinds.
+const (
+	StepRun   = "run"   // a shell script
+	StepUses  = "uses"  // a call to an action or image
+	StepOther = "other" // anything else, e.g. a Jenkins junit(...) call
+)
+
+// Step is one thing a job does.
+type Step struct {
+	Kind string `json:"kind"` // StepRun, StepUses or StepOther
+	ID   String `json:"id"`
+	Name String `json:"name"`
+	// Script is the shell of a run step.
+	Script *Script `json:"script"`
+	// Uses is the action or image a uses step calls.
+	Uses *Reference `json:"uses"`
+	// Call is the step function of an other step (Jenkins `junit`, `cache`,
+	// a shared-library step), With its arguments.
+	Call String `json:"call"`
+	With []Var  `json:"with"`
+	Env  []Var  `json:"env"`
+	// Condition is the step's condition as written. When is its normalised
+	// effect, filled by the parser from the system's syntax: "" (runs when
+	// everything before succeeded), "on_failure" (only after a failure:
+	// `if: failure()`, `when: on_failure`, Jenkins post { failure } or a
+	// catch block), "always" (`always()`, after_script, post { always },
+	// finally) or "manual".
+	Condition       String `json:"condition"`
+	When            string `json:"when"`
+	ContinueOnError bool   `json:"continue_on_error"`
+	Pos             Pos    `json:"pos"`
+}
+
+// Script is shell code and the commands it runs.
+type Script struct {
+	Text  String `json:"text"`
+	Shell string `json:"shell"` // bash, sh, pwsh, cmd, python, ... as declared or defaulted
+	// Commands are the simple commands of Text in source order, with
+	// wrappers (sudo, env, time, npx, ...) already stripped by the splitter.
+	Commands []Command `json:"commands"`
+}
+
+// Command is one simple command of a script.
+type Command struct {
+	Name String   `json:"name"`
+	Args []String `json:"args"`
+	Pos  Pos      `json:"pos"`
+}
+
+// Reference kinds.
+const (
+	RefAction           = "action"
+	RefReusableWorkflow = "reusable-workflow"
+	RefImage            = "image"
+	RefInclude          = "include"
+	RefLibrary          = "library"
+)
+
+// Reference is something the pipeline pulls in by name.
+type Reference struct {
+	Kind string `json:"kind"` // one of the Ref* constants
+	// Usage says where the reference appears: for images "container",
+	// "service", "step" (uses: docker://), "action" (an action.yml runs.image)
+	// or "agent"; for includes "local", "project", "remote", "template" or
+	// "component"; empty otherwise.
+	Usage string `json:"usage"`
+	Value String `json:"value"` // the whole reference as written
+	// Parsed parts. For actions and workflows Owner/Repo/Path; for images
+	// Registry, Repo (the repository path) and Tag; for includes Repo is the
+	// project or URL and Path the file.
+	Registry string `json:"registry"`
+	Owner    string `json:"owner"`
+	Repo     string `json:"repo"`
+	Path     string `json:"path"`
+	// Ref is the git ref (tag, branch or commit) or image tag; empty when none
+	// was given. Digest is an image digest (sha256:...).
+	Ref    string `json:"ref"`
+	Digest string `json:"digest"`
+	// Pinned is true when the reference cannot change under the user: a full
+	// 40-hex commit SHA, an image digest, a remote include with integrity.
+	Pinned bool `json:"pinned"`
+	// Local is true for references into the same repository (./path, $/path,
+	// include: local) that are pinned by the repository itself.
+	Local bool `json:"local"`
+	// Dynamic is true when the reference is computed at run time (an
+	// expression or variable such as ${{ matrix.image }} or $IMAGE), so
+	// what it points at cannot be judged from the file.
+	Dynamic bool `json:"dynamic"`
+	// VersionComment is the version written in a trailing comment
+	// (`@<sha> # v4.1.0`), the usual hint when a SHA hides the version.
+	VersionComment string `json:"version_comment"`
+	// Integrity is a remote include's integrity hash, if given.
+	Integrity String `json:"integrity"`
+	Pos       Pos    `json:"pos"`
+}

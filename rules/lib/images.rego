@@ -1,0 +1,69 @@
+# METADATA
+# description: |
+#   What a pipeline builds itself. An image that a step builds, tags or
+#   pushes is the pipeline's own output, not a third-party reference.
+package pipelint.lib.images
+
+# builders are the container tools whose build/tag/push commands name images.
+builders := {"docker", "podman", "buildah", "nerdctl"}
+
+# build_actions are actions whose `tags` input names the images they build.
+build_actions := {"docker/build-push-action", "redhat-actions/buildah-build"}
+
+# built contains the repository (without tag or digest) of every image the
+# pipeline builds, tags or pushes.
+built contains repository(name) if {
+	some cmd in commands
+	cmd.name.value in builders
+	some name in produced(cmd)
+}
+
+built contains repository(trim_space(name)) if {
+	some job in input.jobs
+	some step in job.steps
+	step.uses != null
+	concat("/", [step.uses.owner, step.uses.repo]) in build_actions
+	some input_var in step.with
+	input_var.name.value in {"tags", "image"}
+	some name in split(replace(input_var.value.value, ",", "\n"), "\n")
+	trim_space(name) != ""
+}
+
+commands contains cmd if {
+	some job in input.jobs
+	some step in job.steps
+	step.script != null
+	some cmd in step.script.commands
+}
+
+# produced lists the image names a docker-like command writes: the -t/--tag
+# values of build, the target of tag, the argument of push.
+produced(cmd) := {arg.value |
+	sub := [a.value | some a in cmd.args; not startswith(a.value, "-")]
+	sub[0] in {"build", "buildx"}
+	some i, flag in cmd.args
+	flag.value in {"-t", "--tag"}
+	arg := cmd.args[i + 1]
+} | {trim_prefix(trim_prefix(flag.value, "--tag="), "-t=") |
+	some flag in cmd.args
+	regex.match(`^(--tag=|-t=)`, flag.value)
+} | {arg.value |
+	sub := [a.value | some a in cmd.args; not startswith(a.value, "-")]
+	sub[0] in {"tag", "push"}
+	arg := cmd.args[count(cmd.args) - 1]
+}
+
+# repository strips the tag and digest from an image name.
+repository(name) := repo if {
+	without_digest := split(name, "@")[0]
+	parts := split(without_digest, "/")
+	last := parts[count(parts) - 1]
+	repo := concat("/", array.concat(array.slice(parts, 0, count(parts) - 1), [split(last, ":")[0]]))
+}
+
+# reference_repository is the repository a model image reference names.
+reference_repository(ref) := concat("/", [ref.registry, ref.repo]) if ref.registry != ""
+
+reference_repository(ref) := ref.repo if ref.registry == ""
+
+is_built(ref) if reference_repository(ref) in built

@@ -1,0 +1,45 @@
+# METADATA
+# title: Action or reusable workflow not pinned to a commit SHA
+# description: |
+#   A `uses:` reference to an action or reusable workflow in another
+#   repository names a tag, a branch, an abbreviated SHA or no ref at all.
+#   Whoever controls that repository (or steals its credentials) can move the
+#   ref and run new code in your pipeline, with its secrets and token.
+# custom:
+#   id: unpinned-action
+#   severity: high
+#   precision: very-high
+#   remediation: |
+#     Pin the reference to the full 40-character commit SHA of the release
+#     you reviewed and keep the version in a trailing comment, e.g.
+#     `uses: actions/checkout@<sha> # v4.2.2`. Dependabot and Renovate update
+#     such pins and their comments.
+#   tags: [supply-chain, external/cwe/cwe-829]
+package pipelint.rules.unpinned_action
+
+import data.pipelint.lib.refs
+
+findings contains finding if {
+	some ref in input.references
+	ref.kind in {"action", "reusable-workflow"}
+	not ref.local
+	not ref.pinned
+	not ref.dynamic
+	finding := {
+		"msg": message(ref, refs.mutability(ref)),
+		"pos": ref.value.pos,
+		"severity": severity[refs.mutability(ref)],
+	}
+}
+
+severity := {"none": "high", "branch": "high", "short-sha": "medium", "tag": "medium"}
+
+message(ref, "none") := sprintf("%s %q has no ref; pin it to a full commit SHA", [noun[ref.kind], ref.value.value])
+
+message(ref, "short-sha") := sprintf("%s %q uses an abbreviated commit SHA, which can become ambiguous; pin it to the full 40-character SHA", [noun[ref.kind], ref.value.value])
+
+message(ref, "branch") := sprintf("%s %q is pinned to branch %q, which moves with every push; pin it to a full commit SHA", [noun[ref.kind], ref.value.value, ref.ref])
+
+message(ref, "tag") := sprintf("%s %q is pinned to tag %q, which can be moved; pin it to a full commit SHA", [noun[ref.kind], ref.value.value, ref.ref])
+
+noun := {"action": "action", "reusable-workflow": "reusable workflow"}

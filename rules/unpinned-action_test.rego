@@ -1,0 +1,50 @@
+package pipelint.rules.unpinned_action_test
+
+import data.pipelint.rules.unpinned_action
+
+ref(value, r, extra) := object.union(
+	{
+		"kind": "action", "value": {"value": value, "pos": {"file": "w.yml", "line": 3, "column": 15, "end_line": 3, "end_column": 40}},
+		"ref": r, "pinned": false, "local": false, "dynamic": false,
+	},
+	extra,
+)
+
+test_tag_is_reported_medium if {
+	findings := unpinned_action.findings with input as {"references": [ref("actions/checkout@v4", "v4", {})]}
+	findings == {{
+		"msg": `action "actions/checkout@v4" is pinned to tag "v4", which can be moved; pin it to a full commit SHA`,
+		"pos": {"file": "w.yml", "line": 3, "column": 15, "end_line": 3, "end_column": 40},
+		"severity": "medium",
+	}}
+}
+
+test_branch_is_high if {
+	some f in unpinned_action.findings with input as {"references": [ref("o/r@main", "main", {})]}
+	f.severity == "high"
+	contains(f.msg, `branch "main"`)
+}
+
+test_no_ref_is_high if {
+	some f in unpinned_action.findings with input as {"references": [ref("o/r", "", {})]}
+	f.severity == "high"
+	contains(f.msg, "has no ref")
+}
+
+test_short_sha if {
+	some f in unpinned_action.findings with input as {"references": [ref("o/r@abc1234", "abc1234", {})]}
+	contains(f.msg, "abbreviated commit SHA")
+}
+
+test_reusable_workflow if {
+	some f in unpinned_action.findings with input as {"references": [ref("o/r/.github/workflows/x.yml@v1", "v1", {"kind": "reusable-workflow"})]}
+	startswith(f.msg, "reusable workflow ")
+}
+
+test_pinned_local_dynamic_and_images_are_fine if {
+	count(unpinned_action.findings) == 0 with input as {"references": [
+		ref("o/r@0123456789abcdef0123456789abcdef01234567", "0123456789abcdef0123456789abcdef01234567", {"pinned": true}),
+		ref("./local", "", {"local": true}),
+		ref("docker://alpine", "", {"kind": "image"}),
+	]}
+}
