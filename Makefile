@@ -1,0 +1,26 @@
+# The README's two commands are `make example` and `make test`; .ci/run calls
+# `make test`.
+GO ?= go
+
+.PHONY: build test lint bench example
+
+build:
+	$(GO) build -o bin/pipelint ./cmd/pipelint
+
+test: lint
+	$(GO) test ./...
+
+lint:
+	$(GO) vet ./...
+	@unformatted="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
+
+# Benchmarks of parsing and rule evaluation; the whole-corpus run comes with
+# the scale work.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Run pipelint on the examples that ship with the repository. They are
+# written to have findings, so the exit code is 1.
+example:
+	$(GO) run ./cmd/pipelint check testdata/examples || [ $$? -eq 1 ]

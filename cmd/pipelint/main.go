@@ -1,0 +1,75 @@
+// Command pipelint checks CI/CD pipeline definitions (GitHub Actions,
+// GitLab CI, Jenkins) against security and reliability policies written in
+// Rego.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes. They are decided here and nowhere else.
+const (
+	exitClean    = 0 // no findings at or above --fail-on
+	exitFindings = 1 // findings at or above --fail-on
+	exitError    = 2 // bad usage, or a file that could not be read or parsed
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// exitCodeError carries an exit code out of a command without printing.
+type exitCodeError struct{ code int }
+
+func (e *exitCodeError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+// run executes the command line and returns the process exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	root := &cobra.Command{
+		Use:           "pipelint",
+		Short:         "Check CI/CD pipelines (GitHub Actions, GitLab CI, Jenkins) for security and reliability problems",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.AddCommand(newCheckCommand(), newRulesCommand(), newVersionCommand())
+	err := root.Execute()
+	var exit *exitCodeError
+	switch {
+	case err == nil:
+		return exitClean
+	case errors.As(err, &exit):
+		return exit.code
+	default:
+		fmt.Fprintf(stderr, "pipelint: %v\n", err)
+		return exitError
+	}
+}
+
+// version is the module version when built with `go install`, else "dev".
+func version() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return "dev"
+}
+
+func newVersionCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the pipelint version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fmt.Fprintf(cmd.OutOrStdout(), "pipelint %s\n", version())
+			return nil
+		},
+	}
+}

@@ -1,0 +1,175 @@
+package engine
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/pipelint/pipelint/internal/model"
+)
+
+const testRule = `# METADATA
+# title: Job without a name
+# description: Every job should have a name.
+# custom:
+#   id: unnamed-job
+#   severity: low
+#   remediation: Add a name.
+#   tags: [style]
+package pipelint.rules.unnamed_job
+
+findings contains {"msg": sprintf("job %q has no name", [job.id.value]), "pos": job.id.pos} if {
+	some job in input.jobs
+	job.name.value == ""
+	count(job.steps) == 0 # nil slices arrive as empty arrays
+}
+
+findings contains {"msg": "secret job", "pos": job.id.pos, "severity": "critical", "sensitive": true} if {
+	some job in input.jobs
+	job.id.value == "secret"
+}
+`
+
+func newTestEngine(t *testing.T, files map[string]string) (*Engine, error) {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	for name, src := range files {
+		fsys[name] = &fstest.MapFile{Data: []byte(src)}
+	}
+	return New(context.Background(), WithPolicies(fsys), WithDocs(fstest.MapFS{"unnamed-job.md": {Data: []byte("# unnamed-job\n")}}))
+}
+
+func job(id string, line int) model.Job {
+	return model.Job{ID: model.String{Value: id, Pos: model.Pos{File: "ci.yml", Line: line, Column: 3, EndLine: line, EndColumn: 3 + len(id)}}}
+}
+
+func TestRuleMetadata(t *testing.T) {
+	e, err := newTestEngine(t, map[string]string{"unnamed-job.rego": testRule})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := e.Rules()
+	if len(rules) != 1 {
+		t.Fatalf("got %d rules, want 1", len(rules))
+	}
+	got := rules[0]
+	if got.ID != "unnamed-job" || got.Title != "Job without a name" || got.Severity != Low ||
+		got.Description != "Every job should have a name." || got.Remediation != "Add a name." ||
+		got.Precision != "high" || strings.Join(got.Tags, ",") != "style" ||
+		got.Help != "# unnamed-job\n" || got.HelpURI != HelpURIBase+"unnamed-job.md" {
+		t.Errorf("rule = %+v", got)
+	}
+}
+
+func TestEvaluate(t *testing.T) {
+	e, err := newTestEngine(t, map[string]string{"unnamed-job.rego": testRule})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &model.Pipeline{File: "ci.yml", Jobs: []model.Job{job("build", 7), job("secret", 3)}}
+	findings, err := e.Evaluate(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(findings) != 3 {
+		t.Fatalf("got %d findings, want 3: %+v", len(findings), findings)
+	}
+	first := findings[0] // sorted by line: the secret job on line 3 comes first
+	if first.Pos.Line != 3 || first.Message != "job \"secret\" has no name" || first.Severity != Low {
+		t.Errorf("first finding = %+v", first)
+	}
+	second := findings[1]
+	if second.Message != "secret job" || second.Severity != Critical || !second.Sensitive {
+		t.Errorf("severity override or sensitive flag lost: %+v", second)
+	}
+	if got := findings[2]; got.Pos != (model.Pos{File: "ci.yml", Line: 7, Column: 3, EndLine: 7, EndColumn: 8}) {
+		t.Errorf("position = %+v", got.Pos)
+	}
+}
+
+func TestFingerprintSurvivesMovedLines(t *testing.T) {
+	e, err := newTestEngine(t, map[string]string{"unnamed-job.rego": testRule})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := e.Evaluate(context.Background(), &model.Pipeline{File: "ci.yml", Jobs: []model.Job{job("build", 7), job("test", 9)}})
+	after, _ := e.Evaluate(context.Background(), &model.Pipeline{File: "ci.yml", Jobs: []model.Job{job("build", 17), job("test", 19)}})
+	for i := range before {
+		if before[i].Fingerprint == "" || before[i].Fingerprint != after[i].Fingerprint {
+			t.Errorf("finding %d: fingerprint %q became %q", i, before[i].Fingerprint, after[i].Fingerprint)
+		}
+	}
+	if before[0].Fingerprint == before[1].Fingerprint {
+		t.Error("different findings share a fingerprint")
+	}
+	twins, _ := e.Evaluate(context.Background(), &model.Pipeline{File: "ci.yml", Jobs: []model.Job{job("x", 1), job("x", 5)}})
+	if twins[0].Fingerprint == twins[1].Fingerprint {
+		t.Error("identical findings at two places share a fingerprint")
+	}
+}
+
+func TestEvaluateAllKeepsOrder(t *testing.T) {
+	e, err := newTestEngine(t, map[string]string{"unnamed-job.rego": testRule})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pipelines []*model.Pipeline
+	for i := range 50 {
+		pipelines = append(pipelines, &model.Pipeline{File: "ci.yml", Jobs: make([]model.Job, i%3)})
+		for j := range pipelines[i].Jobs {
+			pipelines[i].Jobs[j] = job("j", j+1)
+		}
+	}
+	for i, ev := range e.EvaluateAll(context.Background(), pipelines) {
+		if ev.Err != nil || len(ev.Findings) != i%3 {
+			t.Errorf("pipeline %d: %d findings, err %v; want %d", i, len(ev.Findings), ev.Err, i%3)
+		}
+	}
+}
+
+func TestBadPolicies(t *testing.T) {
+	for name, tc := range map[string]struct {
+		src, want string
+	}{
+		"no metadata": {
+			src:  "package pipelint.rules.x\nfindings := set()\n",
+			want: "x.rego: rule package data.pipelint.rules.x has no package-scoped METADATA block",
+		},
+		"id and package disagree": {
+			src:  strings.Replace(testRule, "id: unnamed-job", "id: other-rule", 1),
+			want: `x.rego: rule id "other-rule" needs package pipelint.rules.other_rule, not pipelint.rules.unnamed_job`,
+		},
+		"bad severity": {
+			src:  strings.Replace(testRule, "severity: low", "severity: urgent", 1),
+			want: `x.rego: METADATA custom.severity: unknown severity "urgent"`,
+		},
+		"network access": {
+			src:  testRule + "\nx := http.send({\"method\": \"get\", \"url\": \"https://example.com\"})\n",
+			want: "undefined function http.send",
+		},
+		"syntax error": {
+			src:  "package pipelint.rules.x\nfindings contains if {\n",
+			want: "x.rego:",
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := newTestEngine(t, map[string]string{"x.rego": tc.src})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error = %v, want it to contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestFindingWithoutPositionIsAnError(t *testing.T) {
+	src := strings.Replace(testRule, `"pos": job.id.pos} if {`, `"pos": {}} if {`, 1)
+	e, err := newTestEngine(t, map[string]string{"unnamed-job.rego": src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.Evaluate(context.Background(), &model.Pipeline{File: "ci.yml", Jobs: []model.Job{job("a", 1)}})
+	if err == nil || !strings.Contains(err.Error(), "has no position") {
+		t.Errorf("error = %v", err)
+	}
+}
