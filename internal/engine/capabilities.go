@@ -11,11 +11,11 @@ import (
 // forbiddenBuiltins would let a policy reach the network, the host or the
 // clock, making results depend on more than the file being checked.
 var forbiddenBuiltins = map[string]bool{
-	"http.send":        true,
-	"opa.runtime":      true,
-	"time.now_ns":      true,
-	"rand.intn":        true,
-	"uuid.rfc4122":     true,
+	"http.send":    true,
+	"opa.runtime":  true,
+	"time.now_ns":  true,
+	"rand.intn":    true,
+	"uuid.rfc4122": true,
 }
 
 // Capabilities returns OPA's capabilities without the builtins that reach
