@@ -98,7 +98,18 @@ type Pipeline struct {
 	// source order. Steps and jobs point at the same references.
 	References []Reference `json:"references"`
 	Comments   []Comment   `json:"comments"`
-	Pos        Pos         `json:"pos"`
+	// Sources holds the text of the file and of the local files it
+	// includes, so rules can look for what no parser models, such as a token
+	// pasted anywhere.
+	Sources []SourceFile `json:"sources"`
+	Pos     Pos          `json:"pos"`
+}
+
+// SourceFile is the text of one file, split into lines without their line
+// breaks; line n of the file is Lines[n-1].
+type SourceFile struct {
+	File  string   `json:"file"`
+	Lines []string `json:"lines"`
 }
 
 // Trigger is one event that starts the pipeline.

@@ -3,9 +3,11 @@ package parser
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/pipelint/pipelint/internal/model"
@@ -41,6 +43,9 @@ func Parse(f File) (*model.Pipeline, error) {
 		rebase(p, prefix)
 		rebase(err, prefix)
 	}
+	if p != nil {
+		attachSources(p, f, src)
+	}
 	return p, err
 }
 
@@ -69,49 +74,80 @@ func fileError(f File, msg string) error {
 
 var posType = reflect.TypeFor[model.Pos]()
 
-// rebase prefixes the File of every Pos reachable from v (a pipeline or a
-// parse error), turning paths inside the scanned root into display paths.
+// rebase prefixes the File of every position in v (a pipeline or a parse
+// error), turning paths inside the scanned root into display paths.
 func rebase(v any, prefix string) {
-	if v == nil {
-		return
-	}
 	if joined, ok := v.(interface{ Unwrap() []error }); ok {
 		for _, e := range joined.Unwrap() {
 			rebase(e, prefix)
 		}
 		return
 	}
-	rebaseValue(reflect.ValueOf(v), prefix, map[uintptr]bool{})
+	eachPos(v, func(pos *model.Pos) {
+		if pos.File != "" {
+			pos.File = prefix + pos.File
+		}
+	})
 }
 
-// rebaseValue walks v; done holds the addresses of positions already
-// rebased, since a model may point at one value from two places (a step's
-// Uses and the pipeline's References).
-func rebaseValue(v reflect.Value, prefix string, done map[uintptr]bool) {
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if !v.IsNil() {
-			rebaseValue(v.Elem(), prefix, done)
-		}
-	case reflect.Slice:
-		for i := range v.Len() {
-			rebaseValue(v.Index(i), prefix, done)
-		}
-	case reflect.Struct:
-		if v.Type() == posType {
-			if !v.CanAddr() || done[v.UnsafeAddr()] {
+// eachPos calls fn once for every Pos reachable from v through exported
+// fields, slices and pointers. A model may point at one value from two
+// places (a step's Uses and the pipeline's References), so positions are
+// visited by address, once.
+func eachPos(v any, fn func(*model.Pos)) {
+	if v == nil {
+		return
+	}
+	seen := map[uintptr]bool{}
+	var walk func(reflect.Value)
+	walk = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.Pointer, reflect.Interface:
+			if !v.IsNil() {
+				walk(v.Elem())
+			}
+		case reflect.Slice:
+			for i := range v.Len() {
+				walk(v.Index(i))
+			}
+		case reflect.Struct:
+			if v.Type() == posType {
+				if v.CanAddr() && !seen[v.UnsafeAddr()] {
+					seen[v.UnsafeAddr()] = true
+					fn(v.Addr().Interface().(*model.Pos))
+				}
 				return
 			}
-			done[v.UnsafeAddr()] = true
-			if file := v.FieldByName("File"); file.String() != "" && v.CanSet() {
-				file.SetString(prefix + file.String())
-			}
-			return
-		}
-		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
-				rebaseValue(v.Field(i), prefix, done)
+			for i := range v.NumField() {
+				if v.Type().Field(i).IsExported() {
+					walk(v.Field(i))
+				}
 			}
 		}
 	}
+	walk(reflect.ValueOf(v))
+}
+
+// attachSources gives the pipeline the text of its file and of every other
+// file its positions point into (GitLab includes).
+func attachSources(p *model.Pipeline, f File, src []byte) {
+	p.Sources = []model.SourceFile{{File: f.Display, Lines: splitLines(src)}}
+	others := map[string]bool{}
+	eachPos(p, func(pos *model.Pos) {
+		if pos.File != "" && pos.File != f.Display {
+			others[pos.File] = true
+		}
+	})
+	prefix := strings.TrimSuffix(f.Display, f.Path)
+	for _, file := range slices.Sorted(maps.Keys(others)) {
+		inRoot := filepath.Join(f.Root, filepath.FromSlash(strings.TrimPrefix(file, prefix)))
+		if text, err := os.ReadFile(inRoot); err == nil {
+			p.Sources = append(p.Sources, model.SourceFile{File: file, Lines: splitLines(text)})
+		}
+	}
+}
+
+func splitLines(src []byte) []string {
+	text := strings.ReplaceAll(string(src), "\r\n", "\n")
+	return strings.Split(strings.TrimSuffix(text, "\n"), "\n")
 }

@@ -1,0 +1,142 @@
+# METADATA
+# title: Deployment without a rollback path
+# description: |
+#   A job deploys to a running system (by environment, deploy command or
+#   deploy action) and nothing in the pipeline can take the deployment back:
+#   no self-rolling-back deploy (`helm upgrade --atomic`), no rollback
+#   command, no step or job that runs on failure, no rollback job, no manual
+#   redeploy of a chosen version. When the deploy breaks production, someone
+#   has to improvise the recovery under pressure. Publishing a package or
+#   pushing an image is a release, not a deploy, and is not reported.
+# custom:
+#   id: deploy-without-rollback
+#   severity: high
+#   precision: medium
+#   remediation: |
+#     Give every deploy a rollback path that runs without improvisation:
+#     a deploy that undoes itself on failure (`helm upgrade --atomic`,
+#     CodeDeploy auto-rollback, the ECS circuit breaker), a step or job that
+#     runs on failure and restores the previous version (`kubectl rollout
+#     undo`, `helm rollback`), or a rollback job or manual pipeline that
+#     redeploys a chosen earlier version.
+#   tags: [reliability, deployment]
+package pipelint.rules.deploy_without_rollback
+
+import data.pipelint.lib.commands
+import data.pipelint.lib.pipeline
+import data.pipelint.lib.tables
+
+findings contains finding if {
+	input.kind == "workflow"
+	not pipeline_has_rollback_path
+	some i in pipeline.deploy_jobs
+	not job_rolls_back_itself(i)
+	not is_rollback_job(input.jobs[i])
+	job := input.jobs[i]
+	finding := {
+		"msg": sprintf("job %q %s with no rollback path; %s, or %s that restores the previous version", [job.id.value, what(i), idiom(i), tables.failure_path_idiom[input.system]]),
+		"pos": job.id.pos,
+		"severity": severity(i),
+	}
+}
+
+# --- what counts as a rollback path ------------------------------------------
+
+# Anywhere in the pipeline: a rollback command, a job that runs on failure
+# or is a rollback job, or a manual run that picks the version to deploy.
+pipeline_has_rollback_path if {
+	some lc in commands.located
+	some m in tables.rollback_commands
+	commands.matches(lc.cmd, m)
+}
+
+pipeline_has_rollback_path if {
+	some job in input.jobs
+	is_rollback_job(job)
+}
+
+pipeline_has_rollback_path if regex.match(tables.rollback_name_pattern, input.name.value)
+
+pipeline_has_rollback_path if {
+	some trigger in input.triggers
+	trigger.event.value == "workflow_dispatch"
+	some parameter in input.parameters
+	regex.match(`(?i)^(version|tag|ref|sha|commit|image|image[-_]tag|release|revision|rollback.*|target[-_]version)$`, parameter.name.value)
+}
+
+# A rollback job: named so, or running only when something failed.
+is_rollback_job(job) if regex.match(tables.rollback_name_pattern, job.id.value)
+
+is_rollback_job(job) if regex.match(tables.rollback_name_pattern, job.name.value)
+
+is_rollback_job(job) if job.when == "on_failure"
+
+# A job that deploys the same environment as another on a manual trigger
+# is the manual rollback of that environment (GitLab's idiom).
+pipeline_has_rollback_path if {
+	some i, a in input.jobs
+	some j, b in input.jobs
+	i != j
+	b.when in {"manual", "on_failure"}
+	pipeline.deploy_environment(a) == pipeline.deploy_environment(b)
+}
+
+# Within the job: every deploy command undoes itself on failure, or a step
+# runs on failure and redeploys or rolls back.
+job_rolls_back_itself(i) if {
+	job_sites := [site | some site in pipeline.deploy_sites; site.job == i]
+	count(job_sites) > 0
+	every site in job_sites {
+		self_rolling_back(site.cmd)
+	}
+}
+
+job_rolls_back_itself(i) if {
+	some step in input.jobs[i].steps
+	step.when == "on_failure"
+	count(pipeline.step_commands(step)) + count([1 | step.uses != null]) > 0
+}
+
+self_rolling_back(cmd) if {
+	cmd != null
+	some arg in cmd.args
+	some flag in tables.self_rolling_back_flags
+	glob.match(flag, [], arg.value)
+}
+
+# --- the message -------------------------------------------------------------
+
+what(i) := sprintf("deploys to %q with %s", [pipeline.deploy_environment(input.jobs[i]), first_site(i).what]) if {
+	pipeline.deploy_environment(input.jobs[i])
+	first_site(i)
+}
+
+what(i) := sprintf("deploys with %s", [first_site(i).what]) if {
+	not pipeline.deploy_environment(input.jobs[i])
+	first_site(i)
+}
+
+what(i) := sprintf("deploys to environment %q", [pipeline.deploy_environment(input.jobs[i])]) if not first_site(i)
+
+first_site(i) := ordered[0][2] if {
+	ordered := sort([[site.pos.line, site.pos.column, site] | some site in pipeline.deploy_sites; site.job == i])
+	count(ordered) > 0
+}
+
+idiom(i) := tables.rollback_idiom[first_site(i).tool]
+
+idiom(i) := tables.rollback_idiom.generic if not first_site(i)
+
+# Production deploys are high; other deploy commands medium; a non-production
+# environment with no recognisable deploy command low.
+severity(i) := "high" if pipeline.is_production(input.jobs[i])
+
+severity(i) := "medium" if {
+	not pipeline.is_production(input.jobs[i])
+	first_site(i)
+}
+
+severity(i) := "low" if {
+	not pipeline.is_production(input.jobs[i])
+	not first_site(i)
+}

@@ -1,0 +1,78 @@
+package pipelint.rules.deploy_without_rollback_test
+
+import data.pipelint.lib.build
+import data.pipelint.rules.deploy_without_rollback
+
+deploy_job(words, extra) := object.union(build.job("deploy", [build.run([build.cmd(words, 10)])]), extra)
+
+production := {"environment": {"name": build.str("production", 4), "url": build.str("", 0), "action": build.str("", 0), "tier": build.str("", 0), "on_stop": build.str("", 0)}}
+
+findings_for(system, jobs) := f if {
+	f := deploy_without_rollback.findings with input as build.pipeline(system, jobs)
+}
+
+test_kubectl_to_production_is_high if {
+	findings_for("github", [deploy_job(["kubectl", "apply", "-f", "k8s/"], production)]) == {{
+		"msg": "job \"deploy\" deploys to \"production\" with kubectl apply with no rollback path; run `kubectl rollout status` and, on failure, `kubectl rollout undo` for each changed deployment, or a step or job with `if: failure()` that restores the previous version",
+		"pos": build.at(2, 7),
+		"severity": "high",
+	}}
+}
+
+test_severity_by_target if {
+	[f.severity | some f in findings_for("github", [deploy_job(["helm", "upgrade", "app", "./chart"], {})])] == ["medium"]
+	staging := {"environment": object.union(production.environment, {"name": build.str("staging", 4)})}
+	[f.severity | some f in findings_for("github", [deploy_job(["./deploy.sh"], staging)])] == ["low"]
+	tier := {"environment": object.union(production.environment, {"name": build.str("eu-1", 4), "tier": build.str("production", 5)})}
+	[f.severity | some f in findings_for("gitlab", [deploy_job(["./deploy.sh"], tier)])] == ["high"]
+}
+
+test_deploy_table_entries if {
+	some words in [
+		["kubectl", "set", "image", "deploy/x", "x=y"], ["kubectl", "rollout", "restart", "deploy/x"],
+		["helm", "install", "x", "c"], ["terraform", "apply", "-auto-approve"], ["pulumi", "up", "--yes"],
+		["aws", "ecs", "update-service", "--cluster", "c"], ["aws", "lambda", "update-function-code"],
+		["gcloud", "run", "deploy", "svc"], ["gcloud", "app", "deploy"], ["az", "webapp", "deploy"],
+		["flyctl", "deploy"], ["git", "push", "heroku", "main"], ["serverless", "deploy"], ["cdk", "deploy"],
+		["ansible-playbook", "site.yml"],
+	]
+	count(findings_for("github", [deploy_job(words, {})])) == 1
+}
+
+test_releases_are_not_deploys if {
+	some words in [["twine", "upload", "dist/*"], ["npm", "publish"], ["docker", "push", "x"], ["cargo", "publish"]]
+	count(findings_for("github", [deploy_job(words, {})])) == 0
+	pypi := {"environment": object.union(production.environment, {"name": build.str("pypi", 4)})}
+	count(findings_for("github", [deploy_job(["twine", "upload", "dist/*"], pypi)])) == 0
+}
+
+test_rollback_paths if {
+	# helm --atomic rolls itself back
+	count(findings_for("github", [deploy_job(["helm", "upgrade", "--install", "--atomic", "app", "c"], production)])) == 0
+
+	# a failure step in the job
+	on_failure := object.union(build.run([build.cmd(["kubectl", "rollout", "undo", "deploy/app"], 12)]), {"when": "on_failure"})
+	job := deploy_job(["kubectl", "apply", "-f", "k8s"], production)
+	count(findings_for("github", [object.union(job, {"steps": array.concat(job.steps, [on_failure])})])) == 0
+
+	# a rollback job
+	count(findings_for("github", [job, build.job("rollback", [build.run([build.cmd(["./redeploy.sh"], 20)])])])) == 0
+
+	# a manual job for the same environment (GitLab's idiom)
+	manual := object.union(deploy_job(["./deploy.sh", "previous"], production), {"id": build.str("redeploy", 30), "when": "manual"})
+	count(findings_for("gitlab", [job, manual])) == 0
+}
+
+test_on_stop_is_not_a_rollback if {
+	stop := {"environment": object.union(production.environment, {"action": build.str("stop", 4)})}
+	teardown := object.union(deploy_job(["kubectl", "delete", "ns", "x"], stop), {"id": build.str("stop", 30), "when": "manual"})
+	count(findings_for("gitlab", [deploy_job(["kubectl", "apply", "-f", "k8s"], production), teardown])) == 1
+}
+
+test_manual_dispatch_of_a_version_is_a_rollback_path if {
+	pipeline := object.union(build.pipeline("github", [deploy_job(["kubectl", "apply", "-f", "k8s"], production)]), {
+		"triggers": [{"event": build.str("workflow_dispatch", 2), "branches": []}],
+		"parameters": [{"name": build.str("version", 4), "value": build.str("", 0), "source": "literal"}],
+	})
+	count(deploy_without_rollback.findings) == 0 with input as pipeline
+}

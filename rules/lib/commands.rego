@@ -1,0 +1,92 @@
+# METADATA
+# description: |
+#   Matching shell commands against the classification tables. A matcher is
+#   an object:
+#     name:    glob for the command name (wrappers such as sudo, npx or
+#              `python -m` are already stripped by the parser)
+#     args:    globs the leading positional (non-flag) arguments must match,
+#              in order
+#     any_arg: a glob at least one positional argument must match
+#     unless:  globs; the command does not match when any argument matches
+#              one (e.g. -DskipTests)
+#     unless_after: {flag: glob}; the command does not match when the flag
+#              is followed by an argument matching the glob (`-x test`)
+#     only_of: the command does not match when every positional argument
+#              after the first is in this list and no -r/-e flag is given
+#              (`pip install --upgrade pip` installs no dependencies)
+#   Globs use glob.match syntax without delimiters: `*`, `?`, `{a,b}`.
+package pipelint.lib.commands
+
+positional(cmd) := [a.value | some a in cmd.args; not startswith(a.value, "-")]
+
+matches(cmd, m) if {
+	glob.match(m.name, [], cmd.name.value)
+	leading_args_match(positional(cmd), object.get(m, "args", []))
+	any_arg_matches(positional(cmd), object.get(m, "any_arg", ""))
+	not excluded(cmd, object.get(m, "unless", []))
+	not excluded_after(cmd, object.get(m, "unless_after", {}))
+	not only_tooling(cmd, object.get(m, "only_of", []))
+}
+
+leading_args_match(args, patterns) if {
+	count(args) >= count(patterns)
+	every i, pattern in patterns {
+		glob.match(pattern, [], args[i])
+	}
+}
+
+any_arg_matches(_, "")
+
+any_arg_matches(args, pattern) if {
+	pattern != ""
+	some arg in args
+	glob.match(pattern, [], arg)
+}
+
+excluded(cmd, unless) if {
+	some pattern in unless
+	some arg in cmd.args
+	glob.match(pattern, [], arg.value)
+}
+
+excluded_after(cmd, pairs) if {
+	some i, arg in cmd.args
+	pattern := pairs[arg.value]
+	glob.match(pattern, [], cmd.args[i + 1].value)
+}
+
+only_tooling(cmd, only_of) if {
+	count(only_of) > 0
+	not requirement_flag(cmd)
+	args := positional(cmd)
+	every arg in array.slice(args, 1, count(args)) {
+		lower(arg) in only_of
+	}
+}
+
+requirement_flag(cmd) if {
+	some arg in cmd.args
+	regex.match(`^(-r|--requirement|-e|--editable|-c|--constraint)(=.*)?$|^-[re].+`, arg.value)
+}
+
+# A located command: the command with the job and step it belongs to.
+located contains {"job": job, "step": step, "cmd": cmd} if {
+	some job in input.jobs
+	some step in job.steps
+	step.script != null
+	some cmd in step.script.commands
+}
+
+# matching returns the located commands that match any matcher of table.
+matching(table) := {lc |
+	some lc in located
+	some m in table
+	matches(lc.cmd, m)
+}
+
+# display names a command for messages: its name and, when it looks like a
+# subcommand, its first positional argument. Nothing else is shown, since
+# arguments may hold secrets.
+display(cmd) := concat(" ", [cmd.name.value, positional(cmd)[0]]) if {
+	regex.match(`^[a-z][a-z0-9:_-]*$`, positional(cmd)[0])
+} else := cmd.name.value

@@ -1,0 +1,157 @@
+# METADATA
+# description: |
+#   System-neutral views of the pipeline model that several rules share:
+#   action names and versions, the evidence that a job tests or deploys,
+#   and the job dependency graph.
+package pipelint.lib.pipeline
+
+import data.pipelint.lib.commands
+import data.pipelint.lib.tables
+
+# action_name is owner/repo[/path] of an action reference.
+action_name(ref) := concat("/", [ref.owner, ref.repo, ref.path]) if ref.path != ""
+
+action_name(ref) := concat("/", [ref.owner, ref.repo]) if ref.path == ""
+
+# uses_action is true when step calls the named action (case-insensitive,
+# as GitHub resolves owner and repository names).
+uses_action(step, name) if {
+	step.uses != null
+	step.uses.kind == "action"
+	lower(action_name(step.uses)) == lower(name)
+}
+
+# major_version is the major version of an action reference, from its ref
+# (v4, v4.1.2, 4) or, when a SHA hides it, from a trailing `# v4` comment.
+# It is undefined when neither says.
+major_version(ref) := to_number(m[1]) if {
+	m := regex.find_all_string_submatch_n(`^v?([0-9]+)(\.|$)`, ref.ref, 1)[0]
+}
+
+major_version(ref) := to_number(m[1]) if {
+	not regex.match(`^v?[0-9]+(\.|$)`, ref.ref)
+	m := regex.find_all_string_submatch_n(`^v?([0-9]+)(\.|$)`, trim_space(ref.version_comment), 1)[0]
+}
+
+# input_value is the value of a step's with: input, "" when it is not set.
+input_value(step, name) := [v.value.value | some v in step.with; v.name.value == name][0]
+
+input_value(step, name) := "" if not name in {v.name.value | some v in step.with}
+
+# step_commands are the shell commands of a step.
+step_commands(step) := step.script.commands if step.script != null
+
+step_commands(step) := [] if step.script == null
+
+# --- tests ------------------------------------------------------------------
+
+step_tests(step) if {
+	some cmd in step_commands(step)
+	some m in tables.testing_commands
+	commands.matches(cmd, m)
+}
+
+step_tests(step) if {
+	some action in tables.testing_actions
+	uses_action(step, action)
+}
+
+step_tests(step) if step.call.value in tables.testing_calls
+
+# named_test is weak evidence: a step or job named like a test.
+step_named_test(step) if regex.match(tables.testing_name_pattern, step.name.value)
+
+job_tests(job) if {
+	some step in job.steps
+	step_tests(step)
+}
+
+job_tests(job) if {
+	some report in job.reports
+	report.kind.value in tables.testing_report_kinds
+}
+
+# job_may_test adds the weak evidence of names and of reusable workflows,
+# whose content is in another file.
+job_may_test(job) if job_tests(job)
+
+job_may_test(job) if regex.match(tables.testing_name_pattern, job.id.value)
+
+job_may_test(job) if regex.match(tables.testing_name_pattern, job.name.value)
+
+job_may_test(job) if {
+	some step in job.steps
+	step_named_test(step)
+}
+
+job_may_test(job) if job.uses != null
+
+# --- the job graph ------------------------------------------------------------
+
+job_index := {job.id.value: i | some i, job in input.jobs}
+
+# upstream is the set of job indexes a job waits for, directly or not.
+upstream(i) := graph.reachable(needs_graph, {i}) - {i}
+
+needs_graph[i] := {job_index[n.value] | some n in job.needs; job_index[n.value]} if some i, job in input.jobs
+
+# --- builds -------------------------------------------------------------------
+
+# build_sites are the commands and steps that build code, with positions.
+build_sites contains {"job": i, "what": commands.display(cmd), "pos": cmd.name.pos} if {
+	some i, job in input.jobs
+	some step in job.steps
+	some cmd in step_commands(step)
+	some m in tables.build_commands
+	commands.matches(cmd, m)
+}
+
+build_sites contains {"job": i, "what": action_name(step.uses), "pos": step.uses.value.pos} if {
+	some i, job in input.jobs
+	some step in job.steps
+	some action in tables.build_actions
+	uses_action(step, action)
+}
+
+# --- deploys ------------------------------------------------------------------
+
+# deploy_sites are the commands and steps that change a running system.
+deploy_sites contains {"job": i, "what": commands.display(cmd), "tool": m.tool, "pos": cmd.name.pos, "cmd": cmd, "when": step.when} if {
+	some i, job in input.jobs
+	some step in job.steps
+	some cmd in step_commands(step)
+	some m in tables.deploy_commands
+	commands.matches(cmd, m)
+}
+
+deploy_sites contains {"job": i, "what": entry.action, "tool": entry.tool, "pos": step.uses.value.pos, "cmd": null, "when": step.when} if {
+	some i, job in input.jobs
+	some step in job.steps
+	some entry in tables.deploy_actions
+	uses_action(step, entry.action)
+}
+
+# deploy_environment is the environment a job deploys to: one it starts
+# (not stops, prepares or only accesses) and that is not a publishing gate.
+deploy_environment(job) := job.environment.name.value if {
+	job.environment != null
+	job.environment.name.value != ""
+	job.environment.action.value in {"", "start"}
+	not lower(job.environment.name.value) in tables.non_deploy_environments
+}
+
+is_production(job) if regex.match(tables.production_environment, deploy_environment(job))
+
+is_production(job) if {
+	deploy_environment(job)
+	lower(job.environment.tier.value) == "production"
+}
+
+# deploy_jobs are the indexes of jobs that deploy, by command, action or
+# environment.
+deploy_jobs contains site.job if some site in deploy_sites
+
+deploy_jobs contains i if {
+	some i, job in input.jobs
+	deploy_environment(job)
+}

@@ -1,0 +1,323 @@
+# METADATA
+# description: |
+#   Classification tables the rules read. Each table is a partial set, so a
+#   policy author extends it from another file in this package:
+#
+#     package pipelint.lib.tables
+#     testing_commands contains {"name": "our-test-runner"}
+#
+#   Command matchers are described in data.pipelint.lib.commands.
+package pipelint.lib.tables
+
+# --- tests -----------------------------------------------------------------
+
+testing_commands contains m if some m in [
+	{"name": "go", "args": ["test"]},
+	{"name": "gotestsum"},
+	{"name": "ginkgo"},
+	{"name": "{pytest,py.test,tox,nox}"},
+	{"name": "unittest"}, # python -m unittest
+	{"name": "{npm,pnpm,yarn,bun}", "args": ["{test,t,tst}"]},
+	{"name": "{npm,pnpm,yarn,bun}", "args": ["run", "{test,test:*,test-*,tests,e2e,coverage,cover}"]},
+	{"name": "{yarn,pnpm}", "args": ["{test:*,test-*,e2e}"]},
+	{"name": "{jest,vitest,mocha,ava,karma,jasmine,tap,cypress,c8,nyc}"},
+	{"name": "playwright", "args": ["test"]},
+	{"name": "{mvn,mvnw}", "any_arg": "{test,verify,install,package,deploy,integration-test}", "unless": ["-DskipTests", "-DskipTests=true", "-Dmaven.test.skip", "-Dmaven.test.skip=true"]},
+	{"name": "{gradle,gradlew}", "any_arg": "{test,check,build,*Test,*Check,connectedCheck}", "unless_after": {"-x": "test", "--exclude-task": "test"}},
+	{"name": "{sbt,lein}", "any_arg": "test"},
+	{"name": "cargo", "args": ["{test,nextest,tarpaulin,llvm-cov}"]},
+	{"name": "dotnet", "args": ["{test,vstest}"]},
+	{"name": "ctest"},
+	{"name": "meson", "args": ["test"]},
+	{"name": "{make,gmake}", "any_arg": "{test,tests,check,test-*,*-test,unittest,integration,e2e}"},
+	{"name": "rake", "any_arg": "{test,spec,test:*}"},
+	{"name": "{rspec,minitest,cucumber}"},
+	{"name": "{phpunit,pest,codecept,behat}"},
+	{"name": "composer", "args": ["{test,tests}"]},
+	{"name": "{swift,flutter,dart,deno,bazel,bazelisk,zig,mix,stack,cabal,elm-test}", "args": ["test"]},
+	{"name": "xcodebuild", "any_arg": "test"},
+	{"name": "ant", "any_arg": "{test,junit}"},
+	{"name": "Invoke-Pester"},
+]
+
+# testing_actions are actions that run tests or publish their results.
+testing_actions contains action if some action in {
+	"dorny/test-reporter",
+	"EnricoMi/publish-unit-test-result-action",
+	"mikepenz/action-junit-report",
+	"cypress-io/github-action",
+	"codecov/codecov-action",
+	"coverallsapp/github-action",
+	"paambaati/codeclimate-action",
+}
+
+# testing_calls are non-shell steps (Jenkins steps) that record test results.
+testing_calls contains call if some call in {"junit", "xunit", "nunit", "mstest", "testNG", "jacoco", "publishCoverage", "recordCoverage", "cobertura", "publishTestResults"}
+
+# testing_report_kinds are job reports that only test runs produce.
+testing_report_kinds contains kind if some kind in {"junit", "coverage", "coverage_report"}
+
+# testing_name_pattern marks a job or step name as (weak) test evidence.
+testing_name_pattern := `(?i)(^|[^a-z])(tests?|testing|specs?|unit|integration|e2e|qa)([^a-z]|$)`
+
+# --- builds ----------------------------------------------------------------
+
+build_commands contains m if some m in [
+	{"name": "go", "args": ["{build,install}"]},
+	{"name": "goreleaser"},
+	{"name": "{npm,pnpm,yarn,bun}", "args": ["run", "{build,build:*,compile,dist,bundle}"]},
+	{"name": "{yarn,pnpm}", "args": ["{build,build:*}"]},
+	{"name": "{tsc,webpack,vite,rollup,esbuild,next,ng,parcel}"},
+	{"name": "{mvn,mvnw}"},
+	{"name": "{gradle,gradlew}"},
+	{"name": "{sbt,ant}"},
+	{"name": "cargo", "args": ["{build,install}"]},
+	{"name": "dotnet", "args": ["{build,publish,pack}"]},
+	{"name": "msbuild"},
+	{"name": "{make,gmake,cmake,ninja,meson,bazel,bazelisk,scons}"},
+	{"name": "build"}, # python -m build
+	{"name": "python*", "args": ["setup.py", "{build,bdist*,sdist}"]},
+	{"name": "{poetry,uv,hatch,pdm,flit}", "args": ["build"]},
+	{"name": "{docker,podman,buildah}", "args": ["build"]},
+	{"name": "{docker,podman}", "args": ["buildx", "build"]},
+	{"name": "{swift,flutter}", "args": ["build*"]},
+	{"name": "xcodebuild"},
+]
+
+build_actions contains action if some action in {
+	"docker/build-push-action",
+	"goreleaser/goreleaser-action",
+	"gradle/gradle-build-action",
+}
+
+# --- dependency installs (need a cache) -------------------------------------
+
+# Python tooling whose installation alone is not a project's dependencies.
+python_tooling := ["pip", "setuptools", "wheel", "build", "twine", "virtualenv", "pipx", "uv", "poetry", "tox", "nox", "pre-commit", "pip-tools", "setuptools-scm", "hatch", "ruff", "black", "flake8"]
+
+install_commands contains m if some m in [
+	{"name": "npm", "args": ["{ci,install,i,clean-install}"], "ecosystem": "npm"},
+	{"name": "yarn", "args": ["install"], "ecosystem": "yarn"},
+	{"name": "pnpm", "args": ["{install,i}"], "ecosystem": "pnpm"},
+	{"name": "bun", "args": ["{install,i}"], "ecosystem": "bun"},
+	{"name": "{pip,pip3}", "args": ["install"], "only_of": python_tooling, "ecosystem": "pip"},
+	{"name": "poetry", "args": ["install"], "ecosystem": "poetry"},
+	{"name": "pipenv", "args": ["{install,sync}"], "ecosystem": "pipenv"},
+	{"name": "uv", "args": ["sync"], "ecosystem": "uv"},
+	{"name": "uv", "args": ["pip", "install"], "ecosystem": "uv"},
+	{"name": "bundle", "args": ["install"], "ecosystem": "bundler"},
+	{"name": "go", "args": ["{mod,build,test,install,vet}"], "ecosystem": "go"},
+	{"name": "{mvn,mvnw}", "ecosystem": "maven"},
+	{"name": "{gradle,gradlew}", "ecosystem": "gradle"},
+	{"name": "cargo", "args": ["{build,test,check,clippy,fetch,install,nextest}"], "ecosystem": "cargo"},
+	{"name": "composer", "args": ["{install,update}"], "ecosystem": "composer"},
+	{"name": "dotnet", "args": ["{restore,build,test,publish}"], "ecosystem": "nuget"},
+]
+
+# A bare `yarn` installs dependencies.
+bare_install_commands contains {"name": "yarn", "ecosystem": "yarn"}
+
+# cache_actions: actions that cache dependencies. `input` names the input
+# that turns the cache on (any non-empty value other than "false");
+# `default_since` is the first major version that caches with no input
+# (an input set to "false" turns it off); `always` caches unconditionally.
+# `ecosystems` lists what the cache covers; "*" covers everything.
+cache_actions contains entry if some entry in [
+	{"action": "actions/cache", "always": true, "ecosystems": ["*"]},
+	{"action": "actions/cache/restore", "always": true, "ecosystems": ["*"]},
+	{"action": "actions/setup-node", "input": "cache", "ecosystems_from_input": true},
+	{"action": "actions/setup-python", "input": "cache", "ecosystems_from_input": true},
+	{"action": "actions/setup-java", "input": "cache", "ecosystems_from_input": true},
+	{"action": "actions/setup-dotnet", "input": "cache", "ecosystems": ["nuget"]},
+	{"action": "actions/setup-go", "input": "cache", "default_since": 4, "ecosystems": ["go"]},
+	{"action": "ruby/setup-ruby", "input": "bundler-cache", "ecosystems": ["bundler"]},
+	{"action": "astral-sh/setup-uv", "input": "enable-cache", "default_since": 6, "ecosystems": ["uv", "pip"]},
+	{"action": "gradle/actions/setup-gradle", "always": true, "ecosystems": ["gradle"]},
+	{"action": "gradle/gradle-build-action", "always": true, "ecosystems": ["gradle"]},
+	{"action": "Swatinem/rust-cache", "always": true, "ecosystems": ["cargo"]},
+	{"action": "actions-rust-lang/setup-rust-toolchain", "input": "cache", "default_since": 1, "ecosystems": ["cargo"]},
+	{"action": "jdx/mise-action", "input": "cache", "default_since": 2, "ecosystems": ["*"]},
+	{"action": "DeterminateSystems/magic-nix-cache-action", "always": true, "ecosystems": ["*"]},
+	{"action": "bahmutov/npm-install", "always": true, "ecosystems": ["npm", "yarn", "pnpm"]},
+	{"action": "pnpm/action-setup", "input": "cache", "ecosystems": ["pnpm"]},
+	{"action": "oven-sh/setup-bun", "input": "cache", "ecosystems": ["bun"]},
+	{"action": "ramsey/composer-install", "always": true, "ecosystems": ["composer"]},
+	{"action": "julia-actions/cache", "always": true, "ecosystems": ["*"]},
+]
+
+# cache_input_ecosystems maps a setup action's cache input value to the
+# ecosystems it covers.
+cache_input_ecosystems := {
+	"npm": ["npm"], "yarn": ["yarn"], "pnpm": ["pnpm"],
+	"pip": ["pip"], "pipenv": ["pipenv"], "poetry": ["poetry"],
+	"maven": ["maven"], "gradle": ["gradle"], "sbt": ["sbt"],
+}
+
+# cache_hint says, per system and ecosystem, what cache to add.
+cache_hint := {
+	"github": {
+		"npm": "add `cache: npm` to actions/setup-node",
+		"yarn": "add `cache: yarn` to actions/setup-node",
+		"pnpm": "add `cache: pnpm` to actions/setup-node",
+		"bun": "cache ~/.bun/install/cache with actions/cache",
+		"pip": "add `cache: pip` to actions/setup-python",
+		"poetry": "add `cache: poetry` to actions/setup-python",
+		"pipenv": "add `cache: pipenv` to actions/setup-python",
+		"uv": "use astral-sh/setup-uv with `enable-cache: true`",
+		"bundler": "add `bundler-cache: true` to ruby/setup-ruby",
+		"go": "use actions/setup-go v4 or later, which caches modules and builds by default",
+		"maven": "add `cache: maven` to actions/setup-java",
+		"gradle": "use gradle/actions/setup-gradle, which caches by default",
+		"cargo": "add Swatinem/rust-cache",
+		"composer": "cache the `composer config cache-files-dir` directory with actions/cache",
+		"nuget": "add `cache: true` to actions/setup-dotnet",
+	},
+	"gitlab": {"*": "add a `cache:` keyed on the lock file (`key: files: [...]`) with the package manager's cache directory inside the project in `paths:`"},
+	"jenkins": {"*": "wrap the install in the Job Cacher `cache(...)` step, or mount the package cache into the agent container"},
+}
+
+# --- deploys, releases and rollbacks ------------------------------------------
+
+# deploy_commands change a running system; `tool` selects the rollback idiom.
+deploy_commands contains m if some m in [
+	{"name": "kubectl", "args": ["{apply,replace,create}"], "tool": "kubectl"},
+	{"name": "kubectl", "args": ["set", "image"], "tool": "kubectl"},
+	{"name": "kubectl", "args": ["rollout", "restart"], "tool": "kubectl"},
+	{"name": "kubectl", "args": ["patch"], "tool": "kubectl"},
+	{"name": "helm", "args": ["{upgrade,install}"], "tool": "helm"},
+	{"name": "{helmfile}", "any_arg": "{apply,sync}", "tool": "helm"},
+	{"name": "terraform", "args": ["apply"], "tool": "terraform"},
+	{"name": "{terragrunt}", "any_arg": "apply", "tool": "terraform"},
+	{"name": "tofu", "args": ["apply"], "tool": "terraform"},
+	{"name": "pulumi", "args": ["up"], "tool": "pulumi"},
+	{"name": "aws", "args": ["ecs", "{update-service,deploy}"], "tool": "ecs"},
+	{"name": "aws", "args": ["deploy", "{create-deployment,push}"], "tool": "codedeploy"},
+	{"name": "aws", "args": ["lambda", "{update-function-code,update-function-configuration}"], "tool": "lambda"},
+	{"name": "aws", "args": ["cloudformation", "{deploy,update-stack,create-stack}"], "tool": "cloudformation"},
+	{"name": "{sam}", "args": ["deploy"], "tool": "cloudformation"},
+	{"name": "{cdk}", "args": ["deploy"], "tool": "cloudformation"},
+	{"name": "gcloud", "args": ["run", "deploy"], "tool": "cloudrun"},
+	{"name": "gcloud", "args": ["app", "deploy"], "tool": "appengine"},
+	{"name": "gcloud", "args": ["functions", "deploy"], "tool": "generic"},
+	{"name": "az", "args": ["webapp", "{deploy,up}"], "tool": "azure-webapp"},
+	{"name": "az", "args": ["webapp", "deployment", "source"], "tool": "azure-webapp"},
+	{"name": "az", "args": ["containerapp", "update"], "tool": "generic"},
+	{"name": "{flyctl,fly}", "args": ["deploy"], "tool": "fly"},
+	{"name": "heroku", "args": ["{container:release,releases:*,deploy*}"], "tool": "heroku"},
+	{"name": "git", "args": ["push", "heroku*"], "tool": "heroku"},
+	{"name": "{serverless,sls}", "args": ["deploy"], "tool": "cloudformation"},
+	{"name": "ansible-playbook", "tool": "generic"},
+	{"name": "{vercel}", "any_arg": "--prod", "tool": "generic"},
+	{"name": "{netlify}", "args": ["deploy"], "tool": "generic"},
+	{"name": "{wrangler}", "args": ["{deploy,publish}"], "tool": "generic"},
+	{"name": "{firebase}", "args": ["deploy"], "tool": "generic"},
+	{"name": "{argocd}", "args": ["app", "sync"], "tool": "argocd"},
+	{"name": "{cf}", "args": ["push"], "tool": "generic"},
+	{"name": "{capistrano,cap}", "any_arg": "deploy", "tool": "generic"},
+	{"name": "{kamal}", "args": ["deploy"], "tool": "generic"},
+	{"name": "{eb}", "args": ["deploy"], "tool": "generic"},
+	{"name": "{skaffold}", "args": ["{run,deploy}"], "tool": "kubectl"},
+]
+
+# deploy_actions are well-known actions that deploy to a running system.
+deploy_actions contains entry if some entry in [
+	{"action": "azure/k8s-deploy", "tool": "kubectl"},
+	{"action": "Azure/k8s-deploy", "tool": "kubectl"},
+	{"action": "azure/webapps-deploy", "tool": "azure-webapp"},
+	{"action": "Azure/webapps-deploy", "tool": "azure-webapp"},
+	{"action": "aws-actions/amazon-ecs-deploy-task-definition", "tool": "ecs"},
+	{"action": "aws-actions/aws-cloudformation-github-deploy", "tool": "cloudformation"},
+	{"action": "google-github-actions/deploy-cloudrun", "tool": "cloudrun"},
+	{"action": "google-github-actions/deploy-appengine", "tool": "appengine"},
+	{"action": "superfly/flyctl-actions", "tool": "fly"},
+	{"action": "akhileshns/heroku-deploy", "tool": "heroku"},
+	{"action": "deliverybot/helm", "tool": "helm"},
+	{"action": "pulumi/actions", "tool": "pulumi"},
+	{"action": "amondnet/vercel-action", "tool": "generic"},
+	{"action": "cloudflare/wrangler-action", "tool": "generic"},
+	{"action": "appleboy/ssh-action", "tool": "generic"},
+]
+
+# rollback_commands undo a deploy, or make the deploy undo itself on failure.
+rollback_commands contains m if some m in [
+	{"name": "helm", "args": ["rollback"]},
+	{"name": "kubectl", "args": ["rollout", "undo"]},
+	{"name": "aws", "args": ["deploy", "stop-deployment"]},
+	{"name": "gcloud", "args": ["run", "services", "update-traffic"]},
+	{"name": "az", "args": ["webapp", "deployment", "slot", "swap"]},
+	{"name": "heroku", "args": ["{rollback,releases:rollback}"]},
+	{"name": "{flyctl,fly}", "args": ["releases", "rollback"]},
+	{"name": "argocd", "args": ["app", "rollback"]},
+	{"name": "{kamal}", "args": ["rollback"]},
+	{"name": "{cap}", "any_arg": "deploy:rollback"},
+	{"name": "{vercel}", "args": ["rollback"]},
+	{"name": "{wrangler}", "args": ["rollback"]},
+	{"name": "{cf}", "args": ["rollback"]},
+]
+
+# self_rolling_back_flags make a deploy command roll itself back on failure.
+self_rolling_back_flags contains flag if some flag in {
+	"--atomic", "--atomic=true", "--rollback-on-failure", "--rollback-on-failure=true",
+	"--auto-rollback-configuration", "--auto-rollback-configuration=*",
+	"--rollback-configuration*",
+}
+
+# release_commands publish an artifact. A release is not a deploy: the
+# artifact's consumers choose when to take it, so there is nothing to roll
+# back.
+release_commands contains m if some m in [
+	{"name": "twine", "args": ["upload"]},
+	{"name": "{npm,pnpm,yarn}", "args": ["publish"]},
+	{"name": "{docker,podman}", "args": ["push"]},
+	{"name": "cargo", "args": ["publish"]},
+	{"name": "gem", "args": ["push"]},
+	{"name": "{poetry,uv,hatch,pdm,flit}", "args": ["publish"]},
+	{"name": "goreleaser"},
+	{"name": "gh", "args": ["release"]},
+	{"name": "{mvn,mvnw}", "any_arg": "deploy"},
+	{"name": "{gradle,gradlew}", "any_arg": "publish*"},
+	{"name": "dotnet", "args": ["nuget", "push"]},
+]
+
+# production_environment matches environment names that mean production.
+production_environment := `(?i)^(prod|production|prd|live|main)([-_ /.:].*)?$|(^|[-_ /.:])(prod|production|prd|live)$`
+
+# non_deploy_environments are environments used to gate publishing (trusted
+# publishing, pages), which are releases rather than deploys.
+non_deploy_environments contains name if some name in {
+	"github-pages", "pypi", "testpypi", "test-pypi", "release", "releases", "npm", "crates.io",
+	"rubygems", "docker", "dockerhub", "publish", "nuget", "maven-central", "sonatype", "homebrew",
+}
+
+# rollback_name_pattern marks a job as a rollback path by its id or name.
+rollback_name_pattern := `(?i)(roll[-_ ]?back|revert|undo[-_ ]deploy|restore[-_ ]previous)`
+
+# rollback_idiom says, per deploy tool, how to give the deploy a rollback path.
+rollback_idiom := {
+	"helm": "use `helm upgrade --atomic` (`--rollback-on-failure` in Helm 4) so a failed release rolls back, or add a `helm rollback` on failure",
+	"kubectl": "run `kubectl rollout status` and, on failure, `kubectl rollout undo` for each changed deployment",
+	"terraform": "keep the previous state and plan, and re-apply the last known-good revision on failure",
+	"pulumi": "re-run `pulumi up` on the last known-good commit on failure (or `pulumi stack export`/`import` of the previous state)",
+	"ecs": "enable the ECS deployment circuit breaker with rollback, or redeploy the previous task definition on failure",
+	"codedeploy": "pass `--auto-rollback-configuration enabled=true,events=DEPLOYMENT_FAILURE` to the deployment",
+	"lambda": "publish versions behind an alias and move the alias back on failure",
+	"cloudformation": "keep CloudFormation's automatic rollback on (no `--disable-rollback`) and add a rollback trigger, or redeploy the previous version on failure",
+	"cloudrun": "deploy with `--no-traffic`, then shift traffic, and `gcloud run services update-traffic --to-revisions=<previous>=100` on failure",
+	"appengine": "deploy with `--no-promote` and migrate traffic only after checks pass; move traffic back on failure",
+	"azure-webapp": "deploy to a staging slot and swap; swap back on failure",
+	"fly": "run `fly releases rollback` (or redeploy the previous image) on failure",
+	"heroku": "run `heroku rollback` on failure",
+	"argocd": "run `argocd app rollback` on failure, or rely on Argo Rollouts' automatic rollback",
+	"generic": "add a rollback step or job that runs when the deploy fails and redeploys the last known-good version",
+}
+
+# failure_path_idiom names, per system, how to run something on failure.
+failure_path_idiom := {
+	"github": "a step or job with `if: failure()`",
+	"gitlab": "a job with `when: on_failure` (or a manual rollback job for the same environment)",
+	"jenkins": "a `post { failure { ... } }` block",
+}
+
+# persistent_runner_severity is missing-cache's severity on runners that
+# keep their disk between runs (self-hosted runners, permanent agents).
+persistent_runner_severity := {"github": "low", "gitlab": "low", "jenkins": "info"}

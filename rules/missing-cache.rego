@@ -1,0 +1,109 @@
+# METADATA
+# title: Dependencies installed without a cache
+# description: |
+#   A job installs dependencies or builds with a package manager (npm, pip,
+#   Poetry, uv, Bundler, Go, Maven, Gradle, Cargo, Composer, NuGet, ...) and
+#   nothing caches what it downloads. Every run fetches the same packages
+#   again: slower feedback, more load on registries, and builds that fail
+#   whenever a registry does.
+# custom:
+#   id: missing-cache
+#   severity: medium
+#   precision: high
+#   remediation: |
+#     Cache the package manager's download directory, keyed on the lock
+#     file. On GitHub, most setup actions do it with one input
+#     (`cache: npm` on actions/setup-node, `cache: pip` on
+#     actions/setup-python, `cache: maven` on actions/setup-java); setup-go
+#     v4 and later caches by default. On GitLab, add a `cache:` with
+#     `key: files:`. On Jenkins, use the Job Cacher `cache(...)` step.
+#   tags: [performance, reliability]
+package pipelint.rules.missing_cache
+
+import data.pipelint.lib.commands
+import data.pipelint.lib.pipeline
+import data.pipelint.lib.tables
+
+findings contains finding if {
+	some [job_index, ecosystem] in {[i.job, i.ecosystem] | some i in installs}
+	not covered(job_index, ecosystem)
+	job := input.jobs[job_index]
+	cmd := first_install(job_index, ecosystem)
+	finding := {
+		"msg": sprintf("%s dependencies are installed by %q in job %q with no cache; %s", [ecosystem, commands.display(cmd), job.id.value, hint(ecosystem)]),
+		"pos": cmd.name.pos,
+		"severity": severity(job),
+	}
+}
+
+installs contains {"job": i, "ecosystem": m.ecosystem, "cmd": cmd} if {
+	some i, job in input.jobs
+	some step in job.steps
+	some cmd in pipeline.step_commands(step)
+	some m in tables.install_commands
+	commands.matches(cmd, m)
+}
+
+installs contains {"job": i, "ecosystem": m.ecosystem, "cmd": cmd} if {
+	some i, job in input.jobs
+	some step in job.steps
+	some cmd in pipeline.step_commands(step)
+	some m in tables.bare_install_commands
+	cmd.name.value == m.name
+	count(commands.positional(cmd)) == 0
+}
+
+first_install(job_index, ecosystem) := cmd if {
+	ordered := sort([[i.cmd.pos.line, i.cmd.pos.column, i.cmd] | some i in installs; i.job == job_index; i.ecosystem == ecosystem])
+	cmd := ordered[0][2]
+}
+
+# A job-level cache (GitLab cache:, Jenkins cache(...)) covers everything.
+covered(job_index, _) if count(input.jobs[job_index].caches) > 0
+
+covered(job_index, ecosystem) if {
+	some step in input.jobs[job_index].steps
+	some provided in cached_by(step)
+	provided in {ecosystem, "*"}
+}
+
+cached_by(step) := {ecosystem |
+	some entry in tables.cache_actions
+	pipeline.uses_action(step, entry.action)
+	enabled(step, entry)
+	some ecosystem in ecosystems(step, entry)
+}
+
+enabled(_, entry) if entry.always
+
+enabled(step, entry) if {
+	value := lower(pipeline.input_value(step, entry.input))
+	not value in {"", "false"}
+}
+
+# An action that caches by default does so unless its input says "false".
+# When the version cannot be known (a SHA with no version comment), give the
+# user the benefit of the doubt.
+enabled(step, entry) if {
+	entry.default_since
+	not lower(pipeline.input_value(step, entry.input)) == "false"
+	not older_than(step.uses, entry.default_since)
+}
+
+# older_than is a rule of its own because OPA hoists a call out of `not`:
+# `not f(x) < n` is false, not true, when f(x) is undefined.
+older_than(ref, major) if pipeline.major_version(ref) < major
+
+ecosystems(_, entry) := entry.ecosystems if entry.ecosystems
+
+ecosystems(step, entry) := tables.cache_input_ecosystems[lower(pipeline.input_value(step, entry.input))] if entry.ecosystems_from_input
+
+hint(ecosystem) := tables.cache_hint[input.system][ecosystem]
+
+hint(ecosystem) := tables.cache_hint[input.system]["*"] if not tables.cache_hint[input.system][ecosystem]
+
+# A persistent runner keeps its caches between runs, so a missing cache
+# costs less there.
+severity(job) := "medium" if job.runner.ephemeral
+
+severity(job) := tables.persistent_runner_severity[input.system] if not job.runner.ephemeral

@@ -1,0 +1,201 @@
+# METADATA
+# title: Secret written in plain text
+# description: |
+#   A credential is written into the pipeline file: a token of a known
+#   format (GitHub, GitLab, AWS, Slack, Stripe, Google, npm, PyPI, Docker
+#   Hub, JWTs, private keys, ...) anywhere in the file, a literal value under
+#   a variable or input whose name says it is a secret (`*PASSWORD*`,
+#   `*TOKEN*`, `*API_KEY*`, ...), a password in a URL
+#   (`https://user:pass@host`), or a password passed on a command line
+#   (`docker login -p`, `--password`, `curl -u user:pass`, `mysql -pX`).
+#   Everyone who can read the repository, its forks and its history can use
+#   it, and a command-line password also shows in process listings and
+#   logs. Findings show at most the first four characters of the value.
+# custom:
+#   id: plaintext-secret
+#   severity: high
+#   precision: high
+#   remediation: |
+#     Revoke the credential now: it is in the repository's history even
+#     after you delete the line. Then store the new one in the CI system's
+#     secret store and reference it (`${{ secrets.NAME }}` on GitHub, a
+#     masked and protected CI/CD variable or `secrets:` on GitLab,
+#     `credentials('id')` or `withCredentials` on Jenkins). Pass passwords
+#     on standard input (`docker login --password-stdin`) or through an
+#     environment variable, never as a command-line argument.
+#   tags: [secrets, external/cwe/cwe-798]
+package pipelint.rules.plaintext_secret
+
+import data.pipelint.lib.secrets
+
+# --- tokens of a known format, anywhere ----------------------------------------
+
+findings contains finding if {
+	some token in tokens
+	finding := {
+		"msg": sprintf("%s %q is written in plain text; revoke it and reference a stored secret instead", [token.name, secrets.mask(token.value)]),
+		"pos": token.pos,
+		"severity": "critical",
+		"sensitive": true,
+	}
+}
+
+tokens contains {"name": pattern.name, "value": match, "pos": span(source.file, i, line, match)} if {
+	some source in input.sources
+	some i, line in source.lines
+	regex.match(secrets.token_prefilter, line)
+	some pattern in secrets.token_patterns
+	some match in regex.find_n(pattern.regex, line, -1)
+	not regex.match(secrets.allowed_token_pattern, match)
+	not low_variety(match)
+}
+
+# low_variety rejects dummies such as ghp_aaaaaaaa...: real tokens are
+# random, so they use many distinct characters.
+low_variety(value) if count({c | some c in split(value, "")}) < 10
+
+span(file, index, line, match) := {
+	"file": file,
+	"line": index + 1,
+	"column": indexof(line, match) + 1,
+	"end_line": index + 1,
+	"end_column": indexof(line, match) + 1 + count(match),
+}
+
+has_token(value) if regex.match(secrets.token_prefilter, value)
+
+# --- literal values under secret names ------------------------------------------
+
+findings contains finding if {
+	some variable in variables
+	variable.source == "literal"
+	is_secret_name(variable.name.value)
+	is_literal_secret(variable.value.value)
+	not has_token(variable.value.value)
+	finding := {
+		"msg": sprintf("%q is set to the literal %q; reference a stored secret instead", [variable.name.value, secrets.mask(variable.value.value)]),
+		"pos": variable.value.pos,
+		"sensitive": true,
+	}
+}
+
+variables contains v if some v in input.env
+
+variables contains v if some v in input.parameters
+
+variables contains v if {
+	some job in input.jobs
+	some list in [job.env, job.with]
+	some v in list
+}
+
+variables contains v if {
+	some job in input.jobs
+	some step in job.steps
+	some list in [step.env, step.with]
+	some v in list
+}
+
+is_secret_name(name) if {
+	words := lower(regex.replace(name, `([a-z0-9])([A-Z])`, "${1}_${2}"))
+	regex.match(secrets.secret_key_pattern, words)
+	not regex.match(secrets.non_secret_key_pattern, words)
+}
+
+is_literal_secret(value) if {
+	trimmed := trim_space(value)
+	not regex.match(secrets.placeholder_pattern, trimmed)
+	not regex.match(secrets.reference_pattern, trimmed)
+	not contains(trimmed, " ") # prose, not a credential
+	not regex.match(`^(https?://|/|\./|~/)`, trimmed)
+}
+
+# --- passwords in URLs --------------------------------------------------------------
+
+findings contains finding if {
+	some source in input.sources
+	some i, line in source.lines
+	contains(line, "@")
+	some match in regex.find_all_string_submatch_n(`\b[a-zA-Z][a-zA-Z0-9+.-]*://([^\s:/@'"]+):([^\s@/'"]+)@[^\s/'"]+`, line, -1)
+	password := match[2]
+	is_literal_secret(password)
+	not has_token(password)
+	finding := {
+		"msg": sprintf("URL %q carries the password %q for user %q; use a stored secret (e.g. in a credential helper or an environment variable)", [host(match[0]), secrets.mask(password), match[1]]),
+		"pos": span(source.file, i, line, password),
+		"sensitive": true,
+	}
+}
+
+host(url) := split(url, "@")[count(split(url, "@")) - 1]
+
+# --- passwords on command lines ---------------------------------------------------
+
+findings contains finding if {
+	some value in command_passwords
+	is_literal_secret(value.value)
+	not has_token(value.value)
+	finding := {
+		"msg": sprintf("%q passes the password %q on its command line, where process listings and logs show it; pass it on standard input or through an environment variable set from a stored secret", [value.command, secrets.mask(value.value)]),
+		"pos": value.pos,
+		"sensitive": true,
+	}
+}
+
+commands contains cmd if {
+	some job in input.jobs
+	some step in job.steps
+	step.script != null
+	some cmd in step.script.commands
+}
+
+# --password VALUE, --password=VALUE
+command_passwords contains {"command": cmd.name.value, "value": cmd.args[i + 1].value, "pos": cmd.args[i + 1].pos} if {
+	some cmd in commands
+	some i, arg in cmd.args
+	arg.value in secrets.password_flags
+	arg.value != "-p"
+	not startswith(cmd.args[i + 1].value, "-")
+}
+
+command_passwords contains {"command": cmd.name.value, "value": value, "pos": arg.pos} if {
+	some cmd in commands
+	some arg in cmd.args
+	[flag, value] := split_flag(arg.value)
+	flag in secrets.password_flags
+}
+
+# -p VALUE for commands where -p means password.
+command_passwords contains {"command": cmd.name.value, "value": cmd.args[i + 1].value, "pos": cmd.args[i + 1].pos} if {
+	some cmd in commands
+	cmd.name.value in secrets.short_password_flag_commands
+	some i, arg in cmd.args
+	arg.value == "-p"
+	not startswith(cmd.args[i + 1].value, "-")
+}
+
+# -pVALUE (mysql, sshpass)
+command_passwords contains {"command": cmd.name.value, "value": substring(arg.value, 2, -1), "pos": arg.pos} if {
+	some cmd in commands
+	cmd.name.value in secrets.attached_password_commands
+	some arg in cmd.args
+	startswith(arg.value, "-p")
+	count(arg.value) > 2
+}
+
+# -u user:password (curl, wget)
+command_passwords contains {"command": cmd.name.value, "value": password, "pos": cmd.args[i + 1].pos} if {
+	some cmd in commands
+	cmd.name.value in secrets.user_password_commands
+	some i, arg in cmd.args
+	arg.value in secrets.user_password_flags
+	contains(cmd.args[i + 1].value, ":")
+	password := substring(cmd.args[i + 1].value, indexof(cmd.args[i + 1].value, ":") + 1, -1)
+}
+
+split_flag(arg) := [flag, value] if {
+	startswith(arg, "--")
+	contains(arg, "=")
+	flag := substring(arg, 0, indexof(arg, "="))
+	value := substring(arg, indexof(arg, "=") + 1, -1)
+}

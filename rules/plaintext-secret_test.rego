@@ -1,0 +1,119 @@
+package pipelint.rules.plaintext_secret_test
+
+import data.pipelint.lib.build
+import data.pipelint.rules.plaintext_secret
+
+with_lines(lines) := object.union(build.pipeline("github", []), {"sources": [{"file": "ci.yml", "lines": lines}]})
+
+var(name, value, source) := {"name": build.str(name, 4), "value": {"value": value, "pos": build.at(4, 15)}, "source": source, "pos": build.at(4, 7)}
+
+with_env(vars) := object.union(build.pipeline("github", []), {"env": vars})
+
+test_github_token_in_a_script_line_is_critical_and_masked if {
+	findings := plaintext_secret.findings with input as with_lines(["run: |", "  curl -H \"Authorization: token ghp_R2x9QmVfL0kq7TzWb3NcYh8uJd1PaEs6GtKo\" x"])
+	findings == {{
+		"msg": "GitHub personal access token \"ghp_****\" is written in plain text; revoke it and reference a stored secret instead",
+		"pos": {"file": "ci.yml", "line": 2, "column": 33, "end_line": 2, "end_column": 73},
+		"severity": "critical",
+		"sensitive": true,
+	}}
+}
+
+test_token_shapes if {
+	some line in [
+		"AWS_ACCESS_KEY_ID: AKIAZ3MLQPX7TRWN5VHE",
+		"token: glpat-Xy7Rq2LmZp9KtW4bNc3D",
+		"SLACK: xoxb-1234567890123-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
+		"key: AIzaSyD4r7Xq9LmPz2Kw8TbNc5Vh3Jf6GsYe1Qo",
+		"-----BEGIN RSA PRIVATE KEY-----",
+		"NPM_TOKEN: npm_a8Zk2Lq9Wx7Rt4Yp1Mn6Bv3Cs5Df0Gh2JkLm",
+		"echo dckr_pat_Ab3Cd5Ef7Gh9Ij1Kl3Mn5Op7Qr9St",
+	]
+	count(plaintext_secret.findings) == 1 with input as with_lines([line])
+}
+
+test_documentation_examples_and_dummies_are_not_tokens if {
+	count(plaintext_secret.findings) == 0 with input as with_lines([
+		"AWS_ACCESS_KEY_ID: AKIAIOSFODNN7EXAMPLE",
+		"token: ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	])
+}
+
+test_literal_under_secret_name if {
+	findings := plaintext_secret.findings with input as with_env([var("DB_PASSWORD", "hunter2-prod", "literal")])
+	findings == {{
+		"msg": "\"DB_PASSWORD\" is set to the literal \"hun****\"; reference a stored secret instead",
+		"pos": build.at(4, 15),
+		"sensitive": true,
+	}}
+}
+
+test_secret_names if {
+	some name in ["API_KEY", "githubToken", "client-secret", "NPM_AUTH_TOKEN", "password", "SONAR_LOGIN_PASSWORD", "PRIVATE_KEY"]
+	count(plaintext_secret.findings) == 1 with input as with_env([var(name, "s3cr3tValue99", "literal")])
+}
+
+test_not_secrets if {
+	count(plaintext_secret.findings) == 0 with input as with_env([
+		var("API_TOKEN", "${{ secrets.API_TOKEN }}", "secret"),
+		var("GITHUB_TOKEN", "${{ github.token }}", "secret"),
+		var("TOKEN", "$TOKEN", "variable"),
+		var("PASSWORD", "changeme", "literal"),
+		var("PASSWORD", "<your-password>", "literal"),
+		var("PASSWORD", "***", "literal"),
+		var("PASSWORD", "", "literal"),
+		var("TOKEN_URL", "https://auth.example.com/token", "literal"),
+		var("SECRET_NAME", "prod-db", "literal"),
+		var("AWS_ACCESS_KEY_ID", "x", "literal"),
+		var("PASSWORD_FILE", "/run/secrets/db", "literal"),
+		var("VAULT_TOKEN", "vault:secret/data/ci#token", "literal"),
+		var("NPM_TOKEN", "prefix-${TOKEN}", "literal"),
+	])
+}
+
+test_url_with_password if {
+	findings := plaintext_secret.findings with input as with_lines(["  - git clone https://bob:Q7wjZ2pLx9@github.com/acme/app.git"])
+	some f in findings
+	f.pos == {"file": "ci.yml", "line": 1, "column": 27, "end_line": 1, "end_column": 37}
+	contains(f.msg, `"Q7wj****"`) == false # ten characters show only two
+	contains(f.msg, `"Q7****"`)
+	contains(f.msg, `user "bob"`)
+}
+
+test_url_with_reference_is_fine if {
+	count(plaintext_secret.findings) == 0 with input as with_lines([
+		"git clone https://x-access-token:${{ secrets.GITHUB_TOKEN }}@github.com/acme/app.git",
+		"git clone https://gitlab-ci-token:${CI_JOB_TOKEN}@gitlab.com/acme/app.git",
+	])
+}
+
+command_input(words) := object.union(build.pipeline("github", [build.job("b", [build.run([build.cmd(words, 9)])])]), {})
+
+test_password_on_command_line if {
+	some words in [
+		["docker", "login", "-u", "bob", "-p", "Hx9aQ2wLm"],
+		["deploy", "--password", "Hx9aQ2wLm"],
+		["deploy", "--password=Hx9aQ2wLm"],
+		["curl", "-u", "admin:Hx9aQ2wLm", "https://x"],
+		["mysql", "-pHx9aQ2wLm"],
+		["sshpass", "-p", "Hx9aQ2wLm", "ssh", "host"],
+	]
+	count(plaintext_secret.findings) == 1 with input as command_input(words)
+}
+
+test_password_flags_with_references_are_fine if {
+	some words in [
+		["docker", "login", "-u", "bob", "-p", "${{ secrets.DOCKER_PASSWORD }}"],
+		["docker", "login", "--password-stdin"],
+		["curl", "-u", "admin:$PASSWORD", "https://x"],
+		["mkdir", "-p", "build"],
+		["ssh", "-p", "2222", "host"],
+	]
+	count(plaintext_secret.findings) == 0 with input as command_input(words)
+}
+
+test_mask_never_shows_more_than_four_or_a_quarter if {
+	data.pipelint.lib.secrets.mask("ghp_R2x9QmVfL0kq7TzWb3NcYh8uJd1PaEs6GtKo") == "ghp_****"
+	data.pipelint.lib.secrets.mask("hackme") == "h****"
+	data.pipelint.lib.secrets.mask("abc") == "****"
+}
