@@ -1,0 +1,86 @@
+// Package report prints the result of a pipelint run as text for people,
+// SARIF 2.1.0 for GitHub code scanning, or JSON for scripts.
+//
+// Reporters only format: they never filter, sort or choose exit codes. Source
+// text appears only in the text format, and a secret in it is masked; SARIF
+// and JSON carry positions, never source.
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/model"
+)
+
+// Run is what one pipelint run produced, in the order the reporters print it.
+type Run struct {
+	ToolVersion string
+	// Rules is every rule that exists, sorted by ID (SARIF lists all of them,
+	// so that a result's ruleIndex is stable across runs).
+	Rules []engine.Rule
+	// Findings are already sorted by file, line, column and rule.
+	Findings []engine.Finding
+	// Errors are the files that could not be read or parsed.
+	Errors       []*model.ParseError
+	FilesChecked int
+	// Source returns the content of a checked file, for snippets; it may be
+	// nil or return nil.
+	Source func(file string) []byte
+}
+
+// Reporter writes a Run in one format.
+type Reporter interface {
+	Report(w io.Writer, run *Run) error
+}
+
+// Options tune the reporters; each format reads only what applies to it.
+type Options struct {
+	// Color turns on ANSI colours in the text format. The caller decides,
+	// from isatty and NO_COLOR; reporters never look at the terminal.
+	Color bool
+}
+
+// Formats lists the names New accepts.
+var Formats = []string{"text", "sarif", "json"}
+
+// New returns the reporter for a format name.
+func New(format string, opts Options) (Reporter, error) {
+	switch format {
+	case "text":
+		return &Text{Color: opts.Color}, nil
+	case "sarif":
+		return &SARIF{}, nil
+	case "json":
+		return &JSON{}, nil
+	}
+	return nil, fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
+}
+
+// region is a finding's span made safe to print: every field is at least 1,
+// the end is never before the start, and a one-line span is never empty.
+type region struct {
+	StartLine, StartColumn, EndLine, EndColumn int
+}
+
+// regionOf normalises a position. An unset end (EndLine 0) means the span
+// stays on the start line; an unset or inverted end column covers one
+// character, so that a caret and a SARIF region always show something.
+func regionOf(pos model.Pos) region {
+	r := region{
+		StartLine:   max(pos.Line, 1),
+		StartColumn: max(pos.Column, 1),
+		EndLine:     pos.EndLine,
+		EndColumn:   pos.EndColumn,
+	}
+	if r.EndLine <= r.StartLine {
+		r.EndLine = r.StartLine
+		if r.EndColumn <= r.StartColumn {
+			r.EndColumn = r.StartColumn + 1
+		}
+	}
+	r.EndColumn = max(r.EndColumn, 1)
+	return r
+}

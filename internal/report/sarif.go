@@ -1,0 +1,230 @@
+package report
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"slices"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
+	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/model"
+)
+
+var _ Reporter = (*SARIF)(nil)
+
+const (
+	// schemaURI is the schema GitHub's documentation points SARIF files at.
+	schemaURI      = "https://json.schemastore.org/sarif-2.1.0.json"
+	informationURI = "https://github.com/pipelint/pipelint"
+	// srcRoot is the base URI id GitHub resolves against the checkout root.
+	srcRoot = "%SRCROOT%"
+)
+
+// SARIF is SARIF 2.1.0 as GitHub code scanning reads it: one run listing
+// every rule (so a result's ruleIndex is stable), one result per finding with
+// its position and fingerprint, and parse errors as tool execution
+// notifications. It carries no source text, so it cannot leak a secret.
+type SARIF struct{}
+
+func (*SARIF) Report(w io.Writer, run *Run) error {
+	log, err := buildSARIF(run)
+	if err != nil {
+		return err
+	}
+	raw, err := json.Marshal(log)
+	if err != nil {
+		return fmt.Errorf("encode SARIF: %w", err)
+	}
+	decoder := json.NewDecoder(bytes.NewReader(raw))
+	decoder.UseNumber()
+	var document any
+	if err := decoder.Decode(&document); err != nil {
+		return fmt.Errorf("encode SARIF: %w", err)
+	}
+	encoder := json.NewEncoder(w)
+	encoder.SetIndent("", "  ")
+	encoder.SetEscapeHTML(false)
+	return encoder.Encode(withoutFiller(document))
+}
+
+// buildSARIF builds the log. Every rule is added before any result, because
+// go-sarif computes a result's ruleIndex from the rules present when the
+// result is created.
+func buildSARIF(run *Run) (*sarif.Report, error) {
+	log := sarif.NewReport()
+	log.Schema = schemaURI
+	sarifRun := sarif.NewRunWithInformationURI("pipelint", informationURI).
+		WithColumnKind("unicodeCodePoints")
+	if run.ToolVersion != "" {
+		sarifRun.Tool.Driver.WithVersion(run.ToolVersion)
+	}
+	for _, rule := range run.Rules {
+		addRule(sarifRun, rule)
+	}
+	for _, f := range run.Findings {
+		if sarifRun.GetRuleIndex(f.RuleID) < 0 {
+			return nil, fmt.Errorf("%s:%d:%d: finding for unknown rule %q", f.Pos.File, f.Pos.Line, f.Pos.Column, f.RuleID)
+		}
+		result := sarifRun.CreateResultForRule(f.RuleID).
+			WithLevel(sarifLevel(f.Severity)).
+			WithMessage(sarif.NewTextMessage(f.Message)).
+			AddLocation(sarifLocation(f.Pos, true))
+		if f.Fingerprint != "" {
+			// Not AddPartialFingerprint: it writes to a nil map and panics.
+			result.WithPartialFingerprints(map[string]string{"primaryLocationLineHash": f.Fingerprint})
+		}
+	}
+	invocation := sarif.NewInvocation().WithExecutionSuccessful(len(run.Errors) == 0)
+	for _, e := range run.Errors {
+		notification := sarif.NewNotification().
+			WithLevel(sarif.LevelError).
+			WithMessage(sarif.NewTextMessage(e.Message))
+		if e.Pos.File != "" {
+			notification.AddLocation(sarifLocation(e.Pos, e.Pos.Line > 0))
+		}
+		invocation.AddToolExecutionNotification(notification)
+	}
+	sarifRun.AddInvocation(invocation)
+	log.AddRun(sarifRun)
+	return log, nil
+}
+
+func addRule(r *sarif.Run, rule engine.Rule) {
+	title := cmp.Or(rule.Title, rule.ID)
+	description := cmp.Or(rule.Description, title)
+	helpText := description
+	if rule.Remediation != "" {
+		helpText += "\n\n" + rule.Remediation
+	}
+	properties := sarif.NewPropertyBag().
+		WithTags(securityTags(rule.Tags)).
+		Add("precision", cmp.Or(rule.Precision, "high"))
+	if score, ok := securitySeverity[rule.Severity]; ok {
+		properties.Add("security-severity", score)
+	}
+	descriptor := r.AddRule(rule.ID).
+		WithName(title).
+		WithShortDescription(sarif.NewMultiformatMessageString().WithText(title)).
+		WithFullDescription(sarif.NewMultiformatMessageString().WithText(description)).
+		WithHelp(sarif.NewMultiformatMessageString().WithText(helpText).WithMarkdown(cmp.Or(rule.Help, helpText))).
+		WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(rule.Severity))).
+		WithProperties(properties)
+	if rule.HelpURI != "" {
+		descriptor.WithHelpURI(rule.HelpURI)
+	}
+}
+
+// securityTags puts "security" first and drops duplicates and empty tags:
+// GitHub rejects a rule whose tags repeat, and counts results as security
+// alerts only with the security tag.
+func securityTags(tags []string) []string {
+	unique := []string{"security"}
+	for _, tag := range tags {
+		if tag != "" && !slices.Contains(unique, tag) {
+			unique = append(unique, tag)
+		}
+	}
+	return unique
+}
+
+func sarifLevel(s engine.Severity) string {
+	switch s {
+	case engine.Critical, engine.High:
+		return sarif.LevelError
+	case engine.Low, engine.Info:
+		return sarif.LevelNote
+	}
+	return sarif.LevelWarning
+}
+
+// securitySeverity is the score GitHub files an alert under: above 9.0 is
+// critical, 7.0 to 8.9 high, 4.0 to 6.9 medium, below 4.0 low. GitHub wants
+// it as a string.
+var securitySeverity = map[engine.Severity]string{
+	engine.Critical: "9.5",
+	engine.High:     "8.0",
+	engine.Medium:   "5.5",
+	engine.Low:      "3.0",
+	engine.Info:     "1.0",
+}
+
+// sarifLocation points at a file relative to the checkout root, and at the
+// span within it when withRegion is set.
+func sarifLocation(pos model.Pos, withRegion bool) *sarif.Location {
+	// A path is not a URI: escape spaces and the like, and keep a colon in
+	// the first segment from reading as a scheme.
+	uri := (&url.URL{Path: pos.File}).String()
+	physical := sarif.NewPhysicalLocation().
+		WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri).WithURIBaseID(srcRoot))
+	if withRegion {
+		r := regionOf(pos)
+		physical.WithRegion(sarif.NewRegion().
+			WithStartLine(r.StartLine).WithStartColumn(r.StartColumn).
+			WithEndLine(r.EndLine).WithEndColumn(r.EndColumn))
+	}
+	return sarif.NewLocationWithPhysicalLocation(physical)
+}
+
+// goSARIFDefaults are the values go-sarif writes into every object it
+// creates: -1 for unset indexes and offsets (which the SARIF multitool flags,
+// SARIF2004) and the schema's own defaults. An absent property means the
+// same, so withoutFiller drops them. Values are compact JSON.
+var goSARIFDefaults = map[string]string{
+	"byteOffset":       "-1",
+	"charOffset":       "-1",
+	"id":               "-1",
+	"index":            "-1",
+	"rank":             "-1",
+	"kind":             `"fail"`,
+	"enabled":          "true",
+	"isComprehensive":  "false",
+	"language":         `"en-US"`,
+	"contents":         `["localizedData","nonLocalizedData"]`,
+	"newlineSequences": `["\r\n","\n"]`,
+}
+
+// requiredArrays stay even when empty: GitHub rejects a run whose results or
+// rules are missing.
+var requiredArrays = map[string]bool{"results": true, "rules": true}
+
+// withoutFiller removes go-sarif's defaults, empty arrays and empty objects
+// from a decoded SARIF document, innermost first.
+func withoutFiller(value any) any {
+	switch v := value.(type) {
+	case map[string]any:
+		for key, child := range v {
+			child = withoutFiller(child)
+			v[key] = child
+			if isFiller(key, child) {
+				delete(v, key)
+			}
+		}
+	case []any:
+		for i, child := range v {
+			v[i] = withoutFiller(child)
+		}
+	}
+	return value
+}
+
+func isFiller(key string, value any) bool {
+	switch v := value.(type) {
+	case map[string]any:
+		return len(v) == 0
+	case []any:
+		if len(v) == 0 {
+			return !requiredArrays[key]
+		}
+	}
+	filler, ok := goSARIFDefaults[key]
+	if !ok {
+		return false
+	}
+	encoded, err := json.Marshal(value)
+	return err == nil && string(encoded) == filler
+}

@@ -1,0 +1,351 @@
+package report
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xeipuuv/gojsonschema"
+
+	"github.com/pipelint/pipelint/internal/engine"
+)
+
+// sarifLog is the part of a SARIF document these tests read.
+type sarifLog struct {
+	Schema  string `json:"$schema"`
+	Version string `json:"version"`
+	Runs    []struct {
+		ColumnKind string `json:"columnKind"`
+		Tool       struct {
+			Driver struct {
+				Name           string      `json:"name"`
+				Version        string      `json:"version"`
+				InformationURI string      `json:"informationUri"`
+				Rules          []sarifRule `json:"rules"`
+			} `json:"driver"`
+		} `json:"tool"`
+		Results     []sarifResult `json:"results"`
+		Invocations []struct {
+			ExecutionSuccessful        *bool `json:"executionSuccessful"`
+			ToolExecutionNotifications []struct {
+				Level     string `json:"level"`
+				Message   struct{ Text string }
+				Locations []resultLocation `json:"locations"`
+			} `json:"toolExecutionNotifications"`
+		} `json:"invocations"`
+	} `json:"runs"`
+}
+
+type sarifRule struct {
+	ID                   string
+	Name                 string
+	ShortDescription     struct{ Text string }
+	FullDescription      struct{ Text string }
+	Help                 struct{ Text, Markdown string }
+	HelpURI              string `json:"helpUri"`
+	DefaultConfiguration struct{ Level string }
+	Properties           struct {
+		Tags             []string
+		Precision        string
+		SecuritySeverity any `json:"security-severity"`
+	}
+}
+
+type sarifResult struct {
+	RuleID              string `json:"ruleId"`
+	RuleIndex           *int   `json:"ruleIndex"`
+	Level               string
+	Message             struct{ Text string }
+	Locations           []resultLocation
+	PartialFingerprints map[string]string `json:"partialFingerprints"`
+}
+
+type resultLocation struct {
+	PhysicalLocation struct {
+		ArtifactLocation struct {
+			URI       string `json:"uri"`
+			URIBaseID string `json:"uriBaseId"`
+		} `json:"artifactLocation"`
+		Region *struct{ StartLine, StartColumn, EndLine, EndColumn int }
+	} `json:"physicalLocation"`
+}
+
+// renderSARIF renders run and checks it against the SARIF 2.1.0 schema,
+// both the document go-sarif built and the bytes written (after pruning).
+func renderSARIF(t *testing.T, run *Run) ([]byte, sarifLog) {
+	t.Helper()
+	built, err := buildSARIF(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := built.Validate(); err != nil {
+		t.Errorf("built document is not valid SARIF: %v", err)
+	}
+	out := render(t, "sarif", Options{}, run)
+	for _, problem := range schemaProblems(t, out) {
+		t.Errorf("written document is not valid SARIF: %s", problem)
+	}
+	var log sarifLog
+	if err := json.Unmarshal(out, &log); err != nil {
+		t.Fatal(err)
+	}
+	if len(log.Runs) != 1 {
+		t.Fatalf("want one run, got %d", len(log.Runs))
+	}
+	return out, log
+}
+
+func TestSARIFGolden(t *testing.T) {
+	out, _ := renderSARIF(t, sampleRun())
+	checkGolden(t, "sarif", out)
+	empty, _ := renderSARIF(t, emptyRun())
+	checkGolden(t, "sarif-empty", empty)
+}
+
+func TestSARIFEmptyRunHasEmptyArrays(t *testing.T) {
+	out, log := renderSARIF(t, emptyRun())
+	for _, want := range []string{`"results": []`, `"executionSuccessful": true`} {
+		if !bytes.Contains(out, []byte(want)) {
+			t.Errorf("no %s in\n%s", want, out)
+		}
+	}
+	if got := len(log.Runs[0].Tool.Driver.Rules); got != 6 {
+		t.Errorf("want all 6 rules listed, got %d", got)
+	}
+	run := emptyRun()
+	run.Rules = nil
+	if out, _ := renderSARIF(t, run); !bytes.Contains(out, []byte(`"rules": []`)) {
+		t.Errorf("no rules: []:\n%s", out)
+	}
+}
+
+func TestSARIFHeader(t *testing.T) {
+	_, log := renderSARIF(t, sampleRun())
+	driver := log.Runs[0].Tool.Driver
+	got := []string{log.Schema, log.Version, log.Runs[0].ColumnKind, driver.Name, driver.Version, driver.InformationURI}
+	want := []string{"https://json.schemastore.org/sarif-2.1.0.json", "2.1.0", "unicodeCodePoints",
+		"pipelint", "0.1.0", "https://github.com/pipelint/pipelint"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("header = %q, want %q", got, want)
+	}
+}
+
+func TestSARIFRules(t *testing.T) {
+	_, log := renderSARIF(t, sampleRun())
+	rules := log.Runs[0].Tool.Driver.Rules
+	for i, rule := range rules {
+		if rule.ID != sampleRun().Rules[i].ID {
+			t.Errorf("rule %d is %q, want %q (the order of Run.Rules)", i, rule.ID, sampleRun().Rules[i].ID)
+		}
+		if rule.Help.Text == "" || rule.Help.Markdown == "" || rule.ShortDescription.Text == "" || rule.FullDescription.Text == "" {
+			t.Errorf("%s: empty description or help: %+v", rule.ID, rule)
+		}
+		seen := map[string]bool{}
+		for _, tag := range rule.Properties.Tags {
+			if seen[tag] {
+				t.Errorf("%s: tag %q repeated in %q", rule.ID, tag, rule.Properties.Tags)
+			}
+			seen[tag] = true
+		}
+		if !seen["security"] {
+			t.Errorf("%s: no security tag in %q", rule.ID, rule.Properties.Tags)
+		}
+	}
+
+	secret := rules[2]
+	want := sarifRule{ID: "hardcoded-secret", Name: "Secret written in the pipeline file", HelpURI: "https://pipelint.dev/rules/hardcoded-secret"}
+	want.ShortDescription.Text = "Secret written in the pipeline file"
+	want.FullDescription.Text = "A credential is written in plain text in the pipeline definition."
+	want.Help.Text = "A credential is written in plain text in the pipeline definition.\n\nMove it to the CI system's secret store and rotate it."
+	want.Help.Markdown = "# hardcoded-secret\n\nUse `${{ secrets.NAME }}` instead."
+	want.DefaultConfiguration.Level = "error"
+	want.Properties.Tags = []string{"security", "secrets", "external/cwe/cwe-798"}
+	want.Properties.Precision = "high"
+	want.Properties.SecuritySeverity = "9.5"
+	if !equalJSON(t, secret, want) {
+		t.Errorf("hardcoded-secret rule:\n got %+v\nwant %+v", secret, want)
+	}
+
+	// A rule with only an ID and a severity still has every field GitHub requires.
+	bare := rules[5]
+	if bare.ID != "unused-rule" || bare.Name != "unused-rule" || bare.ShortDescription.Text != "unused-rule" ||
+		bare.FullDescription.Text != "unused-rule" || bare.Help.Text != "unused-rule" || bare.Help.Markdown != "unused-rule" ||
+		bare.HelpURI != "" || bare.Properties.Precision != "high" {
+		t.Errorf("bare rule: %+v", bare)
+	}
+
+	levels := map[string]string{}
+	scores := map[string]any{}
+	precisions := map[string]string{}
+	for _, rule := range rules {
+		levels[rule.ID] = rule.DefaultConfiguration.Level
+		scores[rule.ID] = rule.Properties.SecuritySeverity
+		precisions[rule.ID] = rule.Properties.Precision
+	}
+	wantLevels := map[string]string{"agent-any": "note", "curl-bash": "note", "hardcoded-secret": "error",
+		"script-injection": "warning", "unpinned-action": "error", "unused-rule": "warning"}
+	wantScores := map[string]any{"agent-any": "1.0", "curl-bash": "3.0", "hardcoded-secret": "9.5",
+		"script-injection": "5.5", "unpinned-action": "8.0", "unused-rule": "5.5"}
+	wantPrecisions := map[string]string{"agent-any": "high", "curl-bash": "medium", "hardcoded-secret": "high",
+		"script-injection": "high", "unpinned-action": "very-high", "unused-rule": "high"}
+	if !equalJSON(t, levels, wantLevels) || !equalJSON(t, scores, wantScores) || !equalJSON(t, precisions, wantPrecisions) {
+		t.Errorf("levels %v, security-severity %v, precision %v", levels, scores, precisions)
+	}
+}
+
+func TestSARIFResults(t *testing.T) {
+	run := sampleRun()
+	out, log := renderSARIF(t, run)
+	rules := log.Runs[0].Tool.Driver.Rules
+	results := log.Runs[0].Results
+	if len(results) != len(run.Findings) {
+		t.Fatalf("%d results for %d findings", len(results), len(run.Findings))
+	}
+	for i, result := range results {
+		f := run.Findings[i]
+		if result.RuleIndex == nil || *result.RuleIndex < 0 || *result.RuleIndex >= len(rules) || rules[*result.RuleIndex].ID != f.RuleID {
+			t.Errorf("result %d (%s): ruleIndex %v does not point at its rule", i, f.RuleID, result.RuleIndex)
+		}
+		if result.RuleID != f.RuleID || result.Message.Text != f.Message || result.Level != sarifLevel(f.Severity) {
+			t.Errorf("result %d: %+v does not match %+v", i, result, f)
+		}
+		if len(result.Locations) != 1 {
+			t.Fatalf("result %d: %d locations, want 1", i, len(result.Locations))
+		}
+		artifact := result.Locations[0].PhysicalLocation.ArtifactLocation
+		if artifact.URI != f.Pos.File || artifact.URIBaseID != "%SRCROOT%" {
+			t.Errorf("result %d: artifact %+v", i, artifact)
+		}
+		wantFingerprints := map[string]string{"primaryLocationLineHash": f.Fingerprint}
+		if f.Fingerprint == "" {
+			wantFingerprints = nil
+		}
+		if !equalJSON(t, result.PartialFingerprints, wantFingerprints) {
+			t.Errorf("result %d: partialFingerprints %v", i, result.PartialFingerprints)
+		}
+	}
+	regions := []string{}
+	for _, result := range results {
+		regions = append(regions, jsonString(t, result.Locations[0].PhysicalLocation.Region))
+	}
+	wantRegions := []string{
+		`{"StartLine":7,"StartColumn":18,"EndLine":7,"EndColumn":58}`,
+		`{"StartLine":9,"StartColumn":15,"EndLine":9,"EndColumn":34}`,
+		`{"StartLine":10,"StartColumn":20,"EndLine":10,"EndColumn":51}`,
+		`{"StartLine":4,"StartColumn":7,"EndLine":5,"EndColumn":16}`,
+		`{"StartLine":2,"StartColumn":2,"EndLine":2,"EndColumn":11}`,
+		`{"StartLine":3,"StartColumn":38,"EndLine":3,"EndColumn":47}`,
+	}
+	if strings.Join(regions, "\n") != strings.Join(wantRegions, "\n") {
+		t.Errorf("regions:\n%s\nwant:\n%s", strings.Join(regions, "\n"), strings.Join(wantRegions, "\n"))
+	}
+	for _, banned := range []string{`"snippet"`, `"contextRegion"`, `: -1`, "null", "API_TOKEN:"} {
+		if bytes.Contains(out, []byte(banned)) {
+			t.Errorf("SARIF contains %q", banned)
+		}
+	}
+}
+
+func TestSARIFParseErrors(t *testing.T) {
+	_, log := renderSARIF(t, sampleRun())
+	invocations := log.Runs[0].Invocations
+	if len(invocations) != 1 || invocations[0].ExecutionSuccessful == nil || *invocations[0].ExecutionSuccessful {
+		t.Fatalf("want one invocation with executionSuccessful false, got %s", jsonString(t, invocations))
+	}
+	got := jsonString(t, invocations[0].ToolExecutionNotifications)
+	want := `[{"level":"error","Message":{"Text":"mapping values are not allowed in this context"},"locations":[` +
+		`{"physicalLocation":{"artifactLocation":{"uri":"docs/my%20workflow.yml","uriBaseId":"%SRCROOT%"},` +
+		`"Region":{"StartLine":3,"StartColumn":5,"EndLine":3,"EndColumn":6}}}]},` +
+		`{"level":"error","Message":{"Text":"open unreadable.yml: permission denied"},"locations":[` +
+		`{"physicalLocation":{"artifactLocation":{"uri":"unreadable.yml","uriBaseId":"%SRCROOT%"},"Region":null}}]}]`
+	if got != want {
+		t.Errorf("notifications:\n got %s\nwant %s", got, want)
+	}
+}
+
+func TestSARIFUnknownRule(t *testing.T) {
+	run := sampleRun()
+	run.Findings = append(run.Findings, engine.Finding{RuleID: "no-such-rule", Pos: pos("x.yml", 1, 1, 0, 0)})
+	err := (&SARIF{}).Report(&bytes.Buffer{}, run)
+	if err == nil || err.Error() != `x.yml:1:1: finding for unknown rule "no-such-rule"` {
+		t.Errorf("error = %v", err)
+	}
+}
+
+func TestSARIFURIOfOddPaths(t *testing.T) {
+	for path, want := range map[string]string{
+		".github/workflows/ci.yml": ".github/workflows/ci.yml",
+		"dir with space/a#b.yml":   "dir%20with%20space/a%23b.yml",
+		"c:ci.yml":                 "./c:ci.yml",
+		"ünï/.gitlab-ci.yml":       "%C3%BCn%C3%AF/.gitlab-ci.yml",
+	} {
+		got := *sarifLocation(pos(path, 1, 1, 0, 0), false).PhysicalLocation.ArtifactLocation.URI
+		if got != want {
+			t.Errorf("uri of %q = %q, want %q", path, got, want)
+		}
+	}
+}
+
+// schemaProblems checks written bytes against the official OASIS SARIF
+// 2.1.0 errata01 schema, the same text go-sarif embeds (sha256 below).
+// go-sarif's Validate checks its own structs, and reading our output back
+// into them would restore the defaults withoutFiller removed.
+func schemaProblems(t *testing.T, document []byte) []string {
+	t.Helper()
+	schema, err := os.ReadFile(filepath.Join("testdata", "sarif-schema-2.1.0.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum := sha256.Sum256(schema); hex.EncodeToString(sum[:]) != "c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e" {
+		t.Fatal("testdata/sarif-schema-2.1.0.json is not the official schema")
+	}
+	result, err := gojsonschema.Validate(gojsonschema.NewBytesLoader(schema), gojsonschema.NewBytesLoader(document))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var problems []string
+	for _, problem := range result.Errors() {
+		problems = append(problems, problem.String())
+	}
+	return problems
+}
+
+// The schema check catches the mistakes GitHub rejects uploads for (except a
+// path that is not a URI reference: gojsonschema accepts "a b.yml", so
+// TestSARIFURIOfOddPaths guards that).
+func TestSchemaProblemsCatchesWhatGitHubRejects(t *testing.T) {
+	valid, _ := renderSARIF(t, sampleRun())
+	for broken, want := range map[string]string{
+		`"startColumn": 18`:          `"startColumn": 0`,
+		`"level": "error"`:           `"level": "high"`,
+		`"supply-chain"`:             `"security"`,
+		`"text": "Action not pinned`: `"text": 7, "x": "`,
+	} {
+		document := bytes.Replace(valid, []byte(broken), []byte(want), 1)
+		if bytes.Equal(document, valid) {
+			t.Fatalf("%s is not in the document", broken)
+		}
+		if problems := schemaProblems(t, document); len(problems) == 0 {
+			t.Errorf("replacing %s with %s went unnoticed", broken, want)
+		}
+	}
+}
+
+func jsonString(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func equalJSON(t *testing.T, a, b any) bool {
+	t.Helper()
+	return jsonString(t, a) == jsonString(t, b)
+}

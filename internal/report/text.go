@@ -1,0 +1,188 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/fatih/color"
+
+	"github.com/pipelint/pipelint/internal/engine"
+)
+
+var _ Reporter = (*Text)(nil)
+
+// Text is the format for people. Parse errors come first, then one block per
+// finding with the source line and the span underlined, then a summary:
+//
+//	ci.yml:3:1: error: mapping values are not allowed in this context
+//	ci.yml:12:15: high unpinned-action: "actions/checkout@v4" is not pinned to a commit
+//	 12 |       - uses: actions/checkout@v4
+//	    |               ^~~~~~~~~~~~~~~~~~~
+//
+//	1 finding (1 high) in 1 file; 1 error
+//
+// A span that holds a secret (Finding.Sensitive) is masked in the snippet.
+type Text struct {
+	Color bool
+}
+
+func (t *Text) Report(w io.Writer, run *Run) error {
+	p := newPalette(t.Color)
+	var out bytes.Buffer
+	for _, e := range run.Errors {
+		location := e.Pos.File + ":"
+		if e.Pos.Line > 0 {
+			location = fmt.Sprintf("%s:%d:%d:", e.Pos.File, e.Pos.Line, max(e.Pos.Column, 1))
+		}
+		fmt.Fprintf(&out, "%s %s %s\n", p.bold(location), p.errorLabel("error:"), e.Message)
+	}
+	for _, f := range run.Findings {
+		severity := p.severity(f.Severity)
+		r := regionOf(f.Pos)
+		fmt.Fprintf(&out, "%s %s %s: %s\n",
+			p.bold(fmt.Sprintf("%s:%d:%d:", f.Pos.File, r.StartLine, r.StartColumn)),
+			severity(string(f.Severity)), f.RuleID, f.Message)
+		if run.Source == nil {
+			continue
+		}
+		if s, ok := snippetOf(run.Source(f.Pos.File), f); ok {
+			number := strconv.Itoa(s.lineNumber)
+			gutter := strings.Repeat(" ", len(number))
+			fmt.Fprintf(&out, " %s | %s\n %s | %s%s\n\n", number, s.line, gutter, s.indent, severity(s.underline))
+		}
+	}
+	out.WriteString(summary(run))
+	out.WriteByte('\n')
+	_, err := w.Write(out.Bytes())
+	return err
+}
+
+// snippet is a source line ready to print under a finding.
+type snippet struct {
+	lineNumber int
+	line       string // the source line, control characters replaced, secret masked
+	indent     string // whitespace up to the span, keeping tabs so the underline aligns
+	underline  string // ^~~~ under the span
+}
+
+// maskedPrefix is how much of a secret the snippet shows: at most 4
+// characters and at most a quarter of it, so a short secret shows nothing.
+func maskedPrefix(secretLength int) int { return min(4, secretLength/4) }
+
+// secretMask replaces everything of a secret after maskedPrefix. Its fixed
+// length hides how long the secret is.
+const secretMask = "****"
+
+// snippetOf cuts the finding's start line out of src. The underline covers
+// Column..EndColumn, or runs to the end of the line when the span goes on.
+// ok is false when there is no source or the line does not exist.
+func snippetOf(src []byte, f engine.Finding) (s snippet, ok bool) {
+	r := regionOf(f.Pos)
+	lines := bytes.Split(src, []byte("\n"))
+	if src == nil || r.StartLine > len(lines) {
+		return snippet{}, false
+	}
+	line := []rune(strings.TrimSuffix(string(lines[r.StartLine-1]), "\r"))
+	for i, c := range line {
+		// A CI file is untrusted input: never send its escape sequences to a terminal.
+		if unicode.IsControl(c) && c != '\t' {
+			line[i] = unicode.ReplacementChar
+		}
+	}
+	start := min(r.StartColumn-1, len(line))
+	end := len(line)
+	if r.EndLine == r.StartLine {
+		end = max(min(r.EndColumn-1, len(line)), start)
+	}
+	if f.Sensitive {
+		shown := start + maskedPrefix(end-start)
+		line = slices.Concat(line[:shown], []rune(secretMask), line[end:])
+		end = shown + len(secretMask)
+	}
+	indent := make([]rune, start)
+	for i, c := range line[:start] {
+		indent[i] = ' '
+		if c == '\t' {
+			indent[i] = '\t'
+		}
+	}
+	return snippet{
+		lineNumber: r.StartLine,
+		line:       string(line),
+		indent:     string(indent),
+		underline:  "^" + strings.Repeat("~", max(end-start-1, 0)),
+	}, true
+}
+
+// summary is the last line: "3 findings (1 high, 2 medium) in 4 files; 1 error".
+func summary(run *Run) string {
+	var s strings.Builder
+	if len(run.Findings) == 0 {
+		s.WriteString("no findings")
+	} else {
+		count := map[engine.Severity]int{}
+		for _, f := range run.Findings {
+			count[f.Severity]++
+		}
+		var parts []string
+		for _, severity := range engine.Severities {
+			if count[severity] > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", count[severity], severity))
+			}
+		}
+		fmt.Fprintf(&s, "%s (%s)", plural(len(run.Findings), "finding"), strings.Join(parts, ", "))
+	}
+	fmt.Fprintf(&s, " in %s", plural(run.FilesChecked, "file"))
+	if len(run.Errors) > 0 {
+		fmt.Fprintf(&s, "; %s", plural(len(run.Errors), "error"))
+	}
+	return s.String()
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// palette colours parts of the text output; without colour every part is
+// the identity function.
+type palette struct {
+	bold, errorLabel func(string) string
+	bySeverity       map[engine.Severity]func(string) string
+}
+
+func newPalette(enabled bool) palette {
+	style := func(attributes ...color.Attribute) func(string) string {
+		if !enabled {
+			return func(s string) string { return s }
+		}
+		c := color.New(attributes...)
+		c.EnableColor() // per instance: the caller decided, whatever color.NoColor says
+		return func(s string) string { return c.Sprint(s) }
+	}
+	return palette{
+		bold:       style(color.Bold),
+		errorLabel: style(color.FgRed, color.Bold),
+		bySeverity: map[engine.Severity]func(string) string{
+			engine.Critical: style(color.FgMagenta, color.Bold),
+			engine.High:     style(color.FgRed),
+			engine.Medium:   style(color.FgYellow),
+			engine.Low:      style(color.FgCyan),
+			engine.Info:     style(color.FgBlue),
+		},
+	}
+}
+
+func (p palette) severity(s engine.Severity) func(string) string {
+	if paint, ok := p.bySeverity[s]; ok {
+		return paint
+	}
+	return p.bold
+}
