@@ -1,0 +1,200 @@
+package rules_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pipelint/pipelint/docs"
+	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser"
+	"github.com/pipelint/pipelint/rules"
+)
+
+const fixturesDir = "../testdata/fixtures"
+
+func newEngine(t testing.TB) *engine.Engine {
+	t.Helper()
+	e, err := engine.New(context.Background(), engine.WithPolicies(rules.FS), engine.WithDocs(docs.Rules))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// TestFixtures checks every case under testdata/fixtures/<rule-id>/: each
+// entry of positive/ must produce exactly the findings of that rule listed
+// in <entry>.out, one per line as
+//
+//	<path>:<line>:<column>: <severity> <rule-id>: <message>
+//
+// (a line wrapped in /.../ is a regular expression), and each entry of
+// negative/ must produce none. An entry is a file named <system>-<case>.<ext>
+// or a directory holding a small repository. Only the fixture's own rule is
+// looked at, so one rule's change never disturbs another rule's fixtures.
+func TestFixtures(t *testing.T) {
+	e := newEngine(t)
+	ruleDirs, err := os.ReadDir(fixturesDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ruleDir := range ruleDirs {
+		ruleID := ruleDir.Name()
+		for _, polarity := range []string{"positive", "negative"} {
+			dir := filepath.Join(fixturesDir, ruleID, polarity)
+			entries, err := os.ReadDir(dir)
+			if err != nil {
+				t.Errorf("%s: %v", ruleID, err)
+				continue
+			}
+			for _, entry := range entries {
+				if strings.HasSuffix(entry.Name(), ".out") {
+					continue
+				}
+				path := filepath.Join(dir, entry.Name())
+				t.Run(ruleID+"/"+polarity+"/"+entry.Name(), func(t *testing.T) {
+					got := check(t, e, path, ruleID)
+					var want []string
+					if polarity == "positive" {
+						want = readExpected(t, path+".out")
+						if len(want) == 0 {
+							t.Fatalf("%s.out lists no findings", path)
+						}
+					}
+					compareLines(t, got, want)
+				})
+			}
+		}
+	}
+}
+
+// check runs the rule on one fixture entry and renders its findings with
+// paths relative to the entry's directory.
+func check(t *testing.T, e *engine.Engine, path, ruleID string) []string {
+	t.Helper()
+	files, err := parser.Discover([]string{path}, systemOf(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatalf("no CI files in %s", path)
+	}
+	base := filepath.ToSlash(filepath.Dir(path)) + "/"
+	if info, _ := os.Stat(path); info.IsDir() {
+		base = filepath.ToSlash(path) + "/"
+	}
+	var lines []string
+	for _, f := range files {
+		p, err := parser.Parse(f)
+		if err != nil {
+			t.Fatalf("parse %s: %v", f.Display, err)
+		}
+		findings, err := e.Evaluate(context.Background(), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, finding := range findings {
+			if finding.RuleID != ruleID {
+				continue
+			}
+			lines = append(lines, fmt.Sprintf("%s:%d:%d: %s %s: %s", strings.TrimPrefix(finding.Pos.File, base),
+				finding.Pos.Line, finding.Pos.Column, finding.Severity, finding.RuleID, finding.Message))
+		}
+	}
+	return lines
+}
+
+// systemOf reads the system from a fixture file's name prefix; directories
+// are discovered like a repository.
+func systemOf(path string) model.System {
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		return ""
+	}
+	system, _, _ := strings.Cut(filepath.Base(path), "-")
+	return model.System(system)
+}
+
+func readExpected(t *testing.T, path string) []string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("positive fixture without %s", filepath.Base(path))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.TrimSpace(line) != "" {
+			lines = append(lines, line)
+		}
+	}
+	return lines
+}
+
+func compareLines(t *testing.T, got, want []string) {
+	t.Helper()
+	matches := func(pattern, line string) bool {
+		if len(pattern) > 1 && strings.HasPrefix(pattern, "/") && strings.HasSuffix(pattern, "/") {
+			return regexp.MustCompile("^" + pattern[1:len(pattern)-1] + "$").MatchString(line)
+		}
+		return pattern == line
+	}
+	ok := len(got) == len(want)
+	for i := 0; ok && i < len(got); i++ {
+		ok = matches(want[i], got[i])
+	}
+	if !ok {
+		t.Errorf("findings differ\n got:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
+// TestRuleArtefacts checks that every rule has its four artefacts, all
+// named by its id: the policy, its Rego tests, its docs page and fixtures
+// on both sides.
+func TestRuleArtefacts(t *testing.T) {
+	e := newEngine(t)
+	var ids []string
+	for _, rule := range e.Rules() {
+		ids = append(ids, rule.ID)
+		for _, file := range []string{
+			rule.ID + ".rego",
+			rule.ID + "_test.rego",
+			filepath.Join("..", "docs", "rules", rule.ID+".md"),
+			filepath.Join(fixturesDir, rule.ID, "positive"),
+			filepath.Join(fixturesDir, rule.ID, "negative"),
+		} {
+			if _, err := os.Stat(file); err != nil {
+				t.Errorf("rule %s: %v", rule.ID, err)
+			}
+		}
+		if rule.Help == "" || !strings.HasPrefix(rule.Help, "# "+rule.ID+"\n") {
+			t.Errorf("rule %s: docs page must start with \"# %s\"", rule.ID, rule.ID)
+		}
+		if want := "| " + string(rule.Severity); !strings.Contains(rule.Help, "\n"+want) {
+			t.Errorf("rule %s: docs table must give the METADATA severity (a row starting %q)", rule.ID, want)
+		}
+		if want := "| " + rule.Precision + " |"; !strings.Contains(rule.Help, want) {
+			t.Errorf("rule %s: docs table must give the METADATA precision %q", rule.ID, rule.Precision)
+		}
+	}
+	pages, _ := filepath.Glob("../docs/rules/*.md")
+	for _, page := range pages {
+		if id := strings.TrimSuffix(filepath.Base(page), ".md"); !slices.Contains(ids, id) {
+			t.Errorf("docs page %s has no rule", page)
+		}
+	}
+	fixtures, _ := os.ReadDir(fixturesDir)
+	for _, dir := range fixtures {
+		if !slices.Contains(ids, dir.Name()) {
+			t.Errorf("fixtures %s have no rule", dir.Name())
+		}
+	}
+}
