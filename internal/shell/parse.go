@@ -1,0 +1,269 @@
+package shell
+
+import (
+	"bytes"
+	"errors"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// maxParsedBytes bounds the scripts given to the parser, whose recursion
+// grows with nesting; longer scripts (far beyond any real CI step) are split
+// line by line, which takes linear time and constant stack.
+const maxParsedBytes = 64 << 10
+
+// ciExpression matches the CI system's own expressions, GitHub ${{ }} and
+// GitLab $[[ ]], which the CI system substitutes before the shell runs and
+// which are not valid shell syntax everywhere.
+var ciExpression = regexp.MustCompile(`(?s)\$\{\{.*?\}\}|\$\[\[.*?\]\]`)
+
+// parseScript parses text in the given dialect and returns its simple
+// commands sorted by where they start. It reports false when text is not a
+// valid script.
+func parseScript(text string, lang syntax.LangVariant) ([]simpleCommand, bool) {
+	if len(text) > maxParsedBytes {
+		return nil, false
+	}
+	// Each expression becomes a run of '_' of the same byte length, a plain
+	// word to the parser, so every offset still points into text.
+	expressions := ciExpression.FindAllStringIndex(text, -1)
+	masked := []byte(text)
+	for _, span := range expressions {
+		for i := span[0]; i < span[1]; i++ {
+			masked[i] = '_'
+		}
+	}
+	file, err := parse(masked, lang)
+	if err != nil {
+		return nil, false
+	}
+	s := newScript(text, expressions)
+	var commands []simpleCommand
+	// The bash `time` keyword is not a word of the command it times; it is
+	// put back so that it is stripped like the other wrappers.
+	timed := map[*syntax.CallExpr]syntax.Pos{}
+	syntax.Walk(file, func(node syntax.Node) bool {
+		switch node := node.(type) {
+		case *syntax.TimeClause:
+			if node.Stmt != nil {
+				if call, ok := node.Stmt.Cmd.(*syntax.CallExpr); ok {
+					timed[call] = node.Time
+				}
+			}
+		case *syntax.CallExpr:
+			if command, ok := s.callCommand(node, timed); ok {
+				commands = append(commands, command)
+			}
+		case *syntax.DeclClause:
+			commands = append(commands, s.declCommand(node))
+		}
+		return true
+	})
+	// The walk meets a heredoc body with the command it is fed to, before
+	// the commands that follow on that command's line; sorting restores
+	// source order.
+	sort.SliceStable(commands, func(i, j int) bool {
+		return commands[i].start.before(commands[j].start)
+	})
+	return commands, true
+}
+
+// parse runs the parser and turns a panic in it into an error: one odd
+// script must not stop a scan of a whole repository.
+func parse(src []byte, lang syntax.LangVariant) (file *syntax.File, err error) {
+	defer func() {
+		if recovered := recover(); recovered != nil {
+			file, err = nil, errParserPanic
+		}
+	}()
+	return syntax.NewParser(syntax.Variant(lang)).Parse(bytes.NewReader(src), "")
+}
+
+var errParserPanic = errors.New("shell parser panicked")
+
+// script is a parsed script's text, for positions and words as written.
+type script struct {
+	text        string
+	lineStarts  []int   // byte offset of each line's first byte
+	expressions [][]int // byte spans of ${{ }} and $[[ ]] expressions
+	// columns holds the column of every byte offset when the text is not
+	// all ASCII (where the column is the byte distance to the line start).
+	columns []int
+}
+
+func newScript(text string, expressions [][]int) script {
+	s := script{text: text, lineStarts: []int{0}, expressions: expressions}
+	ascii := true
+	for i := range len(text) {
+		switch {
+		case text[i] == '\n':
+			s.lineStarts = append(s.lineStarts, i+1)
+		case text[i] >= utf8.RuneSelf:
+			ascii = false
+		}
+	}
+	if !ascii {
+		s.columns = make([]int, len(text)+1)
+		column := 1
+		for offset := 0; offset < len(text); {
+			r, size := utf8.DecodeRuneInString(text[offset:])
+			for i := range size {
+				s.columns[offset+i] = column
+			}
+			offset += size
+			column++
+			if r == '\n' {
+				column = 1
+			}
+		}
+		s.columns[len(text)] = column
+	}
+	return s
+}
+
+// point converts a byte offset into a line and code-point column.
+func (s script) point(offset int) point {
+	line := sort.SearchInts(s.lineStarts, offset+1) - 1
+	if s.columns != nil {
+		return point{line: line + 1, column: s.columns[offset]}
+	}
+	return point{line: line + 1, column: offset - s.lineStarts[line] + 1}
+}
+
+func (s script) callCommand(call *syntax.CallExpr, timed map[*syntax.CallExpr]syntax.Pos) (simpleCommand, bool) {
+	if len(call.Args) == 0 {
+		return simpleCommand{}, false // only assignments: FOO=bar
+	}
+	start := call.Pos()
+	words := make([]word, 0, len(call.Args)+1)
+	if keyword, ok := timed[call]; ok {
+		start = keyword
+		words = append(words, s.literalWord("time", keyword))
+	}
+	for _, arg := range call.Args {
+		words = append(words, s.word(arg))
+	}
+	return simpleCommand{start: s.point(int(start.Offset())), words: words}, true
+}
+
+// declCommand turns export, local, declare, readonly, typeset and nameref,
+// which the parser keeps apart, into commands like any other.
+func (s script) declCommand(decl *syntax.DeclClause) simpleCommand {
+	words := []word{s.literalWord(decl.Variant.Value, decl.Variant.Pos())}
+	for _, assign := range decl.Args {
+		words = append(words, s.assignWord(assign))
+	}
+	return simpleCommand{start: words[0].start, words: words}
+}
+
+func (s script) literalWord(value string, pos syntax.Pos) word {
+	start := int(pos.Offset())
+	return word{value: value, literal: true, start: s.point(start), end: s.point(start + len(value))}
+}
+
+func (s script) word(w *syntax.Word) word {
+	value, literal := literalValue(w)
+	return s.spanWord(w, value, literal)
+}
+
+// assignWord is an argument of a declaration: NAME=value, or a bare NAME.
+func (s script) assignWord(assign *syntax.Assign) word {
+	value, literal := "", assign.Index == nil && assign.Array == nil
+	if literal && assign.Value != nil {
+		value, literal = literalValue(assign.Value)
+	}
+	if literal && assign.Name != nil {
+		switch {
+		case assign.Naked:
+			value = assign.Name.Value
+		case assign.Append:
+			value = assign.Name.Value + "+=" + value
+		default:
+			value = assign.Name.Value + "=" + value
+		}
+	}
+	return s.spanWord(assign, value, literal)
+}
+
+// spanWord makes the word of a node; one that is not literal, or that holds
+// a CI expression, is given as written.
+func (s script) spanWord(node syntax.Node, value string, literal bool) word {
+	start, end := int(node.Pos().Offset()), int(node.End().Offset())
+	if literal && s.holdsExpression(start, end) {
+		literal = false
+	}
+	if !literal {
+		value = s.text[start:end]
+	}
+	return word{value: value, literal: literal, start: s.point(start), end: s.point(end)}
+}
+
+func (s script) holdsExpression(start, end int) bool {
+	return slices.ContainsFunc(s.expressions, func(span []int) bool {
+		return span[0] < end && start < span[1]
+	})
+}
+
+// literalValue returns the text a word stands for, unquoted as the shell
+// would, when the word has no expansion in it.
+func literalValue(w *syntax.Word) (string, bool) {
+	var value strings.Builder
+	for _, part := range w.Parts {
+		switch part := part.(type) {
+		case *syntax.Lit:
+			value.WriteString(unescape(part.Value, allEscapable))
+		case *syntax.SglQuoted:
+			if !part.Dollar {
+				value.WriteString(part.Value)
+				continue
+			}
+			// $'a\tb': the library knows ANSI-C escapes.
+			decoded, err := expand.Literal(nil, &syntax.Word{Parts: []syntax.WordPart{part}})
+			if err != nil {
+				return "", false
+			}
+			value.WriteString(decoded)
+		case *syntax.DblQuoted:
+			for _, inner := range part.Parts {
+				lit, ok := inner.(*syntax.Lit)
+				if !ok {
+					return "", false
+				}
+				value.WriteString(unescape(lit.Value, "$`\"\\\n"))
+			}
+		default:
+			return "", false
+		}
+	}
+	return value.String(), true
+}
+
+// allEscapable stands for "a backslash escapes any character", as outside
+// quotes.
+const allEscapable = ""
+
+// unescape removes the backslashes that escape a character of escapable (any
+// character when escapable is allEscapable); an escaped newline is a line
+// continuation and disappears with its backslash.
+func unescape(s, escapable string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var out strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) && (escapable == allEscapable || strings.IndexByte(escapable, s[i+1]) >= 0) {
+			i++
+			if s[i] == '\n' {
+				continue
+			}
+		}
+		out.WriteByte(s[i])
+	}
+	return out.String()
+}
