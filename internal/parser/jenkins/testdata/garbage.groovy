@@ -1,0 +1,4 @@
+pipeline {
+  stages { stage('A') { steps { sh 'ok' } } }
+  )) ]] garbage %% 
+}

@@ -1,0 +1,134 @@
+package jenkins
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/albertocavalcante/groovy-parser-go/cst"
+	"github.com/pipelint/pipelint/internal/model"
+)
+
+// Var.Source values.
+const (
+	sourceLiteral    = "literal"
+	sourceExpression = "expression"
+	sourceSecret     = "secret"
+	sourceVariable   = "variable"
+)
+
+// value returns an argument or assignment value as the model shows it:
+// strings decoded (interpolations kept as written, positioned on the text
+// between the quotes), anything else as its source text, and where the
+// value comes from at run time.
+func (b *builder) value(n *cst.Node) (model.String, string) {
+	if s, ok := stringLiteral(n, b.src); ok {
+		source := sourceLiteral
+		if s.interpolated() {
+			source = sourceExpression
+		}
+		start, end := s.contentSpan()
+		return model.String{Value: s.value, Pos: b.pos.span(start, end)}, source
+	}
+	text := b.pos.str(b.pos.sourceText(n), n)
+	switch n.Kind() {
+	case cst.LiteralExpr, cst.BoolExpr, cst.NullExpr:
+		return text, sourceLiteral
+	case cst.IdentExpr, cst.PropertyExpr:
+		return text, sourceVariable
+	}
+	if c, ok := asCall(n); ok && c.name == "credentials" {
+		return text, sourceSecret
+	}
+	return text, sourceExpression
+}
+
+// argVars returns a call's arguments as Vars; positional ones have an
+// empty Name.
+func (b *builder) argVars(c *call) []model.Var {
+	var vars []model.Var
+	for _, a := range c.args {
+		vars = append(vars, b.argVar(a))
+	}
+	return vars
+}
+
+func (b *builder) argVar(a arg) model.Var {
+	value, source := b.value(a.value)
+	v := model.Var{Value: value, Source: source, Pos: b.pos.node(a.value)}
+	if a.nameNode != nil {
+		v.Name = b.pos.str(a.name, a.nameNode)
+		start, _ := textSpan(a.nameNode)
+		_, end := textSpan(a.value)
+		v.Pos = b.pos.span(start, end)
+	}
+	return v
+}
+
+// stringValue returns n as a model string when it is a string literal.
+func (b *builder) stringValue(n *cst.Node) (model.String, *groovyString, bool) {
+	if n == nil {
+		return model.String{}, nil, false
+	}
+	s, ok := stringLiteral(n, b.src)
+	if !ok {
+		return model.String{}, nil, false
+	}
+	start, end := s.contentSpan()
+	return model.String{Value: s.value, Pos: b.pos.span(start, end)}, s, true
+}
+
+// substring returns the model string of value bytes [from, to) of s.
+func (b *builder) substring(s *groovyString, from, to int) model.String {
+	return model.String{Value: s.value[from:to], Pos: b.pos.span(s.sourceOffsets[from], s.sourceOffsets[to])}
+}
+
+// reference appends a reference to the pipeline, in source order.
+func (b *builder) reference(r model.Reference) {
+	b.pipeline.References = append(b.pipeline.References, r)
+}
+
+var commitSHA = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
+
+// library records a shared library reference written as 'name@version'.
+func (b *builder) library(n *cst.Node) {
+	value, s, ok := b.stringValue(n)
+	if !ok {
+		text := b.pos.str(b.pos.sourceText(n), n)
+		b.reference(model.Reference{Kind: model.RefLibrary, Value: text, Dynamic: true, Pos: text.Pos})
+		return
+	}
+	name, version, _ := strings.Cut(value.Value, "@")
+	b.reference(model.Reference{
+		Kind: model.RefLibrary, Value: value, Repo: name, Ref: version,
+		Pinned:  commitSHA.MatchString(version),
+		Dynamic: s.interpolated() || strings.Contains(value.Value, "$"),
+		Pos:     value.Pos,
+	})
+}
+
+// image records a container image reference and returns the image.
+func (b *builder) image(value model.String, dynamic bool, usage string) model.Image {
+	registry, repo, tag, digest := splitImage(value.Value)
+	b.reference(model.Reference{
+		Kind: model.RefImage, Usage: usage, Value: value,
+		Registry: registry, Repo: repo, Ref: tag, Digest: digest,
+		Pinned:  digest != "",
+		Dynamic: dynamic || strings.Contains(value.Value, "$"),
+		Pos:     value.Pos,
+	})
+	return model.Image{Name: value, Pos: value.Pos}
+}
+
+// splitImage splits [registry/]repository[:tag][@digest]. The first path
+// component is a registry when it looks like a host (has a dot or a port,
+// or is localhost), as Docker decides it.
+func splitImage(ref string) (registry, repo, tag, digest string) {
+	ref, digest, _ = strings.Cut(ref, "@")
+	if i := strings.LastIndexByte(ref, ':'); i > strings.LastIndexByte(ref, '/') {
+		ref, tag = ref[:i], ref[i+1:]
+	}
+	if first, rest, ok := strings.Cut(ref, "/"); ok && (strings.ContainsAny(first, ".:") || first == "localhost") {
+		return first, rest, tag, digest
+	}
+	return "", ref, tag, digest
+}

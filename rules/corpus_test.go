@@ -1,0 +1,149 @@
+package rules_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser"
+	"github.com/pipelint/pipelint/internal/report"
+	"github.com/pipelint/pipelint/internal/report/sariftest"
+)
+
+// corpusDir holds real CI files from public repositories, beside the
+// checkout in CI; tests skip when it is absent.
+const corpusDir = "../../shared/corpus"
+
+func corpusFiles(t *testing.T, system string) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(filepath.Join(corpusDir, system), func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, path)
+		}
+		return err
+	})
+	if os.IsNotExist(err) {
+		t.Skipf("no corpus at %s", corpusDir)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+type checked struct {
+	file     parser.File
+	findings []engine.Finding
+	err      error
+}
+
+// checkCorpus parses and evaluates every file of one system.
+func checkCorpus(t *testing.T, e *engine.Engine, system model.System) []checked {
+	t.Helper()
+	files, err := parser.Discover(corpusFiles(t, string(system)), system)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var results []checked
+	for _, f := range files {
+		p, err := parser.Parse(f)
+		c := checked{file: f, err: err}
+		if p != nil {
+			c.findings, err = e.Evaluate(context.Background(), p)
+			if err != nil {
+				t.Errorf("%s: %v", f.Display, err)
+			}
+		}
+		results = append(results, c)
+	}
+	return results
+}
+
+var usesLine = regexp.MustCompile(`^(\s*-?\s*uses:\s*["']?)([^\s"'#]+)`)
+
+// TestCorpusUnpinnedAction: every `uses:` in the real workflows that is not
+// pinned to a full SHA is reported at the exact line and column of its
+// value, and no pinned one is. The expectation comes from the raw text, not
+// from the parser.
+func TestCorpusUnpinnedAction(t *testing.T) {
+	e := newEngine(t)
+	var reported, pinned int
+	for _, c := range checkCorpus(t, e, model.GitHub) {
+		src, err := os.ReadFile(filepath.Join(c.file.Root, c.file.Path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for i, line := range strings.Split(string(src), "\n") {
+			m := usesLine.FindStringSubmatchIndex(line)
+			if m == nil {
+				continue
+			}
+			value := line[m[4]:m[5]]
+			_, ref, _ := strings.Cut(value, "@")
+			switch {
+			case strings.HasPrefix(value, "./"), strings.HasPrefix(value, "$/"), strings.HasPrefix(value, "docker://"), strings.Contains(value, "${{"):
+				continue
+			case regexp.MustCompile(`^[0-9a-f]{40}$`).MatchString(ref):
+				pinned++
+				continue
+			}
+			want = append(want, fmt.Sprintf("%d:%d", i+1, len([]rune(line[:m[4]]))+1))
+		}
+		var got []string
+		for _, f := range c.findings {
+			if f.RuleID == "unpinned-action" {
+				got = append(got, fmt.Sprintf("%d:%d", f.Pos.Line, f.Pos.Column))
+			}
+		}
+		reported += len(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: unpinned-action at %v, want %v", c.file.Display, got, want)
+		}
+	}
+	t.Logf("%d unpinned uses reported, %d pinned uses not reported", reported, pinned)
+}
+
+// TestCorpusRuleCounts prints how often each rule fires on each system's
+// corpus, checks that nothing panics, and that the SARIF of the whole
+// corpus is valid.
+func TestCorpusRuleCounts(t *testing.T) {
+	e := newEngine(t)
+	for _, system := range []model.System{model.GitHub, model.GitLab, model.Jenkins} {
+		t.Run(string(system), func(t *testing.T) {
+			results := checkCorpus(t, e, system)
+			run := &report.Run{Rules: e.Rules(), FilesChecked: len(results)}
+			counts := map[string]int{}
+			errorFiles := 0
+			for _, c := range results {
+				if c.err != nil {
+					errorFiles++
+				}
+				for _, f := range c.findings {
+					counts[f.RuleID]++
+				}
+				run.Findings = append(run.Findings, c.findings...)
+			}
+			t.Logf("%d files, %d with parse errors", len(results), errorFiles)
+			for _, rule := range e.Rules() {
+				t.Logf("%-24s %d", rule.ID, counts[rule.ID])
+			}
+			var out bytes.Buffer
+			if err := (&report.SARIF{}).Report(&out, run); err != nil {
+				t.Fatal(err)
+			}
+			for _, problem := range sariftest.Problems(t, out.Bytes()) {
+				t.Error(problem)
+			}
+		})
+	}
+}
