@@ -1,0 +1,226 @@
+package gitlab
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/pipelint/pipelint/internal/model"
+)
+
+func parseMap(t *testing.T, files map[string]string) (*model.Pipeline, []*model.ParseError) {
+	t.Helper()
+	repo := fstest.MapFS{}
+	for name, text := range files {
+		repo[name] = &fstest.MapFile{Data: []byte(text)}
+	}
+	start := time.Now()
+	p, err := Parse(repo, ".gitlab-ci.yml")
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("parse took %v", d)
+	}
+	var errs []*model.ParseError
+	for _, e := range unjoin(err) {
+		var pe *model.ParseError
+		if !errors.As(e, &pe) {
+			t.Fatalf("error of type %T: %v", e, e)
+		}
+		errs = append(errs, pe)
+	}
+	return p, errs
+}
+
+// wantErrors checks the errors' "file:line:col: message" forms.
+func wantErrors(t *testing.T, errs []*model.ParseError, want ...string) {
+	t.Helper()
+	var got []string
+	for _, e := range errs {
+		got = append(got, e.Error())
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestMoreThan150Includes(t *testing.T) {
+	files := map[string]string{".gitlab-ci.yml": "include: f0.yml\n"}
+	for i := range 200 {
+		files[fmt.Sprintf("f%d.yml", i)] = fmt.Sprintf("include: f%d.yml\njob%d: {script: [x]}\n", i+1, i)
+	}
+	p, errs := parseMap(t, files)
+	wantErrors(t, errs, "f149.yml:1:10: Maximum of 150 nested includes are allowed!")
+	if len(p.Jobs) != 150 {
+		t.Errorf("got %d jobs, want the 150 of the files included", len(p.Jobs))
+	}
+}
+
+func TestExactly150Includes(t *testing.T) {
+	files := map[string]string{".gitlab-ci.yml": "include: f0.yml\n"}
+	for i := range 150 {
+		files[fmt.Sprintf("f%d.yml", i)] = fmt.Sprintf("include: f%d.yml\n", i+1)
+	}
+	files["f149.yml"] = "job: {script: [x]}\n"
+	_, errs := parseMap(t, files)
+	wantErrors(t, errs)
+}
+
+func TestSameFileIncludedTwiceIsNoCycle(t *testing.T) {
+	p, errs := parseMap(t, map[string]string{
+		".gitlab-ci.yml": "include: [a.yml, b.yml]\n",
+		"a.yml":          "include: c.yml\n",
+		"b.yml":          "include: c.yml\n",
+		"c.yml":          "job: {script: [x]}\n",
+	})
+	wantErrors(t, errs)
+	if len(p.Jobs) != 1 {
+		t.Errorf("got %d jobs, want 1", len(p.Jobs))
+	}
+}
+
+func TestAliasBomb(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i <= 9; i++ {
+		fmt.Fprintf(&b, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	b.WriteString("job: {script: *a9}\n")
+	_, errs := parseMap(t, map[string]string{".gitlab-ci.yml": b.String()})
+	wantErrors(t, errs, ".gitlab-ci.yml:6:45: aliases expand to more than 1000000 values")
+}
+
+func TestReferenceBomb(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(".r0: [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i <= 9; i++ {
+		fmt.Fprintf(&b, ".r%d: [%s]\n", i, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("!reference [.r%d], ", i-1), 10), ", "))
+	}
+	b.WriteString("job: {script: !reference [.r9]}\n")
+	_, errs := parseMap(t, map[string]string{".gitlab-ci.yml": b.String()})
+	wantErrors(t, errs, ".gitlab-ci.yml:6:115: !reference tags expand to more than 1000000 values")
+}
+
+func TestDeepNesting(t *testing.T) {
+	src := "job: {script: " + strings.Repeat("[", 500) + strings.Repeat("]", 500) + "}\n"
+	_, errs := parseMap(t, map[string]string{".gitlab-ci.yml": src})
+	wantErrors(t, errs, ".gitlab-ci.yml:1:214: nesting deeper than 200 levels")
+}
+
+func TestScriptNestedDeeperThan10(t *testing.T) {
+	src := "job:\n  script: " + strings.Repeat("[", 11) + "x" + strings.Repeat("]", 11) + "\n"
+	_, errs := parseMap(t, map[string]string{".gitlab-ci.yml": src})
+	wantErrors(t, errs, ".gitlab-ci.yml:2:21: lists nested deeper than 10 levels")
+}
+
+func TestMissingMainFile(t *testing.T) {
+	p, errs := parseMap(t, map[string]string{})
+	wantErrors(t, errs, ".gitlab-ci.yml:1:1: file \".gitlab-ci.yml\" does not exist")
+	if p == nil || p.System != model.GitLab || p.File != ".gitlab-ci.yml" {
+		t.Errorf("want an empty GitLab pipeline, got %+v", p)
+	}
+}
+
+func TestNotAMapping(t *testing.T) {
+	_, errs := parseMap(t, map[string]string{".gitlab-ci.yml": "- a\n- b\n"})
+	wantErrors(t, errs, ".gitlab-ci.yml:1:1: the configuration must be a mapping of keywords and jobs")
+}
+
+func TestChildPipelines(t *testing.T) {
+	p, errs := parseMap(t, map[string]string{".gitlab-ci.yml": `
+a:
+  trigger: {include: [{local: /ci/a.yml}, {template: x.yml}]}
+b:
+  trigger:
+    include: ci/b.yml
+again:
+  trigger: {include: ci/b.yml}
+generated:
+  trigger: {include: [{artifact: gen.yml, job: gen}]}
+dynamic:
+  trigger: {include: "ci/$NAME.yml"}
+multi:
+  trigger: group/project
+`})
+	wantErrors(t, errs)
+	got := ChildPipelines(p)
+	if strings.Join(got, ",") != "ci/a.yml,ci/b.yml" {
+		t.Errorf("ChildPipelines = %q", got)
+	}
+}
+
+func TestParseImage(t *testing.T) {
+	for _, tc := range []struct{ in, registry, repo, tag, digest string }{
+		{"alpine", "", "alpine", "", ""},
+		{"alpine:3.19", "", "alpine", "3.19", ""},
+		{"library/alpine:3", "", "library/alpine", "3", ""},
+		{"localhost/app", "localhost", "app", "", ""},
+		{"localhost:5000/app:1", "localhost:5000", "app", "1", ""},
+		{"ghcr.io/o/r@sha256:abc", "ghcr.io", "o/r", "", "sha256:abc"},
+		{"ghcr.io/o/r:1@sha256:abc", "ghcr.io", "o/r", "1", "sha256:abc"},
+	} {
+		registry, repo, tag, digest := parseImage(tc.in)
+		if registry != tc.registry || repo != tc.repo || tag != tc.tag || digest != tc.digest {
+			t.Errorf("parseImage(%q) = %q %q %q %q", tc.in, registry, repo, tag, digest)
+		}
+	}
+}
+
+func TestComponentRef(t *testing.T) {
+	sha := "0123456789abcdef0123456789abcdef01234567"
+	for _, tc := range []struct {
+		in, repo, path, ref string
+		pinned, dynamic     bool
+	}{
+		{"gitlab.com/g/p/lint@1.0.0", "gitlab.com/g/p", "lint", "1.0.0", false, false},
+		{"gitlab.com/g/sub/p/lint@" + sha, "gitlab.com/g/sub/p", "lint", sha, true, false},
+		{"$CI_SERVER_FQDN/g/p/lint@~latest", "$CI_SERVER_FQDN/g/p", "lint", "~latest", false, false},
+		{"gitlab.com/g/p/lint@$VERSION", "gitlab.com/g/p", "lint", "$VERSION", false, true},
+	} {
+		r := componentRef(model.String{Value: tc.in})
+		if r.Repo != tc.repo || r.Path != tc.path || r.Ref != tc.ref || r.Pinned != tc.pinned || r.Dynamic != tc.dynamic {
+			t.Errorf("componentRef(%q) = repo %q path %q ref %q pinned %v dynamic %v", tc.in, r.Repo, r.Path, r.Ref, r.Pinned, r.Dynamic)
+		}
+	}
+}
+
+func TestAliasesAddUp(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i <= 4; i++ {
+		fmt.Fprintf(&b, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	for i := range 20 { // each use is below the limit, all of them are not
+		fmt.Fprintf(&b, "job%d: {script: *a4}\n", i)
+	}
+	_, errs := parseMap(t, map[string]string{".gitlab-ci.yml": b.String()})
+	wantErrors(t, errs, ".gitlab-ci.yml:13:16: aliases expand to more than 1000000 values")
+}
+
+func TestExtendsAddUp(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(".big:\n  variables:\n")
+	for i := range 50_000 {
+		fmt.Fprintf(&b, "    V%d: x\n", i)
+	}
+	for i := range 10 {
+		fmt.Fprintf(&b, "job%d: {extends: .big}\n", i)
+	}
+	p, errs := parseMap(t, map[string]string{".gitlab-ci.yml": b.String()})
+	// A job is 100,005 values: its mapping, its two keys, the extends
+	// value, the variables mapping and 50,000 names and values.
+	wantErrors(t, errs, ".gitlab-ci.yml:50005:1: jobs expand to more than 250000 values; the rest is not analysed")
+	if len(p.Jobs) != 2 {
+		t.Errorf("got %d jobs, want the 2 that fit", len(p.Jobs))
+	}
+}
+
+func TestIncludeLimitReportedOnce(t *testing.T) {
+	files := map[string]string{".gitlab-ci.yml": "include: [f0.yml, g.yml, g.yml]\n", "g.yml": "g: {script: [x]}\n"}
+	for i := range 200 {
+		files[fmt.Sprintf("f%d.yml", i)] = fmt.Sprintf("include: [f%d.yml, g.yml]\n", i+1)
+	}
+	_, errs := parseMap(t, files)
+	wantErrors(t, errs, "f149.yml:1:11: Maximum of 150 nested includes are allowed!")
+}
