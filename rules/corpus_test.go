@@ -46,10 +46,17 @@ type checked struct {
 	err      error
 }
 
-// checkCorpus parses and evaluates every file of one system.
+// checkCorpus parses and evaluates every file of one system. GitHub and
+// Jenkins files are checked one by one; GitLab projects are discovered like
+// repositories, since their pipelines include the other files.
 func checkCorpus(t *testing.T, e *engine.Engine, system model.System) []checked {
 	t.Helper()
-	files, err := parser.Discover(corpusFiles(t, string(system)), system)
+	paths, force := corpusFiles(t, string(system)), system
+	if system == model.GitLab {
+		projects, _ := filepath.Glob(filepath.Join(corpusDir, "gitlab", "*"))
+		paths, force = projects, ""
+	}
+	files, err := parser.Discover(paths, force)
 	if err != nil {
 		t.Fatal(err)
 	}

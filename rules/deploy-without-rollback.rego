@@ -29,7 +29,7 @@ import data.pipelint.lib.tables
 findings contains finding if {
 	input.kind == "workflow"
 	not pipeline_has_rollback_path
-	some i in pipeline.deploy_jobs
+	some i in pipeline.deploy_jobs | pipeline.environment_jobs
 	not job_rolls_back_itself(i)
 	not is_rollback_job(input.jobs[i])
 	job := input.jobs[i]

@@ -24,17 +24,31 @@ import data.pipelint.lib.commands
 import data.pipelint.lib.pipeline
 import data.pipelint.lib.tables
 
+# One finding per install command: a command inherited by many jobs (a
+# GitLab template, a Jenkins shared stage) is reported once, where it is
+# written, naming the jobs.
 findings contains finding if {
-	some [job_index, ecosystem] in {[i.job, i.ecosystem] | some i in installs}
-	not covered(job_index, ecosystem)
-	job := input.jobs[job_index]
-	cmd := first_install(job_index, ecosystem)
+	some [pos, ecosystem] in {[u.cmd.name.pos, u.ecosystem] | some u in uncovered}
+	same := [u | some u in uncovered; u.cmd.name.pos == pos; u.ecosystem == ecosystem]
+	jobs := sort({input.jobs[u.job].id.value | some u in same})
 	finding := {
-		"msg": sprintf("%s dependencies are installed by %q in job %q with no cache; %s", [ecosystem, commands.display(cmd), job.id.value, hint(ecosystem)]),
-		"pos": cmd.name.pos,
-		"severity": severity(job),
+		"msg": sprintf("%s dependencies are installed by %q in %s with no cache; %s", [ecosystem, commands.display(same[0].cmd), job_list(jobs), hint(ecosystem)]),
+		"pos": pos,
+		"severity": severity({input.jobs[u.job].runner.ephemeral | some u in same}),
 	}
 }
+
+# uncovered holds, per job and ecosystem without a cache, the first install.
+uncovered contains {"job": job_index, "ecosystem": ecosystem, "cmd": first_install(job_index, ecosystem)} if {
+	some [job_index, ecosystem] in {[i.job, i.ecosystem] | some i in installs}
+	not covered(job_index, ecosystem)
+}
+
+job_list(jobs) := sprintf("job %q", [jobs[0]]) if count(jobs) == 1
+
+job_list(jobs) := sprintf("jobs %q and %q", [jobs[0], jobs[1]]) if count(jobs) == 2
+
+job_list(jobs) := sprintf("jobs %q, %q and %d more", [jobs[0], jobs[1], count(jobs) - 2]) if count(jobs) > 2
 
 installs contains {"job": i, "ecosystem": m.ecosystem, "cmd": cmd} if {
 	some i, job in input.jobs
@@ -103,7 +117,7 @@ hint(ecosystem) := tables.cache_hint[input.system][ecosystem]
 hint(ecosystem) := tables.cache_hint[input.system]["*"] if not tables.cache_hint[input.system][ecosystem]
 
 # A persistent runner keeps its caches between runs, so a missing cache
-# costs less there.
-severity(job) := "medium" if job.runner.ephemeral
+# costs less there; one ephemeral job is enough for the full severity.
+severity(ephemeral) := "medium" if true in ephemeral
 
-severity(job) := tables.persistent_runner_severity[input.system] if not job.runner.ephemeral
+severity(ephemeral) := tables.persistent_runner_severity[input.system] if not true in ephemeral

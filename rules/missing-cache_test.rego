@@ -88,6 +88,13 @@ test_persistent_runner_lowers_severity if {
 	[f.severity | some f in missing_cache.findings] == ["info"] with input as build.pipeline("jenkins", [job])
 }
 
+test_an_inherited_install_is_reported_once_naming_the_jobs if {
+	shared := build.run([build.cmd(["pip", "install", "-r", "requirements.txt"], 40)])
+	jobs := [build.job("py-3.11", [shared]), build.job("py-3.12", [shared]), build.job("py-3.13", [shared])]
+	findings := missing_cache.findings with input as build.pipeline("gitlab", jobs)
+	[f.msg | some f in findings] == ["pip dependencies are installed by \"pip install\" in jobs \"py-3.11\", \"py-3.12\" and 1 more with no cache; add a `cache:` keyed on the lock file (`key: files: [...]`) with the package manager's cache directory inside the project in `paths:`"]
+}
+
 test_gitlab_hint if {
 	some f in findings_for("gitlab", [build.run([build.cmd(["npm", "ci"], 9)])])
 	contains(f.msg, "add a `cache:` keyed on the lock file")

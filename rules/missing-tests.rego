@@ -27,12 +27,24 @@ import data.pipelint.lib.pipeline
 findings contains finding if {
 	input.kind == "workflow"
 	not any_job_may_test
+	not pipeline.is_analysis
 	site := first_site
 	finding := {
-		"msg": sprintf("%s with %q but runs no tests anywhere in the pipeline", [verb(site), site.what]),
+		"msg": sprintf("%s with %q but runs no tests anywhere in the pipeline%s", [verb(site), site.what, release_note]),
 		"pos": site.pos,
+		"severity": severity,
 	}
 }
+
+# A release pipeline usually builds a commit that was tested elsewhere;
+# it is still worth saying, at a lower severity, that nothing here checks.
+severity := "low" if pipeline.is_release
+
+severity := "medium" if not pipeline.is_release
+
+release_note := "; if the release is tested in another pipeline, make that pipeline gate this one" if pipeline.is_release
+
+release_note := "" if not pipeline.is_release
 
 # A deploy job that does not wait for the tests the pipeline does run.
 findings contains finding if {

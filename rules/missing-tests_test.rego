@@ -13,7 +13,23 @@ test_build_without_tests if {
 	findings_for([job_with("build", [["npm", "ci"], ["npm", "run", "build"]], {})]) == {{
 		"msg": "pipeline builds with \"npm run\" but runs no tests anywhere in the pipeline",
 		"pos": build.at(11, 7),
+		"severity": "medium",
 	}}
+}
+
+test_release_pipeline_is_low if {
+	some f in findings_for([job_with("release", [["cargo", "build", "--release"], ["cargo", "publish"]], {})])
+	f.severity == "low"
+	endswith(f.msg, "make that pipeline gate this one")
+}
+
+test_analysis_pipeline_is_not_missing_tests if {
+	codeql := object.union(build.job("analyze", [build.uses("github/codeql-action/init", "v3", {}), build.run([build.cmd(["npm", "run", "build"], 9)])]), {})
+	count(findings_for([codeql])) == 0
+}
+
+test_tool_installs_and_maven_help_are_not_builds if {
+	count(findings_for([job_with("lint", [["go", "install", "golang.org/x/vuln/cmd/govulncheck@latest"], ["mvn", "help:evaluate", "-q"]], {})])) == 0
 }
 
 test_tests_anywhere_satisfy_the_pipeline if {

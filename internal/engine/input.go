@@ -48,7 +48,7 @@ func valueOf(v reflect.Value) (ast.Value, error) {
 			if err != nil {
 				return nil, err
 			}
-			items[i] = ast.Item(ast.InternedTerm(f.name), ast.NewTerm(elem))
+			items[i] = ast.Item(f.key, ast.NewTerm(elem))
 		}
 		return ast.NewObject(items...), nil
 	}
@@ -56,7 +56,7 @@ func valueOf(v reflect.Value) (ast.Value, error) {
 }
 
 type jsonField struct {
-	name  string
+	key   *ast.Term // the JSON name, shared by every value of the type
 	index int
 }
 
@@ -80,7 +80,7 @@ func structFields(t reflect.Type) []jsonField {
 		if name == "" {
 			name = f.Name
 		}
-		fields = append(fields, jsonField{name: name, index: i})
+		fields = append(fields, jsonField{key: ast.StringTerm(name), index: i})
 	}
 	fieldCache.Store(t, fields)
 	return fields

@@ -9,6 +9,8 @@
 #     any_arg: a glob at least one positional argument must match
 #     unless:  globs; the command does not match when any argument matches
 #              one (e.g. -DskipTests)
+#     requires: a glob that some argument, flags included, must match
+#     no_positional: true when the command must have no positional argument
 #     unless_after: {flag: glob}; the command does not match when the flag
 #              is followed by an argument matching the glob (`-x test`)
 #     only_of: the command does not match when every positional argument
@@ -20,13 +22,21 @@ package pipelint.lib.commands
 positional(cmd) := [a.value | some a in cmd.args; not startswith(a.value, "-")]
 
 matches(cmd, m) if {
+	may_name(m.name, cmd.name.value)
 	glob.match(m.name, [], cmd.name.value)
 	leading_args_match(positional(cmd), object.get(m, "args", []))
 	any_arg_matches(positional(cmd), object.get(m, "any_arg", ""))
+	required_arg(cmd, object.get(m, "requires", ""))
+	not unwanted_positional(cmd, m)
 	not excluded(cmd, object.get(m, "unless", []))
 	not excluded_after(cmd, object.get(m, "unless_after", {}))
 	not only_tooling(cmd, object.get(m, "only_of", []))
 }
+
+# may_name is a cheap test that rules out most pairs before glob.match.
+may_name(pattern, name) if contains(pattern, name)
+
+may_name(pattern, _) if contains(pattern, "*")
 
 leading_args_match(args, patterns) if {
 	count(args) >= count(patterns)
@@ -41,6 +51,19 @@ any_arg_matches(args, pattern) if {
 	pattern != ""
 	some arg in args
 	glob.match(pattern, [], arg)
+}
+
+required_arg(_, "")
+
+required_arg(cmd, pattern) if {
+	pattern != ""
+	some arg in cmd.args
+	glob.match(pattern, [], arg.value)
+}
+
+unwanted_positional(cmd, m) if {
+	m.no_positional
+	count(positional(cmd)) > 0
 }
 
 excluded(cmd, unless) if {

@@ -97,6 +97,14 @@ needs_graph[i] := {job_index[n.value] | some n in job.needs; job_index[n.value]}
 
 # --- builds -------------------------------------------------------------------
 
+# is_analysis is true for pipelines that build only to analyse (CodeQL).
+is_analysis if {
+	some job in input.jobs
+	some step in job.steps
+	some action in tables.analysis_actions
+	uses_action(step, action)
+}
+
 # build_sites are the commands and steps that build code, with positions.
 build_sites contains {"job": i, "what": commands.display(cmd), "pos": cmd.name.pos} if {
 	some i, job in input.jobs
@@ -131,13 +139,33 @@ deploy_sites contains {"job": i, "what": entry.action, "tool": entry.tool, "pos"
 	uses_action(step, entry.action)
 }
 
+# is_release is true for pipelines that publish artifacts.
+is_release if {
+	some lc in commands.located
+	some m in tables.release_commands
+	commands.matches(lc.cmd, m)
+}
+
+is_release if {
+	some job in input.jobs
+	some step in job.steps
+	some action in tables.release_actions
+	uses_action(step, action)
+}
+
+# is_run_time_value is true for text the CI system computes when the
+# pipeline runs (${{ }}, $VAR, ${VAR}): what it will be is not in the file.
+# This is the one place rules look at such syntax.
+is_run_time_value(text) if regex.match(`\$\{\{|\$[A-Za-z_{(]`, text)
+
 # deploy_environment is the environment a job deploys to: one it starts
 # (not stops, prepares or only accesses) and that is not a publishing gate.
 deploy_environment(job) := job.environment.name.value if {
 	job.environment != null
 	job.environment.name.value != ""
+	not is_run_time_value(job.environment.name.value)
 	job.environment.action.value in {"", "start"}
-	not lower(job.environment.name.value) in tables.non_deploy_environments
+	not regex.match(tables.non_deploy_environment, job.environment.name.value)
 }
 
 is_production(job) if regex.match(tables.production_environment, deploy_environment(job))
@@ -147,11 +175,20 @@ is_production(job) if {
 	lower(job.environment.tier.value) == "production"
 }
 
-# deploy_jobs are the indexes of jobs that deploy, by command, action or
-# environment.
+# deploy_jobs are the indexes of jobs that deploy: by command or action, or
+# to a production environment.
 deploy_jobs contains site.job if some site in deploy_sites
 
 deploy_jobs contains i if {
 	some i, job in input.jobs
+	is_production(job)
+}
+
+# environment_jobs deploy to some environment that is not production, with
+# no deploy command we recognise: weaker evidence of a deploy.
+environment_jobs contains i if {
+	some i, job in input.jobs
 	deploy_environment(job)
+	not i in deploy_jobs
+	not job_may_test(job)
 }

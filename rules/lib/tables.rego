@@ -58,23 +58,27 @@ testing_calls contains call if some call in {"junit", "xunit", "nunit", "mstest"
 testing_report_kinds contains kind if some kind in {"junit", "coverage", "coverage_report"}
 
 # testing_name_pattern marks a job or step name as (weak) test evidence.
-testing_name_pattern := `(?i)(^|[^a-z])(tests?|testing|specs?|unit|integration|e2e|qa)([^a-z]|$)`
+testing_name_pattern := `(?i)(^|[^a-z])(tests?|testing|specs?|unit|integration|e2e|qa|fuzz|fuzzing|conformance|smoke)([^a-z]|$)`
 
 # --- builds ----------------------------------------------------------------
 
 build_commands contains m if some m in [
-	{"name": "go", "args": ["{build,install}"]},
+	{"name": "go", "args": ["build"]},
 	{"name": "goreleaser"},
 	{"name": "{npm,pnpm,yarn,bun}", "args": ["run", "{build,build:*,compile,dist,bundle}"]},
 	{"name": "{yarn,pnpm}", "args": ["{build,build:*}"]},
 	{"name": "{tsc,webpack,vite,rollup,esbuild,next,ng,parcel}"},
-	{"name": "{mvn,mvnw}"},
-	{"name": "{gradle,gradlew}"},
+	{"name": "{mvn,mvnw}", "unless": ["help:*", "versions:*", "dependency:*"]},
+	{"name": "{gradle,gradlew}", "unless": ["help", "dependencies", "properties", "wrapper", "tasks"]},
 	{"name": "{sbt,ant}"},
 	{"name": "cargo", "args": ["{build,install}"]},
 	{"name": "dotnet", "args": ["{build,publish,pack}"]},
 	{"name": "msbuild"},
-	{"name": "{make,gmake,cmake,ninja,meson,bazel,bazelisk,scons}"},
+	{"name": "{make,gmake}", "no_positional": true},
+	{"name": "{make,gmake}", "any_arg": "{build,all,release,dist,compile,package,bin,binaries,image,images,docker,build-*,*-build}"},
+	{"name": "cmake", "requires": "--build"},
+	{"name": "{ninja,scons}"},
+	{"name": "{meson,bazel,bazelisk}", "args": ["{build,compile}"]},
 	{"name": "build"}, # python -m build
 	{"name": "python*", "args": ["setup.py", "{build,bdist*,sdist}"]},
 	{"name": "{poetry,uv,hatch,pdm,flit}", "args": ["build"]},
@@ -83,6 +87,17 @@ build_commands contains m if some m in [
 	{"name": "{swift,flutter}", "args": ["build*"]},
 	{"name": "xcodebuild"},
 ]
+
+# analysis_actions mark a pipeline that builds code only to analyse it
+# (CodeQL and friends); it is not expected to run tests.
+analysis_actions contains action if some action in {
+	"github/codeql-action/init",
+	"github/codeql-action/autobuild",
+	"github/codeql-action/analyze",
+	"ossf/scorecard-action",
+	"SonarSource/sonarcloud-github-action",
+	"SonarSource/sonarqube-scan-action",
+}
 
 build_actions contains action if some action in {
 	"docker/build-push-action",
@@ -262,6 +277,16 @@ self_rolling_back_flags contains flag if some flag in {
 	"--rollback-configuration*",
 }
 
+# release_actions publish an artifact.
+release_actions contains action if some action in {
+	"pypa/gh-action-pypi-publish",
+	"goreleaser/goreleaser-action",
+	"softprops/action-gh-release",
+	"ncipollo/release-action",
+	"JS-DevTools/npm-publish",
+	"docker/build-push-action",
+}
+
 # release_commands publish an artifact. A release is not a deploy: the
 # artifact's consumers choose when to take it, so there is nothing to roll
 # back.
@@ -282,12 +307,10 @@ release_commands contains m if some m in [
 # production_environment matches environment names that mean production.
 production_environment := `(?i)^(prod|production|prd|live|main)([-_ /.:].*)?$|(^|[-_ /.:])(prod|production|prd|live)$`
 
-# non_deploy_environments are environments used to gate publishing (trusted
-# publishing, pages), which are releases rather than deploys.
-non_deploy_environments contains name if some name in {
-	"github-pages", "pypi", "testpypi", "test-pypi", "release", "releases", "npm", "crates.io",
-	"rubygems", "docker", "dockerhub", "publish", "nuget", "maven-central", "sonatype", "homebrew",
-}
+# non_deploy_environment matches environments that gate publishing
+# (trusted publishing, pages, registries) or only scope secrets for
+# automation and tests: they are not deploy targets.
+non_deploy_environment := `(?i)(^|[^a-z])(github-pages|pages|pypi|testpypi|npm|crates?(\.io)?|rubygems|gems?|nuget|maven|sonatype|homebrew|docker|dockerhub|registry|registries|publish|publishing|release|releases|docs?|documentation|automations?|bots?|secrets?|codecov|coverage|tests?|testing|ci|approval|gate)([^a-z]|$)`
 
 # rollback_name_pattern marks a job as a rollback path by its id or name.
 rollback_name_pattern := `(?i)(roll[-_ ]?back|revert|undo[-_ ]deploy|restore[-_ ]previous)`

@@ -35,6 +35,7 @@ func (p *parser) build(pipeline *model.Pipeline, config *node) {
 	pipeline.Env = variables(config.get("variables"))
 	// A small file can make a huge model through extends and default:.
 	total := 0
+	var explicitNeeds []bool
 	for _, pr := range config.pairs {
 		name := pr.key.value
 		if reservedKeys[name] || strings.HasPrefix(name, ".") {
@@ -50,8 +51,43 @@ func (p *parser) build(pipeline *model.Pipeline, config *node) {
 			break
 		}
 		pipeline.Jobs = append(pipeline.Jobs, p.job(pr.key, job))
+		explicitNeeds = append(explicitNeeds, job.get("needs") != nil)
 	}
+	stageOrderNeeds(pipeline.Jobs, explicitNeeds, stageOrder(p.flatten(config.get("stages"))))
 	pipeline.References = p.refs
+}
+
+// stageOrder numbers the pipeline's stages in running order: `.pre` first,
+// the `stages:` list (or GitLab's default build, test, deploy), `.post` last.
+func stageOrder(stages []*node) map[string]int {
+	names := []string{"build", "test", "deploy"}
+	if len(stages) > 0 {
+		names = names[:0]
+		for _, s := range stages {
+			names = append(names, s.value)
+		}
+	}
+	order := map[string]int{".pre": 0}
+	for i, name := range names {
+		order[name] = i + 1
+	}
+	order[".post"] = len(names) + 1
+	return order
+}
+
+// stageOrderNeeds gives every job without `needs:` the dependency GitLab
+// gives it: it waits for all jobs of earlier stages.
+func stageOrderNeeds(jobs []model.Job, explicitNeeds []bool, order map[string]int) {
+	for i := range jobs {
+		if explicitNeeds[i] {
+			continue
+		}
+		for _, other := range jobs {
+			if order[other.Stage.Value] < order[jobs[i].Stage.Value] {
+				jobs[i].Needs = append(jobs[i].Needs, other.ID)
+			}
+		}
+	}
 }
 
 // defaultsOf returns the `default:` entries by keyword, completed by the
