@@ -1,0 +1,92 @@
+package github
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/pipelint/pipelint/internal/model"
+)
+
+var (
+	commitSHA   = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
+	imageDigest = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
+	versionLike = regexp.MustCompile(`^v?\d+(\.\d+)*([-+][0-9A-Za-z.-]+)?$`)
+)
+
+// dockerHub lists the names of Docker Hub, whose images are written
+// without a registry.
+var dockerHub = map[string]bool{
+	"docker.io": true, "index.docker.io": true, "registry-1.docker.io": true, "registry.hub.docker.com": true,
+}
+
+// reference records what value pulls in, kind being model.RefAction,
+// RefReusableWorkflow or RefImage.
+func (c *converter) reference(value model.String, kind, usage string) model.Reference {
+	var ref model.Reference
+	if kind == model.RefImage {
+		ref = imageReference(strings.TrimPrefix(value.Value, "docker://"))
+	} else {
+		ref = actionReference(value.Value)
+	}
+	ref.Kind, ref.Usage = kind, usage
+	ref.Value, ref.Pos = value, value.Pos
+	ref.Dynamic = strings.Contains(value.Value, "${{")
+	if comment, ok := c.commentAt[value.Pos.EndLine]; ok && comment.Pos.Column >= value.Pos.EndColumn {
+		ref.VersionComment = versionInComment(comment.Text)
+	}
+	c.references = append(c.references, ref)
+	return ref
+}
+
+// actionReference parses `owner/repo[/path]@ref`, `./path` or the
+// self-repository form `$/path`.
+func actionReference(value string) model.Reference {
+	if strings.HasPrefix(value, "./") || strings.HasPrefix(value, "$/") {
+		return model.Reference{Local: true, Path: value[2:]}
+	}
+	name, ref, _ := strings.Cut(value, "@")
+	parts := strings.SplitN(name, "/", 3)
+	out := model.Reference{Owner: parts[0], Ref: ref, Pinned: commitSHA.MatchString(ref)}
+	if len(parts) > 1 {
+		out.Repo = parts[1]
+	}
+	if len(parts) > 2 {
+		out.Path = parts[2]
+	}
+	return out
+}
+
+// imageReference parses `[registry/]repository[:tag][@sha256:digest]`.
+func imageReference(name string) model.Reference {
+	var out model.Reference
+	name, out.Digest, _ = strings.Cut(name, "@")
+	if i := strings.LastIndex(name, ":"); i > strings.LastIndex(name, "/") {
+		name, out.Ref = name[:i], name[i+1:]
+	}
+	// As in Docker, the first component names a registry only when it looks
+	// like a host.
+	if first, rest, ok := strings.Cut(name, "/"); ok && (strings.ContainsAny(first, ".:") || first == "localhost") {
+		out.Registry, name = first, rest
+		if dockerHub[out.Registry] {
+			out.Registry = ""
+		}
+	}
+	out.Repo = name
+	out.Pinned = imageDigest.MatchString(out.Digest)
+	return out
+}
+
+// versionInComment finds the version in a comment after a pinned reference:
+// `v4.1.1`, `tag=v4.1.1`, `pin@v4` or a lone word such as `main`.
+func versionInComment(text string) string {
+	fields := strings.Fields(text)
+	for _, f := range fields {
+		if f = f[strings.LastIndexAny(f, "@=")+1:]; versionLike.MatchString(f) {
+			return f
+		}
+	}
+	if len(fields) == 1 && !strings.ContainsAny(fields[0], ":[]") {
+		return fields[0]
+	}
+	return ""
+}

@@ -1,0 +1,267 @@
+package github
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/rhysd/actionlint"
+	"go.yaml.in/yaml/v4"
+
+	"github.com/pipelint/pipelint/internal/model"
+)
+
+func parseWorkflow(file string, src []byte) (*model.Pipeline, error) {
+	root, err := unmarshal(file, src)
+	if err != nil {
+		return nil, err
+	}
+	c := newConverter(newSource(file, src, root))
+	p := c.pipeline(model.KindWorkflow)
+	wf, syntaxErrs := actionlint.Parse(src)
+	for _, e := range syntaxErrs {
+		if !c.isNewerSyntaxError(e) {
+			c.errorAt(point{max(e.Line, 1), max(e.Column, 1)}, e.Message)
+		}
+	}
+	if wf == nil {
+		return p, c.finish(p)
+	}
+	top := documentMapping(root)
+	p.Name = c.str(wf.Name)
+	p.Triggers, p.Parameters = c.triggers(wf.On)
+	p.Env = c.vars(field(top, "env"))
+	p.Permissions = c.permissions(wf.Permissions)
+	shell := defaultShell(wf.Defaults)
+	for _, j := range byPos(wf.Jobs, func(j *actionlint.Job) *actionlint.Pos { return j.Pos }) {
+		p.Jobs = append(p.Jobs, c.job(j, shell))
+	}
+	return p, c.finish(p)
+}
+
+// documentMapping is the top-level mapping of a parsed file, or nil.
+func documentMapping(root *yaml.Node) *yaml.Node {
+	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
+		if top := resolve(root.Content[0]); top.Kind == yaml.MappingNode {
+			return top
+		}
+	}
+	return nil
+}
+
+// triggers lists the events of `on:` and the inputs of workflow_dispatch and
+// workflow_call, which become the pipeline's parameters.
+func (c *converter) triggers(events []actionlint.Event) (triggers []model.Trigger, params []model.Var) {
+	for _, event := range events {
+		var at *actionlint.Pos
+		var branches *actionlint.WebhookEventFilter
+		switch e := event.(type) {
+		case *actionlint.WebhookEvent:
+			at, branches = e.Pos, e.Branches
+		case *actionlint.ScheduledEvent:
+			at = e.Pos
+		case *actionlint.WorkflowDispatchEvent:
+			at = e.Pos
+			for _, in := range byPos(e.Inputs, func(in *actionlint.DispatchInput) *actionlint.Pos { return posOf(in.Name) }) {
+				params = append(params, c.parameter(in.Name, in.Default))
+			}
+		case *actionlint.WorkflowCallEvent:
+			at = e.Pos
+			for _, in := range e.Inputs {
+				params = append(params, c.parameter(in.Name, in.Default))
+			}
+		case *actionlint.RepositoryDispatchEvent:
+			at = e.Pos
+		case *actionlint.ImageVersionEvent:
+			at = e.Pos
+		}
+		if at == nil {
+			continue
+		}
+		name := c.src.scalars[point{at.Line, at.Col}]
+		if name == nil {
+			continue
+		}
+		t := model.Trigger{Event: c.src.string(name), Pos: c.src.entry(name)}
+		if branches != nil {
+			t.Branches = c.strs(branches.Values)
+		}
+		triggers = append(triggers, t)
+	}
+	return triggers, params
+}
+
+func (c *converter) parameter(name, defaultValue *actionlint.String) model.Var {
+	v := model.Var{Name: c.str(name), Value: c.str(defaultValue), Pos: c.entryOf(posOf(name))}
+	v.Source = valueSource(v.Value.Value)
+	return v
+}
+
+func (c *converter) strs(in []*actionlint.String) []model.String {
+	out := make([]model.String, 0, len(in))
+	for _, s := range in {
+		out = append(out, c.str(s))
+	}
+	return out
+}
+
+func (c *converter) permissions(p *actionlint.Permissions) *model.Permissions {
+	if p == nil {
+		return nil
+	}
+	return &model.Permissions{
+		All:    c.str(p.All),
+		Scopes: c.vars(c.valueNode(p.Pos)),
+		Pos:    c.entryOf(p.Pos),
+	}
+}
+
+func defaultShell(d *actionlint.Defaults) string {
+	if d == nil || d.Run == nil || d.Run.Shell == nil {
+		return ""
+	}
+	return d.Run.Shell.Value
+}
+
+func (c *converter) job(j *actionlint.Job, workflowShell string) model.Job {
+	body := c.valueNode(j.Pos)
+	out := model.Job{
+		ID:          c.str(j.ID),
+		Name:        c.str(j.Name),
+		Needs:       c.strs(j.Needs),
+		Condition:   c.str(j.If),
+		Env:         c.vars(field(body, "env")),
+		Permissions: c.permissions(j.Permissions),
+		Pos:         c.entryOf(j.Pos),
+	}
+	out.When = when(out.Condition.Value)
+	out.Runner = c.runner(j.RunsOn, body)
+	if ct := j.Container; ct != nil && ct.Image != nil {
+		key, _ := fieldKey(body, "container")
+		image := c.image(ct.Image, "container", model.String{}, key)
+		out.Container = &image
+	}
+	if j.Services != nil {
+		for _, svc := range byPos(j.Services.Value, func(s *actionlint.Service) *actionlint.Pos { return posOf(s.Name) }) {
+			if svc.Container == nil || svc.Container.Image == nil {
+				continue
+			}
+			key := c.node(svc.Name)
+			out.Services = append(out.Services, c.image(svc.Container.Image, "service", c.str(svc.Name), key))
+		}
+	}
+	if e := j.Environment; e != nil {
+		out.Environment = &model.Environment{Name: c.str(e.Name), URL: c.str(e.URL), Pos: c.entryOf(e.Pos)}
+	}
+	if s := j.Strategy; s != nil {
+		out.Strategy = &model.Strategy{Pos: c.entryOf(s.Pos)}
+		if s.Matrix != nil {
+			for _, row := range byPos(s.Matrix.Rows, func(r *actionlint.MatrixRow) *actionlint.Pos { return posOf(r.Name) }) {
+				key := c.node(row.Name)
+				if key != nil {
+					out.Strategy.Matrix = append(out.Strategy.Matrix, c.nodeVar(key, c.src.values[key]))
+				}
+			}
+		}
+	}
+	if call := j.WorkflowCall; call != nil && call.Uses != nil {
+		ref := c.reference(c.str(call.Uses), model.RefReusableWorkflow, "")
+		out.Uses = &ref
+		out.With = c.vars(field(body, "with"))
+		out.SecretsInherit = call.InheritSecrets
+	}
+	shell := defaultShell(j.Defaults)
+	if shell == "" {
+		shell = workflowShell
+	}
+	if shell == "" {
+		shell = "bash"
+		for _, label := range out.Runner.Labels {
+			if strings.Contains(strings.ToLower(label.Value), "windows") {
+				shell = "pwsh"
+			}
+		}
+	}
+	out.Steps = c.steps(field(body, "steps"), shell)
+	return out
+}
+
+// parallelStepKeys are the step keywords of GitHub's parallel steps (June
+// 2026).
+var parallelStepKeys = []string{"parallel", "background", "wait", "wait-all", "cancel"}
+
+// isNewerSyntaxError tells the errors actionlint v1.7.12 reports for syntax
+// GitHub added after it: parallel steps and `concurrency.queue` (May 2026).
+func (c *converter) isNewerSyntaxError(e *actionlint.Error) bool {
+	if strings.HasPrefix(e.Message, `unexpected key "queue" for "concurrency" section`) {
+		return true
+	}
+	step := c.src.collections[point{e.Line, e.Column}]
+	for _, key := range parallelStepKeys {
+		if strings.HasPrefix(e.Message, fmt.Sprintf("unexpected key %q for step", key)) {
+			return true
+		}
+		if k, _ := fieldKey(step, key); k != nil && strings.HasPrefix(e.Message, "step must run script") {
+			return true
+		}
+	}
+	return false
+}
+
+// runner reads `runs-on:`. Only self-hosted machines and runner groups
+// (which hold self-hosted or larger runners an organisation keeps) are
+// taken as not ephemeral.
+func (c *converter) runner(r *actionlint.Runner, body *yaml.Node) model.Runner {
+	if r == nil {
+		return model.Runner{}
+	}
+	out := model.Runner{Labels: c.strs(r.Labels), Ephemeral: r.Group == nil}
+	if r.LabelsExpr != nil {
+		out.Labels = append(out.Labels, c.str(r.LabelsExpr))
+	}
+	for _, label := range out.Labels {
+		if strings.EqualFold(label.Value, "self-hosted") {
+			out.Ephemeral = false
+		}
+	}
+	if key, _ := fieldKey(body, "runs-on"); key != nil {
+		out.Pos = c.src.entry(key)
+	}
+	return out
+}
+
+// image is a job container or service; key is the key of its entry.
+func (c *converter) image(name *actionlint.String, usage string, alias model.String, key *yaml.Node) model.Image {
+	image := model.Image{Name: c.str(name), Alias: alias}
+	if key != nil {
+		image.Pos = c.src.entry(key)
+	}
+	c.reference(image.Name, model.RefImage, usage)
+	return image
+}
+
+// field is the value of the entry `name:` of mapping m, or nil.
+func field(m *yaml.Node, name string) *yaml.Node {
+	_, value := fieldKey(m, name)
+	return value
+}
+
+// fieldKey finds the entry `name:` of mapping m: its key and its value,
+// with aliases resolved.
+func fieldKey(m *yaml.Node, name string) (key, value *yaml.Node) {
+	if m = resolve(m); m == nil || m.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == name {
+			return m.Content[i], resolve(m.Content[i+1])
+		}
+	}
+	return nil, nil
+}
+
+func resolve(n *yaml.Node) *yaml.Node {
+	if n != nil && n.Kind == yaml.AliasNode && n.Alias != nil {
+		return n.Alias
+	}
+	return n
+}
