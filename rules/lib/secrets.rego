@@ -99,3 +99,8 @@ user_password_commands contains name if some name in {"curl", "wget"}
 # mask shows at most the first 4 characters of a secret, fewer for short
 # ones, so that no output ever holds enough of it to be useful.
 mask(value) := concat("", [substring(value, 0, min([4, floor(count(value) / 4)])), "****"])
+
+# interpolation_sinks are steps whose text argument reaches a process
+# command line or the log: a secret interpolated into it by the CI system's
+# templating (not by the shell) is exposed.
+interpolation_sinks contains call if some call in {"sh", "bat", "powershell", "pwsh", "echo", "writeFile", "error", "println", "print", "input"}
