@@ -87,7 +87,7 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 		eng, err := newEngine(ctx)
 		engineReady <- compiled{eng, err}
 	}()
-	pipelines, parseErrors := parseAll(files)
+	files, pipelines, parseErrors := parseAll(files)
 	built := <-engineReady
 	if built.err != nil {
 		return built.err
@@ -147,13 +147,42 @@ func parseFailOn(value string) (int, error) {
 	return severity.Rank(), nil
 }
 
-// parseAll parses files on GOMAXPROCS workers. It returns the pipelines that
-// could be built (in file order) and every error, flattened.
-func parseAll(files []parser.File) ([]*model.Pipeline, []*model.ParseError) {
-	type parsed struct {
-		pipeline *model.Pipeline
-		err      error
+// parseAll parses files on GOMAXPROCS workers, then the child pipelines
+// they start, until no new file turns up. It returns every file checked, the
+// pipelines that could be built and every error, flattened, in file order.
+func parseAll(files []parser.File) ([]parser.File, []*model.Pipeline, []*model.ParseError) {
+	seen := map[string]bool{}
+	for _, f := range files {
+		seen[f.Display] = true
 	}
+	var pipelines []*model.Pipeline
+	var errs []*model.ParseError
+	for round := files; len(round) > 0; {
+		var next []parser.File
+		for i, r := range parseRound(round) {
+			if r.pipeline != nil {
+				pipelines = append(pipelines, r.pipeline)
+			}
+			errs = append(errs, flattenErrors(round[i], r.err)...)
+			for _, child := range parser.Children(round[i], r.pipeline) {
+				if !seen[child.Display] {
+					seen[child.Display] = true
+					next = append(next, child)
+					files = append(files, child)
+				}
+			}
+		}
+		round = next
+	}
+	return files, pipelines, errs
+}
+
+type parsed struct {
+	pipeline *model.Pipeline
+	err      error
+}
+
+func parseRound(files []parser.File) []parsed {
 	results := make([]parsed, len(files))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -172,16 +201,7 @@ func parseAll(files []parser.File) ([]*model.Pipeline, []*model.ParseError) {
 	}
 	close(next)
 	wg.Wait()
-
-	var pipelines []*model.Pipeline
-	var errs []*model.ParseError
-	for i, r := range results {
-		if r.pipeline != nil {
-			pipelines = append(pipelines, r.pipeline)
-		}
-		errs = append(errs, flattenErrors(files[i], r.err)...)
-	}
-	return pipelines, errs
+	return results
 }
 
 // flattenErrors unwraps joined parse errors; any other error is attributed

@@ -193,3 +193,17 @@ func TestRepositoryChecksClean(t *testing.T) {
 		t.Errorf("exit %d:\n%s%s", code, stdout, stderr)
 	}
 }
+
+func TestGitLabChildPipelinesAreChecked(t *testing.T) {
+	root := writeFiles(t, map[string]string{
+		".gitlab-ci.yml": "deploy:\n  trigger:\n    include: ci/child.yml\n",
+		"ci/child.yml":   "build:\n  image: node:20\n  script: make\n",
+	})
+	code, stdout, stderr := pipelint(t, root, "check")
+	if code != exitFindings {
+		t.Fatalf("exit %d: %s %s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "ci/child.yml:2:10: medium unpinned-image") || !strings.Contains(stdout, "in 2 files") {
+		t.Errorf("child pipeline not checked:\n%s", stdout)
+	}
+}

@@ -151,3 +151,17 @@ func splitLines(src []byte) []string {
 	text := strings.ReplaceAll(string(src), "\r\n", "\n")
 	return strings.Split(strings.TrimSuffix(text, "\n"), "\n")
 }
+
+// Children lists the files a parsed file starts as child pipelines (GitLab
+// `trigger: include: local`); they are checked like discovered files.
+func Children(f File, p *model.Pipeline) []File {
+	if f.System != model.GitLab || p == nil {
+		return nil
+	}
+	prefix := strings.TrimSuffix(f.Display, f.Path)
+	var children []File
+	for _, path := range gitlab.ChildPipelines(p) {
+		children = append(children, File{Root: f.Root, Path: path, Display: prefix + path, System: model.GitLab})
+	}
+	return children
+}
