@@ -32,14 +32,14 @@ findings contains finding if {
 	same := [u | some u in uncovered; u.cmd.name.pos == pos; u.ecosystem == ecosystem]
 	jobs := sort({input.jobs[u.job].id.value | some u in same})
 	finding := {
-		"msg": sprintf("%s dependencies are installed by %q in %s with no cache; %s", [ecosystem, commands.display(same[0].cmd), job_list(jobs), hint(ecosystem)]),
+		"msg": sprintf("%s dependencies are installed by %q in %s with no cache; %s", [ecosystem, commands.display(same[0].cmd, same[0].matcher), job_list(jobs), hint(ecosystem)]),
 		"pos": pos,
 		"severity": severity({input.jobs[u.job].runner.ephemeral | some u in same}),
 	}
 }
 
 # uncovered holds, per job and ecosystem without a cache, the first install.
-uncovered contains {"job": job_index, "ecosystem": ecosystem, "cmd": first_install(job_index, ecosystem)} if {
+uncovered contains first_install(job_index, ecosystem) if {
 	some [job_index, ecosystem] in {[i.job, i.ecosystem] | some i in installs}
 	not covered(job_index, ecosystem)
 }
@@ -50,7 +50,7 @@ job_list(jobs) := sprintf("jobs %q and %q", [jobs[0], jobs[1]]) if count(jobs) =
 
 job_list(jobs) := sprintf("jobs %q, %q and %d more", [jobs[0], jobs[1], count(jobs) - 2]) if count(jobs) > 2
 
-installs contains {"job": i, "ecosystem": m.ecosystem, "cmd": cmd} if {
+installs contains {"job": i, "ecosystem": m.ecosystem, "cmd": cmd, "matcher": m} if {
 	some i, job in input.jobs
 	some step in job.steps
 	some cmd in pipeline.step_commands(step)
@@ -58,7 +58,7 @@ installs contains {"job": i, "ecosystem": m.ecosystem, "cmd": cmd} if {
 	commands.matches(cmd, m)
 }
 
-installs contains {"job": i, "ecosystem": m.ecosystem, "cmd": cmd} if {
+installs contains {"job": i, "ecosystem": m.ecosystem, "cmd": cmd, "matcher": m} if {
 	some i, job in input.jobs
 	some step in job.steps
 	some cmd in pipeline.step_commands(step)
@@ -67,9 +67,9 @@ installs contains {"job": i, "ecosystem": m.ecosystem, "cmd": cmd} if {
 	count(commands.positional(cmd)) == 0
 }
 
-first_install(job_index, ecosystem) := cmd if {
-	ordered := sort([[i.cmd.pos.line, i.cmd.pos.column, i.cmd] | some i in installs; i.job == job_index; i.ecosystem == ecosystem])
-	cmd := ordered[0][2]
+first_install(job_index, ecosystem) := install if {
+	ordered := sort([[i.cmd.pos.line, i.cmd.pos.column, i] | some i in installs; i.job == job_index; i.ecosystem == ecosystem])
+	install := ordered[0][2]
 }
 
 # A job-level cache (GitLab cache:, Jenkins cache(...)) covers everything.

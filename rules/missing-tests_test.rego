@@ -11,7 +11,7 @@ findings_for(jobs) := f if {
 
 test_build_without_tests if {
 	findings_for([job_with("build", [["npm", "ci"], ["npm", "run", "build"]], {})]) == {{
-		"msg": "pipeline builds with \"npm run\" but runs no tests anywhere in the pipeline",
+		"msg": "pipeline builds with \"npm run build\" but runs no tests anywhere in the pipeline",
 		"pos": build.at(11, 7),
 		"severity": "medium",
 	}}

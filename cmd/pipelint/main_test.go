@@ -52,7 +52,7 @@ func TestCheckExamples(t *testing.T) {
 	if !strings.Contains(stdout, want) {
 		t.Errorf("output lacks %q:\n%s", want, stdout)
 	}
-	if !regexp.MustCompile(`(?m)^\d+ findings \(.*\) in 1 file$`).MatchString(stdout) {
+	if !regexp.MustCompile(`(?m)^\d+ findings \(.*\) in 4 files$`).MatchString(stdout) {
 		t.Errorf("no summary line:\n%s", stdout)
 	}
 }

@@ -107,9 +107,17 @@ matching(table) := {lc |
 	matches(lc.cmd, m)
 }
 
-# display names a command for messages: its name and, when it looks like a
-# subcommand, its first positional argument. Nothing else is shown, since
+# display names a command for messages: its name and the subcommand words
+# the matcher m looked at (`npm run build`, `helm upgrade`), or the first
+# positional argument when m names none. Nothing else is shown, since
 # arguments may hold secrets.
-display(cmd) := concat(" ", [cmd.name.value, positional(cmd)[0]]) if {
-	regex.match(`^[a-z][a-z0-9:_-]*$`, positional(cmd)[0])
-} else := cmd.name.value
+display(cmd, m) := concat(" ", array.concat([cmd.name.value], subcommands(cmd, max([1, count(object.get(m, "args", []))]))))
+
+subcommands(cmd, n) := [word |
+	args := positional(cmd)
+	some i in numbers.range(0, min([count(args), n]) - 1)
+	every j in numbers.range(0, i) {
+		regex.match(`^[a-z][a-z0-9:_-]*$`, args[j])
+	}
+	word := args[i]
+]

@@ -106,7 +106,7 @@ is_analysis if {
 }
 
 # build_sites are the commands and steps that build code, with positions.
-build_sites contains {"job": i, "what": commands.display(cmd), "pos": cmd.name.pos} if {
+build_sites contains {"job": i, "what": commands.display(cmd, m), "pos": cmd.name.pos} if {
 	some i, job in input.jobs
 	some step in job.steps
 	some cmd in step_commands(step)
@@ -124,7 +124,7 @@ build_sites contains {"job": i, "what": action_name(step.uses), "pos": step.uses
 # --- deploys ------------------------------------------------------------------
 
 # deploy_sites are the commands and steps that change a running system.
-deploy_sites contains {"job": i, "what": commands.display(cmd), "tool": m.tool, "pos": cmd.name.pos, "cmd": cmd, "when": step.when} if {
+deploy_sites contains {"job": i, "what": commands.display(cmd, m), "tool": m.tool, "pos": cmd.name.pos, "cmd": cmd, "when": step.when} if {
 	some i, job in input.jobs
 	some step in job.steps
 	some cmd in step_commands(step)
