@@ -22,7 +22,7 @@ import (
 // checkout in CI; tests skip when it is absent.
 const corpusDir = "../../shared/corpus"
 
-func corpusFiles(t *testing.T, system string) []string {
+func corpusFiles(t testing.TB, system string) []string {
 	t.Helper()
 	var files []string
 	err := filepath.WalkDir(filepath.Join(corpusDir, system), func(path string, d os.DirEntry, err error) error {

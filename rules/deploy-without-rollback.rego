@@ -45,9 +45,9 @@ findings contains finding if {
 # Anywhere in the pipeline: a rollback command, a job that runs on failure
 # or is a rollback job, or a manual run that picks the version to deploy.
 pipeline_has_rollback_path if {
-	some lc in commands.located
+	some cmd in commands.all
 	some m in tables.rollback_commands
-	commands.matches(lc.cmd, m)
+	commands.matches(cmd, m)
 }
 
 pipeline_has_rollback_path if {

@@ -26,7 +26,7 @@ import data.pipelint.lib.pipeline
 # The whole pipeline builds or deploys and nothing in it tests.
 findings contains finding if {
 	input.kind == "workflow"
-	not any_job_may_test
+	count(pipeline.may_test_jobs) == 0
 	not pipeline.is_analysis
 	site := first_site
 	finding := {
@@ -51,20 +51,15 @@ findings contains finding if {
 	input.kind == "workflow"
 	some i in pipeline.deploy_jobs
 	job := input.jobs[i]
-	testing := {j | some j, other in input.jobs; pipeline.job_may_test(other)}
+	testing := pipeline.may_test_jobs
 	count(testing) > 0
-	not pipeline.job_may_test(job)
+	not i in testing
 	count(testing & pipeline.upstream(i)) == 0
 	names := sort([input.jobs[j].id.value | some j in testing])
 	finding := {
 		"msg": sprintf("deploy job %q does not depend on the jobs that run tests (%s), so it can deploy untested code", [job.id.value, concat(", ", names)]),
 		"pos": job.id.pos,
 	}
-}
-
-any_job_may_test if {
-	some job in input.jobs
-	pipeline.job_may_test(job)
 }
 
 sites contains object.union(site, {"verb": "builds"}) if some site in pipeline.build_sites

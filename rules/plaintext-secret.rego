@@ -26,6 +26,7 @@
 #   tags: [secrets, external/cwe/cwe-798]
 package pipelint.rules.plaintext_secret
 
+import data.pipelint.lib.commands
 import data.pipelint.lib.secrets
 
 # --- tokens of a known format, anywhere ----------------------------------------
@@ -142,16 +143,9 @@ findings contains finding if {
 	}
 }
 
-commands contains cmd if {
-	some job in input.jobs
-	some step in job.steps
-	step.script != null
-	some cmd in step.script.commands
-}
-
 # --password VALUE, --password=VALUE
 command_passwords contains {"command": cmd.name.value, "value": cmd.args[i + 1].value, "pos": cmd.args[i + 1].pos} if {
-	some cmd in commands
+	some cmd in commands.all
 	some i, arg in cmd.args
 	arg.value in secrets.password_flags
 	arg.value != "-p"
@@ -159,7 +153,7 @@ command_passwords contains {"command": cmd.name.value, "value": cmd.args[i + 1].
 }
 
 command_passwords contains {"command": cmd.name.value, "value": value, "pos": arg.pos} if {
-	some cmd in commands
+	some cmd in commands.all
 	some arg in cmd.args
 	[flag, value] := split_flag(arg.value)
 	flag in secrets.password_flags
@@ -167,7 +161,7 @@ command_passwords contains {"command": cmd.name.value, "value": value, "pos": ar
 
 # -p VALUE for commands where -p means password.
 command_passwords contains {"command": cmd.name.value, "value": cmd.args[i + 1].value, "pos": cmd.args[i + 1].pos} if {
-	some cmd in commands
+	some cmd in commands.all
 	cmd.name.value in secrets.short_password_flag_commands
 	some i, arg in cmd.args
 	arg.value == "-p"
@@ -176,7 +170,7 @@ command_passwords contains {"command": cmd.name.value, "value": cmd.args[i + 1].
 
 # -pVALUE (mysql, sshpass)
 command_passwords contains {"command": cmd.name.value, "value": substring(arg.value, 2, -1), "pos": arg.pos} if {
-	some cmd in commands
+	some cmd in commands.all
 	cmd.name.value in secrets.attached_password_commands
 	some arg in cmd.args
 	startswith(arg.value, "-p")
@@ -185,7 +179,7 @@ command_passwords contains {"command": cmd.name.value, "value": substring(arg.va
 
 # -u user:password (curl, wget)
 command_passwords contains {"command": cmd.name.value, "value": password, "pos": cmd.args[i + 1].pos} if {
-	some cmd in commands
+	some cmd in commands.all
 	cmd.name.value in secrets.user_password_commands
 	some i, arg in cmd.args
 	arg.value in secrets.user_password_flags

@@ -92,20 +92,14 @@ requirement_flag(cmd) if {
 	regex.match(`^(-r|--requirement|-e|--editable|-c|--constraint)(=.*)?$|^-[re].+`, arg.value)
 }
 
-# A located command: the command with the job and step it belongs to.
-located contains {"job": job, "step": step, "cmd": cmd} if {
+# all lists every shell command of the pipeline. It is an array, computed
+# once per evaluation, so rules that scan every command share it.
+all := [cmd |
 	some job in input.jobs
 	some step in job.steps
 	step.script != null
 	some cmd in step.script.commands
-}
-
-# matching returns the located commands that match any matcher of table.
-matching(table) := {lc |
-	some lc in located
-	some m in table
-	matches(lc.cmd, m)
-}
+]
 
 # display names a command for messages: its name and the subcommand words
 # the matcher m looked at (`npm run build`, `helm upgrade`), or the first

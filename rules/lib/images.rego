@@ -4,6 +4,8 @@
 #   pushes is the pipeline's own output, not a third-party reference.
 package pipelint.lib.images
 
+import data.pipelint.lib.commands
+
 # builders are the container tools whose build/tag/push commands name images.
 builders := {"docker", "podman", "buildah", "nerdctl"}
 
@@ -13,7 +15,7 @@ build_actions := {"docker/build-push-action", "redhat-actions/buildah-build"}
 # built contains the repository (without tag or digest) of every image the
 # pipeline builds, tags or pushes.
 built contains repository(name) if {
-	some cmd in commands
+	some cmd in commands.all
 	cmd.name.value in builders
 	some name in produced(cmd)
 }
@@ -27,13 +29,6 @@ built contains repository(trim_space(name)) if {
 	input_var.name.value in {"tags", "image"}
 	some name in split(replace(input_var.value.value, ",", "\n"), "\n")
 	trim_space(name) != ""
-}
-
-commands contains cmd if {
-	some job in input.jobs
-	some step in job.steps
-	step.script != null
-	some cmd in step.script.commands
 }
 
 # produced lists the image names a docker-like command writes: the -t/--tag

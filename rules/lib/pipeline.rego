@@ -86,6 +86,13 @@ job_may_test(job) if {
 
 job_may_test(job) if job.uses != null
 
+# may_test_jobs holds the indexes of jobs that may run tests, computed once
+# per evaluation.
+may_test_jobs contains i if {
+	some i, job in input.jobs
+	job_may_test(job)
+}
+
 # --- the job graph ------------------------------------------------------------
 
 job_index := {job.id.value: i | some i, job in input.jobs}
@@ -141,9 +148,9 @@ deploy_sites contains {"job": i, "what": entry.action, "tool": entry.tool, "pos"
 
 # is_release is true for pipelines that publish artifacts.
 is_release if {
-	some lc in commands.located
+	some cmd in commands.all
 	some m in tables.release_commands
-	commands.matches(lc.cmd, m)
+	commands.matches(cmd, m)
 }
 
 is_release if {

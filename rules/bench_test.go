@@ -1,0 +1,60 @@
+package rules_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/pipelint/pipelint/docs"
+	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser"
+	"github.com/pipelint/pipelint/rules"
+)
+
+// BenchmarkCompileRules measures what every run pays before the first
+// file: loading and compiling all built-in rules.
+func BenchmarkCompileRules(b *testing.B) {
+	for b.Loop() {
+		if _, err := engine.New(context.Background(), engine.WithPolicies(rules.FS), engine.WithDocs(docs.Rules)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkEvaluate measures rule evaluation per file over a system's
+// corpus, parsed once beforehand.
+func BenchmarkEvaluate(b *testing.B) {
+	e := newEngine(b)
+	for _, system := range []model.System{model.GitHub, model.GitLab, model.Jenkins} {
+		b.Run(string(system), func(b *testing.B) {
+			var pipelines []*model.Pipeline
+			for _, c := range parsedCorpus(b, system) {
+				pipelines = append(pipelines, c)
+			}
+			b.ResetTimer()
+			for b.Loop() {
+				for _, p := range pipelines {
+					if _, err := e.Evaluate(context.Background(), p); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*len(pipelines)), "µs/file")
+		})
+	}
+}
+
+func parsedCorpus(tb testing.TB, system model.System) []*model.Pipeline {
+	tb.Helper()
+	files, err := parser.Discover(corpusFiles(tb, string(system)), system)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var pipelines []*model.Pipeline
+	for _, f := range files {
+		if p, _ := parser.Parse(f); p != nil {
+			pipelines = append(pipelines, p)
+		}
+	}
+	return pipelines
+}
