@@ -46,8 +46,7 @@ findings contains finding if {
 # or is a rollback job, or a manual run that picks the version to deploy.
 pipeline_has_rollback_path if {
 	some cmd in commands.all
-	some m in tables.rollback_commands
-	commands.matches(cmd, m)
+	count(commands.matching("rollback", cmd)) > 0
 }
 
 pipeline_has_rollback_path if {

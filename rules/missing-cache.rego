@@ -54,16 +54,14 @@ installs contains {"job": i, "ecosystem": m.ecosystem, "cmd": cmd, "matcher": m}
 	some i, job in input.jobs
 	some step in job.steps
 	some cmd in pipeline.step_commands(step)
-	some m in tables.install_commands
-	commands.matches(cmd, m)
+	some m in commands.matching("install", cmd)
 }
 
 installs contains {"job": i, "ecosystem": m.ecosystem, "cmd": cmd, "matcher": m} if {
 	some i, job in input.jobs
 	some step in job.steps
 	some cmd in pipeline.step_commands(step)
-	some m in tables.bare_install_commands
-	cmd.name.value == m.name
+	some m in tables.by_name.bare_install[cmd.name.value]
 	count(commands.positional(cmd)) == 0
 }
 

@@ -43,9 +43,11 @@ findings contains finding if {
 
 tokens contains {"name": pattern.name, "value": match, "pos": span(source.file, i, line, match)} if {
 	some source in input.sources
-	some i, line in source.lines
-	regex.match(secrets.token_prefilter, line)
+	text := concat("\n", source.lines)
 	some pattern in secrets.token_patterns
+	secrets.has_keyword(text, pattern)
+	some i, line in source.lines
+	secrets.has_keyword(line, pattern)
 	some match in regex.find_n(pattern.regex, line, -1)
 	not regex.match(secrets.allowed_token_pattern, match)
 	not low_variety(match)
@@ -115,7 +117,9 @@ is_literal_secret(value) if {
 
 findings contains finding if {
 	some source in input.sources
+	contains(concat("\n", source.lines), "://")
 	some i, line in source.lines
+	contains(line, "://")
 	contains(line, "@")
 	some match in regex.find_all_string_submatch_n(`\b[a-zA-Z][a-zA-Z0-9+.-]*://([^\s:/@'"]+):([^\s@/'"]+)@[^\s/'"]+`, line, -1)
 	password := match[2]

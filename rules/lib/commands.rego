@@ -2,8 +2,9 @@
 # description: |
 #   Matching shell commands against the classification tables. A matcher is
 #   an object:
-#     name:    glob for the command name (wrappers such as sudo, npx or
-#              `python -m` are already stripped by the parser)
+#     names:   the command names it applies to (wrappers such as sudo, npx
+#              or `python -m` are already stripped by the parser); rules
+#              find the matchers of a command through tables.by_name
 #     args:    globs the leading positional (non-flag) arguments must match,
 #              in order
 #     any_arg: a glob at least one positional argument must match
@@ -16,14 +17,22 @@
 #     only_of: the command does not match when every positional argument
 #              after the first is in this list and no -r/-e flag is given
 #              (`pip install --upgrade pip` installs no dependencies)
-#   Globs use glob.match syntax without delimiters: `*`, `?`, `{a,b}`.
+#   Argument globs use glob.match syntax without delimiters: `*`, `?`,
+#   `{a,b}`. `matching(table, cmd)` is the entry point.
 package pipelint.lib.commands
+
+import data.pipelint.lib.tables
+
+# matching lists the matchers of the named table (see tables.by_name) that
+# match cmd.
+matching(table, cmd) := [m |
+	some m in tables.by_name[table][cmd.name.value]
+	matches(cmd, m)
+]
 
 positional(cmd) := [a.value | some a in cmd.args; not startswith(a.value, "-")]
 
 matches(cmd, m) if {
-	may_name(m.name, cmd.name.value)
-	glob.match(m.name, [], cmd.name.value)
 	leading_args_match(positional(cmd), object.get(m, "args", []))
 	any_arg_matches(positional(cmd), object.get(m, "any_arg", ""))
 	required_arg(cmd, object.get(m, "requires", ""))
@@ -32,11 +41,6 @@ matches(cmd, m) if {
 	not excluded_after(cmd, object.get(m, "unless_after", {}))
 	not only_tooling(cmd, object.get(m, "only_of", []))
 }
-
-# may_name is a cheap test that rules out most pairs before glob.match.
-may_name(pattern, name) if contains(pattern, name)
-
-may_name(pattern, _) if contains(pattern, "*")
 
 leading_args_match(args, patterns) if {
 	count(args) >= count(patterns)

@@ -47,8 +47,7 @@ step_commands(step) := [] if step.script == null
 
 step_tests(step) if {
 	some cmd in step_commands(step)
-	some m in tables.testing_commands
-	commands.matches(cmd, m)
+	count(commands.matching("testing", cmd)) > 0
 }
 
 step_tests(step) if {
@@ -117,8 +116,7 @@ build_sites contains {"job": i, "what": commands.display(cmd, m), "pos": cmd.nam
 	some i, job in input.jobs
 	some step in job.steps
 	some cmd in step_commands(step)
-	some m in tables.build_commands
-	commands.matches(cmd, m)
+	some m in commands.matching("build", cmd)
 }
 
 build_sites contains {"job": i, "what": action_name(step.uses), "pos": step.uses.value.pos} if {
@@ -135,8 +133,7 @@ deploy_sites contains {"job": i, "what": commands.display(cmd, m), "tool": m.too
 	some i, job in input.jobs
 	some step in job.steps
 	some cmd in step_commands(step)
-	some m in tables.deploy_commands
-	commands.matches(cmd, m)
+	some m in commands.matching("deploy", cmd)
 }
 
 deploy_sites contains {"job": i, "what": entry.action, "tool": entry.tool, "pos": step.uses.value.pos, "cmd": null, "when": step.when} if {
@@ -149,8 +146,7 @@ deploy_sites contains {"job": i, "what": entry.action, "tool": entry.tool, "pos"
 # is_release is true for pipelines that publish artifacts.
 is_release if {
 	some cmd in commands.all
-	some m in tables.release_commands
-	commands.matches(cmd, m)
+	count(commands.matching("release", cmd)) > 0
 }
 
 is_release if {

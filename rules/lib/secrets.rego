@@ -6,54 +6,63 @@
 #   Token patterns marked (gitleaks) are taken from gitleaks v8.30.1,
 #   Copyright (c) 2019 Zachary Rice, MIT licence (see THIRD_PARTY_NOTICES).
 #   Every pattern is RE2 with group-scoped flags only, so the patterns can be
-#   joined into one prefilter expression.
+#   joined into one expression, and lists the literal keywords each of its
+#   matches contains.
 package pipelint.lib.secrets
 
 token_patterns contains p if some p in [
-	{"id": "aws-access-key", "name": "AWS access key ID", "regex": `\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b`}, # gitleaks
-	{"id": "github-pat", "name": "GitHub personal access token", "regex": `\bghp_[0-9a-zA-Z]{36}\b`}, # gitleaks
-	{"id": "github-fine-grained-pat", "name": "GitHub fine-grained personal access token", "regex": `\bgithub_pat_\w{82}\b`}, # gitleaks
-	{"id": "github-oauth", "name": "GitHub OAuth token", "regex": `\bgho_[0-9a-zA-Z]{36}\b`}, # gitleaks
-	{"id": "github-app-token", "name": "GitHub app token", "regex": `\b(?:ghu|ghs)_[0-9a-zA-Z]{36}\b`}, # gitleaks
-	{"id": "github-refresh-token", "name": "GitHub refresh token", "regex": `\bghr_[0-9a-zA-Z]{36}\b`}, # gitleaks
-	{"id": "gitlab-pat", "name": "GitLab personal access token", "regex": `\bglpat-[\w-]{20,300}(?:\.[0-9a-z]{9})?`}, # gitleaks
-	{"id": "gitlab-pipeline-trigger-token", "name": "GitLab pipeline trigger token", "regex": `\bglptt-[0-9a-f]{40}\b`}, # gitleaks
-	{"id": "gitlab-runner-registration-token", "name": "GitLab runner registration token", "regex": `\bGR1348941[\w-]{20}\b`}, # gitleaks
-	{"id": "gitlab-runner-token", "name": "GitLab runner authentication token", "regex": `\bglrt-[0-9a-zA-Z_-]{20}\b`}, # gitleaks
-	{"id": "gitlab-deploy-token", "name": "GitLab deploy token", "regex": `\bgldt-[0-9a-zA-Z_-]{20}\b`}, # gitleaks
-	{"id": "gitlab-job-token", "name": "GitLab CI/CD job token", "regex": `\bglcbt-[0-9a-zA-Z]{1,5}_[0-9a-zA-Z_-]{20}\b`}, # gitleaks
-	{"id": "slack-bot-token", "name": "Slack bot token", "regex": `\bxoxb-[0-9]{10,13}-[0-9]{10,13}[a-zA-Z0-9-]*`}, # gitleaks
-	{"id": "slack-user-token", "name": "Slack user token", "regex": `\bxox[pe](?:-[0-9]{10,13}){3}-[a-zA-Z0-9-]{28,34}`}, # gitleaks
-	{"id": "slack-app-token", "name": "Slack app token", "regex": `(?i:\bxapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+)`}, # gitleaks
-	{"id": "slack-webhook", "name": "Slack webhook URL", "regex": `hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,56}`}, # gitleaks
-	{"id": "stripe-key", "name": "Stripe secret key", "regex": `\b(?:sk|rk)_(?:test|live|prod)_[a-zA-Z0-9]{10,99}\b`}, # gitleaks
-	{"id": "google-api-key", "name": "Google API key", "regex": `\bAIza[\w-]{35}(?:[^\w-]|$)`}, # gitleaks
-	{"id": "private-key", "name": "private key", "regex": `-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----`}, # gitleaks (header only: the body spans lines)
-	{"id": "npm-token", "name": "npm access token", "regex": `(?i:\bnpm_[a-z0-9]{36}\b)`}, # gitleaks
-	{"id": "pypi-token", "name": "PyPI upload token", "regex": `\bpypi-AgEIcHlwaS5vcmc[\w-]{50,1000}`}, # gitleaks
-	{"id": "docker-hub-token", "name": "Docker Hub access token", "regex": `\bdckr_(?:pat|oat)_[A-Za-z0-9_-]{27,32}(?:[^A-Za-z0-9_-]|$)`},
-	{"id": "jwt", "name": "JSON Web Token", "regex": `\bey[a-zA-Z0-9]{17,}\.ey[a-zA-Z0-9/\\_-]{17,}\.[a-zA-Z0-9/\\_-]{10,}={0,2}`}, # gitleaks
-	{"id": "azure-ad-client-secret", "name": "Azure AD client secret", "regex": `(?:^|[\\'"\x60\s>=:(,)])[a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34}(?:$|[\\'"\x60\s<),])`}, # gitleaks
-	{"id": "vault-token", "name": "HashiCorp Vault token", "regex": `\bhvs\.[\w-]{90,120}`}, # gitleaks
-	{"id": "terraform-cloud-token", "name": "Terraform Cloud API token", "regex": `(?i:[a-z0-9]{14}\.atlasv1\.[a-z0-9_=-]{60,70})`}, # gitleaks
-	{"id": "heroku-api-key", "name": "Heroku API key", "regex": `\bHRKU-AA[0-9a-zA-Z_-]{58}`}, # gitleaks
-	{"id": "digitalocean-token", "name": "DigitalOcean token", "regex": `\bdo[por]_v1_[a-f0-9]{64}\b`}, # gitleaks
-	{"id": "databricks-token", "name": "Databricks API token", "regex": `\bdapi[a-f0-9]{32}(?:-\d)?\b`}, # gitleaks
-	{"id": "openai-api-key", "name": "OpenAI API key", "regex": `\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,74}T3BlbkFJ[A-Za-z0-9_-]{20,74}`}, # gitleaks
-	{"id": "anthropic-api-key", "name": "Anthropic API key", "regex": `\bsk-ant-(?:api03|admin01)-[a-zA-Z0-9_-]{93}AA`}, # gitleaks
-	{"id": "huggingface-token", "name": "Hugging Face token", "regex": `\bhf_[a-zA-Z]{34}\b`}, # gitleaks
-	{"id": "sendgrid-key", "name": "SendGrid API key", "regex": `\bSG\.[a-zA-Z0-9=_.-]{66}\b`}, # gitleaks
-	{"id": "sentry-token", "name": "Sentry user token", "regex": `\bsntryu_[a-f0-9]{64}\b`}, # gitleaks
-	{"id": "rubygems-key", "name": "RubyGems API key", "regex": `\brubygems_[a-f0-9]{48}\b`}, # gitleaks
-	{"id": "artifactory-key", "name": "Artifactory API key", "regex": `\bAKCp[A-Za-z0-9]{69}\b`}, # gitleaks
-	{"id": "teams-webhook", "name": "Microsoft Teams webhook URL", "regex": `https://[a-z0-9]+\.webhook\.office\.com/webhookb2/[a-z0-9-]{36}@[a-z0-9-]{36}/IncomingWebhook/[a-z0-9]{32}/[a-z0-9-]{36}`}, # gitleaks
-	{"id": "shopify-token", "name": "Shopify access token", "regex": `\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b`}, # gitleaks
-	{"id": "twilio-key", "name": "Twilio API key", "regex": `\bSK[0-9a-fA-F]{32}\b`}, # gitleaks
+	{"id": "aws-access-key", "name": "AWS access key ID", "regex": `\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b`, "keywords": ["AKIA", "ASIA", "ABIA", "ACCA", "A3T"]}, # gitleaks
+	{"id": "github-pat", "name": "GitHub personal access token", "regex": `\bghp_[0-9a-zA-Z]{36}\b`, "keywords": ["ghp_"]}, # gitleaks
+	{"id": "github-fine-grained-pat", "name": "GitHub fine-grained personal access token", "regex": `\bgithub_pat_\w{82}\b`, "keywords": ["github_pat_"]}, # gitleaks
+	{"id": "github-oauth", "name": "GitHub OAuth token", "regex": `\bgho_[0-9a-zA-Z]{36}\b`, "keywords": ["gho_"]}, # gitleaks
+	{"id": "github-app-token", "name": "GitHub app token", "regex": `\b(?:ghu|ghs)_[0-9a-zA-Z]{36}\b`, "keywords": ["ghu_", "ghs_"]}, # gitleaks
+	{"id": "github-refresh-token", "name": "GitHub refresh token", "regex": `\bghr_[0-9a-zA-Z]{36}\b`, "keywords": ["ghr_"]}, # gitleaks
+	{"id": "gitlab-pat", "name": "GitLab personal access token", "regex": `\bglpat-[\w-]{20,300}(?:\.[0-9a-z]{9})?`, "keywords": ["glpat-"]}, # gitleaks
+	{"id": "gitlab-pipeline-trigger-token", "name": "GitLab pipeline trigger token", "regex": `\bglptt-[0-9a-f]{40}\b`, "keywords": ["glptt-"]}, # gitleaks
+	{"id": "gitlab-runner-registration-token", "name": "GitLab runner registration token", "regex": `\bGR1348941[\w-]{20}\b`, "keywords": ["GR1348941"]}, # gitleaks
+	{"id": "gitlab-runner-token", "name": "GitLab runner authentication token", "regex": `\bglrt-[0-9a-zA-Z_-]{20}\b`, "keywords": ["glrt-"]}, # gitleaks
+	{"id": "gitlab-deploy-token", "name": "GitLab deploy token", "regex": `\bgldt-[0-9a-zA-Z_-]{20}\b`, "keywords": ["gldt-"]}, # gitleaks
+	{"id": "gitlab-job-token", "name": "GitLab CI/CD job token", "regex": `\bglcbt-[0-9a-zA-Z]{1,5}_[0-9a-zA-Z_-]{20}\b`, "keywords": ["glcbt-"]}, # gitleaks
+	{"id": "slack-bot-token", "name": "Slack bot token", "regex": `\bxoxb-[0-9]{10,13}-[0-9]{10,13}[a-zA-Z0-9-]*`, "keywords": ["xoxb-"]}, # gitleaks
+	{"id": "slack-user-token", "name": "Slack user token", "regex": `\bxox[pe](?:-[0-9]{10,13}){3}-[a-zA-Z0-9-]{28,34}`, "keywords": ["xoxp-", "xoxe-"]}, # gitleaks
+	{"id": "slack-app-token", "name": "Slack app token", "regex": `(?i:\bxapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+)`, "keywords": ["xapp-", "XAPP-"]}, # gitleaks
+	{"id": "slack-webhook", "name": "Slack webhook URL", "regex": `hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,56}`, "keywords": ["hooks.slack.com"]}, # gitleaks
+	{"id": "stripe-key", "name": "Stripe secret key", "regex": `\b(?:sk|rk)_(?:test|live|prod)_[a-zA-Z0-9]{10,99}\b`, "keywords": ["sk_test_", "sk_live_", "sk_prod_", "rk_test_", "rk_live_", "rk_prod_"]}, # gitleaks
+	{"id": "google-api-key", "name": "Google API key", "regex": `\bAIza[\w-]{35}(?:[^\w-]|$)`, "keywords": ["AIza"]}, # gitleaks
+	{"id": "private-key", "name": "private key", "regex": `-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----`, "keywords": ["PRIVATE KEY", "private key"]}, # gitleaks (header only: the body spans lines)
+	{"id": "npm-token", "name": "npm access token", "regex": `(?i:\bnpm_[a-z0-9]{36}\b)`, "keywords": ["npm_", "NPM_"]}, # gitleaks
+	{"id": "pypi-token", "name": "PyPI upload token", "regex": `\bpypi-AgEIcHlwaS5vcmc[\w-]{50,1000}`, "keywords": ["pypi-AgEIcHlwaS5vcmc"]}, # gitleaks
+	{"id": "docker-hub-token", "name": "Docker Hub access token", "regex": `\bdckr_(?:pat|oat)_[A-Za-z0-9_-]{27,32}(?:[^A-Za-z0-9_-]|$)`, "keywords": ["dckr_pat_", "dckr_oat_"]},
+	{"id": "jwt", "name": "JSON Web Token", "regex": `\bey[a-zA-Z0-9]{17,}\.ey[a-zA-Z0-9/\\_-]{17,}\.[a-zA-Z0-9/\\_-]{10,}={0,2}`, "keywords": ["eyJ"]}, # gitleaks
+	{"id": "azure-ad-client-secret", "name": "Azure AD client secret", "regex": `(?:^|[\\'"\x60\s>=:(,)])[a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34}(?:$|[\\'"\x60\s<),])`, "keywords": ["Q~"]}, # gitleaks
+	{"id": "vault-token", "name": "HashiCorp Vault token", "regex": `\bhvs\.[\w-]{90,120}`, "keywords": ["hvs."]}, # gitleaks
+	{"id": "terraform-cloud-token", "name": "Terraform Cloud API token", "regex": `(?i:[a-z0-9]{14}\.atlasv1\.[a-z0-9_=-]{60,70})`, "keywords": ["atlasv1"]}, # gitleaks
+	{"id": "heroku-api-key", "name": "Heroku API key", "regex": `\bHRKU-AA[0-9a-zA-Z_-]{58}`, "keywords": ["HRKU-AA"]}, # gitleaks
+	{"id": "digitalocean-token", "name": "DigitalOcean token", "regex": `\bdo[por]_v1_[a-f0-9]{64}\b`, "keywords": ["dop_v1_", "doo_v1_", "dor_v1_"]}, # gitleaks
+	{"id": "databricks-token", "name": "Databricks API token", "regex": `\bdapi[a-f0-9]{32}(?:-\d)?\b`, "keywords": ["dapi"]}, # gitleaks
+	{"id": "openai-api-key", "name": "OpenAI API key", "regex": `\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,74}T3BlbkFJ[A-Za-z0-9_-]{20,74}`, "keywords": ["T3BlbkFJ"]}, # gitleaks
+	{"id": "anthropic-api-key", "name": "Anthropic API key", "regex": `\bsk-ant-(?:api03|admin01)-[a-zA-Z0-9_-]{93}AA`, "keywords": ["sk-ant-"]}, # gitleaks
+	{"id": "huggingface-token", "name": "Hugging Face token", "regex": `\bhf_[a-zA-Z]{34}\b`, "keywords": ["hf_"]}, # gitleaks
+	{"id": "sendgrid-key", "name": "SendGrid API key", "regex": `\bSG\.[a-zA-Z0-9=_.-]{66}\b`, "keywords": ["SG."]}, # gitleaks
+	{"id": "sentry-token", "name": "Sentry user token", "regex": `\bsntryu_[a-f0-9]{64}\b`, "keywords": ["sntryu_"]}, # gitleaks
+	{"id": "rubygems-key", "name": "RubyGems API key", "regex": `\brubygems_[a-f0-9]{48}\b`, "keywords": ["rubygems_"]}, # gitleaks
+	{"id": "artifactory-key", "name": "Artifactory API key", "regex": `\bAKCp[A-Za-z0-9]{69}\b`, "keywords": ["AKCp"]}, # gitleaks
+	{"id": "teams-webhook", "name": "Microsoft Teams webhook URL", "regex": `https://[a-z0-9]+\.webhook\.office\.com/webhookb2/[a-z0-9-]{36}@[a-z0-9-]{36}/IncomingWebhook/[a-z0-9]{32}/[a-z0-9-]{36}`, "keywords": ["webhook.office.com"]}, # gitleaks
+	{"id": "shopify-token", "name": "Shopify access token", "regex": `\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b`, "keywords": ["shpat_", "shpca_", "shppa_", "shpss_"]}, # gitleaks
+	{"id": "twilio-key", "name": "Twilio API key", "regex": `\bSK[0-9a-fA-F]{32}\b`, "keywords": ["SK"]}, # gitleaks
 ]
 
 # token_prefilter is one expression that matches wherever any token pattern
-# does, so most lines are rejected with a single match.
+# does: it tells whether a value holds a token.
 token_prefilter := concat("|", [sprintf("(?:%s)", [p.regex]) | some p in token_patterns])
+
+# has_keyword is true when text contains one of the literal strings every
+# match of the pattern contains (case-sensitive). It is a cheap test that
+# keeps the regular expressions off almost every file and line.
+has_keyword(text, pattern) if {
+	some keyword in pattern.keywords
+	contains(text, keyword)
+}
 
 # allowed_tokens are documentation examples that match a pattern.
 allowed_token_pattern := `EXAMPLE$|^AKIAIOSFODNN7|(?i:x{8,}|0{8,}|1234567890)`

@@ -4,7 +4,7 @@
 #   policy author extends it from another file in this package:
 #
 #     package pipelint.lib.tables
-#     testing_commands contains {"name": "our-test-runner"}
+#     testing_commands contains {"names": ["our-test-runner"]}
 #
 #   Command matchers are described in data.pipelint.lib.commands.
 package pipelint.lib.tables
@@ -12,32 +12,32 @@ package pipelint.lib.tables
 # --- tests -----------------------------------------------------------------
 
 testing_commands contains m if some m in [
-	{"name": "go", "args": ["test"]},
-	{"name": "gotestsum"},
-	{"name": "ginkgo"},
-	{"name": "{pytest,py.test,tox,nox}"},
-	{"name": "unittest"}, # python -m unittest
-	{"name": "{npm,pnpm,yarn,bun}", "args": ["{test,t,tst}"]},
-	{"name": "{npm,pnpm,yarn,bun}", "args": ["run", "{test,test:*,test-*,tests,e2e,coverage,cover}"]},
-	{"name": "{yarn,pnpm}", "args": ["{test:*,test-*,e2e}"]},
-	{"name": "{jest,vitest,mocha,ava,karma,jasmine,tap,cypress,c8,nyc}"},
-	{"name": "playwright", "args": ["test"]},
-	{"name": "{mvn,mvnw}", "any_arg": "{test,verify,install,package,deploy,integration-test}", "unless": ["-DskipTests", "-DskipTests=true", "-Dmaven.test.skip", "-Dmaven.test.skip=true"]},
-	{"name": "{gradle,gradlew}", "any_arg": "{test,check,build,*Test,*Check,connectedCheck}", "unless_after": {"-x": "test", "--exclude-task": "test"}},
-	{"name": "{sbt,lein}", "any_arg": "test"},
-	{"name": "cargo", "args": ["{test,nextest,tarpaulin,llvm-cov}"]},
-	{"name": "dotnet", "args": ["{test,vstest}"]},
-	{"name": "ctest"},
-	{"name": "meson", "args": ["test"]},
-	{"name": "{make,gmake}", "any_arg": "{test,tests,check,test-*,*-test,unittest,integration,e2e}"},
-	{"name": "rake", "any_arg": "{test,spec,test:*}"},
-	{"name": "{rspec,minitest,cucumber}"},
-	{"name": "{phpunit,pest,codecept,behat}"},
-	{"name": "composer", "args": ["{test,tests}"]},
-	{"name": "{swift,flutter,dart,deno,bazel,bazelisk,zig,mix,stack,cabal,elm-test}", "args": ["test"]},
-	{"name": "xcodebuild", "any_arg": "test"},
-	{"name": "ant", "any_arg": "{test,junit}"},
-	{"name": "Invoke-Pester"},
+	{"names": ["go"], "args": ["test"]},
+	{"names": ["gotestsum"]},
+	{"names": ["ginkgo"]},
+	{"names": ["pytest", "py.test", "tox", "nox"]},
+	{"names": ["unittest"]}, # python -m unittest
+	{"names": ["npm", "pnpm", "yarn", "bun"], "args": ["{test,t,tst}"]},
+	{"names": ["npm", "pnpm", "yarn", "bun"], "args": ["run", "{test,test:*,test-*,tests,e2e,coverage,cover}"]},
+	{"names": ["yarn", "pnpm"], "args": ["{test:*,test-*,e2e}"]},
+	{"names": ["jest", "vitest", "mocha", "ava", "karma", "jasmine", "tap", "cypress", "c8", "nyc"]},
+	{"names": ["playwright"], "args": ["test"]},
+	{"names": ["mvn", "mvnw"], "any_arg": "{test,verify,install,package,deploy,integration-test}", "unless": ["-DskipTests", "-DskipTests=true", "-Dmaven.test.skip", "-Dmaven.test.skip=true"]},
+	{"names": ["gradle", "gradlew"], "any_arg": "{test,check,build,*Test,*Check,connectedCheck}", "unless_after": {"-x": "test", "--exclude-task": "test"}},
+	{"names": ["sbt", "lein"], "any_arg": "test"},
+	{"names": ["cargo"], "args": ["{test,nextest,tarpaulin,llvm-cov}"]},
+	{"names": ["dotnet"], "args": ["{test,vstest}"]},
+	{"names": ["ctest"]},
+	{"names": ["meson"], "args": ["test"]},
+	{"names": ["make", "gmake"], "any_arg": "{test,tests,check,test-*,*-test,unittest,integration,e2e}"},
+	{"names": ["rake"], "any_arg": "{test,spec,test:*}"},
+	{"names": ["rspec", "minitest", "cucumber"]},
+	{"names": ["phpunit", "pest", "codecept", "behat"]},
+	{"names": ["composer"], "args": ["{test,tests}"]},
+	{"names": ["swift", "flutter", "dart", "deno", "bazel", "bazelisk", "zig", "mix", "stack", "cabal", "elm-test"], "args": ["test"]},
+	{"names": ["xcodebuild"], "any_arg": "test"},
+	{"names": ["ant"], "any_arg": "{test,junit}"},
+	{"names": ["Invoke-Pester"]},
 ]
 
 # testing_actions are actions that run tests or publish their results.
@@ -63,29 +63,29 @@ testing_name_pattern := `(?i)(^|[^a-z])(tests?|testing|specs?|unit|integration|e
 # --- builds ----------------------------------------------------------------
 
 build_commands contains m if some m in [
-	{"name": "go", "args": ["build"]},
-	{"name": "goreleaser"},
-	{"name": "{npm,pnpm,yarn,bun}", "args": ["run", "{build,build:*,compile,dist,bundle}"]},
-	{"name": "{yarn,pnpm}", "args": ["{build,build:*}"]},
-	{"name": "{tsc,webpack,vite,rollup,esbuild,next,ng,parcel}"},
-	{"name": "{mvn,mvnw}", "unless": ["help:*", "versions:*", "dependency:*"]},
-	{"name": "{gradle,gradlew}", "unless": ["help", "dependencies", "properties", "wrapper", "tasks"]},
-	{"name": "{sbt,ant}"},
-	{"name": "cargo", "args": ["{build,install}"]},
-	{"name": "dotnet", "args": ["{build,publish,pack}"]},
-	{"name": "msbuild"},
-	{"name": "{make,gmake}", "no_positional": true},
-	{"name": "{make,gmake}", "any_arg": "{build,all,release,dist,compile,package,bin,binaries,image,images,docker,build-*,*-build}"},
-	{"name": "cmake", "requires": "--build"},
-	{"name": "{ninja,scons}"},
-	{"name": "{meson,bazel,bazelisk}", "args": ["{build,compile}"]},
-	{"name": "build"}, # python -m build
-	{"name": "python*", "args": ["setup.py", "{build,bdist*,sdist}"]},
-	{"name": "{poetry,uv,hatch,pdm,flit}", "args": ["build"]},
-	{"name": "{docker,podman,buildah}", "args": ["build"]},
-	{"name": "{docker,podman}", "args": ["buildx", "build"]},
-	{"name": "{swift,flutter}", "args": ["build*"]},
-	{"name": "xcodebuild"},
+	{"names": ["go"], "args": ["build"]},
+	{"names": ["goreleaser"]},
+	{"names": ["npm", "pnpm", "yarn", "bun"], "args": ["run", "{build,build:*,compile,dist,bundle}"]},
+	{"names": ["yarn", "pnpm"], "args": ["{build,build:*}"]},
+	{"names": ["tsc", "webpack", "vite", "rollup", "esbuild", "next", "ng", "parcel"]},
+	{"names": ["mvn", "mvnw"], "unless": ["help:*", "versions:*", "dependency:*"]},
+	{"names": ["gradle", "gradlew"], "unless": ["help", "dependencies", "properties", "wrapper", "tasks"]},
+	{"names": ["sbt", "ant"]},
+	{"names": ["cargo"], "args": ["{build,install}"]},
+	{"names": ["dotnet"], "args": ["{build,publish,pack}"]},
+	{"names": ["msbuild"]},
+	{"names": ["make", "gmake"], "no_positional": true},
+	{"names": ["make", "gmake"], "any_arg": "{build,all,release,dist,compile,package,bin,binaries,image,images,docker,build-*,*-build}"},
+	{"names": ["cmake"], "requires": "--build"},
+	{"names": ["ninja", "scons"]},
+	{"names": ["meson", "bazel", "bazelisk"], "args": ["{build,compile}"]},
+	{"names": ["build"]}, # python -m build
+	{"names": ["python", "python3"], "args": ["setup.py", "{build,bdist*,sdist}"]},
+	{"names": ["poetry", "uv", "hatch", "pdm", "flit"], "args": ["build"]},
+	{"names": ["docker", "podman", "buildah"], "args": ["build"]},
+	{"names": ["docker", "podman"], "args": ["buildx", "build"]},
+	{"names": ["swift", "flutter"], "args": ["build*"]},
+	{"names": ["xcodebuild"]},
 ]
 
 # analysis_actions mark a pipeline that builds code only to analyse it
@@ -111,26 +111,26 @@ build_actions contains action if some action in {
 python_tooling := ["pip", "setuptools", "wheel", "build", "twine", "virtualenv", "pipx", "uv", "poetry", "tox", "nox", "pre-commit", "pip-tools", "setuptools-scm", "hatch", "ruff", "black", "flake8"]
 
 install_commands contains m if some m in [
-	{"name": "npm", "args": ["{ci,install,i,clean-install}"], "ecosystem": "npm"},
-	{"name": "yarn", "args": ["install"], "ecosystem": "yarn"},
-	{"name": "pnpm", "args": ["{install,i}"], "ecosystem": "pnpm"},
-	{"name": "bun", "args": ["{install,i}"], "ecosystem": "bun"},
-	{"name": "{pip,pip3}", "args": ["install"], "only_of": python_tooling, "ecosystem": "pip"},
-	{"name": "poetry", "args": ["install"], "ecosystem": "poetry"},
-	{"name": "pipenv", "args": ["{install,sync}"], "ecosystem": "pipenv"},
-	{"name": "uv", "args": ["sync"], "ecosystem": "uv"},
-	{"name": "uv", "args": ["pip", "install"], "ecosystem": "uv"},
-	{"name": "bundle", "args": ["install"], "ecosystem": "bundler"},
-	{"name": "go", "args": ["{mod,build,test,install,vet}"], "ecosystem": "go"},
-	{"name": "{mvn,mvnw}", "ecosystem": "maven"},
-	{"name": "{gradle,gradlew}", "ecosystem": "gradle"},
-	{"name": "cargo", "args": ["{build,test,check,clippy,fetch,install,nextest}"], "ecosystem": "cargo"},
-	{"name": "composer", "args": ["{install,update}"], "ecosystem": "composer"},
-	{"name": "dotnet", "args": ["{restore,build,test,publish}"], "ecosystem": "nuget"},
+	{"names": ["npm"], "args": ["{ci,install,i,clean-install}"], "ecosystem": "npm"},
+	{"names": ["yarn"], "args": ["install"], "ecosystem": "yarn"},
+	{"names": ["pnpm"], "args": ["{install,i}"], "ecosystem": "pnpm"},
+	{"names": ["bun"], "args": ["{install,i}"], "ecosystem": "bun"},
+	{"names": ["pip", "pip3"], "args": ["install"], "only_of": python_tooling, "ecosystem": "pip"},
+	{"names": ["poetry"], "args": ["install"], "ecosystem": "poetry"},
+	{"names": ["pipenv"], "args": ["{install,sync}"], "ecosystem": "pipenv"},
+	{"names": ["uv"], "args": ["sync"], "ecosystem": "uv"},
+	{"names": ["uv"], "args": ["pip", "install"], "ecosystem": "uv"},
+	{"names": ["bundle"], "args": ["install"], "ecosystem": "bundler"},
+	{"names": ["go"], "args": ["{mod,build,test,install,vet}"], "ecosystem": "go"},
+	{"names": ["mvn", "mvnw"], "ecosystem": "maven"},
+	{"names": ["gradle", "gradlew"], "ecosystem": "gradle"},
+	{"names": ["cargo"], "args": ["{build,test,check,clippy,fetch,install,nextest}"], "ecosystem": "cargo"},
+	{"names": ["composer"], "args": ["{install,update}"], "ecosystem": "composer"},
+	{"names": ["dotnet"], "args": ["{restore,build,test,publish}"], "ecosystem": "nuget"},
 ]
 
 # A bare `yarn` installs dependencies.
-bare_install_commands contains {"name": "yarn", "ecosystem": "yarn"}
+bare_install_commands contains {"names": ["yarn"], "ecosystem": "yarn"}
 
 # cache_actions: actions that cache dependencies. `input` names the input
 # that turns the cache on (any non-empty value other than "false");
@@ -195,43 +195,43 @@ cache_hint := {
 
 # deploy_commands change a running system; `tool` selects the rollback idiom.
 deploy_commands contains m if some m in [
-	{"name": "kubectl", "args": ["{apply,replace,create}"], "tool": "kubectl"},
-	{"name": "kubectl", "args": ["set", "image"], "tool": "kubectl"},
-	{"name": "kubectl", "args": ["rollout", "restart"], "tool": "kubectl"},
-	{"name": "kubectl", "args": ["patch"], "tool": "kubectl"},
-	{"name": "helm", "args": ["{upgrade,install}"], "tool": "helm"},
-	{"name": "{helmfile}", "any_arg": "{apply,sync}", "tool": "helm"},
-	{"name": "terraform", "args": ["apply"], "tool": "terraform"},
-	{"name": "{terragrunt}", "any_arg": "apply", "tool": "terraform"},
-	{"name": "tofu", "args": ["apply"], "tool": "terraform"},
-	{"name": "pulumi", "args": ["up"], "tool": "pulumi"},
-	{"name": "aws", "args": ["ecs", "{update-service,deploy}"], "tool": "ecs"},
-	{"name": "aws", "args": ["deploy", "{create-deployment,push}"], "tool": "codedeploy"},
-	{"name": "aws", "args": ["lambda", "{update-function-code,update-function-configuration}"], "tool": "lambda"},
-	{"name": "aws", "args": ["cloudformation", "{deploy,update-stack,create-stack}"], "tool": "cloudformation"},
-	{"name": "{sam}", "args": ["deploy"], "tool": "cloudformation"},
-	{"name": "{cdk}", "args": ["deploy"], "tool": "cloudformation"},
-	{"name": "gcloud", "args": ["run", "deploy"], "tool": "cloudrun"},
-	{"name": "gcloud", "args": ["app", "deploy"], "tool": "appengine"},
-	{"name": "gcloud", "args": ["functions", "deploy"], "tool": "generic"},
-	{"name": "az", "args": ["webapp", "{deploy,up}"], "tool": "azure-webapp"},
-	{"name": "az", "args": ["webapp", "deployment", "source"], "tool": "azure-webapp"},
-	{"name": "az", "args": ["containerapp", "update"], "tool": "generic"},
-	{"name": "{flyctl,fly}", "args": ["deploy"], "tool": "fly"},
-	{"name": "heroku", "args": ["{container:release,releases:*,deploy*}"], "tool": "heroku"},
-	{"name": "git", "args": ["push", "heroku*"], "tool": "heroku"},
-	{"name": "{serverless,sls}", "args": ["deploy"], "tool": "cloudformation"},
-	{"name": "ansible-playbook", "tool": "generic"},
-	{"name": "{vercel}", "any_arg": "--prod", "tool": "generic"},
-	{"name": "{netlify}", "args": ["deploy"], "tool": "generic"},
-	{"name": "{wrangler}", "args": ["{deploy,publish}"], "tool": "generic"},
-	{"name": "{firebase}", "args": ["deploy"], "tool": "generic"},
-	{"name": "{argocd}", "args": ["app", "sync"], "tool": "argocd"},
-	{"name": "{cf}", "args": ["push"], "tool": "generic"},
-	{"name": "{capistrano,cap}", "any_arg": "deploy", "tool": "generic"},
-	{"name": "{kamal}", "args": ["deploy"], "tool": "generic"},
-	{"name": "{eb}", "args": ["deploy"], "tool": "generic"},
-	{"name": "{skaffold}", "args": ["{run,deploy}"], "tool": "kubectl"},
+	{"names": ["kubectl"], "args": ["{apply,replace,create}"], "tool": "kubectl"},
+	{"names": ["kubectl"], "args": ["set", "image"], "tool": "kubectl"},
+	{"names": ["kubectl"], "args": ["rollout", "restart"], "tool": "kubectl"},
+	{"names": ["kubectl"], "args": ["patch"], "tool": "kubectl"},
+	{"names": ["helm"], "args": ["{upgrade,install}"], "tool": "helm"},
+	{"names": ["helmfile"], "any_arg": "{apply,sync}", "tool": "helm"},
+	{"names": ["terraform"], "args": ["apply"], "tool": "terraform"},
+	{"names": ["terragrunt"], "any_arg": "apply", "tool": "terraform"},
+	{"names": ["tofu"], "args": ["apply"], "tool": "terraform"},
+	{"names": ["pulumi"], "args": ["up"], "tool": "pulumi"},
+	{"names": ["aws"], "args": ["ecs", "{update-service,deploy}"], "tool": "ecs"},
+	{"names": ["aws"], "args": ["deploy", "{create-deployment,push}"], "tool": "codedeploy"},
+	{"names": ["aws"], "args": ["lambda", "{update-function-code,update-function-configuration}"], "tool": "lambda"},
+	{"names": ["aws"], "args": ["cloudformation", "{deploy,update-stack,create-stack}"], "tool": "cloudformation"},
+	{"names": ["sam"], "args": ["deploy"], "tool": "cloudformation"},
+	{"names": ["cdk"], "args": ["deploy"], "tool": "cloudformation"},
+	{"names": ["gcloud"], "args": ["run", "deploy"], "tool": "cloudrun"},
+	{"names": ["gcloud"], "args": ["app", "deploy"], "tool": "appengine"},
+	{"names": ["gcloud"], "args": ["functions", "deploy"], "tool": "generic"},
+	{"names": ["az"], "args": ["webapp", "{deploy,up}"], "tool": "azure-webapp"},
+	{"names": ["az"], "args": ["webapp", "deployment", "source"], "tool": "azure-webapp"},
+	{"names": ["az"], "args": ["containerapp", "update"], "tool": "generic"},
+	{"names": ["flyctl", "fly"], "args": ["deploy"], "tool": "fly"},
+	{"names": ["heroku"], "args": ["{container:release,releases:*,deploy*}"], "tool": "heroku"},
+	{"names": ["git"], "args": ["push", "heroku*"], "tool": "heroku"},
+	{"names": ["serverless", "sls"], "args": ["deploy"], "tool": "cloudformation"},
+	{"names": ["ansible-playbook"], "tool": "generic"},
+	{"names": ["vercel"], "any_arg": "--prod", "tool": "generic"},
+	{"names": ["netlify"], "args": ["deploy"], "tool": "generic"},
+	{"names": ["wrangler"], "args": ["{deploy,publish}"], "tool": "generic"},
+	{"names": ["firebase"], "args": ["deploy"], "tool": "generic"},
+	{"names": ["argocd"], "args": ["app", "sync"], "tool": "argocd"},
+	{"names": ["cf"], "args": ["push"], "tool": "generic"},
+	{"names": ["capistrano", "cap"], "any_arg": "deploy", "tool": "generic"},
+	{"names": ["kamal"], "args": ["deploy"], "tool": "generic"},
+	{"names": ["eb"], "args": ["deploy"], "tool": "generic"},
+	{"names": ["skaffold"], "args": ["{run,deploy}"], "tool": "kubectl"},
 ]
 
 # deploy_actions are well-known actions that deploy to a running system.
@@ -255,19 +255,19 @@ deploy_actions contains entry if some entry in [
 
 # rollback_commands undo a deploy, or make the deploy undo itself on failure.
 rollback_commands contains m if some m in [
-	{"name": "helm", "args": ["rollback"]},
-	{"name": "kubectl", "args": ["rollout", "undo"]},
-	{"name": "aws", "args": ["deploy", "stop-deployment"]},
-	{"name": "gcloud", "args": ["run", "services", "update-traffic"]},
-	{"name": "az", "args": ["webapp", "deployment", "slot", "swap"]},
-	{"name": "heroku", "args": ["{rollback,releases:rollback}"]},
-	{"name": "{flyctl,fly}", "args": ["releases", "rollback"]},
-	{"name": "argocd", "args": ["app", "rollback"]},
-	{"name": "{kamal}", "args": ["rollback"]},
-	{"name": "{cap}", "any_arg": "deploy:rollback"},
-	{"name": "{vercel}", "args": ["rollback"]},
-	{"name": "{wrangler}", "args": ["rollback"]},
-	{"name": "{cf}", "args": ["rollback"]},
+	{"names": ["helm"], "args": ["rollback"]},
+	{"names": ["kubectl"], "args": ["rollout", "undo"]},
+	{"names": ["aws"], "args": ["deploy", "stop-deployment"]},
+	{"names": ["gcloud"], "args": ["run", "services", "update-traffic"]},
+	{"names": ["az"], "args": ["webapp", "deployment", "slot", "swap"]},
+	{"names": ["heroku"], "args": ["{rollback,releases:rollback}"]},
+	{"names": ["flyctl", "fly"], "args": ["releases", "rollback"]},
+	{"names": ["argocd"], "args": ["app", "rollback"]},
+	{"names": ["kamal"], "args": ["rollback"]},
+	{"names": ["cap"], "any_arg": "deploy:rollback"},
+	{"names": ["vercel"], "args": ["rollback"]},
+	{"names": ["wrangler"], "args": ["rollback"]},
+	{"names": ["cf"], "args": ["rollback"]},
 ]
 
 # self_rolling_back_flags make a deploy command roll itself back on failure.
@@ -291,17 +291,17 @@ release_actions contains action if some action in {
 # artifact's consumers choose when to take it, so there is nothing to roll
 # back.
 release_commands contains m if some m in [
-	{"name": "twine", "args": ["upload"]},
-	{"name": "{npm,pnpm,yarn}", "args": ["publish"]},
-	{"name": "{docker,podman}", "args": ["push"]},
-	{"name": "cargo", "args": ["publish"]},
-	{"name": "gem", "args": ["push"]},
-	{"name": "{poetry,uv,hatch,pdm,flit}", "args": ["publish"]},
-	{"name": "goreleaser"},
-	{"name": "gh", "args": ["release"]},
-	{"name": "{mvn,mvnw}", "any_arg": "deploy"},
-	{"name": "{gradle,gradlew}", "any_arg": "publish*"},
-	{"name": "dotnet", "args": ["nuget", "push"]},
+	{"names": ["twine"], "args": ["upload"]},
+	{"names": ["npm", "pnpm", "yarn"], "args": ["publish"]},
+	{"names": ["docker", "podman"], "args": ["push"]},
+	{"names": ["cargo"], "args": ["publish"]},
+	{"names": ["gem"], "args": ["push"]},
+	{"names": ["poetry", "uv", "hatch", "pdm", "flit"], "args": ["publish"]},
+	{"names": ["goreleaser"]},
+	{"names": ["gh"], "args": ["release"]},
+	{"names": ["mvn", "mvnw"], "any_arg": "deploy"},
+	{"names": ["gradle", "gradlew"], "any_arg": "publish*"},
+	{"names": ["dotnet"], "args": ["nuget", "push"]},
 ]
 
 # production_environment matches environment names that mean production.
@@ -344,3 +344,25 @@ failure_path_idiom := {
 # persistent_runner_severity is missing-cache's severity on runners that
 # keep their disk between runs (self-hosted runners, permanent agents).
 persistent_runner_severity := {"github": "low", "gitlab": "low", "jenkins": "info"}
+
+# --- indexes ------------------------------------------------------------------
+
+# command_tables names the command tables that by_name indexes.
+command_tables := {
+	"testing": testing_commands,
+	"build": build_commands,
+	"install": install_commands,
+	"bare_install": bare_install_commands,
+	"deploy": deploy_commands,
+	"rollback": rollback_commands,
+	"release": release_commands,
+}
+
+# by_name[table][command] holds the matchers of a table that apply to a
+# command name, so rules try a handful of matchers per command instead of
+# every one. Extend the tables above, not this.
+by_name[table][name] contains m if {
+	some table, matchers in command_tables
+	some m in matchers
+	some name in m.names
+}
