@@ -61,7 +61,7 @@ installs contains {"job": i, "ecosystem": m.ecosystem, "cmd": cmd, "matcher": m}
 	some i, job in input.jobs
 	some step in job.steps
 	some cmd in pipeline.step_commands(step)
-	some m in tables.by_name.bare_install[cmd.name.value]
+	some m in commands.index.bare_install[cmd.name.value]
 	count(commands.positional(cmd)) == 0
 }
 

@@ -26,9 +26,13 @@ import data.pipelint.lib.tables
 # matching lists the matchers of the named table (see tables.by_name) that
 # match cmd.
 matching(table, cmd) := [m |
-	some m in tables.by_name[table][cmd.name.value]
+	some m in index[table][cmd.name.value]
 	matches(cmd, m)
 ]
+
+# index is tables.by_name built whole, once per evaluation: looking a key up
+# in the partial rule itself would evaluate its body again for every key.
+index := tables.by_name
 
 positional(cmd) := [a.value | some a in cmd.args; not startswith(a.value, "-")]
 
