@@ -80,8 +80,7 @@ covered(job_index, ecosystem) if {
 }
 
 cached_by(step) := {ecosystem |
-	some entry in tables.cache_actions
-	pipeline.uses_action(step, entry.action)
+	entry := pipeline.action_entry(step, "cache")
 	enabled(step, entry)
 	some ecosystem in ecosystems(step, entry)
 }

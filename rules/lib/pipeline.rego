@@ -13,12 +13,12 @@ action_name(ref) := concat("/", [ref.owner, ref.repo, ref.path]) if ref.path != 
 
 action_name(ref) := concat("/", [ref.owner, ref.repo]) if ref.path == ""
 
-# uses_action is true when step calls the named action (case-insensitive,
-# as GitHub resolves owner and repository names).
-uses_action(step, name) if {
+# action_entry is the entry of the named action table (see
+# tables.by_action) for the action a step calls. Names compare
+# case-insensitively, as GitHub resolves owner and repository names.
+action_entry(step, table) := tables.by_action[table][lower(action_name(step.uses))] if {
 	step.uses != null
 	step.uses.kind == "action"
-	lower(action_name(step.uses)) == lower(name)
 }
 
 # major_version is the major version of an action reference, from its ref
@@ -50,10 +50,7 @@ step_tests(step) if {
 	count(commands.matching("testing", cmd)) > 0
 }
 
-step_tests(step) if {
-	some action in tables.testing_actions
-	uses_action(step, action)
-}
+step_tests(step) if action_entry(step, "testing")
 
 step_tests(step) if step.call.value in tables.testing_calls
 
@@ -107,8 +104,7 @@ needs_graph[i] := {job_index[n.value] | some n in job.needs; job_index[n.value]}
 is_analysis if {
 	some job in input.jobs
 	some step in job.steps
-	some action in tables.analysis_actions
-	uses_action(step, action)
+	action_entry(step, "analysis")
 }
 
 # build_sites are the commands and steps that build code, with positions.
@@ -122,8 +118,7 @@ build_sites contains {"job": i, "what": commands.display(cmd, m), "pos": cmd.nam
 build_sites contains {"job": i, "what": action_name(step.uses), "pos": step.uses.value.pos} if {
 	some i, job in input.jobs
 	some step in job.steps
-	some action in tables.build_actions
-	uses_action(step, action)
+	action_entry(step, "build")
 }
 
 # --- deploys ------------------------------------------------------------------
@@ -139,8 +134,7 @@ deploy_sites contains {"job": i, "what": commands.display(cmd, m), "tool": m.too
 deploy_sites contains {"job": i, "what": entry.action, "tool": entry.tool, "pos": step.uses.value.pos, "cmd": null, "when": step.when} if {
 	some i, job in input.jobs
 	some step in job.steps
-	some entry in tables.deploy_actions
-	uses_action(step, entry.action)
+	entry := action_entry(step, "deploy")
 }
 
 # is_release is true for pipelines that publish artifacts.
@@ -152,8 +146,7 @@ is_release if {
 is_release if {
 	some job in input.jobs
 	some step in job.steps
-	some action in tables.release_actions
-	uses_action(step, action)
+	action_entry(step, "release")
 }
 
 # is_run_time_value is true for text the CI system computes when the

@@ -237,9 +237,7 @@ deploy_commands contains m if some m in [
 # deploy_actions are well-known actions that deploy to a running system.
 deploy_actions contains entry if some entry in [
 	{"action": "azure/k8s-deploy", "tool": "kubectl"},
-	{"action": "Azure/k8s-deploy", "tool": "kubectl"},
 	{"action": "azure/webapps-deploy", "tool": "azure-webapp"},
-	{"action": "Azure/webapps-deploy", "tool": "azure-webapp"},
 	{"action": "aws-actions/amazon-ecs-deploy-task-definition", "tool": "ecs"},
 	{"action": "aws-actions/aws-cloudformation-github-deploy", "tool": "cloudformation"},
 	{"action": "google-github-actions/deploy-cloudrun", "tool": "cloudrun"},
@@ -365,4 +363,16 @@ by_name[table][name] contains m if {
 	some table, matchers in command_tables
 	some m in matchers
 	some name in m.names
+}
+
+# by_action[table][action] is the entry of an action table for an action
+# (owner/repo[/path] in lower case), so rules look a step's action up
+# instead of scanning every table.
+by_action := {
+	"cache": {lower(e.action): e | some e in cache_actions},
+	"deploy": {lower(e.action): e | some e in deploy_actions},
+	"testing": {lower(a): {"action": a} | some a in testing_actions},
+	"analysis": {lower(a): {"action": a} | some a in analysis_actions},
+	"build": {lower(a): {"action": a} | some a in build_actions},
+	"release": {lower(a): {"action": a} | some a in release_actions},
 }
