@@ -58,3 +58,15 @@ func parsedCorpus(tb testing.TB, system model.System) []*model.Pipeline {
 	}
 	return pipelines
 }
+
+// BenchmarkEvaluateEmpty measures the fixed cost of one evaluation: a
+// pipeline with nothing in it.
+func BenchmarkEvaluateEmpty(b *testing.B) {
+	e := newEngine(b)
+	p := &model.Pipeline{System: model.GitHub, Kind: model.KindWorkflow, File: "ci.yml"}
+	for b.Loop() {
+		if _, err := e.Evaluate(context.Background(), p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

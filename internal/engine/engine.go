@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -35,12 +36,19 @@ type Engine struct {
 	rules     []Rule          // sorted by ID
 	byPackage map[string]Rule // last package segment → rule
 	query     rego.PreparedEvalQuery
+	timeout   time.Duration
 }
 
 type config struct {
 	policies []fs.FS
 	docs     fs.FS
+	timeout  time.Duration
 }
+
+// DefaultTimeout bounds the evaluation of one file: no real CI file needs
+// more than milliseconds, so hitting it means a pathological input or
+// policy.
+const DefaultTimeout = 10 * time.Second
 
 // Option configures New.
 type Option func(*config)
@@ -57,9 +65,15 @@ func WithDocs(fsys fs.FS) Option {
 	return func(c *config) { c.docs = fsys }
 }
 
+// WithTimeout sets the time limit for evaluating one file (DefaultTimeout
+// when not set).
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) { c.timeout = d }
+}
+
 // New loads and compiles the rules.
 func New(ctx context.Context, opts ...Option) (*Engine, error) {
-	var cfg config
+	cfg := config{timeout: DefaultTimeout}
 	for _, opt := range opts {
 		opt(&cfg)
 	}
@@ -67,7 +81,7 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{byPackage: map[string]Rule{}}
+	e := &Engine{byPackage: map[string]Rule{}, timeout: cfg.timeout}
 	regoOpts := []func(*rego.Rego){
 		rego.Query(findingsQuery),
 		rego.Capabilities(Capabilities()),
@@ -117,7 +131,12 @@ func (e *Engine) Evaluate(ctx context.Context, p *model.Pipeline) ([]Finding, er
 	if err != nil {
 		return nil, fmt.Errorf("%s: build rule input: %w", p.File, err)
 	}
+	ctx, cancel := context.WithTimeout(ctx, e.timeout)
+	defer cancel()
 	results, err := e.query.Eval(ctx, rego.EvalParsedInput(input))
+	if ctx.Err() == context.DeadlineExceeded {
+		return nil, fmt.Errorf("%s: evaluating the rules took longer than %s; the file was not checked", p.File, e.timeout)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: evaluate rules: %w", p.File, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/pipelint/pipelint/internal/model"
 )
@@ -171,5 +172,22 @@ func TestFindingWithoutPositionIsAnError(t *testing.T) {
 	_, err = e.Evaluate(context.Background(), &model.Pipeline{File: "ci.yml", Jobs: []model.Job{job("a", 1)}})
 	if err == nil || !strings.Contains(err.Error(), "has no position") {
 		t.Errorf("error = %v", err)
+	}
+}
+
+func TestEvaluationTimeLimit(t *testing.T) {
+	slow := strings.Replace(testRule, "count(job.steps) == 0 # nil slices arrive as empty arrays", "count([x | some x in numbers.range(1, 100000000)]) > 0", 1)
+	fsys := fstest.MapFS{"unnamed-job.rego": &fstest.MapFile{Data: []byte(slow)}}
+	e, err := New(context.Background(), WithPolicies(fsys), WithTimeout(50*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = e.Evaluate(context.Background(), &model.Pipeline{File: "ci.yml", Jobs: []model.Job{job("a", 1)}})
+	if err == nil || !strings.Contains(err.Error(), "took longer than 50ms") {
+		t.Errorf("error = %v", err)
+	}
+	if elapsed := time.Since(start); elapsed > 5*time.Second {
+		t.Errorf("evaluation ran %s past its limit", elapsed)
 	}
 }

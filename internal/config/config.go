@@ -1,0 +1,271 @@
+// Package config reads .pipelint.yaml, the file a team uses to turn rules
+// off, change their severity, skip paths, hand options to rules and add
+// policy directories.
+//
+// The file is validated strictly: an unknown key, a value of the wrong kind
+// or a bad severity or glob is a *model.ParseError naming the file, line and
+// column. Methods of a nil *Config describe "no config file": every rule
+// enabled at its default severity, nothing ignored.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/pipelint/pipelint/internal/engine"
+)
+
+// FileNames are the names Find looks for, in order of preference.
+var FileNames = []string{".pipelint.yaml", ".pipelint.yml"}
+
+// Config is one parsed config file.
+type Config struct {
+	// File is the path the config was read from, as given to Parse; errors
+	// and Print name it.
+	File string
+	// Dir is the absolute directory of File. Relative ignore-paths and
+	// policies are relative to it.
+	Dir string
+	// Rules holds per-rule settings, sorted by rule id.
+	Rules []Rule
+	// IgnorePaths are doublestar globs of files no rule looks at.
+	IgnorePaths []string
+	// Policies are directories of custom Rego policies, as written.
+	Policies []string
+}
+
+// Rule is the configuration of one rule.
+type Rule struct {
+	ID string
+	// Severity replaces the rule's default severity; empty keeps it.
+	Severity engine.Severity
+	// Enabled is nil when the file does not say.
+	Enabled *bool
+	// IgnorePaths are doublestar globs of files this rule skips.
+	IgnorePaths []string
+	// Options is handed to the rule as data; nil when not given.
+	Options map[string]any
+
+	idPos position // where the rule id key was written, for Validate
+}
+
+// position is where a node was written: its line and the columns it spans.
+type position struct{ line, column, endColumn int }
+
+var ruleIDPattern = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+
+// Find looks for a config file in the directory of start (or start itself
+// when it is a directory) and in each parent up to the repository root: the
+// first directory holding .git, or the filesystem root. It returns "" and
+// no error when there is none. Two config files in one directory are an
+// error, since only one of them could win.
+func Find(start string) (string, error) {
+	abs, err := filepath.Abs(start)
+	if err != nil {
+		return "", err
+	}
+	info, err := os.Stat(abs)
+	if err != nil {
+		return "", err
+	}
+	dir := abs
+	if !info.IsDir() {
+		dir = filepath.Dir(abs)
+	}
+	for {
+		var found []string
+		for _, name := range FileNames {
+			candidate := filepath.Join(dir, name)
+			if info, err := os.Stat(candidate); err == nil && info.Mode().IsRegular() {
+				found = append(found, candidate)
+			}
+		}
+		switch len(found) {
+		case 1:
+			return found[0], nil
+		case 2:
+			return "", fmt.Errorf("%s: both %s and %s exist; keep one", dir, FileNames[0], FileNames[1])
+		}
+		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+			return "", nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", nil
+		}
+		dir = parent
+	}
+}
+
+// Load reads and parses a config file.
+func Load(file string) (*Config, error) {
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(file, src)
+}
+
+// Validate reports every rule id of the config that is not in knownRuleIDs,
+// as *model.ParseError values joined with errors.Join, at the id's key.
+func (c *Config) Validate(knownRuleIDs []string) error {
+	if c == nil {
+		return nil
+	}
+	known := strings.Join(slices.Sorted(slices.Values(knownRuleIDs)), ", ")
+	var errs []error
+	for _, r := range c.Rules {
+		if !slices.Contains(knownRuleIDs, r.ID) {
+			errs = append(errs, errorAt(c.File, r.idPos, fmt.Sprintf("unknown rule %q (known rules: %s)", r.ID, known)))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// rule returns the settings of ruleID, or nil.
+func (c *Config) rule(ruleID string) *Rule {
+	if c == nil {
+		return nil
+	}
+	i, found := slices.BinarySearchFunc(c.Rules, ruleID, func(r Rule, id string) int { return strings.Compare(r.ID, id) })
+	if !found {
+		return nil
+	}
+	return &c.Rules[i]
+}
+
+// Enabled reports whether ruleID runs: true unless the config says
+// `enabled: false`.
+func (c *Config) Enabled(ruleID string) bool {
+	r := c.rule(ruleID)
+	return r == nil || r.Enabled == nil || *r.Enabled
+}
+
+// Severity returns the severity the config gives ruleID, if it remaps it.
+func (c *Config) Severity(ruleID string) (engine.Severity, bool) {
+	r := c.rule(ruleID)
+	if r == nil || r.Severity == "" {
+		return "", false
+	}
+	return r.Severity, true
+}
+
+// IgnoredFile reports whether file matches one of the global ignore-paths,
+// so that no rule looks at it. file is a path as reports show it: relative
+// to the working directory, or absolute.
+func (c *Config) IgnoredFile(file string) bool {
+	if c == nil {
+		return false
+	}
+	return c.matches(c.IgnorePaths, file)
+}
+
+// Ignored reports whether findings of ruleID in file are skipped, by the
+// global or the rule's own ignore-paths. file is as for IgnoredFile.
+func (c *Config) Ignored(ruleID, file string) bool {
+	if c.IgnoredFile(file) {
+		return true
+	}
+	r := c.rule(ruleID)
+	return r != nil && c.matches(r.IgnorePaths, file)
+}
+
+// matches reports whether file, taken relative to the config's directory,
+// or one of the directories above it matches one of globs: `legacy` and
+// `legacy/**` both cover legacy/ci.yml. Files outside the config's
+// directory never match.
+func (c *Config) matches(globs []string, file string) bool {
+	if len(globs) == 0 {
+		return false
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return false
+	}
+	rel, err := filepath.Rel(c.Dir, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return false
+	}
+	for name := filepath.ToSlash(rel); name != "." && name != "/"; name = path.Dir(name) {
+		for _, glob := range globs {
+			if doublestar.MatchUnvalidated(glob, name) { // validated by Parse
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Options returns the options of every rule that has some, by rule id: the
+// value the engine exposes to Rego as data.pipelint.config.rules[id].options.
+// The values are JSON-compatible (maps with string keys, slices, strings,
+// numbers, booleans and nil).
+func (c *Config) Options() map[string]any {
+	out := map[string]any{}
+	if c == nil {
+		return out
+	}
+	for _, r := range c.Rules {
+		if r.Options != nil {
+			out[r.ID] = r.Options
+		}
+	}
+	return out
+}
+
+// PolicyDirs returns the policy directories, made absolute against the
+// config's directory.
+func (c *Config) PolicyDirs() []string {
+	if c == nil {
+		return nil
+	}
+	dirs := make([]string, 0, len(c.Policies))
+	for _, p := range c.Policies {
+		p = filepath.FromSlash(p)
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(c.Dir, p)
+		}
+		dirs = append(dirs, p)
+	}
+	return dirs
+}
+
+// Effective returns the config as it applies to rules: every rule listed
+// with its severity and enabled state, whether the file sets them or not.
+// c may be nil (no config file). Rules the file names that are not in
+// rules are kept as written.
+func Effective(c *Config, rules []engine.Rule) *Config {
+	out := &Config{}
+	if c != nil {
+		*out = *c
+		out.Rules = slices.Clone(c.Rules)
+	}
+	for _, known := range rules {
+		r := out.rule(known.ID)
+		if r == nil {
+			out.Rules = append(out.Rules, Rule{ID: known.ID})
+			sortRules(out.Rules)
+			r = out.rule(known.ID)
+		}
+		if r.Severity == "" {
+			r.Severity = known.Severity
+		}
+		if r.Enabled == nil {
+			enabled := true
+			r.Enabled = &enabled
+		}
+	}
+	return out
+}
+
+func sortRules(rules []Rule) {
+	slices.SortFunc(rules, func(a, b Rule) int { return strings.Compare(a.ID, b.ID) })
+}
