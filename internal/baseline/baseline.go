@@ -1,19 +1,13 @@
 // Package baseline records the findings a project accepts for now, so that
 // later runs report only new ones.
 //
-// A finding is recorded by a fingerprint of its rule, its file, the text of
-// the line it starts on (whitespace collapsed) and its occurrence among
-// findings with the same rule, file and text. The line number is left out,
-// so inserting or moving lines elsewhere does not make old findings new.
-// The text of a line holding a secret is never used: for a Sensitive
-// finding the message (which never holds a secret in full) stands in.
+// A finding is recorded by its fingerprint (see engine.Fingerprints), which
+// leaves the line number out, so inserting or moving lines elsewhere does
+// not make old findings new.
 package baseline
 
 import (
-	"bytes"
 	"cmp"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -45,43 +39,10 @@ type Entry struct {
 // nil when it cannot be read.
 type Source func(file string) []byte
 
-// Fingerprints returns the fingerprint of each finding, in the order given.
-// The occurrence counts need every finding of a file, so pass all of them.
+// Fingerprints returns the fingerprint of each finding, in the order given:
+// the same fingerprint the engine puts on findings and SARIF reports.
 func Fingerprints(findings []engine.Finding, source Source) []string {
-	order := make([]int, len(findings))
-	for i := range order {
-		order[i] = i
-	}
-	// Occurrences are counted in source order, whatever the input order.
-	slices.SortStableFunc(order, func(a, b int) int {
-		fa, fb := findings[a], findings[b]
-		return cmp.Or(strings.Compare(fa.Pos.File, fb.Pos.File), cmp.Compare(fa.Pos.Line, fb.Pos.Line),
-			cmp.Compare(fa.Pos.Column, fb.Pos.Column), strings.Compare(fa.RuleID, fb.RuleID), strings.Compare(fa.Message, fb.Message))
-	})
-	lines := map[string][][]byte{}
-	seen := map[string]int{}
-	out := make([]string, len(findings))
-	for _, i := range order {
-		f := findings[i]
-		if _, read := lines[f.Pos.File]; !read {
-			lines[f.Pos.File] = bytes.Split(source(f.Pos.File), []byte("\n"))
-		}
-		key := f.RuleID + "\x00" + f.Pos.File + "\x00" + anchorText(f, lines[f.Pos.File])
-		seen[key]++
-		sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d", key, seen[key]))
-		out[i] = hex.EncodeToString(sum[:16])
-	}
-	return out
-}
-
-// anchorText is what ties a finding to its place without a line number:
-// the text of its line with blanks collapsed, or its message when the line
-// holds a secret or cannot be read.
-func anchorText(f engine.Finding, lines [][]byte) string {
-	if f.Sensitive || f.Pos.Line < 1 || f.Pos.Line > len(lines) {
-		return "message\x00" + f.Message
-	}
-	return "line\x00" + strings.Join(strings.Fields(string(lines[f.Pos.Line-1])), " ")
+	return engine.Fingerprints(findings, source)
 }
 
 // Write records findings as indented JSON, one entry per finding, sorted

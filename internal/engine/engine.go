@@ -3,6 +3,8 @@
 package engine
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -157,7 +159,9 @@ func (e *Engine) Evaluate(ctx context.Context, p *model.Pipeline) ([]Finding, er
 		findings = append(findings, f)
 	}
 	SortFindings(findings)
-	fingerprint(findings)
+	for i, fingerprint := range Fingerprints(findings, sourceOf(p)) {
+		findings[i].Fingerprint = fingerprint
+	}
 	return findings, nil
 }
 
@@ -210,18 +214,60 @@ func SortFindings(findings []Finding) {
 	})
 }
 
-// fingerprint sets a fingerprint on each finding from its rule, file and
-// message, plus a counter for identical findings in the same file. Line
-// numbers are left out so the fingerprint survives edits elsewhere in the
-// file; messages never hold a secret in full, so neither does the hash.
-func fingerprint(sorted []Finding) {
+// Fingerprints returns the fingerprint of each finding, in the order given:
+// a hash of its rule, its file, the text of the line it starts on (blanks
+// collapsed) and its occurrence among findings with the same rule, file and
+// text. The line number is left out, so the fingerprint survives edits that
+// move lines. The text of a line holding a secret is never used: for a
+// Sensitive finding the message, which never holds a secret in full, stands
+// in. source returns a file's text (nil when unknown); pass every finding
+// of a file, since occurrences are counted among them.
+func Fingerprints(findings []Finding, source func(file string) []byte) []string {
+	order := make([]int, len(findings))
+	for i := range order {
+		order[i] = i
+	}
+	// Occurrences are counted in source order, whatever the input order.
+	slices.SortStableFunc(order, func(a, b int) int {
+		fa, fb := findings[a], findings[b]
+		return cmp.Or(strings.Compare(fa.Pos.File, fb.Pos.File), cmp.Compare(fa.Pos.Line, fb.Pos.Line),
+			cmp.Compare(fa.Pos.Column, fb.Pos.Column), strings.Compare(fa.RuleID, fb.RuleID), strings.Compare(fa.Message, fb.Message))
+	})
+	lines := map[string][][]byte{}
 	seen := map[string]int{}
-	for i := range sorted {
-		f := &sorted[i]
-		key := f.RuleID + "\x00" + f.Pos.File + "\x00" + f.Message
+	out := make([]string, len(findings))
+	for _, i := range order {
+		f := findings[i]
+		if _, read := lines[f.Pos.File]; !read {
+			lines[f.Pos.File] = bytes.Split(source(f.Pos.File), []byte("\n"))
+		}
+		key := f.RuleID + "\x00" + f.Pos.File + "\x00" + anchorText(f, lines[f.Pos.File])
 		seen[key]++
 		sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d", key, seen[key]))
-		f.Fingerprint = hex.EncodeToString(sum[:16])
+		out[i] = hex.EncodeToString(sum[:16])
+	}
+	return out
+}
+
+// anchorText is what ties a finding to its place without a line number:
+// the text of its line with blanks collapsed, or its message when the line
+// holds a secret or cannot be read.
+func anchorText(f Finding, lines [][]byte) string {
+	if f.Sensitive || f.Pos.Line < 1 || f.Pos.Line > len(lines) {
+		return "message\x00" + f.Message
+	}
+	return "line\x00" + strings.Join(strings.Fields(string(lines[f.Pos.Line-1])), " ")
+}
+
+// sourceOf serves the text the parser attached to a pipeline.
+func sourceOf(p *model.Pipeline) func(file string) []byte {
+	return func(file string) []byte {
+		for _, s := range p.Sources {
+			if s.File == file {
+				return []byte(strings.Join(s.Lines, "\n"))
+			}
+		}
+		return nil
 	}
 }
 
