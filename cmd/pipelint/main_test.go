@@ -207,3 +207,19 @@ func TestGitLabChildPipelinesAreChecked(t *testing.T) {
 		t.Errorf("child pipeline not checked:\n%s", stdout)
 	}
 }
+
+// A GitLab file named on the command line, as pre-commit passes it, is
+// resolved against its repository so that local includes work.
+func TestExplicitGitLabFileInARepository(t *testing.T) {
+	root := writeFiles(t, map[string]string{
+		".git/HEAD":      "ref: refs/heads/main\n",
+		".gitlab-ci.yml": "include:\n  - local: ci/build.yml\n",
+		"ci/build.yml":   "build:\n  image: node:20\n  script: make\n",
+	})
+	for _, arg := range []string{".gitlab-ci.yml", "./.gitlab-ci.yml"} {
+		code, stdout, stderr := pipelint(t, root, "check", arg)
+		if code != exitFindings || !strings.Contains(stdout, "ci/build.yml:2:10: medium unpinned-image") {
+			t.Errorf("check %s: exit %d\n%s%s", arg, code, stdout, stderr)
+		}
+	}
+}

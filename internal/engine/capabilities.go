@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -30,3 +32,27 @@ var Capabilities = sync.OnceValue(func() *ast.Capabilities {
 	caps.AllowNet = []string{}
 	return caps
 })
+
+// checkSandbox refuses policies that call a builtin the capabilities leave
+// out, with a message that says why rather than the compiler's "undefined
+// function".
+func checkSandbox(modules map[string]module) error {
+	var problems []string
+	for _, name := range sortedKeys(modules) {
+		ast.WalkTerms(modules[name].Module, func(t *ast.Term) bool {
+			call, ok := t.Value.(ast.Call)
+			if !ok || len(call) == 0 {
+				return false
+			}
+			builtin := call[0].String()
+			if forbiddenBuiltins[builtin] || strings.HasPrefix(builtin, "net.") {
+				problems = append(problems, fmt.Sprintf("%s:%d: %s is not allowed: policies run without network, host or clock access, so that a check depends only on the files checked", name, t.Location.Row, builtin))
+			}
+			return false
+		})
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "\n"))
+	}
+	return nil
+}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
 
 	"github.com/pipelint/pipelint/internal/model"
 )
@@ -42,9 +43,16 @@ type Engine struct {
 }
 
 type config struct {
-	policies []fs.FS
+	policies []policyTree
 	docs     fs.FS
 	timeout  time.Duration
+	data     map[string]any
+}
+
+// policyTree is a tree of .rego files; custom trees come from users.
+type policyTree struct {
+	fsys   fs.FS
+	custom bool
 }
 
 // DefaultTimeout bounds the evaluation of one file: no real CI file needs
@@ -59,7 +67,21 @@ type Option func(*config)
 // pipelint.rules.<id> and the libraries they import. Files ending in
 // _test.rego are Rego unit tests and are not loaded.
 func WithPolicies(fsys fs.FS) Option {
-	return func(c *config) { c.policies = append(c.policies, fsys) }
+	return func(c *config) { c.policies = append(c.policies, policyTree{fsys: fsys}) }
+}
+
+// WithCustomPolicies adds a user's tree of policies, under the same
+// contract as the built-in ones. A rule's documentation is the <id>.md file
+// beside its .rego file, and its help link the first related_resources
+// entry of its METADATA.
+func WithCustomPolicies(fsys fs.FS) Option {
+	return func(c *config) { c.policies = append(c.policies, policyTree{fsys: fsys, custom: true}) }
+}
+
+// WithData makes values available to rules under data.pipelint.config,
+// such as rule options from the configuration file.
+func WithData(data map[string]any) Option {
+	return func(c *config) { c.data = data }
 }
 
 // WithDocs sets the tree holding one <id>.md page per rule, the rules' help.
@@ -83,20 +105,26 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkSandbox(modules); err != nil {
+		return nil, err
+	}
 	e := &Engine{byPackage: map[string]Rule{}, timeout: cfg.timeout}
 	regoOpts := []func(*rego.Rego){
 		rego.Query(findingsQuery),
 		rego.Capabilities(Capabilities()),
 		rego.StrictBuiltinErrors(true),
 	}
+	if cfg.data != nil {
+		regoOpts = append(regoOpts, rego.Store(inmem.NewFromObject(map[string]any{"pipelint": map[string]any{"config": cfg.data}})))
+	}
 	for _, name := range sortedKeys(modules) {
 		mod := modules[name]
-		regoOpts = append(regoOpts, rego.ParsedModule(mod))
-		pkg, isRule := rulePackage(mod)
+		regoOpts = append(regoOpts, rego.ParsedModule(mod.Module))
+		pkg, isRule := rulePackage(mod.Module)
 		if !isRule {
 			continue
 		}
-		rule, err := ruleFromAnnotations(name, mod)
+		rule, err := ruleFromAnnotations(name, mod.Module)
 		if err != nil {
 			return nil, err
 		}
@@ -104,14 +132,22 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 			return nil, fmt.Errorf("%s: rule id %q needs package %s.%s, not %s.%s", name, rule.ID, rulesPackage, want, rulesPackage, pkg)
 		}
 		if _, dup := e.byPackage[pkg]; dup {
-			return nil, fmt.Errorf("%s: rule %q is defined twice", name, rule.ID)
+			return nil, fmt.Errorf("%s: rule %q is already defined (ids must be unique, and custom rules cannot replace built-in ones)", mod.file, rule.ID)
 		}
-		if cfg.docs != nil {
+		if cfg.docs != nil && !mod.custom {
 			if page, err := fs.ReadFile(cfg.docs, rule.ID+".md"); err == nil {
 				rule.Help = string(page)
 			}
 		}
-		rule.HelpURI = HelpURIBase + rule.ID + ".md"
+		if mod.custom {
+			rule.Custom = true
+			rule.Help = customHelp(mod, rule.ID)
+		} else {
+			rule.HelpURI = HelpURIBase + rule.ID + ".md"
+		}
+		if rule.HelpURI == "" {
+			rule.HelpURI = relatedResource(mod.Module)
+		}
 		e.byPackage[pkg] = rule
 		e.rules = append(e.rules, rule)
 	}

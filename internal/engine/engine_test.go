@@ -147,7 +147,7 @@ func TestBadPolicies(t *testing.T) {
 		},
 		"network access": {
 			src:  testRule + "\nx := http.send({\"method\": \"get\", \"url\": \"https://example.com\"})\n",
-			want: "undefined function http.send",
+			want: "x.rego:22: http.send is not allowed: policies run without network",
 		},
 		"syntax error": {
 			src:  "package pipelint.rules.x\nfindings contains if {\n",
@@ -189,5 +189,51 @@ func TestEvaluationTimeLimit(t *testing.T) {
 	}
 	if elapsed := time.Since(start); elapsed > 5*time.Second {
 		t.Errorf("evaluation ran %s past its limit", elapsed)
+	}
+}
+
+func TestCustomPolicies(t *testing.T) {
+	custom := strings.NewReplacer("unnamed-job", "org-job-names", "unnamed_job", "org_job_names",
+		"# custom:", "# related_resources:\n# - https://wiki.example.com/ci\n# custom:").Replace(testRule)
+	builtIn := fstest.MapFS{"unnamed-job.rego": {Data: []byte(testRule)}}
+	policies := fstest.MapFS{
+		"org/org-job-names.rego": {Data: []byte(custom)},
+		"org/org-job-names.md":   {Data: []byte("# org-job-names\n")},
+	}
+	e, err := New(context.Background(), WithPolicies(builtIn), WithCustomPolicies(policies))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got Rule
+	for _, r := range e.Rules() {
+		if r.ID == "org-job-names" {
+			got = r
+		}
+	}
+	if !got.Custom || got.Help != "# org-job-names\n" || got.HelpURI != "https://wiki.example.com/ci" {
+		t.Errorf("custom rule = %+v", got)
+	}
+
+	clash := fstest.MapFS{"mine.rego": {Data: []byte(testRule)}}
+	_, err = New(context.Background(), WithPolicies(builtIn), WithCustomPolicies(clash))
+	if err == nil || !strings.Contains(err.Error(), `rule "unnamed-job" is already defined`) {
+		t.Errorf("a custom rule with a built-in id: error = %v", err)
+	}
+}
+
+func TestRuleOptionsReachRego(t *testing.T) {
+	src := strings.Replace(testRule, `job.name.value == ""`, `job.name.value == data.pipelint.config.rules["unnamed-job"].options.placeholder`, 1)
+	fsys := fstest.MapFS{"unnamed-job.rego": {Data: []byte(src)}}
+	e, err := New(context.Background(), WithPolicies(fsys), WithData(map[string]any{
+		"rules": map[string]any{"unnamed-job": map[string]any{"options": map[string]any{"placeholder": "TODO"}}},
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := job("a", 1)
+	named.Name.Value = "TODO"
+	findings, err := e.Evaluate(context.Background(), &model.Pipeline{File: "ci.yml", Jobs: []model.Job{named, job("b", 2)}})
+	if err != nil || len(findings) != 1 || findings[0].Pos.Line != 1 {
+		t.Errorf("findings = %+v, err %v", findings, err)
 	}
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"io/fs"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -16,11 +17,20 @@ var ruleIDPattern = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
 
 var precisions = []string{"very-high", "high", "medium", "low"}
 
+// module is a parsed policy file and where it came from.
+type module struct {
+	*ast.Module
+	file   string // its path inside its tree
+	tree   fs.FS
+	custom bool
+}
+
 // loadModules parses every .rego file of the trees. With tests false the
 // _test.rego files are skipped; with tests true they are included.
-func loadModules(trees []fs.FS, tests bool) (map[string]*ast.Module, error) {
-	modules := map[string]*ast.Module{}
-	for i, fsys := range trees {
+func loadModules(trees []policyTree, tests bool) (map[string]module, error) {
+	modules := map[string]module{}
+	for i, tree := range trees {
+		fsys := tree.fsys
 		err := fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".rego") {
 				return err
@@ -44,7 +54,7 @@ func loadModules(trees []fs.FS, tests bool) (map[string]*ast.Module, error) {
 			if err != nil {
 				return err
 			}
-			modules[name] = mod
+			modules[name] = module{Module: mod, file: path, tree: fsys, custom: tree.custom}
 			return nil
 		})
 		if err != nil {
@@ -175,4 +185,24 @@ func intField(obj map[string]any, key string) int {
 		return int(n)
 	}
 	return 0
+}
+
+// customHelp is the documentation of a custom rule: the <id>.md file beside
+// its .rego file, if there is one.
+func customHelp(mod module, id string) string {
+	page, err := fs.ReadFile(mod.tree, path.Join(path.Dir(mod.file), id+".md"))
+	if err != nil {
+		return ""
+	}
+	return string(page)
+}
+
+// relatedResource is the first related_resources link of a rule's METADATA.
+func relatedResource(mod *ast.Module) string {
+	for _, a := range mod.Annotations {
+		if a.Scope == "package" && len(a.RelatedResources) > 0 && a.RelatedResources[0].Ref.Scheme != "" {
+			return a.RelatedResources[0].Ref.String()
+		}
+	}
+	return ""
 }

@@ -54,6 +54,8 @@ type Rule struct {
 	// empty when the rule has none.
 	Help    string
 	HelpURI string
+	// Custom is true for a rule from a user's policy directory.
+	Custom bool
 }
 
 // Finding is one problem a rule found at one place.

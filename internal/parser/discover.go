@@ -135,11 +135,15 @@ func explicitFile(cwd, p string, force model.System) (File, error) {
 	if system == "" {
 		return File{}, fmt.Errorf("%s: not a known CI file; name the system with --system github|gitlab|jenkins", p)
 	}
-	root := filepath.Dir(p)
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return File{}, err
+	}
+	root := filepath.Dir(abs)
 	if system == model.GitLab { // local includes are relative to the repository
 		root = repositoryRoot(root)
 	}
-	rel, err := filepath.Rel(root, p)
+	rel, err := filepath.Rel(root, abs)
 	if err != nil {
 		return File{}, err
 	}
