@@ -1,5 +1,7 @@
 // Package report prints the result of a pipelint run as text for people,
-// SARIF 2.1.0 for GitHub code scanning, or JSON for scripts.
+// SARIF 2.1.0 for GitHub code scanning, JSON for scripts, GitHub workflow
+// commands for annotations, a GitLab Code Quality report, or a Markdown
+// summary for job summaries and merge request comments.
 //
 // Reporters only format: they never filter, sort or choose exit codes. Source
 // text appears only in the text format, and a secret in it is masked; SARIF
@@ -41,10 +43,18 @@ type Options struct {
 	// Color turns on ANSI colours in the text format. The caller decides,
 	// from isatty and NO_COLOR; reporters never look at the terminal.
 	Color bool
+	// SARIFCategory names the analysis in GitHub code scanning
+	// (automationDetails.id "<category>/"), so that the alerts of separate
+	// analyses of one commit stay apart. Empty leaves it to the uploader.
+	SARIFCategory string
+	// SourceRoot is the scanned root; when set, SARIF gives its file:// URI
+	// as %SRCROOT% (originalUriBaseIds). It is left out by default because it
+	// shows a path on the machine that ran pipelint.
+	SourceRoot string
 }
 
 // Formats lists the names New accepts.
-var Formats = []string{"text", "sarif", "json"}
+var Formats = []string{"text", "sarif", "json", "github", "gitlab", "markdown"}
 
 // New returns the reporter for a format name.
 func New(format string, opts Options) (Reporter, error) {
@@ -52,9 +62,15 @@ func New(format string, opts Options) (Reporter, error) {
 	case "text":
 		return &Text{Color: opts.Color}, nil
 	case "sarif":
-		return &SARIF{}, nil
+		return &SARIF{Category: opts.SARIFCategory, SourceRoot: opts.SourceRoot}, nil
 	case "json":
 		return &JSON{}, nil
+	case "github":
+		return &GitHub{}, nil
+	case "gitlab":
+		return &GitLab{}, nil
+	case "markdown":
+		return &Markdown{}, nil
 	}
 	return nil, fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
 }

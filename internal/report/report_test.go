@@ -157,7 +157,7 @@ func TestNew(t *testing.T) {
 		}
 	}
 	_, err := New("xml", Options{})
-	if err == nil || err.Error() != `unknown format "xml" (want text, sarif, json)` {
+	if err == nil || err.Error() != `unknown format "xml" (want text, sarif, json, github, gitlab, markdown)` {
 		t.Errorf("New(xml) error = %v", err)
 	}
 }

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
@@ -29,11 +31,19 @@ const (
 // every rule (so a result's ruleIndex is stable), one result per finding with
 // its position and fingerprint, and parse errors as tool execution
 // notifications. It carries no source text, so it cannot leak a secret.
-type SARIF struct{}
+type SARIF struct {
+	// Category, when set, becomes automationDetails.id "<category>/".
+	Category string
+	// SourceRoot, when set, becomes the file:// URI of %SRCROOT%.
+	SourceRoot string
+}
 
-func (*SARIF) Report(w io.Writer, run *Run) error {
+func (s *SARIF) Report(w io.Writer, run *Run) error {
 	log, err := buildSARIF(run)
 	if err != nil {
+		return err
+	}
+	if err := s.describeRun(log.Runs[0]); err != nil {
 		return err
 	}
 	raw, err := json.Marshal(log)
@@ -92,6 +102,39 @@ func buildSARIF(run *Run) (*sarif.Report, error) {
 	sarifRun.AddInvocation(invocation)
 	log.AddRun(sarifRun)
 	return log, nil
+}
+
+// describeRun adds what the caller knows about the run besides its results:
+// its code scanning category and where the scanned root is.
+func (s *SARIF) describeRun(r *sarif.Run) error {
+	if s.Category != "" {
+		// GitHub reads everything up to the last "/" as the category, and
+		// the rest as a run id it does not need.
+		r.WithAutomationDetails(sarif.NewRunAutomationDetails().WithID(strings.TrimSuffix(s.Category, "/") + "/"))
+	}
+	if s.SourceRoot != "" {
+		root, err := directoryURI(s.SourceRoot)
+		if err != nil {
+			return err
+		}
+		// Not AddOriginalUriBaseId: it writes to a nil map and panics.
+		r.WithOriginalUriBaseIds(map[string]sarif.ArtifactLocation{srcRoot: *sarif.NewArtifactLocation().WithURI(root)})
+	}
+	return nil
+}
+
+// directoryURI is the file:// URI of a directory. It ends in "/", as SARIF
+// requires of a base URI, and a Windows path gets the "/" before its drive.
+func directoryURI(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("SARIF source root: %w", err)
+	}
+	path := strings.TrimSuffix(filepath.ToSlash(abs), "/") + "/"
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
+	return (&url.URL{Scheme: "file", Path: path}).String(), nil
 }
 
 func addRule(r *sarif.Run, rule engine.Rule) {

@@ -1,0 +1,101 @@
+package report
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"slices"
+	"testing"
+
+	"github.com/pipelint/pipelint/internal/engine"
+)
+
+func TestGitLabGolden(t *testing.T) {
+	checkGolden(t, "gitlab", render(t, "gitlab", Options{}, sampleRun()))
+	checkGolden(t, "gitlab-empty", render(t, "gitlab", Options{}, emptyRun()))
+}
+
+func TestGitLabEmptyIsAnArray(t *testing.T) {
+	if got := string(render(t, "gitlab", Options{}, emptyRun())); got != "[]\n" {
+		t.Errorf("got %q, want []", got)
+	}
+}
+
+// decodeCodeQuality reads a report strictly: a JSON array of issues with
+// exactly the fields GitLab reads, each of them set.
+func decodeCodeQuality(t *testing.T, report []byte) []codeQualityIssue {
+	t.Helper()
+	if bytes.HasPrefix(report, []byte("\xef\xbb\xbf")) {
+		t.Fatal("report starts with a byte order mark, which GitLab rejects")
+	}
+	decoder := json.NewDecoder(bytes.NewReader(report))
+	decoder.DisallowUnknownFields()
+	var issues []codeQualityIssue
+	if err := decoder.Decode(&issues); err != nil {
+		t.Fatal(err)
+	}
+	if decoder.More() {
+		t.Fatal("more than one JSON value")
+	}
+	for i, issue := range issues {
+		if issue.Description == "" || issue.CheckName == "" || issue.Fingerprint == "" || issue.Location.Path == "" || issue.Location.Lines.Begin < 1 {
+			t.Errorf("issue %d lacks a field GitLab requires: %+v", i, issue)
+		}
+		if !slices.Contains([]string{"info", "minor", "major", "critical", "blocker"}, issue.Severity) {
+			t.Errorf("issue %d: severity %q is not one GitLab knows", i, issue.Severity)
+		}
+	}
+	return issues
+}
+
+func TestGitLabIssues(t *testing.T) {
+	run := sampleRun()
+	issues := decodeCodeQuality(t, render(t, "gitlab", Options{}, run))
+	got := jsonString(t, issues)
+	want := `[` +
+		`{"description":"mapping values are not allowed in this context","check_name":"pipelint/error","fingerprint":"` + hashOf("pipelint/error\x00docs/my workflow.yml\x00mapping values are not allowed in this context\x001") + `","severity":"major","location":{"path":"docs/my workflow.yml","lines":{"begin":3}}},` +
+		`{"description":"open unreadable.yml: permission denied","check_name":"pipelint/error","fingerprint":"` + hashOf("pipelint/error\x00unreadable.yml\x00open unreadable.yml: permission denied\x001") + `","severity":"major","location":{"path":"unreadable.yml","lines":{"begin":1}}},` +
+		`{"description":"env \"API_TOKEN\" holds a literal GitHub token","check_name":"pipelint/hardcoded-secret","fingerprint":"fp-secret","severity":"blocker","location":{"path":".github/workflows/ci.yml","lines":{"begin":7}}},` +
+		`{"description":"\"actions/checkout@v4\" is not pinned to a commit","check_name":"pipelint/unpinned-action","fingerprint":"fp-unpinned","severity":"critical","location":{"path":".github/workflows/ci.yml","lines":{"begin":9}}},` +
+		`{"description":"\"github.event.issue.title\" is expanded into a script; use an environment variable \u0026 quote it","check_name":"pipelint/script-injection","fingerprint":"fp-injection","severity":"major","location":{"path":".github/workflows/ci.yml","lines":{"begin":10}}},` +
+		`{"description":"\"https://example.com/install.sh\" is piped into bash","check_name":"pipelint/curl-bash","fingerprint":"fp-curl","severity":"minor","location":{"path":".gitlab-ci.yml","lines":{"begin":4}}},` +
+		`{"description":"pipeline runs on \"any\" agent","check_name":"pipelint/agent-any","fingerprint":"` + hashOf("pipelint/agent-any\x00Jenkinsfile\x00pipeline runs on \"any\" agent\x001") + `","severity":"info","location":{"path":"Jenkinsfile","lines":{"begin":2}}},` +
+		`{"description":"stage \"Ünïcode\" runs a shell step","check_name":"pipelint/agent-any","fingerprint":"fp-stage","severity":"info","location":{"path":"Jenkinsfile","lines":{"begin":3}}}]`
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// hashOf is the first 16 bytes of key's SHA-256 in hex: a fingerprint the
+// reporter makes from check name, file, message and occurrence.
+func hashOf(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:16])
+}
+
+// A fingerprint pipelint makes itself leaves the line out, and tells apart
+// identical findings in one file.
+func TestGitLabFallbackFingerprint(t *testing.T) {
+	finding := engine.Finding{RuleID: "agent-any", Severity: engine.Info, Message: "m", Pos: pos("Jenkinsfile", 2, 1, 0, 0)}
+	fingerprints := func(lines ...int) []string {
+		run := emptyRun()
+		for _, line := range lines {
+			f := finding
+			f.Pos.Line = line
+			run.Findings = append(run.Findings, f)
+		}
+		var out []string
+		for _, issue := range decodeCodeQuality(t, render(t, "gitlab", Options{}, run)) {
+			out = append(out, issue.Fingerprint)
+		}
+		return out
+	}
+	before, after := fingerprints(2, 9), fingerprints(5, 30)
+	if !slices.Equal(before, after) {
+		t.Errorf("moving the findings changed their fingerprints: %q became %q", before, after)
+	}
+	if before[0] == before[1] || len(before[0]) != 32 {
+		t.Errorf("fingerprints %q: want two distinct 32-digit hashes", before)
+	}
+}
