@@ -19,6 +19,7 @@ var _ Reporter = (*JSON)(nil)
 //	  "summary": {
 //	    "files": 4,       // files checked
 //	    "findings": 3,
+//	    "suppressed": 2,  // findings silenced by inline ignores (not listed)
 //	    "errors": 1,      // files that could not be read or parsed
 //	    "by_severity": {"critical": 0, "high": 1, "medium": 2, "low": 0, "info": 0}
 //	  },
@@ -57,6 +58,7 @@ type jsonTool struct {
 type jsonSummary struct {
 	Files      int            `json:"files"`
 	Findings   int            `json:"findings"`
+	Suppressed int            `json:"suppressed"`
 	Errors     int            `json:"errors"`
 	BySeverity jsonBySeverity `json:"by_severity"`
 }
@@ -95,9 +97,10 @@ func (*JSON) Report(w io.Writer, run *Run) error {
 		Version: JSONVersion,
 		Tool:    jsonTool{Name: "pipelint", Version: run.ToolVersion},
 		Summary: jsonSummary{
-			Files:    run.FilesChecked,
-			Findings: len(run.Findings),
-			Errors:   len(run.Errors),
+			Files:      run.FilesChecked,
+			Findings:   len(run.Findings),
+			Suppressed: len(run.Suppressed),
+			Errors:     len(run.Errors),
 		},
 		Findings: make([]jsonFinding, 0, len(run.Findings)),
 		Errors:   make([]jsonError, 0, len(run.Errors)),

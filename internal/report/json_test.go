@@ -25,7 +25,7 @@ func TestJSONShape(t *testing.T) {
 		Version int
 		Tool    struct{ Name, Version string }
 		Summary struct {
-			Files, Findings, Errors int
+			Files, Findings, Suppressed, Errors int
 			BySeverity              map[string]int `json:"by_severity"`
 		}
 		Findings []map[string]any
@@ -38,7 +38,7 @@ func TestJSONShape(t *testing.T) {
 	}
 	got := jsonString(t, document)
 	want := `{"Version":1,"Tool":{"Name":"pipelint","Version":"0.1.0"},` +
-		`"Summary":{"Files":5,"Findings":6,"Errors":2,"by_severity":{"critical":1,"high":1,"info":2,"low":1,"medium":1}},` +
+		`"Summary":{"Files":5,"Findings":6,"Suppressed":0,"Errors":2,"by_severity":{"critical":1,"high":1,"info":2,"low":1,"medium":1}},` +
 		`"Findings":[` +
 		`{"column":18,"end_column":58,"end_line":7,"file":".github/workflows/ci.yml","fingerprint":"fp-secret","line":7,"message":"env \"API_TOKEN\" holds a literal GitHub token","rule_id":"hardcoded-secret","severity":"critical"},` +
 		`{"column":15,"end_column":34,"end_line":9,"file":".github/workflows/ci.yml","fingerprint":"fp-unpinned","line":9,"message":"\"actions/checkout@v4\" is not pinned to a commit","rule_id":"unpinned-action","severity":"high"},` +

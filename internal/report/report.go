@@ -25,12 +25,21 @@ type Run struct {
 	Rules []engine.Rule
 	// Findings are already sorted by file, line, column and rule.
 	Findings []engine.Finding
+	// Suppressed are the findings an inline ignore silenced. Only the
+	// summaries count them, and SARIF lists them when asked to.
+	Suppressed []Suppressed
 	// Errors are the files that could not be read or parsed.
 	Errors       []*model.ParseError
 	FilesChecked int
 	// Source returns the content of a checked file, for snippets; it may be
 	// nil or return nil.
 	Source func(file string) []byte
+}
+
+// Suppressed is a finding silenced by an inline ignore, and the reason given.
+type Suppressed struct {
+	Finding engine.Finding
+	Reason  string
 }
 
 // Reporter writes a Run in one format.
@@ -51,6 +60,10 @@ type Options struct {
 	// as %SRCROOT% (originalUriBaseIds). It is left out by default because it
 	// shows a path on the machine that ran pipelint.
 	SourceRoot string
+	// IncludeSuppressed makes SARIF list suppressed findings as results
+	// with suppressions (GitHub shows them as open alerts, so it is off by
+	// default).
+	IncludeSuppressed bool
 }
 
 // Formats lists the names New accepts.
@@ -62,7 +75,7 @@ func New(format string, opts Options) (Reporter, error) {
 	case "text":
 		return &Text{Color: opts.Color}, nil
 	case "sarif":
-		return &SARIF{Category: opts.SARIFCategory, SourceRoot: opts.SourceRoot}, nil
+		return &SARIF{Category: opts.SARIFCategory, SourceRoot: opts.SourceRoot, IncludeSuppressed: opts.IncludeSuppressed}, nil
 	case "json":
 		return &JSON{}, nil
 	case "github":

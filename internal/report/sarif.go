@@ -36,10 +36,14 @@ type SARIF struct {
 	Category string
 	// SourceRoot, when set, becomes the file:// URI of %SRCROOT%.
 	SourceRoot string
+	// IncludeSuppressed lists suppressed findings too, each with an
+	// inSource suppression; every other result then gets an empty
+	// suppressions array, as SARIF wants all or none to have one.
+	IncludeSuppressed bool
 }
 
 func (s *SARIF) Report(w io.Writer, run *Run) error {
-	log, err := buildSARIF(run)
+	log, err := buildSARIF(run, s.IncludeSuppressed)
 	if err != nil {
 		return err
 	}
@@ -56,16 +60,33 @@ func (s *SARIF) Report(w io.Writer, run *Run) error {
 	if err := decoder.Decode(&document); err != nil {
 		return fmt.Errorf("encode SARIF: %w", err)
 	}
+	if s.IncludeSuppressed {
+		everyResultHasSuppressions(document)
+	}
 	encoder := json.NewEncoder(w)
 	encoder.SetIndent("", "  ")
 	encoder.SetEscapeHTML(false)
 	return encoder.Encode(withoutFiller(document))
 }
 
+// everyResultHasSuppressions gives each result without suppressions an
+// empty array: SARIF wants them on all results or on none.
+func everyResultHasSuppressions(document any) {
+	runs, _ := document.(map[string]any)["runs"].([]any)
+	for _, run := range runs {
+		results, _ := run.(map[string]any)["results"].([]any)
+		for _, result := range results {
+			if r, ok := result.(map[string]any); ok && r["suppressions"] == nil {
+				r["suppressions"] = []any{}
+			}
+		}
+	}
+}
+
 // buildSARIF builds the log. Every rule is added before any result, because
 // go-sarif computes a result's ruleIndex from the rules present when the
 // result is created.
-func buildSARIF(run *Run) (*sarif.Report, error) {
+func buildSARIF(run *Run, includeSuppressed bool) (*sarif.Report, error) {
 	log := sarif.NewReport()
 	log.Schema = schemaURI
 	sarifRun := sarif.NewRunWithInformationURI("pipelint", informationURI).
@@ -76,7 +97,19 @@ func buildSARIF(run *Run) (*sarif.Report, error) {
 	for _, rule := range run.Rules {
 		addRule(sarifRun, rule)
 	}
+	results := make([]Suppressed, 0, len(run.Findings))
 	for _, f := range run.Findings {
+		results = append(results, Suppressed{Finding: f})
+	}
+	if includeSuppressed {
+		results = append(results, run.Suppressed...)
+		slices.SortStableFunc(results, func(a, b Suppressed) int {
+			return cmp.Or(strings.Compare(a.Finding.Pos.File, b.Finding.Pos.File), cmp.Compare(a.Finding.Pos.Line, b.Finding.Pos.Line),
+				cmp.Compare(a.Finding.Pos.Column, b.Finding.Pos.Column), strings.Compare(a.Finding.RuleID, b.Finding.RuleID))
+		})
+	}
+	for _, r := range results {
+		f := r.Finding
 		if sarifRun.GetRuleIndex(f.RuleID) < 0 {
 			return nil, fmt.Errorf("%s:%d:%d: finding for unknown rule %q", f.Pos.File, f.Pos.Line, f.Pos.Column, f.RuleID)
 		}
@@ -87,6 +120,9 @@ func buildSARIF(run *Run) (*sarif.Report, error) {
 		if f.Fingerprint != "" {
 			// Not AddPartialFingerprint: it writes to a nil map and panics.
 			result.WithPartialFingerprints(map[string]string{"primaryLocationLineHash": f.Fingerprint})
+		}
+		if r.Reason != "" {
+			result.WithSuppressions([]*sarif.Suppression{sarif.NewSuppression().WithKind("inSource").WithJustification(r.Reason)})
 		}
 	}
 	invocation := sarif.NewInvocation().WithExecutionSuccessful(len(run.Errors) == 0)
@@ -233,7 +269,7 @@ var goSARIFDefaults = map[string]string{
 
 // requiredArrays stay even when empty: GitHub rejects a run whose results or
 // rules are missing.
-var requiredArrays = map[string]bool{"results": true, "rules": true}
+var requiredArrays = map[string]bool{"results": true, "rules": true, "suppressions": true}
 
 // withoutFiller removes go-sarif's defaults, empty arrays and empty objects
 // from a decoded SARIF document, innermost first.

@@ -4,14 +4,17 @@ import (
 	"bytes"
 	"encoding/json"
 	"runtime"
+	"strings"
 	"testing"
+
+	"github.com/pipelint/pipelint/internal/report/sariftest"
 )
 
 // renderSARIFWith renders run with opts and checks it against the schema,
 // both the document go-sarif built and the bytes written.
 func renderSARIFWith(t *testing.T, opts Options, run *Run) []byte {
 	t.Helper()
-	log, err := buildSARIF(run)
+	log, err := buildSARIF(run, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,4 +104,47 @@ func compactJSON(t *testing.T, raw json.RawMessage) string {
 		t.Fatal(err)
 	}
 	return out.String()
+}
+
+func TestSARIFSuppressedFindings(t *testing.T) {
+	run := sampleRun()
+	silenced := run.Findings[1]
+	run.Findings = append(run.Findings[:1:1], run.Findings[2:]...)
+	run.Suppressed = []Suppressed{{Finding: silenced, Reason: "vendored workflow, pinned upstream"}}
+
+	without := render(t, "sarif", Options{}, run)
+	if strings.Contains(string(without), "suppressions") || strings.Contains(string(without), silenced.Message) {
+		t.Error("suppressed findings appear without IncludeSuppressed")
+	}
+
+	with := render(t, "sarif", Options{IncludeSuppressed: true}, run)
+	for _, problem := range sariftest.Problems(t, with) {
+		t.Error(problem)
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				Message      struct{ Text string }
+				Suppressions []struct{ Kind, Justification string }
+			}
+		}
+	}
+	if err := json.Unmarshal(with, &log); err != nil {
+		t.Fatal(err)
+	}
+	suppressed := 0
+	for _, r := range log.Runs[0].Results {
+		if r.Suppressions == nil {
+			t.Errorf("result %q has no suppressions array: SARIF wants all or none", r.Message.Text)
+		}
+		if len(r.Suppressions) == 1 {
+			suppressed++
+			if r.Message.Text != silenced.Message || r.Suppressions[0].Kind != "inSource" || r.Suppressions[0].Justification != "vendored workflow, pinned upstream" {
+				t.Errorf("suppressed result = %+v", r)
+			}
+		}
+	}
+	if suppressed != 1 || len(log.Runs[0].Results) != len(run.Findings)+1 {
+		t.Errorf("%d suppressed of %d results", suppressed, len(log.Runs[0].Results))
+	}
 }

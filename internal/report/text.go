@@ -119,7 +119,8 @@ func snippetOf(src []byte, f engine.Finding) (s snippet, ok bool) {
 	}, true
 }
 
-// summary is the last line: "3 findings (1 high, 2 medium) in 4 files; 1 error".
+// summary is the last line: "3 findings (1 high, 2 medium) in 4 files; 2
+// suppressed; 1 error".
 func summary(run *Run) string {
 	var s strings.Builder
 	if len(run.Findings) == 0 {
@@ -138,6 +139,9 @@ func summary(run *Run) string {
 		fmt.Fprintf(&s, "%s (%s)", plural(len(run.Findings), "finding"), strings.Join(parts, ", "))
 	}
 	fmt.Fprintf(&s, " in %s", plural(run.FilesChecked, "file"))
+	if len(run.Suppressed) > 0 {
+		fmt.Fprintf(&s, "; %d suppressed", len(run.Suppressed))
+	}
 	if len(run.Errors) > 0 {
 		fmt.Fprintf(&s, "; %s", plural(len(run.Errors), "error"))
 	}
