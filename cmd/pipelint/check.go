@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -15,7 +17,10 @@ import (
 	"golang.org/x/term"
 
 	"github.com/pipelint/pipelint/docs"
+	"github.com/pipelint/pipelint/internal/baseline"
+	"github.com/pipelint/pipelint/internal/config"
 	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/ignore"
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser"
 	"github.com/pipelint/pipelint/internal/report"
@@ -23,10 +28,32 @@ import (
 )
 
 type checkOptions struct {
-	format string
-	output string
-	failOn string
-	system string
+	formats              []string
+	output               string
+	failOn               string
+	minSeverity          string
+	system               string
+	policyOptions        // --config, --no-config, --policy
+	baseline             string
+	writeBaseline        string
+	reportUnusedIgnores  bool
+	sarifIncludeSuppress bool
+	sarifCategory        string
+}
+
+// policyOptions choose the configuration and the policies; `rules` and
+// `config print` take them too.
+type policyOptions struct {
+	configFile string
+	noConfig   bool
+	policyDirs []string
+}
+
+func (o *policyOptions) register(cmd *cobra.Command) {
+	flags := cmd.Flags()
+	flags.StringVar(&o.configFile, "config", "", "configuration file (default: .pipelint.yaml found by walking up from the first path)")
+	flags.BoolVar(&o.noConfig, "no-config", false, "ignore any configuration file")
+	flags.StringArrayVar(&o.policyDirs, "policy", nil, "directory of custom Rego policies (repeatable)")
 }
 
 func newCheckCommand() *cobra.Command {
@@ -38,6 +65,10 @@ func newCheckCommand() *cobra.Command {
 files and Jenkinsfiles under each PATH (a directory is searched, a file is
 checked whatever its name) and reports what the rules find.
 
+--format may be given several times, each as FORMAT or FORMAT=FILE, so that
+one run writes a SARIF file for code scanning and text for people:
+  pipelint check --format sarif=pipelint.sarif --format text
+
 Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 a usage error
 or a file that could not be read or parsed (the other files are still checked).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -48,11 +79,24 @@ or a file that could not be read or parsed (the other files are still checked).`
 		},
 	}
 	flags := cmd.Flags()
-	flags.StringVarP(&opts.format, "format", "f", "text", "output format: "+strings.Join(report.Formats, ", "))
-	flags.StringVarP(&opts.output, "output", "o", "", "write the report to this file instead of standard output")
+	flags.StringArrayVarP(&opts.formats, "format", "f", []string{"text"}, "output format, optionally with a file: "+strings.Join(report.Formats, ", ")+" (repeatable, FORMAT=FILE)")
+	flags.StringVarP(&opts.output, "output", "o", "", "write the report to this file instead of standard output (with a single --format)")
 	flags.StringVar(&opts.failOn, "fail-on", "low", "lowest severity that makes the exit code 1: critical, high, medium, low, info or never")
+	flags.StringVar(&opts.minSeverity, "min-severity", "info", "lowest severity to report")
 	flags.StringVar(&opts.system, "system", "", "treat every file as this system: github, gitlab or jenkins")
+	opts.policyOptions.register(cmd)
+	flags.StringVar(&opts.baseline, "baseline", "", "report only findings that are not in this baseline file")
+	flags.StringVar(&opts.writeBaseline, "write-baseline", "", "record the current findings in this baseline file")
+	flags.BoolVar(&opts.reportUnusedIgnores, "report-unused-ignores", false, "report inline ignores that suppress nothing")
+	flags.BoolVar(&opts.sarifIncludeSuppress, "sarif-include-suppressed", false, "list suppressed findings in SARIF, with their suppression")
+	flags.StringVar(&opts.sarifCategory, "sarif-category", "", "code scanning category for SARIF (automationDetails.id)")
 	return cmd
+}
+
+// output is one report to write: a format and where to.
+type output struct {
+	reporter report.Reporter
+	path     string // "" for standard output
 }
 
 func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts checkOptions) error {
@@ -60,22 +104,27 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 	if err != nil {
 		return err
 	}
+	minSeverity, err := engine.ParseSeverity(opts.minSeverity)
+	if err != nil {
+		return fmt.Errorf("--min-severity: %w", err)
+	}
 	force := model.System(opts.system)
 	if !slices.Contains([]model.System{"", model.GitHub, model.GitLab, model.Jenkins}, force) {
 		return fmt.Errorf("unknown --system %q (want github, gitlab or jenkins)", opts.system)
 	}
-	out, closeOutput, err := openOutput(stdout, opts.output)
+	outputs, err := parseOutputs(stdout, opts)
 	if err != nil {
 		return err
 	}
-	reporter, err := report.New(opts.format, report.Options{Color: opts.output == "" && useColor(stdout)})
+	cfg, err := loadConfig(paths[0], opts.policyOptions)
 	if err != nil {
-		return err
+		return reportConfigError(stderr, err)
 	}
 	files, err := parser.Discover(paths, force)
 	if err != nil {
 		return err
 	}
+	files = slices.DeleteFunc(files, func(f parser.File) bool { return cfg.IgnoredFile(f.Display) })
 
 	// Compiling the rules and parsing the files are independent: overlap them.
 	type compiled struct {
@@ -84,39 +133,57 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 	}
 	engineReady := make(chan compiled, 1)
 	go func() {
-		eng, err := newEngine(ctx)
+		eng, err := newEngine(ctx, cfg, opts.policyOptions)
 		engineReady <- compiled{eng, err}
 	}()
 	files, pipelines, parseErrors := parseAll(files)
 	built := <-engineReady
 	if built.err != nil {
-		return built.err
+		return reportConfigError(stderr, built.err)
+	}
+	eng := built.engine
+	ruleIDs := ruleIDsOf(eng)
+	if err := cfg.Validate(ruleIDs); err != nil {
+		return reportConfigError(stderr, err)
 	}
 
 	run := &report.Run{
 		ToolVersion:  version(),
-		Rules:        built.engine.Rules(),
+		Rules:        allRules(eng),
 		Errors:       parseErrors,
 		FilesChecked: len(files),
 		Source:       readSource,
 	}
-	for i, evaluation := range built.engine.EvaluateAll(ctx, pipelines) {
+	for i, evaluation := range eng.EvaluateAll(ctx, pipelines) {
 		if evaluation.Err != nil {
 			run.Errors = append(run.Errors, &model.ParseError{Pos: model.Pos{File: pipelines[i].File, Line: 1, Column: 1}, Message: evaluation.Err.Error()})
 			continue
 		}
-		run.Findings = append(run.Findings, evaluation.Findings...)
+		kept, suppressed := applyPolicy(cfg, pipelines[i], ruleIDs, evaluation.Findings, opts.reportUnusedIgnores)
+		run.Findings = append(run.Findings, kept...)
+		run.Suppressed = append(run.Suppressed, suppressed...)
 	}
 	engine.SortFindings(run.Findings)
 	sortErrors(run.Errors)
 
-	if err := reporter.Report(out, run); err != nil {
-		return err
+	if opts.baseline != "" {
+		if run.Findings, err = filterBaseline(opts.baseline, run.Findings); err != nil {
+			return err
+		}
 	}
-	if err := closeOutput(); err != nil {
-		return err
+	if opts.writeBaseline != "" {
+		if err := writeBaseline(opts.writeBaseline, run.Findings); err != nil {
+			return err
+		}
 	}
-	if opts.format != "text" || opts.output != "" {
+	run.Findings = slices.DeleteFunc(run.Findings, func(f engine.Finding) bool { return f.Severity.Rank() < minSeverity.Rank() })
+
+	for _, out := range outputs {
+		if err := writeReport(stdout, out, run); err != nil {
+			return err
+		}
+	}
+	if !slices.ContainsFunc(outputs, func(o output) bool { return o.path == "" && isText(o.reporter) }) {
 		for _, e := range run.Errors { // people must see errors even when the report is for machines
 			fmt.Fprintf(stderr, "%s\n", e)
 		}
@@ -124,14 +191,212 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 	switch {
 	case len(run.Errors) > 0:
 		return &exitCodeError{exitError}
+	case opts.writeBaseline != "":
+		return nil // the findings were just accepted
 	case slices.ContainsFunc(run.Findings, func(f engine.Finding) bool { return f.Severity.Rank() >= failOn }):
 		return &exitCodeError{exitFindings}
 	}
 	return nil
 }
 
-func newEngine(ctx context.Context) (*engine.Engine, error) {
-	return engine.New(ctx, engine.WithPolicies(rules.FS), engine.WithDocs(docs.Rules))
+// parseOutputs reads the --format and --output flags.
+func parseOutputs(stdout io.Writer, opts checkOptions) ([]output, error) {
+	var outputs []output
+	toStdout := 0
+	for _, spec := range opts.formats {
+		format, path, _ := strings.Cut(spec, "=")
+		if path == "" && len(opts.formats) == 1 {
+			path = opts.output
+		}
+		if path == "" {
+			toStdout++
+		}
+		reporter, err := report.New(format, report.Options{
+			Color:             path == "" && useColor(stdout),
+			SARIFCategory:     opts.sarifCategory,
+			IncludeSuppressed: opts.sarifIncludeSuppress,
+		})
+		if err != nil {
+			return nil, err
+		}
+		outputs = append(outputs, output{reporter: reporter, path: path})
+	}
+	if toStdout > 1 {
+		return nil, errors.New("only one --format can write to standard output; give the others a file (FORMAT=FILE)")
+	}
+	if opts.output != "" && len(opts.formats) > 1 {
+		return nil, errors.New("--output works with a single --format; write FORMAT=FILE instead")
+	}
+	return outputs, nil
+}
+
+func isText(r report.Reporter) bool {
+	_, ok := r.(*report.Text)
+	return ok
+}
+
+func writeReport(stdout io.Writer, out output, run *report.Run) error {
+	if out.path == "" {
+		return out.reporter.Report(stdout, run)
+	}
+	f, err := os.Create(out.path)
+	if err != nil {
+		return err
+	}
+	if err := out.reporter.Report(f, run); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// loadConfig finds and reads the configuration: --config, or the first
+// .pipelint.yaml found walking up from the first path; none with --no-config.
+func loadConfig(firstPath string, opts policyOptions) (*config.Config, error) {
+	if opts.noConfig {
+		return nil, nil
+	}
+	file := opts.configFile
+	if file == "" {
+		found, err := config.Find(firstPath)
+		if err != nil || found == "" {
+			return nil, err
+		}
+		file = found
+	}
+	return config.Load(file)
+}
+
+// reportConfigError prints a configuration or policy error, which names
+// its file and line, and ends the run with exit code 2.
+func reportConfigError(stderr io.Writer, err error) error {
+	var lines []string
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range joined.Unwrap() {
+			lines = append(lines, e.Error())
+		}
+	} else {
+		lines = append(lines, err.Error())
+	}
+	for _, line := range lines {
+		fmt.Fprintf(stderr, "%s\n", line)
+	}
+	return &exitCodeError{exitError}
+}
+
+// newEngine compiles the built-in rules, the policy directories of the
+// configuration and of --policy, with the rule options of the configuration.
+func newEngine(ctx context.Context, cfg *config.Config, opts policyOptions) (*engine.Engine, error) {
+	engineOpts := []engine.Option{
+		engine.WithPolicies(rules.FS),
+		engine.WithDocs(docs.Rules),
+		engine.WithData(map[string]any{"rules": ruleData(cfg.Options())}),
+	}
+	for _, dir := range append(cfg.PolicyDirs(), opts.policyDirs...) {
+		info, err := os.Stat(dir)
+		if err != nil {
+			return nil, fmt.Errorf("policy directory: %w", err)
+		}
+		if !info.IsDir() {
+			return nil, fmt.Errorf("policy directory %s is not a directory", dir)
+		}
+		engineOpts = append(engineOpts, engine.WithCustomPolicies(os.DirFS(dir)))
+	}
+	return engine.New(ctx, engineOpts...)
+}
+
+// ruleData shapes rule options as rules read them:
+// data.pipelint.config.rules[id].options.
+func ruleData(options map[string]any) map[string]any {
+	data := map[string]any{}
+	for id, o := range options {
+		data[id] = map[string]any{"options": o}
+	}
+	return data
+}
+
+func ruleIDsOf(eng *engine.Engine) []string {
+	var ids []string
+	for _, r := range allRules(eng) {
+		ids = append(ids, r.ID)
+	}
+	return ids
+}
+
+// allRules are the engine's rules and the two that inline ignores report
+// under, sorted by id, with their documentation.
+func allRules(eng *engine.Engine) []engine.Rule {
+	all := slices.Clone(eng.Rules())
+	for _, r := range []engine.Rule{ignore.InvalidRule, ignore.UnusedRule} {
+		if page, err := fs.ReadFile(docs.Rules, r.ID+".md"); err == nil {
+			r.Help = string(page)
+		}
+		r.HelpURI = engine.HelpURIBase + r.ID + ".md"
+		all = append(all, r)
+	}
+	slices.SortFunc(all, func(a, b engine.Rule) int { return strings.Compare(a.ID, b.ID) })
+	return all
+}
+
+// applyPolicy applies the configuration and the inline ignores to one
+// pipeline's findings: disabled rules and ignored paths drop findings,
+// severities are remapped, and ignored findings move to suppressed.
+func applyPolicy(cfg *config.Config, p *model.Pipeline, ruleIDs []string, findings []engine.Finding, reportUnused bool) (kept []engine.Finding, suppressed []report.Suppressed) {
+	directives := ignore.Collect(p, ruleIDs)
+	for _, f := range findings {
+		if !cfg.Enabled(f.RuleID) || cfg.Ignored(f.RuleID, f.Pos.File) {
+			continue
+		}
+		if severity, ok := cfg.Severity(f.RuleID); ok {
+			f.Severity = severity
+		}
+		if d, ok := directives.Match(f); ok {
+			suppressed = append(suppressed, report.Suppressed{Finding: f, Reason: d.Reason})
+			continue
+		}
+		kept = append(kept, f)
+	}
+	meta := directives.Problems()
+	if reportUnused {
+		meta = append(meta, directives.UnusedFindings()...)
+	}
+	for i, fingerprint := range engine.Fingerprints(meta, readSource) {
+		meta[i].Fingerprint = fingerprint
+	}
+	for _, f := range meta {
+		if cfg.Enabled(f.RuleID) {
+			kept = append(kept, f)
+		}
+	}
+	return kept, suppressed
+}
+
+func filterBaseline(path string, findings []engine.Finding) ([]engine.Finding, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("--baseline: %w", err)
+	}
+	defer f.Close()
+	b, err := baseline.Read(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return b.Filter(findings, readSource), nil
+}
+
+func writeBaseline(path string, findings []engine.Finding) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := baseline.Write(f, findings, readSource); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // parseFailOn turns --fail-on into the lowest failing severity rank;
@@ -244,17 +509,6 @@ func readSource(file string) []byte {
 		return nil
 	}
 	return src
-}
-
-func openOutput(stdout io.Writer, path string) (io.Writer, func() error, error) {
-	if path == "" {
-		return stdout, func() error { return nil }, nil
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	return f, f.Close, nil
 }
 
 // useColor is true when w is a terminal and NO_COLOR is not set

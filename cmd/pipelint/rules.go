@@ -1,28 +1,167 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io"
+	"os"
+	"strings"
 	"text/tabwriter"
 
+	"github.com/open-policy-agent/opa/v1/tester"
 	"github.com/spf13/cobra"
+
+	"github.com/pipelint/pipelint/internal/config"
+	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/rules"
 )
 
 func newRulesCommand() *cobra.Command {
-	return &cobra.Command{
+	var opts policyOptions
+	cmd := &cobra.Command{
 		Use:   "rules",
 		Short: "List every rule with its severity and title",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			eng, err := newEngine(cmd.Context())
+			cfg, err := loadConfig(".", opts)
+			if err != nil {
+				return reportConfigError(cmd.ErrOrStderr(), err)
+			}
+			eng, err := newEngine(cmd.Context(), cfg, opts)
+			if err != nil {
+				return reportConfigError(cmd.ErrOrStderr(), err)
+			}
+			return printRuleTable(cmd.OutOrStdout(), allRules(eng))
+		},
+	}
+	opts.register(cmd)
+	return cmd
+}
+
+func printRuleTable(w io.Writer, rules []engine.Rule) error {
+	table := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(table, "ID\tSEVERITY\tTITLE")
+	for _, r := range rules {
+		fmt.Fprintf(table, "%s\t%s\t%s\n", r.ID, r.Severity, r.Title)
+	}
+	return table.Flush()
+}
+
+func newConfigCommand() *cobra.Command {
+	var opts policyOptions
+	printCmd := &cobra.Command{
+		Use:   "print",
+		Short: "Print the effective configuration: every rule with its severity, state and options",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(".", opts)
+			if err != nil {
+				return reportConfigError(cmd.ErrOrStderr(), err)
+			}
+			eng, err := newEngine(cmd.Context(), cfg, opts)
+			if err != nil {
+				return reportConfigError(cmd.ErrOrStderr(), err)
+			}
+			if err := cfg.Validate(ruleIDsOf(eng)); err != nil {
+				return reportConfigError(cmd.ErrOrStderr(), err)
+			}
+			return config.Print(cmd.OutOrStdout(), config.Effective(cfg, allRules(eng)))
+		},
+	}
+	opts.register(printCmd)
+	cmd := &cobra.Command{Use: "config", Short: "Inspect the configuration"}
+	cmd.AddCommand(printCmd)
+	return cmd
+}
+
+func newInitCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "init",
+		Short: "Write a commented starter .pipelint.yaml in the current directory",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			file, err := os.OpenFile(config.FileNames[0], os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+			if errors.Is(err, os.ErrExist) {
+				return fmt.Errorf("%s already exists", config.FileNames[0])
+			}
 			if err != nil {
 				return err
 			}
-			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "ID\tSEVERITY\tTITLE")
-			for _, r := range eng.Rules() {
-				fmt.Fprintf(w, "%s\t%s\t%s\n", r.ID, r.Severity, r.Title)
+			if _, err := io.WriteString(file, config.Starter); err != nil {
+				file.Close()
+				return err
 			}
-			return w.Flush()
+			if err := file.Close(); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s\n", config.FileNames[0])
+			return nil
 		},
 	}
+}
+
+func newPolicyCommand() *cobra.Command {
+	test := &cobra.Command{
+		Use:   "test DIR",
+		Short: "Run the Rego unit tests (_test.rego) of a policy directory, under pipelint's sandbox",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runPolicyTests(cmd.Context(), cmd.OutOrStdout(), args[0])
+		},
+	}
+	doc := &cobra.Command{
+		Use:   "doc DIR",
+		Short: "Print the rule table of a policy directory",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			eng, err := newEngine(cmd.Context(), nil, policyOptions{policyDirs: args})
+			if err != nil {
+				return reportConfigError(cmd.ErrOrStderr(), err)
+			}
+			var custom []engine.Rule
+			for _, r := range eng.Rules() {
+				if r.Custom {
+					custom = append(custom, r)
+				}
+			}
+			return printRuleTable(cmd.OutOrStdout(), custom)
+		},
+	}
+	cmd := &cobra.Command{Use: "policy", Short: "Work with custom policy directories"}
+	cmd.AddCommand(test, doc)
+	return cmd
+}
+
+// runPolicyTests runs a directory's Rego tests with the built-in rules and
+// libraries loaded, as its rules see them, and reports only its own tests.
+func runPolicyTests(ctx context.Context, w io.Writer, dir string) error {
+	all, err := engine.RunRegoTests(ctx, rules.FS, os.DirFS(dir))
+	if err != nil {
+		return err
+	}
+	var results []*tester.Result
+	for _, r := range all {
+		if r.Location != nil && strings.HasPrefix(r.Location.File, "1/") { // the second tree: dir
+			results = append(results, r)
+		}
+	}
+	failed := 0
+	for _, r := range results {
+		status := "PASS"
+		switch {
+		case r.Error != nil:
+			status, failed = "ERROR "+r.Error.Error(), failed+1
+		case r.Fail:
+			status, failed = "FAIL", failed+1
+		case r.Skip:
+			status = "SKIP"
+		}
+		fmt.Fprintf(w, "%s.%s: %s\n", r.Package, r.Name, status)
+	}
+	fmt.Fprintf(w, "%d tests, %d failed\n", len(results), failed)
+	if failed > 0 || len(results) == 0 {
+		return &exitCodeError{exitFindings}
+	}
+	return nil
 }

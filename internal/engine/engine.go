@@ -274,7 +274,7 @@ func Fingerprints(findings []Finding, source func(file string) []byte) []string 
 	out := make([]string, len(findings))
 	for _, i := range order {
 		f := findings[i]
-		if _, read := lines[f.Pos.File]; !read {
+		if _, read := lines[f.Pos.File]; !read && source != nil {
 			lines[f.Pos.File] = bytes.Split(source(f.Pos.File), []byte("\n"))
 		}
 		key := f.RuleID + "\x00" + f.Pos.File + "\x00" + anchorText(f, lines[f.Pos.File])
