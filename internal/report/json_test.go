@@ -26,7 +26,7 @@ func TestJSONShape(t *testing.T) {
 		Tool    struct{ Name, Version string }
 		Summary struct {
 			Files, Findings, Suppressed, Errors int
-			BySeverity              map[string]int `json:"by_severity"`
+			BySeverity                          map[string]int `json:"by_severity"`
 		}
 		Findings []map[string]any
 		Errors   []map[string]any
