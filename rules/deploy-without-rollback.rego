@@ -30,8 +30,9 @@ findings contains finding if {
 	input.kind == "workflow"
 	not pipeline_has_rollback_path
 	some i in pipeline.deploy_jobs | pipeline.environment_jobs
+	not i in rollback_jobs
 	not job_rolls_back_itself(i)
-	not is_rollback_job(input.jobs[i])
+	not covered_by_rollback_job(i)
 	job := input.jobs[i]
 	finding := {
 		"msg": sprintf("job %q %s with no rollback path; %s, or %s that restores the previous version", [job.id.value, what(i), idiom(i), tables.failure_path_idiom[input.system]]),
@@ -42,18 +43,8 @@ findings contains finding if {
 
 # --- what counts as a rollback path ------------------------------------------
 
-# Anywhere in the pipeline: a rollback command, a job that runs on failure
-# or is a rollback job, or a manual run that picks the version to deploy.
-pipeline_has_rollback_path if {
-	some cmd in commands.all
-	count(commands.matching("rollback", cmd)) > 0
-}
-
-pipeline_has_rollback_path if {
-	some job in input.jobs
-	is_rollback_job(job)
-}
-
+# The whole pipeline is a rollback, or a manual run picks the version to
+# deploy (so running it again with the previous version rolls back).
 pipeline_has_rollback_path if regex.match(tables.rollback_name_pattern, input.name.value)
 
 pipeline_has_rollback_path if {
@@ -63,21 +54,69 @@ pipeline_has_rollback_path if {
 	regex.match(`(?i)^(version|tag|ref|sha|commit|image|image[-_]tag|release|revision|rollback.*|target[-_]version)$`, parameter.name.value)
 }
 
-# A rollback job: named so, or running only when something failed.
-is_rollback_job(job) if regex.match(tables.rollback_name_pattern, job.id.value)
+# rollback_jobs are the jobs that can take a deploy back: named so, running
+# a rollback command, or running on failure (the whole job, or some of its
+# steps, like a Jenkins pipeline-level post { failure }) to redeploy or roll
+# back. A job that runs on failure to send a notification is not one.
+rollback_jobs contains j if {
+	some j, job in input.jobs
+	regex.match(tables.rollback_name_pattern, concat(" ", [job.id.value, job.name.value]))
+}
 
-is_rollback_job(job) if regex.match(tables.rollback_name_pattern, job.name.value)
+rollback_jobs contains j if {
+	some j, job in input.jobs
+	some step in job.steps
+	some cmd in pipeline.step_commands(step)
+	count(commands.matching("rollback", cmd)) > 0
+}
 
-is_rollback_job(job) if job.when == "on_failure"
+rollback_jobs contains j if {
+	some j, job in input.jobs
+	some step in job.steps
+	failure_path(job, step)
+	acts(step)
+}
 
-# A job that deploys the same environment as another on a manual trigger
-# is the manual rollback of that environment (GitLab's idiom).
-pipeline_has_rollback_path if {
-	some i, a in input.jobs
-	some j, b in input.jobs
+# A manual job that deploys the same environment as another job is that
+# environment's manual rollback (GitLab's idiom).
+rollback_jobs contains j if {
+	some j, job in input.jobs
+	job.when == "manual"
+	env := pipeline.deploy_environment(job)
+	some i, other in input.jobs
 	i != j
-	b.when in {"manual", "on_failure"}
-	pipeline.deploy_environment(a) == pipeline.deploy_environment(b)
+	pipeline.deploy_environment(other) == env
+}
+
+failure_path(job, _) if job.when == "on_failure"
+
+failure_path(_, step) if step.when == "on_failure"
+
+# acts is true for a step that changes the deployed system.
+acts(step) if {
+	some cmd in pipeline.step_commands(step)
+	count(commands.matching("deploy", cmd)) + count(commands.matching("rollback", cmd)) > 0
+}
+
+acts(step) if pipeline.action_entry(step, "deploy")
+
+# A rollback job covers the deploys to its own environment, or every deploy
+# when it names none.
+covered_by_rollback_job(i) if {
+	some j in rollback_jobs
+	j != i
+	not environment_name(input.jobs[j])
+}
+
+covered_by_rollback_job(i) if {
+	some j in rollback_jobs
+	j != i
+	environment_name(input.jobs[j]) == environment_name(input.jobs[i])
+}
+
+environment_name(job) := job.environment.name.value if {
+	job.environment != null
+	job.environment.name.value != ""
 }
 
 # Within the job: every deploy command undoes itself on failure, or a step
@@ -93,7 +132,7 @@ job_rolls_back_itself(i) if {
 job_rolls_back_itself(i) if {
 	some step in input.jobs[i].steps
 	step.when == "on_failure"
-	count(pipeline.step_commands(step)) + count([1 | step.uses != null]) > 0
+	acts(step)
 }
 
 self_rolling_back(cmd) if {

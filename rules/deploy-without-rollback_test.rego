@@ -76,3 +76,23 @@ test_manual_dispatch_of_a_version_is_a_rollback_path if {
 	})
 	count(deploy_without_rollback.findings) == 0 with input as pipeline
 }
+
+test_a_failure_notification_is_not_a_rollback if {
+	notify := object.union(build.job("notify-failure", [build.run([build.cmd(["./notify-slack.sh"], 30)])]), {"when": "on_failure"})
+	step_notify := object.union(build.run([build.cmd(["curl", "-X", "POST", "https://hooks.example.com"], 12)]), {"when": "on_failure"})
+	job := deploy_job(["kubectl", "apply", "-f", "k8s"], production)
+	count(findings_for("gitlab", [job, notify])) == 1
+	count(findings_for("jenkins", [object.union(job, {"steps": array.concat(job.steps, [step_notify])})])) == 1
+}
+
+test_a_rollback_job_covers_only_its_environment if {
+	staging := {"environment": object.union(production.environment, {"name": build.str("staging", 4)})}
+	rollback := object.union(build.job("rollback-production", [build.run([build.cmd(["helm", "rollback", "app"], 30)])]), production)
+	[f.pos.line | some f in findings_for("gitlab", [deploy_job(["helm", "upgrade", "app", "c"], staging), rollback])] == [2]
+	count(findings_for("gitlab", [deploy_job(["helm", "upgrade", "app", "c"], production), rollback])) == 0
+}
+
+test_a_pipeline_level_failure_handler_that_redeploys_covers_every_deploy if {
+	post := build.job("post", [object.union(build.run([build.cmd(["aws", "ecs", "update-service", "--task-definition", "$PREVIOUS"], 40)]), {"when": "on_failure"})])
+	count(findings_for("jenkins", [deploy_job(["aws", "ecs", "update-service", "--task-definition", "app:42"], {}), post])) == 0
+}

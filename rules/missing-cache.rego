@@ -70,8 +70,31 @@ first_install(job_index, ecosystem) := install if {
 	install := ordered[0][2]
 }
 
-# A job-level cache (GitLab cache:, Jenkins cache(...)) covers everything.
-covered(job_index, _) if count(input.jobs[job_index].caches) > 0
+# A job-level cache (GitLab cache:, the Jenkins Job Cacher, a volume mount)
+# covers the job when it is declared with a key or holds a directory where
+# package managers keep downloads; a cache of build output or a mounted
+# docker socket does not.
+covered(job_index, _) if {
+	some cache in input.jobs[job_index].caches
+	cache.key.value != ""
+}
+
+covered(job_index, _) if {
+	some cache in input.jobs[job_index].caches
+	some path in cache.paths
+	regex.match(tables.package_cache_path, path.value)
+}
+
+# The install itself points the package manager at a cached location
+# (mvn -Dmaven.repo.local=...).
+covered(job_index, ecosystem) if {
+	some install in installs
+	install.job == job_index
+	install.ecosystem == ecosystem
+	some flag in tables.cache_location_flags[ecosystem]
+	some arg in install.cmd.args
+	glob.match(flag, [], arg.value)
+}
 
 covered(job_index, ecosystem) if {
 	some step in input.jobs[job_index].steps

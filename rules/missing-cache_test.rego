@@ -99,3 +99,17 @@ test_gitlab_hint if {
 	some f in findings_for("gitlab", [build.run([build.cmd(["npm", "ci"], 9)])])
 	contains(f.msg, "add a `cache:` keyed on the lock file")
 }
+
+with_cache(job, cache) := object.union(job, {"caches": [object.union({"key": build.str("", 0), "paths": [], "policy": build.str("", 0)}, cache)]})
+
+test_what_a_job_cache_must_hold if {
+	job := build.job("build", [build.run([build.cmd(["npm", "ci"], 9)])])
+	count(missing_cache.findings) == 0 with input as build.pipeline("jenkins", [with_cache(job, {"paths": [build.str("/root/.npm", 3)]})])
+	count(missing_cache.findings) == 0 with input as build.pipeline("gitlab", [with_cache(job, {"key": build.str("$CI_COMMIT_REF_SLUG", 3), "paths": [build.str("dist/", 3)]})])
+	count(missing_cache.findings) == 1 with input as build.pipeline("jenkins", [with_cache(job, {"paths": [build.str("/var/run/docker.sock", 3)]})])
+	count(missing_cache.findings) == 1 with input as build.pipeline("gitlab", [with_cache(job, {"paths": [build.str("dist/", 3)]})])
+}
+
+test_maven_repo_local_is_a_cache if {
+	count(findings_for("jenkins", [build.run([build.cmd(["mvn", "-B", "-Dmaven.repo.local=/cache/m2", "verify"], 9)])])) == 0
+}

@@ -39,11 +39,13 @@ findings contains finding if {
 	}
 }
 
-shell_steps := {"sh", "bat", "powershell", "pwsh"}
+# shell_reference is how each shell step reads a variable from its
+# environment, written as it must appear in a Groovy string.
+shell_reference := {"sh": `\$%s`, "bat": "%%%s%%", "powershell": `\$env:%s`, "pwsh": `\$env:%s`}
 
-message(call, name) := sprintf("secret %q is interpolated into %s by the CI system's templating; let the shell expand it from the environment (single quotes, or \\$%s)", [name, call, name]) if call in shell_steps
+message(call, name) := sprintf("secret %q is interpolated into %s by the CI system's templating; let the shell expand it from the environment (single quotes, or %s)", [name, call, sprintf(shell_reference[call], [name])]) if shell_reference[call]
 
-message(call, name) := sprintf("secret %q is interpolated into %s, which writes it where people can read it; do not print secrets", [name, call]) if not call in shell_steps
+message(call, name) := sprintf("secret %q is interpolated into %s, which writes it where people can read it; do not print secrets", [name, call]) if not shell_reference[call]
 
 # interpolation matches ${NAME}, ${env.NAME}, ${params.NAME}, $NAME,
 # $env.NAME and $params.NAME, but not an escaped \$NAME.

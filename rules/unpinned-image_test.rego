@@ -55,3 +55,8 @@ test_other_images_still_reported_when_something_is_built if {
 	built := {"jobs": [{"steps": [{"script": {"commands": [cmd("docker", ["build", "--tag=me/app", "."])]}, "uses": null, "with": []}]}], "references": [image("postgres:16", "", "postgres", "16", {"usage": "service"})]}
 	count(unpinned_image.findings) == 1 with input as built
 }
+
+test_image_built_by_a_jenkins_docker_build_is_not_a_reference if {
+	build_step := {"call": {"value": "docker.build"}, "with": [{"name": {"value": ""}, "value": {"value": "acme/tools:ci"}}], "script": null, "uses": null}
+	count(unpinned_image.findings) == 0 with input as {"jobs": [{"steps": [build_step]}], "references": [image("acme/tools:ci", "", "acme/tools", "ci", {})]}
+}

@@ -9,6 +9,10 @@ import data.pipelint.lib.commands
 # builders are the container tools whose build/tag/push commands name images.
 builders := {"docker", "podman", "buildah", "nerdctl"}
 
+# build_calls are step calls whose first argument is an image they build
+# (Jenkins `docker.build('name:tag')`).
+build_calls contains call if some call in {"docker.build"}
+
 # build_actions are actions whose `tags` input names the images they build.
 build_actions := {"docker/build-push-action", "redhat-actions/buildah-build"}
 
@@ -29,6 +33,13 @@ built contains repository(trim_space(name)) if {
 	input_var.name.value in {"tags", "image"}
 	some name in split(replace(input_var.value.value, ",", "\n"), "\n")
 	trim_space(name) != ""
+}
+
+built contains repository(step.with[0].value.value) if {
+	some job in input.jobs
+	some step in job.steps
+	step.call.value in build_calls
+	count(step.with) > 0
 }
 
 # produced lists the image names a docker-like command writes: the -t/--tag

@@ -160,6 +160,14 @@ cache_actions contains entry if some entry in [
 	{"action": "julia-actions/cache", "always": true, "ecosystems": ["*"]},
 ]
 
+# package_cache_path matches cache paths and volume mounts that hold
+# package manager downloads.
+package_cache_path := `(?i)(^|[/~.$}])(\.?m2|\.?gradle|\.?npm|node_modules|\.?yarn|\.?pnpm-store|\.?cache|pip|\.?venv|virtualenv|pkg/mod|go-build|\.?cargo|\.?ivy2|\.?sbt|\.?nuget|packages|vendor|bundle|gems|\.?composer|\.?bun|ccache|sccache|repository)(/|$)`
+
+# cache_location_flags point a package manager's cache at a location that
+# survives the run.
+cache_location_flags := {"maven": ["-Dmaven.repo.local=*"], "gradle": ["--gradle-user-home=*", "-g"]}
+
 # cache_input_ecosystems maps a setup action's cache input value to the
 # ecosystems it covers.
 cache_input_ecosystems := {
