@@ -1,0 +1,62 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestPreCommitHook runs the real pre-commit against this repository's
+// .pre-commit-hooks.yaml: a bad workflow fails the hook and shows the
+// finding, the fixed workflow passes. It builds pipelint through
+// pre-commit, so it takes a minute; .ci/run installs pre-commit.
+func TestPreCommitHook(t *testing.T) {
+	if _, err := exec.LookPath("pre-commit"); err != nil {
+		t.Skip("pre-commit is not installed")
+	}
+	if testing.Short() {
+		t.Skip("builds pipelint through pre-commit")
+	}
+	target := t.TempDir()
+	cache := t.TempDir()
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir = target
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	workflow := filepath.Join(target, ".github", "workflows", "ci.yml")
+	write := func(content string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(workflow), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(workflow, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		git("add", "-A")
+	}
+	tryRepo := func() (string, error) {
+		cmd := exec.Command("pre-commit", "try-repo", repoRoot, "pipelint", "--all-files", "--color", "never")
+		cmd.Dir = target
+		cmd.Env = append(os.Environ(), "PRE_COMMIT_HOME="+cache, "NO_COLOR=1")
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+
+	git("init", "-q")
+	write(unpinnedWorkflow)
+	out, err := tryRepo()
+	if err == nil || !strings.Contains(out, `.github/workflows/ci.yml:6:15: medium unpinned-action: action "actions/checkout@v4"`) {
+		t.Fatalf("the hook should fail on an unpinned action; err %v, output:\n%s", err, out)
+	}
+
+	write(strings.Replace(unpinnedWorkflow, "actions/checkout@v4", "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2", 1))
+	if out, err := tryRepo(); err != nil {
+		t.Fatalf("the hook should pass on a pinned action; err %v, output:\n%s", err, out)
+	}
+}
