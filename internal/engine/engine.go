@@ -114,9 +114,13 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		rego.Capabilities(Capabilities()),
 		rego.StrictBuiltinErrors(true),
 	}
-	if cfg.data != nil {
-		regoOpts = append(regoOpts, rego.Store(inmem.NewFromObject(map[string]any{"pipelint": map[string]any{"config": cfg.data}})))
+	tables, err := foldTables(ctx, modules)
+	if err != nil {
+		return nil, err
 	}
+	regoOpts = append(regoOpts, rego.Store(inmem.NewFromObject(map[string]any{
+		"pipelint": map[string]any{"config": cfg.data, "lib": map[string]any{"tables": tables}},
+	})))
 	for _, name := range sortedKeys(modules) {
 		mod := modules[name]
 		regoOpts = append(regoOpts, rego.ParsedModule(mod.Module))
@@ -228,6 +232,53 @@ func (e *Engine) EvaluateAll(ctx context.Context, pipelines []*model.Pipeline) [
 	close(next)
 	wg.Wait()
 	return out
+}
+
+// tablesPackage holds the classification tables the rules read. It
+// depends on nothing but itself, so New evaluates it once and hands the
+// result to the rules as data, instead of every evaluation rebuilding the
+// tables and their indexes.
+const tablesPackage = "data.pipelint.lib.tables"
+
+// foldTables evaluates the modules of tablesPackage (built-in and any that
+// extend it), removes them from modules and returns their value.
+func foldTables(ctx context.Context, modules map[string]module) (map[string]any, error) {
+	opts := []func(*rego.Rego){rego.Query(tablesPackage), rego.Capabilities(Capabilities())}
+	for _, name := range sortedKeys(modules) {
+		mod := modules[name]
+		if mod.Package.Path.String() != tablesPackage {
+			continue
+		}
+		if reads := readsInput(mod.Module); reads != "" {
+			return nil, fmt.Errorf("%s:%s: the tables package %s cannot read input: it is evaluated once, before any file", name, reads, tablesPackage)
+		}
+		opts = append(opts, rego.ParsedModule(mod.Module))
+		delete(modules, name)
+	}
+	if len(opts) == 2 {
+		return map[string]any{}, nil
+	}
+	results, err := rego.New(opts...).Eval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("evaluate %s: %w", tablesPackage, err)
+	}
+	if len(results) == 0 {
+		return map[string]any{}, nil
+	}
+	tables, _ := results[0].Expressions[0].Value.(map[string]any)
+	return tables, nil
+}
+
+// readsInput returns the line of the first reference to input in mod, or "".
+func readsInput(mod *ast.Module) string {
+	line := ""
+	ast.WalkRefs(mod, func(ref ast.Ref) bool {
+		if line == "" && ref.HasPrefix(ast.InputRootRef) {
+			line = fmt.Sprint(ref[0].Location.Row)
+		}
+		return false
+	})
+	return line
 }
 
 // SortFindings orders findings by file, line, column, rule and message, the
