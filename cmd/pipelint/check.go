@@ -125,43 +125,29 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 		return err
 	}
 	files = slices.DeleteFunc(files, func(f parser.File) bool { return cfg.IgnoredFile(f.Display) })
-
-	// Compiling the rules and parsing the files are independent: overlap them.
-	type compiled struct {
-		engine *engine.Engine
-		err    error
+	eng, err := newEngine(ctx, cfg, opts.policyOptions)
+	if err != nil {
+		return reportConfigError(stderr, err)
 	}
-	engineReady := make(chan compiled, 1)
-	go func() {
-		eng, err := newEngine(ctx, cfg, opts.policyOptions)
-		engineReady <- compiled{eng, err}
-	}()
-	files, pipelines, parseErrors := parseAll(files)
-	built := <-engineReady
-	if built.err != nil {
-		return reportConfigError(stderr, built.err)
-	}
-	eng := built.engine
 	ruleIDs := ruleIDsOf(eng)
 	if err := cfg.Validate(ruleIDs); err != nil {
 		return reportConfigError(stderr, err)
 	}
 
+	checkOne := func(f parser.File) fileResult {
+		return checkFile(ctx, eng, cfg, ruleIDs, f, opts.reportUnusedIgnores)
+	}
+	files, results := checkAll(files, checkOne)
 	run := &report.Run{
 		ToolVersion:  version(),
 		Rules:        allRules(eng),
-		Errors:       parseErrors,
 		FilesChecked: len(files),
 		Source:       readSource,
 	}
-	for i, evaluation := range eng.EvaluateAll(ctx, pipelines) {
-		if evaluation.Err != nil {
-			run.Errors = append(run.Errors, &model.ParseError{Pos: model.Pos{File: pipelines[i].File, Line: 1, Column: 1}, Message: evaluation.Err.Error()})
-			continue
-		}
-		kept, suppressed := applyPolicy(cfg, pipelines[i], ruleIDs, evaluation.Findings, opts.reportUnusedIgnores)
-		run.Findings = append(run.Findings, kept...)
-		run.Suppressed = append(run.Suppressed, suppressed...)
+	for _, r := range results {
+		run.Findings = append(run.Findings, r.findings...)
+		run.Suppressed = append(run.Suppressed, r.suppressed...)
+		run.Errors = append(run.Errors, r.errs...)
 	}
 	engine.SortFindings(run.Findings)
 	sortErrors(run.Errors)
@@ -412,24 +398,47 @@ func parseFailOn(value string) (int, error) {
 	return severity.Rank(), nil
 }
 
-// parseAll parses files on GOMAXPROCS workers, then the child pipelines
-// they start, until no new file turns up. It returns every file checked, the
-// pipelines that could be built and every error, flattened, in file order.
-func parseAll(files []parser.File) ([]parser.File, []*model.Pipeline, []*model.ParseError) {
+// fileResult is what checking one file produced.
+type fileResult struct {
+	findings   []engine.Finding
+	suppressed []report.Suppressed
+	errs       []*model.ParseError
+	children   []parser.File // child pipelines it starts
+}
+
+// checkFile parses one file and evaluates the rules on it. The model is
+// dropped when the file is done, so memory stays flat however many files
+// a run checks.
+func checkFile(ctx context.Context, eng *engine.Engine, cfg *config.Config, ruleIDs []string, f parser.File, reportUnused bool) fileResult {
+	p, err := parser.Parse(f)
+	result := fileResult{errs: flattenErrors(f, err), children: parser.Children(f, p)}
+	if p == nil {
+		return result
+	}
+	findings, err := eng.Evaluate(ctx, p)
+	if err != nil {
+		result.errs = append(result.errs, &model.ParseError{Pos: model.Pos{File: p.File, Line: 1, Column: 1}, Message: err.Error()})
+		return result
+	}
+	result.findings, result.suppressed = applyPolicy(cfg, p, ruleIDs, findings, reportUnused)
+	return result
+}
+
+// checkAll checks files on GOMAXPROCS workers, then the child pipelines
+// they start, until no new file turns up. It returns every file checked and
+// their results, in the same order.
+func checkAll(files []parser.File, check func(parser.File) fileResult) ([]parser.File, []fileResult) {
 	seen := map[string]bool{}
 	for _, f := range files {
 		seen[f.Display] = true
 	}
-	var pipelines []*model.Pipeline
-	var errs []*model.ParseError
+	var results []fileResult
 	for round := files; len(round) > 0; {
+		roundResults := inParallel(round, check)
+		results = append(results, roundResults...)
 		var next []parser.File
-		for i, r := range parseRound(round) {
-			if r.pipeline != nil {
-				pipelines = append(pipelines, r.pipeline)
-			}
-			errs = append(errs, flattenErrors(round[i], r.err)...)
-			for _, child := range parser.Children(round[i], r.pipeline) {
+		for _, r := range roundResults {
+			for _, child := range r.children {
 				if !seen[child.Display] {
 					seen[child.Display] = true
 					next = append(next, child)
@@ -439,16 +448,12 @@ func parseAll(files []parser.File) ([]parser.File, []*model.Pipeline, []*model.P
 		}
 		round = next
 	}
-	return files, pipelines, errs
+	return files, results
 }
 
-type parsed struct {
-	pipeline *model.Pipeline
-	err      error
-}
-
-func parseRound(files []parser.File) []parsed {
-	results := make([]parsed, len(files))
+// inParallel runs check on every file with GOMAXPROCS workers.
+func inParallel(files []parser.File, check func(parser.File) fileResult) []fileResult {
+	results := make([]fileResult, len(files))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(files)) {
@@ -456,8 +461,7 @@ func parseRound(files []parser.File) []parsed {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				p, err := parser.Parse(files[i])
-				results[i] = parsed{p, err}
+				results[i] = check(files[i])
 			}
 		}()
 	}

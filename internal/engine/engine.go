@@ -10,10 +10,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -203,35 +201,6 @@ func (e *Engine) Evaluate(ctx context.Context, p *model.Pipeline) ([]Finding, er
 		findings[i].Fingerprint = fingerprint
 	}
 	return findings, nil
-}
-
-// Evaluation is the outcome of Evaluate for one of several pipelines.
-type Evaluation struct {
-	Findings []Finding
-	Err      error
-}
-
-// EvaluateAll evaluates pipelines on GOMAXPROCS workers. The result at index
-// i belongs to pipelines[i].
-func (e *Engine) EvaluateAll(ctx context.Context, pipelines []*model.Pipeline) []Evaluation {
-	out := make([]Evaluation, len(pipelines))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(pipelines)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				out[i].Findings, out[i].Err = e.Evaluate(ctx, pipelines[i])
-			}
-		}()
-	}
-	for i := range pipelines {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return out
 }
 
 // tablesPackage holds the classification tables the rules read. It

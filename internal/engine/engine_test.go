@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -110,21 +111,34 @@ func TestFingerprintSurvivesMovedLines(t *testing.T) {
 	}
 }
 
-func TestEvaluateAllKeepsOrder(t *testing.T) {
+// TestEvaluateConcurrently: one engine serves many goroutines (run it with
+// -race).
+func TestEvaluateConcurrently(t *testing.T) {
 	e, err := newTestEngine(t, map[string]string{"unnamed-job.rego": testRule})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var pipelines []*model.Pipeline
-	for i := range 50 {
-		pipelines = append(pipelines, &model.Pipeline{File: "ci.yml", Jobs: make([]model.Job, i%3)})
-		for j := range pipelines[i].Jobs {
-			pipelines[i].Jobs[j] = job("j", j+1)
-		}
+	var wg sync.WaitGroup
+	counts := make([]int, 50)
+	for i := range counts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p := &model.Pipeline{File: "ci.yml"}
+			for j := range i % 3 {
+				p.Jobs = append(p.Jobs, job("j", j+1))
+			}
+			findings, err := e.Evaluate(context.Background(), p)
+			if err != nil {
+				t.Error(err)
+			}
+			counts[i] = len(findings)
+		}()
 	}
-	for i, ev := range e.EvaluateAll(context.Background(), pipelines) {
-		if ev.Err != nil || len(ev.Findings) != i%3 {
-			t.Errorf("pipeline %d: %d findings, err %v; want %d", i, len(ev.Findings), ev.Err, i%3)
+	wg.Wait()
+	for i, n := range counts {
+		if n != i%3 {
+			t.Errorf("pipeline %d: %d findings, want %d", i, n, i%3)
 		}
 	}
 }
