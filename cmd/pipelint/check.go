@@ -187,6 +187,12 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 
 // parseOutputs reads the --format and --output flags.
 func parseOutputs(stdout io.Writer, opts checkOptions) ([]output, error) {
+	// Report paths are relative to the working directory, so it is the
+	// root SARIF names as %SRCROOT%.
+	cwd, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
 	var outputs []output
 	toStdout := 0
 	for _, spec := range opts.formats {
@@ -200,6 +206,7 @@ func parseOutputs(stdout io.Writer, opts checkOptions) ([]output, error) {
 		reporter, err := report.New(format, report.Options{
 			Color:             path == "" && useColor(stdout),
 			SARIFCategory:     opts.sarifCategory,
+			SourceRoot:        cwd,
 			IncludeSuppressed: opts.sarifIncludeSuppress,
 		})
 		if err != nil {

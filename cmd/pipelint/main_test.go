@@ -223,3 +223,26 @@ func TestExplicitGitLabFileInARepository(t *testing.T) {
 		}
 	}
 }
+
+// Broken files of every system: each is an error with its position, exit
+// code 2, and the other files are still checked.
+func TestBrokenFilesOfEverySystem(t *testing.T) {
+	root := writeFiles(t, map[string]string{
+		".github/workflows/good.yml": unpinnedWorkflow,
+		"jenkins/Jenkinsfile":        "pipeline {\n  agent any\n  stages {\n    stage('x') {\n      steps {\n        sh 'make'\n",
+		"gitlab/.gitlab-ci.yml":      "include:\n  - local: ci/missing.yml\nbuild:\n  script: make\n",
+	})
+	code, stdout, stderr := pipelint(t, root, "check")
+	if code != exitError {
+		t.Fatalf("exit %d, want %d", code, exitError)
+	}
+	for _, want := range []string{
+		`(?m)^jenkins/Jenkinsfile:\d+:\d+: error: .+`,
+		`(?m)^gitlab/\.gitlab-ci\.yml:2:\d+: error: .*ci/missing\.yml`,
+		`(?m)^\.github/workflows/good\.yml:6:15: medium unpinned-action`,
+	} {
+		if !regexp.MustCompile(want).MatchString(stdout) {
+			t.Errorf("output lacks %s:\n%s%s", want, stdout, stderr)
+		}
+	}
+}
