@@ -116,7 +116,7 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig(paths[0], opts.policyOptions)
+	cfg, eng, err := loadPolicy(ctx, paths[0], opts.policyOptions)
 	if err != nil {
 		return reportConfigError(stderr, err)
 	}
@@ -125,14 +125,7 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 		return err
 	}
 	files = slices.DeleteFunc(files, func(f parser.File) bool { return cfg.IgnoredFile(f.Display) })
-	eng, err := newEngine(ctx, cfg, opts.policyOptions)
-	if err != nil {
-		return reportConfigError(stderr, err)
-	}
 	ruleIDs := ruleIDsOf(eng)
-	if err := cfg.Validate(ruleIDs); err != nil {
-		return reportConfigError(stderr, err)
-	}
 
 	checkOne := func(f parser.File) fileResult {
 		return checkFile(ctx, eng, cfg, ruleIDs, f, opts.reportUnusedIgnores)
@@ -241,6 +234,23 @@ func writeReport(stdout io.Writer, out output, run *report.Run) error {
 		return err
 	}
 	return f.Close()
+}
+
+// loadPolicy reads the configuration and compiles the rules it and the
+// flags ask for, and checks the configuration against them.
+func loadPolicy(ctx context.Context, firstPath string, opts policyOptions) (*config.Config, *engine.Engine, error) {
+	cfg, err := loadConfig(firstPath, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	eng, err := newEngine(ctx, cfg, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := cfg.Validate(ruleIDsOf(eng)); err != nil {
+		return nil, nil, err
+	}
+	return cfg, eng, nil
 }
 
 // loadConfig finds and reads the configuration: --config, or the first

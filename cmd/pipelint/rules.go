@@ -24,11 +24,7 @@ func newRulesCommand() *cobra.Command {
 		Short: "List every rule with its severity and title",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig(".", opts)
-			if err != nil {
-				return reportConfigError(cmd.ErrOrStderr(), err)
-			}
-			eng, err := newEngine(cmd.Context(), cfg, opts)
+			_, eng, err := loadPolicy(cmd.Context(), ".", opts)
 			if err != nil {
 				return reportConfigError(cmd.ErrOrStderr(), err)
 			}
@@ -55,15 +51,8 @@ func newConfigCommand() *cobra.Command {
 		Short: "Print the effective configuration: every rule with its severity, state and options",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig(".", opts)
+			cfg, eng, err := loadPolicy(cmd.Context(), ".", opts)
 			if err != nil {
-				return reportConfigError(cmd.ErrOrStderr(), err)
-			}
-			eng, err := newEngine(cmd.Context(), cfg, opts)
-			if err != nil {
-				return reportConfigError(cmd.ErrOrStderr(), err)
-			}
-			if err := cfg.Validate(ruleIDsOf(eng)); err != nil {
 				return reportConfigError(cmd.ErrOrStderr(), err)
 			}
 			return config.Print(cmd.OutOrStdout(), config.Effective(cfg, allRules(eng)))
