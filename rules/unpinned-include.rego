@@ -49,7 +49,17 @@ pinnable(ref) if ref.kind == "library"
 # mutability: "remote" (a URL with no integrity hash), "none", "branch",
 # "short-sha", "partial" (a major or major.minor version, which moves with
 # every release), or "tag".
-mutability(ref) := "remote" if ref.usage == "remote"
+mutability(ref) := "remote" if {
+	ref.usage == "remote"
+	not regex.match(`/[0-9a-f]{40}/`, ref.value.value)
+}
+
+# A raw URL at a commit SHA serves that commit's file as long as the
+# project exists: better than a branch, short of an integrity hash.
+mutability(ref) := "remote-commit" if {
+	ref.usage == "remote"
+	regex.match(`/[0-9a-f]{40}/`, ref.value.value)
+}
 
 mutability(ref) := "partial" if {
 	ref.usage != "remote"
@@ -65,9 +75,11 @@ mutability(ref) := kind if {
 
 partial_version(ref, "tag") if regex.match(`^v?[0-9]+(\.[0-9]+)?$`, ref.ref)
 
-severity := {"remote": "high", "none": "high", "branch": "high", "short-sha": "medium", "partial": "medium", "tag": "low"}
+severity := {"remote": "high", "remote-commit": "low", "none": "high", "branch": "high", "short-sha": "medium", "partial": "medium", "tag": "low"}
 
 message(ref, "remote") := sprintf("remote include %q has no integrity hash, so the server can change what it returns; add `integrity: sha256-...` or vendor the file", [ref.value.value])
+
+message(ref, "remote-commit") := sprintf("remote include %q names a commit but has no integrity hash; add `integrity: sha256-...` so a replaced project or a compromised server cannot change it", [ref.value.value])
 
 message(ref, "none") := sprintf("%s %q has no version, so it follows the default branch; pin it to a commit SHA", [noun(ref), name(ref)])
 

@@ -30,6 +30,7 @@ test_severity_by_ref if {
 	[f.severity | some f in findings_for([include("component", "gitlab.com/acme", "build", "1.2", {})])] == ["medium"]
 	[f.severity | some f in findings_for([include("component", "gitlab.com/acme", "build", "1.2.3", {})])] == ["low"]
 	[f.severity | some f in findings_for([include("remote", "https://x/ci.yml", "", "", {})])] == ["high"]
+	[f.severity | some f in findings_for([include("remote", "https://x/-/raw/0123456789abcdef0123456789abcdef01234567/ci.yml", "", "", {})])] == ["low"]
 }
 
 test_pinned_local_and_template_are_fine if {
