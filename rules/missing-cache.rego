@@ -102,6 +102,18 @@ covered(job_index, ecosystem) if {
 	provided in {ecosystem, "*"}
 }
 
+# An action the tables do not know, given a cache setting (`cache: true`,
+# `cache_key_suffix: x`), is taken at its word: do not guess against the
+# user.
+covered(job_index, _) if {
+	some step in input.jobs[job_index].steps
+	step.uses != null
+	not pipeline.action_entry(step, "cache")
+	some input_var in step.with
+	contains(lower(input_var.name.value), "cache")
+	not lower(input_var.value.value) in {"", "false", "none", "off"}
+}
+
 cached_by(step) := {ecosystem |
 	entry := pipeline.action_entry(step, "cache")
 	enabled(step, entry)

@@ -113,3 +113,8 @@ test_what_a_job_cache_must_hold if {
 test_maven_repo_local_is_a_cache if {
 	count(findings_for("jenkins", [build.run([build.cmd(["mvn", "-B", "-Dmaven.repo.local=/cache/m2", "verify"], 9)])])) == 0
 }
+
+test_an_unknown_action_with_a_cache_setting_is_believed if {
+	count(findings_for("github", [build.uses("acme/setup", "v1", {"cache_key_suffix": "more"}), build.run([build.cmd(["go", "test"], 9)])])) == 0
+	count(findings_for("github", [build.uses("acme/setup", "v1", {"cache": "false"}), build.run([build.cmd(["go", "test"], 9)])])) == 1
+}
