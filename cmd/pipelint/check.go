@@ -303,7 +303,7 @@ func newEngine(ctx context.Context, cfg *config.Config, opts policyOptions) (*en
 		if !info.IsDir() {
 			return nil, fmt.Errorf("policy directory %s is not a directory", dir)
 		}
-		engineOpts = append(engineOpts, engine.WithCustomPolicies(os.DirFS(dir)))
+		engineOpts = append(engineOpts, engine.WithCustomPolicies(filepath.ToSlash(filepath.Clean(dir)), os.DirFS(dir)))
 	}
 	return engine.New(ctx, engineOpts...)
 }

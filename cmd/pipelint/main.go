@@ -40,7 +40,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newCheckCommand(), newRulesCommand(), newConfigCommand(), newInitCommand(), newPolicyCommand(), newVersionCommand())
+	root.AddCommand(newCheckCommand(), newRulesCommand(), newConfigCommand(), newInitCommand(), newPolicyCommand(), newInspectCommand(), newVersionCommand())
 	err := root.Execute()
 	var exit *exitCodeError
 	switch {

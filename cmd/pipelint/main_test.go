@@ -246,3 +246,26 @@ func TestBrokenFilesOfEverySystem(t *testing.T) {
 		}
 	}
 }
+
+func TestInspectPrintsTheRegoInput(t *testing.T) {
+	root := writeFiles(t, map[string]string{".github/workflows/ci.yml": unpinnedWorkflow})
+	code, stdout, stderr := pipelint(t, root, "inspect", ".github/workflows/ci.yml")
+	if code != exitClean {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var inputs []struct {
+		File       string
+		Env        []any
+		References []struct {
+			Value struct{ Value string }
+			Ref   string
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &inputs); err != nil {
+		t.Fatal(err)
+	}
+	if len(inputs) != 1 || inputs[0].File != ".github/workflows/ci.yml" || inputs[0].Env == nil ||
+		len(inputs[0].References) != 1 || inputs[0].References[0].Ref != "v4" {
+		t.Errorf("input = %+v", inputs)
+	}
+}

@@ -6,10 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
+	"path/filepath"
 	"text/tabwriter"
 
-	"github.com/open-policy-agent/opa/v1/tester"
 	"github.com/spf13/cobra"
 
 	"github.com/pipelint/pipelint/internal/config"
@@ -125,15 +124,9 @@ func newPolicyCommand() *cobra.Command {
 // runPolicyTests runs a directory's Rego tests with the built-in rules and
 // libraries loaded, as its rules see them, and reports only its own tests.
 func runPolicyTests(ctx context.Context, w io.Writer, dir string) error {
-	all, err := engine.RunRegoTests(ctx, rules.FS, os.DirFS(dir))
+	results, err := engine.RunPolicyTests(ctx, rules.FS, filepath.ToSlash(filepath.Clean(dir)), os.DirFS(dir))
 	if err != nil {
 		return err
-	}
-	var results []*tester.Result
-	for _, r := range all {
-		if r.Location != nil && strings.HasPrefix(r.Location.File, "1/") { // the second tree: dir
-			results = append(results, r)
-		}
 	}
 	failed := 0
 	for _, r := range results {

@@ -49,6 +49,7 @@ type config struct {
 
 // policyTree is a tree of .rego files; custom trees come from users.
 type policyTree struct {
+	name   string // how messages name the tree, e.g. its directory
 	fsys   fs.FS
 	custom bool
 }
@@ -69,11 +70,12 @@ func WithPolicies(fsys fs.FS) Option {
 }
 
 // WithCustomPolicies adds a user's tree of policies, under the same
-// contract as the built-in ones. A rule's documentation is the <id>.md file
-// beside its .rego file, and its help link the first related_resources
-// entry of its METADATA.
-func WithCustomPolicies(fsys fs.FS) Option {
-	return func(c *config) { c.policies = append(c.policies, policyTree{fsys: fsys, custom: true}) }
+// contract as the built-in ones; name (its directory) prefixes its files in
+// messages. A rule's documentation is the <id>.md file beside its .rego
+// file, and its help link the first related_resources entry of its
+// METADATA.
+func WithCustomPolicies(name string, fsys fs.FS) Option {
+	return func(c *config) { c.policies = append(c.policies, policyTree{name: name, fsys: fsys, custom: true}) }
 }
 
 // WithData makes values available to rules under data.pipelint.config,

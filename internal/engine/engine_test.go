@@ -214,7 +214,7 @@ func TestCustomPolicies(t *testing.T) {
 		"org/org-job-names.rego": {Data: []byte(custom)},
 		"org/org-job-names.md":   {Data: []byte("# org-job-names\n")},
 	}
-	e, err := New(context.Background(), WithPolicies(builtIn), WithCustomPolicies(policies))
+	e, err := New(context.Background(), WithPolicies(builtIn), WithCustomPolicies("policies", policies))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +229,7 @@ func TestCustomPolicies(t *testing.T) {
 	}
 
 	clash := fstest.MapFS{"mine.rego": {Data: []byte(testRule)}}
-	_, err = New(context.Background(), WithPolicies(builtIn), WithCustomPolicies(clash))
+	_, err = New(context.Background(), WithPolicies(builtIn), WithCustomPolicies("clash", clash))
 	if err == nil || !strings.Contains(err.Error(), `rule "unnamed-job" is already defined`) {
 		t.Errorf("a custom rule with a built-in id: error = %v", err)
 	}

@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/pipelint/pipelint/internal/model"
 )
 
 // toValue converts a model value to an OPA value directly, by the same JSON
@@ -84,4 +86,14 @@ func structFields(t reflect.Type) []jsonField {
 	}
 	fieldCache.Store(t, fields)
 	return fields
+}
+
+// Input returns the input document rules see for p, as plain Go values
+// ready to print as JSON.
+func Input(p *model.Pipeline) (any, error) {
+	value, err := toValue(p)
+	if err != nil {
+		return nil, err
+	}
+	return ast.JSON(value)
 }

@@ -43,8 +43,11 @@ func loadModules(trees []policyTree, tests bool) (map[string]module, error) {
 				return err
 			}
 			name := path
-			if i > 0 { // keep module names unique across trees
-				name = fmt.Sprintf("%d/%s", i, path)
+			if tree.name != "" {
+				name = tree.name + "/" + path
+			}
+			if _, taken := modules[name]; taken { // keep module names unique across trees
+				name = fmt.Sprintf("%d/%s", i, name)
 			}
 			mod, err := ast.ParseModuleWithOpts(name, string(src), ast.ParserOptions{
 				ProcessAnnotation: true,

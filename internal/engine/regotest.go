@@ -1,9 +1,12 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io/fs"
+	"slices"
+	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/tester"
@@ -16,6 +19,30 @@ func RunRegoTests(ctx context.Context, trees ...fs.FS) ([]*tester.Result, error)
 	for _, fsys := range trees {
 		policyTrees = append(policyTrees, policyTree{fsys: fsys})
 	}
+	return runTests(ctx, policyTrees)
+}
+
+// RunPolicyTests runs the Rego tests of a user's policy directory with the
+// built-in policies loaded beside it, as its rules see them, and returns
+// only the directory's own results, sorted.
+func RunPolicyTests(ctx context.Context, builtIn fs.FS, name string, dir fs.FS) ([]*tester.Result, error) {
+	all, err := runTests(ctx, []policyTree{{fsys: builtIn}, {name: name, fsys: dir, custom: true}})
+	if err != nil {
+		return nil, err
+	}
+	var own []*tester.Result
+	for _, r := range all {
+		if r.Location != nil && strings.HasPrefix(r.Location.File, name+"/") {
+			own = append(own, r)
+		}
+	}
+	slices.SortFunc(own, func(a, b *tester.Result) int {
+		return cmp.Or(strings.Compare(a.Package, b.Package), strings.Compare(a.Name, b.Name))
+	})
+	return own, nil
+}
+
+func runTests(ctx context.Context, policyTrees []policyTree) ([]*tester.Result, error) {
 	loaded, err := loadModules(policyTrees, true)
 	if err != nil {
 		return nil, err

@@ -284,8 +284,8 @@ type Reference struct {
 	Usage string `json:"usage"`
 	Value String `json:"value"` // the whole reference as written
 	// Parsed parts. For actions and workflows Owner/Repo/Path; for images
-	// Registry, Repo (the repository path) and Tag; for includes Repo is the
-	// project or URL and Path the file.
+	// Registry, Repo (the repository path) and Ref (the tag); for includes
+	// Repo is the project or URL and Path the file.
 	Registry string `json:"registry"`
 	Owner    string `json:"owner"`
 	Repo     string `json:"repo"`

@@ -44,6 +44,7 @@ func Parse(f File) (*model.Pipeline, error) {
 		rebase(err, prefix)
 	}
 	if p != nil {
+		p.File = f.Display
 		attachSources(p, f, src)
 	}
 	return p, err

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser"
+)
+
+// newInspectCommand prints the Rego input of files: what a policy author's
+// rule sees (docs/model.md describes it).
+func newInspectCommand() *cobra.Command {
+	var system string
+	cmd := &cobra.Command{
+		Use:   "inspect PATH...",
+		Short: "Print the Rego input document of CI files, as rules see it",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			files, err := parser.Discover(args, model.System(system))
+			if err != nil {
+				return err
+			}
+			var errs []error
+			var inputs []any
+			for _, f := range files {
+				p, err := parser.Parse(f)
+				if err != nil {
+					errs = append(errs, err)
+				}
+				if p == nil {
+					continue
+				}
+				input, err := engine.Input(p)
+				if err != nil {
+					return err
+				}
+				inputs = append(inputs, input)
+			}
+			encoder := json.NewEncoder(cmd.OutOrStdout())
+			encoder.SetIndent("", "  ")
+			encoder.SetEscapeHTML(false)
+			if err := encoder.Encode(inputs); err != nil {
+				return err
+			}
+			return errors.Join(errs...)
+		},
+	}
+	cmd.Flags().StringVar(&system, "system", "", "treat every file as this system: github, gitlab or jenkins")
+	return cmd
+}
