@@ -13,6 +13,7 @@ package github
 import (
 	"cmp"
 	"errors"
+	"fmt"
 	"maps"
 	"path"
 	"regexp"
@@ -108,7 +109,7 @@ func unmarshal(file string, src []byte) (*yaml.Node, error) {
 	var root yaml.Node
 	err := yaml.Unmarshal(src, &root)
 	if err == nil {
-		return &root, nil
+		return &root, checkLimits(file, &root)
 	}
 	msg := err.Error()
 	var syntax *yaml.ParserError
@@ -120,6 +121,66 @@ func unmarshal(file string, src []byte) (*yaml.Node, error) {
 		Pos:     model.Pos{File: file, Line: line, Column: column, EndLine: line, EndColumn: column + 1},
 		Message: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: "),
 	}
+}
+
+// Limits on what a small file can make the parser build: aliases can expand
+// exponentially (a "billion laughs" file), and deep nesting exhausts the
+// stack of every recursive step after the YAML library. Real workflows stay
+// far below both.
+const (
+	maxExpandedNodes = 1_000_000
+	maxDepth         = 200
+)
+
+// checkLimits refuses a document that expands to more than
+// maxExpandedNodes nodes through its aliases, or nests deeper than maxDepth,
+// at the alias or the node where the limit is crossed.
+func checkLimits(file string, root *yaml.Node) error {
+	expanded := map[*yaml.Node]int{} // memoised size of an alias target
+	var size func(n *yaml.Node) int
+	size = func(n *yaml.Node) int {
+		if n.Kind == yaml.AliasNode && n.Alias != nil {
+			n = n.Alias
+		}
+		if s, ok := expanded[n]; ok {
+			return s
+		}
+		expanded[n] = maxExpandedNodes + 1 // an alias inside its own anchor never ends
+		total := 1
+		for _, c := range n.Content {
+			total = min(total+size(c), maxExpandedNodes+1)
+		}
+		expanded[n] = total
+		return total
+	}
+	total := 0
+	var walk func(n *yaml.Node, depth int) *model.ParseError
+	walk = func(n *yaml.Node, depth int) *model.ParseError {
+		if depth > maxDepth {
+			return limitError(file, n, fmt.Sprintf("the document nests deeper than %d levels", maxDepth))
+		}
+		if n.Kind == yaml.AliasNode {
+			if total += size(n); total > maxExpandedNodes {
+				return limitError(file, n, fmt.Sprintf("aliases expand the document to more than %d values", maxExpandedNodes))
+			}
+			return nil
+		}
+		total++
+		for _, c := range n.Content {
+			if err := walk(c, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := walk(root, 0); err != nil {
+		return err
+	}
+	return nil
+}
+
+func limitError(file string, n *yaml.Node, msg string) *model.ParseError {
+	return &model.ParseError{Pos: model.Pos{File: file, Line: n.Line, Column: n.Column, EndLine: n.Line, EndColumn: n.Column + 1}, Message: msg}
 }
 
 var unknownAnchor = regexp.MustCompile(`^yaml: unknown anchor '(.*)' referenced$`)

@@ -2,8 +2,10 @@ package github
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/pipelint/pipelint/internal/model"
@@ -426,5 +428,26 @@ func TestTriggerForms(t *testing.T) {
 	} {
 		p, _ := Parse(workflowFile, []byte(src))
 		check(t, src, p.Triggers, want)
+	}
+}
+
+func TestLimits(t *testing.T) {
+	laughs := "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+	prev := "a"
+	for i := range 9 {
+		name := string(rune('b' + i))
+		laughs += fmt.Sprintf("%s: &%s [*%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s]\n", name, name, prev, prev, prev, prev, prev, prev, prev, prev, prev, prev)
+		prev = name
+	}
+	for name, tc := range map[string]struct{ src, want string }{
+		"billion laughs": {laughs, "x.yml:6:36: aliases expand the document to more than 1000000 values"},
+		"deep nesting":   {"k: " + strings.Repeat("[", 300) + strings.Repeat("]", 300) + "\n", "x.yml:1:203: the document nests deeper than 200 levels"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p, err := Parse("x.yml", []byte(tc.src))
+			if p != nil || err == nil || err.Error() != tc.want {
+				t.Errorf("err = %v, want %s", err, tc.want)
+			}
+		})
 	}
 }
