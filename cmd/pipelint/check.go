@@ -120,10 +120,7 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 	if err != nil {
 		return reportConfigError(stderr, err)
 	}
-	files, err := parser.Discover(paths, force)
-	if err != nil {
-		return err
-	}
+	files, discoveryErr := parser.Discover(paths, force)
 	files = slices.DeleteFunc(files, func(f parser.File) bool { return cfg.IgnoredFile(f.Display) })
 	ruleIDs := ruleIDsOf(eng)
 
@@ -134,6 +131,7 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 	run := &report.Run{
 		ToolVersion:  version(),
 		Rules:        allRules(eng),
+		Errors:       flattenErrors(parser.File{}, discoveryErr),
 		FilesChecked: len(files),
 		Source:       readSource,
 	}

@@ -166,8 +166,8 @@ func TestUsageErrors(t *testing.T) {
 
 func TestExplicitFileNeedsAKnownSystem(t *testing.T) {
 	root := writeFiles(t, map[string]string{"pipeline.yml": unpinnedWorkflow})
-	if code, _, stderr := pipelint(t, root, "check", "pipeline.yml"); code != exitError || !strings.Contains(stderr, "--system") {
-		t.Errorf("exit %d, stderr %q", code, stderr)
+	if code, stdout, _ := pipelint(t, root, "check", "pipeline.yml"); code != exitError || !strings.Contains(stdout, "pipeline.yml:1:1: error: not a known CI file; name the system with --system") {
+		t.Errorf("exit %d, stdout %q", code, stdout)
 	}
 	if code, stdout, _ := pipelint(t, root, "check", "--system", "github", "pipeline.yml"); code != exitFindings || !strings.Contains(stdout, "pipeline.yml:6:15") {
 		t.Errorf("exit %d, stdout %q", code, stdout)

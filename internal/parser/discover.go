@@ -2,7 +2,7 @@
 package parser
 
 import (
-	"fmt"
+	"errors"
 	"io/fs"
 	"os"
 	"path"
@@ -54,14 +54,17 @@ func Detect(slashPath string) model.System {
 
 // Discover lists the CI files under each of paths. A directory is searched
 // recursively; a file named explicitly is always checked, as system force
-// says or else as Detect says (an unrecognised file is an error). The
-// result is sorted by display path.
+// says or else as Detect says. The result is sorted by display path. A path
+// that cannot be used (missing, a symlink loop, an unrecognised file) is a
+// *model.ParseError in the returned error, joined with the others, and the
+// files of the other paths are still returned.
 func Discover(paths []string, force model.System) ([]File, error) {
 	cwd, err := os.Getwd()
 	if err != nil {
 		return nil, err
 	}
 	var files []File
+	var errs []error
 	seen := map[string]bool{}
 	add := func(f File) {
 		if !seen[f.Display] {
@@ -70,28 +73,33 @@ func Discover(paths []string, force model.System) ([]File, error) {
 		}
 	}
 	for _, p := range paths {
+		pathError := func(err error) {
+			errs = append(errs, &model.ParseError{Pos: model.Pos{File: displayPath(cwd, p), Line: 1, Column: 1, EndLine: 1, EndColumn: 1}, Message: err.Error()})
+		}
 		info, err := os.Stat(p)
 		if err != nil {
-			return nil, err
+			pathError(err)
+			continue
 		}
 		if !info.IsDir() {
 			f, err := explicitFile(cwd, p, force)
 			if err != nil {
-				return nil, err
+				pathError(err)
+				continue
 			}
 			add(f)
 			continue
 		}
 		found, err := walk(cwd, p, force)
 		if err != nil {
-			return nil, err
+			pathError(err)
 		}
 		for _, f := range found {
 			add(f)
 		}
 	}
 	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Display, b.Display) })
-	return files, nil
+	return files, errors.Join(errs...)
 }
 
 func walk(cwd, root string, force model.System) ([]File, error) {
@@ -133,7 +141,7 @@ func explicitFile(cwd, p string, force model.System) (File, error) {
 		system = detectByName(filepath.Base(p))
 	}
 	if system == "" {
-		return File{}, fmt.Errorf("%s: not a known CI file; name the system with --system github|gitlab|jenkins", p)
+		return File{}, errors.New("not a known CI file; name the system with --system github|gitlab|jenkins")
 	}
 	abs, err := filepath.Abs(p)
 	if err != nil {
