@@ -33,6 +33,8 @@ func (p *parser) build(pipeline *model.Pipeline, config *node) {
 	pipeline.Name = workflow.get("name").str()
 	pipeline.Triggers = workflowTriggers(p.flatten(workflow.get("rules")))
 	pipeline.Env = variables(config.get("variables"))
+	p.globals = pipeline.Env
+	p.workflowRules = p.flatten(workflow.get("rules"))
 	// A small file can make a huge model through extends and default:.
 	total := 0
 	var explicitNeeds []bool
@@ -145,17 +147,19 @@ func inherits(setting *node, name string) bool {
 
 func (p *parser) job(key, n *node) model.Job {
 	name := key.str()
+	own := variables(n.get("variables"))
+	known := p.fixedVariables(n, own)
 	job := model.Job{
 		ID:        name,
 		Name:      name,
 		Stage:     n.get("stage").str(),
-		Env:       append(variables(n.get("variables")), secrets(n.get("secrets"))...),
+		Env:       append(own, secrets(n.get("secrets"))...),
 		Needs:     needs(n.get("needs")),
 		Caches:    caches(n.get("cache")),
 		Reports:   reports(n),
 		Strategy:  strategy(n.get("parallel")),
 		Pos:       join(key.pos, n.pos),
-		Container: p.image(n.get("image"), "container"),
+		Container: p.image(n.get("image"), "container", known),
 	}
 	if job.Stage.Value == "" {
 		job.Stage.Value = "test"
@@ -170,7 +174,7 @@ func (p *parser) job(key, n *node) model.Job {
 	}
 	if services := n.get("services"); services != nil {
 		for _, s := range p.flatten(services) {
-			if img := p.image(s, "service"); img != nil {
+			if img := p.image(s, "service", known); img != nil {
 				job.Services = append(job.Services, *img)
 			}
 		}
@@ -257,6 +261,42 @@ func variables(n *node) []model.Var {
 	return vars
 }
 
+// fixedVariables returns the variables job n sees whose value is written
+// in the file: the global ones it inherits (`inherit: variables:`), then
+// its own, each only when its value refers to no other variable. One that
+// workflow or job rules or a parallel matrix may set has no single value
+// and is left out.
+func (p *parser) fixedVariables(n *node, own []model.Var) map[string]model.String {
+	known := map[string]model.String{}
+	add := func(v model.Var) {
+		if v.Value.Value == "" || dynamic(v.Value.Value) {
+			delete(known, v.Name.Value)
+		} else {
+			known[v.Name.Value] = v.Value
+		}
+	}
+	inherit := n.get("inherit").get("variables")
+	for _, v := range p.globals {
+		if inherits(inherit, v.Name.Value) {
+			add(v)
+		}
+	}
+	for _, v := range own {
+		add(v)
+	}
+	var setters []*node
+	for _, rule := range append(p.flatten(n.get("rules")), p.workflowRules...) {
+		setters = append(setters, rule.get("variables"))
+	}
+	setters = append(setters, n.get("parallel").get("matrix").itemsOrNil()...)
+	for _, s := range setters {
+		for _, pr := range s.pairsOrNil() {
+			delete(known, pr.key.value)
+		}
+	}
+	return known
+}
+
 // secrets reads `secrets:`: NAME: {vault|gcp_secret_manager|...: ...}.
 // Value is the provider's value when it is a string (`path/field@engine`),
 // otherwise the provider's name.
@@ -324,6 +364,9 @@ func caches(n *node) []model.Cache {
 		}
 		for _, path := range scalars(c.get("paths")) {
 			cache.Paths = append(cache.Paths, path.str())
+		}
+		if len(cache.Paths) == 0 && c.get("untracked").text() != "true" {
+			continue // caches nothing
 		}
 		out = append(out, cache)
 	}
@@ -502,8 +545,9 @@ func jobWhen(when *node, rules []*node) string {
 }
 
 // image reads an image or service (a string or {name, alias, ...}) and
-// records it as a Reference.
-func (p *parser) image(n *node, usage string) *model.Image {
+// records it as a Reference. An image named by a variable alone ($NAME,
+// ${NAME}) whose value is known is referenced where that value is written.
+func (p *parser) image(n *node, usage string, known map[string]model.String) *model.Image {
 	if n.isNull() {
 		return nil
 	}
@@ -517,8 +561,14 @@ func (p *parser) image(n *node, usage string) *model.Image {
 	if img.Name.Value == "" {
 		return img
 	}
-	ref := model.Reference{Kind: model.RefImage, Usage: usage, Value: img.Name, Pos: img.Name.Pos, Dynamic: dynamic(img.Name.Value)}
-	ref.Registry, ref.Repo, ref.Ref, ref.Digest = parseImage(img.Name.Value)
+	name := img.Name
+	if m := plainVariable.FindStringSubmatch(name.Value); m != nil {
+		if value, ok := known[strings.Trim(m[1], "{}")]; ok {
+			name = value
+		}
+	}
+	ref := model.Reference{Kind: model.RefImage, Usage: usage, Value: name, Pos: name.Pos, Dynamic: dynamic(name.Value)}
+	ref.Registry, ref.Repo, ref.Ref, ref.Digest = parseImage(name.Value)
 	ref.Pinned = ref.Digest != ""
 	p.addRef(ref)
 	return img
@@ -543,22 +593,20 @@ func parseImage(s string) (registry, repo, tag, digest string) {
 // template, project or artifact; the first is Uses, all are References)
 // or a multi-project pipeline (`project` + `branch`, or the string form).
 // With are the downstream `inputs`.
+//
+// A multi-project pipeline runs the other project's own configuration at
+// a branch (GitLab takes no commit there); it pulls nothing into this
+// one, so it is the job's Uses, with Usage "trigger", and no Reference.
 func (p *parser) trigger(n *node) (*model.Reference, []model.Var) {
 	if n.isNull() {
 		return nil, nil
 	}
 	if n.kind == scalarNode {
-		ref := model.Reference{Kind: model.RefInclude, Usage: "project", Value: n.str(), Repo: n.value, Dynamic: dynamic(n.value), Pos: n.pos}
-		p.addRef(ref)
-		return &ref, nil
+		return downstream(n.str(), model.String{}), nil
 	}
 	with := variables(n.get("inputs"))
 	if project := n.get("project"); project != nil {
-		branch := n.get("branch").str()
-		ref := model.Reference{Kind: model.RefInclude, Usage: "project", Value: project.str(), Repo: project.text(), Ref: branch.Value,
-			Pinned: commitSHA.MatchString(branch.Value), Dynamic: dynamic(project.text()) || dynamic(branch.Value), Pos: project.pos}
-		p.addRef(ref)
-		return &ref, with
+		return downstream(project.str(), n.get("branch").str()), with
 	}
 	include := n.get("include")
 	items := []*node{include}
@@ -595,6 +643,12 @@ func (p *parser) trigger(n *node) (*model.Reference, []model.Var) {
 		}
 	}
 	return uses, with
+}
+
+// downstream is the multi-project pipeline of project at branch.
+func downstream(project, branch model.String) *model.Reference {
+	return &model.Reference{Kind: model.RefInclude, Usage: "trigger", Value: project, Repo: project.Value, Ref: branch.Value,
+		Dynamic: dynamic(project.Value) || dynamic(branch.Value), Pos: project.Pos}
 }
 
 // childRef is a local child pipeline file, written with or without a

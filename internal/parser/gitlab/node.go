@@ -59,6 +59,14 @@ func (n *node) isMap() bool { return n != nil && n.kind == mapNode }
 
 func (n *node) isSeq() bool { return n != nil && n.kind == seqNode }
 
+// itemsOrNil returns a sequence's items, nil for anything else.
+func (n *node) itemsOrNil() []*node {
+	if !n.isSeq() {
+		return nil
+	}
+	return n.items
+}
+
 func (n *node) isNull() bool { return n == nil || n.null }
 
 // get returns the value of key in a mapping, or nil.
@@ -201,14 +209,61 @@ func (f *sourceFile) comments() []model.Comment {
 	return out
 }
 
+// valueStart returns where the value written at line:col begins. yaml.v3
+// positions a node with properties (`&anchor`, `!tag`) at its first
+// property; the value follows them and the blanks, comments and line
+// breaks after them. An empty value begins right after its properties.
+func (f *sourceFile) valueStart(line, col int, empty bool) (int, int) {
+	blank := func(r rune) bool { return r == ' ' || r == '\t' }
+	for {
+		r, _ := f.at(line, col)
+		if r != '&' && r != '!' {
+			return line, col
+		}
+		next, _ := f.at(line, col+1)
+		verbatim := r == '!' && next == '<' // !<tag:yaml.org,2002:str>
+		for {
+			r, ok := f.at(line, col)
+			if !ok || r == '\n' || blank(r) || !verbatim && strings.ContainsRune(",[]{}", r) {
+				break
+			}
+			col++
+			if verbatim && r == '>' {
+				break
+			}
+		}
+		endLine, endCol := line, col
+	separation:
+		for {
+			r, ok := f.at(line, col)
+			switch {
+			case !ok:
+				return endLine, endCol
+			case blank(r):
+				col++
+			case r == '\n' || r == '#': // after a blank, `#` starts a comment
+				if empty {
+					return endLine, endCol
+				}
+				line, col = line+1, 1
+			default:
+				break separation
+			}
+		}
+	}
+}
+
 // scalarSource is where a scalar's text was written.
 type scalarSource struct {
 	file      *sourceFile
-	line, col int // the yaml.Node position: the opening quote or block indicator
+	line, col int // where the value begins: its first character, opening quote or block indicator
 	style     yaml.Style
 }
 
-type point struct{ line, col int }
+// point is where a character of a scalar's text was written; width is the
+// number of source columns it takes (2 for the escape \t or a doubled
+// single quote).
+type point struct{ line, col, width int }
 
 // points returns, for every character of text, where it was written. The
 // text is walked alongside the source; source blanks that YAML folded or
@@ -216,18 +271,18 @@ type point struct{ line, col int }
 // stepped over, so every character lands on its own source column.
 func (s *scalarSource) points(text string) []point {
 	style := s.style &^ (yaml.TaggedStyle | yaml.FlowStyle)
-	cur := point{s.line, s.col}
+	cur := point{s.line, s.col, 1}
 	switch style {
 	case yaml.LiteralStyle, yaml.FoldedStyle:
-		cur = point{s.line + 1, 1}
+		cur = point{s.line + 1, 1, 1}
 	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
 		cur.col++
 	}
 	next := func(p point) point {
 		if r, _ := s.file.at(p.line, p.col); r == '\n' {
-			return point{p.line + 1, 1}
+			return point{p.line + 1, 1, 1}
 		}
-		return point{p.line, p.col + 1}
+		return point{p.line, p.col + 1, 1}
 	}
 	pts := make([]point, 0, len(text))
 	for _, r := range text {
@@ -240,15 +295,16 @@ func (s *scalarSource) points(text string) []point {
 			if style == yaml.DoubleQuotedStyle && c == '\\' {
 				e, _ := s.file.at(cur.line, cur.col+1)
 				if e == '\n' { // an escaped line break joins lines
-					cur = point{cur.line + 1, 1}
+					cur = point{cur.line + 1, 1, 1}
 					continue
 				}
-				pts = append(pts, cur)
-				cur.col += escapeWidth(e)
+				escape := point{cur.line, cur.col, escapeWidth(e)}
+				pts = append(pts, escape)
+				cur.col += escape.width
 				break
 			}
 			if style == yaml.SingleQuotedStyle && c == '\'' && r == '\'' {
-				pts = append(pts, cur)
+				pts = append(pts, point{cur.line, cur.col, 2})
 				cur.col += 2
 				break
 			}
@@ -284,16 +340,23 @@ func escapeWidth(e rune) int {
 }
 
 // span computes a scalar's Pos from its points: from the first to just
-// after the last character written, quotes included.
+// after the last character of the content, without quotes, and for a block
+// scalar without the indicator and the leading and trailing line breaks.
 func (s *scalarSource) span(text string) model.Pos {
 	pos := model.Pos{File: s.file.path, Line: s.line, Column: s.col, EndLine: s.line, EndColumn: s.col}
 	style := s.style &^ (yaml.TaggedStyle | yaml.FlowStyle)
-	quoted := style == yaml.DoubleQuotedStyle || style == yaml.SingleQuotedStyle
-	block := style == yaml.LiteralStyle || style == yaml.FoldedStyle
 	pts := s.points(text)
-	runes := []rune(text)
+	if style == yaml.DoubleQuotedStyle || style == yaml.SingleQuotedStyle {
+		if len(pts) == 0 { // "": an empty span between the quotes
+			pos.Column++
+			pos.EndColumn++
+			return pos
+		}
+		first, last := pts[0], pts[len(pts)-1]
+		return model.Pos{File: s.file.path, Line: first.line, Column: first.col, EndLine: last.line, EndColumn: last.col + last.width}
+	}
 	first, last := -1, -1
-	for i, r := range runes {
+	for i, r := range []rune(text) {
 		if r == '\n' {
 			continue
 		}
@@ -302,18 +365,13 @@ func (s *scalarSource) span(text string) model.Pos {
 		}
 		last = i
 	}
-	if block && first >= 0 {
+	if last < 0 {
+		return pos
+	}
+	if style == yaml.LiteralStyle || style == yaml.FoldedStyle {
 		pos.Line, pos.Column = pts[first].line, pts[first].col
 	}
-	switch {
-	case last >= 0:
-		pos.EndLine, pos.EndColumn = pts[last].line, pts[last].col+1
-	case quoted:
-		pos.EndColumn = pos.Column + 1
-	}
-	if quoted {
-		pos.EndColumn++
-	}
+	pos.EndLine, pos.EndColumn = pts[last].line, pts[last].col+pts[last].width
 	return pos
 }
 
@@ -375,6 +433,18 @@ func (c *converter) start(n *yaml.Node) model.Pos {
 	return model.Pos{File: c.file.path, Line: n.Line, Column: n.Column, EndLine: n.Line, EndColumn: n.Column}
 }
 
+// valueStart is start without the node's anchor and tag.
+func (c *converter) valueStart(n *yaml.Node) model.Pos {
+	empty := n.Kind == yaml.ScalarNode && n.Value == "" && n.Style&^yaml.TaggedStyle == 0
+	line, col := c.file.valueStart(n.Line, n.Column, empty)
+	return model.Pos{File: c.file.path, Line: line, Column: col, EndLine: line, EndColumn: col}
+}
+
+func (c *converter) source(y *yaml.Node) *scalarSource {
+	start := c.valueStart(y)
+	return &scalarSource{file: c.file, line: start.Line, col: start.Column, style: y.Style}
+}
+
 // convert returns nil only when the tree exceeded a limit (already
 // reported).
 func (c *converter) convert(y *yaml.Node, depth int) *node {
@@ -426,11 +496,11 @@ func (c *converter) scalar(y *yaml.Node) *node {
 		c.errorf(y, "!reference must be a sequence of keys, as in !reference [.job, script]")
 		return nullAt(c.start(y))
 	}
-	src := &scalarSource{file: c.file, line: y.Line, col: y.Column, style: y.Style}
+	src := c.source(y)
 	pos := src.span(y.Value)
-	from := model.Pos{Line: y.Line, Column: y.Column}
+	from := model.Pos{Line: src.line, Column: src.col}
 	if style := y.Style &^ yaml.TaggedStyle; style == yaml.LiteralStyle || style == yaml.FoldedStyle {
-		from = model.Pos{Line: y.Line + 1, Column: 1} // a comment may follow the indicator
+		from = model.Pos{Line: src.line + 1, Column: 1} // a comment may follow the indicator
 	}
 	c.file.cover(from, pos)
 	return &node{kind: scalarNode, pos: pos, value: y.Value, null: y.Tag == "!!null", size: 1, src: src}
@@ -453,7 +523,11 @@ func (c *converter) sequence(y *yaml.Node, depth int) *node {
 		}
 		items = append(items, item)
 	}
-	n := newSeq(kind, c.start(y), items)
+	start := c.valueStart(y)
+	if kind == refNode {
+		start = c.start(y) // the !reference tag is what names the value
+	}
+	n := newSeq(kind, start, items)
 	c.setEnd(n, y)
 	return n
 }
@@ -513,7 +587,7 @@ func (c *converter) mapping(y *yaml.Node, depth int) *node {
 			pairs = append(pairs, p)
 		}
 	}
-	n := newMap(c.start(y), pairs)
+	n := newMap(c.valueStart(y), pairs)
 	c.setEnd(n, y)
 	return n
 }
@@ -536,7 +610,7 @@ func (c *converter) endOf(y *yaml.Node) model.Pos {
 		}
 	}
 	if y.Kind == yaml.ScalarNode {
-		return (&scalarSource{file: c.file, line: y.Line, col: y.Column, style: y.Style}).span(y.Value)
+		return c.source(y).span(y.Value)
 	}
 	return c.start(y)
 }

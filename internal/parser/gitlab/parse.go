@@ -90,8 +90,13 @@ type parser struct {
 	// defines are then unknown, and a reference to a missing key is only
 	// a warning.
 	unfetched bool
-	errs      []*model.ParseError
-	warnings  []*model.ParseError
+	// globals are the global variables and workflowRules the workflow
+	// rules, which may set variables, for resolving images named by a
+	// variable.
+	globals       []model.Var
+	workflowRules []*node
+	errs          []*model.ParseError
+	warnings      []*model.ParseError
 }
 
 func (p *parser) errorf(pos model.Pos, format string, args ...any) {
