@@ -272,6 +272,9 @@ const (
 	RefImage            = "image"
 	RefInclude          = "include"
 	RefLibrary          = "library"
+	// RefPipeline is another project's pipeline that a job starts (a GitLab
+	// multi-project trigger): it runs on its own, nothing is pulled in.
+	RefPipeline = "pipeline"
 )
 
 // Reference is something the pipeline pulls in by name.

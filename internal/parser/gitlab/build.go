@@ -647,7 +647,7 @@ func (p *parser) trigger(n *node) (*model.Reference, []model.Var) {
 
 // downstream is the multi-project pipeline of project at branch.
 func downstream(project, branch model.String) *model.Reference {
-	return &model.Reference{Kind: model.RefInclude, Usage: "trigger", Value: project, Repo: project.Value, Ref: branch.Value,
+	return &model.Reference{Kind: model.RefPipeline, Usage: "trigger", Value: project, Repo: project.Value, Ref: branch.Value,
 		Dynamic: dynamic(project.Value) || dynamic(branch.Value), Pos: project.Pos}
 }
 

@@ -165,8 +165,8 @@ include/local "ci/child.yml"@.gitlab-ci.yml:9:14-9:26 path="ci/child.yml" local 
 		got = append(got, ref(j.Uses))
 	}
 	wantText(t, "uses", strings.Join(got, "\n"), `
-include/trigger "acme/downstream"@.gitlab-ci.yml:3:14-3:29 repo="acme/downstream" ref="main" @.gitlab-ci.yml:3:14-3:29
-include/trigger "acme/other"@.gitlab-ci.yml:6:12-6:22 repo="acme/other" @.gitlab-ci.yml:6:12-6:22
+pipeline/trigger "acme/downstream"@.gitlab-ci.yml:3:14-3:29 repo="acme/downstream" ref="main" @.gitlab-ci.yml:3:14-3:29
+pipeline/trigger "acme/other"@.gitlab-ci.yml:6:12-6:22 repo="acme/other" @.gitlab-ci.yml:6:12-6:22
 include/local "ci/child.yml"@.gitlab-ci.yml:9:14-9:26 path="ci/child.yml" local @.gitlab-ci.yml:9:14-9:26`)
 }
 
