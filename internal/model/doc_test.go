@@ -63,7 +63,7 @@ func TestModelDocNamesRegoTypes(t *testing.T) {
 		"| `jobs` | array of [Job](#job) objects |  |",
 		"| `lines` | array of `string` |  |",
 		"| `owner` | `string` | See `registry`. |",
-		"| `kind` | `string` | one of `\"action\"`, `\"reusable-workflow\"`, `\"image\"`, `\"include\"` or `\"library\"` |",
+		"| `kind` | `string` | one of `\"action\"`, `\"reusable-workflow\"`, `\"image\"`, `\"include\"`, `\"library\"` or `\"pipeline\"` |",
 		"| `digest` | `string` | See `ref`. |",
 		"| `steps` | array of [Step](#step) objects |  |",
 	} {
