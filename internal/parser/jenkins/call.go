@@ -67,19 +67,28 @@ func asCall(n *cst.Node) (*call, bool) {
 // calls returns the calls of an expression statement. Calls written on one
 // line without a separator (`agent { … } steps { … }`) come out of the
 // parser as one CallExpr whose children are the calls; each is returned.
+// So does a string that ends a statement inside a closure argument,
+// followed by a call on the next line (`f({ a = "${x}"` newline `g() })`):
+// the parser joins them as if the string were called.
 func calls(stmt *cst.Node) []*call {
 	c, ok := asCall(stmt)
 	if !ok {
 		return nil
 	}
-	if c.name != "" || c.nameNode.Kind() != cst.CallExpr {
+	if c.name != "" {
 		return []*call{c}
 	}
 	var out []*call
-	for _, child := range c.node.Children() {
-		if inner, ok := asCall(child); ok {
-			out = append(out, calls(inner.node)...)
+	switch c.nameNode.Kind() {
+	case cst.CallExpr, cst.GStringExpr, cst.LiteralExpr:
+		for _, child := range c.node.Children() {
+			if inner, ok := asCall(child); ok {
+				out = append(out, calls(inner.node)...)
+			}
 		}
+	}
+	if len(out) == 0 {
+		return []*call{c}
 	}
 	return out
 }

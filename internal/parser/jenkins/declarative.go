@@ -18,10 +18,11 @@ var postWhen = map[string]string{
 }
 
 // declarative interprets `pipeline { … }`. Every stage with steps is a job;
-// the pipeline's post block is one more job, "post", after all of them.
+// the pipeline's post block is one more job, "post", that needs all of them.
 func (b *builder) declarative(c *call, sc scope) {
 	directives := directivesOf(c.body)
 	sc.slot = &jobSlot{}
+	first := len(b.jobs)
 	if d := directives["agent"]; d != nil {
 		sc.agent = b.agent(d)
 	}
@@ -45,8 +46,18 @@ func (b *builder) declarative(c *call, sc scope) {
 		b.stages(d, sc)
 	}
 	if d := directives["post"]; d != nil {
+		sc.seq.last = b.jobIDs(b.jobs[first:])
 		b.post(d, b.newJob(b.pos.str("post", d.nameNode), d.node, sc), sc)
 	}
+}
+
+// jobIDs returns the ids of jobs, each once: what a post block runs after.
+func (b *builder) jobIDs(jobs []*model.Job) []model.String {
+	var ids []model.String
+	for _, job := range jobs {
+		ids = appendUnique(ids, job.ID)
+	}
+	return ids
 }
 
 // directivesOf returns the calls of a block by name (the first of each).
@@ -86,15 +97,17 @@ func (b *builder) stage(c *call, sc scope) {
 	sc = b.stageDirectives(directives, sc)
 	nested := sc
 	nested.stages = append(slices.Clone(sc.stages), name)
-	switch {
-	case directives["steps"] != nil:
+	if steps := directives["steps"]; steps != nil {
 		job := b.newJob(name, c.node, sc)
 		nested.slot = &jobSlot{job: job}
-		b.block(statements(directives["steps"].body), nested)
+		b.block(statements(steps.body), nested)
 		if d := directives["post"]; d != nil {
 			b.post(d, job, nested)
 		}
 		return
+	}
+	first := len(b.jobs)
+	switch {
 	case directives["stages"] != nil:
 		b.stages(directives["stages"], nested)
 	case directives["parallel"] != nil:
@@ -103,6 +116,7 @@ func (b *builder) stage(c *call, sc scope) {
 		b.matrix(directives["matrix"], nested)
 	}
 	if d := directives["post"]; d != nil { // post of a stage that is no job itself
+		sc.seq.last = b.jobIDs(b.jobs[first:])
 		b.post(d, b.newJob(name, d.node, sc), nested)
 	}
 }

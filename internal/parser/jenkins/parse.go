@@ -155,6 +155,11 @@ type builder struct {
 	walked   int // statements visited, against maxStatements
 	errs     []error
 	stopped  bool // a limit was hit; the rest of the file is skipped
+	// methods are the file's top-level functions by name; inlined counts
+	// the source bytes their calls expanded, against maxInlineFactor.
+	methods      map[string][]method
+	inlined      int
+	inlineCapped bool
 }
 
 // limit records that a bound cut the interpretation short, once.

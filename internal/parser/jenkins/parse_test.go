@@ -2,6 +2,7 @@ package jenkins
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -150,6 +151,7 @@ func TestLimits(t *testing.T) {
 		{"gstrings", strings.Repeat(`"${`, 100_000), "nesting deeper than 500 levels"},
 		{"else if", "if (a) x()" + strings.Repeat(" else if (a) x()", 100_000), "nesting deeper than 500 levels"},
 		{"tokens", strings.Repeat("sh 'x'\n", 100_001), "file too large: more than 200000 tokens"},
+		{"function calls", functionBomb(40), "function calls expand to more than 8 times the file; later calls are not followed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -168,6 +170,18 @@ func TestLimits(t *testing.T) {
 	if err != nil || len(p.Jobs) != 100 || len(p.Jobs[99].Steps) != 1 {
 		t.Errorf("100 nested stages: err %v, %d jobs", err, len(p.Jobs))
 	}
+}
+
+// functionBomb returns functions f1..fn that each call the one before
+// twice, and a node that calls fn: 2^n calls if all were followed.
+func functionBomb(n int) string {
+	var b strings.Builder
+	b.WriteString("def f0() { sh 'x' }\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "def f%d() { f%d(); f%d() }\n", i, i-1, i-1)
+	}
+	fmt.Fprintf(&b, "node { f%d() }\n", n)
+	return b.String()
 }
 
 // FuzzParse checks that no input panics and that every position in the

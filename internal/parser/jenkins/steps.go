@@ -205,16 +205,21 @@ func (b *builder) dockerImage(c *call, sc scope) {
 		caches = b.volumeCaches(args)
 	}
 	ag.caches = append(ag.caches, caches...)
-	if img != nil && usage == "container" {
+	// Steps inside run in a container started for this run, whatever node
+	// it is started on: nothing they leave outside a mount survives it.
+	inContainer := img != nil && usage == "container"
+	if inContainer {
 		ag.container = img
+		ag.runner.Ephemeral = true
 	} else if img != nil {
 		ag.services = append(ag.services, *img)
 	}
 	inner := sc
 	inner.agent = ag
 	if job := sc.slot.job; job != nil {
-		if img != nil && usage == "container" && job.Container == nil {
+		if inContainer && job.Container == nil {
 			job.Container = img
+			job.Runner.Ephemeral = true
 		} else if img != nil && usage == "service" {
 			job.Services = append(job.Services, *img)
 		}
@@ -224,17 +229,65 @@ func (b *builder) dockerImage(c *call, sc scope) {
 }
 
 // volumeFlag matches the volume options of `docker run` arguments.
-var volumeFlag = regexp.MustCompile(`(?:^|\s)(?:-v|--volume|--mount)(?:\s+|=)(\S+)`)
+var volumeFlag = regexp.MustCompile(`(?:^|\s)(-v|--volume|--mount)(?:\s+|=)(\S+)`)
 
 // volumeCaches returns the volumes mounted by docker run arguments
 // (`-v $HOME/.m2:/root/.m2`): what survives the container between builds.
+// Each cache is positioned on the mount as written and its path is the
+// directory inside the container, which tells a package cache from, say,
+// the docker socket.
 func (b *builder) volumeCaches(args *groovyString) []model.Cache {
 	var caches []model.Cache
 	for _, m := range volumeFlag.FindAllStringSubmatchIndex(args.value, -1) {
-		path := b.substring(args, m[2], m[3])
-		caches = append(caches, model.Cache{Paths: []model.String{path}, Policy: model.String{Value: "pull-push"}, Pos: path.Pos})
+		spec := args.value[m[4]:m[5]]
+		parse := bindTarget
+		if args.value[m[2]:m[3]] == "--mount" {
+			parse = mountTarget
+		}
+		from, to, readOnly := parse(spec)
+		if from == to {
+			continue
+		}
+		policy := "pull-push"
+		if readOnly {
+			policy = "pull"
+		}
+		caches = append(caches, model.Cache{
+			Paths:  []model.String{b.substring(args, m[4]+from, m[4]+to)},
+			Policy: model.String{Value: policy},
+			Pos:    b.substring(args, m[4], m[5]).Pos,
+		})
 	}
 	return caches
+}
+
+// bindTarget returns where the container path of `-v [source:]target[:options]`
+// lies in spec and whether the options make it read-only.
+func bindTarget(spec string) (from, to int, readOnly bool) {
+	source, rest, found := strings.Cut(spec, ":")
+	if !found {
+		return 0, len(spec), false // an anonymous volume: the spec is the target
+	}
+	from = len(source) + 1
+	target, options, _ := strings.Cut(rest, ":")
+	return from, from + len(target), slices.Contains(strings.Split(options, ","), "ro")
+}
+
+// mountTarget returns where the target of `--mount type=…,source=…,target=…`
+// lies in spec and whether it is read-only.
+func mountTarget(spec string) (from, to int, readOnly bool) {
+	offset := 0
+	for field := range strings.SplitSeq(spec, ",") {
+		key, value, _ := strings.Cut(field, "=")
+		switch key {
+		case "target", "dst", "destination":
+			from, to = offset+len(key)+1, offset+len(field)
+		case "readonly", "ro":
+			readOnly = value == "" || value == "true" || value == "1"
+		}
+		offset += len(field) + 1
+	}
+	return from, to, readOnly
 }
 
 // cache interprets the jobcacher plugin's cache(caches: [...]) { … }.

@@ -53,12 +53,14 @@ type scope struct {
 	stepEnv       []model.Var
 	stepWhen      string
 	stepCondition model.String
+	inlining      []string // the local functions being walked, against recursion
 	depth         int
 }
 
 // file interprets the top level: a declarative pipeline, a scripted one, or
 // a bare shared-library call.
 func (b *builder) file(root *cst.Node) {
+	b.declareMethods(root)
 	b.block(statements(root), scope{slot: &jobSlot{}, seq: &sequence{}})
 }
 
@@ -107,10 +109,13 @@ func (b *builder) statement(n *cst.Node, sc *scope) {
 		cst.SynchronizedStmt, cst.LabeledStmt, cst.CaseClause, cst.DefaultClause:
 		for _, child := range n.Children() {
 			switch {
+			case child.IsToken():
 			case child.Kind() == cst.BlockStmt:
 				b.block(statements(child), *sc)
 			case isStatement(child.Kind()):
 				b.block([]*cst.Node{child}, *sc)
+			default: // a condition, a loop's collection, a case label
+				b.nestedSteps(child, *sc)
 			}
 		}
 	case cst.BlockStmt:
@@ -154,15 +159,47 @@ func (b *builder) try(n *cst.Node, sc scope) {
 }
 
 // expression interprets an expression statement: calls are steps, and so
-// is a call whose result is assigned (`def out = sh(...)`).
+// is a call whose result is assigned (`def out = sh(...)`). Steps used as
+// values inside it run first.
 func (b *builder) expression(n *cst.Node, sc scope) {
 	if n == nil {
 		return
 	}
-	if n.Kind() == cst.AssignExpr {
+	if n.Kind() == cst.AssignExpr && afterAssign(n) != nil {
 		n = afterAssign(n)
 	}
-	for _, c := range calls(n) {
+	found := calls(n)
+	if len(found) == 0 { // `!sh(...)`, `x == sh(...)`
+		b.nestedSteps(n, sc)
+		return
+	}
+	for _, c := range found {
+		for r := c; r != nil; r = r.receiver {
+			for _, a := range r.args {
+				b.nestedSteps(a.value, sc)
+			}
+		}
+		b.call(c, sc)
+	}
+}
+
+// nestedSteps records the steps an expression calls for their value — in
+// a condition, as an operand or as another call's argument — innermost
+// first, as they run: script steps and local functions. Other nested
+// calls are left alone, since most are arguments that are no steps
+// (string(...) in withCredentials([...]), logRotator(...)); closures run
+// only when called.
+func (b *builder) nestedSteps(n *cst.Node, sc scope) {
+	if n == nil || n.IsToken() || n.Kind() == cst.ClosureExpr {
+		return
+	}
+	for _, child := range n.Children() {
+		b.nestedSteps(child, sc)
+	}
+	if n.Kind() != cst.CallExpr {
+		return
+	}
+	if c, ok := asCall(n); ok && (shells[c.name] != "" || b.methodFor(c, sc) != nil) {
 		b.call(c, sc)
 	}
 }
@@ -170,9 +207,10 @@ func (b *builder) expression(n *cst.Node, sc scope) {
 // call interprets one call: a structural block, a known step or a generic
 // step.
 func (b *builder) call(c *call, sc scope) {
-	// `sh(...).trim()`: the step is the call the method is chained on.
-	if r := c.receiver; r != nil && c.body == nil && r.receiver == nil && r.name != "" && !strings.Contains(r.name, ".") {
-		b.call(r, sc)
+	// `sh(...).trim().isEmpty()`: the step is the call the methods are
+	// chained on.
+	if innermost := chainStart(c); innermost != c && innermost.name != "" && !strings.Contains(innermost.name, ".") {
+		b.call(innermost, sc)
 		return
 	}
 	if r := c.receiver; r != nil && r.name == "docker.image" {
@@ -234,10 +272,23 @@ func (b *builder) call(c *call, sc scope) {
 	b.genericStep(c, sc)
 }
 
+// chainStart returns the call a chain of method calls without closures
+// starts with: sh(...) in sh(...).trim().split().
+func chainStart(c *call) *call {
+	for c.body == nil && c.receiver != nil {
+		c = c.receiver
+	}
+	return c
+}
+
 // genericStep records any other call as a step of kind other. A call with
 // a body is a wrapper (timeout, retry, dir, a library's own): its body's
-// calls are steps of the same job.
+// calls are steps of the same job. A call of a function of the file walks
+// the function's body.
 func (b *builder) genericStep(c *call, sc scope) {
+	if m := b.methodFor(c, sc); m != nil && b.inline(c, m, sc) {
+		return
+	}
 	if c.body != nil {
 		b.wrapper(c, sc, sc)
 		return
@@ -255,17 +306,30 @@ func (b *builder) genericStep(c *call, sc scope) {
 }
 
 // wrapper records a call with a body as a step when it already sits in a
-// job and walks the body in inner. A wrapper outside any job starts none
-// unless its body yields nothing: a library step configured by a closure
-// (`standardBuild { … }`) is then the job's one step.
+// job and walks its closures in inner: those passed as arguments
+// (tryFinally({ … }, { … })), then the body.
 func (b *builder) wrapper(c *call, sc, inner scope) {
+	var stmts []*cst.Node
+	for _, a := range c.args {
+		if a.name == "" && a.value.Kind() == cst.ClosureExpr {
+			stmts = append(stmts, statements(a.value)...)
+		}
+	}
+	b.wrapped(c, append(stmts, statements(c.body)...), sc, inner)
+}
+
+// wrapped records c as a step when it already sits in a job and walks
+// stmts in inner. Outside any job it starts none unless the statements
+// yield nothing: a library step configured by a closure
+// (`standardBuild { … }`) is then the job's one step.
+func (b *builder) wrapped(c *call, stmts []*cst.Node, sc, inner scope) {
 	if sc.slot.job != nil {
 		b.addStep(b.otherStep(c), c, sc)
-		b.block(statements(c.body), inner)
+		b.block(stmts, inner)
 		return
 	}
 	jobs := len(b.jobs)
-	b.block(statements(c.body), inner)
+	b.block(stmts, inner)
 	if len(b.jobs) == jobs && sc.slot.job == nil {
 		b.addStep(b.otherStep(c), c, sc)
 	}
