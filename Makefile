@@ -15,10 +15,12 @@ lint:
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
 
-# Benchmarks of parsing and rule evaluation; the whole-corpus run comes with
-# the scale work.
+# Benchmarks of parsing and rule evaluation, then the CLI end to end over
+# the corpus and actionlint's real workflows, against actionlint
+# (docs/performance.md).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./internal/benchrun
 
 # Run pipelint on the examples that ship with the repository. They are
 # written to have findings, so the exit code is 1.

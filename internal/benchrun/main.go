@@ -1,0 +1,395 @@
+// Command benchrun times the pipelint binary end to end, as users run it:
+// over the shared corpus, over the real workflows that ship with
+// actionlint's module, over ten copies of them (growth must be linear), and
+// on one small workflow (process start included). For each it prints the
+// wall time, files per second and the peak RSS of the process, and times
+// actionlint (without shellcheck and pyflakes) on the same real workflows.
+//
+// Run it from the repository root: go run ./internal/benchrun
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"cmp"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+)
+
+// The targets of issue 8, on 2 cores.
+const (
+	targetSingleFile = 60 * time.Millisecond
+	targetGrowth     = 11.0      // 10× the files in at most 11× the time
+	targetPeakRSS    = 150 << 20 // bytes, for 10,000 files
+)
+
+// smallWorkflow is the file of the single-file run: what a pre-commit hook
+// checks.
+const smallWorkflow = `on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: make test
+`
+
+func main() {
+	corpus := flag.String("corpus", "../shared/corpus", "directory of real CI files (github/, gitlab/, jenkins/)")
+	repeat := flag.Int("repeat", 3, "runs of each large workload; the median is reported")
+	singleRuns := flag.Int("single-runs", 20, "runs of the single-file workload; the median is reported")
+	flag.Parse()
+	if err := bench(*corpus, *repeat, *singleRuns); err != nil {
+		fmt.Fprintln(os.Stderr, "benchrun:", err)
+		os.Exit(1)
+	}
+}
+
+// workload is one command to time, and how many files it checks.
+type workload struct {
+	name  string
+	bin   string
+	dir   string // working directory
+	args  []string
+	files int
+}
+
+// measurement is the median run of a workload.
+type measurement struct {
+	workload
+	wall    time.Duration
+	peakRSS int64 // bytes; the largest over the runs
+	exit    int
+	errors  int // lines on standard error: one per file that failed
+}
+
+func bench(corpus string, repeat, singleRuns int) error {
+	tmp, err := os.MkdirTemp("", "pipelint-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+
+	fmt.Printf("%d CPUs, load average before: %s\n", runtime.NumCPU(), loadAverage())
+	pipelint := filepath.Join(tmp, "pipelint")
+	if err := goBuild(pipelint, "./cmd/pipelint"); err != nil {
+		return err
+	}
+	var results []measurement
+	measure := func(w workload, runs int) error {
+		m, err := measureRuns(w, runs)
+		if err != nil {
+			return fmt.Errorf("%s: %w", w.name, err)
+		}
+		results = append(results, m)
+		return nil
+	}
+
+	single := filepath.Join(tmp, "single")
+	if err := writeFile(filepath.Join(single, ".github/workflows/ci.yml"), []byte(smallWorkflow)); err != nil {
+		return err
+	}
+	if err := measure(workload{name: "one small workflow", bin: pipelint, dir: single, args: checkArgs("."), files: 1}, singleRuns); err != nil {
+		return err
+	}
+
+	corpusWorkloads, err := corpusWorkloads(pipelint, corpus)
+	if err != nil {
+		return err
+	}
+	for _, w := range corpusWorkloads {
+		if err := measure(w, repeat); err != nil {
+			return err
+		}
+	}
+
+	dataset, err := actionlintDataset()
+	if err != nil {
+		fmt.Println("skipped the real workflows:", err)
+	} else {
+		realworld := filepath.Join(tmp, "realworld")
+		n, err := extractWorkflows(dataset, realworld, 1)
+		if err != nil {
+			return err
+		}
+		realworld10 := filepath.Join(tmp, "realworld10")
+		n10, err := extractWorkflows(dataset, realworld10, 10)
+		if err != nil {
+			return err
+		}
+		if err := measure(workload{name: "actionlint real workflows", bin: pipelint, dir: realworld, args: checkArgs("."), files: n}, repeat); err != nil {
+			return err
+		}
+		if err := measure(workload{name: "actionlint real workflows ×10", bin: pipelint, dir: realworld10, args: checkArgs("."), files: n10}, repeat); err != nil {
+			return err
+		}
+		if w, err := actionlintWorkload(tmp, realworld); err != nil {
+			fmt.Println("skipped actionlint:", err)
+		} else if err := measure(w, repeat); err != nil {
+			return err
+		}
+	}
+
+	fmt.Printf("load average after: %s\n\n", loadAverage())
+	printTable(os.Stdout, results)
+	fmt.Println()
+	printTargets(os.Stdout, results)
+	return nil
+}
+
+// checkArgs is the pipelint command line of every workload: the JSON
+// report is produced but thrown away, and file errors go to standard error.
+func checkArgs(paths ...string) []string {
+	return append([]string{"check", "--format", "json", "--output", os.DevNull}, paths...)
+}
+
+// corpusWorkloads checks the corpus one system at a time. GitHub and
+// Jenkins files are not where discovery looks for them, so they are named
+// one by one with --system; GitLab projects are directories, since their
+// pipelines include other files.
+func corpusWorkloads(pipelint, corpus string) ([]workload, error) {
+	if _, err := os.Stat(corpus); err != nil {
+		fmt.Println("skipped the corpus:", err)
+		return nil, nil
+	}
+	corpus, err := filepath.Abs(corpus)
+	if err != nil {
+		return nil, err
+	}
+	var workloads []workload
+	for _, system := range []string{"github", "gitlab", "jenkins"} {
+		root := filepath.Join(corpus, system)
+		files, err := regularFiles(root)
+		if err != nil {
+			return nil, err
+		}
+		if len(files) == 0 {
+			continue
+		}
+		args := checkArgs(files...)
+		if system == "gitlab" {
+			projects, err := filepath.Glob(filepath.Join(root, "*"))
+			if err != nil {
+				return nil, err
+			}
+			args = checkArgs(projects...)
+		} else {
+			args = slices.Insert(args, 1, "--system", system)
+		}
+		workloads = append(workloads, workload{name: "corpus " + system, bin: pipelint, dir: root, args: args, files: len(files)})
+	}
+	return workloads, nil
+}
+
+func regularFiles(root string) ([]string, error) {
+	var files []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			files = append(files, p)
+		}
+		return err
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return files, err
+}
+
+// actionlintDataset is the archive of real workflows in the module cache,
+// at the version of actionlint in go.mod.
+func actionlintDataset() (string, error) {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/rhysd/actionlint").Output()
+	if err != nil {
+		return "", fmt.Errorf("go list -m github.com/rhysd/actionlint: %w", err)
+	}
+	dir := strings.TrimSpace(string(out))
+	if dir == "" {
+		return "", errors.New("github.com/rhysd/actionlint is not in the module cache")
+	}
+	dataset := filepath.Join(dir, "testdata", "realworld", "dataset.zip")
+	if _, err := os.Stat(dataset); err != nil {
+		return "", err
+	}
+	return dataset, nil
+}
+
+// extractWorkflows writes the workflows of the archive copies times under
+// dir, each copy a repository (copyN/.github/workflows), so that discovery
+// finds them. It returns the number of files written.
+func extractWorkflows(archive, dir string, copies int) (int, error) {
+	r, err := zip.OpenReader(archive)
+	if err != nil {
+		return 0, err
+	}
+	defer r.Close()
+	n := 0
+	for _, f := range r.File {
+		if f.FileInfo().IsDir() {
+			continue
+		}
+		src, err := readZipFile(f)
+		if err != nil {
+			return 0, err
+		}
+		for i := range copies {
+			name := filepath.Join(dir, fmt.Sprintf("copy%d", i), ".github", "workflows", path.Base(f.Name))
+			if err := writeFile(name, src); err != nil {
+				return 0, err
+			}
+			n++
+		}
+	}
+	return n, nil
+}
+
+func readZipFile(f *zip.File) ([]byte, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return io.ReadAll(rc)
+}
+
+// actionlintWorkload runs actionlint on the same real workflows, without
+// the external shellcheck and pyflakes, built from the module cache.
+func actionlintWorkload(tmp, realworld string) (workload, error) {
+	bin := filepath.Join(tmp, "actionlint")
+	if err := goBuild(bin, "github.com/rhysd/actionlint/cmd/actionlint"); err != nil {
+		return workload{}, err
+	}
+	files, err := regularFiles(realworld)
+	if err != nil {
+		return workload{}, err
+	}
+	args := append([]string{"-shellcheck=", "-pyflakes=", "-no-color"}, files...)
+	return workload{name: "actionlint (no shellcheck)", bin: bin, dir: realworld, args: args, files: len(files)}, nil
+}
+
+func goBuild(out, pkg string) error {
+	cmd := exec.Command("go", "build", "-o", out, pkg)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go build %s: %w", pkg, err)
+	}
+	return nil
+}
+
+// measureRuns runs a workload several times and keeps the run of median
+// wall time, with the largest peak RSS seen.
+func measureRuns(w workload, runs int) (measurement, error) {
+	var all []measurement
+	for range max(runs, 1) {
+		m, err := measureOnce(w)
+		if err != nil {
+			return measurement{}, err
+		}
+		all = append(all, m)
+	}
+	slices.SortFunc(all, func(a, b measurement) int { return cmp.Compare(a.wall, b.wall) })
+	median := all[len(all)/2]
+	for _, m := range all {
+		median.peakRSS = max(median.peakRSS, m.peakRSS)
+	}
+	return median, nil
+}
+
+func measureOnce(w workload) (measurement, error) {
+	cmd := exec.Command(w.bin, w.args...)
+	cmd.Dir = w.dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	var exitErr *exec.ExitError
+	if err != nil && !errors.As(err, &exitErr) {
+		return measurement{}, err
+	}
+	exit := cmd.ProcessState.ExitCode()
+	// Exit 1 means findings and 2 files that could not be parsed; a Go panic
+	// also exits with 2, so look for its trace.
+	if exit > 2 || exit < 0 || bytes.Contains(stderr.Bytes(), []byte("\ngoroutine ")) {
+		return measurement{}, fmt.Errorf("exit %d:\n%s", exit, stderr.Bytes())
+	}
+	rusage := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	return measurement{
+		workload: w,
+		wall:     wall,
+		peakRSS:  rusage.Maxrss << 10, // kilobytes on Linux
+		exit:     exit,
+		errors:   bytes.Count(stderr.Bytes(), []byte("\n")),
+	}, nil
+}
+
+func printTable(w io.Writer, results []measurement) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "workload\tfiles\twall\tfiles/s\tpeak RSS\texit\terrors\t")
+	for _, m := range results {
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%.0f\t%d MB\t%d\t%d\t\n", m.name, m.files, m.wall.Round(time.Millisecond),
+			float64(m.files)/m.wall.Seconds(), m.peakRSS>>20, m.exit, m.errors)
+	}
+	tw.Flush()
+}
+
+// printTargets compares the measurements with the targets of issue 8.
+func printTargets(w io.Writer, results []measurement) {
+	find := func(name string) (measurement, bool) {
+		i := slices.IndexFunc(results, func(m measurement) bool { return m.name == name })
+		if i < 0 {
+			return measurement{}, false
+		}
+		return results[i], true
+	}
+	verdict := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "NOT met"
+	}
+	if m, ok := find("one small workflow"); ok {
+		fmt.Fprintf(w, "one small workflow: %s (target ≤ %s): %s\n", m.wall.Round(time.Millisecond), targetSingleFile, verdict(m.wall <= targetSingleFile))
+	}
+	one, ok1 := find("actionlint real workflows")
+	ten, ok10 := find("actionlint real workflows ×10")
+	if ok1 && ok10 {
+		growth := ten.wall.Seconds() / one.wall.Seconds()
+		fmt.Fprintf(w, "growth: %d× the files in %.1f× the time (target ≤ %.0f×): %s\n", ten.files/one.files, growth, targetGrowth, verdict(growth <= targetGrowth))
+		fmt.Fprintf(w, "peak RSS for %d files: %d MB (target ≤ %d MB for 10,000 files): %s\n", ten.files, ten.peakRSS>>20, targetPeakRSS>>20, verdict(ten.peakRSS <= targetPeakRSS))
+	}
+	if other, ok := find("actionlint (no shellcheck)"); ok && ok1 {
+		fmt.Fprintf(w, "real workflows: pipelint %s, actionlint %s (target: faster than actionlint): %s\n",
+			one.wall.Round(time.Millisecond), other.wall.Round(time.Millisecond), verdict(one.wall < other.wall))
+	}
+}
+
+// loadAverage is the system load over the last 1, 5 and 15 minutes, which
+// the figures depend on; "unknown" off Linux.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	fields := strings.Fields(string(data))
+	return strings.Join(fields[:min(3, len(fields))], " ")
+}
+
+func writeFile(name string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(name, data, 0o644)
+}
