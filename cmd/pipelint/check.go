@@ -288,12 +288,16 @@ func reportConfigError(stderr io.Writer, err error) error {
 // newEngine compiles the built-in rules, the policy directories of the
 // configuration and of --policy, with the rule options of the configuration.
 func newEngine(ctx context.Context, cfg *config.Config, opts policyOptions) (*engine.Engine, error) {
+	dirs := append(cfg.PolicyDirs(), opts.policyDirs...)
+	if len(dirs) == 0 && len(cfg.Options()) == 0 {
+		return builtInEngine()
+	}
 	engineOpts := []engine.Option{
 		engine.WithPolicies(rules.FS),
 		engine.WithDocs(docs.Rules),
 		engine.WithData(map[string]any{"rules": ruleData(cfg.Options())}),
 	}
-	for _, dir := range append(cfg.PolicyDirs(), opts.policyDirs...) {
+	for _, dir := range dirs {
 		info, err := os.Stat(dir)
 		if err != nil {
 			return nil, fmt.Errorf("policy directory: %w", err)
@@ -305,6 +309,12 @@ func newEngine(ctx context.Context, cfg *config.Config, opts policyOptions) (*en
 	}
 	return engine.New(ctx, engineOpts...)
 }
+
+// builtInEngine is the engine most runs use, with the built-in rules only,
+// compiled once per process: tests and fuzzing call run many times.
+var builtInEngine = sync.OnceValues(func() (*engine.Engine, error) {
+	return engine.New(context.Background(), engine.WithPolicies(rules.FS), engine.WithDocs(docs.Rules))
+})
 
 // ruleData shapes rule options as rules read them:
 // data.pipelint.config.rules[id].options.
