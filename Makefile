@@ -2,7 +2,7 @@
 # `make test`.
 GO ?= go
 
-.PHONY: build test lint bench example
+.PHONY: build test lint bench example fuzz
 
 build:
 	$(GO) build -o bin/pipelint ./cmd/pipelint
@@ -26,3 +26,23 @@ bench:
 # written to have findings, so the exit code is 1.
 example:
 	$(GO) run ./cmd/pipelint check testdata/examples || [ $$? -eq 1 ]
+
+# Run every fuzz target for FUZZTIME each (CI runs them briefly; run longer
+# by hand, e.g. make fuzz FUZZTIME=10m).
+FUZZTIME ?= 10s
+FUZZ_TARGETS = \
+	./internal/parser/github:FuzzParse \
+	./internal/parser/gitlab:FuzzParse \
+	./internal/parser/jenkins:FuzzParse \
+	./internal/shell:FuzzSplit \
+	./internal/config:FuzzParse \
+	./internal/ignore:FuzzCollect \
+	./internal/report:FuzzReporters \
+	./cmd/pipelint:FuzzCheck
+
+fuzz:
+	@for target in $(FUZZ_TARGETS); do \
+		pkg=$${target%%:*}; name=$${target##*:}; \
+		echo "fuzz $$pkg $$name for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done
