@@ -1,0 +1,94 @@
+package parser
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/pipelint/pipelint/internal/model"
+)
+
+var detectCases = map[string]model.System{
+	".github/workflows/ci.yml":          model.GitHub,
+	".github/workflows/release.yaml":    model.GitHub,
+	"sub/.github/workflows/ci.yml":      model.GitHub,
+	"action.yml":                        model.GitHub,
+	"tools/setup/action.yaml":           model.GitHub,
+	".gitlab-ci.yml":                    model.GitLab,
+	"Jenkinsfile":                       model.Jenkins,
+	"ci/Jenkinsfile.release":            model.Jenkins,
+	"build.jenkinsfile":                 model.Jenkins,
+	"nightly.Jenkinsfile":               model.Jenkins,
+	".github/workflows/README.md":       "",
+	".github/workflows/sub/ci.yml":      "",
+	"ci.yml":                            "",
+	"docs/action.yml.md":                "",
+	"Jenkinsfile-old":                   "",
+	".github/dependabot.yml":            "",
+	"templates/build.gitlab-ci.yml.bak": "",
+}
+
+func TestDetect(t *testing.T) {
+	for path, want := range detectCases {
+		if got := Detect(path); got != want {
+			t.Errorf("Detect(%q) = %q, want %q", path, got, want)
+		}
+	}
+}
+
+// TestPreCommitFilesMatchDetect: the pre-commit hook hands pipelint the files
+// its `files` pattern matches; it must match exactly what discovery finds
+// (plus *.gitlab-ci.yml, which is recognised when named explicitly).
+func TestPreCommitFilesMatchDetect(t *testing.T) {
+	data, err := os.ReadFile("../../.pre-commit-hooks.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hooks []struct{ Files string }
+	if err := yaml.Unmarshal(data, &hooks); err != nil || len(hooks) != 1 {
+		t.Fatalf("hooks: %v (%d)", err, len(hooks))
+	}
+	files := regexp.MustCompile(hooks[0].Files)
+	for path, system := range detectCases {
+		if matched := files.MatchString(path); matched != (system != "") {
+			t.Errorf("%q: pre-commit pattern matches %v, Detect says %q", path, matched, system)
+		}
+	}
+	if !files.MatchString("ci/deploy.gitlab-ci.yml") || detectByName("deploy.gitlab-ci.yml") != model.GitLab {
+		t.Error("*.gitlab-ci.yml: the hook and explicit detection disagree")
+	}
+}
+
+func TestDiscoverSkipsVendoredAndTestDirectories(t *testing.T) {
+	root := t.TempDir()
+	t.Chdir(root)
+	for _, path := range []string{
+		".github/workflows/ci.yml",
+		"node_modules/x/.github/workflows/ci.yml",
+		"vendor/y/action.yml",
+		"testdata/z/Jenkinsfile",
+		"service/Jenkinsfile",
+	} {
+		if err := os.MkdirAll(filepath.Join(root, filepath.Dir(path)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, path), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	found, err := Discover([]string{"."}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range found {
+		got = append(got, f.Display+"="+string(f.System))
+	}
+	want := []string{".github/workflows/ci.yml=github", "service/Jenkinsfile=jenkins"}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("found %v, want %v", got, want)
+	}
+}
