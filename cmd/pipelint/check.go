@@ -135,10 +135,16 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 		FilesChecked: len(files),
 		Source:       readSource,
 	}
+	var warnings []*model.ParseError
 	for _, r := range results {
 		run.Findings = append(run.Findings, r.findings...)
 		run.Suppressed = append(run.Suppressed, r.suppressed...)
 		run.Errors = append(run.Errors, r.errs...)
+		warnings = append(warnings, r.warnings...)
+	}
+	sortErrors(warnings)
+	for _, w := range warnings { // accepted by the CI system, so not errors, but worth a look
+		fmt.Fprintf(stderr, "%s:%d:%d: warning: %s\n", w.Pos.File, w.Pos.Line, w.Pos.Column, w.Message)
 	}
 	engine.SortFindings(run.Findings)
 	sortErrors(run.Errors)
@@ -428,6 +434,7 @@ type fileResult struct {
 	findings   []engine.Finding
 	suppressed []report.Suppressed
 	errs       []*model.ParseError
+	warnings   []*model.ParseError
 	children   []parser.File // child pipelines it starts
 }
 
@@ -435,8 +442,8 @@ type fileResult struct {
 // dropped when the file is done, so memory stays flat however many files
 // a run checks.
 func checkFile(ctx context.Context, eng *engine.Engine, cfg *config.Config, ruleIDs []string, f parser.File, reportUnused bool) fileResult {
-	p, err := parser.Parse(f)
-	result := fileResult{errs: flattenErrors(f, err), children: parser.Children(f, p)}
+	p, warnings, err := parser.ParseWithWarnings(f)
+	result := fileResult{errs: flattenErrors(f, err), warnings: warnings, children: parser.Children(f, p)}
 	if p == nil {
 		return result
 	}

@@ -269,3 +269,11 @@ func TestInspectPrintsTheRegoInput(t *testing.T) {
 		t.Errorf("input = %+v", inputs)
 	}
 }
+
+func TestGitLabWarningsGoToStandardError(t *testing.T) {
+	root := writeFiles(t, map[string]string{".gitlab-ci.yml": "build:\n  script: make\nbuild:\n  script: make test\n"})
+	code, _, stderr := pipelint(t, root, "check")
+	if code == exitError || stderr != ".gitlab-ci.yml:3:1: warning: duplicate key \"build\": the one at line 1 is ignored\n" {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}

@@ -24,30 +24,41 @@ const MaxFileSize = 5 << 20
 // to the working directory (File.Display), like every report. When the file
 // is only partly understood, both a pipeline and an error are returned.
 func Parse(f File) (*model.Pipeline, error) {
+	p, _, err := ParseWithWarnings(f)
+	return p, err
+}
+
+// ParseWithWarnings is Parse that also returns what the CI system accepts
+// but is likely a mistake, such as a duplicate key in a GitLab file.
+func ParseWithWarnings(f File) (*model.Pipeline, []*model.ParseError, error) {
 	src, err := read(f)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var p *model.Pipeline
+	var warnings []*model.ParseError
 	switch f.System {
 	case model.GitHub:
 		p, err = github.Parse(f.Path, src)
 	case model.GitLab:
-		p, err = gitlab.Parse(os.DirFS(f.Root), f.Path)
+		p, warnings, err = gitlab.ParseWithWarnings(os.DirFS(f.Root), f.Path)
 	case model.Jenkins:
 		p, err = jenkins.Parse(f.Path, src)
 	default:
-		return nil, fileError(f, fmt.Sprintf("unknown system %q", f.System))
+		return nil, nil, fileError(f, fmt.Sprintf("unknown system %q", f.System))
 	}
 	if prefix := strings.TrimSuffix(f.Display, f.Path); prefix != "" {
 		rebase(p, prefix)
 		rebase(err, prefix)
+		for _, w := range warnings {
+			rebase(w, prefix)
+		}
 	}
 	if p != nil {
 		p.File = f.Display
 		attachSources(p, f, src)
 	}
-	return p, err
+	return p, warnings, err
 }
 
 func read(f File) ([]byte, error) {
