@@ -147,46 +147,57 @@ findings contains finding if {
 	}
 }
 
-# --password VALUE, --password=VALUE
-command_passwords contains {"command": cmd.name.value, "value": cmd.args[i + 1].value, "pos": cmd.args[i + 1].pos} if {
-	some cmd in commands.all
+# flag_args are the arguments that start with "-", as [command index,
+# argument index]: the only places a password flag can be. One pass over
+# every argument serves all the forms below.
+flag_args contains [c, i] if {
+	some c, cmd in commands.all
 	some i, arg in cmd.args
-	arg.value in secrets.password_flags
-	arg.value != "-p"
+	startswith(arg.value, "-")
+}
+
+# --password VALUE
+command_passwords contains {"command": cmd.name.value, "value": cmd.args[i + 1].value, "pos": cmd.args[i + 1].pos} if {
+	some [c, i] in flag_args
+	cmd := commands.all[c]
+	cmd.args[i].value in secrets.password_flags
+	cmd.args[i].value != "-p"
 	not startswith(cmd.args[i + 1].value, "-")
 }
 
-command_passwords contains {"command": cmd.name.value, "value": value, "pos": arg.pos} if {
-	some cmd in commands.all
-	some arg in cmd.args
-	[flag, value] := split_flag(arg.value)
+# --password=VALUE
+command_passwords contains {"command": cmd.name.value, "value": value, "pos": cmd.args[i].pos} if {
+	some [c, i] in flag_args
+	cmd := commands.all[c]
+	[flag, value] := split_flag(cmd.args[i].value)
 	flag in secrets.password_flags
 }
 
 # -p VALUE for commands where -p means password.
 command_passwords contains {"command": cmd.name.value, "value": cmd.args[i + 1].value, "pos": cmd.args[i + 1].pos} if {
-	some cmd in commands.all
+	some [c, i] in flag_args
+	cmd := commands.all[c]
+	cmd.args[i].value == "-p"
 	cmd.name.value in secrets.short_password_flag_commands
-	some i, arg in cmd.args
-	arg.value == "-p"
 	not startswith(cmd.args[i + 1].value, "-")
 }
 
 # -pVALUE (mysql, sshpass)
 command_passwords contains {"command": cmd.name.value, "value": substring(arg.value, 2, -1), "pos": arg.pos} if {
-	some cmd in commands.all
-	cmd.name.value in secrets.attached_password_commands
-	some arg in cmd.args
+	some [c, i] in flag_args
+	cmd := commands.all[c]
+	arg := cmd.args[i]
 	startswith(arg.value, "-p")
 	count(arg.value) > 2
+	cmd.name.value in secrets.attached_password_commands
 }
 
 # -u user:password (curl, wget)
 command_passwords contains {"command": cmd.name.value, "value": password, "pos": cmd.args[i + 1].pos} if {
-	some cmd in commands.all
+	some [c, i] in flag_args
+	cmd := commands.all[c]
+	cmd.args[i].value in secrets.user_password_flags
 	cmd.name.value in secrets.user_password_commands
-	some i, arg in cmd.args
-	arg.value in secrets.user_password_flags
 	contains(cmd.args[i + 1].value, ":")
 	password := substring(cmd.args[i + 1].value, indexof(cmd.args[i + 1].value, ":") + 1, -1)
 }
