@@ -9,6 +9,7 @@ build:
 
 test: lint
 	$(GO) test ./...
+	$(GO) test -race -short ./cmd/pipelint ./internal/engine
 
 lint:
 	$(GO) vet ./...
