@@ -139,7 +139,7 @@ self_rolling_back(cmd) if {
 	cmd != null
 	some arg in cmd.args
 	some flag in tables.self_rolling_back_flags
-	glob.match(flag, [], arg.value)
+	glob.match(flag, null, arg.value)
 }
 
 # --- the message -------------------------------------------------------------

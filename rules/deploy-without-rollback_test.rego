@@ -96,3 +96,10 @@ test_a_pipeline_level_failure_handler_that_redeploys_covers_every_deploy if {
 	post := build.job("post", [object.union(build.run([build.cmd(["aws", "ecs", "update-service", "--task-definition", "$PREVIOUS"], 40)]), {"when": "on_failure"})])
 	count(findings_for("jenkins", [deploy_job(["aws", "ecs", "update-service", "--task-definition", "app:42"], {}), post])) == 0
 }
+
+test_configured_production_environments if {
+	eu := {"environment": object.union(production.environment, {"name": build.str("eu-live-1", 4)})}
+	[f.severity | some f in findings_for("github", [deploy_job(["./deploy.sh"], eu)])] == ["low"]
+	config := {"rules": {"deploy-without-rollback": {"options": {"production-environments": ["EU-LIVE-1"]}}}}
+	[f.severity | some f in deploy_without_rollback.findings] == ["high"] with input as build.pipeline("github", [deploy_job(["./deploy.sh"], eu)]) with data.pipelint.config as config
+}

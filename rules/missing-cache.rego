@@ -93,7 +93,7 @@ covered(job_index, ecosystem) if {
 	install.ecosystem == ecosystem
 	some flag in tables.cache_location_flags[ecosystem]
 	some arg in install.cmd.args
-	glob.match(flag, [], arg.value)
+	glob.match(flag, null, arg.value)
 }
 
 covered(job_index, ecosystem) if {

@@ -118,3 +118,7 @@ test_an_unknown_action_with_a_cache_setting_is_believed if {
 	count(findings_for("github", [build.uses("acme/setup", "v1", {"cache_key_suffix": "more"}), build.run([build.cmd(["go", "test"], 9)])])) == 0
 	count(findings_for("github", [build.uses("acme/setup", "v1", {"cache": "false"}), build.run([build.cmd(["go", "test"], 9)])])) == 1
 }
+
+test_maven_repo_local_with_dots_in_the_path if {
+	count(findings_for("jenkins", [build.run([build.cmd(["mvn", "-Dmaven.repo.local=/home/ci/.m2/repository", "verify"], 9)])])) == 0
+}

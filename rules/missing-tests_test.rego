@@ -85,3 +85,9 @@ test_transitive_needs_count if {
 	]
 	count(findings_for(jobs)) == 0
 }
+
+test_configured_test_commands if {
+	jobs := [job_with("build", [["go", "build"], ["task", "test"]], {})]
+	count(findings_for(jobs)) == 1
+	count(missing_tests.findings) == 0 with input as build.pipeline("github", jobs) with data.pipelint.config as {"rules": {"missing-tests": {"options": {"test-commands": ["task test"]}}}}
+}

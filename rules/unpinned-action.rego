@@ -25,11 +25,39 @@ findings contains finding if {
 	not ref.local
 	not ref.pinned
 	not ref.dynamic
+	required(ref)
 	finding := {
 		"msg": message(ref, refs.mutability(ref)),
 		"pos": ref.value.pos,
 		"severity": severity[refs.mutability(ref)],
 	}
+}
+
+# policies, an option in .pipelint.yaml, says per owner/repository pattern
+# how strictly to pin: "hash-pin" (a full SHA, the default), "ref-pin" (any
+# ref) or "any". The longest matching pattern wins:
+#
+#   rules:
+#     unpinned-action:
+#       options:
+#         policies: {"actions/*": ref-pin, "my-org/*": any, "*": hash-pin}
+default policies := {"*": "hash-pin"}
+
+policies := object.union({"*": "hash-pin"}, data.pipelint.config.rules["unpinned-action"].options.policies)
+
+policy(ref) := policies[pattern] if {
+	name := lower(concat("/", [ref.owner, ref.repo]))
+	matching := [p | some p, _ in policies; glob.match(lower(p), null, name)]
+	longest := max([count(p) | some p in matching])
+	some pattern in matching
+	count(pattern) == longest
+}
+
+required(ref) if policy(ref) == "hash-pin"
+
+required(ref) if {
+	policy(ref) == "ref-pin"
+	ref.ref == ""
 }
 
 severity := {"none": "high", "branch": "high", "short-sha": "medium", "tag": "medium"}

@@ -5,7 +5,7 @@ import data.pipelint.rules.unpinned_action
 ref(value, r, extra) := object.union(
 	{
 		"kind": "action", "value": {"value": value, "pos": {"file": "w.yml", "line": 3, "column": 15, "end_line": 3, "end_column": 40}},
-		"ref": r, "pinned": false, "local": false, "dynamic": false,
+		"ref": r, "owner": "o", "repo": "r", "pinned": false, "local": false, "dynamic": false,
 	},
 	extra,
 )
@@ -39,6 +39,23 @@ test_short_sha if {
 test_reusable_workflow if {
 	some f in unpinned_action.findings with input as {"references": [ref("o/r/.github/workflows/x.yml@v1", "v1", {"kind": "reusable-workflow"})]}
 	startswith(f.msg, "reusable workflow ")
+}
+
+test_policies_option if {
+	config := {"rules": {"unpinned-action": {"options": {"policies": {"actions/*": "ref-pin", "my-org/*": "any", "my-org/critical": "hash-pin"}}}}}
+	refs := [
+		ref("actions/checkout@v4", "v4", {"owner": "actions", "repo": "checkout"}),
+		ref("actions/cache", "", {"owner": "actions", "repo": "cache"}),
+		ref("my-org/tool@main", "main", {"owner": "my-org", "repo": "tool"}),
+		ref("my-org/critical@v1", "v1", {"owner": "my-org", "repo": "critical"}),
+		ref("other/thing@v1", "v1", {"owner": "other", "repo": "thing"}),
+	]
+	found := {f.msg | some f in unpinned_action.findings} with input as {"references": refs} with data.pipelint.config as config
+	found == {
+		`action "actions/cache" has no ref; pin it to a full commit SHA`,
+		`action "my-org/critical@v1" is pinned to tag "v1", which can be moved; pin it to a full commit SHA`,
+		`action "other/thing@v1" is pinned to tag "v1", which can be moved; pin it to a full commit SHA`,
+	}
 }
 
 test_pinned_local_dynamic_and_images_are_fine if {

@@ -226,3 +226,18 @@ func TestMinSeverity(t *testing.T) {
 		t.Errorf("findings:\n%s", strings.Join(got, "\n"))
 	}
 }
+
+// The configuration example of the issue: per-owner pinning policies.
+func TestUnpinnedActionPolicies(t *testing.T) {
+	workflow := "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n" +
+		"      - uses: actions/checkout@v4\n      - uses: my-org/tool@main\n      - uses: other/thing@v1\n"
+	root := writeFiles(t, map[string]string{
+		".github/workflows/ci.yml": workflow,
+		".pipelint.yaml":           "rules:\n  unpinned-action:\n    options:\n      policies: {\"actions/*\": ref-pin, \"my-org/*\": any, \"*\": hash-pin}\n",
+	})
+	_, stdout, stderr := pipelint(t, root, "check")
+	got := findingLines(stdout)
+	if len(got) != 1 || !strings.HasPrefix(got[0], `.github/workflows/ci.yml:8:15: medium unpinned-action: action "other/thing@v1"`) {
+		t.Errorf("findings:\n%s\n%s", strings.Join(got, "\n"), stderr)
+	}
+}

@@ -17,7 +17,8 @@
 #     only_of: the command does not match when every positional argument
 #              after the first is in this list and no -r/-e flag is given
 #              (`pip install --upgrade pip` installs no dependencies)
-#   Argument globs use glob.match syntax without delimiters: `*`, `?`,
+#   Argument globs use glob.match syntax with no delimiters (null, so that
+#   `*` also crosses dots and slashes): `*`, `?`,
 #   `{a,b}`. `matching(table, cmd)` is the entry point.
 package pipelint.lib.commands
 
@@ -49,7 +50,7 @@ matches(cmd, m) if {
 leading_args_match(args, patterns) if {
 	count(args) >= count(patterns)
 	every i, pattern in patterns {
-		glob.match(pattern, [], args[i])
+		glob.match(pattern, null, args[i])
 	}
 }
 
@@ -58,7 +59,7 @@ any_arg_matches(_, "")
 any_arg_matches(args, pattern) if {
 	pattern != ""
 	some arg in args
-	glob.match(pattern, [], arg)
+	glob.match(pattern, null, arg)
 }
 
 required_arg(_, "")
@@ -66,7 +67,7 @@ required_arg(_, "")
 required_arg(cmd, pattern) if {
 	pattern != ""
 	some arg in cmd.args
-	glob.match(pattern, [], arg.value)
+	glob.match(pattern, null, arg.value)
 }
 
 unwanted_positional(cmd, m) if {
@@ -77,13 +78,13 @@ unwanted_positional(cmd, m) if {
 excluded(cmd, unless) if {
 	some pattern in unless
 	some arg in cmd.args
-	glob.match(pattern, [], arg.value)
+	glob.match(pattern, null, arg.value)
 }
 
 excluded_after(cmd, pairs) if {
 	some i, arg in cmd.args
 	pattern := pairs[arg.value]
-	glob.match(pattern, [], cmd.args[i + 1].value)
+	glob.match(pattern, null, cmd.args[i + 1].value)
 }
 
 only_tooling(cmd, only_of) if {

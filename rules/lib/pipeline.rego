@@ -52,6 +52,20 @@ step_tests(step) if {
 
 step_tests(step) if action_entry(step, "testing")
 
+# Commands a team's configuration adds as tests (missing-tests option
+# `test-commands`: "name" or "name subcommand", e.g. "task test").
+step_tests(step) if {
+	some cmd in step_commands(step)
+	some configured in extra_test_commands
+	words := split(configured, " ")
+	cmd.name.value == words[0]
+	array.slice(commands.positional(cmd), 0, count(words) - 1) == array.slice(words, 1, count(words))
+}
+
+default extra_test_commands := []
+
+extra_test_commands := data.pipelint.config.rules["missing-tests"].options["test-commands"]
+
 step_tests(step) if step.call.value in tables.testing_calls
 
 # named_test is weak evidence: a step or job named like a test.
@@ -165,6 +179,14 @@ deploy_environment(job) := job.environment.name.value if {
 }
 
 is_production(job) if regex.match(tables.production_environment, deploy_environment(job))
+
+# Environment names a team's configuration declares as production
+# (deploy-without-rollback option `production-environments`).
+is_production(job) if lower(deploy_environment(job)) in {lower(name) | some name in production_environments}
+
+default production_environments := []
+
+production_environments := data.pipelint.config.rules["deploy-without-rollback"].options["production-environments"]
 
 is_production(job) if {
 	deploy_environment(job)
