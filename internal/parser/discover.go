@@ -126,7 +126,14 @@ func walk(cwd, root string, force model.System) ([]File, error) {
 		if system == "" || (force != "" && system != force) {
 			return nil
 		}
-		files = append(files, File{Root: root, Path: rel, Display: displayPath(cwd, p), System: system})
+		f := File{Root: root, Path: rel, Display: displayPath(cwd, p), System: system}
+		if system == model.GitLab {
+			// A .gitlab-ci.yml is its repository's root file: local
+			// includes resolve from its directory, wherever the scan began
+			// (a scan of many checkouts, or of a monorepo's projects).
+			f.Root, f.Path = filepath.Dir(p), path.Base(rel)
+		}
+		files = append(files, f)
 		return nil
 	})
 	return files, err

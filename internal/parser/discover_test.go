@@ -92,3 +92,27 @@ func TestDiscoverSkipsVendoredAndTestDirectories(t *testing.T) {
 		t.Errorf("found %v, want %v", got, want)
 	}
 }
+
+// Each .gitlab-ci.yml found in a scan is resolved from its own directory,
+// as the root of its repository.
+func TestGitLabRootsAreTheirDirectories(t *testing.T) {
+	root := t.TempDir()
+	t.Chdir(root)
+	for _, path := range []string{"a/.gitlab-ci.yml", "b/nested/.gitlab-ci.yml"} {
+		if err := os.MkdirAll(filepath.Join(root, filepath.Dir(path)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, path), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	found, err := Discover([]string{"."}, "")
+	if err != nil || len(found) != 2 {
+		t.Fatalf("found %v, %v", found, err)
+	}
+	for _, f := range found {
+		if f.Path != ".gitlab-ci.yml" || filepath.Join(f.Root, f.Path) != filepath.FromSlash(f.Display) {
+			t.Errorf("%+v", f)
+		}
+	}
+}

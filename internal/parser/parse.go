@@ -2,7 +2,9 @@ package parser
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -64,6 +66,9 @@ func ParseWithWarnings(f File) (*model.Pipeline, []*model.ParseError, error) {
 func read(f File) ([]byte, error) {
 	full := filepath.Join(f.Root, filepath.FromSlash(f.Path))
 	info, err := os.Stat(full)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fileError(f, "the file does not exist")
+	}
 	if err != nil {
 		return nil, fileError(f, err.Error())
 	}
