@@ -116,21 +116,36 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 	if err != nil {
 		return err
 	}
-	cfg, eng, err := loadPolicy(ctx, paths[0], opts.policyOptions)
-	if err != nil {
-		return reportConfigError(stderr, err)
-	}
 	files, discoveryErr := parser.Discover(paths, force)
-	files = slices.DeleteFunc(files, func(f parser.File) bool { return cfg.IgnoredFile(f.Display) })
-	ruleIDs := ruleIDsOf(eng)
+	governing := newPolicies(ctx, opts.policyOptions)
+	// Every configuration is read and compiled before any file is checked,
+	// so that a broken one stops the run at once.
+	for _, f := range files {
+		if _, err := governing.of(f); err != nil {
+			return reportConfigError(stderr, err)
+		}
+	}
+	if len(files) == 0 { // the rules of the first path's configuration still appear in reports
+		if _, err := governing.forPath(paths[0]); err != nil {
+			return reportConfigError(stderr, err)
+		}
+	}
+	files = slices.DeleteFunc(files, func(f parser.File) bool {
+		p, _ := governing.of(f)
+		return p.cfg.IgnoredFile(f.Display)
+	})
 
 	checkOne := func(f parser.File) fileResult {
-		return checkFile(ctx, eng, cfg, ruleIDs, f, opts.reportUnusedIgnores)
+		p, err := governing.of(f)
+		if err != nil {
+			return fileResult{errs: flattenErrors(f, err)}
+		}
+		return checkFile(ctx, p, f, opts.reportUnusedIgnores)
 	}
 	files, results := checkAll(files, checkOne)
 	run := &report.Run{
 		ToolVersion:  version(),
-		Rules:        allRules(eng),
+		Rules:        governing.rules(),
 		Errors:       flattenErrors(parser.File{}, discoveryErr),
 		FilesChecked: len(files),
 		Source:       readSource,
@@ -240,38 +255,124 @@ func writeReport(stdout io.Writer, out output, run *report.Run) error {
 	return f.Close()
 }
 
-// loadPolicy reads the configuration and compiles the rules it and the
-// flags ask for, and checks the configuration against them.
-func loadPolicy(ctx context.Context, firstPath string, opts policyOptions) (*config.Config, *engine.Engine, error) {
-	cfg, err := loadConfig(firstPath, opts)
-	if err != nil {
-		return nil, nil, err
-	}
-	eng, err := newEngine(ctx, cfg, opts)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := cfg.Validate(ruleIDsOf(eng)); err != nil {
-		return nil, nil, err
-	}
-	return cfg, eng, nil
+// policy is a configuration and the rules compiled for it.
+type policy struct {
+	cfg     *config.Config
+	eng     *engine.Engine
+	ruleIDs []string
 }
 
-// loadConfig finds and reads the configuration: --config, or the first
-// .pipelint.yaml found walking up from the first path; none with --no-config.
-func loadConfig(firstPath string, opts policyOptions) (*config.Config, error) {
-	if opts.noConfig {
-		return nil, nil
+// policies finds the policy that governs each file: the configuration named
+// by --config, none with --no-config, or else the .pipelint.yaml found by
+// walking up from the file to its repository root, so that one scan of many
+// repositories applies each one's own configuration. Each configuration is
+// read and compiled once.
+type policies struct {
+	ctx   context.Context
+	opts  policyOptions
+	mu    sync.Mutex
+	byDir map[string]string  // directory → its configuration file ("" for none)
+	built map[string]*policy // configuration file → policy
+	fails map[string]error   // configuration file → why it cannot be used
+	order []string           // configuration files in the order first used
+}
+
+func newPolicies(ctx context.Context, opts policyOptions) *policies {
+	return &policies{ctx: ctx, opts: opts, byDir: map[string]string{}, built: map[string]*policy{}, fails: map[string]error{}}
+}
+
+// of returns the policy of a discovered file.
+func (ps *policies) of(f parser.File) (*policy, error) {
+	return ps.forPath(filepath.Dir(filepath.Join(f.Root, filepath.FromSlash(f.Path))))
+}
+
+// forPath returns the policy of a file or directory.
+func (ps *policies) forPath(path string) (*policy, error) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	file, err := ps.configFile(path)
+	if err != nil {
+		return nil, err
 	}
-	file := opts.configFile
-	if file == "" {
-		found, err := config.Find(firstPath)
-		if err != nil || found == "" {
+	if p, ok := ps.built[file]; ok {
+		return p, nil
+	}
+	if err, ok := ps.fails[file]; ok {
+		return nil, err
+	}
+	p, err := ps.build(file)
+	if err != nil {
+		ps.fails[file] = err
+		return nil, err
+	}
+	ps.built[file] = p
+	ps.order = append(ps.order, file)
+	return p, nil
+}
+
+func (ps *policies) configFile(path string) (string, error) {
+	switch {
+	case ps.opts.noConfig:
+		return "", nil
+	case ps.opts.configFile != "":
+		return ps.opts.configFile, nil
+	}
+	if file, ok := ps.byDir[path]; ok {
+		return file, nil
+	}
+	file, err := config.Find(path)
+	if err != nil {
+		return "", err
+	}
+	ps.byDir[path] = file
+	return file, nil
+}
+
+func (ps *policies) build(file string) (*policy, error) {
+	var cfg *config.Config
+	if file != "" {
+		var err error
+		if cfg, err = config.Load(file); err != nil {
 			return nil, err
 		}
-		file = found
 	}
-	return config.Load(file)
+	eng, err := newEngine(ps.ctx, cfg, ps.opts)
+	if err != nil {
+		return nil, err
+	}
+	ruleIDs := ruleIDsOf(eng)
+	if err := cfg.Validate(ruleIDs); err != nil {
+		return nil, err
+	}
+	return &policy{cfg: cfg, eng: eng, ruleIDs: ruleIDs}, nil
+}
+
+// rules lists every rule of every policy used, by id.
+func (ps *policies) rules() []engine.Rule {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	seen := map[string]bool{}
+	var all []engine.Rule
+	for _, file := range ps.order {
+		for _, r := range allRules(ps.built[file].eng) {
+			if !seen[r.ID] {
+				seen[r.ID] = true
+				all = append(all, r)
+			}
+		}
+	}
+	slices.SortFunc(all, func(a, b engine.Rule) int { return strings.Compare(a.ID, b.ID) })
+	return all
+}
+
+// loadPolicy is the policy of one path, for the commands that show rules
+// and configuration.
+func loadPolicy(ctx context.Context, path string, opts policyOptions) (*config.Config, *engine.Engine, error) {
+	p, err := newPolicies(ctx, opts).forPath(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p.cfg, p.eng, nil
 }
 
 // reportConfigError prints a configuration or policy error, which names
@@ -441,18 +542,18 @@ type fileResult struct {
 // checkFile parses one file and evaluates the rules on it. The model is
 // dropped when the file is done, so memory stays flat however many files
 // a run checks.
-func checkFile(ctx context.Context, eng *engine.Engine, cfg *config.Config, ruleIDs []string, f parser.File, reportUnused bool) fileResult {
+func checkFile(ctx context.Context, pol *policy, f parser.File, reportUnused bool) fileResult {
 	p, warnings, err := parser.ParseWithWarnings(f)
 	result := fileResult{errs: flattenErrors(f, err), warnings: warnings, children: parser.Children(f, p)}
 	if p == nil {
 		return result
 	}
-	findings, err := eng.Evaluate(ctx, p)
+	findings, err := pol.eng.Evaluate(ctx, p)
 	if err != nil {
 		result.errs = append(result.errs, &model.ParseError{Pos: model.Pos{File: p.File, Line: 1, Column: 1}, Message: err.Error()})
 		return result
 	}
-	result.findings, result.suppressed = applyPolicy(cfg, p, ruleIDs, findings, reportUnused)
+	result.findings, result.suppressed = applyPolicy(pol.cfg, p, pol.ruleIDs, findings, reportUnused)
 	return result
 }
 

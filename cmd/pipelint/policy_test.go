@@ -241,3 +241,24 @@ func TestUnpinnedActionPolicies(t *testing.T) {
 		t.Errorf("findings:\n%s\n%s", strings.Join(got, "\n"), stderr)
 	}
 }
+
+// One scan of several repositories applies each one's own configuration.
+func TestEachRepositoryItsOwnConfiguration(t *testing.T) {
+	root := writeFiles(t, map[string]string{
+		"a/.git/HEAD":                "ref: refs/heads/main\n",
+		"a/.pipelint.yaml":           "rules:\n  unpinned-action:\n    enabled: false\n",
+		"a/.github/workflows/ci.yml": unpinnedWorkflow,
+		"b/.git/HEAD":                "ref: refs/heads/main\n",
+		"b/.github/workflows/ci.yml": unpinnedWorkflow,
+	})
+	_, stdout, stderr := pipelint(t, root, "check")
+	var got []string
+	for _, line := range strings.Split(stdout, "\n") {
+		if strings.Contains(line, "unpinned-action") {
+			got = append(got, line)
+		}
+	}
+	if len(got) != 1 || !strings.HasPrefix(got[0], "b/.github/workflows/ci.yml:6:15:") {
+		t.Errorf("findings:\n%s\n%s", strings.Join(got, "\n"), stderr)
+	}
+}
