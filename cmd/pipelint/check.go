@@ -51,7 +51,7 @@ type policyOptions struct {
 
 func (o *policyOptions) register(cmd *cobra.Command) {
 	flags := cmd.Flags()
-	flags.StringVar(&o.configFile, "config", "", "configuration file (default: .pipelint.yaml found by walking up from the first path)")
+	flags.StringVar(&o.configFile, "config", "", "configuration file for every file (default: for each file, the .pipelint.yaml found walking up from it to its repository root)")
 	flags.BoolVar(&o.noConfig, "no-config", false, "ignore any configuration file")
 	flags.StringArrayVar(&o.policyDirs, "policy", nil, "directory of custom Rego policies (repeatable)")
 }
