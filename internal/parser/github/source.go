@@ -1,8 +1,8 @@
 package github
 
 import (
-	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v4"
 
@@ -50,15 +50,18 @@ func newSource(file string, src []byte, root *yaml.Node) *source {
 // by: LF, CR (CRLF being one break), NEL, LS and PS.
 const lineBreaks = "\r\n\u0085\u2028\u2029"
 
-var lineBreak = regexp.MustCompile("\r\n|[" + lineBreaks + "]")
-
 // yamlLines splits text after each line break; every line keeps its break.
+// It runs on every file, so it scans by hand rather than with a regexp.
 func yamlLines(text string) []string {
-	var lines []string
+	lines := make([]string, 0, strings.Count(text, "\n")+1)
 	start := 0
-	for _, m := range lineBreak.FindAllStringIndex(text, -1) {
-		lines = append(lines, text[start:m[1]])
-		start = m[1]
+	for i, r := range text {
+		if !strings.ContainsRune(lineBreaks, r) || (r == '\r' && strings.HasPrefix(text[i+1:], "\n")) {
+			continue // CRLF breaks after its LF
+		}
+		end := i + utf8.RuneLen(r)
+		lines = append(lines, text[start:end])
+		start = end
 	}
 	return append(lines, text[start:])
 }
