@@ -16,43 +16,51 @@ import (
 // parsing it back. Nil slices become empty arrays, so rules can iterate any
 // list without guarding against null.
 func toValue(v any) (ast.Value, error) {
-	return valueOf(reflect.ValueOf(v))
+	term, err := termOf(reflect.ValueOf(v))
+	if err != nil {
+		return nil, err
+	}
+	return term.Value, nil
 }
 
-func valueOf(v reflect.Value) (ast.Value, error) {
+// termOf builds the term of one value. Numbers, booleans and null come
+// from OPA's interned terms: a model holds thousands of line and column
+// numbers, and sharing their terms saves most of the conversion's
+// allocations.
+func termOf(v reflect.Value) (*ast.Term, error) {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
-			return ast.Null{}, nil
+			return ast.InternedNullTerm, nil
 		}
-		return valueOf(v.Elem())
+		return termOf(v.Elem())
 	case reflect.String:
-		return ast.String(v.String()), nil
+		return ast.StringTerm(v.String()), nil
 	case reflect.Bool:
-		return ast.Boolean(v.Bool()), nil
+		return ast.InternedTerm(v.Bool()), nil
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return ast.IntNumberTerm(int(v.Int())).Value, nil
+		return ast.InternedTerm(int(v.Int())), nil
 	case reflect.Slice:
 		terms := make([]*ast.Term, v.Len())
 		for i := range terms {
-			elem, err := valueOf(v.Index(i))
+			elem, err := termOf(v.Index(i))
 			if err != nil {
 				return nil, err
 			}
-			terms[i] = ast.NewTerm(elem)
+			terms[i] = elem
 		}
-		return ast.NewArray(terms...), nil
+		return ast.NewTerm(ast.NewArray(terms...)), nil
 	case reflect.Struct:
 		fields := structFields(v.Type())
 		items := make([][2]*ast.Term, len(fields))
 		for i, f := range fields {
-			elem, err := valueOf(v.Field(f.index))
+			elem, err := termOf(v.Field(f.index))
 			if err != nil {
 				return nil, err
 			}
-			items[i] = ast.Item(f.key, ast.NewTerm(elem))
+			items[i] = [2]*ast.Term{f.key, elem}
 		}
-		return ast.NewObject(items...), nil
+		return ast.NewTerm(ast.NewObject(items...)), nil
 	}
 	return nil, fmt.Errorf("cannot convert %s to a Rego value", v.Type())
 }
