@@ -14,7 +14,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -59,8 +58,6 @@ type Rule struct {
 
 // position is where a node was written: its line and the columns it spans.
 type position struct{ line, column, endColumn int }
-
-var ruleIDPattern = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
 
 // Find looks for a config file in the directory of start (or start itself
 // when it is a directory) and in each parent up to the repository root: the

@@ -93,7 +93,7 @@ func (p *parser) document(doc *yaml.Node) *Config {
 func (p *parser) rules(n *yaml.Node) []Rule {
 	var rules []Rule
 	p.mapping(n, "rules", func(id string, keyNode, value *yaml.Node) {
-		if !ruleIDPattern.MatchString(id) {
+		if !engine.ValidRuleID(id) {
 			p.fail(keyNode, "rule id %q is not kebab-case (e.g. unpinned-action)", id)
 			return
 		}

@@ -15,6 +15,10 @@ import (
 
 var ruleIDPattern = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
 
+// ValidRuleID reports whether id is a well-formed rule id: kebab-case, such
+// as unpinned-action. Configuration files and ignore comments use it too.
+func ValidRuleID(id string) bool { return ruleIDPattern.MatchString(id) }
+
 var precisions = []string{"very-high", "high", "medium", "low"}
 
 // module is a parsed policy file and where it came from.
@@ -99,7 +103,7 @@ func ruleFromAnnotations(file string, mod *ast.Module) (Rule, error) {
 		Remediation: custom("remediation"),
 		Precision:   custom("precision"),
 	}
-	if !ruleIDPattern.MatchString(rule.ID) {
+	if !ValidRuleID(rule.ID) {
 		return Rule{}, fmt.Errorf("%s: METADATA custom.id %q is not a kebab-case rule id", file, rule.ID)
 	}
 	severity, err := ParseSeverity(custom("severity"))

@@ -244,8 +244,6 @@ type parsed struct {
 // nested comment marker, as in `@<sha> # v4.1.0 # pipelint: ignore[...]`.
 var directiveStart = regexp.MustCompile(`(?:^[\s*/#]*|(?:#|//)\s*)pipelint\s*:`)
 
-var ruleIDPattern = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
-
 // directivesIn reads the directives of a comment, at most one per line.
 func directivesIn(c model.Comment) []parsed {
 	var out []parsed
@@ -289,7 +287,7 @@ func parseDirective(text string) parsed {
 	var d parsed
 	for id := range strings.SplitSeq(list, ",") {
 		id = strings.TrimSpace(id)
-		if !ruleIDPattern.MatchString(id) {
+		if !engine.ValidRuleID(id) {
 			return parsed{malformed: fmt.Sprintf("%q is not a rule id", id)}
 		}
 		if !slices.Contains(d.rules, id) {
