@@ -3,7 +3,6 @@
 package engine
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"crypto/sha256"
@@ -199,7 +198,7 @@ func (e *Engine) Evaluate(ctx context.Context, p *model.Pipeline) ([]Finding, er
 		findings = append(findings, f)
 	}
 	SortFindings(findings)
-	for i, fingerprint := range Fingerprints(findings, sourceOf(p)) {
+	for i, fingerprint := range fingerprints(findings, linesOf(p)) {
 		findings[i].Fingerprint = fingerprint
 	}
 	return findings, nil
@@ -281,6 +280,17 @@ func SortFindings(findings []Finding) {
 // in. source returns a file's text (nil when unknown); pass every finding
 // of a file, since occurrences are counted among them.
 func Fingerprints(findings []Finding, source func(file string) []byte) []string {
+	return fingerprints(findings, func(file string) []string {
+		if source == nil {
+			return nil
+		}
+		return strings.Split(string(source(file)), "\n")
+	})
+}
+
+// fingerprints is Fingerprints over a file's lines, which Evaluate has at
+// hand in the pipeline's Sources.
+func fingerprints(findings []Finding, linesOf func(file string) []string) []string {
 	order := make([]int, len(findings))
 	for i := range order {
 		order[i] = i
@@ -291,13 +301,13 @@ func Fingerprints(findings []Finding, source func(file string) []byte) []string 
 		return cmp.Or(strings.Compare(fa.Pos.File, fb.Pos.File), cmp.Compare(fa.Pos.Line, fb.Pos.Line),
 			cmp.Compare(fa.Pos.Column, fb.Pos.Column), strings.Compare(fa.RuleID, fb.RuleID), strings.Compare(fa.Message, fb.Message))
 	})
-	lines := map[string][][]byte{}
+	lines := map[string][]string{}
 	seen := map[string]int{}
 	out := make([]string, len(findings))
 	for _, i := range order {
 		f := findings[i]
-		if _, read := lines[f.Pos.File]; !read && source != nil {
-			lines[f.Pos.File] = bytes.Split(source(f.Pos.File), []byte("\n"))
+		if _, read := lines[f.Pos.File]; !read {
+			lines[f.Pos.File] = linesOf(f.Pos.File)
 		}
 		key := f.RuleID + "\x00" + f.Pos.File + "\x00" + anchorText(f, lines[f.Pos.File])
 		seen[key]++
@@ -310,19 +320,19 @@ func Fingerprints(findings []Finding, source func(file string) []byte) []string 
 // anchorText is what ties a finding to its place without a line number:
 // the text of its line with blanks collapsed, or its message when the line
 // holds a secret or cannot be read.
-func anchorText(f Finding, lines [][]byte) string {
+func anchorText(f Finding, lines []string) string {
 	if f.Sensitive || f.Pos.Line < 1 || f.Pos.Line > len(lines) {
 		return "message\x00" + f.Message
 	}
-	return "line\x00" + strings.Join(strings.Fields(string(lines[f.Pos.Line-1])), " ")
+	return "line\x00" + strings.Join(strings.Fields(lines[f.Pos.Line-1]), " ")
 }
 
-// sourceOf serves the text the parser attached to a pipeline.
-func sourceOf(p *model.Pipeline) func(file string) []byte {
-	return func(file string) []byte {
+// linesOf serves the text the parser attached to a pipeline.
+func linesOf(p *model.Pipeline) func(file string) []string {
+	return func(file string) []string {
 		for _, s := range p.Sources {
 			if s.File == file {
-				return []byte(strings.Join(s.Lines, "\n"))
+				return s.Lines
 			}
 		}
 		return nil
