@@ -63,18 +63,16 @@ rollback_jobs contains j if {
 	regex.match(tables.rollback_name_pattern, concat(" ", [job.id.value, job.name.value]))
 }
 
-rollback_jobs contains j if {
-	some j, job in input.jobs
-	some step in job.steps
-	some cmd in pipeline.step_commands(step)
-	count(commands.matching("rollback", cmd)) > 0
+rollback_jobs contains m.job if {
+	some m in commands.matched
+	m.table == "rollback"
 }
 
 rollback_jobs contains j if {
 	some j, job in input.jobs
-	some step in job.steps
+	some s, step in job.steps
 	failure_path(job, step)
-	acts(step)
+	acts(j, s)
 }
 
 # A manual job that deploys the same environment as another job is that
@@ -93,12 +91,19 @@ failure_path(job, _) if job.when == "on_failure"
 failure_path(_, step) if step.when == "on_failure"
 
 # acts is true for a step that changes the deployed system.
-acts(step) if {
-	some cmd in pipeline.step_commands(step)
-	count(commands.matching("deploy", cmd)) + count(commands.matching("rollback", cmd)) > 0
+acts(j, s) if {
+	some m in commands.matched
+	m.job == j
+	m.step == s
+	m.table in {"deploy", "rollback"}
 }
 
-acts(step) if pipeline.action_entry(step, "deploy")
+acts(j, s) if {
+	some a in pipeline.actions
+	a.job == j
+	a.step == s
+	a.table == "deploy"
+}
 
 # A rollback job covers the deploys to its own environment, or every deploy
 # when it names none.
@@ -130,9 +135,9 @@ job_rolls_back_itself(i) if {
 }
 
 job_rolls_back_itself(i) if {
-	some step in input.jobs[i].steps
+	some s, step in input.jobs[i].steps
 	step.when == "on_failure"
-	acts(step)
+	acts(i, s)
 }
 
 self_rolling_back(cmd) if {

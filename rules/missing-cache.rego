@@ -50,19 +50,11 @@ job_list(jobs) := sprintf("jobs %q and %q", [jobs[0], jobs[1]]) if count(jobs) =
 
 job_list(jobs) := sprintf("jobs %q, %q and %d more", [jobs[0], jobs[1], count(jobs) - 2]) if count(jobs) > 2
 
-installs contains {"job": i, "ecosystem": m.ecosystem, "cmd": cmd, "matcher": m} if {
-	some i, job in input.jobs
-	some step in job.steps
-	some cmd in pipeline.step_commands(step)
-	some m in commands.matching("install", cmd)
-}
-
-installs contains {"job": i, "ecosystem": m.ecosystem, "cmd": cmd, "matcher": m} if {
-	some i, job in input.jobs
-	some step in job.steps
-	some cmd in pipeline.step_commands(step)
-	some m in commands.index.bare_install[cmd.name.value]
-	count(commands.positional(cmd)) == 0
+# installs are the commands that install dependencies, with their job
+# index and ecosystem.
+installs contains {"job": m.job, "ecosystem": m.matcher.ecosystem, "cmd": m.cmd, "matcher": m.matcher} if {
+	some m in commands.matched
+	m.table in {"install", "bare_install"}
 }
 
 first_install(job_index, ecosystem) := install if {

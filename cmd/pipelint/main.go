@@ -20,15 +20,19 @@ const (
 	exitError    = 2 // bad usage, or a file that could not be read or parsed
 )
 
-// memoryLimit is a soft limit for the Go heap: a scan of thousands of files
-// keeps only findings, and collecting garbage harder near this size keeps
-// the footprint of an org-wide scan small at almost no cost in time
-// (docs/performance.md). GOMEMLIMIT, when set, wins.
+// memoryLimit is when the garbage collector runs: a scan of thousands of
+// files keeps only findings, so the live heap stays far below it, and
+// collecting only near this size instead of every time the heap doubles
+// takes a quarter off the time of a large scan while keeping its footprint
+// bounded (docs/performance.md). GOGC and GOMEMLIMIT, when set, win.
 const memoryLimit = 100 << 20
 
 func main() {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
 		debug.SetMemoryLimit(memoryLimit)
+		if _, set := os.LookupEnv("GOGC"); !set {
+			debug.SetGCPercent(-1)
+		}
 	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }

@@ -4,7 +4,7 @@
 #   an object:
 #     names:   the command names it applies to (wrappers such as sudo, npx
 #              or `python -m` are already stripped by the parser); rules
-#              find the matchers of a command through tables.by_name
+#              find the matchers of a command through tables.by_command
 #     args:    globs the leading positional (non-flag) arguments must match,
 #              in order
 #     any_arg: a glob at least one positional argument must match
@@ -19,21 +19,32 @@
 #              (`pip install --upgrade pip` installs no dependencies)
 #   Argument globs use glob.match syntax with no delimiters (null, so that
 #   `*` also crosses dots and slashes): `*`, `?`,
-#   `{a,b}`. `matching(table, cmd)` is the entry point.
+#   `{a,b}`. `matched` holds every match of the pipeline's commands;
+#   `matching(table, cmd)` matches one command against one table.
 package pipelint.lib.commands
 
 import data.pipelint.lib.tables
 
+# matched lists, in one pass over the pipeline's shell commands, every
+# matcher of every command table that a command matches, with where the
+# command is: {"table", "matcher", "job", "step", "cmd"} (job and step are
+# indexes). Rules read a table's commands from it rather than matching
+# every command against every table again.
+matched contains {"table": table, "matcher": m, "job": i, "step": s, "cmd": cmd} if {
+	some i, job in input.jobs
+	some s, step in job.steps
+	some cmd in step.script.commands
+	some table, matchers in tables.by_command[cmd.name.value]
+	some m in matchers
+	matches(cmd, m)
+}
+
 # matching lists the matchers of the named table (see tables.by_name) that
 # match cmd.
 matching(table, cmd) := [m |
-	some m in index[table][cmd.name.value]
+	some m in tables.by_name[table][cmd.name.value]
 	matches(cmd, m)
 ]
-
-# index is tables.by_name built whole, once per evaluation: looking a key up
-# in the partial rule itself would evaluate its body again for every key.
-index := tables.by_name
 
 positional(cmd) := [a.value | some a in cmd.args; not startswith(a.value, "-")]
 

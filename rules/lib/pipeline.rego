@@ -21,6 +21,16 @@ action_entry(step, table) := tables.by_action[table][lower(action_name(step.uses
 	step.uses.kind == "action"
 }
 
+# actions lists, in one pass over the steps, the entry of every action
+# table that a step's action is in: {"table", "entry", "job", "step"}
+# (job and step are indexes).
+actions contains {"table": table, "entry": entry, "job": i, "step": s} if {
+	some i, job in input.jobs
+	some s, step in job.steps
+	step.uses.kind == "action"
+	some table, entry in tables.by_action_name[lower(action_name(step.uses))]
+}
+
 # major_version is the major version of an action reference, from its ref
 # (v4, v4.1.2, 4) or, when a SHA hides it, from a trailing `# v4` comment.
 # It is undefined when neither says.
@@ -45,19 +55,38 @@ step_commands(step) := [] if step.script == null
 
 # --- tests ------------------------------------------------------------------
 
-step_tests(step) if {
-	some cmd in step_commands(step)
-	count(commands.matching("testing", cmd)) > 0
+# testing_jobs holds the indexes of jobs that run tests: a test command or
+# action, a test-report step or a test report.
+testing_jobs contains m.job if {
+	some m in commands.matched
+	m.table == "testing"
 }
 
-step_tests(step) if action_entry(step, "testing")
+testing_jobs contains a.job if {
+	some a in actions
+	a.table == "testing"
+}
+
+testing_jobs contains i if {
+	some i, job in input.jobs
+	some step in job.steps
+	step.call.value in tables.testing_calls
+}
+
+testing_jobs contains i if {
+	some i, job in input.jobs
+	some report in job.reports
+	report.kind.value in tables.testing_report_kinds
+}
 
 # Commands a team's configuration adds as tests (missing-tests option
 # `test-commands`: "name" or "name subcommand", e.g. "task test").
-step_tests(step) if {
-	some cmd in step_commands(step)
+testing_jobs contains i if {
 	some configured in extra_test_commands
 	words := split(configured, " ")
+	some i, job in input.jobs
+	some step in job.steps
+	some cmd in step.script.commands
 	cmd.name.value == words[0]
 	array.slice(commands.positional(cmd), 0, count(words) - 1) == array.slice(words, 1, count(words))
 }
@@ -66,41 +95,30 @@ default extra_test_commands := []
 
 extra_test_commands := data.pipelint.config.rules["missing-tests"].options["test-commands"]
 
-step_tests(step) if step.call.value in tables.testing_calls
+# may_test_jobs adds to testing_jobs the weak evidence of names (a job or
+# step named like a test) and of reusable workflows, whose content is in
+# another file.
+may_test_jobs contains i if some i in testing_jobs
 
-# named_test is weak evidence: a step or job named like a test.
-step_named_test(step) if regex.match(tables.testing_name_pattern, step.name.value)
-
-job_tests(job) if {
-	some step in job.steps
-	step_tests(step)
-}
-
-job_tests(job) if {
-	some report in job.reports
-	report.kind.value in tables.testing_report_kinds
-}
-
-# job_may_test adds the weak evidence of names and of reusable workflows,
-# whose content is in another file.
-job_may_test(job) if job_tests(job)
-
-job_may_test(job) if regex.match(tables.testing_name_pattern, job.id.value)
-
-job_may_test(job) if regex.match(tables.testing_name_pattern, job.name.value)
-
-job_may_test(job) if {
-	some step in job.steps
-	step_named_test(step)
-}
-
-job_may_test(job) if job.uses != null
-
-# may_test_jobs holds the indexes of jobs that may run tests, computed once
-# per evaluation.
 may_test_jobs contains i if {
 	some i, job in input.jobs
-	job_may_test(job)
+	regex.match(tables.testing_name_pattern, job.id.value)
+}
+
+may_test_jobs contains i if {
+	some i, job in input.jobs
+	regex.match(tables.testing_name_pattern, job.name.value)
+}
+
+may_test_jobs contains i if {
+	some i, job in input.jobs
+	some step in job.steps
+	regex.match(tables.testing_name_pattern, step.name.value)
+}
+
+may_test_jobs contains i if {
+	some i, job in input.jobs
+	job.uses != null
 }
 
 # --- the job graph ------------------------------------------------------------
@@ -116,51 +134,45 @@ needs_graph[i] := {job_index[n.value] | some n in job.needs; job_index[n.value]}
 
 # is_analysis is true for pipelines that build only to analyse (CodeQL).
 is_analysis if {
-	some job in input.jobs
-	some step in job.steps
-	action_entry(step, "analysis")
+	some a in actions
+	a.table == "analysis"
 }
 
 # build_sites are the commands and steps that build code, with positions.
-build_sites contains {"job": i, "what": commands.display(cmd, m), "pos": cmd.name.pos} if {
-	some i, job in input.jobs
-	some step in job.steps
-	some cmd in step_commands(step)
-	some m in commands.matching("build", cmd)
+build_sites contains {"job": m.job, "what": commands.display(m.cmd, m.matcher), "pos": m.cmd.name.pos} if {
+	some m in commands.matched
+	m.table == "build"
 }
 
-build_sites contains {"job": i, "what": action_name(step.uses), "pos": step.uses.value.pos} if {
-	some i, job in input.jobs
-	some step in job.steps
-	action_entry(step, "build")
+build_sites contains {"job": a.job, "what": action_name(step.uses), "pos": step.uses.value.pos} if {
+	some a in actions
+	a.table == "build"
+	step := input.jobs[a.job].steps[a.step]
 }
 
 # --- deploys ------------------------------------------------------------------
 
 # deploy_sites are the commands and steps that change a running system.
-deploy_sites contains {"job": i, "what": commands.display(cmd, m), "tool": m.tool, "pos": cmd.name.pos, "cmd": cmd, "when": step.when} if {
-	some i, job in input.jobs
-	some step in job.steps
-	some cmd in step_commands(step)
-	some m in commands.matching("deploy", cmd)
+deploy_sites contains {"job": m.job, "what": commands.display(m.cmd, m.matcher), "tool": m.matcher.tool, "pos": m.cmd.name.pos, "cmd": m.cmd, "when": input.jobs[m.job].steps[m.step].when} if {
+	some m in commands.matched
+	m.table == "deploy"
 }
 
-deploy_sites contains {"job": i, "what": entry.action, "tool": entry.tool, "pos": step.uses.value.pos, "cmd": null, "when": step.when} if {
-	some i, job in input.jobs
-	some step in job.steps
-	entry := action_entry(step, "deploy")
+deploy_sites contains {"job": a.job, "what": a.entry.action, "tool": a.entry.tool, "pos": step.uses.value.pos, "cmd": null, "when": step.when} if {
+	some a in actions
+	a.table == "deploy"
+	step := input.jobs[a.job].steps[a.step]
 }
 
 # is_release is true for pipelines that publish artifacts.
 is_release if {
-	some cmd in commands.all
-	count(commands.matching("release", cmd)) > 0
+	some m in commands.matched
+	m.table == "release"
 }
 
 is_release if {
-	some job in input.jobs
-	some step in job.steps
-	action_entry(step, "release")
+	some a in actions
+	a.table == "release"
 }
 
 # is_run_time_value is true for text the CI system computes when the
@@ -208,5 +220,5 @@ environment_jobs contains i if {
 	some i, job in input.jobs
 	deploy_environment(job)
 	not i in deploy_jobs
-	not job_may_test(job)
+	not i in may_test_jobs
 }

@@ -130,7 +130,7 @@ install_commands contains m if some m in [
 ]
 
 # A bare `yarn` installs dependencies.
-bare_install_commands contains {"names": ["yarn"], "ecosystem": "yarn"}
+bare_install_commands contains {"names": ["yarn"], "no_positional": true, "ecosystem": "yarn"}
 
 # cache_actions: actions that cache dependencies. `input` names the input
 # that turns the cache on (any non-empty value other than "false");
@@ -373,6 +373,14 @@ by_name[table][name] contains m if {
 	some name in m.names
 }
 
+# by_command[command][table] is by_name the other way round: one lookup
+# per command finds the matchers of every table (commands.matched).
+by_command[name][table] contains m if {
+	some table, matchers in command_tables
+	some m in matchers
+	some name in m.names
+}
+
 # by_action[table][action] is the entry of an action table for an action
 # (owner/repo[/path] in lower case), so rules look a step's action up
 # instead of scanning every table.
@@ -383,4 +391,11 @@ by_action := {
 	"analysis": {lower(a): {"action": a} | some a in analysis_actions},
 	"build": {lower(a): {"action": a} | some a in build_actions},
 	"release": {lower(a): {"action": a} | some a in release_actions},
+}
+
+# by_action_name[action][table] is by_action the other way round
+# (pipeline.actions).
+by_action_name[action][table] := entry if {
+	some table, entries in by_action
+	some action, entry in entries
 }
