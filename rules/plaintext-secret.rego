@@ -44,8 +44,10 @@ findings contains finding if {
 tokens contains {"name": pattern.name, "value": match, "pos": span(source.file, i, line, match)} if {
 	some source in input.sources
 	text := concat("\n", source.lines)
+	strings.replace_n(secrets.token_keywords, text) != text
 	some pattern in secrets.token_patterns
 	secrets.has_keyword(text, pattern)
+	regex.match(pattern.regex, text)
 	some i, line in source.lines
 	secrets.has_keyword(line, pattern)
 	some match in regex.find_n(pattern.regex, line, -1)
@@ -147,16 +149,28 @@ findings contains finding if {
 	}
 }
 
-# flag_args are the arguments that start with "-", as [command index,
-# argument index]: the only places a password flag can be. One pass over
-# every argument serves all the forms below.
+# flag_args are the arguments that start with "-" where a password flag
+# can be, as [command index, argument index]; one pass serves all the forms
+# below. Any command can take a long flag such as --password, but few files
+# hold one, and one search of a file's text is cheaper than a look at
+# every argument; short flags carry passwords only for the commands named
+# in secrets.short_flag_commands.
 flag_args contains [c, i] if {
+	some source in input.sources
+	text := concat("\n", source.lines)
+	strings.replace_n(secrets.password_flag_keywords, text) != text
 	some c, cmd in commands.all
 	some i, arg in cmd.args
 	startswith(arg.value, "-")
 }
 
-# --password VALUE
+flag_args contains [c, i] if {
+	some c, cmd in commands.all
+	cmd.name.value in secrets.short_flag_commands
+	some i, arg in cmd.args
+	startswith(arg.value, "-")
+}
+
 command_passwords contains {"command": cmd.name.value, "value": cmd.args[i + 1].value, "pos": cmd.args[i + 1].pos} if {
 	some [c, i] in flag_args
 	cmd := commands.all[c]

@@ -117,8 +117,12 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	lib := map[string]any{}
+	for pkg, value := range tables {
+		lib[strings.TrimPrefix(pkg, "data.pipelint.lib.")] = value
+	}
 	regoOpts = append(regoOpts, rego.Store(inmem.NewFromObject(map[string]any{
-		"pipelint": map[string]any{"config": cfg.data, "lib": map[string]any{"tables": tables}},
+		"pipelint": map[string]any{"config": cfg.data, "lib": lib},
 	})))
 	for _, name := range sortedKeys(modules) {
 		mod := modules[name]
@@ -204,39 +208,77 @@ func (e *Engine) Evaluate(ctx context.Context, p *model.Pipeline) ([]Finding, er
 	return findings, nil
 }
 
-// tablesPackage holds the classification tables the rules read. It
-// depends on nothing but itself, so New evaluates it once and hands the
-// result to the rules as data, instead of every evaluation rebuilding the
-// tables and their indexes.
-const tablesPackage = "data.pipelint.lib.tables"
+// tablePackages hold the tables the rules read: the classification of
+// commands and actions, and the formats of secrets. Nothing in them depends
+// on the file checked, so New evaluates their rules once and hands the
+// values to the rules as data, instead of every evaluation rebuilding the
+// tables and their indexes. Their functions stay rules.
+var tablePackages = []string{"data.pipelint.lib.tables", "data.pipelint.lib.secrets"}
 
-// foldTables evaluates the modules of tablesPackage (built-in and any that
-// extend it), removes them from modules and returns their value.
+// foldTables evaluates the rules of tablePackages (built-in and any that
+// extend them) and returns their values by package path; it leaves only
+// the functions of those packages in modules.
 func foldTables(ctx context.Context, modules map[string]module) (map[string]any, error) {
-	opts := []func(*rego.Rego){rego.Query(tablesPackage), rego.Capabilities(Capabilities())}
+	folded := map[string]any{}
+	for _, pkg := range tablePackages {
+		value, err := foldPackage(ctx, modules, pkg)
+		if err != nil {
+			return nil, err
+		}
+		folded[pkg] = value
+	}
+	return folded, nil
+}
+
+func foldPackage(ctx context.Context, modules map[string]module, pkg string) (map[string]any, error) {
+	opts := []func(*rego.Rego){rego.Query(pkg), rego.Capabilities(Capabilities())}
+	var names []string
 	for _, name := range sortedKeys(modules) {
 		mod := modules[name]
-		if mod.Package.Path.String() != tablesPackage {
+		if mod.Package.Path.String() != pkg {
 			continue
 		}
 		if reads := readsInput(mod.Module); reads != "" {
-			return nil, fmt.Errorf("%s:%s: the tables package %s cannot read input: it is evaluated once, before any file", name, reads, tablesPackage)
+			return nil, fmt.Errorf("%s:%s: the tables package %s cannot read input: it is evaluated once, before any file", name, reads, pkg)
 		}
 		opts = append(opts, rego.ParsedModule(mod.Module))
-		delete(modules, name)
+		names = append(names, name)
 	}
-	if len(opts) == 2 {
+	if len(names) == 0 {
 		return map[string]any{}, nil
 	}
 	results, err := rego.New(opts...).Eval(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("evaluate %s: %w", tablesPackage, err)
+		return nil, fmt.Errorf("evaluate %s: %w", pkg, err)
+	}
+	for _, name := range names {
+		keepFunctions(modules, name)
 	}
 	if len(results) == 0 {
 		return map[string]any{}, nil
 	}
-	tables, _ := results[0].Expressions[0].Value.(map[string]any)
-	return tables, nil
+	value, _ := results[0].Expressions[0].Value.(map[string]any)
+	return value, nil
+}
+
+// keepFunctions drops every rule but the functions from a folded module,
+// and the module when nothing is left.
+func keepFunctions(modules map[string]module, name string) {
+	mod := modules[name]
+	functions := slices.DeleteFunc(slices.Clone(mod.Rules), func(r *ast.Rule) bool { return len(r.Head.Args) == 0 })
+	if len(functions) == 0 {
+		delete(modules, name)
+		return
+	}
+	stripped := mod.Module.Copy()
+	stripped.Rules = nil
+	for _, r := range functions {
+		r := r.Copy()
+		r.Module = stripped
+		stripped.Rules = append(stripped.Rules, r)
+	}
+	mod.Module = stripped
+	modules[name] = mod
 }
 
 // readsInput returns the line of the first reference to input in mod, or "".
