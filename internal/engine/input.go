@@ -51,18 +51,42 @@ func termOf(v reflect.Value) (*ast.Term, error) {
 		}
 		return ast.NewTerm(ast.NewArray(terms...)), nil
 	case reflect.Struct:
-		fields := structFields(v.Type())
-		items := make([][2]*ast.Term, len(fields))
-		for i, f := range fields {
-			elem, err := termOf(v.Field(f.index))
-			if err != nil {
-				return nil, err
-			}
-			items[i] = [2]*ast.Term{f.key, elem}
+		if v.IsZero() {
+			return zeroTerm(v.Type())
 		}
-		return ast.NewTerm(ast.NewObject(items...)), nil
+		return structTerm(v)
 	}
 	return nil, fmt.Errorf("cannot convert %s to a Rego value", v.Type())
+}
+
+func structTerm(v reflect.Value) (*ast.Term, error) {
+	fields := structFields(v.Type())
+	items := make([][2]*ast.Term, len(fields))
+	for i, f := range fields {
+		elem, err := termOf(v.Field(f.index))
+		if err != nil {
+			return nil, err
+		}
+		items[i] = [2]*ast.Term{f.key, elem}
+	}
+	return ast.NewTerm(ast.NewObject(items...)), nil
+}
+
+var zeroTerms sync.Map // reflect.Type → *ast.Term
+
+// zeroTerm is the term of the zero value of a struct type, built once and
+// shared: models are full of absent names, conditions and positions, and
+// rules never modify their input.
+func zeroTerm(t reflect.Type) (*ast.Term, error) {
+	if cached, ok := zeroTerms.Load(t); ok {
+		return cached.(*ast.Term), nil
+	}
+	term, err := structTerm(reflect.Zero(t))
+	if err != nil {
+		return nil, err
+	}
+	zeroTerms.Store(t, term)
+	return term, nil
 }
 
 type jsonField struct {
