@@ -39,9 +39,20 @@ findings contains finding if {
 }
 
 # uncovered holds, per job and ecosystem without a cache, the first install.
-uncovered contains first_install(job_index, ecosystem) if {
-	some [job_index, ecosystem] in {[i.job, i.ecosystem] | some i in installs}
+uncovered contains install if {
+	some k, [job_index, ecosystem, _, _, install] in installs_in_order
+	not same_group_as_previous(k)
 	not covered(job_index, ecosystem)
+}
+
+# installs_in_order sorts the installs by job, ecosystem and position: the
+# first install of a job and ecosystem is the one where either changes.
+installs_in_order := sort([[i.job, i.ecosystem, i.cmd.pos.line, i.cmd.pos.column, i] | some i in installs])
+
+same_group_as_previous(k) if {
+	k > 0
+	installs_in_order[k - 1][0] == installs_in_order[k][0]
+	installs_in_order[k - 1][1] == installs_in_order[k][1]
 }
 
 job_list(jobs) := sprintf("job %q", [jobs[0]]) if count(jobs) == 1
@@ -55,11 +66,6 @@ job_list(jobs) := sprintf("jobs %q, %q and %d more", [jobs[0], jobs[1], count(jo
 installs contains {"job": m.job, "ecosystem": m.matcher.ecosystem, "cmd": m.cmd, "matcher": m.matcher} if {
 	some m in commands.matched
 	m.table in {"install", "bare_install"}
-}
-
-first_install(job_index, ecosystem) := install if {
-	ordered := sort([[i.cmd.pos.line, i.cmd.pos.column, i] | some i in installs; i.job == job_index; i.ecosystem == ecosystem])
-	install := ordered[0][2]
 }
 
 # A job-level cache (GitLab cache:, the Jenkins Job Cacher, a volume mount)

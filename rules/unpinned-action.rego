@@ -45,7 +45,9 @@ default policies := {"*": "hash-pin"}
 
 policies := object.union({"*": "hash-pin"}, data.pipelint.config.rules["unpinned-action"].options.policies)
 
-policy(ref) := policies[pattern] if {
+policy(ref) := policies["*"] if {
+	count(policies) == 1 # no pattern to match but the default
+} else := policies[pattern] if {
 	name := lower(concat("/", [ref.owner, ref.repo]))
 	matching := [p | some p, _ in policies; glob.match(lower(p), null, name)]
 	longest := max([count(p) | some p in matching])

@@ -146,9 +146,13 @@ func eachPos(v any, fn func(*model.Pos)) {
 }
 
 // attachSources gives the pipeline the text of its file and of every other
-// file its positions point into (GitLab includes).
+// file its positions point into (GitLab includes; pipelines of the other
+// systems come from one file, so their positions need no walk).
 func attachSources(p *model.Pipeline, f File, src []byte) {
 	p.Sources = []model.SourceFile{{File: f.Display, Lines: splitLines(src)}}
+	if f.System != model.GitLab {
+		return
+	}
 	others := map[string]bool{}
 	eachPos(p, func(pos *model.Pos) {
 		if pos.File != "" && pos.File != f.Display {

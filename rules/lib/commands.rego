@@ -39,6 +39,16 @@ matched contains {"table": table, "matcher": m, "job": i, "step": s, "cmd": cmd}
 	matches(cmd, m)
 }
 
+matched contains {"table": table, "matcher": m, "job": i, "step": s, "cmd": cmd} if {
+	some i, job in input.jobs
+	some s, step in job.steps
+	some cmd in step.script.commands
+	by_word := tables.by_subcommand[cmd.name.value]
+	some table, matchers in by_word[positional(cmd)[0]]
+	some m in matchers
+	matches(cmd, m)
+}
+
 # matching lists the matchers of the named table (see tables.by_name) that
 # match cmd.
 matching(table, cmd) := [m |
@@ -48,14 +58,17 @@ matching(table, cmd) := [m |
 
 positional(cmd) := [a.value | some a in cmd.args; not startswith(a.value, "-")]
 
+# matches is true when cmd meets every condition of the matcher m (from the
+# tables' indexes, so every field is present).
 matches(cmd, m) if {
-	leading_args_match(positional(cmd), object.get(m, "args", []))
-	any_arg_matches(positional(cmd), object.get(m, "any_arg", ""))
-	required_arg(cmd, object.get(m, "requires", ""))
-	not unwanted_positional(cmd, m)
-	not excluded(cmd, object.get(m, "unless", []))
-	not excluded_after(cmd, object.get(m, "unless_after", {}))
-	not only_tooling(cmd, object.get(m, "only_of", []))
+	args := positional(cmd)
+	leading_args_match(args, m.args)
+	any_arg_matches(args, m.any_arg)
+	required_arg(cmd, m.requires)
+	not unwanted_positional(args, m.no_positional)
+	not excluded(cmd, m.unless)
+	not excluded_after(cmd, m.unless_after)
+	not only_tooling(cmd, args, m.only_of)
 }
 
 leading_args_match(args, patterns) if {
@@ -81,10 +94,7 @@ required_arg(cmd, pattern) if {
 	glob.match(pattern, null, arg.value)
 }
 
-unwanted_positional(cmd, m) if {
-	m.no_positional
-	count(positional(cmd)) > 0
-}
+unwanted_positional(args, true) if count(args) > 0
 
 excluded(cmd, unless) if {
 	some pattern in unless
@@ -93,15 +103,15 @@ excluded(cmd, unless) if {
 }
 
 excluded_after(cmd, pairs) if {
+	count(pairs) > 0
 	some i, arg in cmd.args
 	pattern := pairs[arg.value]
 	glob.match(pattern, null, cmd.args[i + 1].value)
 }
 
-only_tooling(cmd, only_of) if {
+only_tooling(cmd, args, only_of) if {
 	count(only_of) > 0
 	not requirement_flag(cmd)
-	args := positional(cmd)
 	every arg in array.slice(args, 1, count(args)) {
 		lower(arg) in only_of
 	}

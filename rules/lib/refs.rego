@@ -7,24 +7,13 @@ package pipelint.lib.refs
 # mutability classifies the ref of an unpinned reference: "none" when there
 # is no ref at all, "short-sha" for an abbreviated commit, "branch" for a
 # name that looks like a branch and "tag" for a version-like name.
-mutability(ref) := "none" if ref.ref == ""
-
-mutability(ref) := "short-sha" if {
-	ref.ref != ""
+mutability(ref) := "none" if {
+	ref.ref == ""
+} else := "short-sha" if {
 	regex.match(`^[0-9a-f]{7,39}$`, ref.ref)
-}
-
-mutability(ref) := "tag" if {
-	ref.ref != ""
-	not regex.match(`^[0-9a-f]{7,39}$`, ref.ref)
+} else := "tag" if {
 	regex.match(`^v?[0-9]+(\.[0-9]+)*([-+._][0-9A-Za-z.-]+)?$`, ref.ref)
-}
-
-mutability(ref) := "branch" if {
-	ref.ref != ""
-	not regex.match(`^[0-9a-f]{7,39}$`, ref.ref)
-	not regex.match(`^v?[0-9]+(\.[0-9]+)*([-+._][0-9A-Za-z.-]+)?$`, ref.ref)
-}
+} else := "branch"
 
 # is_branch_like is true for refs that name a branch or a moving alias.
 is_branch_like(ref) if mutability(ref) in {"none", "branch"}

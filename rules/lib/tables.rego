@@ -367,19 +367,47 @@ command_tables := {
 # by_name[table][command] holds the matchers of a table that apply to a
 # command name, so rules try a handful of matchers per command instead of
 # every one. Extend the tables above, not this.
-by_name[table][name] contains m if {
+by_name[table][name] contains matcher(m) if {
 	some table, matchers in command_tables
 	some m in matchers
 	some name in m.names
 }
 
-# by_command[command][table] is by_name the other way round: one lookup
-# per command finds the matchers of every table (commands.matched).
-by_command[name][table] contains m if {
+# by_command[command][table] and by_subcommand[command][word][table]
+# index the matchers of every table for commands.matched: a matcher whose
+# first argument pattern is a word or a list of words ({install,ci}) is
+# found by the command's first positional argument, any other by the
+# command name alone. A command then meets only the matchers that can
+# match it: `npm ci` meets the one for `npm ci`, not every one for npm.
+by_command[name][table] contains matcher(m) if {
 	some table, matchers in command_tables
 	some m in matchers
+	not first_words(m)
 	some name in m.names
 }
+
+by_subcommand[name][word][table] contains matcher(m) if {
+	some table, matchers in command_tables
+	some m in matchers
+	some word in first_words(m)
+	some name in m.names
+}
+
+first_words(m) := literal_words(m.args[0])
+
+# literal_words are the words a glob stands for when it has no wildcard:
+# `test` is ["test"], `{install,ci}` is ["install", "ci"]; undefined for
+# any other glob.
+literal_words(glob) := [glob] if not regex.match(`[{}*?\[\]\\]`, glob)
+
+literal_words(glob) := split(trim_suffix(trim_prefix(glob, "{"), "}"), ",") if regex.match(`^\{[^{}*?\[\]\\]*\}$`, glob)
+
+# matcher is a matcher with every field present, so matching reads fields
+# instead of defaults.
+matcher(m) := object.union(
+	{"args": [], "any_arg": "", "requires": "", "no_positional": false, "unless": [], "unless_after": {}, "only_of": []},
+	m,
+)
 
 # by_action[table][action] is the entry of an action table for an action
 # (owner/repo[/path] in lower case), so rules look a step's action up
