@@ -44,7 +44,7 @@ matched contains {"table": table, "matcher": m, "job": i, "step": s, "cmd": cmd}
 	some s, step in job.steps
 	some cmd in step.script.commands
 	by_word := tables.by_subcommand[cmd.name.value]
-	some table, matchers in by_word[positional(cmd)[0]]
+	some table, matchers in by_word[first_positional(cmd)]
 	some m in matchers
 	matches(cmd, m)
 }
@@ -57,6 +57,12 @@ matching(table, cmd) := [m |
 ]
 
 positional(cmd) := [a.value | some a in cmd.args; not startswith(a.value, "-")]
+
+# first_positional is positional(cmd)[0], without listing them all in the
+# common case of a subcommand first (`npm ci --quiet`).
+first_positional(cmd) := cmd.args[0].value if {
+	not startswith(cmd.args[0].value, "-")
+} else := positional(cmd)[0]
 
 # matches is true when cmd meets every condition of the matcher m (from the
 # tables' indexes, so every field is present).

@@ -494,6 +494,9 @@ func (s *source) comments() []model.Comment {
 		}
 	}
 	for _, n := range s.scalars {
+		if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle|yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) == 0 {
+			continue // a plain scalar never holds " #": YAML ends it there
+		}
 		l := s.layout(n)
 		if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
 			// The header line may carry a real comment (`run: | # note`).
