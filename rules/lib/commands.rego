@@ -31,18 +31,14 @@ import data.pipelint.lib.tables
 # indexes). Rules read a table's commands from it rather than matching
 # every command against every table again.
 matched contains {"table": table, "matcher": m, "job": i, "step": s, "cmd": cmd} if {
-	some i, job in input.jobs
-	some s, step in job.steps
-	some cmd in step.script.commands
+	some [i, s, cmd] in located
 	some table, matchers in tables.by_command[cmd.name.value]
 	some m in matchers
 	matches(cmd, m)
 }
 
 matched contains {"table": table, "matcher": m, "job": i, "step": s, "cmd": cmd} if {
-	some i, job in input.jobs
-	some s, step in job.steps
-	some cmd in step.script.commands
+	some [i, s, cmd] in located
 	by_word := tables.by_subcommand[cmd.name.value]
 	some table, matchers in by_word[first_positional(cmd)]
 	some m in matchers
@@ -128,14 +124,17 @@ requirement_flag(cmd) if {
 	regex.match(`^(-r|--requirement|-e|--editable|-c|--constraint)(=.*)?$|^-[re].+`, arg.value)
 }
 
-# all lists every shell command of the pipeline. It is an array, computed
-# once per evaluation, so rules that scan every command share it.
-all := [cmd |
-	some job in input.jobs
-	some step in job.steps
-	step.script != null
+# located lists every shell command of the pipeline with the indexes of
+# its job and step, [job, step, command], and all the commands alone. They
+# are arrays, computed once per evaluation, so rules that scan every
+# command share one walk of the jobs and steps.
+located := [[i, s, cmd] |
+	some i, job in input.jobs
+	some s, step in job.steps
 	some cmd in step.script.commands
 ]
+
+all := [cmd | some [_, _, cmd] in located]
 
 # display names a command for messages: its name and the subcommand words
 # the matcher m looked at (`npm run build`, `helm upgrade`), or the first
