@@ -122,7 +122,13 @@ func walk(cwd, root string, force model.System) ([]File, error) {
 			return err
 		}
 		rel = filepath.ToSlash(rel)
-		system := Detect(rel)
+		// Detected by the whole path, so that a scan of .github/workflows
+		// itself finds the workflows.
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return err
+		}
+		system := Detect(filepath.ToSlash(abs))
 		if system == "" || (force != "" && system != force) {
 			return nil
 		}

@@ -93,6 +93,25 @@ func TestDiscoverSkipsVendoredAndTestDirectories(t *testing.T) {
 	}
 }
 
+// A scan may start inside the directories that mark CI files: at
+// .github/workflows, or in .github.
+func TestDiscoverFromInsideWorkflowDirectories(t *testing.T) {
+	root := t.TempDir()
+	t.Chdir(root)
+	if err := os.MkdirAll(".github/workflows", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(".github/workflows/ci.yml", []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{".github/workflows", ".github", "./.github/workflows/"} {
+		found, err := Discover([]string{dir}, "")
+		if err != nil || len(found) != 1 || found[0].Display != ".github/workflows/ci.yml" || found[0].System != model.GitHub {
+			t.Errorf("Discover(%q) = %+v, %v", dir, found, err)
+		}
+	}
+}
+
 // Each .gitlab-ci.yml found in a scan is resolved from its own directory,
 // as the root of its repository.
 func TestGitLabRootsAreTheirDirectories(t *testing.T) {
