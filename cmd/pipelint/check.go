@@ -112,6 +112,9 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 		return err
 	}
 	files, discoveryErr := parser.Discover(paths, force)
+	if len(files) == 0 && discoveryErr == nil {
+		fmt.Fprintf(stderr, "note: no CI files found in %s: pipelint looks for .github/workflows/*.yml, action.yml, .gitlab-ci.yml and Jenkinsfile; name another file with --system to check it\n", strings.Join(paths, ", "))
+	}
 	governing := newPolicies(ctx, opts.policyOptions)
 	// Every configuration is read and compiled before any file is checked,
 	// so that a broken one stops the run at once.

@@ -85,6 +85,14 @@ func TestPrimerWorkflow(t *testing.T) {
 	}
 }
 
+func TestNoCIFilesIsANoteNotAnError(t *testing.T) {
+	root := writeFiles(t, map[string]string{"README.md": "# nothing to check\n"})
+	code, _, stderr := pipelint(t, root, "check", ".")
+	if code != exitClean || !strings.Contains(stderr, "note: no CI files found in .") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
+
 func TestMalformedYAMLIsAnErrorAndOtherFilesAreStillChecked(t *testing.T) {
 	root := writeFiles(t, map[string]string{
 		".github/workflows/bad.yml":  "on: push\njobs:\n  a: [\n",

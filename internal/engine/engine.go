@@ -251,8 +251,8 @@ func foldPackage(ctx context.Context, modules map[string]module, pkg string) (ma
 	if err != nil {
 		return nil, fmt.Errorf("evaluate %s: %w", pkg, err)
 	}
-	for _, name := range names {
-		keepFunctions(modules, name)
+	if err := keepFunctions(modules, names); err != nil {
+		return nil, err
 	}
 	if len(results) == 0 {
 		return map[string]any{}, nil
@@ -261,24 +261,31 @@ func foldPackage(ctx context.Context, modules map[string]module, pkg string) (ma
 	return value, nil
 }
 
-// keepFunctions drops every rule but the functions from a folded module,
-// and the module when nothing is left.
-func keepFunctions(modules map[string]module, name string) {
-	mod := modules[name]
-	functions := slices.DeleteFunc(slices.Clone(mod.Rules), func(r *ast.Rule) bool { return len(r.Head.Args) == 0 })
-	if len(functions) == 0 {
-		delete(modules, name)
-		return
+// keepFunctions drops every rule but the functions from the folded modules
+// names, and a module when nothing is left. The functions are taken from
+// the compiled modules, where a table they read by its short name is
+// already the full reference that the folded data answers.
+func keepFunctions(modules map[string]module, names []string) error {
+	parsed := map[string]*ast.Module{}
+	for _, name := range names {
+		parsed[name] = modules[name].Module
 	}
-	stripped := mod.Module.Copy()
-	stripped.Rules = nil
-	for _, r := range functions {
-		r := r.Copy()
-		r.Module = stripped
-		stripped.Rules = append(stripped.Rules, r)
+	compiler := ast.NewCompiler().WithCapabilities(Capabilities())
+	if compiler.Compile(parsed); compiler.Failed() {
+		return compiler.Errors
 	}
-	mod.Module = stripped
-	modules[name] = mod
+	for _, name := range names {
+		mod := modules[name]
+		compiled := compiler.Modules[name].Copy()
+		compiled.Rules = slices.DeleteFunc(compiled.Rules, func(r *ast.Rule) bool { return len(r.Head.Args) == 0 })
+		if len(compiled.Rules) == 0 {
+			delete(modules, name)
+			continue
+		}
+		mod.Module = compiled
+		modules[name] = mod
+	}
+	return nil
 }
 
 // readsInput returns the line of the first reference to input in mod, or "".

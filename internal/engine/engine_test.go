@@ -163,6 +163,14 @@ func TestBadPolicies(t *testing.T) {
 			src:  testRule + "\nx := http.send({\"method\": \"get\", \"url\": \"https://example.com\"})\n",
 			want: "x.rego:22: http.send is not allowed: policies run without network",
 		},
+		"tables that read input": {
+			src:  "package pipelint.lib.tables\n\nkinds contains input.kind\n",
+			want: "x.rego:3: the tables package data.pipelint.lib.tables cannot read input",
+		},
+		"secrets tables that read input": {
+			src:  "package pipelint.lib.secrets\n\nnames contains v.name.value if some v in input.env\n",
+			want: "x.rego:3: the tables package data.pipelint.lib.secrets cannot read input",
+		},
 		"syntax error": {
 			src:  "package pipelint.rules.x\nfindings contains if {\n",
 			want: "x.rego:",
@@ -232,6 +240,30 @@ func TestCustomPolicies(t *testing.T) {
 	_, err = New(context.Background(), WithPolicies(builtIn), WithCustomPolicies("clash", clash))
 	if err == nil || !strings.Contains(err.Error(), `rule "unnamed-job" is already defined`) {
 		t.Errorf("a custom rule with a built-in id: error = %v", err)
+	}
+}
+
+// The rules of a table package become data before any file; its
+// functions stay callable, and read the folded tables.
+func TestTablePackagesAreFoldedAndKeepTheirFunctions(t *testing.T) {
+	tables := `package pipelint.lib.tables
+
+placeholder_names contains "TODO"
+
+placeholder_names contains "FIXME"
+
+is_placeholder(name) if name in placeholder_names
+`
+	rule := strings.Replace(testRule, `job.name.value == ""`, `data.pipelint.lib.tables.is_placeholder(job.name.value)`, 1)
+	e, err := newTestEngine(t, map[string]string{"tables.rego": tables, "unnamed-job.rego": rule})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixme, named := job("a", 1), job("b", 2)
+	fixme.Name.Value, named.Name.Value = "FIXME", "build"
+	findings, err := e.Evaluate(context.Background(), &model.Pipeline{File: "ci.yml", Jobs: []model.Job{fixme, named}})
+	if err != nil || len(findings) != 1 || findings[0].Pos.Line != 1 {
+		t.Errorf("findings = %+v, err %v", findings, err)
 	}
 }
 
