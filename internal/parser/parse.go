@@ -39,22 +39,25 @@ func ParseWithWarnings(f File) (*model.Pipeline, []*model.ParseError, error) {
 	}
 	var p *model.Pipeline
 	var warnings []*model.ParseError
+	// A GitHub or Jenkins file is parsed under its display path. A GitLab
+	// pipeline reads its includes from the file's root, so it is parsed
+	// under its path there and its positions are rebased afterwards.
 	switch f.System {
 	case model.GitHub:
-		p, err = github.Parse(f.Path, src)
+		p, err = github.Parse(f.Display, src)
 	case model.GitLab:
 		p, warnings, err = gitlab.ParseWithWarnings(os.DirFS(f.Root), f.Path)
+		if prefix := strings.TrimSuffix(f.Display, f.Path); prefix != "" {
+			rebase(p, prefix)
+			rebase(err, prefix)
+			for _, w := range warnings {
+				rebase(w, prefix)
+			}
+		}
 	case model.Jenkins:
-		p, err = jenkins.Parse(f.Path, src)
+		p, err = jenkins.Parse(f.Display, src)
 	default:
 		return nil, nil, fileError(f, fmt.Sprintf("unknown system %q", f.System))
-	}
-	if prefix := strings.TrimSuffix(f.Display, f.Path); prefix != "" {
-		rebase(p, prefix)
-		rebase(err, prefix)
-		for _, w := range warnings {
-			rebase(w, prefix)
-		}
 	}
 	if p != nil {
 		p.File = f.Display
