@@ -42,8 +42,7 @@ findings contains finding if {
 }
 
 tokens contains {"name": pattern.name, "value": match, "pos": span(source.file, i, line, match)} if {
-	some source in input.sources
-	text := concat("\n", source.lines)
+	some [source, text] in texts
 	strings.replace_n(secrets.token_keywords, text) != text
 	some pattern in secrets.token_patterns
 	secrets.has_keyword(text, pattern)
@@ -57,6 +56,10 @@ tokens contains {"name": pattern.name, "value": match, "pos": span(source.file, 
 
 # low_variety rejects dummies such as ghp_aaaaaaaa...: real tokens are
 # random, so they use many distinct characters.
+# texts pairs each source file with its text, joined once for the searches
+# of whole files below.
+texts := [[source, concat("\n", source.lines)] | some source in input.sources]
+
 low_variety(value) if count({c | some c in split(value, "")}) < 10
 
 span(file, index, line, match) := {
@@ -102,6 +105,7 @@ variables contains v if {
 }
 
 is_secret_name(name) if {
+	regex.match(secrets.secret_word_prefilter, name)
 	words := lower(regex.replace(name, `([a-z0-9])([A-Z])`, "${1}_${2}"))
 	regex.match(secrets.secret_key_pattern, words)
 	not regex.match(secrets.non_secret_key_pattern, words)
@@ -118,8 +122,8 @@ is_literal_secret(value) if {
 # --- passwords in URLs --------------------------------------------------------------
 
 findings contains finding if {
-	some source in input.sources
-	regex.match(url_with_password, concat("\n", source.lines))
+	some [source, text] in texts
+	regex.match(url_with_password, text)
 	some i, line in source.lines
 	contains(line, "://")
 	contains(line, "@")
@@ -160,8 +164,7 @@ findings contains finding if {
 # every argument; short flags carry passwords only for the commands named
 # in secrets.short_flag_commands.
 flag_args contains [c, i] if {
-	some source in input.sources
-	text := concat("\n", source.lines)
+	some [_, text] in texts
 	strings.replace_n(secrets.password_flag_keywords, text) != text
 	some c, cmd in commands.all
 	some i, arg in cmd.args

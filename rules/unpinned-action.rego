@@ -26,10 +26,11 @@ findings contains finding if {
 	not ref.pinned
 	not ref.dynamic
 	required(ref)
+	mutability := refs.mutability(ref)
 	finding := {
-		"msg": message(ref, refs.mutability(ref)),
+		"msg": message(ref, mutability),
 		"pos": ref.value.pos,
-		"severity": severity[refs.mutability(ref)],
+		"severity": severity[mutability],
 	}
 }
 

@@ -76,6 +76,10 @@ allowed_token_pattern := `EXAMPLE$|^AKIAIOSFODNN7|(?i:x{8,}|0{8,}|1234567890)`
 # after camelCase is split (githubToken → github_token).
 secret_key_pattern := `(?i)(^|[_.-])(pass(word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|secret[_-]?key|client[_-]?secret|credentials?|auth|auth[_-]?token|bearer|pat)([_.-]|$)`
 
+# secret_word_prefilter matches every name secret_key_pattern can match,
+# before any camelCase split: one cheap test that turns most names away.
+secret_word_prefilter := `(?i)pass|pwd|secret|token|key|cred|auth|bearer|pat`
+
 # non_secret_key_pattern matches names that mention a secret but hold
 # something else: its id, name, location or shape.
 non_secret_key_pattern := `(?i)([_.-](id|ids|name|names|url|uri|urls|endpoint|host|file|files|path|paths|dir|length|size|type|types|user|username|usr|env|var|variable|header|ref|region|expiry|expires|ttl|timeout|format|mode|enabled|required|key_id|scope|scopes|audience|prefix|suffix|fingerprint|version|kind|label|field|policy|provider|source)$)|^(public[_-]?key|key[_-]?id|pat(h)?|secret[_-]?name|use[_-].*|skip[_-].*|no[_-].*|with[_-].*)$|(^|[_.-])(public)([_.-]|$)`
