@@ -31,9 +31,12 @@ import (
 
 // The targets of issue 8, on 2 cores.
 const (
-	targetSingleFile = 60 * time.Millisecond
-	targetGrowth     = 11.0      // 10× the files in at most 11× the time
-	targetPeakRSS    = 150 << 20 // bytes, for 10,000 files
+	targetSingleFile  = 60 * time.Millisecond
+	targetGrowth      = 11.0      // 10× the files in at most 11× the time
+	targetPeakRSS     = 150 << 20 // bytes, for targetMemoryFiles files
+	targetMemoryFiles = 10000
+
+	memoryWorkload = "10,000 real workflows"
 )
 
 // smallWorkflow is the file of the single-file run: what a pre-commit hook
@@ -73,7 +76,7 @@ type measurement struct {
 	wall    time.Duration
 	peakRSS int64 // bytes; the largest over the runs
 	exit    int
-	errors  int // lines on standard error: one per file that failed
+	errors  int // lines on standard error but warnings: one per file that failed
 }
 
 func bench(corpus string, repeat, singleRuns int) error {
@@ -120,21 +123,24 @@ func bench(corpus string, repeat, singleRuns int) error {
 	if err != nil {
 		fmt.Println("skipped the real workflows:", err)
 	} else {
-		realworld := filepath.Join(tmp, "realworld")
-		n, err := extractWorkflows(dataset, realworld, 1)
+		n, err := workflowCount(dataset)
 		if err != nil {
 			return err
 		}
-		realworld10 := filepath.Join(tmp, "realworld10")
-		n10, err := extractWorkflows(dataset, realworld10, 10)
-		if err != nil {
-			return err
-		}
-		if err := measure(workload{name: "actionlint real workflows", bin: pipelint, dir: realworld, args: checkArgs("."), files: n}, repeat); err != nil {
-			return err
-		}
-		if err := measure(workload{name: "actionlint real workflows ×10", bin: pipelint, dir: realworld10, args: checkArgs("."), files: n10}, repeat); err != nil {
-			return err
+		// The real workflows once, ten times over for linearity, and
+		// 10,000 of them for the memory target.
+		realworld := filepath.Join(tmp, fmt.Sprintf("workflows%d", n))
+		for _, run := range []struct {
+			name  string
+			files int
+		}{{"actionlint real workflows", n}, {"actionlint real workflows ×10", 10 * n}, {memoryWorkload, targetMemoryFiles}} {
+			dir := filepath.Join(tmp, fmt.Sprintf("workflows%d", run.files))
+			if err := extractWorkflows(dataset, dir, run.files); err != nil {
+				return err
+			}
+			if err := measure(workload{name: run.name, bin: pipelint, dir: dir, args: checkArgs("."), files: run.files}, repeat); err != nil {
+				return err
+			}
 		}
 		if w, err := actionlintWorkload(tmp, realworld); err != nil {
 			fmt.Println("skipped actionlint:", err)
@@ -226,33 +232,46 @@ func actionlintDataset() (string, error) {
 	return dataset, nil
 }
 
-// extractWorkflows writes the workflows of the archive copies times under
-// dir, each copy a repository (copyN/.github/workflows), so that discovery
-// finds them. It returns the number of files written.
-func extractWorkflows(archive, dir string, copies int) (int, error) {
+// extractWorkflows writes count files under dir, going through the
+// workflows of the archive as many times as needed, each pass a repository
+// (copyN/.github/workflows) so that discovery finds them.
+func extractWorkflows(archive, dir string, count int) error {
+	r, err := zip.OpenReader(archive)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	var workflows []*zip.File
+	for _, f := range r.File {
+		if !f.FileInfo().IsDir() {
+			workflows = append(workflows, f)
+		}
+	}
+	if len(workflows) == 0 {
+		return fmt.Errorf("%s holds no workflows", archive)
+	}
+	for i := range count {
+		f := workflows[i%len(workflows)]
+		src, err := readZipFile(f)
+		if err != nil {
+			return err
+		}
+		name := filepath.Join(dir, fmt.Sprintf("copy%d", i/len(workflows)), ".github", "workflows", path.Base(f.Name))
+		if err := writeFile(name, src); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// workflowCount is the number of workflows in the archive.
+func workflowCount(archive string) (int, error) {
 	r, err := zip.OpenReader(archive)
 	if err != nil {
 		return 0, err
 	}
 	defer r.Close()
-	n := 0
-	for _, f := range r.File {
-		if f.FileInfo().IsDir() {
-			continue
-		}
-		src, err := readZipFile(f)
-		if err != nil {
-			return 0, err
-		}
-		for i := range copies {
-			name := filepath.Join(dir, fmt.Sprintf("copy%d", i), ".github", "workflows", path.Base(f.Name))
-			if err := writeFile(name, src); err != nil {
-				return 0, err
-			}
-			n++
-		}
-	}
-	return n, nil
+	return len(slices.DeleteFunc(slices.Clone(r.File), func(f *zip.File) bool { return f.FileInfo().IsDir() })), nil
 }
 
 func readZipFile(f *zip.File) ([]byte, error) {
@@ -331,7 +350,7 @@ func measureOnce(w workload) (measurement, error) {
 		wall:     wall,
 		peakRSS:  rusage.Maxrss << 10, // kilobytes on Linux
 		exit:     exit,
-		errors:   bytes.Count(stderr.Bytes(), []byte("\n")),
+		errors:   bytes.Count(stderr.Bytes(), []byte("\n")) - bytes.Count(stderr.Bytes(), []byte(": warning: ")),
 	}, nil
 }
 
@@ -368,7 +387,9 @@ func printTargets(w io.Writer, results []measurement) {
 	if ok1 && ok10 {
 		growth := ten.wall.Seconds() / one.wall.Seconds()
 		fmt.Fprintf(w, "growth: %d× the files in %.1f× the time (target ≤ %.0f×): %s\n", ten.files/one.files, growth, targetGrowth, verdict(growth <= targetGrowth))
-		fmt.Fprintf(w, "peak RSS for %d files: %d MB (target ≤ %d MB for 10,000 files): %s\n", ten.files, ten.peakRSS>>20, targetPeakRSS>>20, verdict(ten.peakRSS <= targetPeakRSS))
+	}
+	if m, ok := find(memoryWorkload); ok {
+		fmt.Fprintf(w, "peak RSS for %d files: %d MB (target ≤ %d MB): %s\n", m.files, m.peakRSS>>20, targetPeakRSS>>20, verdict(m.peakRSS <= targetPeakRSS))
 	}
 	if other, ok := find("actionlint (no shellcheck)"); ok && ok1 {
 		fmt.Fprintf(w, "real workflows: pipelint %s, actionlint %s (target: faster than actionlint): %s\n",
