@@ -113,16 +113,11 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		rego.Capabilities(Capabilities()),
 		rego.StrictBuiltinErrors(true),
 	}
-	tables, err := foldTables(ctx, modules)
-	if err != nil {
+	if err := foldTables(ctx, modules); err != nil {
 		return nil, err
 	}
-	lib := map[string]any{}
-	for pkg, value := range tables {
-		lib[strings.TrimPrefix(pkg, "data.pipelint.lib.")] = value
-	}
 	regoOpts = append(regoOpts, rego.Store(inmem.NewFromObject(map[string]any{
-		"pipelint": map[string]any{"config": cfg.data, "lib": lib},
+		"pipelint": map[string]any{"config": cfg.data},
 	})))
 	for _, name := range sortedKeys(modules) {
 		mod := modules[name]
@@ -210,71 +205,52 @@ func (e *Engine) Evaluate(ctx context.Context, p *model.Pipeline) ([]Finding, er
 
 // tablePackages hold the tables the rules read: the classification of
 // commands and actions, and the formats of secrets. Nothing in them depends
-// on the file checked, so New evaluates their rules once and hands the
-// values to the rules as data, instead of every evaluation rebuilding the
-// tables and their indexes. Their functions stay rules.
+// on the file checked, so New evaluates their rules once and replaces each
+// by a constant rule holding its value, instead of every evaluation
+// rebuilding the tables and their indexes. Their functions stay as written.
 var tablePackages = []string{"data.pipelint.lib.tables", "data.pipelint.lib.secrets"}
 
-// foldTables evaluates the rules of tablePackages (built-in and any that
-// extend them) and returns their values by package path; it leaves only
-// the functions of those packages in modules.
-func foldTables(ctx context.Context, modules map[string]module) (map[string]any, error) {
-	folded := map[string]any{}
+// foldTables folds every package of tablePackages in modules.
+func foldTables(ctx context.Context, modules map[string]module) error {
 	for _, pkg := range tablePackages {
-		value, err := foldPackage(ctx, modules, pkg)
-		if err != nil {
-			return nil, err
+		if err := foldPackage(ctx, modules, pkg); err != nil {
+			return err
 		}
-		folded[pkg] = value
 	}
-	return folded, nil
+	return nil
 }
 
-func foldPackage(ctx context.Context, modules map[string]module, pkg string) (map[string]any, error) {
-	opts := []func(*rego.Rego){rego.Query(pkg), rego.Capabilities(Capabilities())}
-	var names []string
+// foldPackage evaluates the modules of one table package (built-in and any
+// that extend it) and replaces them by one module of constant rules and the
+// package's functions.
+func foldPackage(ctx context.Context, modules map[string]module, pkg string) error {
+	parsed := map[string]*ast.Module{}
 	for _, name := range sortedKeys(modules) {
 		mod := modules[name]
 		if mod.Package.Path.String() != pkg {
 			continue
 		}
 		if reads := readsInput(mod.Module); reads != "" {
-			return nil, fmt.Errorf("%s:%s: the tables package %s cannot read input: it is evaluated once, before any file", name, reads, pkg)
+			return fmt.Errorf("%s:%s: the tables package %s cannot read input: it is evaluated once, before any file", name, reads, pkg)
 		}
-		opts = append(opts, rego.ParsedModule(mod.Module))
-		names = append(names, name)
+		parsed[name] = mod.Module
 	}
-	if len(names) == 0 {
-		return map[string]any{}, nil
-	}
-	results, err := rego.New(opts...).Eval(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("evaluate %s: %w", pkg, err)
-	}
-	if err := keepFunctions(modules, names); err != nil {
-		return nil, err
-	}
-	if len(results) == 0 {
-		return map[string]any{}, nil
-	}
-	value, _ := results[0].Expressions[0].Value.(map[string]any)
-	return value, nil
-}
-
-// keepFunctions drops every rule but the functions from the folded modules
-// names, and a module when nothing is left. The functions are taken from
-// the compiled modules, where a table they read by its short name is
-// already the full reference that the folded data answers.
-func keepFunctions(modules map[string]module, names []string) error {
-	parsed := map[string]*ast.Module{}
-	for _, name := range names {
-		parsed[name] = modules[name].Module
+	if len(parsed) == 0 {
+		return nil
 	}
 	compiler := ast.NewCompiler().WithCapabilities(Capabilities())
 	if compiler.Compile(parsed); compiler.Failed() {
 		return compiler.Errors
 	}
-	for _, name := range names {
+	keepTerm := rego.GenerateJSON(func(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil })
+	results, err := rego.New(rego.Compiler(compiler), rego.Query(pkg), rego.Capabilities(Capabilities()), keepTerm).Eval(ctx)
+	if err != nil {
+		return fmt.Errorf("evaluate %s: %w", pkg, err)
+	}
+	// The functions stay, taken from the compiled modules, where a table
+	// they read by its short name is already the full reference that the
+	// constant rules answer.
+	for name := range parsed {
 		mod := modules[name]
 		compiled := compiler.Modules[name].Copy()
 		compiled.Rules = slices.DeleteFunc(compiled.Rules, func(r *ast.Rule) bool { return len(r.Head.Args) == 0 })
@@ -285,6 +261,31 @@ func keepFunctions(modules map[string]module, names []string) error {
 		mod.Module = compiled
 		modules[name] = mod
 	}
+	if len(results) == 0 {
+		return nil
+	}
+	return addConstants(modules, pkg, results[0].Expressions[0].Value.(*ast.Term).Value.(ast.Object))
+}
+
+// addConstants adds a module to package pkg with one rule `name := value`
+// for every entry of values. The values are Rego terms, so sets stay sets.
+// The rules are built, not parsed from text: the tables are large.
+func addConstants(modules map[string]module, pkg string, values ast.Object) error {
+	file := pkg + " (folded)"
+	mod, err := ast.ParseModuleWithOpts(file, "package "+strings.TrimPrefix(pkg, "data."), ast.ParserOptions{RegoVersion: ast.RegoV1})
+	if err != nil {
+		return fmt.Errorf("fold %s: %w", pkg, err)
+	}
+	location := mod.Package.Location
+	for _, name := range values.Keys() {
+		head := ast.NewHead(ast.Var(name.Value.(ast.String)), nil, values.Get(name))
+		head.Assign = true
+		head.Location = location
+		body := ast.NewBody(ast.NewExpr(ast.BooleanTerm(true).SetLocation(location)))
+		body[0].Location = location
+		mod.Rules = append(mod.Rules, &ast.Rule{Head: head, Body: body, Module: mod, Location: location})
+	}
+	modules[file] = module{Module: mod, file: file}
 	return nil
 }
 

@@ -243,7 +243,7 @@ func TestCustomPolicies(t *testing.T) {
 	}
 }
 
-// The rules of a table package become data before any file; its
+// The rules of a table package are evaluated before any file; its
 // functions stay callable, and read the folded tables.
 func TestTablePackagesAreFoldedAndKeepTheirFunctions(t *testing.T) {
 	tables := `package pipelint.lib.tables
@@ -252,17 +252,20 @@ placeholder_names contains "TODO"
 
 placeholder_names contains "FIXME"
 
-is_placeholder(name) if name in placeholder_names
+# Folded tables are still sets: looked up, and joined with others.
+is_placeholder(name) if placeholder_names[name]
+
+is_placeholder(name) if (placeholder_names | {"XXX"})[name]
 `
 	rule := strings.Replace(testRule, `job.name.value == ""`, `data.pipelint.lib.tables.is_placeholder(job.name.value)`, 1)
 	e, err := newTestEngine(t, map[string]string{"tables.rego": tables, "unnamed-job.rego": rule})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fixme, named := job("a", 1), job("b", 2)
-	fixme.Name.Value, named.Name.Value = "FIXME", "build"
-	findings, err := e.Evaluate(context.Background(), &model.Pipeline{File: "ci.yml", Jobs: []model.Job{fixme, named}})
-	if err != nil || len(findings) != 1 || findings[0].Pos.Line != 1 {
+	fixme, named, xxx := job("a", 1), job("b", 2), job("c", 3)
+	fixme.Name.Value, named.Name.Value, xxx.Name.Value = "FIXME", "build", "XXX"
+	findings, err := e.Evaluate(context.Background(), &model.Pipeline{File: "ci.yml", Jobs: []model.Job{fixme, named, xxx}})
+	if err != nil || len(findings) != 2 || findings[0].Pos.Line != 1 || findings[1].Pos.Line != 3 {
 		t.Errorf("findings = %+v, err %v", findings, err)
 	}
 }
