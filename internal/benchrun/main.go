@@ -4,6 +4,7 @@
 // on one small workflow (process start included). For each it prints the
 // wall time, files per second and the peak RSS of the process, and times
 // actionlint (without shellcheck and pyflakes) on the same real workflows.
+// Last, it times the steps of a check one by one on the real workflows.
 //
 // Run it from the repository root: go run ./internal/benchrun
 package main
@@ -74,7 +75,8 @@ type workload struct {
 type measurement struct {
 	workload
 	wall    time.Duration
-	peakRSS int64 // bytes; the largest over the runs
+	cpu     time.Duration // user and system time of the process
+	peakRSS int64         // bytes; the largest over the runs
 	exit    int
 	errors  int // lines on standard error but warnings: one per file that failed
 }
@@ -119,6 +121,7 @@ func bench(corpus string, repeat, singleRuns int) error {
 		}
 	}
 
+	realworld := "" // the real workflows, once, when they are at hand
 	dataset, err := actionlintDataset()
 	if err != nil {
 		fmt.Println("skipped the real workflows:", err)
@@ -129,7 +132,7 @@ func bench(corpus string, repeat, singleRuns int) error {
 		}
 		// The real workflows once, ten times over for linearity, and
 		// 10,000 of them for the memory target.
-		realworld := filepath.Join(tmp, fmt.Sprintf("workflows%d", n))
+		realworld = filepath.Join(tmp, fmt.Sprintf("workflows%d", n))
 		for _, run := range []struct {
 			name  string
 			files int
@@ -153,6 +156,10 @@ func bench(corpus string, repeat, singleRuns int) error {
 	printTable(os.Stdout, results)
 	fmt.Println()
 	printTargets(os.Stdout, results)
+	if realworld != "" {
+		fmt.Println()
+		return printStages(os.Stdout, realworld)
+	}
 	return nil
 }
 
@@ -348,6 +355,7 @@ func measureOnce(w workload) (measurement, error) {
 	return measurement{
 		workload: w,
 		wall:     wall,
+		cpu:      time.Duration(rusage.Utime.Nano() + rusage.Stime.Nano()),
 		peakRSS:  rusage.Maxrss << 10, // kilobytes on Linux
 		exit:     exit,
 		errors:   bytes.Count(stderr.Bytes(), []byte("\n")) - bytes.Count(stderr.Bytes(), []byte(": warning: ")),
@@ -356,10 +364,10 @@ func measureOnce(w workload) (measurement, error) {
 
 func printTable(w io.Writer, results []measurement) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "workload\tfiles\twall\tfiles/s\tpeak RSS\texit\terrors\t")
+	fmt.Fprintln(tw, "workload\tfiles\twall\tCPU\tfiles/s\tpeak RSS\texit\terrors\t")
 	for _, m := range results {
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%.0f\t%d MB\t%d\t%d\t\n", m.name, m.files, m.wall.Round(time.Millisecond),
-			float64(m.files)/m.wall.Seconds(), m.peakRSS>>20, m.exit, m.errors)
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%.0f\t%d MB\t%d\t%d\t\n", m.name, m.files, m.wall.Round(time.Millisecond),
+			m.cpu.Round(time.Millisecond), float64(m.files)/m.wall.Seconds(), m.peakRSS>>20, m.exit, m.errors)
 	}
 	tw.Flush()
 }
