@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unique"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
@@ -143,10 +144,13 @@ func decodeFinding(rule Rule, value any) (Finding, error) {
 		return Finding{}, fmt.Errorf("a finding must be an object with msg and pos, got %T", value)
 	}
 	f := Finding{RuleID: rule.ID, Severity: rule.Severity}
-	f.Message, _ = obj["msg"].(string)
-	if f.Message == "" {
+	msg, _ := obj["msg"].(string)
+	if msg == "" {
 		return Finding{}, fmt.Errorf("a finding has no msg")
 	}
+	// The same message recurs across files (one action pinned to one tag in
+	// many repositories): a large scan keeps one copy of each.
+	f.Message = unique.Make(msg).Value()
 	pos, ok := obj["pos"].(map[string]any)
 	if !ok {
 		return Finding{}, fmt.Errorf("finding %q has no pos object", f.Message)
