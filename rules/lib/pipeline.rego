@@ -48,11 +48,6 @@ input_value(step, name) := [v.value.value | some v in step.with; v.name.value ==
 
 input_value(step, name) := "" if not name in {v.name.value | some v in step.with}
 
-# step_commands are the shell commands of a step.
-step_commands(step) := step.script.commands if step.script != null
-
-step_commands(step) := [] if step.script == null
-
 # --- tests ------------------------------------------------------------------
 
 # testing_jobs holds the indexes of jobs that run tests: a test command or

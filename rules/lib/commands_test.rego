@@ -1,0 +1,47 @@
+package pipelint.lib.commands_test
+
+import data.pipelint.lib.build
+import data.pipelint.lib.commands
+
+pipeline(words_list) := build.pipeline("github", [build.job("build", [build.run([build.cmd(words, 10 + i) | some i, words in words_list])])])
+
+matched_tables(words_list) := tables if {
+	matched := commands.matched with input as pipeline(words_list)
+	tables := {[m.table, m.cmd.name.value] | some m in matched}
+}
+
+test_matched_finds_every_table_a_command_is_in if {
+	matched_tables([["npm", "ci"], ["npm", "test"], ["echo", "hi"]]) == {["install", "npm"], ["testing", "npm"]}
+}
+
+test_matched_reads_the_first_positional_argument_past_flags if {
+	matched_tables([["npm", "--silent", "ci"]]) == {["install", "npm"]}
+}
+
+test_matched_follows_globs_in_the_first_argument if {
+	matched_tables([["npm", "run", "test:unit"]]) == {["testing", "npm"]}
+}
+
+test_matched_keeps_conditions_beyond_the_first_argument if {
+	matched_tables([["mvn", "install", "-DskipTests"]]) == {["build", "mvn"], ["install", "mvn"]}
+}
+
+test_matched_says_where_the_command_is if {
+	matched := commands.matched with input as pipeline([["echo"], ["go", "test", "./..."]])
+	{[m.job, m.step, m.cmd.pos.line] | some m in matched} == {[0, 0, 11]} # go test, not echo
+}
+
+test_a_bare_yarn_installs_but_yarn_add_does_not_count_as_bare if {
+	matched_tables([["yarn"]]) == {["bare_install", "yarn"]}
+	not ["bare_install", "yarn"] in matched_tables([["yarn", "build"]])
+}
+
+test_matching_one_table if {
+	[m.ecosystem | some m in commands.matching("install", build.cmd(["pip", "install", "-r", "requirements.txt"], 1))] == ["pip"]
+	count(commands.matching("install", build.cmd(["pip", "install", "--upgrade", "pip"], 1))) == 0
+}
+
+test_located_lists_commands_with_job_and_step if {
+	located := commands.located with input as pipeline([["make"], ["make", "test"]])
+	[[j, s, c.pos.line] | some [j, s, c] in located] == [[0, 0, 10], [0, 0, 11]]
+}
