@@ -54,12 +54,12 @@ tokens contains {"name": pattern.name, "value": match, "pos": span(source.file, 
 	not low_variety(match)
 }
 
-# low_variety rejects dummies such as ghp_aaaaaaaa...: real tokens are
-# random, so they use many distinct characters.
 # texts pairs each source file with its text, joined once for the searches
 # of whole files below.
 texts := [[source, concat("\n", source.lines)] | some source in input.sources]
 
+# low_variety rejects dummies such as ghp_aaaaaaaa...: real tokens are
+# random, so they use many distinct characters.
 low_variety(value) if count({c | some c in split(value, "")}) < 10
 
 span(file, index, line, match) := {
@@ -178,6 +178,7 @@ flag_args contains [c, i] if {
 	startswith(arg.value, "-")
 }
 
+# --password VALUE
 command_passwords contains {"command": cmd.name.value, "value": cmd.args[i + 1].value, "pos": cmd.args[i + 1].pos} if {
 	some [c, i] in flag_args
 	cmd := commands.all[c]

@@ -103,8 +103,14 @@ func Discover(paths []string, force model.System) ([]File, error) {
 }
 
 func walk(cwd, root string, force model.System) ([]File, error) {
+	// Files are detected by their whole path, so that a scan of
+	// .github/workflows itself finds the workflows.
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
 	var files []File
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -122,13 +128,7 @@ func walk(cwd, root string, force model.System) ([]File, error) {
 			return err
 		}
 		rel = filepath.ToSlash(rel)
-		// Detected by the whole path, so that a scan of .github/workflows
-		// itself finds the workflows.
-		abs, err := filepath.Abs(p)
-		if err != nil {
-			return err
-		}
-		system := Detect(filepath.ToSlash(abs))
+		system := Detect(path.Join(filepath.ToSlash(absRoot), rel))
 		if system == "" || (force != "" && system != force) {
 			return nil
 		}

@@ -16,7 +16,7 @@ action_name(ref) := concat("/", [ref.owner, ref.repo]) if ref.path == ""
 # action_entry is the entry of the named action table (see
 # tables.by_action) for the action a step calls. Names compare
 # case-insensitively, as GitHub resolves owner and repository names.
-action_entry(step, table) := tables.by_action[table][lower(action_name(step.uses))] if {
+action_entry(step, table) := tables.by_action_name[lower(action_name(step.uses))][table] if {
 	step.uses != null
 	step.uses.kind == "action"
 }
@@ -80,9 +80,7 @@ testing_jobs contains i if {
 testing_jobs contains i if {
 	some configured in extra_test_commands
 	words := split(configured, " ")
-	some i, job in input.jobs
-	some step in job.steps
-	some cmd in step.script.commands
+	some [i, _, cmd] in commands.located
 	cmd.name.value == words[0]
 	array.slice(commands.positional(cmd), 0, count(words) - 1) == array.slice(words, 1, count(words))
 }

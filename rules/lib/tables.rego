@@ -410,8 +410,7 @@ matcher(m) := object.union(
 )
 
 # by_action[table][action] is the entry of an action table for an action
-# (owner/repo[/path] in lower case), so rules look a step's action up
-# instead of scanning every table.
+# (owner/repo[/path] in lower case), from which by_action_name is built.
 by_action := {
 	"cache": {lower(e.action): e | some e in cache_actions},
 	"deploy": {lower(e.action): e | some e in deploy_actions},
@@ -421,8 +420,9 @@ by_action := {
 	"release": {lower(a): {"action": a} | some a in release_actions},
 }
 
-# by_action_name[action][table] is by_action the other way round
-# (pipeline.actions).
+# by_action_name[action][table] is by_action the other way round, the
+# index rules read (pipeline.actions and action_entry): one lookup by a
+# step's action finds its entries in every table.
 by_action_name[action][table] := entry if {
 	some table, entries in by_action
 	some action, entry in entries
