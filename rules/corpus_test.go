@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser"
 	"github.com/pipelint/pipelint/internal/report"
@@ -42,7 +43,7 @@ func corpusFiles(t testing.TB, system string) []string {
 
 type checked struct {
 	file     parser.File
-	findings []engine.Finding
+	findings []finding.Finding
 	err      error
 }
 

@@ -16,7 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/pipelint/pipelint/internal/baseline"
-	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser"
 	"github.com/pipelint/pipelint/internal/report"
@@ -99,7 +99,7 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 	if err != nil {
 		return err
 	}
-	minSeverity, err := engine.ParseSeverity(opts.minSeverity)
+	minSeverity, err := finding.ParseSeverity(opts.minSeverity)
 	if err != nil {
 		return fmt.Errorf("--min-severity: %w", err)
 	}
@@ -159,7 +159,7 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 	for _, w := range warnings { // accepted by the CI system, so not errors, but worth a look
 		fmt.Fprintf(stderr, "%s:%d:%d: warning: %s\n", w.Pos.File, w.Pos.Line, w.Pos.Column, w.Message)
 	}
-	engine.SortFindings(run.Findings)
+	finding.Sort(run.Findings)
 	sortErrors(run.Errors)
 
 	if opts.baseline != "" {
@@ -172,7 +172,7 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 			return err
 		}
 	}
-	run.Findings = slices.DeleteFunc(run.Findings, func(f engine.Finding) bool { return f.Severity.Rank() < minSeverity.Rank() })
+	run.Findings = slices.DeleteFunc(run.Findings, func(f finding.Finding) bool { return f.Severity.Rank() < minSeverity.Rank() })
 
 	for _, out := range outputs {
 		if err := writeReport(stdout, out, run); err != nil {
@@ -189,7 +189,7 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 		return &exitCodeError{exitError}
 	case opts.writeBaseline != "":
 		return nil // the findings were just accepted
-	case slices.ContainsFunc(run.Findings, func(f engine.Finding) bool { return f.Severity.Rank() >= failOn }):
+	case slices.ContainsFunc(run.Findings, func(f finding.Finding) bool { return f.Severity.Rank() >= failOn }):
 		return &exitCodeError{exitFindings}
 	}
 	return nil
@@ -270,7 +270,7 @@ func reportConfigError(stderr io.Writer, err error) error {
 	return &exitCodeError{exitError}
 }
 
-func filterBaseline(path string, findings []engine.Finding) ([]engine.Finding, error) {
+func filterBaseline(path string, findings []finding.Finding) ([]finding.Finding, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("--baseline: %w", err)
@@ -280,10 +280,10 @@ func filterBaseline(path string, findings []engine.Finding) ([]engine.Finding, e
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return b.Filter(findings, readSource), nil
+	return b.Filter(findings), nil
 }
 
-func writeBaseline(path string, findings []engine.Finding) error {
+func writeBaseline(path string, findings []finding.Finding) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
@@ -291,7 +291,7 @@ func writeBaseline(path string, findings []engine.Finding) error {
 	if err != nil {
 		return err
 	}
-	if err := baseline.Write(f, findings, readSource); err != nil {
+	if err := baseline.Write(f, findings); err != nil {
 		f.Close()
 		return err
 	}
@@ -302,9 +302,9 @@ func writeBaseline(path string, findings []engine.Finding) error {
 // "never" is a rank no finding reaches.
 func parseFailOn(value string) (int, error) {
 	if value == "never" {
-		return len(engine.Severities) + 1, nil
+		return len(finding.Severities) + 1, nil
 	}
-	severity, err := engine.ParseSeverity(value)
+	severity, err := finding.ParseSeverity(value)
 	if err != nil {
 		return 0, fmt.Errorf("--fail-on: %w", err)
 	}
@@ -313,7 +313,7 @@ func parseFailOn(value string) (int, error) {
 
 // fileResult is what checking one file produced.
 type fileResult struct {
-	findings   []engine.Finding
+	findings   []finding.Finding
 	suppressed []report.Suppressed
 	errs       []*model.ParseError
 	warnings   []*model.ParseError

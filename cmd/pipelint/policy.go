@@ -13,6 +13,7 @@ import (
 	"github.com/pipelint/pipelint/docs"
 	"github.com/pipelint/pipelint/internal/config"
 	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/ignore"
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser"
@@ -113,11 +114,11 @@ func (ps *policies) build(file string) (*policy, error) {
 }
 
 // rules lists every rule of every policy used, by id.
-func (ps *policies) rules() []engine.Rule {
+func (ps *policies) rules() []finding.Rule {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	seen := map[string]bool{}
-	var all []engine.Rule
+	var all []finding.Rule
 	for _, file := range ps.order {
 		for _, r := range allRules(ps.built[file].eng) {
 			if !seen[r.ID] {
@@ -126,7 +127,7 @@ func (ps *policies) rules() []engine.Rule {
 			}
 		}
 	}
-	slices.SortFunc(all, func(a, b engine.Rule) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(all, func(a, b finding.Rule) int { return strings.Compare(a.ID, b.ID) })
 	return all
 }
 
@@ -191,23 +192,23 @@ func ruleIDsOf(eng *engine.Engine) []string {
 
 // allRules are the engine's rules and the two that inline ignores report
 // under, sorted by id, with their documentation.
-func allRules(eng *engine.Engine) []engine.Rule {
+func allRules(eng *engine.Engine) []finding.Rule {
 	all := slices.Clone(eng.Rules())
-	for _, r := range []engine.Rule{ignore.InvalidRule, ignore.UnusedRule} {
+	for _, r := range []finding.Rule{ignore.InvalidRule, ignore.UnusedRule} {
 		if page, err := fs.ReadFile(docs.Rules, r.ID+".md"); err == nil {
 			r.Help = string(page)
 		}
-		r.HelpURI = engine.HelpURIBase + r.ID + ".md"
+		r.HelpURI = finding.HelpURIBase + r.ID + ".md"
 		all = append(all, r)
 	}
-	slices.SortFunc(all, func(a, b engine.Rule) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(all, func(a, b finding.Rule) int { return strings.Compare(a.ID, b.ID) })
 	return all
 }
 
 // applyPolicy applies the configuration and the inline ignores to one
 // pipeline's findings: disabled rules and ignored paths drop findings,
 // severities are remapped, and ignored findings move to suppressed.
-func applyPolicy(cfg *config.Config, p *model.Pipeline, ruleIDs []string, findings []engine.Finding, reportUnused bool) (kept []engine.Finding, suppressed []report.Suppressed) {
+func applyPolicy(cfg *config.Config, p *model.Pipeline, ruleIDs []string, findings []finding.Finding, reportUnused bool) (kept []finding.Finding, suppressed []report.Suppressed) {
 	directives := ignore.Collect(p, ruleIDs)
 	for _, f := range findings {
 		if !cfg.Enabled(f.RuleID) || cfg.Ignored(f.RuleID, f.Pos.File) {
@@ -226,9 +227,7 @@ func applyPolicy(cfg *config.Config, p *model.Pipeline, ruleIDs []string, findin
 	if reportUnused {
 		meta = append(meta, directives.UnusedFindings()...)
 	}
-	for i, fingerprint := range engine.Fingerprints(meta, readSource) {
-		meta[i].Fingerprint = fingerprint
-	}
+	finding.Fingerprint(meta, p.Lines)
 	for _, f := range meta {
 		if cfg.Enabled(f.RuleID) {
 			kept = append(kept, f)

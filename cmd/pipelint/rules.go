@@ -13,6 +13,7 @@ import (
 
 	"github.com/pipelint/pipelint/internal/config"
 	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/rules"
 )
 
@@ -34,7 +35,7 @@ func newRulesCommand() *cobra.Command {
 	return cmd
 }
 
-func printRuleTable(w io.Writer, rules []engine.Rule) error {
+func printRuleTable(w io.Writer, rules []finding.Rule) error {
 	table := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(table, "ID\tSEVERITY\tTITLE")
 	for _, r := range rules {
@@ -107,7 +108,7 @@ func newPolicyCommand() *cobra.Command {
 			if err != nil {
 				return reportConfigError(cmd.ErrOrStderr(), err)
 			}
-			var custom []engine.Rule
+			var custom []finding.Rule
 			for _, r := range eng.Rules() {
 				if r.Custom {
 					custom = append(custom, r)

@@ -1,8 +1,8 @@
 // Package baseline records the findings a project accepts for now, so that
 // later runs report only new ones.
 //
-// A finding is recorded by its fingerprint (see engine.Fingerprints), which
-// leaves the line number out, so inserting or moving lines elsewhere does
+// A finding is recorded by its fingerprint (see finding.Fingerprint), the
+// same value SARIF and JSON carry, which leaves the line number out, so inserting or moving lines elsewhere does
 // not make old findings new.
 package baseline
 
@@ -14,7 +14,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/finding"
 )
 
 // Version is the format version Write produces and Read accepts.
@@ -35,23 +35,12 @@ type Entry struct {
 	Message     string `json:"message"`
 }
 
-// Source returns the text of a file by the path findings name it with, or
-// nil when it cannot be read.
-type Source func(file string) []byte
-
-// Fingerprints returns the fingerprint of each finding, in the order given:
-// the same fingerprint the engine puts on findings and SARIF reports.
-func Fingerprints(findings []engine.Finding, source Source) []string {
-	return engine.Fingerprints(findings, source)
-}
-
 // Write records findings as indented JSON, one entry per finding, sorted
 // by file, rule, message and fingerprint so that the file diffs well.
-func Write(w io.Writer, findings []engine.Finding, source Source) error {
+func Write(w io.Writer, findings []finding.Finding) error {
 	b := Baseline{Version: Version, Findings: []Entry{}}
-	for i, fingerprint := range Fingerprints(findings, source) {
-		f := findings[i]
-		b.Findings = append(b.Findings, Entry{Rule: f.RuleID, File: f.Pos.File, Fingerprint: fingerprint, Message: f.Message})
+	for _, f := range findings {
+		b.Findings = append(b.Findings, Entry{Rule: f.RuleID, File: f.Pos.File, Fingerprint: f.Fingerprint, Message: f.Message})
 	}
 	slices.SortFunc(b.Findings, func(x, y Entry) int {
 		return cmp.Or(strings.Compare(x.File, y.File), strings.Compare(x.Rule, y.Rule),
@@ -86,16 +75,16 @@ func Read(r io.Reader) (*Baseline, error) {
 }
 
 // Filter returns the findings that are not in the baseline, in the order
-// given. Pass every finding of the run, as for Fingerprints.
-func (b *Baseline) Filter(findings []engine.Finding, source Source) []engine.Finding {
+// given.
+func (b *Baseline) Filter(findings []finding.Finding) []finding.Finding {
 	known := map[string]bool{}
 	for _, e := range b.Findings {
 		known[e.Fingerprint] = true
 	}
-	var fresh []engine.Finding
-	for i, fingerprint := range Fingerprints(findings, source) {
-		if !known[fingerprint] {
-			fresh = append(fresh, findings[i])
+	var fresh []finding.Finding
+	for _, f := range findings {
+		if !known[f.Fingerprint] {
+			fresh = append(fresh, f)
 		}
 	}
 	return fresh

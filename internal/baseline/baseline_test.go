@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
-	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
 )
 
@@ -39,25 +40,47 @@ func (fs files) source(file string) []byte {
 	return []byte(text)
 }
 
-func unpinned(line int, action string) engine.Finding {
-	return engine.Finding{
-		RuleID: "unpinned-action", Severity: engine.High,
+// fingerprinted returns copies of findings with the fingerprints the
+// engine gives them, over the texts source serves.
+func fingerprinted(findings []finding.Finding, source func(file string) []byte) []finding.Finding {
+	findings = slices.Clone(findings)
+	finding.Fingerprint(findings, func(file string) []string {
+		if text := source(file); text != nil {
+			return strings.Split(string(text), "\n")
+		}
+		return nil
+	})
+	return findings
+}
+
+// withoutFingerprints clears the fingerprints Filter passes through, to
+// compare with findings as written.
+func withoutFingerprints(findings []finding.Finding) []finding.Finding {
+	for i := range findings {
+		findings[i].Fingerprint = ""
+	}
+	return findings
+}
+
+func unpinned(line int, action string) finding.Finding {
+	return finding.Finding{
+		RuleID: "unpinned-action", Severity: finding.High,
 		Message: action + " is pinned to a tag",
 		Pos:     model.Pos{File: ci, Line: line, Column: 15, EndLine: line, EndColumn: 15 + len(action) + 3},
 	}
 }
 
-func missingCache(line int) engine.Finding {
-	return engine.Finding{
-		RuleID: "missing-cache", Severity: engine.Low, Message: "npm ci without a cache",
+func missingCache(line int) finding.Finding {
+	return finding.Finding{
+		RuleID: "missing-cache", Severity: finding.Low, Message: "npm ci without a cache",
 		Pos: model.Pos{File: ci, Line: line, Column: 14, EndLine: line, EndColumn: 20},
 	}
 }
 
-func write(t *testing.T, findings []engine.Finding, fs files) *Baseline {
+func write(t *testing.T, findings []finding.Finding, fs files) *Baseline {
 	t.Helper()
 	var out bytes.Buffer
-	if err := Write(&out, findings, fs.source); err != nil {
+	if err := Write(&out, fingerprinted(findings, fs.source)); err != nil {
 		t.Fatal(err)
 	}
 	b, err := Read(&out)
@@ -68,9 +91,9 @@ func write(t *testing.T, findings []engine.Finding, fs files) *Baseline {
 }
 
 func TestWriteFormat(t *testing.T) {
-	findings := []engine.Finding{unpinned(6, "actions/checkout"), unpinned(7, "actions/setup-node"), missingCache(8), unpinned(12, "actions/checkout")}
+	findings := []finding.Finding{unpinned(6, "actions/checkout"), unpinned(7, "actions/setup-node"), missingCache(8), unpinned(12, "actions/checkout")}
 	var out bytes.Buffer
-	if err := Write(&out, findings, files{ci: workflow}.source); err != nil {
+	if err := Write(&out, fingerprinted(findings, files{ci: workflow}.source)); err != nil {
 		t.Fatal(err)
 	}
 	// Fingerprints are pinned: changing how they are computed invalidates
@@ -109,7 +132,7 @@ func TestWriteFormat(t *testing.T) {
 		t.Errorf("Write:\n%s\nwant:\n%s", out.String(), want)
 	}
 	var reordered bytes.Buffer
-	if err := Write(&reordered, []engine.Finding{findings[3], findings[1], findings[2], findings[0]}, files{ci: workflow}.source); err != nil {
+	if err := Write(&reordered, fingerprinted([]finding.Finding{findings[3], findings[1], findings[2], findings[0]}, files{ci: workflow}.source)); err != nil {
 		t.Fatal(err)
 	}
 	if reordered.String() != out.String() {
@@ -119,7 +142,7 @@ func TestWriteFormat(t *testing.T) {
 
 func TestWriteEmpty(t *testing.T) {
 	var out bytes.Buffer
-	if err := Write(&out, nil, files{}.source); err != nil {
+	if err := Write(&out, fingerprinted(nil, files{}.source)); err != nil {
 		t.Fatal(err)
 	}
 	if want := "{\n  \"version\": 1,\n  \"findings\": []\n}\n"; out.String() != want {
@@ -130,13 +153,13 @@ func TestWriteEmpty(t *testing.T) {
 // Recording the findings, then adding an unpinned action, reports exactly
 // the new one.
 func TestAddedFindingIsNew(t *testing.T) {
-	old := []engine.Finding{unpinned(6, "actions/checkout"), unpinned(7, "actions/setup-node"), missingCache(8), unpinned(12, "actions/checkout")}
+	old := []finding.Finding{unpinned(6, "actions/checkout"), unpinned(7, "actions/setup-node"), missingCache(8), unpinned(12, "actions/checkout")}
 	b := write(t, old, files{ci: workflow})
 
 	edited := strings.Replace(workflow, "      - run: npm test\n", "      - uses: actions/cache@v4\n      - run: npm test\n", 1)
 	now := append(old, unpinned(13, "actions/cache"))
-	fresh := b.Filter(now, files{ci: edited}.source)
-	if want := []engine.Finding{unpinned(13, "actions/cache")}; !reflect.DeepEqual(fresh, want) {
+	fresh := b.Filter(fingerprinted(now, files{ci: edited}.source))
+	if want := []finding.Finding{unpinned(13, "actions/cache")}; !reflect.DeepEqual(withoutFingerprints(fresh), want) {
 		t.Errorf("Filter = %+v, want only the added action", fresh)
 	}
 }
@@ -144,19 +167,19 @@ func TestAddedFindingIsNew(t *testing.T) {
 // Inserting lines above recorded findings moves them without making them
 // new.
 func TestMovedFindingsStayKnown(t *testing.T) {
-	old := []engine.Finding{unpinned(6, "actions/checkout"), unpinned(7, "actions/setup-node"), missingCache(8), unpinned(12, "actions/checkout")}
+	old := []finding.Finding{unpinned(6, "actions/checkout"), unpinned(7, "actions/setup-node"), missingCache(8), unpinned(12, "actions/checkout")}
 	b := write(t, old, files{ci: workflow})
 
 	edited := strings.Replace(workflow, "on: push\n", "name: CI\non:\n  push:\n    branches: [main]\n", 1)
 	edited = strings.Replace(edited, "  test:\n", "  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make lint\n  test:\n", 1)
 	// Reindenting a line does not change it either.
 	edited = strings.Replace(edited, "      - run: npm ci", "      -   run:   npm ci", 1)
-	moved := []engine.Finding{unpinned(9, "actions/checkout"), unpinned(10, "actions/setup-node"), missingCache(11), unpinned(19, "actions/checkout")}
-	if fresh := b.Filter(moved, files{ci: edited}.source); len(fresh) != 0 {
+	moved := []finding.Finding{unpinned(9, "actions/checkout"), unpinned(10, "actions/setup-node"), missingCache(11), unpinned(19, "actions/checkout")}
+	if fresh := b.Filter(fingerprinted(moved, files{ci: edited}.source)); len(fresh) != 0 {
 		t.Errorf("Filter = %+v, want none: the findings only moved", fresh)
 	}
 	// Whatever order the findings come in.
-	if fresh := b.Filter([]engine.Finding{moved[3], moved[0], moved[2], moved[1]}, files{ci: edited}.source); len(fresh) != 0 {
+	if fresh := b.Filter(fingerprinted([]finding.Finding{moved[3], moved[0], moved[2], moved[1]}, files{ci: edited}.source)); len(fresh) != 0 {
 		t.Errorf("Filter = %+v, want none whatever the input order", fresh)
 	}
 }
@@ -164,32 +187,32 @@ func TestMovedFindingsStayKnown(t *testing.T) {
 // The same finding twice in a file is recorded twice: a third copy is new,
 // and so is the second once only one was recorded.
 func TestIdenticalFindingsAreCounted(t *testing.T) {
-	both := []engine.Finding{unpinned(6, "actions/checkout"), unpinned(12, "actions/checkout")}
+	both := []finding.Finding{unpinned(6, "actions/checkout"), unpinned(12, "actions/checkout")}
 	b := write(t, both, files{ci: workflow})
 	if len(b.Findings) != 2 || b.Findings[0].Fingerprint == b.Findings[1].Fingerprint {
 		t.Fatalf("two identical findings must have two fingerprints: %+v", b.Findings)
 	}
 	third := workflow + "  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
-	fresh := b.Filter(append(both, unpinned(17, "actions/checkout")), files{ci: third}.source)
-	if want := []engine.Finding{unpinned(17, "actions/checkout")}; !reflect.DeepEqual(fresh, want) {
+	fresh := b.Filter(fingerprinted(append(both, unpinned(17, "actions/checkout")), files{ci: third}.source))
+	if want := []finding.Finding{unpinned(17, "actions/checkout")}; !reflect.DeepEqual(withoutFingerprints(fresh), want) {
 		t.Errorf("Filter = %+v, want the third copy", fresh)
 	}
 
 	one := write(t, both[:1], files{ci: workflow})
-	fresh = one.Filter(both, files{ci: workflow}.source)
-	if want := both[1:]; !reflect.DeepEqual(fresh, want) {
+	fresh = one.Filter(fingerprinted(both, files{ci: workflow}.source))
+	if want := both[1:]; !reflect.DeepEqual(withoutFingerprints(fresh), want) {
 		t.Errorf("Filter = %+v, want the second copy", fresh)
 	}
 }
 
 // The same text in another file, or for another rule, is another finding.
 func TestFileAndRuleAreKept(t *testing.T) {
-	b := write(t, []engine.Finding{unpinned(6, "actions/checkout")}, files{ci: workflow})
+	b := write(t, []finding.Finding{unpinned(6, "actions/checkout")}, files{ci: workflow})
 	elsewhere := unpinned(6, "actions/checkout")
 	elsewhere.Pos.File = ".github/workflows/release.yml"
 	otherRule := unpinned(6, "actions/checkout")
 	otherRule.RuleID = "unpinned-image"
-	fresh := b.Filter([]engine.Finding{elsewhere, otherRule}, files{ci: workflow, elsewhere.Pos.File: workflow}.source)
+	fresh := b.Filter(fingerprinted([]finding.Finding{elsewhere, otherRule}, files{ci: workflow, elsewhere.Pos.File: workflow}.source))
 	if len(fresh) != 2 {
 		t.Errorf("Filter = %+v, want both", fresh)
 	}
@@ -201,12 +224,12 @@ func TestSensitiveFindingsIgnoreTheLine(t *testing.T) {
 	secret := func(token string) string {
 		return "on: push\nenv:\n  TOKEN: " + token + "\njobs: {}\n"
 	}
-	finding := engine.Finding{
-		RuleID: "plaintext-secret", Severity: engine.Critical, Message: `TOKEN holds a GitHub token "ghp_…"`, Sensitive: true,
+	onSecret := finding.Finding{
+		RuleID: "plaintext-secret", Severity: finding.Critical, Message: `TOKEN holds a GitHub token "ghp_…"`, Sensitive: true,
 		Pos: model.Pos{File: ci, Line: 3, Column: 10, EndLine: 3, EndColumn: 50},
 	}
 	var out bytes.Buffer
-	if err := Write(&out, []engine.Finding{finding}, files{ci: secret("ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")}.source); err != nil {
+	if err := Write(&out, fingerprinted([]finding.Finding{onSecret}, files{ci: secret("ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")}.source)); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(out.String(), "ghp_aaaa") {
@@ -216,11 +239,11 @@ func TestSensitiveFindingsIgnoreTheLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fresh := b.Filter([]engine.Finding{finding}, files{ci: secret("ghp_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")}.source); len(fresh) != 0 {
+	if fresh := b.Filter(fingerprinted([]finding.Finding{onSecret}, files{ci: secret("ghp_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")}.source)); len(fresh) != 0 {
 		t.Errorf("a sensitive finding must not be fingerprinted by its line: %+v", fresh)
 	}
-	withoutSecret := Fingerprints([]engine.Finding{finding}, files{}.source)
-	if withoutSecret[0] != b.Findings[0].Fingerprint {
+	withoutSecret := fingerprinted([]finding.Finding{onSecret}, files{}.source)
+	if withoutSecret[0].Fingerprint != b.Findings[0].Fingerprint {
 		t.Error("a sensitive finding's fingerprint must come from its message alone")
 	}
 }
@@ -228,12 +251,12 @@ func TestSensitiveFindingsIgnoreTheLine(t *testing.T) {
 // A finding whose file cannot be read is fingerprinted by its message.
 func TestUnreadableSource(t *testing.T) {
 	f := unpinned(6, "actions/checkout")
-	b := write(t, []engine.Finding{f}, files{})
+	b := write(t, []finding.Finding{f}, files{})
 	moved := unpinned(40, "actions/checkout")
-	if fresh := b.Filter([]engine.Finding{moved}, files{}.source); len(fresh) != 0 {
+	if fresh := b.Filter(fingerprinted([]finding.Finding{moved}, files{}.source)); len(fresh) != 0 {
 		t.Errorf("Filter = %+v, want none", fresh)
 	}
-	if fresh := b.Filter([]engine.Finding{f}, files{ci: workflow}.source); len(fresh) != 1 {
+	if fresh := b.Filter(fingerprinted([]finding.Finding{f}, files{ci: workflow}.source)); len(fresh) != 1 {
 		t.Error("a message fingerprint and a line fingerprint must differ")
 	}
 }

@@ -18,8 +18,7 @@ import (
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
-
-	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/finding"
 )
 
 // FileNames are the names Find looks for, in order of preference.
@@ -45,7 +44,7 @@ type Config struct {
 type Rule struct {
 	ID string
 	// Severity replaces the rule's default severity; empty keeps it.
-	Severity engine.Severity
+	Severity finding.Severity
 	// Enabled is nil when the file does not say.
 	Enabled *bool
 	// IgnorePaths are doublestar globs of files this rule skips.
@@ -147,7 +146,7 @@ func (c *Config) Enabled(ruleID string) bool {
 }
 
 // Severity returns the severity the config gives ruleID, if it remaps it.
-func (c *Config) Severity(ruleID string) (engine.Severity, bool) {
+func (c *Config) Severity(ruleID string) (finding.Severity, bool) {
 	r := c.rule(ruleID)
 	if r == nil || r.Severity == "" {
 		return "", false
@@ -239,7 +238,7 @@ func (c *Config) PolicyDirs() []string {
 // with its severity and enabled state, whether the file sets them or not.
 // c may be nil (no config file). Rules the file names that are not in
 // rules are kept as written.
-func Effective(c *Config, rules []engine.Rule) *Config {
+func Effective(c *Config, rules []finding.Rule) *Config {
 	out := &Config{}
 	if c != nil {
 		*out = *c

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/rules"
 )
@@ -45,7 +46,7 @@ func TestParseIssueExample(t *testing.T) {
 	}
 	want := []Rule{
 		{ID: "missing-cache", Enabled: boolPtr(false), IgnorePaths: []string{"legacy/**"}},
-		{ID: "unpinned-action", Severity: engine.Medium, Options: map[string]any{
+		{ID: "unpinned-action", Severity: finding.Medium, Options: map[string]any{
 			"policies": map[string]any{"actions/*": "ref-pin", "my-org/*": "any", "*": "hash-pin"},
 		}},
 	}
@@ -68,11 +69,11 @@ func TestAccessors(t *testing.T) {
 	for _, tc := range []struct {
 		rule         string
 		enabled      bool
-		severity     engine.Severity
+		severity     finding.Severity
 		remapped     bool
 		ignoredFiles []string
 	}{
-		{"unpinned-action", true, engine.Medium, true, []string{"testdata/third_party/x/ci.yml"}},
+		{"unpinned-action", true, finding.Medium, true, []string{"testdata/third_party/x/ci.yml"}},
 		{"missing-cache", false, "", false, []string{"testdata/third_party/ci.yml", "testdata/legacy/ci.yml", "testdata/legacy/deep/er/Jenkinsfile"}},
 		{"missing-tests", true, "", false, []string{"testdata/third_party/ci.yml"}},
 	} {
@@ -375,10 +376,10 @@ policies: ["./ci-policies"]
 
 func TestEffective(t *testing.T) {
 	c := load(t, "testdata/issue.yaml")
-	known := []engine.Rule{
-		{ID: "missing-cache", Severity: engine.Low},
-		{ID: "unpinned-action", Severity: engine.High},
-		{ID: "unpinned-image", Severity: engine.High},
+	known := []finding.Rule{
+		{ID: "missing-cache", Severity: finding.Low},
+		{ID: "unpinned-action", Severity: finding.High},
+		{ID: "unpinned-image", Severity: finding.High},
 	}
 	var out bytes.Buffer
 	if err := Print(&out, Effective(c, known)); err != nil {

@@ -15,7 +15,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 	"gopkg.in/yaml.v3"
 
-	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
 )
 
@@ -93,7 +93,7 @@ func (p *parser) document(doc *yaml.Node) *Config {
 func (p *parser) rules(n *yaml.Node) []Rule {
 	var rules []Rule
 	p.mapping(n, "rules", func(id string, keyNode, value *yaml.Node) {
-		if !engine.ValidRuleID(id) {
+		if !finding.ValidRuleID(id) {
 			p.fail(keyNode, "rule id %q is not kebab-case (e.g. unpinned-action)", id)
 			return
 		}
@@ -163,12 +163,12 @@ func (p *parser) supported(n *yaml.Node) bool {
 	return true
 }
 
-func (p *parser) severity(n *yaml.Node) engine.Severity {
+func (p *parser) severity(n *yaml.Node) finding.Severity {
 	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" {
 		p.fail(n, "severity must be critical, high, medium, low or info, not %s", describe(n))
 		return ""
 	}
-	severity, err := engine.ParseSeverity(n.Value)
+	severity, err := finding.ParseSeverity(n.Value)
 	if err != nil {
 		p.fail(n, "%v", err)
 		return ""

@@ -3,10 +3,7 @@
 package engine
 
 import (
-	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"slices"
@@ -17,6 +14,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 
+	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
 )
 
@@ -27,14 +25,10 @@ const rulesPackage = "pipelint.rules"
 // findingsQuery collects every finding of every rule in one evaluation.
 const findingsQuery = "data.pipelint.rules[rule_package].findings[finding]"
 
-// HelpURIBase is where the rule pages are published; a rule's page is
-// HelpURIBase + id + ".md".
-const HelpURIBase = "https://github.com/pipelint/pipelint/blob/main/docs/rules/"
-
 // Engine holds the compiled rules. It is safe for concurrent use.
 type Engine struct {
-	rules     []Rule          // sorted by ID
-	byPackage map[string]Rule // last package segment → rule
+	rules     []finding.Rule          // sorted by ID
+	byPackage map[string]finding.Rule // last package segment → rule
 	query     rego.PreparedEvalQuery
 	timeout   time.Duration
 }
@@ -107,7 +101,7 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	if err := checkSandbox(modules); err != nil {
 		return nil, err
 	}
-	e := &Engine{byPackage: map[string]Rule{}, timeout: cfg.timeout}
+	e := &Engine{byPackage: map[string]finding.Rule{}, timeout: cfg.timeout}
 	regoOpts := []func(*rego.Rego){
 		rego.Query(findingsQuery),
 		rego.Capabilities(Capabilities()),
@@ -145,7 +139,7 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 			rule.Custom = true
 			rule.Help = customHelp(mod, rule.ID)
 		} else {
-			rule.HelpURI = HelpURIBase + rule.ID + ".md"
+			rule.HelpURI = finding.HelpURIBase + rule.ID + ".md"
 		}
 		if rule.HelpURI == "" {
 			rule.HelpURI = relatedResource(mod.Module)
@@ -153,7 +147,7 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		e.byPackage[pkg] = rule
 		e.rules = append(e.rules, rule)
 	}
-	slices.SortFunc(e.rules, func(a, b Rule) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(e.rules, func(a, b finding.Rule) int { return strings.Compare(a.ID, b.ID) })
 	e.query, err = rego.New(regoOpts...).PrepareForEval(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("compile rules: %w", err)
@@ -162,11 +156,11 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 }
 
 // Rules returns every loaded rule, sorted by ID.
-func (e *Engine) Rules() []Rule { return e.rules }
+func (e *Engine) Rules() []finding.Rule { return e.rules }
 
 // Evaluate runs every rule on one pipeline and returns its findings sorted
 // by position and rule, with fingerprints.
-func (e *Engine) Evaluate(ctx context.Context, p *model.Pipeline) ([]Finding, error) {
+func (e *Engine) Evaluate(ctx context.Context, p *model.Pipeline) ([]finding.Finding, error) {
 	input, err := toValue(p)
 	if err != nil {
 		return nil, fmt.Errorf("%s: build rule input: %w", p.File, err)
@@ -180,7 +174,7 @@ func (e *Engine) Evaluate(ctx context.Context, p *model.Pipeline) ([]Finding, er
 	if err != nil {
 		return nil, fmt.Errorf("%s: evaluate rules: %w", p.File, err)
 	}
-	findings := make([]Finding, 0, len(results))
+	findings := make([]finding.Finding, 0, len(results))
 	for _, result := range results {
 		pkg, _ := result.Bindings["rule_package"].(string)
 		rule, ok := e.byPackage[pkg]
@@ -196,10 +190,8 @@ func (e *Engine) Evaluate(ctx context.Context, p *model.Pipeline) ([]Finding, er
 		}
 		findings = append(findings, f)
 	}
-	SortFindings(findings)
-	for i, fingerprint := range fingerprints(findings, linesOf(p)) {
-		findings[i].Fingerprint = fingerprint
-	}
+	finding.Sort(findings)
+	finding.Fingerprint(findings, p.Lines)
 	return findings, nil
 }
 
@@ -299,94 +291,6 @@ func readsInput(mod *ast.Module) string {
 		return false
 	})
 	return line
-}
-
-// SortFindings orders findings by file, line, column, rule and message, the
-// order every report prints them in.
-func SortFindings(findings []Finding) {
-	slices.SortStableFunc(findings, func(a, b Finding) int {
-		if c := strings.Compare(a.Pos.File, b.Pos.File); c != 0 {
-			return c
-		}
-		if a.Pos.Line != b.Pos.Line {
-			return a.Pos.Line - b.Pos.Line
-		}
-		if a.Pos.Column != b.Pos.Column {
-			return a.Pos.Column - b.Pos.Column
-		}
-		if c := strings.Compare(a.RuleID, b.RuleID); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Message, b.Message)
-	})
-}
-
-// Fingerprints returns the fingerprint of each finding, in the order given:
-// a hash of its rule, its file, the text of the line it starts on (blanks
-// collapsed) and its occurrence among findings with the same rule, file and
-// text. The line number is left out, so the fingerprint survives edits that
-// move lines. The text of a line holding a secret is never used: for a
-// Sensitive finding the message, which never holds a secret in full, stands
-// in. source returns a file's text (nil when unknown); pass every finding
-// of a file, since occurrences are counted among them.
-func Fingerprints(findings []Finding, source func(file string) []byte) []string {
-	return fingerprints(findings, func(file string) []string {
-		if source == nil {
-			return nil
-		}
-		return strings.Split(string(source(file)), "\n")
-	})
-}
-
-// fingerprints is Fingerprints over a file's lines, which Evaluate has at
-// hand in the pipeline's Sources.
-func fingerprints(findings []Finding, linesOf func(file string) []string) []string {
-	order := make([]int, len(findings))
-	for i := range order {
-		order[i] = i
-	}
-	// Occurrences are counted in source order, whatever the input order.
-	slices.SortStableFunc(order, func(a, b int) int {
-		fa, fb := findings[a], findings[b]
-		return cmp.Or(strings.Compare(fa.Pos.File, fb.Pos.File), cmp.Compare(fa.Pos.Line, fb.Pos.Line),
-			cmp.Compare(fa.Pos.Column, fb.Pos.Column), strings.Compare(fa.RuleID, fb.RuleID), strings.Compare(fa.Message, fb.Message))
-	})
-	lines := map[string][]string{}
-	seen := map[string]int{}
-	out := make([]string, len(findings))
-	for _, i := range order {
-		f := findings[i]
-		if _, read := lines[f.Pos.File]; !read {
-			lines[f.Pos.File] = linesOf(f.Pos.File)
-		}
-		key := f.RuleID + "\x00" + f.Pos.File + "\x00" + anchorText(f, lines[f.Pos.File])
-		seen[key]++
-		sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d", key, seen[key]))
-		out[i] = hex.EncodeToString(sum[:16])
-	}
-	return out
-}
-
-// anchorText is what ties a finding to its place without a line number:
-// the text of its line with blanks collapsed, or its message when the line
-// holds a secret or cannot be read.
-func anchorText(f Finding, lines []string) string {
-	if f.Sensitive || f.Pos.Line < 1 || f.Pos.Line > len(lines) {
-		return "message\x00" + f.Message
-	}
-	return "line\x00" + strings.Join(strings.Fields(lines[f.Pos.Line-1]), " ")
-}
-
-// linesOf serves the text the parser attached to a pipeline.
-func linesOf(p *model.Pipeline) func(file string) []string {
-	return func(file string) []string {
-		for _, s := range p.Sources {
-			if s.File == file {
-				return s.Lines
-			}
-		}
-		return nil
-	}
 }
 
 func sortedKeys[V any](m map[string]V) []string {

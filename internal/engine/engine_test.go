@@ -8,6 +8,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
 )
 
@@ -56,10 +57,10 @@ func TestRuleMetadata(t *testing.T) {
 		t.Fatalf("got %d rules, want 1", len(rules))
 	}
 	got := rules[0]
-	if got.ID != "unnamed-job" || got.Title != "Job without a name" || got.Severity != Low ||
+	if got.ID != "unnamed-job" || got.Title != "Job without a name" || got.Severity != finding.Low ||
 		got.Description != "Every job should have a name." || got.Remediation != "Add a name." ||
 		got.Precision != "high" || strings.Join(got.Tags, ",") != "style" ||
-		got.Help != "# unnamed-job\n" || got.HelpURI != HelpURIBase+"unnamed-job.md" {
+		got.Help != "# unnamed-job\n" || got.HelpURI != finding.HelpURIBase+"unnamed-job.md" {
 		t.Errorf("rule = %+v", got)
 	}
 }
@@ -78,11 +79,11 @@ func TestEvaluate(t *testing.T) {
 		t.Fatalf("got %d findings, want 3: %+v", len(findings), findings)
 	}
 	first := findings[0] // sorted by line: the secret job on line 3 comes first
-	if first.Pos.Line != 3 || first.Message != "job \"secret\" has no name" || first.Severity != Low {
+	if first.Pos.Line != 3 || first.Message != "job \"secret\" has no name" || first.Severity != finding.Low {
 		t.Errorf("first finding = %+v", first)
 	}
 	second := findings[1]
-	if second.Message != "secret job" || second.Severity != Critical || !second.Sensitive {
+	if second.Message != "secret job" || second.Severity != finding.Critical || !second.Sensitive {
 		t.Errorf("severity override or sensitive flag lost: %+v", second)
 	}
 	if got := findings[2]; got.Pos != (model.Pos{File: "ci.yml", Line: 7, Column: 3, EndLine: 7, EndColumn: 8}) {
@@ -226,7 +227,7 @@ func TestCustomPolicies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got Rule
+	var got finding.Rule
 	for _, r := range e.Rules() {
 		if r.ID == "org-job-names" {
 			got = r

@@ -4,21 +4,15 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 	"unique"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
 )
-
-var ruleIDPattern = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
-
-// ValidRuleID reports whether id is a well-formed rule id: kebab-case, such
-// as unpinned-action. Configuration files and ignore comments use it too.
-func ValidRuleID(id string) bool { return ruleIDPattern.MatchString(id) }
 
 var precisions = []string{"very-high", "high", "medium", "low"}
 
@@ -83,7 +77,7 @@ func loadModules(trees []policyTree, tests bool) (map[string]module, error) {
 //	#   remediation: ...
 //	#   precision: high
 //	#   tags: [supply-chain]
-func ruleFromAnnotations(file string, mod *ast.Module) (Rule, error) {
+func ruleFromAnnotations(file string, mod *ast.Module) (finding.Rule, error) {
 	var meta *ast.Annotations
 	for _, a := range mod.Annotations {
 		if a.Scope == "package" {
@@ -91,43 +85,43 @@ func ruleFromAnnotations(file string, mod *ast.Module) (Rule, error) {
 		}
 	}
 	if meta == nil {
-		return Rule{}, fmt.Errorf("%s: rule package %s has no package-scoped METADATA block", file, mod.Package.Path)
+		return finding.Rule{}, fmt.Errorf("%s: rule package %s has no package-scoped METADATA block", file, mod.Package.Path)
 	}
 	custom := func(key string) string {
 		s, _ := meta.Custom[key].(string)
 		return strings.TrimSpace(s)
 	}
-	rule := Rule{
+	rule := finding.Rule{
 		ID:          custom("id"),
 		Title:       strings.TrimSpace(meta.Title),
 		Description: strings.TrimSpace(meta.Description),
 		Remediation: custom("remediation"),
 		Precision:   custom("precision"),
 	}
-	if !ValidRuleID(rule.ID) {
-		return Rule{}, fmt.Errorf("%s: METADATA custom.id %q is not a kebab-case rule id", file, rule.ID)
+	if !finding.ValidRuleID(rule.ID) {
+		return finding.Rule{}, fmt.Errorf("%s: METADATA custom.id %q is not a kebab-case rule id", file, rule.ID)
 	}
-	severity, err := ParseSeverity(custom("severity"))
+	severity, err := finding.ParseSeverity(custom("severity"))
 	if err != nil {
-		return Rule{}, fmt.Errorf("%s: METADATA custom.severity: %w", file, err)
+		return finding.Rule{}, fmt.Errorf("%s: METADATA custom.severity: %w", file, err)
 	}
 	rule.Severity = severity
 	for field, value := range map[string]string{"title": rule.Title, "description": rule.Description, "custom.remediation": rule.Remediation} {
 		if value == "" {
-			return Rule{}, fmt.Errorf("%s: METADATA %s is missing", file, field)
+			return finding.Rule{}, fmt.Errorf("%s: METADATA %s is missing", file, field)
 		}
 	}
 	if rule.Precision == "" {
 		rule.Precision = "high"
 	}
 	if !slices.Contains(precisions, rule.Precision) {
-		return Rule{}, fmt.Errorf("%s: METADATA custom.precision %q is not one of %v", file, rule.Precision, precisions)
+		return finding.Rule{}, fmt.Errorf("%s: METADATA custom.precision %q is not one of %v", file, rule.Precision, precisions)
 	}
 	tags, _ := meta.Custom["tags"].([]any)
 	for _, t := range tags {
 		tag, ok := t.(string)
 		if !ok {
-			return Rule{}, fmt.Errorf("%s: METADATA custom.tags must be strings", file)
+			return finding.Rule{}, fmt.Errorf("%s: METADATA custom.tags must be strings", file)
 		}
 		rule.Tags = append(rule.Tags, tag)
 	}
@@ -138,22 +132,22 @@ func ruleFromAnnotations(file string, mod *ast.Module) (Rule, error) {
 // A rule emits {"msg": string, "pos": <a model Pos>} and optionally
 // "severity" (to raise or lower this one finding) and "sensitive": true when
 // the span at pos holds a secret.
-func decodeFinding(rule Rule, value any) (Finding, error) {
+func decodeFinding(rule finding.Rule, value any) (finding.Finding, error) {
 	obj, ok := value.(map[string]any)
 	if !ok {
-		return Finding{}, fmt.Errorf("a finding must be an object with msg and pos, got %T", value)
+		return finding.Finding{}, fmt.Errorf("a finding must be an object with msg and pos, got %T", value)
 	}
-	f := Finding{RuleID: rule.ID, Severity: rule.Severity}
+	f := finding.Finding{RuleID: rule.ID, Severity: rule.Severity}
 	msg, _ := obj["msg"].(string)
 	if msg == "" {
-		return Finding{}, fmt.Errorf("a finding has no msg")
+		return finding.Finding{}, fmt.Errorf("a finding has no msg")
 	}
 	// The same message recurs across files (one action pinned to one tag in
 	// many repositories): a large scan keeps one copy of each.
 	f.Message = unique.Make(msg).Value()
 	pos, ok := obj["pos"].(map[string]any)
 	if !ok {
-		return Finding{}, fmt.Errorf("finding %q has no pos object", f.Message)
+		return finding.Finding{}, fmt.Errorf("finding %q has no pos object", f.Message)
 	}
 	f.Pos = model.Pos{
 		File:      stringField(pos, "file"),
@@ -163,15 +157,15 @@ func decodeFinding(rule Rule, value any) (Finding, error) {
 		EndColumn: intField(pos, "end_column"),
 	}
 	if f.Pos.Line < 1 || f.Pos.Column < 1 {
-		return Finding{}, fmt.Errorf("finding %q has no position (line %d, column %d)", f.Message, f.Pos.Line, f.Pos.Column)
+		return finding.Finding{}, fmt.Errorf("finding %q has no position (line %d, column %d)", f.Message, f.Pos.Line, f.Pos.Column)
 	}
 	if f.Pos.EndLine < f.Pos.Line {
 		f.Pos.EndLine, f.Pos.EndColumn = f.Pos.Line, f.Pos.Column+1
 	}
 	if s, ok := obj["severity"].(string); ok {
-		severity, err := ParseSeverity(s)
+		severity, err := finding.ParseSeverity(s)
 		if err != nil {
-			return Finding{}, fmt.Errorf("finding %q: %w", f.Message, err)
+			return finding.Finding{}, fmt.Errorf("finding %q: %w", f.Message, err)
 		}
 		f.Severity = severity
 	}

@@ -51,7 +51,7 @@ func FuzzCollect(f *testing.F) {
 		}
 		for _, rule := range knownRules {
 			for l := line - 1; l <= line+lines+6; l++ {
-				s.Match(finding(rule, "f", l, 1))
+				s.Match(found(rule, "f", l, 1))
 			}
 		}
 	})

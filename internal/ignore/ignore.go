@@ -23,15 +23,15 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
 )
 
 // InvalidRule is the rule of the findings Problems returns.
-var InvalidRule = engine.Rule{
+var InvalidRule = finding.Rule{
 	ID:       "invalid-ignore",
 	Title:    "Inline ignore directive that suppresses nothing",
-	Severity: engine.Info,
+	Severity: finding.Info,
 	Description: "A `pipelint: ignore[...]` comment has no reason, a malformed rule list or names a rule " +
 		"that does not exist, so it does not suppress what it was written for.",
 	Remediation: "Write it as `pipelint: ignore[rule-id, other-id] reason`, with existing rule ids " +
@@ -40,10 +40,10 @@ var InvalidRule = engine.Rule{
 }
 
 // UnusedRule is the rule of the findings UnusedFindings returns.
-var UnusedRule = engine.Rule{
+var UnusedRule = finding.Rule{
 	ID:          "unused-ignore",
 	Title:       "Inline ignore directive that matches no finding",
-	Severity:    engine.Info,
+	Severity:    finding.Info,
 	Description: "A `pipelint: ignore[...]` comment names a rule that reports nothing where the comment applies, so it can be removed.",
 	Remediation: "Remove the rule id from the directive, or the whole comment when no rule id is left.",
 	Precision:   "very-high",
@@ -63,7 +63,7 @@ type Directive struct {
 // matched a finding. It is not safe for concurrent use.
 type Set struct {
 	directives []scoped
-	problems   []engine.Finding
+	problems   []finding.Finding
 }
 
 // scoped is a directive with the lines it covers, from the most to the
@@ -114,7 +114,7 @@ func standsAlone(p *model.Pipeline, pos model.Pos) bool {
 
 func (s *Set) add(p *model.Pipeline, found parsed, ruleIDs []string) {
 	problem := func(format string, args ...any) {
-		s.problems = append(s.problems, engine.Finding{
+		s.problems = append(s.problems, finding.Finding{
 			RuleID:   InvalidRule.ID,
 			Severity: InvalidRule.Severity,
 			Message:  fmt.Sprintf(format, args...),
@@ -171,7 +171,7 @@ func spansKeyedAt(p *model.Pipeline, pos model.Pos) []lineRange {
 // use. When several cover f, the most specific wins: a directive on f's
 // line, then on the line above, then on the key of the innermost step or
 // job; among equals, the first in the file.
-func (s *Set) Match(f engine.Finding) (Directive, bool) {
+func (s *Set) Match(f finding.Finding) (Directive, bool) {
 	best, bestRank := -1, 0
 	for i, d := range s.directives {
 		if d.Pos.File != f.Pos.File || !slices.Contains(d.Rules, f.RuleID) {
@@ -193,7 +193,7 @@ func (s *Set) Match(f engine.Finding) (Directive, bool) {
 
 // Problems returns a finding of InvalidRule for every directive that lacks
 // a reason, is malformed or names an unknown rule, in source order.
-func (s *Set) Problems() []engine.Finding { return slices.Clone(s.problems) }
+func (s *Set) Problems() []finding.Finding { return slices.Clone(s.problems) }
 
 // Unused returns, after every finding went through Match, the directives
 // with a rule that matched nothing, holding only those rules.
@@ -217,10 +217,10 @@ func (s *Set) Unused() []Directive {
 
 // UnusedFindings reports Unused as findings of UnusedRule, for
 // --report-unused-ignores.
-func (s *Set) UnusedFindings() []engine.Finding {
-	var out []engine.Finding
+func (s *Set) UnusedFindings() []finding.Finding {
+	var out []finding.Finding
 	for _, d := range s.Unused() {
-		out = append(out, engine.Finding{
+		out = append(out, finding.Finding{
 			RuleID:   UnusedRule.ID,
 			Severity: UnusedRule.Severity,
 			Message:  fmt.Sprintf("ignore directive for %s matches no finding", strings.Join(d.Rules, ", ")),
@@ -287,7 +287,7 @@ func parseDirective(text string) parsed {
 	var d parsed
 	for id := range strings.SplitSeq(list, ",") {
 		id = strings.TrimSpace(id)
-		if !engine.ValidRuleID(id) {
+		if !finding.ValidRuleID(id) {
 			return parsed{malformed: fmt.Sprintf("%q is not a rule id", id)}
 		}
 		if !slices.Contains(d.rules, id) {

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser/github"
 	"github.com/pipelint/pipelint/internal/parser/gitlab"
@@ -15,8 +15,8 @@ import (
 
 var knownRules = []string{"missing-cache", "missing-tests", "plaintext-secret", "unpinned-action", "unpinned-image"}
 
-func finding(rule, file string, line, column int) engine.Finding {
-	return engine.Finding{RuleID: rule, Severity: engine.High, Message: "m", Pos: model.Pos{File: file, Line: line, Column: column, EndLine: line, EndColumn: column + 1}}
+func found(rule, file string, line, column int) finding.Finding {
+	return finding.Finding{RuleID: rule, Severity: finding.High, Message: "m", Pos: model.Pos{File: file, Line: line, Column: column, EndLine: line, EndColumn: column + 1}}
 }
 
 // withSources returns a function that takes a parser's result and attaches
@@ -38,7 +38,7 @@ func pos(file string, line, column, endLine, endColumn int) model.Pos {
 
 // matchAll runs every finding through Match and returns the reason that
 // suppressed it, or "" for a finding that stays.
-func matchAll(s *Set, findings []engine.Finding) []string {
+func matchAll(s *Set, findings []finding.Finding) []string {
 	var reasons []string
 	for _, f := range findings {
 		d, ok := s.Match(f)
@@ -71,16 +71,16 @@ func TestGitHub(t *testing.T) {
 	const file = ".github/workflows/ci.yml"
 	p := withSources(t, workflow)(github.Parse(file, []byte(workflow)))
 	s := Collect(p, knownRules)
-	findings := []engine.Finding{
-		finding("missing-cache", file, 3, 3),     // on the job's key line
-		finding("missing-cache", file, 10, 9),    // inside the job
-		finding("missing-tests", file, 10, 9),    // a rule the directive does not name
-		finding("unpinned-action", file, 7, 15),  // the line below a comment
-		finding("unpinned-action", file, 8, 15),  // a directive without a reason
-		finding("unpinned-action", file, 9, 15),  // a reason after a colon
-		finding("missing-cache", file, 12, 5),    // another job
-		finding("unpinned-action", file, 14, 15), // one known and one unknown rule
-		finding("missing-cache", "other.yml", 3, 3),
+	findings := []finding.Finding{
+		found("missing-cache", file, 3, 3),     // on the job's key line
+		found("missing-cache", file, 10, 9),    // inside the job
+		found("missing-tests", file, 10, 9),    // a rule the directive does not name
+		found("unpinned-action", file, 7, 15),  // the line below a comment
+		found("unpinned-action", file, 8, 15),  // a directive without a reason
+		found("unpinned-action", file, 9, 15),  // a reason after a colon
+		found("missing-cache", file, 12, 5),    // another job
+		found("unpinned-action", file, 14, 15), // one known and one unknown rule
+		found("missing-cache", "other.yml", 3, 3),
 	}
 	want := []string{
 		"caches are useless on this runner", "caches are useless on this runner", "",
@@ -89,12 +89,12 @@ func TestGitHub(t *testing.T) {
 	if got := matchAll(s, findings); !reflect.DeepEqual(got, want) {
 		t.Errorf("reasons = %q\nwant %q", got, want)
 	}
-	wantProblems := []engine.Finding{
-		{RuleID: "invalid-ignore", Severity: engine.Info, Pos: pos(file, 8, 37, 8, 72),
+	wantProblems := []finding.Finding{
+		{RuleID: "invalid-ignore", Severity: finding.Info, Pos: pos(file, 8, 37, 8, 72),
 			Message: "ignore directive for unpinned-action has no reason, so it is not applied; write why after the brackets"},
-		{RuleID: "invalid-ignore", Severity: engine.Info, Pos: pos(file, 14, 35, 14, 91),
+		{RuleID: "invalid-ignore", Severity: finding.Info, Pos: pos(file, 14, 35, 14, 91),
 			Message: `ignore directive names unknown rule "no-such-rule"`},
-		{RuleID: "invalid-ignore", Severity: engine.Info, Pos: pos(file, 15, 23, 15, 51),
+		{RuleID: "invalid-ignore", Severity: finding.Info, Pos: pos(file, 15, 23, 15, 51),
 			Message: "malformed ignore directive: the rule list is empty; write `pipelint: ignore[rule-id] reason`"},
 	}
 	if got := s.Problems(); !reflect.DeepEqual(got, wantProblems) {
@@ -104,7 +104,7 @@ func TestGitHub(t *testing.T) {
 	if got := s.Unused(); !reflect.DeepEqual(got, wantUnused) {
 		t.Errorf("Unused() = %+v\nwant %+v", got, wantUnused)
 	}
-	wantUnusedFindings := []engine.Finding{{RuleID: "unused-ignore", Severity: engine.Info, Pos: pos(file, 9, 32, 9, 98),
+	wantUnusedFindings := []finding.Finding{{RuleID: "unused-ignore", Severity: finding.Info, Pos: pos(file, 9, 32, 9, 98),
 		Message: "ignore directive for unpinned-image matches no finding"}}
 	if got := s.UnusedFindings(); !reflect.DeepEqual(got, wantUnusedFindings) {
 		t.Errorf("UnusedFindings() = %+v\nwant %+v", got, wantUnusedFindings)
@@ -135,14 +135,14 @@ jobs:
 `
 	p := withSources(t, src)(github.Parse("ci.yml", []byte(src)))
 	s := Collect(p, knownRules)
-	got := matchAll(s, []engine.Finding{finding("unpinned-action", "ci.yml", 6, 15)})
+	got := matchAll(s, []finding.Finding{found("unpinned-action", "ci.yml", 6, 15)})
 	if want := []string{"this step"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("reasons = %q, want %q", got, want)
 	}
 	if unused := s.Unused(); len(unused) != 1 || unused[0].Reason != "whole job" {
 		t.Errorf("Unused() = %+v, want the job-wide directive", unused)
 	}
-	got = matchAll(s, []engine.Finding{finding("unpinned-action", "ci.yml", 7, 15)})
+	got = matchAll(s, []finding.Finding{found("unpinned-action", "ci.yml", 7, 15)})
 	if want := []string{"whole job"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("reasons = %q, want %q", got, want)
 	}
@@ -164,16 +164,16 @@ test:
 `
 	p := withSources(t, src)(gitlab.Parse(fstest.MapFS{".gitlab-ci.yml": {Data: []byte(src)}}, ".gitlab-ci.yml"))
 	s := Collect(p, knownRules)
-	got := matchAll(s, []engine.Finding{
-		finding("unpinned-image", ".gitlab-ci.yml", 2, 8),
-		finding("missing-cache", ".gitlab-ci.yml", 5, 7),
-		finding("missing-cache", ".gitlab-ci.yml", 9, 7),
-		finding("unpinned-image", ".gitlab-ci.yml", 7, 10),
+	got := matchAll(s, []finding.Finding{
+		found("unpinned-image", ".gitlab-ci.yml", 2, 8),
+		found("missing-cache", ".gitlab-ci.yml", 5, 7),
+		found("missing-cache", ".gitlab-ci.yml", 9, 7),
+		found("unpinned-image", ".gitlab-ci.yml", 7, 10),
 	})
 	if want := []string{"rebuilt nightly", "offline runner", "", ""}; !reflect.DeepEqual(got, want) {
 		t.Errorf("reasons = %q, want %q", got, want)
 	}
-	wantProblems := []engine.Finding{{RuleID: "invalid-ignore", Severity: engine.Info, Pos: pos(".gitlab-ci.yml", 7, 18, 7, 37),
+	wantProblems := []finding.Finding{{RuleID: "invalid-ignore", Severity: finding.Info, Pos: pos(".gitlab-ci.yml", 7, 18, 7, 37),
 		Message: "malformed ignore directive: unknown directive \"disable\"; write `pipelint: ignore[rule-id] reason`"}}
 	if got := s.Problems(); !reflect.DeepEqual(got, wantProblems) {
 		t.Errorf("Problems() = %+v\nwant %+v", got, wantProblems)
@@ -203,19 +203,19 @@ func TestJenkins(t *testing.T) {
 `
 	p := withSources(t, src)(jenkins.Parse("Jenkinsfile", []byte(src)))
 	s := Collect(p, knownRules)
-	got := matchAll(s, []engine.Finding{
-		finding("missing-cache", "Jenkinsfile", 4, 5),
-		finding("missing-cache", "Jenkinsfile", 9, 9),
-		finding("missing-tests", "Jenkinsfile", 9, 9),
-		finding("plaintext-secret", "Jenkinsfile", 10, 12),
-		finding("missing-cache", "Jenkinsfile", 15, 9),
-		finding("missing-tests", "Jenkinsfile", 10, 9),
+	got := matchAll(s, []finding.Finding{
+		found("missing-cache", "Jenkinsfile", 4, 5),
+		found("missing-cache", "Jenkinsfile", 9, 9),
+		found("missing-tests", "Jenkinsfile", 9, 9),
+		found("plaintext-secret", "Jenkinsfile", 10, 12),
+		found("missing-cache", "Jenkinsfile", 15, 9),
+		found("missing-tests", "Jenkinsfile", 10, 9),
 	})
 	want := []string{"no cache on this agent", "no cache on this agent", "tests run in the nightly job", "", "", ""}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("reasons = %q\nwant %q", got, want)
 	}
-	wantProblems := []engine.Finding{{RuleID: "invalid-ignore", Severity: engine.Info, Pos: pos("Jenkinsfile", 10, 27, 10, 67),
+	wantProblems := []finding.Finding{{RuleID: "invalid-ignore", Severity: finding.Info, Pos: pos("Jenkinsfile", 10, 27, 10, 67),
 		Message: "ignore directive for plaintext-secret has no reason, so it is not applied; write why after the brackets"}}
 	if got := s.Problems(); !reflect.DeepEqual(got, wantProblems) {
 		t.Errorf("Problems() = %+v\nwant %+v", got, wantProblems)
@@ -310,7 +310,7 @@ func TestWithoutSources(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	below := finding("unpinned-action", "ci.yml", 7, 15)
+	below := found("unpinned-action", "ci.yml", 7, 15)
 	if _, ok := Collect(p, knownRules).Match(below); !ok {
 		t.Error("without sources a comment covers the line below")
 	}

@@ -14,6 +14,11 @@
 // Step.When) that the parser fills from the system's own syntax.
 package model
 
+import (
+	"cmp"
+	"strings"
+)
+
 // System names the CI system a file belongs to.
 type System string
 
@@ -44,6 +49,12 @@ type Pos struct {
 
 // IsZero reports whether the position was never set.
 func (p Pos) IsZero() bool { return p.Line == 0 }
+
+// ComparePos orders positions by file, line and column: the one order of
+// positions everywhere (findings, errors, model elements).
+func ComparePos(a, b Pos) int {
+	return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
+}
 
 // String is a scalar value together with where it was written. For a block
 // scalar (`run: |`) Pos spans the content, not the `|` indicator.
@@ -110,6 +121,17 @@ type Pipeline struct {
 type SourceFile struct {
 	File  string   `json:"file"`
 	Lines []string `json:"lines"`
+}
+
+// Lines returns the lines of one of the pipeline's files, nil when the
+// pipeline was not built from it.
+func (p *Pipeline) Lines(file string) []string {
+	for _, s := range p.Sources {
+		if s.File == file {
+			return s.Lines
+		}
+	}
+	return nil
 }
 
 // Trigger is one event that starts the pipeline.

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/finding"
 )
 
 var _ Reporter = (*GitHub)(nil)
@@ -81,11 +81,11 @@ func writeWorkflowCommand(out *bytes.Buffer, name string, properties []commandPr
 	out.WriteString("::" + escapeCommandData.Replace(data) + "\n")
 }
 
-func annotationLevel(s engine.Severity) string {
+func annotationLevel(s finding.Severity) string {
 	switch s {
-	case engine.Critical, engine.High:
+	case finding.Critical, finding.High:
 		return "error"
-	case engine.Low, engine.Info:
+	case finding.Low, finding.Info:
 		return "notice"
 	}
 	return "warning"

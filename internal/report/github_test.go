@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
 )
 
@@ -41,7 +41,7 @@ func TestGitHubEscaping(t *testing.T) {
 	)
 	run := &Run{
 		Rules: sampleRun().Rules,
-		Findings: []engine.Finding{{RuleID: "curl-bash", Severity: engine.Low, Message: message,
+		Findings: []finding.Finding{{RuleID: "curl-bash", Severity: finding.Low, Message: message,
 			Pos: pos(file, 2, 3, 2, 9)}},
 		Errors: []*model.ParseError{{Pos: pos(file, 1, 1, 0, 0), Message: message}},
 	}
@@ -81,8 +81,8 @@ func parseWorkflowCommand(t *testing.T, line string) (name string, properties ma
 }
 
 func TestAnnotationLevel(t *testing.T) {
-	want := map[engine.Severity]string{engine.Critical: "error", engine.High: "error", engine.Medium: "warning",
-		engine.Low: "notice", engine.Info: "notice", "odd": "warning"}
+	want := map[finding.Severity]string{finding.Critical: "error", finding.High: "error", finding.Medium: "warning",
+		finding.Low: "notice", finding.Info: "notice", "odd": "warning"}
 	for severity, level := range want {
 		if got := annotationLevel(severity); got != level {
 			t.Errorf("annotationLevel(%q) = %q, want %q", severity, got, level)

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/finding"
 )
 
 var _ Reporter = (*GitLab)(nil)
@@ -47,12 +47,12 @@ type codeQualityLines struct {
 	Begin int `json:"begin"`
 }
 
-var codeQualitySeverity = map[engine.Severity]string{
-	engine.Critical: "blocker",
-	engine.High:     "critical",
-	engine.Medium:   "major",
-	engine.Low:      "minor",
-	engine.Info:     "info",
+var codeQualitySeverity = map[finding.Severity]string{
+	finding.Critical: "blocker",
+	finding.High:     "critical",
+	finding.Medium:   "major",
+	finding.Low:      "minor",
+	finding.Info:     "info",
 }
 
 // codeQualityErrorCheck is the check name of a file pipelint could not check.

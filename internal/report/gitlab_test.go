@@ -8,7 +8,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/finding"
 )
 
 func TestGitLabGolden(t *testing.T) {
@@ -77,7 +77,7 @@ func hashOf(key string) string {
 // A fingerprint pipelint makes itself leaves the line out, and tells apart
 // identical findings in one file.
 func TestGitLabFallbackFingerprint(t *testing.T) {
-	finding := engine.Finding{RuleID: "agent-any", Severity: engine.Info, Message: "m", Pos: pos("Jenkinsfile", 2, 1, 0, 0)}
+	finding := finding.Finding{RuleID: "agent-any", Severity: finding.Info, Message: "m", Pos: pos("Jenkinsfile", 2, 1, 0, 0)}
 	fingerprints := func(lines ...int) []string {
 		run := emptyRun()
 		for _, line := range lines {

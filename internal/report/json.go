@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"io"
 
-	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/finding"
 )
 
 var _ Reporter = (*JSON)(nil)
@@ -105,12 +105,12 @@ func (*JSON) Report(w io.Writer, run *Run) error {
 		Findings: make([]jsonFinding, 0, len(run.Findings)),
 		Errors:   make([]jsonError, 0, len(run.Errors)),
 	}
-	counts := map[engine.Severity]*int{
-		engine.Critical: &document.Summary.BySeverity.Critical,
-		engine.High:     &document.Summary.BySeverity.High,
-		engine.Medium:   &document.Summary.BySeverity.Medium,
-		engine.Low:      &document.Summary.BySeverity.Low,
-		engine.Info:     &document.Summary.BySeverity.Info,
+	counts := map[finding.Severity]*int{
+		finding.Critical: &document.Summary.BySeverity.Critical,
+		finding.High:     &document.Summary.BySeverity.High,
+		finding.Medium:   &document.Summary.BySeverity.Medium,
+		finding.Low:      &document.Summary.BySeverity.Low,
+		finding.Info:     &document.Summary.BySeverity.Info,
 	}
 	for _, f := range run.Findings {
 		if count, ok := counts[f.Severity]; ok {

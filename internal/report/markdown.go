@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/finding"
 )
 
 var _ Reporter = (*Markdown)(nil)
@@ -51,11 +51,11 @@ func (*Markdown) Report(w io.Writer, run *Run) error {
 // writeRuleTable lists the rules that found something, the most severe
 // first. A rule's severity is that of its most severe finding.
 func writeRuleTable(out *strings.Builder, run *Run) {
-	rules := map[string]engine.Rule{}
+	rules := map[string]finding.Rule{}
 	for _, rule := range run.Rules {
 		rules[rule.ID] = rule
 	}
-	rows := tally(run.Findings, func(f engine.Finding) string { return f.RuleID })
+	rows := tally(run.Findings, func(f finding.Finding) string { return f.RuleID })
 	slices.SortStableFunc(rows, func(a, b tallyRow) int {
 		return cmp.Or(b.severity.Rank()-a.severity.Rank(), strings.Compare(a.key, b.key))
 	})
@@ -70,12 +70,12 @@ func writeRuleTable(out *strings.Builder, run *Run) {
 // writeFileTable lists the files with findings in the order of the Run.
 func writeFileTable(out *strings.Builder, run *Run) {
 	out.WriteString("\n| File | Findings | Most severe |\n| --- | ---: | --- |\n")
-	for _, row := range tally(run.Findings, func(f engine.Finding) string { return f.Pos.File }) {
+	for _, row := range tally(run.Findings, func(f finding.Finding) string { return f.Pos.File }) {
 		fmt.Fprintf(out, "| %s | %d | %s |\n", markdownText(row.key), row.count, markdownText(string(row.severity)))
 	}
 }
 
-func writeFindingList(out *strings.Builder, findings []engine.Finding) {
+func writeFindingList(out *strings.Builder, findings []finding.Finding) {
 	fmt.Fprintf(out, "\n<details><summary>%s</summary>\n\n", plural(len(findings), "finding"))
 	for _, f := range findings[:min(len(findings), markdownFindingLimit)] {
 		location := fmt.Sprintf("%s:%d", f.Pos.File, regionOf(f.Pos).StartLine)
@@ -92,11 +92,11 @@ func writeFindingList(out *strings.Builder, findings []engine.Finding) {
 type tallyRow struct {
 	key      string
 	count    int
-	severity engine.Severity
+	severity finding.Severity
 }
 
 // tally groups findings by key, in the order the keys first appear.
-func tally(findings []engine.Finding, key func(engine.Finding) string) []tallyRow {
+func tally(findings []finding.Finding, key func(finding.Finding) string) []tallyRow {
 	var rows []tallyRow
 	index := map[string]int{}
 	for _, f := range findings {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/finding"
 )
 
 func TestMarkdownGolden(t *testing.T) {
@@ -32,8 +32,8 @@ func TestMarkdownRuleTable(t *testing.T) {
 	// A rule whose findings differ in severity shows the most severe; rules
 	// are ordered by that severity, then by ID.
 	run.Findings = append(run.Findings,
-		engine.Finding{RuleID: "curl-bash", Severity: engine.High, Message: "m", Pos: pos("b.yml", 1, 1, 0, 0)},
-		engine.Finding{RuleID: "unknown_rule", Severity: engine.High, Message: "m", Pos: pos("b.yml", 2, 1, 0, 0)})
+		finding.Finding{RuleID: "curl-bash", Severity: finding.High, Message: "m", Pos: pos("b.yml", 1, 1, 0, 0)},
+		finding.Finding{RuleID: "unknown_rule", Severity: finding.High, Message: "m", Pos: pos("b.yml", 2, 1, 0, 0)})
 	out := string(render(t, "markdown", Options{}, run))
 	want := "| Rule | Title | Severity | Findings |\n| --- | --- | --- | ---: |\n" +
 		"| [hardcoded-secret](https://pipelint.dev/rules/hardcoded-secret) | Secret written in the pipeline file | critical | 1 |\n" +
@@ -83,7 +83,7 @@ func TestMarkdownLink(t *testing.T) {
 func TestMarkdownFindingLimit(t *testing.T) {
 	run := emptyRun()
 	for i := range markdownFindingLimit + 2 {
-		run.Findings = append(run.Findings, engine.Finding{RuleID: "agent-any", Severity: engine.Info,
+		run.Findings = append(run.Findings, finding.Finding{RuleID: "agent-any", Severity: finding.Info,
 			Message: fmt.Sprintf("finding %d", i), Pos: pos("Jenkinsfile", i+1, 1, 0, 0)})
 	}
 	out := string(render(t, "markdown", Options{}, run))

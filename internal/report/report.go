@@ -13,7 +13,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
 )
 
@@ -22,9 +22,9 @@ type Run struct {
 	ToolVersion string
 	// Rules is every rule that exists, sorted by ID (SARIF lists all of them,
 	// so that a result's ruleIndex is stable across runs).
-	Rules []engine.Rule
+	Rules []finding.Rule
 	// Findings are already sorted by file, line, column and rule.
-	Findings []engine.Finding
+	Findings []finding.Finding
 	// Suppressed are the findings an inline ignore silenced. Only the
 	// summaries count them, and SARIF lists them when asked to.
 	Suppressed []Suppressed
@@ -38,7 +38,7 @@ type Run struct {
 
 // Suppressed is a finding silenced by an inline ignore, and the reason given.
 type Suppressed struct {
-	Finding engine.Finding
+	Finding finding.Finding
 	Reason  string
 }
 

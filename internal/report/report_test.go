@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
 )
 
@@ -49,44 +49,44 @@ func pos(file string, line, column, endLine, endColumn int) model.Pos {
 func sampleRun() *Run {
 	return &Run{
 		ToolVersion: "0.1.0",
-		Rules: []engine.Rule{
-			{ID: "agent-any", Title: "Jenkins pipeline runs on any agent", Severity: engine.Info,
+		Rules: []finding.Rule{
+			{ID: "agent-any", Title: "Jenkins pipeline runs on any agent", Severity: finding.Info,
 				Description: "The pipeline may run on any agent, including shared ones.",
 				Remediation: "Name a dedicated agent label.", HelpURI: "https://pipelint.dev/rules/agent-any"},
-			{ID: "curl-bash", Title: "Script piped from the network into a shell", Severity: engine.Low,
+			{ID: "curl-bash", Title: "Script piped from the network into a shell", Severity: finding.Low,
 				Description: "A script downloaded at run time is executed without verification.",
 				Precision:   "medium", Tags: []string{"supply-chain"}},
-			{ID: "hardcoded-secret", Title: "Secret written in the pipeline file", Severity: engine.Critical,
+			{ID: "hardcoded-secret", Title: "Secret written in the pipeline file", Severity: finding.Critical,
 				Description: "A credential is written in plain text in the pipeline definition.",
 				Remediation: "Move it to the CI system's secret store and rotate it.",
 				Tags:        []string{"secrets", "security", "external/cwe/cwe-798", "secrets"},
 				Help:        "# hardcoded-secret\n\nUse `${{ secrets.NAME }}` instead.",
 				HelpURI:     "https://pipelint.dev/rules/hardcoded-secret"},
-			{ID: "script-injection", Title: "Untrusted input expanded into a script", Severity: engine.Medium,
+			{ID: "script-injection", Title: "Untrusted input expanded into a script", Severity: finding.Medium,
 				Description: "An attacker-controlled value is expanded into a shell script.",
 				Remediation: "Pass it through an environment variable."},
-			{ID: "unpinned-action", Title: "Action not pinned to a commit", Severity: engine.High,
+			{ID: "unpinned-action", Title: "Action not pinned to a commit", Severity: finding.High,
 				Description: "A tag or branch can be moved to point at other code.",
 				Remediation: "Pin the action to a full commit SHA.", Precision: "very-high"},
-			{ID: "unused-rule", Severity: engine.Medium},
+			{ID: "unused-rule", Severity: finding.Medium},
 		},
-		Findings: []engine.Finding{
-			{RuleID: "hardcoded-secret", Severity: engine.Critical, Sensitive: true,
+		Findings: []finding.Finding{
+			{RuleID: "hardcoded-secret", Severity: finding.Critical, Sensitive: true,
 				Message: `env "API_TOKEN" holds a literal GitHub token`,
 				Pos:     pos(".github/workflows/ci.yml", 7, 18, 7, 58), Fingerprint: "fp-secret"},
-			{RuleID: "unpinned-action", Severity: engine.High,
+			{RuleID: "unpinned-action", Severity: finding.High,
 				Message: `"actions/checkout@v4" is not pinned to a commit`,
 				Pos:     pos(".github/workflows/ci.yml", 9, 15, 9, 34), Fingerprint: "fp-unpinned"},
-			{RuleID: "script-injection", Severity: engine.Medium,
+			{RuleID: "script-injection", Severity: finding.Medium,
 				Message: `"github.event.issue.title" is expanded into a script; use an environment variable & quote it`,
 				Pos:     pos(".github/workflows/ci.yml", 10, 20, 10, 51), Fingerprint: "fp-injection"},
-			{RuleID: "curl-bash", Severity: engine.Low,
+			{RuleID: "curl-bash", Severity: finding.Low,
 				Message: `"https://example.com/install.sh" is piped into bash`,
 				Pos:     pos(".gitlab-ci.yml", 4, 7, 5, 16), Fingerprint: "fp-curl"},
-			{RuleID: "agent-any", Severity: engine.Info,
+			{RuleID: "agent-any", Severity: finding.Info,
 				Message: `pipeline runs on "any" agent`,
 				Pos:     pos("Jenkinsfile", 2, 2, 2, 11)},
-			{RuleID: "agent-any", Severity: engine.Info,
+			{RuleID: "agent-any", Severity: finding.Info,
 				Message: `stage "Ünïcode" runs a shell step`,
 				Pos:     pos("Jenkinsfile", 3, 38, 3, 47), Fingerprint: "fp-stage"},
 		},
@@ -213,7 +213,7 @@ func FuzzReporters(f *testing.F) {
 	f.Add([]byte("a\tb\r\n\x00\xff\n"), 2, 1, 1, -5, true)
 	f.Fuzz(func(t *testing.T, src []byte, line, column, endLine, endColumn int, sensitive bool) {
 		run := sampleRun()
-		run.Findings = []engine.Finding{{RuleID: "hardcoded-secret", Severity: engine.Critical, Sensitive: sensitive,
+		run.Findings = []finding.Finding{{RuleID: "hardcoded-secret", Severity: finding.Critical, Sensitive: sensitive,
 			Message: "m", Pos: pos("f.yml", line, column, endLine, endColumn)}}
 		run.Source = func(string) []byte { return src }
 		for _, format := range Formats {

@@ -13,7 +13,7 @@ import (
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
-	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
 )
 
@@ -173,7 +173,7 @@ func directoryURI(dir string) (string, error) {
 	return (&url.URL{Scheme: "file", Path: path}).String(), nil
 }
 
-func addRule(r *sarif.Run, rule engine.Rule) {
+func addRule(r *sarif.Run, rule finding.Rule) {
 	title := cmp.Or(rule.Title, rule.ID)
 	description := cmp.Or(rule.Description, title)
 	helpText := description
@@ -211,11 +211,11 @@ func securityTags(tags []string) []string {
 	return unique
 }
 
-func sarifLevel(s engine.Severity) string {
+func sarifLevel(s finding.Severity) string {
 	switch s {
-	case engine.Critical, engine.High:
+	case finding.Critical, finding.High:
 		return sarif.LevelError
-	case engine.Low, engine.Info:
+	case finding.Low, finding.Info:
 		return sarif.LevelNote
 	}
 	return sarif.LevelWarning
@@ -224,12 +224,12 @@ func sarifLevel(s engine.Severity) string {
 // securitySeverity is the score GitHub files an alert under: above 9.0 is
 // critical, 7.0 to 8.9 high, 4.0 to 6.9 medium, below 4.0 low. GitHub wants
 // it as a string.
-var securitySeverity = map[engine.Severity]string{
-	engine.Critical: "9.5",
-	engine.High:     "8.0",
-	engine.Medium:   "5.5",
-	engine.Low:      "3.0",
-	engine.Info:     "1.0",
+var securitySeverity = map[finding.Severity]string{
+	finding.Critical: "9.5",
+	finding.High:     "8.0",
+	finding.Medium:   "5.5",
+	finding.Low:      "3.0",
+	finding.Info:     "1.0",
 }
 
 // sarifLocation points at a file relative to the checkout root, and at the

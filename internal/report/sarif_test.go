@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/report/sariftest"
 )
 
@@ -267,7 +267,7 @@ func TestSARIFParseErrors(t *testing.T) {
 
 func TestSARIFUnknownRule(t *testing.T) {
 	run := sampleRun()
-	run.Findings = append(run.Findings, engine.Finding{RuleID: "no-such-rule", Pos: pos("x.yml", 1, 1, 0, 0)})
+	run.Findings = append(run.Findings, finding.Finding{RuleID: "no-such-rule", Pos: pos("x.yml", 1, 1, 0, 0)})
 	err := (&SARIF{}).Report(&bytes.Buffer{}, run)
 	if err == nil || err.Error() != `x.yml:1:1: finding for unknown rule "no-such-rule"` {
 		t.Errorf("error = %v", err)

@@ -10,8 +10,7 @@ import (
 	"unicode"
 
 	"github.com/fatih/color"
-
-	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/finding"
 )
 
 var _ Reporter = (*Text)(nil)
@@ -81,7 +80,7 @@ const secretMask = "****"
 // snippetOf cuts the finding's start line out of src. The underline covers
 // Column..EndColumn, or runs to the end of the line when the span goes on.
 // ok is false when there is no source or the line does not exist.
-func snippetOf(src []byte, f engine.Finding) (s snippet, ok bool) {
+func snippetOf(src []byte, f finding.Finding) (s snippet, ok bool) {
 	r := regionOf(f.Pos)
 	lines := bytes.Split(src, []byte("\n"))
 	if src == nil || r.StartLine > len(lines) {
@@ -126,12 +125,12 @@ func summary(run *Run) string {
 	if len(run.Findings) == 0 {
 		s.WriteString("no findings")
 	} else {
-		count := map[engine.Severity]int{}
+		count := map[finding.Severity]int{}
 		for _, f := range run.Findings {
 			count[f.Severity]++
 		}
 		var parts []string
-		for _, severity := range engine.Severities {
+		for _, severity := range finding.Severities {
 			if count[severity] > 0 {
 				parts = append(parts, fmt.Sprintf("%d %s", count[severity], severity))
 			}
@@ -159,7 +158,7 @@ func plural(n int, noun string) string {
 // the identity function.
 type palette struct {
 	bold, errorLabel func(string) string
-	bySeverity       map[engine.Severity]func(string) string
+	bySeverity       map[finding.Severity]func(string) string
 }
 
 func newPalette(enabled bool) palette {
@@ -174,17 +173,17 @@ func newPalette(enabled bool) palette {
 	return palette{
 		bold:       style(color.Bold),
 		errorLabel: style(color.FgRed, color.Bold),
-		bySeverity: map[engine.Severity]func(string) string{
-			engine.Critical: style(color.FgMagenta, color.Bold),
-			engine.High:     style(color.FgRed),
-			engine.Medium:   style(color.FgYellow),
-			engine.Low:      style(color.FgCyan),
-			engine.Info:     style(color.FgBlue),
+		bySeverity: map[finding.Severity]func(string) string{
+			finding.Critical: style(color.FgMagenta, color.Bold),
+			finding.High:     style(color.FgRed),
+			finding.Medium:   style(color.FgYellow),
+			finding.Low:      style(color.FgCyan),
+			finding.Info:     style(color.FgBlue),
 		},
 	}
 }
 
-func (p palette) severity(s engine.Severity) func(string) string {
+func (p palette) severity(s finding.Severity) func(string) string {
 	if paint, ok := p.bySeverity[s]; ok {
 		return paint
 	}

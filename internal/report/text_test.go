@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/finding"
 )
 
 func TestTextGolden(t *testing.T) {
@@ -36,35 +36,35 @@ func TestSnippet(t *testing.T) {
 	const src = "a: 1\n\tkey: value # note\r\nesc: \x1b[31mred\nsecret: abcdefghijklmnopqrstuvwxyz\nshort: abc\n"
 	tests := []struct {
 		name string
-		f    engine.Finding
+		f    finding.Finding
 		want snippet
 	}{
 		{"span on one line, tab kept in the indent, CR dropped",
-			engine.Finding{Pos: pos("f", 2, 7, 2, 12)},
+			finding.Finding{Pos: pos("f", 2, 7, 2, 12)},
 			snippet{2, "\tkey: value # note", "\t     ", "^~~~~"}},
 		{"span going on to the next line runs to the end of the line",
-			engine.Finding{Pos: pos("f", 2, 7, 3, 2)},
+			finding.Finding{Pos: pos("f", 2, 7, 3, 2)},
 			snippet{2, "\tkey: value # note", "\t     ", "^~~~~~~~~~~~"}},
 		{"no end underlines one character",
-			engine.Finding{Pos: pos("f", 1, 4, 0, 0)},
+			finding.Finding{Pos: pos("f", 1, 4, 0, 0)},
 			snippet{1, "a: 1", "   ", "^"}},
 		{"column past the end of the line",
-			engine.Finding{Pos: pos("f", 1, 9, 1, 12)},
+			finding.Finding{Pos: pos("f", 1, 9, 1, 12)},
 			snippet{1, "a: 1", "    ", "^"}},
 		{"control characters are replaced",
-			engine.Finding{Pos: pos("f", 3, 6, 3, 14)},
+			finding.Finding{Pos: pos("f", 3, 6, 3, 14)},
 			snippet{3, "esc: \uFFFD[31mred", "     ", "^~~~~~~~"}},
 		{"secret keeps 4 characters",
-			engine.Finding{Pos: pos("f", 4, 9, 4, 35), Sensitive: true},
+			finding.Finding{Pos: pos("f", 4, 9, 4, 35), Sensitive: true},
 			snippet{4, "secret: abcd****", "        ", "^~~~~~~~"}},
 		{"secret spanning lines is masked to the end of the line",
-			engine.Finding{Pos: pos("f", 4, 9, 5, 3), Sensitive: true},
+			finding.Finding{Pos: pos("f", 4, 9, 5, 3), Sensitive: true},
 			snippet{4, "secret: abcd****", "        ", "^~~~~~~~"}},
 		{"short secret shows nothing",
-			engine.Finding{Pos: pos("f", 5, 8, 5, 11), Sensitive: true},
+			finding.Finding{Pos: pos("f", 5, 8, 5, 11), Sensitive: true},
 			snippet{5, "short: ****", "       ", "^~~~"}},
 		{"text after the secret stays",
-			engine.Finding{Pos: pos("f", 2, 7, 2, 12), Sensitive: true},
+			finding.Finding{Pos: pos("f", 2, 7, 2, 12), Sensitive: true},
 			snippet{2, "\tkey: v**** # note", "\t     ", "^~~~~"}},
 	}
 	for _, tt := range tests {
@@ -74,11 +74,11 @@ func TestSnippet(t *testing.T) {
 		}
 	}
 	for _, missing := range []int{7, 100} {
-		if got, ok := snippetOf([]byte(src), engine.Finding{Pos: pos("f", missing, 1, 0, 0)}); ok {
+		if got, ok := snippetOf([]byte(src), finding.Finding{Pos: pos("f", missing, 1, 0, 0)}); ok {
 			t.Errorf("line %d does not exist but got %#v", missing, got)
 		}
 	}
-	if got, ok := snippetOf(nil, engine.Finding{Pos: pos("f", 1, 1, 0, 0)}); ok {
+	if got, ok := snippetOf(nil, finding.Finding{Pos: pos("f", 1, 1, 0, 0)}); ok {
 		t.Errorf("no source but got %#v", got)
 	}
 }

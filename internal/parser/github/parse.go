@@ -80,10 +80,10 @@ func (c *converter) pipeline(kind string) *model.Pipeline {
 
 // finish attaches the references in source order and joins the errors.
 func (c *converter) finish(p *model.Pipeline) error {
-	slices.SortStableFunc(c.references, func(a, b model.Reference) int { return comparePos(a.Pos, b.Pos) })
+	slices.SortStableFunc(c.references, func(a, b model.Reference) int { return model.ComparePos(a.Pos, b.Pos) })
 	p.References = c.references
 	slices.SortStableFunc(c.errs, func(a, b *model.ParseError) int {
-		return cmp.Or(comparePos(a.Pos, b.Pos), cmp.Compare(a.Message, b.Message))
+		return cmp.Or(model.ComparePos(a.Pos, b.Pos), cmp.Compare(a.Message, b.Message))
 	})
 	errs := make([]error, len(c.errs))
 	for i, e := range c.errs {
@@ -92,9 +92,6 @@ func (c *converter) finish(p *model.Pipeline) error {
 	return errors.Join(errs...)
 }
 
-func comparePos(a, b model.Pos) int {
-	return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
-}
 
 func (c *converter) errorAt(p point, msg string) {
 	end := p
