@@ -92,7 +92,6 @@ func (c *converter) finish(p *model.Pipeline) error {
 	return errors.Join(errs...)
 }
 
-
 func (c *converter) errorAt(p point, msg string) {
 	end := p
 	if n := c.src.scalars[p]; n != nil {
