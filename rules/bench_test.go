@@ -46,13 +46,13 @@ func BenchmarkEvaluate(b *testing.B) {
 
 func parsedCorpus(tb testing.TB, system model.System) []*model.Pipeline {
 	tb.Helper()
-	files, err := parser.Discover(corpusFiles(tb, string(system)), system)
+	files, _, err := parser.Discover(corpusFiles(tb, string(system)), parser.Options{System: system})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	var pipelines []*model.Pipeline
 	for _, f := range files {
-		if p, _ := parser.Parse(f); p != nil {
+		if p := parser.Parse(f).Pipeline; p != nil {
 			pipelines = append(pipelines, p)
 		}
 	}

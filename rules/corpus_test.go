@@ -57,14 +57,15 @@ func checkCorpus(t *testing.T, e *engine.Engine, system model.System) []checked 
 		projects, _ := filepath.Glob(filepath.Join(corpusDir, "gitlab", "*"))
 		paths, force = projects, ""
 	}
-	files, err := parser.Discover(paths, force)
+	files, _, err := parser.Discover(paths, parser.Options{System: force})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var results []checked
 	for _, f := range files {
-		p, err := parser.Parse(f)
-		c := checked{file: f, err: err}
+		parsed := parser.Parse(f)
+		p := parsed.Pipeline
+		c := checked{file: f, err: parsed.Err}
 		if p != nil {
 			c.findings, err = e.Evaluate(context.Background(), p)
 			if err != nil {

@@ -80,23 +80,27 @@ func TestFixtures(t *testing.T) {
 // paths relative to the entry's directory.
 func check(t *testing.T, e *engine.Engine, path, ruleID string) []string {
 	t.Helper()
-	files, err := parser.Discover([]string{path}, systemOf(path))
+	files, _, err := parser.Discover([]string{path}, parser.Options{System: systemOf(path)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(files) == 0 {
 		t.Fatalf("no CI files in %s", path)
 	}
-	base := filepath.ToSlash(filepath.Dir(path)) + "/"
+	base, err := filepath.Abs(filepath.Dir(path))
 	if info, _ := os.Stat(path); info.IsDir() {
-		base = filepath.ToSlash(path) + "/"
+		base, err = filepath.Abs(path)
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 	var lines []string
 	for _, f := range files {
-		p, err := parser.Parse(f)
-		if err != nil {
-			t.Fatalf("parse %s: %v", f.Display, err)
+		parsed := parser.Parse(f)
+		if parsed.Err != nil {
+			t.Fatalf("parse %s: %v", f.Display, parsed.Err)
 		}
+		p := parsed.Pipeline
 		findings, err := e.Evaluate(context.Background(), p)
 		if err != nil {
 			t.Fatal(err)
@@ -105,7 +109,11 @@ func check(t *testing.T, e *engine.Engine, path, ruleID string) []string {
 			if finding.RuleID != ruleID {
 				continue
 			}
-			lines = append(lines, fmt.Sprintf("%s:%d:%d: %s %s: %s", strings.TrimPrefix(finding.Pos.File, base),
+			file, err := filepath.Rel(base, f.Abs(finding.Pos.File))
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines = append(lines, fmt.Sprintf("%s:%d:%d: %s %s: %s", filepath.ToSlash(file),
 				finding.Pos.Line, finding.Pos.Column, finding.Severity, finding.RuleID, finding.Message))
 		}
 	}

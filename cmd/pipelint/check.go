@@ -7,10 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -20,6 +18,7 @@ import (
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser"
 	"github.com/pipelint/pipelint/internal/report"
+	"github.com/pipelint/pipelint/internal/runner"
 )
 
 type checkOptions struct {
@@ -28,7 +27,10 @@ type checkOptions struct {
 	failOn               string
 	minSeverity          string
 	system               string
-	policyOptions        // --config, --no-config, --policy
+	skipUnknown          bool
+	verbose              bool
+	quiet                bool
+	policy               policyFlags
 	baseline             string
 	writeBaseline        string
 	reportUnusedIgnores  bool
@@ -36,19 +38,16 @@ type checkOptions struct {
 	sarifCategory        string
 }
 
-// policyOptions choose the configuration and the policies; `rules` and
+// policyFlags choose the configuration and the policies; `rules` and
 // `config print` take them too.
-type policyOptions struct {
-	configFile string
-	noConfig   bool
-	policyDirs []string
-}
+type policyFlags struct{ runner.PolicyOptions }
 
-func (o *policyOptions) register(cmd *cobra.Command) {
+func (o *policyFlags) register(cmd *cobra.Command) {
 	flags := cmd.Flags()
-	flags.StringVar(&o.configFile, "config", "", "configuration file for every file (default: for each file, the .pipelint.yaml found walking up from it to its repository root)")
-	flags.BoolVar(&o.noConfig, "no-config", false, "ignore any configuration file")
-	flags.StringArrayVar(&o.policyDirs, "policy", nil, "directory of custom Rego policies (repeatable)")
+	flags.StringVar(&o.ConfigFile, "config", "", "configuration file for every file (default: for each file, the .pipelint.yaml found walking up from it to its repository root)")
+	flags.BoolVar(&o.NoConfig, "no-config", false, "ignore any configuration file")
+	flags.StringArrayVar(&o.PolicyDirs, "policy", nil, "directory of custom Rego policies (repeatable)")
+	cmd.MarkFlagsMutuallyExclusive("config", "no-config")
 }
 
 func newCheckCommand() *cobra.Command {
@@ -56,9 +55,11 @@ func newCheckCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "check [PATH...]",
 		Short: "Check CI files under the given paths (default: the current directory)",
-		Long: `Check finds GitHub Actions workflows and action.yml files, .gitlab-ci.yml
-files and Jenkinsfiles under each PATH (a directory is searched, a file is
-checked whatever its name) and reports what the rules find.
+		Long: `Check finds the CI files under each PATH (` + parser.FileNames() + `)
+and reports what the rules find. A directory is searched; a file is checked
+whatever its name, or through the pipeline that includes it. Paths in every
+report are relative to the repository root of each file (the directory
+holding .git, else the directory scanned).
 
 --format may be given several times, each as FORMAT or FORMAT=FILE, so that
 one run writes a SARIF file for code scanning and text for people:
@@ -76,10 +77,13 @@ or a file that could not be read or parsed (the other files are still checked).`
 	flags := cmd.Flags()
 	flags.StringArrayVarP(&opts.formats, "format", "f", []string{"text"}, "output format, optionally with a file: "+strings.Join(report.Formats, ", ")+" (repeatable, FORMAT=FILE)")
 	flags.StringVarP(&opts.output, "output", "o", "", "write the report to this file instead of standard output (with a single --format)")
-	flags.StringVar(&opts.failOn, "fail-on", "low", "lowest severity that makes the exit code 1: critical, high, medium, low, info or never")
+	flags.StringVar(&opts.failOn, "fail-on", "low", "lowest severity that makes the exit code 1: critical, high, medium, low, info, or never to exit 0 whatever is found")
 	flags.StringVar(&opts.minSeverity, "min-severity", "info", "lowest severity to report")
-	flags.StringVar(&opts.system, "system", "", "treat every file as this system: github, gitlab or jenkins")
-	opts.policyOptions.register(cmd)
+	flags.StringVar(&opts.system, "system", "", "treat every file as this system: "+parser.SystemNames())
+	flags.BoolVar(&opts.skipUnknown, "skip-unknown", false, "skip files named on the command line that are not CI files and that no pipeline includes (for hooks that pass every changed YAML file)")
+	flags.BoolVarP(&opts.verbose, "verbose", "v", false, "also mention files that look like CI files but are not checked")
+	flags.BoolVarP(&opts.quiet, "quiet", "q", false, "print no warnings or notes, only the report and errors")
+	opts.policy.register(cmd)
 	flags.StringVar(&opts.baseline, "baseline", "", "report only findings that are not in this baseline file")
 	flags.StringVar(&opts.writeBaseline, "write-baseline", "", "record the current findings in this baseline file")
 	flags.BoolVar(&opts.reportUnusedIgnores, "report-unused-ignores", false, "report inline ignores that suppress nothing")
@@ -103,69 +107,31 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 	if err != nil {
 		return fmt.Errorf("--min-severity: %w", err)
 	}
-	force := model.System(opts.system)
-	if !slices.Contains([]model.System{"", model.GitHub, model.GitLab, model.Jenkins}, force) {
-		return fmt.Errorf("unknown --system %q (want github, gitlab or jenkins)", opts.system)
+	system := model.System(opts.system)
+	if _, known := parser.Lookup(system); system != "" && !known {
+		return fmt.Errorf("unknown --system %q (want %s)", opts.system, parser.SystemNames())
 	}
 	outputs, err := parseOutputs(stdout, opts)
 	if err != nil {
 		return err
 	}
-	files, discoveryErr := parser.Discover(paths, force)
-	if len(files) == 0 && discoveryErr == nil {
-		fmt.Fprintf(stderr, "note: no CI files found in %s: pipelint looks for .github/workflows/*.yml, action.yml, .gitlab-ci.yml and Jenkinsfile; name another file with --system to check it\n", strings.Join(paths, ", "))
-	}
-	governing := newPolicies(ctx, opts.policyOptions)
-	// Every configuration is read and compiled before any file is checked,
-	// so that a broken one stops the run at once.
-	for _, f := range files {
-		if _, err := governing.of(f); err != nil {
-			return reportConfigError(stderr, err)
-		}
-	}
-	if len(files) == 0 { // the rules of the first path's configuration still appear in reports
-		if _, err := governing.forPath(paths[0]); err != nil {
-			return reportConfigError(stderr, err)
-		}
-	}
-	files = slices.DeleteFunc(files, func(f parser.File) bool {
-		p, _ := governing.of(f)
-		return p.cfg.IgnoredFile(f.Display)
+	result, err := runner.Check(ctx, paths, runner.Options{
+		Policy:              opts.policy.PolicyOptions,
+		Discovery:           parser.Options{System: system, SkipUnknown: opts.skipUnknown},
+		Baseline:            opts.baseline,
+		ReportUnusedIgnores: opts.reportUnusedIgnores,
+		ToolVersion:         version(),
 	})
-
-	checkOne := func(f parser.File) fileResult {
-		p, err := governing.of(f)
-		if err != nil {
-			return fileResult{errs: flattenErrors(f, err)}
-		}
-		return checkFile(ctx, p, f, opts.reportUnusedIgnores)
+	var configErr *runner.ConfigError
+	if errors.As(err, &configErr) {
+		return reportConfigError(stderr, configErr.Err)
 	}
-	files, results := checkAll(files, checkOne)
-	run := &report.Run{
-		ToolVersion:  version(),
-		Rules:        governing.rules(),
-		Errors:       flattenErrors(parser.File{}, discoveryErr),
-		FilesChecked: len(files),
-		Source:       readSource,
+	if err != nil {
+		return err
 	}
-	var warnings []*model.ParseError
-	for _, r := range results {
-		run.Findings = append(run.Findings, r.findings...)
-		run.Suppressed = append(run.Suppressed, r.suppressed...)
-		run.Errors = append(run.Errors, r.errs...)
-		warnings = append(warnings, r.warnings...)
-	}
-	sortErrors(warnings)
-	for _, w := range warnings { // accepted by the CI system, so not errors, but worth a look
-		fmt.Fprintf(stderr, "%s:%d:%d: warning: %s\n", w.Pos.File, w.Pos.Line, w.Pos.Column, w.Message)
-	}
-	finding.Sort(run.Findings)
-	sortErrors(run.Errors)
-
-	if opts.baseline != "" {
-		if run.Findings, err = filterBaseline(opts.baseline, run.Findings); err != nil {
-			return err
-		}
+	run := result.Run
+	if !opts.quiet {
+		printNotes(stderr, paths, result, opts.verbose)
 	}
 	if opts.writeBaseline != "" {
 		if err := writeBaseline(opts.writeBaseline, run.Findings); err != nil {
@@ -195,16 +161,28 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 	return nil
 }
 
+// printNotes prints what is worth a look besides the report: the CI
+// systems' warnings, a scan that found nothing, and with verbose the files
+// that look like CI files but were not checked.
+func printNotes(stderr io.Writer, paths []string, result *runner.Result, verbose bool) {
+	for _, w := range result.Warnings { // accepted by the CI system, so not errors
+		fmt.Fprintf(stderr, "%s:%d:%d: warning: %s\n", w.Pos.File, w.Pos.Line, w.Pos.Column, w.Message)
+	}
+	if verbose {
+		for _, s := range result.Skipped {
+			fmt.Fprintf(stderr, "%s: not checked: %s\n", s.Path, s.Reason)
+		}
+	}
+	if result.Run.FilesChecked == 0 && len(result.Run.Errors) == 0 {
+		fmt.Fprintf(stderr, "note: no CI files found in %s: pipelint looks for %s; name another file with --system to check it\n", strings.Join(paths, ", "), parser.FileNames())
+	}
+}
+
 // parseOutputs reads the --format and --output flags.
 func parseOutputs(stdout io.Writer, opts checkOptions) ([]output, error) {
-	// Report paths are relative to the working directory, so it is the
-	// root SARIF names as %SRCROOT%.
-	cwd, err := os.Getwd()
-	if err != nil {
-		return nil, err
-	}
 	var outputs []output
 	toStdout := 0
+	files := map[string]bool{}
 	for _, spec := range opts.formats {
 		format, path, _ := strings.Cut(spec, "=")
 		if path == "" && len(opts.formats) == 1 {
@@ -212,11 +190,16 @@ func parseOutputs(stdout io.Writer, opts checkOptions) ([]output, error) {
 		}
 		if path == "" {
 			toStdout++
+		} else {
+			key := filepath.Clean(path)
+			if files[key] {
+				return nil, fmt.Errorf("two --format values write to %s; give each its own file", path)
+			}
+			files[key] = true
 		}
 		reporter, err := report.New(format, report.Options{
 			Color:             path == "" && useColor(stdout),
 			SARIFCategory:     opts.sarifCategory,
-			SourceRoot:        cwd,
 			IncludeSuppressed: opts.sarifIncludeSuppress,
 		})
 		if err != nil {
@@ -270,19 +253,6 @@ func reportConfigError(stderr io.Writer, err error) error {
 	return &exitCodeError{exitError}
 }
 
-func filterBaseline(path string, findings []finding.Finding) ([]finding.Finding, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("--baseline: %w", err)
-	}
-	defer f.Close()
-	b, err := baseline.Read(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return b.Filter(findings), nil
-}
-
 func writeBaseline(path string, findings []finding.Finding) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
@@ -306,133 +276,15 @@ func parseFailOn(value string) (int, error) {
 	}
 	severity, err := finding.ParseSeverity(value)
 	if err != nil {
-		return 0, fmt.Errorf("--fail-on: %w", err)
+		return 0, fmt.Errorf("--fail-on: %w (or never)", err)
 	}
 	return severity.Rank(), nil
 }
 
-// fileResult is what checking one file produced.
-type fileResult struct {
-	findings   []finding.Finding
-	suppressed []report.Suppressed
-	errs       []*model.ParseError
-	warnings   []*model.ParseError
-	children   []parser.File // child pipelines it starts
-}
-
-// checkFile parses one file and evaluates the rules on it. The model is
-// dropped when the file is done, so memory stays flat however many files
-// a run checks.
-func checkFile(ctx context.Context, pol *policy, f parser.File, reportUnused bool) fileResult {
-	p, warnings, err := parser.ParseWithWarnings(f)
-	result := fileResult{errs: flattenErrors(f, err), warnings: warnings, children: parser.Children(f, p)}
-	if p == nil {
-		return result
-	}
-	findings, err := pol.eng.Evaluate(ctx, p)
-	if err != nil {
-		result.errs = append(result.errs, &model.ParseError{Pos: model.Pos{File: p.File, Line: 1, Column: 1}, Message: err.Error()})
-		return result
-	}
-	result.findings, result.suppressed = applyPolicy(pol.cfg, p, pol.ruleIDs, findings, reportUnused)
-	return result
-}
-
-// checkAll checks files on GOMAXPROCS workers, then the child pipelines
-// they start, until no new file turns up. It returns every file checked and
-// their results, in the same order.
-func checkAll(files []parser.File, check func(parser.File) fileResult) ([]parser.File, []fileResult) {
-	seen := map[string]bool{}
-	for _, f := range files {
-		seen[f.Display] = true
-	}
-	var results []fileResult
-	for round := files; len(round) > 0; {
-		roundResults := inParallel(round, check)
-		results = append(results, roundResults...)
-		var next []parser.File
-		for _, r := range roundResults {
-			for _, child := range r.children {
-				if !seen[child.Display] {
-					seen[child.Display] = true
-					next = append(next, child)
-					files = append(files, child)
-				}
-			}
-		}
-		round = next
-	}
-	return files, results
-}
-
-// inParallel runs check on every file with GOMAXPROCS workers.
-func inParallel(files []parser.File, check func(parser.File) fileResult) []fileResult {
-	results := make([]fileResult, len(files))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(files)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				results[i] = check(files[i])
-			}
-		}()
-	}
-	for i := range files {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return results
-}
-
-// flattenErrors unwraps joined parse errors; any other error is attributed
-// to the file as a whole.
-func flattenErrors(f parser.File, err error) []*model.ParseError {
-	if err == nil {
-		return nil
-	}
-	if joined, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []*model.ParseError
-		for _, e := range joined.Unwrap() {
-			out = append(out, flattenErrors(f, e)...)
-		}
-		return out
-	}
-	var parseErr *model.ParseError
-	if errors.As(err, &parseErr) {
-		return []*model.ParseError{parseErr}
-	}
-	return []*model.ParseError{{Pos: model.Pos{File: f.Display, Line: 1, Column: 1}, Message: err.Error()}}
-}
-
-func sortErrors(errs []*model.ParseError) {
-	slices.SortStableFunc(errs, func(a, b *model.ParseError) int {
-		if c := strings.Compare(a.Pos.File, b.Pos.File); c != 0 {
-			return c
-		}
-		if a.Pos.Line != b.Pos.Line {
-			return a.Pos.Line - b.Pos.Line
-		}
-		return a.Pos.Column - b.Pos.Column
-	})
-}
-
-// readSource gives reporters the text of a file by its display path, which
-// is relative to the working directory or as given.
-func readSource(file string) []byte {
-	src, err := os.ReadFile(file)
-	if err != nil {
-		return nil
-	}
-	return src
-}
-
-// useColor is true when w is a terminal and NO_COLOR is not set
-// (https://no-color.org).
+// useColor is true when w is a terminal and NO_COLOR is not set to a
+// non-empty value (https://no-color.org).
 func useColor(w io.Writer) bool {
-	if _, set := os.LookupEnv("NO_COLOR"); set {
+	if os.Getenv("NO_COLOR") != "" {
 		return false
 	}
 	f, ok := w.(*os.File)

@@ -20,17 +20,18 @@ func newInspectCommand() *cobra.Command {
 		Short: "Print the Rego input document of CI files, as rules see it",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			files, err := parser.Discover(args, model.System(system))
+			files, _, err := parser.Discover(args, parser.Options{System: model.System(system)})
 			if err != nil {
 				return err
 			}
 			var errs []error
 			var inputs []any
 			for _, f := range files {
-				p, err := parser.Parse(f)
-				if err != nil {
-					errs = append(errs, err)
+				result := parser.Parse(f)
+				if result.Err != nil {
+					errs = append(errs, result.Err)
 				}
+				p := result.Pipeline
 				if p == nil {
 					continue
 				}
@@ -49,6 +50,6 @@ func newInspectCommand() *cobra.Command {
 			return errors.Join(errs...)
 		},
 	}
-	cmd.Flags().StringVar(&system, "system", "", "treat every file as this system: github, gitlab or jenkins")
+	cmd.Flags().StringVar(&system, "system", "", "treat every file as this system: "+parser.SystemNames())
 	return cmd
 }

@@ -258,7 +258,8 @@ func TestEachRepositoryItsOwnConfiguration(t *testing.T) {
 			got = append(got, line)
 		}
 	}
-	if len(got) != 1 || !strings.HasPrefix(got[0], "b/.github/workflows/ci.yml:6:15:") {
+	// Paths are relative to each file's repository.
+	if len(got) != 1 || !strings.HasPrefix(got[0], ".github/workflows/ci.yml:6:15:") {
 		t.Errorf("findings:\n%s\n%s", strings.Join(got, "\n"), stderr)
 	}
 }

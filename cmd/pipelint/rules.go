@@ -14,21 +14,22 @@ import (
 	"github.com/pipelint/pipelint/internal/config"
 	"github.com/pipelint/pipelint/internal/engine"
 	"github.com/pipelint/pipelint/internal/finding"
+	"github.com/pipelint/pipelint/internal/runner"
 	"github.com/pipelint/pipelint/rules"
 )
 
 func newRulesCommand() *cobra.Command {
-	var opts policyOptions
+	var opts policyFlags
 	cmd := &cobra.Command{
 		Use:   "rules",
 		Short: "List every rule with its severity and title",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, eng, err := loadPolicy(cmd.Context(), ".", opts)
+			policy, err := runner.LoadPolicy(cmd.Context(), ".", opts.PolicyOptions)
 			if err != nil {
 				return reportConfigError(cmd.ErrOrStderr(), err)
 			}
-			return printRuleTable(cmd.OutOrStdout(), allRules(eng))
+			return printRuleTable(cmd.OutOrStdout(), policy.Engine.Rules())
 		},
 	}
 	opts.register(cmd)
@@ -45,17 +46,17 @@ func printRuleTable(w io.Writer, rules []finding.Rule) error {
 }
 
 func newConfigCommand() *cobra.Command {
-	var opts policyOptions
+	var opts policyFlags
 	printCmd := &cobra.Command{
 		Use:   "print",
 		Short: "Print the effective configuration: every rule with its severity, state and options",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, eng, err := loadPolicy(cmd.Context(), ".", opts)
+			policy, err := runner.LoadPolicy(cmd.Context(), ".", opts.PolicyOptions)
 			if err != nil {
 				return reportConfigError(cmd.ErrOrStderr(), err)
 			}
-			return config.Print(cmd.OutOrStdout(), config.Effective(cfg, allRules(eng)))
+			return config.Print(cmd.OutOrStdout(), config.Effective(policy.Config, policy.Engine.Rules()))
 		},
 	}
 	opts.register(printCmd)
@@ -104,7 +105,7 @@ func newPolicyCommand() *cobra.Command {
 		Short: "Print the rule table of a policy directory",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			eng, err := newEngine(cmd.Context(), nil, policyOptions{policyDirs: args})
+			eng, err := runner.NewEngine(cmd.Context(), args, nil)
 			if err != nil {
 				return reportConfigError(cmd.ErrOrStderr(), err)
 			}

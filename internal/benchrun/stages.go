@@ -14,6 +14,7 @@ import (
 
 	"github.com/pipelint/pipelint/internal/engine"
 	"github.com/pipelint/pipelint/internal/parser"
+	"github.com/pipelint/pipelint/internal/runner"
 	"github.com/pipelint/pipelint/rules"
 )
 
@@ -32,7 +33,8 @@ package pipelint.rules.never
 findings contains {"msg": "never", "pos": input.pos} if input.kind == "never"
 `
 
-// stage is one cumulative step of checking a file, timed on one goroutine.
+// stage is one cumulative step of checking a file, timed on one goroutine;
+// the last is the check the command runs.
 type stage struct {
 	name string
 	run  func(parser.File) error
@@ -42,7 +44,7 @@ type stage struct {
 // takes, each including the ones before: where the time of a check goes,
 // and how much of it no rule can save.
 func printStages(w io.Writer, dir string) error {
-	files, err := parser.Discover([]string{dir}, "")
+	files, _, err := parser.Discover([]string{dir}, parser.Options{})
 	if err != nil {
 		return err
 	}
@@ -57,7 +59,7 @@ func printStages(w io.Writer, dir string) error {
 	}
 	evaluate := func(e *engine.Engine) func(parser.File) error {
 		return func(f parser.File) error {
-			p, _ := parser.Parse(f)
+			p := parser.Parse(f).Pipeline
 			if p == nil {
 				return nil // a file actionlint rejects: no model to check
 			}
@@ -72,11 +74,15 @@ func printStages(w io.Writer, dir string) error {
 			return err
 		}},
 		{"pipelint's parse (actionlint's parser, positions, shell)", func(f parser.File) error {
-			_, _ = parser.Parse(f)
+			parser.Parse(f)
 			return nil
 		}},
 		{"+ rule input and one rule that never fires", evaluate(never)},
 		{"+ the built-in rules instead", evaluate(builtIn)},
+		{"+ discovery, configuration and ignores: the whole check", func(f parser.File) error {
+			_, err := runner.Check(ctx, []string{f.Abs(f.Display)}, runner.Options{})
+			return err
+		}},
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "one goroutine, %d files\tµs/file\ttotal\t\n", len(files))

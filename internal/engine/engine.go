@@ -36,6 +36,7 @@ type Engine struct {
 type config struct {
 	policies []policyTree
 	docs     fs.FS
+	goRules  []finding.Rule
 	timeout  time.Duration
 	data     map[string]any
 }
@@ -75,6 +76,14 @@ func WithCustomPolicies(name string, fsys fs.FS) Option {
 // such as rule options from the configuration file.
 func WithData(data map[string]any) Option {
 	return func(c *config) { c.data = data }
+}
+
+// WithGoRules adds rules written in Go, such as the ones inline ignores
+// report under: the engine lists them with the Rego rules and gives them
+// their documentation and help link the same way, but never evaluates
+// them.
+func WithGoRules(rules ...finding.Rule) Option {
+	return func(c *config) { c.goRules = append(c.goRules, rules...) }
 }
 
 // WithDocs sets the tree holding one <id>.md page per rule, the rules' help.
@@ -130,21 +139,21 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		if _, dup := e.byPackage[pkg]; dup {
 			return nil, fmt.Errorf("%s: rule %q is already defined (ids must be unique, and custom rules cannot replace built-in ones)", mod.file, rule.ID)
 		}
-		if cfg.docs != nil && !mod.custom {
-			if page, err := fs.ReadFile(cfg.docs, rule.ID+".md"); err == nil {
-				rule.Help = string(page)
-			}
-		}
 		if mod.custom {
 			rule.Custom = true
 			rule.Help = customHelp(mod, rule.ID)
-		} else {
-			rule.HelpURI = finding.HelpURIBase + rule.ID + ".md"
-		}
-		if rule.HelpURI == "" {
 			rule.HelpURI = relatedResource(mod.Module)
+		} else {
+			cfg.document(&rule)
 		}
 		e.byPackage[pkg] = rule
+		e.rules = append(e.rules, rule)
+	}
+	for _, rule := range cfg.goRules {
+		if slices.ContainsFunc(e.rules, func(r finding.Rule) bool { return r.ID == rule.ID }) {
+			return nil, fmt.Errorf("rule %q is already defined (ids must be unique)", rule.ID)
+		}
+		cfg.document(&rule)
 		e.rules = append(e.rules, rule)
 	}
 	slices.SortFunc(e.rules, func(a, b finding.Rule) int { return strings.Compare(a.ID, b.ID) })
@@ -153,6 +162,16 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		return nil, fmt.Errorf("compile rules: %w", err)
 	}
 	return e, nil
+}
+
+// document gives a built-in rule its page and help link.
+func (c *config) document(rule *finding.Rule) {
+	if c.docs != nil {
+		if page, err := fs.ReadFile(c.docs, rule.ID+".md"); err == nil {
+			rule.Help = string(page)
+		}
+	}
+	rule.HelpURI = finding.HelpURIBase + rule.ID + ".md"
 }
 
 // Rules returns every loaded rule, sorted by ID.

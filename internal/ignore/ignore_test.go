@@ -11,6 +11,7 @@ import (
 	"github.com/pipelint/pipelint/internal/parser/github"
 	"github.com/pipelint/pipelint/internal/parser/gitlab"
 	"github.com/pipelint/pipelint/internal/parser/jenkins"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
 )
 
 var knownRules = []string{"missing-cache", "missing-tests", "plaintext-secret", "unpinned-action", "unpinned-image"}
@@ -18,6 +19,9 @@ var knownRules = []string{"missing-cache", "missing-tests", "plaintext-secret", 
 func found(rule, file string, line, column int) finding.Finding {
 	return finding.Finding{RuleID: rule, Severity: finding.High, Message: "m", Pos: model.Pos{File: file, Line: line, Column: column, EndLine: line, EndColumn: column + 1}}
 }
+
+// splitResult splits a parser's result as withSources takes it.
+func splitResult(result syntax.Result) (*model.Pipeline, error) { return result.Pipeline, result.Err }
 
 // withSources returns a function that takes a parser's result and attaches
 // the file's text src to it, as parser.Parse does.
@@ -162,7 +166,7 @@ test:
   script:
     - npm test
 `
-	p := withSources(t, src)(gitlab.Parse(fstest.MapFS{".gitlab-ci.yml": {Data: []byte(src)}}, ".gitlab-ci.yml"))
+	p := withSources(t, src)(splitResult(gitlab.Parse(syntax.Input{Repo: fstest.MapFS{".gitlab-ci.yml": {Data: []byte(src)}}, Path: ".gitlab-ci.yml", Display: ".gitlab-ci.yml"})))
 	s := Collect(p, knownRules)
 	got := matchAll(s, []finding.Finding{
 		found("unpinned-image", ".gitlab-ci.yml", 2, 8),

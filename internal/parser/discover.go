@@ -1,11 +1,9 @@
-// Package parser finds CI files and hands each to the parser of its system.
 package parser
 
 import (
 	"errors"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,196 +12,275 @@ import (
 )
 
 // skippedDirs are never searched: VCS metadata and vendored dependencies
-// hold other people's CI files.
-// testdata holds test inputs by Go's convention, not the repository's CI.
+// hold other people's CI files, and testdata holds test inputs by Go's
+// convention, not the repository's CI.
 var skippedDirs = map[string]bool{".git": true, "node_modules": true, "vendor": true, "testdata": true}
 
 // File is a CI file to check.
 type File struct {
-	// Root is the directory the file's references are resolved against:
-	// the directory given on the command line, or for a file named
-	// explicitly, the repository that contains it.
+	// Repository is the absolute directory display paths are relative to:
+	// the repository holding the file (the nearest directory with .git),
+	// else the directory scanned.
+	Repository string
+	// Root is the absolute directory the file's references are resolved
+	// against: its repository, or for a pipeline that pulls files in, its
+	// own directory.
 	Root string
 	// Path is the file's path inside Root, with forward slashes.
 	Path string
-	// Display is the path reports show: relative to the working directory
-	// when the file is under it, otherwise as given.
+	// Display is the path reports show: relative to Repository, with
+	// forward slashes.
 	Display string
 	System  model.System
+	// StartedAt is where a parent pipeline starts this one as a child, so
+	// that a missing child is reported there; nil for discovered files.
+	StartedAt *model.Pos
 }
 
-// Detect tells which system a file belongs to from its path inside a
-// repository, the way the systems themselves find their files; it returns
-// "" for anything else.
-func Detect(slashPath string) model.System {
-	base := path.Base(slashPath)
-	dir := path.Dir(slashPath)
-	switch {
-	case (strings.HasSuffix(dir, ".github/workflows") || dir == ".github/workflows") && (path.Ext(base) == ".yml" || path.Ext(base) == ".yaml"):
-		return model.GitHub
-	case base == "action.yml" || base == "action.yaml":
-		return model.GitHub
-	case base == ".gitlab-ci.yml":
-		return model.GitLab
-	case base == "Jenkinsfile" || strings.HasPrefix(base, "Jenkinsfile.") ||
-		strings.HasSuffix(base, ".jenkinsfile") || strings.HasSuffix(base, ".Jenkinsfile"):
-		return model.Jenkins
-	}
-	return ""
+// Abs returns the absolute path of a file that checking f names by display
+// path: f itself or a file it pulls in.
+func (f File) Abs(display string) string {
+	return filepath.Join(f.Repository, filepath.FromSlash(display))
+}
+
+// Skipped is a file that looks like a CI file but is not checked, and why.
+type Skipped struct {
+	Path   string // as found or given
+	Reason string
+}
+
+// Options tune discovery.
+type Options struct {
+	// System, when set, checks every file named on the command line as
+	// this system's and keeps only this system's files in directories.
+	System model.System
+	// SkipUnknown skips a file named on the command line that is neither a
+	// CI file nor pulled in by a pipeline of its repository, instead of
+	// reporting it as an error: a pre-commit hook passes every YAML file
+	// that changed.
+	SkipUnknown bool
 }
 
 // Discover lists the CI files under each of paths. A directory is searched
-// recursively; a file named explicitly is always checked, as system force
-// says or else as Detect says. The result is sorted by display path. A path
-// that cannot be used (missing, a symlink loop, an unrecognised file) is a
-// *model.ParseError in the returned error, joined with the others, and the
-// files of the other paths are still returned.
-func Discover(paths []string, force model.System) ([]File, error) {
-	cwd, err := os.Getwd()
-	if err != nil {
-		return nil, err
-	}
-	var files []File
+// recursively. A file named explicitly is checked as opts.System says, or
+// else as its name says; a file that a pipeline of its repository pulls in
+// (a GitLab include) is checked through that pipeline instead. The result
+// is sorted by absolute path. A path that cannot be used (missing, a
+// symlink loop, an unrecognised file) is a *model.ParseError in the
+// returned error, joined with the others, and the files of the other paths
+// are still returned.
+func Discover(paths []string, opts Options) ([]File, []Skipped, error) {
+	d := discovery{opts: opts, repositories: map[string]string{}, seen: map[string]bool{}, pulled: map[string]map[string]bool{}}
 	var errs []error
-	seen := map[string]bool{}
-	add := func(f File) {
-		if !seen[f.Display] {
-			seen[f.Display] = true
-			files = append(files, f)
-		}
-	}
 	for _, p := range paths {
 		pathError := func(err error) {
-			errs = append(errs, &model.ParseError{Pos: model.Pos{File: displayPath(cwd, p), Line: 1, Column: 1, EndLine: 1, EndColumn: 1}, Message: err.Error()})
+			errs = append(errs, &model.ParseError{Pos: model.Pos{File: filepath.ToSlash(p), Line: 1, Column: 1, EndLine: 1, EndColumn: 1}, Message: err.Error()})
 		}
-		info, err := os.Stat(p)
+		abs, err := filepath.Abs(p)
 		if err != nil {
 			pathError(err)
 			continue
 		}
-		if !info.IsDir() {
-			f, err := explicitFile(cwd, p, force)
-			if err != nil {
+		info, err := os.Stat(abs)
+		if err != nil {
+			pathError(err)
+			continue
+		}
+		if info.IsDir() {
+			if err := d.walk(abs); err != nil {
 				pathError(err)
-				continue
 			}
-			add(f)
 			continue
 		}
-		found, err := walk(cwd, p, force)
-		if err != nil {
+		if err := d.named(abs, p); err != nil {
 			pathError(err)
-		}
-		for _, f := range found {
-			add(f)
 		}
 	}
-	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Display, b.Display) })
-	return files, errors.Join(errs...)
+	slices.SortFunc(d.files, func(a, b File) int { return strings.Compare(a.Abs(a.Display), b.Abs(b.Display)) })
+	return d.files, d.skipped, errors.Join(errs...)
 }
 
-func walk(cwd, root string, force model.System) ([]File, error) {
-	// Files are detected by their whole path, so that a scan of
-	// .github/workflows itself finds the workflows.
-	absRoot, err := filepath.Abs(root)
-	if err != nil {
-		return nil, err
+type discovery struct {
+	opts         Options
+	repositories map[string]string          // directory → its repository, "" for none
+	seen         map[string]bool            // absolute paths of the files found
+	pulled       map[string]map[string]bool // includer → the files it pulls in
+	files        []File
+	skipped      []Skipped
+}
+
+func (d *discovery) add(f File) {
+	if abs := f.Abs(f.Display); !d.seen[abs] {
+		d.seen[abs] = true
+		d.files = append(d.files, f)
 	}
-	var files []File
-	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+}
+
+// walk finds the CI files under root. Files are recognised by their whole
+// path, so that a scan of .github/workflows itself finds the workflows.
+func (d *discovery) walk(root string) error {
+	return filepath.WalkDir(root, func(p string, entry fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() {
-			if p != root && skippedDirs[d.Name()] {
+		if entry.IsDir() {
+			if p != root && skippedDirs[entry.Name()] {
 				return filepath.SkipDir
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() { // symlinks are not followed: no loops, no escapes
+		if !entry.Type().IsRegular() { // symlinks are not followed: no loops, no escapes
 			return nil
 		}
-		rel, err := filepath.Rel(root, p)
-		if err != nil {
-			return err
-		}
-		rel = filepath.ToSlash(rel)
-		system := Detect(path.Join(filepath.ToSlash(absRoot), rel))
-		if system == "" || (force != "" && system != force) {
+		slashPath := filepath.ToSlash(p)
+		system := Detect(slashPath)
+		if system == "" {
+			if why := nearMiss(slashPath); why != "" {
+				d.skipped = append(d.skipped, Skipped{Path: displayPath(root, p), Reason: why})
+			}
 			return nil
 		}
-		f := File{Root: root, Path: rel, Display: displayPath(cwd, p), System: system}
-		if system == model.GitLab {
-			// A .gitlab-ci.yml is its repository's root file: local
-			// includes resolve from its directory, wherever the scan began
-			// (a scan of many checkouts, or of a monorepo's projects).
-			f.Root, f.Path = filepath.Dir(p), path.Base(rel)
+		if d.opts.System != "" && system != d.opts.System {
+			return nil
 		}
-		files = append(files, f)
+		d.add(d.file(root, p, system))
 		return nil
 	})
-	return files, err
 }
 
-func explicitFile(cwd, p string, force model.System) (File, error) {
-	system := force
+// named adds a file named on the command line (given as written).
+func (d *discovery) named(abs, written string) error {
+	slashPath := filepath.ToSlash(abs)
+	system := d.opts.System
 	if system == "" {
-		system = Detect(filepath.ToSlash(p))
+		system = detectNamed(slashPath)
 	}
-	if system == "" {
-		system = detectByName(filepath.Base(p))
+	scanRoot := filepath.Dir(abs)
+	if cwd, err := os.Getwd(); err == nil && within(cwd, abs) {
+		scanRoot = cwd
 	}
-	if system == "" {
-		return File{}, errors.New("not a known CI file; name the system with --system github|gitlab|jenkins")
-	}
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return File{}, err
-	}
-	root := filepath.Dir(abs)
-	if system == model.GitLab { // local includes are relative to the repository
-		root = repositoryRoot(root)
-	}
-	rel, err := filepath.Rel(root, abs)
-	if err != nil {
-		return File{}, err
-	}
-	return File{Root: root, Path: filepath.ToSlash(rel), Display: displayPath(cwd, p), System: system}, nil
-}
-
-// detectByName recognises a file named explicitly outside its usual
-// directory, such as a workflow passed by a pre-commit hook.
-func detectByName(base string) model.System {
-	if strings.HasSuffix(base, ".gitlab-ci.yml") {
-		return model.GitLab
-	}
-	return ""
-}
-
-// repositoryRoot is the nearest directory at or above dir holding .git, or
-// dir itself when there is none.
-func repositoryRoot(dir string) string {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return dir
-	}
-	for d := abs; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
-			return d
-		}
-		if filepath.Dir(d) == d {
-			return dir
+	// A file that the repository's pipeline pulls in is checked through
+	// that pipeline: on its own it is a fragment, not a pipeline.
+	if Detect(slashPath) == "" {
+		if parent, ok := d.includer(scanRoot, abs); ok {
+			d.add(parent)
+			return nil
 		}
 	}
+	switch {
+	case system != "":
+		d.add(d.file(scanRoot, abs, system))
+	case d.opts.SkipUnknown:
+		d.skipped = append(d.skipped, Skipped{Path: filepath.ToSlash(written), Reason: "not a CI file, and no pipeline of its repository includes it"})
+	default:
+		return errors.New("not a known CI file; name the system with --system " + strings.ReplaceAll(SystemNames(), ", ", "|"))
+	}
+	return nil
 }
 
-func displayPath(cwd, p string) string {
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return filepath.ToSlash(p)
+// includer returns the pipeline of abs's repository that pulls abs in, if
+// there is one.
+func (d *discovery) includer(scanRoot, abs string) (File, bool) {
+	repository := d.repository(filepath.Dir(abs), scanRoot)
+	for _, p := range Parsers {
+		if p.Includer == "" || (d.opts.System != "" && p.System != d.opts.System) {
+			continue
+		}
+		candidate := filepath.Join(repository, filepath.FromSlash(p.Includer))
+		if candidate == abs {
+			continue
+		}
+		if info, err := os.Stat(candidate); err != nil || !info.Mode().IsRegular() {
+			continue
+		}
+		parent := d.file(repository, candidate, p.System)
+		if d.pulled[candidate] == nil {
+			d.pulled[candidate] = pulledIn(parent)
+		}
+		if d.pulled[candidate][abs] {
+			return parent, true
+		}
 	}
-	if rel, err := filepath.Rel(cwd, abs); err == nil && !strings.HasPrefix(rel, "..") {
+	return File{}, false
+}
+
+// pulledIn returns the absolute paths of the files checking f reads: its
+// includes, the child pipelines it starts and theirs.
+func pulledIn(f File) map[string]bool {
+	files := map[string]bool{}
+	queue := []File{f}
+	for len(queue) > 0 {
+		next := queue[0]
+		queue = queue[1:]
+		result := Parse(next)
+		if result.Pipeline != nil {
+			for _, s := range result.Pipeline.Sources {
+				files[next.Abs(s.File)] = true
+			}
+		}
+		for _, child := range Children(next, result) {
+			if abs := child.Abs(child.Display); !files[abs] {
+				files[abs] = true
+				queue = append(queue, child)
+			}
+		}
+	}
+	return files
+}
+
+// file describes the file at abs of a system, found under scanRoot.
+func (d *discovery) file(scanRoot, abs string, system model.System) File {
+	repository := d.repository(filepath.Dir(abs), scanRoot)
+	f := File{Repository: repository, Root: repository, Path: displayPath(repository, abs), System: system}
+	f.Display = f.Path
+	if p, _ := Lookup(system); p.Includer != "" {
+		// A pipeline that pulls files in resolves them from its own
+		// directory, wherever the scan began (a scan of many checkouts,
+		// or of a monorepo's projects).
+		f.Root, f.Path = filepath.Dir(abs), filepath.Base(abs)
+	}
+	return f
+}
+
+// repository returns the repository holding dir: the nearest directory at
+// or above it with .git, else scanRoot.
+func (d *discovery) repository(dir, scanRoot string) string {
+	var visited []string
+	found := ""
+	for current := dir; ; current = filepath.Dir(current) {
+		if known, ok := d.repositories[current]; ok {
+			found = known
+			break
+		}
+		visited = append(visited, current)
+		if _, err := os.Stat(filepath.Join(current, ".git")); err == nil {
+			found = current
+			break
+		}
+		if filepath.Dir(current) == current {
+			break
+		}
+	}
+	for _, v := range visited {
+		d.repositories[v] = found
+	}
+	if found == "" {
+		return scanRoot
+	}
+	return found
+}
+
+// displayPath is the slash path of abs relative to base, or abs itself
+// when it is not under base.
+func displayPath(base, abs string) string {
+	if rel, err := filepath.Rel(base, abs); err == nil && within(base, abs) {
 		return filepath.ToSlash(rel)
 	}
-	return filepath.ToSlash(p)
+	return filepath.ToSlash(abs)
+}
+
+// within reports whether abs is dir or lies under it.
+func within(dir, abs string) bool {
+	rel, err := filepath.Rel(dir, abs)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }

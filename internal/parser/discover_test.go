@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"gopkg.in/yaml.v3"
@@ -26,7 +27,12 @@ var detectCases = map[string]model.System{
 	".github/workflows/sub/ci.yml":      "",
 	"ci.yml":                            "",
 	"docs/action.yml.md":                "",
-	"Jenkinsfile-old":                   "",
+	"Jenkinsfile-old":                   model.Jenkins,
+	"Jenkinsfile_updatecli":             model.Jenkins,
+	"JenkinsFile":                       model.Jenkins,
+	"jenkinsfile":                       model.Jenkins,
+	"Jenkinsfile.md":                    "",
+	"Jenkinsfile.":                      "",
 	".github/dependabot.yml":            "",
 	"templates/build.gitlab-ci.yml.bak": "",
 }
@@ -39,26 +45,32 @@ func TestDetect(t *testing.T) {
 	}
 }
 
-// TestPreCommitFilesMatchDetect: the pre-commit hook hands pipelint the files
-// its `files` pattern matches; it must match exactly what discovery finds
-// (plus *.gitlab-ci.yml, which is recognised when named explicitly).
-func TestPreCommitFilesMatchDetect(t *testing.T) {
+// TestPreCommitFilesCoverDetect: the pre-commit hook hands pipelint the
+// files its `files` pattern matches, with --skip-unknown. The pattern must
+// match every file discovery finds, and every YAML file, since any of them
+// may be a GitLab include; what it matches beyond CI files is skipped.
+func TestPreCommitFilesCoverDetect(t *testing.T) {
 	data, err := os.ReadFile("../../.pre-commit-hooks.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var hooks []struct{ Files string }
+	var hooks []struct{ Entry, Files string }
 	if err := yaml.Unmarshal(data, &hooks); err != nil || len(hooks) != 1 {
 		t.Fatalf("hooks: %v (%d)", err, len(hooks))
 	}
+	if !strings.Contains(hooks[0].Entry, "--skip-unknown") {
+		t.Errorf("the hook's entry %q must pass --skip-unknown: it matches YAML files that are not CI files", hooks[0].Entry)
+	}
 	files := regexp.MustCompile(hooks[0].Files)
 	for path, system := range detectCases {
-		if matched := files.MatchString(path); matched != (system != "") {
-			t.Errorf("%q: pre-commit pattern matches %v, Detect says %q", path, matched, system)
+		if system != "" && !files.MatchString(path) {
+			t.Errorf("%q: the pre-commit pattern does not match a %s file", path, system)
 		}
 	}
-	if !files.MatchString("ci/deploy.gitlab-ci.yml") || detectByName("deploy.gitlab-ci.yml") != model.GitLab {
-		t.Error("*.gitlab-ci.yml: the hook and explicit detection disagree")
+	for _, path := range []string{"ci/deploy.gitlab-ci.yml", ".gitlab/ci/build.yml", "templates/x.yaml"} {
+		if !files.MatchString(path) {
+			t.Errorf("%q: the pre-commit pattern must match YAML files, which GitLab pipelines may include", path)
+		}
 	}
 }
 
@@ -79,7 +91,7 @@ func TestDiscoverSkipsVendoredAndTestDirectories(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	found, err := Discover([]string{"."}, "")
+	found, _, err := Discover([]string{"."}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,6 +110,9 @@ func TestDiscoverSkipsVendoredAndTestDirectories(t *testing.T) {
 func TestDiscoverFromInsideWorkflowDirectories(t *testing.T) {
 	root := t.TempDir()
 	t.Chdir(root)
+	if err := os.MkdirAll(".git", 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.MkdirAll(".github/workflows", 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +120,7 @@ func TestDiscoverFromInsideWorkflowDirectories(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, dir := range []string{".github/workflows", ".github", "./.github/workflows/"} {
-		found, err := Discover([]string{dir}, "")
+		found, _, err := Discover([]string{dir}, Options{})
 		if err != nil || len(found) != 1 || found[0].Display != ".github/workflows/ci.yml" || found[0].System != model.GitHub {
 			t.Errorf("Discover(%q) = %+v, %v", dir, found, err)
 		}
@@ -125,12 +140,12 @@ func TestGitLabRootsAreTheirDirectories(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	found, err := Discover([]string{"."}, "")
+	found, _, err := Discover([]string{"."}, Options{})
 	if err != nil || len(found) != 2 {
 		t.Fatalf("found %v, %v", found, err)
 	}
 	for _, f := range found {
-		if f.Path != ".gitlab-ci.yml" || filepath.Join(f.Root, f.Path) != filepath.FromSlash(f.Display) {
+		if f.Path != ".gitlab-ci.yml" || filepath.Join(f.Root, f.Path) != f.Abs(f.Display) {
 			t.Errorf("%+v", f)
 		}
 	}

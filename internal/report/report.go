@@ -34,6 +34,10 @@ type Run struct {
 	// Source returns the content of a checked file, for snippets; it may be
 	// nil or return nil.
 	Source func(file string) []byte
+	// SourceRoot is the absolute directory of the repository every path is
+	// relative to, when the run checked one repository; SARIF describes it
+	// as %SRCROOT%.
+	SourceRoot string
 }
 
 // Suppressed is a finding silenced by an inline ignore, and the reason given.
@@ -56,10 +60,6 @@ type Options struct {
 	// (automationDetails.id "<category>/"), so that the alerts of separate
 	// analyses of one commit stay apart. Empty leaves it to the uploader.
 	SARIFCategory string
-	// SourceRoot is the scanned root; when set, SARIF gives its file:// URI
-	// as %SRCROOT% (originalUriBaseIds). It is left out by default because it
-	// shows a path on the machine that ran pipelint.
-	SourceRoot string
 	// IncludeSuppressed makes SARIF list suppressed findings as results
 	// with suppressions (GitHub shows them as open alerts, so it is off by
 	// default).
@@ -75,7 +75,7 @@ func New(format string, opts Options) (Reporter, error) {
 	case "text":
 		return &Text{Color: opts.Color}, nil
 	case "sarif":
-		return &SARIF{Category: opts.SARIFCategory, SourceRoot: opts.SourceRoot, IncludeSuppressed: opts.IncludeSuppressed}, nil
+		return &SARIF{Category: opts.SARIFCategory, IncludeSuppressed: opts.IncludeSuppressed}, nil
 	case "json":
 		return &JSON{}, nil
 	case "github":

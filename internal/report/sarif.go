@@ -34,8 +34,6 @@ const (
 type SARIF struct {
 	// Category, when set, becomes automationDetails.id "<category>/".
 	Category string
-	// SourceRoot, when set, becomes the file:// URI of %SRCROOT%.
-	SourceRoot string
 	// IncludeSuppressed lists suppressed findings too, each with an
 	// inSource suppression; every other result then gets an empty
 	// suppressions array, as SARIF wants all or none to have one.
@@ -47,7 +45,7 @@ func (s *SARIF) Report(w io.Writer, run *Run) error {
 	if err != nil {
 		return err
 	}
-	if err := s.describeRun(log.Runs[0]); err != nil {
+	if err := s.describeRun(log.Runs[0], run.SourceRoot); err != nil {
 		return err
 	}
 	raw, err := json.Marshal(log)
@@ -141,15 +139,15 @@ func buildSARIF(run *Run, includeSuppressed bool) (*sarif.Report, error) {
 }
 
 // describeRun adds what the caller knows about the run besides its results:
-// its code scanning category and where the scanned root is.
-func (s *SARIF) describeRun(r *sarif.Run) error {
+// its code scanning category and where the repository root is.
+func (s *SARIF) describeRun(r *sarif.Run, sourceRoot string) error {
 	if s.Category != "" {
 		// GitHub reads everything up to the last "/" as the category, and
 		// the rest as a run id it does not need.
 		r.WithAutomationDetails(sarif.NewRunAutomationDetails().WithID(strings.TrimSuffix(s.Category, "/") + "/"))
 	}
-	if s.SourceRoot != "" {
-		root, err := directoryURI(s.SourceRoot)
+	if sourceRoot != "" {
+		root, err := directoryURI(sourceRoot)
 		if err != nil {
 			return err
 		}

@@ -18,8 +18,8 @@ func renderSARIFWith(t *testing.T, opts Options, run *Run) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reporter := &SARIF{Category: opts.SARIFCategory, SourceRoot: opts.SourceRoot}
-	if err := reporter.describeRun(log.Runs[0]); err != nil {
+	reporter := &SARIF{Category: opts.SARIFCategory}
+	if err := reporter.describeRun(log.Runs[0], run.SourceRoot); err != nil {
 		t.Fatal(err)
 	}
 	if err := log.Validate(); err != nil {
@@ -69,7 +69,9 @@ func TestSARIFSourceRoot(t *testing.T) {
 				OriginalURIBaseIDs json.RawMessage `json:"originalUriBaseIds"`
 			}
 		}
-		out := renderSARIFWith(t, Options{SourceRoot: root}, emptyRun())
+		run := emptyRun()
+		run.SourceRoot = root
+		out := renderSARIFWith(t, Options{}, run)
 		if err := json.Unmarshal(out, &log); err != nil {
 			t.Fatal(err)
 		}
@@ -82,7 +84,9 @@ func TestSARIFSourceRoot(t *testing.T) {
 // The options only add to the run: without them the output is the golden.
 func TestSARIFOptionsOnlyAdd(t *testing.T) {
 	plain := render(t, "sarif", Options{}, sampleRun())
-	with := render(t, "sarif", Options{SARIFCategory: "pipelint", SourceRoot: "/repo"}, sampleRun())
+	rooted := sampleRun()
+	rooted.SourceRoot = "/repo"
+	with := render(t, "sarif", Options{SARIFCategory: "pipelint"}, rooted)
 	added := "      \"automationDetails\": {\n        \"id\": \"pipelint/\"\n      },\n"
 	if !bytes.Contains(with, []byte(added)) {
 		t.Fatalf("no automationDetails in\n%s", with)

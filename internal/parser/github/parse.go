@@ -26,6 +26,7 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
 )
 
 // Parse parses a workflow, or an action metadata file when the base name of
@@ -119,17 +120,8 @@ func unmarshal(file string, src []byte) (*yaml.Node, error) {
 	}
 }
 
-// Limits on what a small file can make the parser build: aliases can expand
-// exponentially (a "billion laughs" file), and deep nesting exhausts the
-// stack of every recursive step after the YAML library. Real workflows stay
-// far below both.
-const (
-	maxExpandedNodes = 1_000_000
-	maxDepth         = 200
-)
-
 // checkLimits refuses a document that expands to more than
-// maxExpandedNodes nodes through its aliases, or nests deeper than maxDepth,
+// syntax.MaxNodes nodes through its aliases, or nests deeper than syntax.MaxDepth,
 // at the alias or the node where the limit is crossed.
 func checkLimits(file string, root *yaml.Node) error {
 	expanded := map[*yaml.Node]int{} // memoised size of an alias target
@@ -141,10 +133,10 @@ func checkLimits(file string, root *yaml.Node) error {
 		if s, ok := expanded[n]; ok {
 			return s
 		}
-		expanded[n] = maxExpandedNodes + 1 // an alias inside its own anchor never ends
+		expanded[n] = syntax.MaxNodes + 1 // an alias inside its own anchor never ends
 		total := 1
 		for _, c := range n.Content {
-			total = min(total+size(c), maxExpandedNodes+1)
+			total = min(total+size(c), syntax.MaxNodes+1)
 		}
 		expanded[n] = total
 		return total
@@ -152,12 +144,12 @@ func checkLimits(file string, root *yaml.Node) error {
 	total := 0
 	var walk func(n *yaml.Node, depth int) *model.ParseError
 	walk = func(n *yaml.Node, depth int) *model.ParseError {
-		if depth > maxDepth {
-			return limitError(file, n, fmt.Sprintf("the document nests deeper than %d levels", maxDepth))
+		if depth > syntax.MaxDepth {
+			return limitError(file, n, fmt.Sprintf("the document nests deeper than %d levels", syntax.MaxDepth))
 		}
 		if n.Kind == yaml.AliasNode {
-			if total += size(n); total > maxExpandedNodes {
-				return limitError(file, n, fmt.Sprintf("aliases expand the document to more than %d values", maxExpandedNodes))
+			if total += size(n); total > syntax.MaxNodes {
+				return limitError(file, n, fmt.Sprintf("aliases expand the document to more than %d values", syntax.MaxNodes))
 			}
 			return nil
 		}

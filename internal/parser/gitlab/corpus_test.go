@@ -36,7 +36,7 @@ func TestCorpus(t *testing.T) {
 			continue
 		}
 		start := time.Now()
-		p, warnings, err := ParseWithWarnings(os.DirFS(root), ".gitlab-ci.yml")
+		p, warnings, err := parseWithWarnings(os.DirFS(root), ".gitlab-ci.yml")
 		elapsed := time.Since(start)
 		parsed++
 		if p == nil {
@@ -105,10 +105,10 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		repo := maps.Clone(base)
 		repo[".gitlab-ci.yml"] = &fstest.MapFile{Data: src}
-		p, err := Parse(repo, ".gitlab-ci.yml")
+		p, err := parse(repo, ".gitlab-ci.yml")
 		if p == nil {
 			t.Fatalf("nil pipeline (err %v)", err)
 		}
-		ChildPipelines(p)
+		childPipelines(p)
 	})
 }

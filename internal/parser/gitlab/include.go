@@ -129,7 +129,7 @@ func (p *parser) localInclude(written model.String) []model.String {
 	case !strings.ContainsAny(clean, "*?[{"):
 		return []model.String{{Value: clean, Pos: written.Pos}}
 	}
-	matches, err := doublestar.Glob(p.repo, clean, doublestar.WithFilesOnly())
+	matches, err := doublestar.Glob(p.in.Repo, clean, doublestar.WithFilesOnly())
 	if err != nil {
 		p.errorf(written.Pos, "local include %q: %s", written.Value, err)
 		return nil

@@ -18,7 +18,7 @@ func parseMap(t *testing.T, files map[string]string) (*model.Pipeline, []*model.
 		repo[name] = &fstest.MapFile{Data: []byte(text)}
 	}
 	start := time.Now()
-	p, err := Parse(repo, ".gitlab-ci.yml")
+	p, err := parse(repo, ".gitlab-ci.yml")
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("parse took %v", d)
 	}
@@ -144,9 +144,12 @@ multi:
   trigger: group/project
 `})
 	wantErrors(t, errs)
-	got := ChildPipelines(p)
-	if strings.Join(got, ",") != "ci/a.yml,ci/b.yml" {
-		t.Errorf("ChildPipelines = %q", got)
+	var got []string
+	for _, child := range childPipelines(p) {
+		got = append(got, fmt.Sprintf("%s@%d:%d", child.Value, child.Pos.Line, child.Pos.Column))
+	}
+	if want := "ci/a.yml@3:31,ci/b.yml@6:14"; strings.Join(got, ",") != want {
+		t.Errorf("childPipelines = %q, want %s", got, want)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing/fstest"
 
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
 )
 
 // TestScriptLinePositions checks that every script line, whatever its YAML
@@ -32,8 +33,8 @@ job:
       continued
 `
 	repo := fstest.MapFS{"ci/main.yml": {Data: []byte(src)}}
-	p := &parser{repo: repo, root: "ci/main.yml"}
-	config, _ := p.load(p.root, []string{p.root}, model.Pos{})
+	p := &parser{in: syntax.Input{Repo: repo, Path: "ci/main.yml", Display: "ci/main.yml"}}
+	config, _ := p.load(p.in.Path, []string{p.in.Path}, model.Pos{})
 	config = p.resolveReferences(p.resolveExtends(config))
 	lines := p.flatten(config.get("job").get("script"))
 	if len(p.errs) > 0 || len(lines) != 6 {
@@ -77,7 +78,7 @@ job:
 // positioned in that file, an argument after a line continuation on its
 // own line.
 func TestCommandsPointIntoIncludedFile(t *testing.T) {
-	p, err := Parse(os.DirFS("testdata/includes/repo"), ".gitlab-ci.yml")
+	p, err := parse(os.DirFS("testdata/includes/repo"), ".gitlab-ci.yml")
 	if p == nil {
 		t.Fatal(err)
 	}

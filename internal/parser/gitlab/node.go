@@ -5,18 +5,15 @@ import (
 	"strings"
 
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
 	"gopkg.in/yaml.v3"
 )
 
-// Limits that keep hostile input cheap. A CI file is kilobytes; the limits
-// are far above anything real.
+// Limits that keep hostile input cheap, besides the ones every parser
+// shares: the expanded size of a file's tree (syntax.MaxNodes) counts every
+// use of an alias or !reference as a copy of its target, and
+// syntax.MaxDepth bounds the nesting of collections.
 const (
-	// maxNodes bounds the expanded size of a file's tree, counting every use
-	// of an alias or !reference as a copy of its target (a "billion laughs"
-	// document is tiny as written and astronomical expanded).
-	maxNodes = 1_000_000
-	// maxDepth bounds the nesting of collections.
-	maxDepth = 200
 	// maxJobValues bounds the values of all jobs together once extends and
 	// default: are applied (which share values between jobs rather than
 	// copy them). The largest corpus pipeline (CMake, 158 jobs) has 38,000.
@@ -47,7 +44,7 @@ type node struct {
 	pairs []pair // mapping entries in order, keys unique
 	items []*node
 	// size counts the nodes of the expanded subtree, saturating above
-	// maxNodes.
+	// syntax.MaxNodes.
 	size int
 	// src maps a scalar's text back to the file, for locating commands.
 	src *scalarSource
@@ -129,7 +126,7 @@ func newSeq(kind nodeKind, pos model.Pos, items []*node) *node {
 
 func nullAt(pos model.Pos) *node { return &node{kind: scalarNode, null: true, pos: pos, size: 1} }
 
-func addSize(a, b int) int { return min(a+b, maxNodes+1) }
+func addSize(a, b int) int { return min(a+b, syntax.MaxNodes+1) }
 
 // sourceFile is one loaded file: its text, for mapping scalars back to
 // columns, and where its scalars are, for telling comments from `#` inside
@@ -448,8 +445,8 @@ func (c *converter) source(y *yaml.Node) *scalarSource {
 // convert returns nil only when the tree exceeded a limit (already
 // reported).
 func (c *converter) convert(y *yaml.Node, depth int) *node {
-	if depth > maxDepth {
-		c.errorf(y, "nesting deeper than %d levels", maxDepth)
+	if depth > syntax.MaxDepth {
+		c.errorf(y, "nesting deeper than %d levels", syntax.MaxDepth)
 		return nil
 	}
 	if n, ok := c.done[y]; ok {
@@ -471,8 +468,8 @@ func (c *converter) convert(y *yaml.Node, depth int) *node {
 			return nil
 		}
 		c.expanded = addSize(c.expanded, n.size)
-		if c.expanded > maxNodes {
-			c.errorf(y, "aliases expand to more than %d values", maxNodes)
+		if c.expanded > syntax.MaxNodes {
+			c.errorf(y, "aliases expand to more than %d values", syntax.MaxNodes)
 			return nil
 		}
 		return n

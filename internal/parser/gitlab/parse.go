@@ -15,58 +15,68 @@
 package gitlab
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
 	"gopkg.in/yaml.v3"
 )
 
-// maxFileSize bounds every file read, included ones too.
-const maxFileSize = 5 << 20
-
-// Parse parses the GitLab CI file at path (slash-separated) inside repo,
-// the repository root against which local includes are resolved. The error
-// is nil or *model.ParseError values joined with errors.Join; the pipeline
-// is returned as far as it could be built.
-//
-// Child pipelines (`trigger: include:` of a local file) are not merged into
-// the result: each is another pipeline. ChildPipelines lists them so the
-// caller parses them too.
-func Parse(repo fs.FS, path string) (*model.Pipeline, error) {
-	p, _, err := ParseWithWarnings(repo, path)
-	return p, err
+// Parser is GitLab CI for the registry: the .gitlab-ci.yml at the root of
+// a project, the files it includes and the child pipelines it starts.
+var Parser = syntax.Parser{
+	System:   model.GitLab,
+	Files:    ".gitlab-ci.yml",
+	Detect:   func(slashPath string) bool { return path.Base(slashPath) == ".gitlab-ci.yml" },
+	Named:    func(slashPath string) bool { return strings.HasSuffix(slashPath, ".gitlab-ci.yml") },
+	NearMiss: nearMiss,
+	Includer: ".gitlab-ci.yml",
+	Parse:    Parse,
 }
 
-// ParseWithWarnings is Parse that also returns what GitLab accepts but is
-// likely a mistake: duplicate mapping keys, where the last one silently
-// wins.
-func ParseWithWarnings(repo fs.FS, path string) (*model.Pipeline, []*model.ParseError, error) {
-	p := &parser{repo: repo, root: path}
-	pipeline := p.parse()
-	byPosition := func(a, b *model.ParseError) int {
-		return cmp.Or(strings.Compare(a.Pos.File, b.Pos.File), cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Column, b.Pos.Column))
+func nearMiss(slashPath string) string {
+	switch base := path.Base(slashPath); base {
+	case ".gitlab-ci.yaml", "gitlab-ci.yml", "gitlab-ci.yaml":
+		return "GitLab reads .gitlab-ci.yml unless the project names another file; check this one with --system gitlab"
 	}
+	return ""
+}
+
+// Parse parses the GitLab CI file at in.Path inside in.Repo, the directory
+// against which local includes are resolved. The error is nil or
+// *model.ParseError values joined with errors.Join; the pipeline is
+// returned as far as it could be built. The warnings are what GitLab
+// accepts but is likely a mistake: duplicate mapping keys, where the last
+// one silently wins, and references to keys an include that is not
+// fetched may define.
+//
+// Child pipelines (`trigger: include:` of a local file) are not merged into
+// the result: each is another pipeline, listed in Result.Children.
+func Parse(in syntax.Input) syntax.Result {
+	p := &parser{in: in}
+	pipeline := p.parse()
+	byPosition := func(a, b *model.ParseError) int { return model.ComparePos(a.Pos, b.Pos) }
 	slices.SortStableFunc(p.errs, byPosition)
 	slices.SortStableFunc(p.warnings, byPosition)
 	var errs []error
 	for _, e := range p.errs {
 		errs = append(errs, e)
 	}
-	return pipeline, p.warnings, errors.Join(errs...)
+	return syntax.Result{Pipeline: pipeline, Err: errors.Join(errs...), Warnings: p.warnings, Children: childPipelines(pipeline)}
 }
 
-// ChildPipelines returns the repository paths of the local child pipeline
-// files that p's trigger jobs start, in job order without duplicates.
-func ChildPipelines(p *model.Pipeline) []string {
-	var paths []string
+// childPipelines returns the local child pipeline files that p's trigger
+// jobs start, each positioned at its trigger's include, in job order
+// without duplicates.
+func childPipelines(p *model.Pipeline) []model.String {
+	var children []model.String
 	seen := map[string]bool{}
 	for _, job := range p.Jobs {
 		u := job.Uses
@@ -74,15 +84,15 @@ func ChildPipelines(p *model.Pipeline) []string {
 			continue
 		}
 		seen[u.Path] = true
-		paths = append(paths, u.Path)
+		children = append(children, model.String{Value: u.Path, Pos: u.Pos})
 	}
-	return paths
+	return children
 }
 
 type parser struct {
-	repo     fs.FS
-	root     string // the main file
+	in       syntax.Input
 	files    []*sourceFile
+	sources  []model.SourceFile
 	includes int
 	refs     []model.Reference
 	// unfetched is set when an include is not read (another project, a
@@ -119,10 +129,10 @@ func (p *parser) parse() *model.Pipeline {
 	pipeline := &model.Pipeline{
 		System: model.GitLab,
 		Kind:   model.KindWorkflow,
-		File:   p.root,
-		Pos:    model.Pos{File: p.root, Line: 1, Column: 1, EndLine: 1, EndColumn: 1},
+		File:   p.in.Display,
+		Pos:    model.Pos{File: p.in.Display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1},
 	}
-	config, spec := p.load(p.root, []string{p.root}, pipeline.Pos)
+	config, spec := p.load(p.in.Path, []string{p.in.Path}, pipeline.Pos)
 	if len(p.files) > 0 {
 		lines := p.files[0].lines
 		last := len(lines)
@@ -140,6 +150,7 @@ func (p *parser) parse() *model.Pipeline {
 	for _, f := range p.files {
 		pipeline.Comments = append(pipeline.Comments, f.comments()...)
 	}
+	pipeline.Sources = p.sources
 	return pipeline
 }
 
@@ -147,16 +158,18 @@ func (p *parser) parse() *model.Pipeline {
 // for a component or template, the `spec:` header document. Both are nil
 // when the file could not be read.
 func (p *parser) read(path string, at model.Pos) (config, spec *node) {
-	src, err := readFile(p.repo, path)
+	display := p.in.DisplayOf(path)
+	src, err := syntax.Read(p.in.Repo, path)
 	if err != nil {
-		p.errorf(at, "%s", err)
+		p.errorf(at, "file %q %s", display, err)
 		return nil, nil
 	}
-	file := newSourceFile(path, src)
+	file := newSourceFile(display, src)
 	p.files = append(p.files, file)
+	p.sources = append(p.sources, syntax.Source(display, src))
 	docs, err := decodeAll(src)
 	if err != nil {
-		p.errs = append(p.errs, yamlError(path, err))
+		p.errs = append(p.errs, yamlError(display, err))
 	}
 	c := &converter{file: file, done: map[*yaml.Node]*node{}}
 	var converted []*node
@@ -175,32 +188,13 @@ func (p *parser) read(path string, at model.Pos) (config, spec *node) {
 	// GitLab reads one configuration document (after the header); any
 	// later documents are ignored.
 	if len(converted) == 0 || converted[0].isNull() {
-		return newMap(model.Pos{File: path, Line: 1, Column: 1, EndLine: 1, EndColumn: 1}, nil), spec
+		return newMap(model.Pos{File: display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1}, nil), spec
 	}
 	if !converted[0].isMap() {
 		p.errorf(converted[0].pos, "the configuration must be a mapping of keywords and jobs")
 		return nil, spec
 	}
 	return converted[0], spec
-}
-
-func readFile(repo fs.FS, path string) ([]byte, error) {
-	f, err := repo.Open(path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("file %q does not exist", path)
-		}
-		return nil, err
-	}
-	defer f.Close()
-	src, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %q: %w", path, err)
-	}
-	if len(src) > maxFileSize {
-		return nil, fmt.Errorf("file %q is over the %d-byte limit for CI files", path, maxFileSize)
-	}
-	return src, nil
 }
 
 // decodeAll returns the YAML documents of src, up to the first syntax

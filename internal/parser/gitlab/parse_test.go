@@ -4,12 +4,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
 )
 
 var update = flag.Bool("update", false, "rewrite the want.txt files of testdata/<case>")
@@ -25,7 +27,7 @@ func TestFixtures(t *testing.T) {
 	for _, repo := range cases {
 		dir := filepath.Dir(repo)
 		t.Run(filepath.Base(dir), func(t *testing.T) {
-			p, warnings, err := ParseWithWarnings(os.DirFS(repo), ".gitlab-ci.yml")
+			p, warnings, err := parseWithWarnings(os.DirFS(repo), ".gitlab-ci.yml")
 			got := dump(p, warnings, err)
 			wantFile := filepath.Join(dir, "want.txt")
 			if *update {
@@ -186,7 +188,7 @@ func unjoin(err error) []error {
 func TestErrorsArePositioned(t *testing.T) {
 	cases, _ := filepath.Glob("testdata/*/repo")
 	for _, repo := range cases {
-		_, err := Parse(os.DirFS(repo), ".gitlab-ci.yml")
+		_, err := parse(os.DirFS(repo), ".gitlab-ci.yml")
 		for _, e := range unjoin(err) {
 			var pe *model.ParseError
 			if !errors.As(e, &pe) || pe.Pos.File == "" || pe.Pos.Line == 0 {
@@ -194,4 +196,15 @@ func TestErrorsArePositioned(t *testing.T) {
 			}
 		}
 	}
+}
+
+// parse parses a repository's file, displayed by its path.
+func parse(repo fs.FS, path string) (*model.Pipeline, error) {
+	p, _, err := parseWithWarnings(repo, path)
+	return p, err
+}
+
+func parseWithWarnings(repo fs.FS, path string) (*model.Pipeline, []*model.ParseError, error) {
+	result := Parse(syntax.Input{Repo: repo, Path: path, Display: path})
+	return result.Pipeline, result.Warnings, result.Err
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
 )
 
 // maxExtendsLevels is a job plus its ancestors: GitLab allows a job up to
@@ -198,9 +199,9 @@ func (r *referencer) reference(ref *node) *node {
 		r.done[key] = resolved
 	}
 	r.expanded = addSize(r.expanded, resolved.size)
-	if r.expanded > maxNodes {
+	if r.expanded > syntax.MaxNodes {
 		if !r.tooBig {
-			r.p.errorf(ref.pos, "!reference tags expand to more than %d values", maxNodes)
+			r.p.errorf(ref.pos, "!reference tags expand to more than %d values", syntax.MaxNodes)
 			r.tooBig = true
 		}
 		return nullAt(ref.pos)

@@ -1,0 +1,148 @@
+// Package syntax is what the parsers of every CI system share: the
+// contract a system package fulfils to be checked by pipelint (Parser), the
+// limits every parser applies to what it reads, and reading a file under
+// those limits.
+//
+// A system package knows its syntax and nothing of policy: it turns files
+// into the model (internal/model) and exports one Parser value, which the
+// registry in package parser lists.
+package syntax
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"strings"
+
+	"github.com/pipelint/pipelint/internal/model"
+)
+
+// Parser is one CI system as pipelint sees it.
+type Parser struct {
+	// System is the system's name, as --system takes it.
+	System model.System
+	// Files describes the files Detect recognises, for help text.
+	Files string
+	// Detect reports whether a file is one of the system's top-level
+	// pipeline files, from its slash-separated path (the way the system
+	// itself finds its files).
+	Detect func(slashPath string) bool
+	// Named, when set, also recognises a file named on the command line
+	// outside its usual place, such as a workflow passed by a pre-commit
+	// hook (`ci.gitlab-ci.yml`).
+	Named func(slashPath string) bool
+	// NearMiss, when set, says why a file that looks like one of the
+	// system's is not checked ("" when it does not look like one), so that
+	// --verbose can mention it.
+	NearMiss func(slashPath string) string
+	// Includer, when set, is the path inside a repository of the pipeline
+	// that may pull other files of the repository in (GitLab's
+	// .gitlab-ci.yml and its includes). A file named on the command line
+	// that it pulls in is checked through it, never on its own.
+	Includer string
+	// Parse builds the pipeline of the file at path inside repo.
+	Parse func(in Input) Result
+}
+
+// Input is one file to parse.
+type Input struct {
+	// Repo is the file system the file and anything it pulls in are read
+	// from: its repository, or the scanned directory.
+	Repo fs.FS
+	// Path is the file's slash-separated path inside Repo.
+	Path string
+	// Display is the path reports show for the file. Positions are written
+	// with display paths: a file the pipeline pulls in is shown as its path
+	// inside Repo with the same prefix (DisplayOf).
+	Display string
+}
+
+// DisplayOf returns the display path of another file of the same Repo.
+func (in Input) DisplayOf(path string) string {
+	return strings.TrimSuffix(in.Display, in.Path) + path
+}
+
+// Result is what parsing a file produced.
+type Result struct {
+	// Pipeline is as much as could be built, with the Sources of every file
+	// it was built from; nil when nothing could.
+	Pipeline *model.Pipeline
+	// Err is nil or *model.ParseError values joined with errors.Join.
+	Err error
+	// Warnings are what the system accepts but is likely a mistake.
+	Warnings []*model.ParseError
+	// Children are further pipelines this one starts, each a path inside
+	// Repo positioned where it is named; they are checked like discovered
+	// files.
+	Children []model.String
+}
+
+// Limits every parser applies. CI files are kilobytes; real ones stay far
+// below every limit, so hitting one means a mistake or an attack.
+const (
+	// MaxFileSize is the largest file read, included ones too.
+	MaxFileSize = 5 << 20
+	// MaxDepth bounds the nesting of YAML collections: deep nesting
+	// exhausts the stack of every recursive step after the YAML library.
+	MaxDepth = 200
+	// MaxNodes bounds the values a YAML file expands to through its
+	// aliases (a "billion laughs" file expands exponentially).
+	MaxNodes = 1_000_000
+)
+
+// Read reads a file of repo under MaxFileSize, refusing binary files. Its
+// error says what is wrong with the file without naming it ("does not
+// exist", "is 6000000 bytes, over ..."), for the caller to place.
+func Read(repo fs.FS, path string) ([]byte, error) {
+	info, err := fs.Stat(repo, path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, errors.New("does not exist")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if info.Size() > MaxFileSize {
+		return nil, fmt.Errorf("is %d bytes, over the %d-byte limit for CI files", info.Size(), MaxFileSize)
+	}
+	f, err := repo.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// The limit holds even if the file grew after Stat.
+	src, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(src) > MaxFileSize {
+		return nil, fmt.Errorf("is over the %d-byte limit for CI files", MaxFileSize)
+	}
+	if bytes.IndexByte(src[:min(len(src), 8000)], 0) >= 0 {
+		return nil, errors.New("is binary (it contains NUL bytes)")
+	}
+	return src, nil
+}
+
+// ReadInput reads the file to parse, with Read; its error is a
+// *model.ParseError at the start of the file.
+func ReadInput(in Input) ([]byte, error) {
+	src, err := Read(in.Repo, in.Path)
+	if err != nil {
+		return nil, &model.ParseError{Pos: model.Pos{File: in.Display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1}, Message: "file " + err.Error()}
+	}
+	return src, nil
+}
+
+// Source is the model's copy of a file's text.
+func Source(display string, src []byte) model.SourceFile {
+	return model.SourceFile{File: display, Lines: lines(src)}
+}
+
+// lines splits a file's text into lines without their line breaks, as
+// model.SourceFile holds them.
+func lines(src []byte) []string {
+	text := strings.ReplaceAll(string(src), "\r\n", "\n")
+	return strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+}
