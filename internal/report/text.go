@@ -15,10 +15,13 @@ import (
 
 var _ Reporter = (*Text)(nil)
 
-// Text is the format for people. Parse errors come first, then one block per
-// finding with the source line and the span underlined, then a summary:
+// Text is the format for people. Parse errors come first, then findings,
+// each with the source line and the span underlined, then a summary:
 //
 //	ci.yml:3:1: error: mapping values are not allowed in this context
+//	 3 | on push:
+//	   | ^
+//
 //	ci.yml:12:15: high unpinned-action: "actions/checkout@v4" is not pinned to a commit
 //	 12 |       - uses: actions/checkout@v4
 //	    |               ^~~~~~~~~~~~~~~~~~~
@@ -39,6 +42,9 @@ func (t *Text) Report(w io.Writer, run *Run) error {
 			location = fmt.Sprintf("%s:%d:%d:", e.Pos.File, e.Pos.Line, max(e.Pos.Column, 1))
 		}
 		fmt.Fprintf(&out, "%s %s %s\n", p.bold(location), p.errorLabel("error:"), e.Message)
+		if e.Pos.Line > 0 {
+			writeSnippet(&out, run, finding.Finding{Pos: e.Pos}, p.errorLabel)
+		}
 	}
 	for _, f := range run.Findings {
 		severity := p.severity(f.Severity)
@@ -46,19 +52,25 @@ func (t *Text) Report(w io.Writer, run *Run) error {
 		fmt.Fprintf(&out, "%s %s %s: %s\n",
 			p.bold(fmt.Sprintf("%s:%d:%d:", f.Pos.File, r.StartLine, r.StartColumn)),
 			severity(string(f.Severity)), f.RuleID, f.Message)
-		if run.Source == nil {
-			continue
-		}
-		if s, ok := snippetOf(run.Source(f.Pos.File), f); ok {
-			number := strconv.Itoa(s.lineNumber)
-			gutter := strings.Repeat(" ", len(number))
-			fmt.Fprintf(&out, " %s | %s\n %s | %s%s\n\n", number, s.line, gutter, s.indent, severity(s.underline))
-		}
+		writeSnippet(&out, run, f, severity)
 	}
 	out.WriteString(summary(run))
 	out.WriteByte('\n')
 	_, err := w.Write(out.Bytes())
 	return err
+}
+
+// writeSnippet prints the source line of a finding or an error with its
+// span underlined, when the source is known.
+func writeSnippet(out *bytes.Buffer, run *Run, f finding.Finding, paint func(string) string) {
+	if run.Source == nil {
+		return
+	}
+	if s, ok := snippetOf(run.Source(f.Pos.File), f); ok {
+		number := strconv.Itoa(s.lineNumber)
+		gutter := strings.Repeat(" ", len(number))
+		fmt.Fprintf(out, " %s | %s\n %s | %s%s\n\n", number, s.line, gutter, s.indent, paint(s.underline))
+	}
 }
 
 // snippet is a source line ready to print under a finding.
