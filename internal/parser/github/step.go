@@ -76,7 +76,7 @@ func (c *converter) step(n *yaml.Node, defaultShell string) model.Step {
 			Shell:    shellName,
 			Commands: shell.Split(text.Value, shellName, c.src.locate(run)),
 		}
-	case uses != nil && uses.Kind == yaml.ScalarNode:
+	case uses != nil && uses.Kind == yaml.ScalarNode && uses.Value != "": // empty is an error
 		out.Kind = model.StepUses
 		value := c.src.string(uses)
 		var ref model.Reference

@@ -18,14 +18,11 @@ func parseWorkflow(file string, src []byte) (*model.Pipeline, error) {
 	c := newConverter(newSource(file, src, root))
 	p := c.pipeline(model.KindWorkflow)
 	wf, syntaxErrs := actionlint.Parse(src)
-	for _, e := range syntaxErrs {
-		if !c.isNewerSyntaxError(e) {
-			c.errorAt(point{max(e.Line, 1), max(e.Column, 1)}, e.Message)
-		}
-	}
+	c.syntaxErrors(syntaxErrs)
 	if wf == nil {
 		return p, c.finish(p)
 	}
+	wf = c.recoverDuplicates(src, wf, syntaxErrs)
 	top := documentMapping(root)
 	p.Name = c.str(wf.Name)
 	p.Triggers, p.Parameters = c.triggers(wf.On)
@@ -135,14 +132,16 @@ func (c *converter) job(j *actionlint.Job, workflowShell string) model.Job {
 	}
 	out.When = when(out.Condition.Value)
 	out.Runner = c.runner(j.RunsOn, body)
-	if ct := j.Container; ct != nil && ct.Image != nil {
+	// An empty value is one actionlint reported (or stands for a value of
+	// the wrong kind): it pulls in nothing.
+	if ct := j.Container; ct != nil && ct.Image != nil && ct.Image.Value != "" {
 		key, _ := fieldKey(body, "container")
 		image := c.image(ct.Image, "container", model.String{}, key)
 		out.Container = &image
 	}
 	if j.Services != nil {
 		for _, svc := range byPos(j.Services.Value, func(s *actionlint.Service) *actionlint.Pos { return posOf(s.Name) }) {
-			if svc.Container == nil || svc.Container.Image == nil {
+			if svc.Container == nil || svc.Container.Image == nil || svc.Container.Image.Value == "" {
 				continue
 			}
 			key := c.node(svc.Name)
@@ -164,8 +163,10 @@ func (c *converter) job(j *actionlint.Job, workflowShell string) model.Job {
 		}
 	}
 	if call := j.WorkflowCall; call != nil && call.Uses != nil {
-		ref := c.reference(c.str(call.Uses), model.RefReusableWorkflow, "")
-		out.Uses = &ref
+		if call.Uses.Value != "" {
+			ref := c.reference(c.str(call.Uses), model.RefReusableWorkflow, "")
+			out.Uses = &ref
+		}
 		out.With = c.vars(field(body, "with"))
 		out.SecretsInherit = call.InheritSecrets
 	}
@@ -183,6 +184,17 @@ func (c *converter) job(j *actionlint.Job, workflowShell string) model.Job {
 	}
 	out.Steps = c.steps(field(body, "steps"), shell)
 	return out
+}
+
+// syntaxErrors reports actionlint's errors, but for syntax newer than it.
+// actionlint leaves out only the node in error, so the model is still built
+// from the rest of its tree.
+func (c *converter) syntaxErrors(errs []*actionlint.Error) {
+	for _, e := range errs {
+		if !c.isNewerSyntaxError(e) {
+			c.errorAt(point{max(e.Line, 1), max(e.Column, 1)}, e.Message)
+		}
+	}
 }
 
 // parallelStepKeys are the step keywords of GitHub's parallel steps (June
