@@ -281,12 +281,12 @@ func parseFailOn(value string) (int, error) {
 	return severity.Rank(), nil
 }
 
-// useColor is true when w is a terminal and NO_COLOR is not set to a
-// non-empty value (https://no-color.org).
+// useColor is true when w is a terminal and colour is allowed.
 func useColor(w io.Writer) bool {
-	if os.Getenv("NO_COLOR") != "" {
-		return false
-	}
 	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
+	return ok && colorAllowed() && term.IsTerminal(int(f.Fd()))
 }
+
+// colorAllowed is false when NO_COLOR is set to a non-empty value
+// (https://no-color.org).
+func colorAllowed() bool { return os.Getenv("NO_COLOR") == "" }

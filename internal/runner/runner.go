@@ -121,8 +121,12 @@ func readBaseline(path string) (*baseline.Baseline, error) {
 	return b, nil
 }
 
-// of returns the policy of a discovered file.
+// of returns the policy of a file: a child pipeline, which may not exist,
+// follows its parent's.
 func (ps *policies) of(f parser.File) (*Policy, error) {
+	if f.StartedAt != nil {
+		return ps.forPath(f.Root)
+	}
 	return ps.forPath(filepath.Dir(filepath.Join(f.Root, filepath.FromSlash(f.Path))))
 }
 
