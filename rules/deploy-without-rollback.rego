@@ -35,7 +35,7 @@ findings contains finding if {
 	not covered_by_rollback_job(i)
 	job := input.jobs[i]
 	finding := {
-		"msg": sprintf("job %q %s with no rollback path; %s, or %s that restores the previous version", [job.id.value, what(i), idiom(i), tables.failure_path_idiom[input.system]]),
+		"msg": sprintf("job %q %s with no rollback path; %s, or %s that restores the previous version", [job.id.value, what(i), idiom(i), tables.for_system(tables.failure_path_idiom, input.system)]),
 		"pos": job.id.pos,
 		"severity": severity(i),
 	}

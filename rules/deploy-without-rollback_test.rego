@@ -103,3 +103,18 @@ test_configured_production_environments if {
 	config := {"rules": {"deploy-without-rollback": {"options": {"production-environments": ["EU-LIVE-1"]}}}}
 	[f.severity | some f in deploy_without_rollback.findings] == ["high"] with input as build.pipeline("github", [deploy_job(["./deploy.sh"], eu)]) with data.pipelint.config as config
 }
+
+# A system the tables do not name gets the same findings, with the default
+# wording of a failure path, and its rollback paths still count.
+test_a_system_the_tables_do_not_name_still_gets_findings if {
+	findings_for("madeup-ci", [deploy_job(["kubectl", "apply", "-f", "k8s/"], production)]) == {{
+		"msg": "job \"deploy\" deploys to \"production\" with kubectl apply with no rollback path; run `kubectl rollout status` and, on failure, `kubectl rollout undo` for each changed deployment, or a step or job run on failure that restores the previous version",
+		"pos": build.at(2, 7),
+		"severity": "high",
+	}}
+	[f.severity | some f in findings_for("madeup-ci", [deploy_job(["./deploy.sh"], production)])] == ["high"]
+	count(findings_for("madeup-ci", [deploy_job(["helm", "upgrade", "--atomic", "app", "c"], production)])) == 0
+	on_failure := object.union(build.run([build.cmd(["kubectl", "rollout", "undo", "deploy/app"], 12)]), {"when": "on_failure"})
+	job := deploy_job(["kubectl", "apply", "-f", "k8s"], production)
+	count(findings_for("madeup-ci", [object.union(job, {"steps": array.concat(job.steps, [on_failure])})])) == 0
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/pipelint/pipelint/docs"
 	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/ignore"
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser"
@@ -80,6 +81,33 @@ func TestFixtures(t *testing.T) {
 // paths relative to the entry's directory.
 func check(t *testing.T, e *engine.Engine, path, ruleID string) []string {
 	t.Helper()
+	var lines []string
+	for _, line := range evaluateFixture(t, e, path, nil) {
+		if line.ruleID == ruleID {
+			lines = append(lines, line.String())
+		}
+	}
+	return lines
+}
+
+// findingLine is a finding as the .out files write it, with the path
+// relative to the fixture entry's directory.
+type findingLine struct {
+	file            string
+	line, column    int
+	severity        finding.Severity
+	ruleID, message string
+}
+
+func (l findingLine) String() string {
+	return fmt.Sprintf("%s:%d:%d: %s %s: %s", l.file, l.line, l.column, l.severity, l.ruleID, l.message)
+}
+
+// evaluateFixture parses every CI file of one fixture entry, lets relabel
+// (when not nil) change each parsed pipeline, and returns the findings of
+// every rule.
+func evaluateFixture(t *testing.T, e *engine.Engine, path string, relabel func(*model.Pipeline)) []findingLine {
+	t.Helper()
 	files, _, err := parser.Discover([]string{path}, parser.Options{System: systemOf(path)})
 	if err != nil {
 		t.Fatal(err)
@@ -94,27 +122,26 @@ func check(t *testing.T, e *engine.Engine, path, ruleID string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var lines []string
+	var lines []findingLine
 	for _, f := range files {
 		parsed := parser.Parse(f)
 		if parsed.Err != nil {
 			t.Fatalf("parse %s: %v", f.Display, parsed.Err)
 		}
 		p := parsed.Pipeline
+		if relabel != nil {
+			relabel(p)
+		}
 		findings, err := e.Evaluate(context.Background(), p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, finding := range findings {
-			if finding.RuleID != ruleID {
-				continue
-			}
-			file, err := filepath.Rel(base, f.Abs(finding.Pos.File))
+		for _, found := range findings {
+			file, err := filepath.Rel(base, f.Abs(found.Pos.File))
 			if err != nil {
 				t.Fatal(err)
 			}
-			lines = append(lines, fmt.Sprintf("%s:%d:%d: %s %s: %s", filepath.ToSlash(file),
-				finding.Pos.Line, finding.Pos.Column, finding.Severity, finding.RuleID, finding.Message))
+			lines = append(lines, findingLine{filepath.ToSlash(file), found.Pos.Line, found.Pos.Column, found.Severity, found.RuleID, found.Message})
 		}
 	}
 	return lines

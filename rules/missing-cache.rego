@@ -142,12 +142,17 @@ ecosystems(_, entry) := entry.ecosystems if entry.ecosystems
 
 ecosystems(step, entry) := tables.cache_input_ecosystems[lower(pipeline.input_value(step, entry.input))] if entry.ecosystems_from_input
 
-hint(ecosystem) := tables.cache_hint[input.system][ecosystem]
-
-hint(ecosystem) := tables.cache_hint[input.system]["*"] if not tables.cache_hint[input.system][ecosystem]
+# hint is the system's hint for the ecosystem, else its hint for any
+# ecosystem; for an ecosystem or a system cache_hint does not name, the
+# same from its default entry, so there is always one.
+hint(ecosystem) := [text |
+	some hints in [object.get(tables.cache_hint, input.system, {}), tables.cache_hint["*"]]
+	some key in [ecosystem, "*"]
+	text := hints[key]
+][0]
 
 # A persistent runner keeps its caches between runs, so a missing cache
 # costs less there; one ephemeral job is enough for the full severity.
 severity(ephemeral) := "medium" if true in ephemeral
 
-severity(ephemeral) := tables.persistent_runner_severity[input.system] if not true in ephemeral
+severity(ephemeral) := tables.for_system(tables.persistent_runner_severity, input.system) if not true in ephemeral

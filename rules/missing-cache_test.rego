@@ -122,3 +122,28 @@ test_an_unknown_action_with_a_cache_setting_is_believed if {
 test_maven_repo_local_with_dots_in_the_path if {
 	count(findings_for("jenkins", [build.run([build.cmd(["mvn", "-Dmaven.repo.local=/home/ci/.m2/repository", "verify"], 9)])])) == 0
 }
+
+# A system the tables do not name gets the same findings, worded and rated
+# by the tables' default entries.
+test_a_system_the_tables_do_not_name_still_gets_findings if {
+	findings_for("madeup-ci", [build.run([build.cmd(["npm", "ci"], 9)])]) == {{
+		"msg": "npm dependencies are installed by \"npm ci\" in job \"build\" with no cache; cache the package manager's download directory, keyed on the lock file, with the CI system's cache",
+		"pos": build.at(9, 7),
+		"severity": "medium",
+	}}
+	count(findings_for("madeup-ci", [build.uses("actions/setup-node", "v4", {"cache": "npm"}), build.run([build.cmd(["npm", "ci"], 9)])])) == 0
+	job := object.union(build.job("build", [build.run([build.cmd(["mvn", "verify"], 9)])]), {"runner": {"labels": [], "ephemeral": false}})
+	[f.severity | some f in missing_cache.findings] == ["low"] with input as build.pipeline("madeup-ci", [job])
+	count(missing_cache.findings) == 0 with input as build.pipeline("madeup-ci", [with_cache(job, {"paths": [build.str("~/.m2/repository", 3)]})])
+}
+
+# The hint is the system's for the ecosystem, else the system's for any
+# ecosystem, else the default's for the ecosystem, else the default's.
+test_hint_falls_back_to_the_default_entry if {
+	hints := {"*": {"*": "D", "go": "DG"}, "github": {"npm": "GN"}, "gitlab": {"*": "L"}}
+	missing_cache.hint("npm") == "GN" with input.system as "github" with data.pipelint.lib.tables.cache_hint as hints
+	missing_cache.hint("go") == "DG" with input.system as "github" with data.pipelint.lib.tables.cache_hint as hints
+	missing_cache.hint("pip") == "D" with input.system as "github" with data.pipelint.lib.tables.cache_hint as hints
+	missing_cache.hint("go") == "L" with input.system as "gitlab" with data.pipelint.lib.tables.cache_hint as hints
+	missing_cache.hint("npm") == "D" with input.system as "madeup-ci" with data.pipelint.lib.tables.cache_hint as hints
+}

@@ -176,27 +176,34 @@ cache_input_ecosystems := {
 	"maven": ["maven"], "gradle": ["gradle"], "sbt": ["sbt"],
 }
 
-# cache_hint says, per system and ecosystem, what cache to add.
-cache_hint := {
-	"github": {
-		"npm": "add `cache: npm` to actions/setup-node",
-		"yarn": "add `cache: yarn` to actions/setup-node",
-		"pnpm": "add `cache: pnpm` to actions/setup-node",
-		"bun": "cache ~/.bun/install/cache with actions/cache",
-		"pip": "add `cache: pip` to actions/setup-python",
-		"poetry": "add `cache: poetry` to actions/setup-python",
-		"pipenv": "add `cache: pipenv` to actions/setup-python",
-		"uv": "use astral-sh/setup-uv with `enable-cache: true`",
-		"bundler": "add `bundler-cache: true` to ruby/setup-ruby",
-		"go": "use actions/setup-go v4 or later, which caches modules and builds by default",
-		"maven": "add `cache: maven` to actions/setup-java",
-		"gradle": "use gradle/actions/setup-gradle, which caches by default",
-		"cargo": "add Swatinem/rust-cache",
-		"composer": "cache the `composer config cache-files-dir` directory with actions/cache",
-		"nuget": "add `cache: true` to actions/setup-dotnet",
-	},
-	"gitlab": {"*": "add a `cache:` keyed on the lock file (`key: files: [...]`) with the package manager's cache directory inside the project in `paths:`"},
-	"jenkins": {"*": "wrap the install in the Job Cacher `cache(...)` step, or mount the package cache into the agent container"},
+# cache_hint says, per system and ecosystem, what cache to add; "*" stands
+# for any ecosystem and, as a system, for any system it does not name (see
+# the per-system tables at the end). Extend it per system and ecosystem:
+# `cache_hint.github.conan := "..."`.
+cache_hint[system][ecosystem] := hint if {
+	some system, hints in {
+		"*": {"*": "cache the package manager's download directory, keyed on the lock file, with the CI system's cache"},
+		"github": {
+			"npm": "add `cache: npm` to actions/setup-node",
+			"yarn": "add `cache: yarn` to actions/setup-node",
+			"pnpm": "add `cache: pnpm` to actions/setup-node",
+			"bun": "cache ~/.bun/install/cache with actions/cache",
+			"pip": "add `cache: pip` to actions/setup-python",
+			"poetry": "add `cache: poetry` to actions/setup-python",
+			"pipenv": "add `cache: pipenv` to actions/setup-python",
+			"uv": "use astral-sh/setup-uv with `enable-cache: true`",
+			"bundler": "add `bundler-cache: true` to ruby/setup-ruby",
+			"go": "use actions/setup-go v4 or later, which caches modules and builds by default",
+			"maven": "add `cache: maven` to actions/setup-java",
+			"gradle": "use gradle/actions/setup-gradle, which caches by default",
+			"cargo": "add Swatinem/rust-cache",
+			"composer": "cache the `composer config cache-files-dir` directory with actions/cache",
+			"nuget": "add `cache: true` to actions/setup-dotnet",
+		},
+		"gitlab": {"*": "add a `cache:` keyed on the lock file (`key: files: [...]`) with the package manager's cache directory inside the project in `paths:`"},
+		"jenkins": {"*": "wrap the install in the Job Cacher `cache(...)` step, or mount the package cache into the agent container"},
+	}
+	some ecosystem, hint in hints
 }
 
 # --- deploys, releases and rollbacks ------------------------------------------
@@ -340,8 +347,20 @@ rollback_idiom := {
 	"generic": "add a rollback step or job that runs when the deploy fails and redeploys the last known-good version",
 }
 
+# --- per-system tables ------------------------------------------------------
+
+# The tables above classify commands and actions the same whatever the
+# system. The few that word a message or set a severity per system are
+# objects keyed by system with a default entry "*" for any system they do
+# not name, so a file from a system they do not list still gets every
+# finding: these two, read with for_system, and cache_hint (above), keyed
+# by system and then ecosystem. They are partial objects: add a system
+# from another file of this package (`failure_path_idiom.buildkite :=
+# "..."`); a system's entry replaces the default, it does not merge.
+
 # failure_path_idiom names, per system, how to run something on failure.
-failure_path_idiom := {
+failure_path_idiom[system] := idiom if some system, idiom in {
+	"*": "a step or job run on failure",
 	"github": "a step or job with `if: failure()`",
 	"gitlab": "a job with `when: on_failure` (or a manual rollback job for the same environment)",
 	"jenkins": "a `post { failure { ... } }` block",
@@ -349,7 +368,11 @@ failure_path_idiom := {
 
 # persistent_runner_severity is missing-cache's severity on runners that
 # keep their disk between runs (self-hosted runners, permanent agents).
-persistent_runner_severity := {"github": "low", "gitlab": "low", "jenkins": "info"}
+persistent_runner_severity[system] := severity if some system, severity in {"*": "low", "github": "low", "gitlab": "low", "jenkins": "info"}
+
+# for_system is the entry of a per-system table for a system, or the
+# table's default entry "*" when the table does not name the system.
+for_system(table, system) := object.get(table, system, table["*"])
 
 # --- indexes ------------------------------------------------------------------
 
