@@ -168,6 +168,9 @@ first_site(i) := ordered[0][2] if {
 
 idiom(i) := tables.rollback_idiom[first_site(i).tool]
 
+# A deploy tool a policy adds without an idiom still gets its finding.
+idiom(i) := tables.rollback_idiom.generic if not tables.rollback_idiom[first_site(i).tool]
+
 idiom(i) := tables.rollback_idiom.generic if not first_site(i)
 
 # Production deploys are high; other deploy commands medium; a non-production

@@ -118,3 +118,8 @@ test_a_system_the_tables_do_not_name_still_gets_findings if {
 	job := deploy_job(["kubectl", "apply", "-f", "k8s"], production)
 	count(findings_for("madeup-ci", [object.union(job, {"steps": array.concat(job.steps, [on_failure])})])) == 0
 }
+
+test_a_deploy_tool_without_an_idiom_gets_the_generic_advice if {
+	some f in findings_for("github", [deploy_job(["kubectl", "apply", "-f", "k8s/"], {})]) with data.pipelint.lib.tables.rollback_idiom as {"generic": "GENERIC ADVICE"}
+	contains(f.msg, "GENERIC ADVICE")
+}
