@@ -144,7 +144,7 @@ const modelDocIntro = "# The rule input model\n\n" +
 	"- **Positions.** Every element a rule may point at has a `pos`, a [Pos](#pos)\n" +
 	"  object. Lines and columns are 1-based and columns count Unicode code points;\n" +
 	"  `end_column` is exclusive, the column just after the last character (as in\n" +
-	"  SARIF). `file` is the path relative to the scanned root, with forward\n" +
+	"  SARIF). `file` is the path relative to the repository root, with forward\n" +
 	"  slashes. A rule reports a finding at one of these `pos` values as it is; it\n" +
 	"  never has to compute one.\n" +
 	"- **Arrays are never null.** A list the file does not have is `[]`, so\n" +

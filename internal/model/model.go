@@ -37,7 +37,8 @@ const (
 // Pos is the source span of an element. Lines and columns are 1-based and
 // columns count Unicode code points. EndColumn is exclusive: it is the column
 // just after the last character, as in SARIF. File is the path relative to
-// the scanned root, with forward slashes; it differs from Pipeline.File when
+// the repository root (the directory holding .git, else the directory
+// scanned), with forward slashes; it differs from Pipeline.File when
 // the value was written in an included file.
 type Pos struct {
 	File      string `json:"file"`
@@ -90,7 +91,7 @@ type Comment struct {
 type Pipeline struct {
 	System System `json:"system"`
 	Kind   string `json:"kind"` // KindWorkflow or KindAction
-	File   string `json:"file"` // relative to the scanned root, forward slashes
+	File   string `json:"file"` // relative to the repository root, forward slashes
 	Name   String `json:"name"`
 	// Triggers are the events that start the pipeline: GitHub `on:` events,
 	// GitLab workflow rules sources, Jenkins `triggers {}` entries.
