@@ -1,0 +1,71 @@
+package runner
+
+import (
+	"context"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
+	"github.com/pipelint/pipelint/internal/shell"
+)
+
+// toyParser is a made-up CI system: a .toy file holds one job per line,
+// `name: shell command`. Registering it is all a system needs to be
+// discovered, parsed and checked by every rule.
+var toyParser = syntax.Parser{
+	System: "toy",
+	Files:  "*.toy",
+	Detect: func(slashPath string) bool { return path.Ext(slashPath) == ".toy" },
+	Parse: func(in syntax.Input) syntax.Result {
+		src, err := syntax.ReadInput(in)
+		if err != nil {
+			return syntax.Result{Err: err}
+		}
+		at := func(line, column, length int) model.Pos {
+			return model.Pos{File: in.Display, Line: line, Column: column, EndLine: line, EndColumn: column + length}
+		}
+		p := &model.Pipeline{System: "toy", Kind: model.KindWorkflow, File: in.Display, Pos: at(1, 1, 0),
+			Sources: []model.SourceFile{syntax.Source(in.Display, src)}}
+		for i, line := range strings.Split(strings.TrimSpace(string(src)), "\n") {
+			name, command, _ := strings.Cut(line, ": ")
+			column := len(name) + 3
+			locate := func(l, c int) model.Pos { return at(i+1, column+c-1, 0) }
+			text := model.String{Value: command, Pos: at(i+1, column, len(command))}
+			step := model.Step{Kind: model.StepRun, Script: &model.Script{Text: text, Shell: "bash", Commands: shell.Split(command, "bash", locate)}, Pos: text.Pos}
+			p.Jobs = append(p.Jobs, model.Job{ID: model.String{Value: name, Pos: at(i+1, 1, len(name))}, Steps: []model.Step{step}, Pos: at(i+1, 1, len(line))})
+		}
+		return syntax.Result{Pipeline: p}
+	},
+}
+
+func TestAMadeUpSystemIsCheckedByEveryRule(t *testing.T) {
+	parser.Parsers = append(parser.Parsers, toyParser)
+	t.Cleanup(func() { parser.Parsers = parser.Parsers[:len(parser.Parsers)-1] })
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "ci.toy"), []byte("build: npm install\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	result, err := Check(context.Background(), []string{root}, Options{Policy: PolicyOptions{NoConfig: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := result.Run
+	if run.FilesChecked != 1 || len(run.Errors) != 0 {
+		t.Fatalf("%d files, errors %v", run.FilesChecked, run.Errors)
+	}
+	var got []string
+	for _, f := range run.Findings {
+		got = append(got, f.Pos.File+":"+f.RuleID)
+	}
+	if want := "ci.toy:missing-cache"; strings.Join(got, ",") != want {
+		t.Errorf("findings %v, want %s", got, want)
+	}
+}
