@@ -1,14 +1,12 @@
 package report
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"io"
-	"strconv"
-	"strings"
+	"slices"
 
 	"github.com/pipelint/pipelint/internal/finding"
+	"github.com/pipelint/pipelint/internal/model"
 )
 
 var _ Reporter = (*GitLab)(nil)
@@ -60,30 +58,26 @@ const codeQualityErrorCheck = "pipelint/error"
 
 func (*GitLab) Report(w io.Writer, run *Run) error {
 	issues := make([]codeQualityIssue, 0, len(run.Errors)+len(run.Findings))
-	fingerprints := fingerprinter{}
-	for _, e := range run.Errors {
+	errorFingerprints := errorFingerprints(run.Errors)
+	findings := withFingerprints(run.Findings)
+	for i, e := range run.Errors {
 		issues = append(issues, codeQualityIssue{
 			Description: e.Message,
 			CheckName:   codeQualityErrorCheck,
-			Fingerprint: fingerprints.next(codeQualityErrorCheck, e.Pos.File, e.Message),
+			Fingerprint: errorFingerprints[i],
 			Severity:    "major",
 			Location:    codeQualityLocation{Path: e.Pos.File, Lines: codeQualityLines{Begin: max(e.Pos.Line, 1)}},
 		})
 	}
-	for _, f := range run.Findings {
-		checkName := "pipelint/" + f.RuleID
-		fingerprint := f.Fingerprint
-		if fingerprint == "" {
-			fingerprint = fingerprints.next(checkName, f.Pos.File, f.Message)
-		}
+	for _, f := range findings {
 		severity, ok := codeQualitySeverity[f.Severity]
 		if !ok {
 			severity = "major"
 		}
 		issues = append(issues, codeQualityIssue{
 			Description: f.Message,
-			CheckName:   checkName,
-			Fingerprint: fingerprint,
+			CheckName:   "pipelint/" + f.RuleID,
+			Fingerprint: f.Fingerprint,
 			Severity:    severity,
 			Location:    codeQualityLocation{Path: f.Pos.File, Lines: codeQualityLines{Begin: regionOf(f.Pos).StartLine}},
 		})
@@ -94,14 +88,41 @@ func (*GitLab) Report(w io.Writer, run *Run) error {
 	return encoder.Encode(issues)
 }
 
-// fingerprinter makes a fingerprint for an issue that has none, from what
-// and where it is but not its line, so that it survives edits elsewhere in
-// the file; identical issues are told apart by how many came before.
-type fingerprinter map[string]int
+// withFingerprints returns the findings, those that come without a
+// fingerprint (GitLab requires one on every issue) fingerprinted by their
+// message as the engine does when it cannot read a line.
+func withFingerprints(findings []finding.Finding) []finding.Finding {
+	var missing []finding.Finding
+	for _, f := range findings {
+		if f.Fingerprint == "" {
+			missing = append(missing, f)
+		}
+	}
+	if len(missing) == 0 {
+		return findings
+	}
+	finding.Fingerprint(missing, func(string) []string { return nil })
+	findings = slices.Clone(findings)
+	for i := range findings {
+		if findings[i].Fingerprint == "" {
+			findings[i].Fingerprint, missing = missing[0].Fingerprint, missing[1:]
+		}
+	}
+	return findings
+}
 
-func (seen fingerprinter) next(checkName, file, message string) string {
-	key := strings.Join([]string{checkName, file, message}, "\x00")
-	seen[key]++
-	sum := sha256.Sum256([]byte(key + "\x00" + strconv.Itoa(seen[key])))
-	return hex.EncodeToString(sum[:16])
+// errorFingerprints fingerprints the files pipelint could not check the
+// way findings are fingerprinted, by their message (an error's line may
+// quote anything from the file).
+func errorFingerprints(errs []*model.ParseError) []string {
+	asFindings := make([]finding.Finding, len(errs))
+	for i, e := range errs {
+		asFindings[i] = finding.Finding{RuleID: codeQualityErrorCheck, Message: e.Message, Pos: e.Pos, Sensitive: true}
+	}
+	finding.Fingerprint(asFindings, func(string) []string { return nil })
+	fingerprints := make([]string, len(errs))
+	for i, f := range asFindings {
+		fingerprints[i] = f.Fingerprint
+	}
+	return fingerprints
 }
