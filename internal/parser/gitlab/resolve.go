@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser/syntax"
 )
 
@@ -236,13 +235,4 @@ func (p *parser) flatten(n *node) []*node {
 	}
 	walk(n, 1)
 	return out
-}
-
-// join spans from the start of a to the end of b when both are in one
-// file, else it is a.
-func join(a, b model.Pos) model.Pos {
-	if a.File == b.File && (b.EndLine > a.Line || b.EndLine == a.Line && b.EndColumn >= a.Column) {
-		a.EndLine, a.EndColumn = b.EndLine, b.EndColumn
-	}
-	return a
 }
