@@ -124,7 +124,7 @@ func (p *parser) localInclude(written model.String) []model.String {
 		p.errorf(written.Pos, "local include %q is outside the repository", written.Value)
 		return nil
 	case ref.Dynamic:
-		p.unfetched = true // the file depends on run-time variables
+		p.addUnfetched(ref) // the file depends on run-time variables
 		return nil
 	case !strings.ContainsAny(clean, "*?[{"):
 		return []model.String{{Value: clean, Pos: written.Pos}}
@@ -171,10 +171,12 @@ func (p *parser) addRef(r model.Reference) {
 }
 
 // addUnfetched records an include whose content is not read, which makes
-// the configuration partial.
+// the configuration partial, once however often its file is included.
 func (p *parser) addUnfetched(r model.Reference) {
 	p.addRef(r)
-	p.unfetched = true
+	if !slices.ContainsFunc(p.unfetched, func(u model.Reference) bool { return u.Pos == r.Pos }) {
+		p.unfetched = append(p.unfetched, r)
+	}
 }
 
 // dynamic reports whether a value depends on a CI variable ($X, ${X},

@@ -64,6 +64,25 @@ func (n *node) itemsOrNil() []*node {
 	return n.items
 }
 
+// scalars returns a list's scalar items, or a lone scalar as a list.
+func scalars(n *node) []*node {
+	switch {
+	case n.isNull():
+		return nil
+	case n.kind == scalarNode:
+		return []*node{n}
+	case n.kind != seqNode:
+		return nil
+	}
+	var out []*node
+	for _, it := range n.items {
+		if it.kind == scalarNode && !it.null {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
 func (n *node) isNull() bool { return n == nil || n.null }
 
 // get returns the value of key in a mapping, or nil.

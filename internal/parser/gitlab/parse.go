@@ -54,8 +54,8 @@ func nearMiss(slashPath string) string {
 // *model.ParseError values joined with errors.Join; the pipeline is
 // returned as far as it could be built. The warnings are what GitLab
 // accepts but is likely a mistake: duplicate mapping keys, where the last
-// one silently wins, and references to keys an include that is not
-// fetched may define.
+// one silently wins, and, once per include that is not fetched, the jobs
+// that use keys it may define.
 //
 // Child pipelines (`trigger: include:` of a local file) are not merged into
 // the result: each is another pipeline, listed in Result.Children.
@@ -95,11 +95,12 @@ type parser struct {
 	sources  []model.SourceFile
 	includes int
 	refs     []model.Reference
-	// unfetched is set when an include is not read (another project, a
-	// URL, a template, a component, a path built from variables): keys it
-	// defines are then unknown, and a reference to a missing key is only
-	// a warning.
-	unfetched bool
+	// unfetched are the includes that are not read (another project, a
+	// URL, a template, a component, a path built from variables): keys
+	// they define are unknown, so a use of a missing key is only a
+	// warning, and missing collects those uses for it.
+	unfetched []model.Reference
+	missing   []missingKey
 	// globals are the global variables and workflowRules the workflow
 	// rules, which may set variables, for resolving images named by a
 	// variable.
@@ -111,18 +112,6 @@ type parser struct {
 
 func (p *parser) errorf(pos model.Pos, format string, args ...any) {
 	p.errs = append(p.errs, &model.ParseError{Pos: pos, Message: fmt.Sprintf(format, args...)})
-}
-
-// missingf reports a reference to a key that is not defined: an error when
-// the whole configuration was read, a warning when an include that was not
-// fetched may define it.
-func (p *parser) missingf(pos model.Pos, format string, args ...any) {
-	if !p.unfetched {
-		p.errorf(pos, format, args...)
-		return
-	}
-	msg := fmt.Sprintf(format, args...) + " in the files read (an include that is not fetched may define it)"
-	p.warnings = append(p.warnings, &model.ParseError{Pos: pos, Message: msg})
 }
 
 func (p *parser) parse() *model.Pipeline {
@@ -145,6 +134,7 @@ func (p *parser) parse() *model.Pipeline {
 	if config != nil {
 		config = p.resolveExtends(config)
 		config = p.resolveReferences(config)
+		p.warnUnfetched()
 		p.build(pipeline, config)
 	}
 	for _, f := range p.files {

@@ -2,9 +2,9 @@ package gitlab
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
-	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser/syntax"
 )
 
@@ -93,7 +93,7 @@ func (e *extender) resolve(name string, chain []string) extended {
 			e.p.errorf(b.pos, "extends must name keys of the configuration")
 			continue
 		case base == nil:
-			e.p.missingf(b.pos, "job %q extends %q, which does not exist", name, b.value)
+			e.p.missingf(missingKey{job: name, key: strconv.Quote(b.value)}, b.pos, "job %q extends %q, which does not exist", name, b.value)
 			continue
 		case !base.isMap():
 			e.p.errorf(b.pos, "job %q extends %q, which is not a mapping", name, b.value)
@@ -118,7 +118,12 @@ func (e *extender) resolve(name string, chain []string) extended {
 // value it names, looked up after includes and extends.
 func (p *parser) resolveReferences(config *node) *node {
 	r := &referencer{p: p, config: config, done: map[string]*node{}, active: map[string]bool{}}
-	return r.resolve(config)
+	pairs := make([]pair, len(config.pairs))
+	for i, pr := range config.pairs {
+		r.job = pr.key.value
+		pairs[i] = pair{pr.key, r.resolve(pr.value)}
+	}
+	return newMap(config.pos, pairs)
 }
 
 type referencer struct {
@@ -126,6 +131,9 @@ type referencer struct {
 	config *node
 	done   map[string]*node
 	active map[string]bool
+	// job is the top-level entry being resolved, which a missing
+	// reference is reported for.
+	job string
 	// expanded counts the nodes spliced in, against reference bombs.
 	expanded int
 	tooBig   bool
@@ -190,7 +198,7 @@ func (r *referencer) reference(ref *node) *node {
 			target = target.get(k)
 		}
 		if target == nil {
-			r.p.missingf(ref.pos, "%s could not be found", shown)
+			r.p.missingf(missingKey{job: r.job, key: shown, reference: true}, ref.pos, "%s could not be found", shown)
 			return nullAt(ref.pos)
 		}
 		r.active[key] = true
@@ -236,13 +244,4 @@ func (p *parser) flatten(n *node) []*node {
 	}
 	walk(n, 1)
 	return out
-}
-
-// join spans from the start of a to the end of b when both are in one
-// file, else it is a.
-func join(a, b model.Pos) model.Pos {
-	if a.File == b.File && (b.EndLine > a.Line || b.EndLine == a.Line && b.EndColumn >= a.Column) {
-		a.EndLine, a.EndColumn = b.EndLine, b.EndColumn
-	}
-	return a
 }

@@ -1,0 +1,63 @@
+package gitlab
+
+import (
+	"strings"
+
+	"github.com/pipelint/pipelint/internal/model"
+)
+
+// condition is the first `rules: if:` as written, else the `only:` /
+// `except:` filter rendered as "only: a, b".
+func condition(rules []*node, job *node) model.String {
+	for _, r := range rules {
+		if cond := r.get("if"); cond != nil {
+			return cond.str()
+		}
+	}
+	for _, key := range []string{"only", "except"} {
+		if k, v := job.entry(key); k != nil && !v.isNull() {
+			var parts []string
+			var walk func(n *node)
+			walk = func(n *node) {
+				switch n.kind {
+				case scalarNode:
+					parts = append(parts, n.text())
+				case seqNode:
+					for _, it := range n.items {
+						walk(it)
+					}
+				case mapNode:
+					for _, pr := range n.pairs {
+						walk(pr.value)
+					}
+				}
+			}
+			walk(v)
+			return model.String{Value: key + ": " + strings.Join(parts, ", "), Pos: join(k.pos, v.pos)}
+		}
+	}
+	return model.String{}
+}
+
+var normalWhen = map[string]string{"manual": "manual", "on_failure": "on_failure", "always": "always"}
+
+// jobWhen normalises `when:`. Without a job-level `when`, rules decide:
+// when every rule that can run the job says the same manual, on_failure or
+// always, that is the job's.
+func jobWhen(when *node, rules []*node) string {
+	if w := when.text(); w != "" {
+		return normalWhen[w]
+	}
+	result := ""
+	for i, r := range rules {
+		w := r.get("when").text()
+		if w == "never" {
+			continue
+		}
+		if i > 0 && normalWhen[w] != result || normalWhen[w] == "" {
+			return ""
+		}
+		result = normalWhen[w]
+	}
+	return result
+}

@@ -1,0 +1,52 @@
+package gitlab
+
+import (
+	"strings"
+
+	"github.com/pipelint/pipelint/internal/model"
+)
+
+// image reads an image or service (a string or {name, alias, ...}) and
+// records it as a Reference. An image named by a variable alone ($NAME,
+// ${NAME}) whose value is known is referenced where that value is written.
+func (p *parser) image(n *node, usage string, known map[string]model.String) *model.Image {
+	if n.isNull() {
+		return nil
+	}
+	img := &model.Image{Pos: n.pos}
+	if n.kind == scalarNode {
+		img.Name = n.str()
+	} else {
+		img.Name = n.get("name").str()
+		img.Alias = n.get("alias").str()
+	}
+	if img.Name.Value == "" {
+		return img
+	}
+	name := img.Name
+	if m := plainVariable.FindStringSubmatch(name.Value); m != nil {
+		if value, ok := known[strings.Trim(m[1], "{}")]; ok {
+			name = value
+		}
+	}
+	ref := model.Reference{Kind: model.RefImage, Usage: usage, Value: name, Pos: name.Pos, Dynamic: dynamic(name.Value)}
+	ref.Registry, ref.Repo, ref.Ref, ref.Digest = parseImage(name.Value)
+	ref.Pinned = ref.Digest != ""
+	p.addRef(ref)
+	return img
+}
+
+// parseImage splits `[registry/]repository[:tag][@digest]`. The registry
+// is the first path component when it looks like a host (has a dot or a
+// port, or is localhost); an implicit Docker Hub stays empty.
+func parseImage(s string) (registry, repo, tag, digest string) {
+	name, digest, _ := strings.Cut(s, "@")
+	if slash := strings.LastIndex(name, "/"); strings.LastIndex(name, ":") > slash {
+		colon := strings.LastIndex(name, ":")
+		name, tag = name[:colon], name[colon+1:]
+	}
+	if first, rest, ok := strings.Cut(name, "/"); ok && (strings.ContainsAny(first, ".:") || first == "localhost") {
+		return first, rest, tag, digest
+	}
+	return "", name, tag, digest
+}
