@@ -84,16 +84,16 @@ func TestCorpus(t *testing.T) {
 // FuzzParse feeds arbitrary main files, next to the files of the includes
 // fixture, to the parser: it must neither panic nor hang.
 func FuzzParse(f *testing.F) {
-	repos, _ := filepath.Glob("testdata/*/repo")
-	for _, repo := range repos {
-		if src, err := os.ReadFile(filepath.Join(repo, ".gitlab-ci.yml")); err == nil {
+	mains, _ := filepath.Glob("testdata/*/.gitlab-ci.yml")
+	for _, main := range mains {
+		if src, err := os.ReadFile(main); err == nil {
 			f.Add(src)
 		}
 	}
 	base := fstest.MapFS{}
-	err := fs.WalkDir(os.DirFS("testdata/includes/repo"), ".", func(name string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(os.DirFS("testdata/includes"), ".", func(name string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
-			data, err := os.ReadFile(filepath.Join("testdata/includes/repo", name))
+			data, err := os.ReadFile(filepath.Join("testdata/includes", name))
 			base[name] = &fstest.MapFile{Data: data}
 			return err
 		}

@@ -78,7 +78,7 @@ job:
 // positioned in that file, an argument after a line continuation on its
 // own line.
 func TestCommandsPointIntoIncludedFile(t *testing.T) {
-	p, err := parse(os.DirFS("testdata/includes/repo"), ".gitlab-ci.yml")
+	p, err := parse(os.DirFS("testdata/includes"), ".gitlab-ci.yml")
 	if p == nil {
 		t.Fatal(err)
 	}
