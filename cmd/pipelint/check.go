@@ -120,7 +120,7 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 		Discovery:           parser.Options{System: system, SkipUnknown: opts.skipUnknown},
 		Baseline:            opts.baseline,
 		ReportUnusedIgnores: opts.reportUnusedIgnores,
-		ToolVersion:         version(),
+		ToolVersion:         pipelintVersion(),
 	})
 	var configErr *runner.ConfigError
 	if errors.As(err, &configErr) {

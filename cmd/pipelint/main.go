@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -67,12 +68,59 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 }
 
-// version is the module version when built with `go install`, else "dev".
-func version() string {
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		return info.Main.Version
+// version is set at link time by release builds and packagers:
+//
+//	go build -ldflags "-X main.version=v1.2.3" ./cmd/pipelint
+//
+// It wins over everything the build info says.
+var version string
+
+// pipelintVersion is the version pipelint reports (`pipelint version`,
+// SARIF tool.driver.version, the JSON report's tool.version).
+func pipelintVersion() string {
+	info, _ := debug.ReadBuildInfo()
+	return versionOf(version, info)
+}
+
+// unversioned is what a build reports that carries no version at all: no
+// -ldflags value, no module version and no version control information
+// (say, a build from a source archive with -buildvcs=false).
+const unversioned = "(devel, unversioned)"
+
+// versionOf picks the version of a build: the -ldflags value when set; else
+// the main module's version when it is a real one (`go install
+// module@version`, or `go build` in a repository since Go 1.24, which
+// derives it from the commit); else a Go-style pseudo version made from the
+// version control settings the build recorded,
+// v0.0.0-<commit time, UTC>-<12 hex digits of the revision>, with +dirty
+// when the tree had changes; else unversioned.
+func versionOf(linked string, info *debug.BuildInfo) string {
+	if linked != "" {
+		return linked
 	}
-	return "dev"
+	if info == nil {
+		return unversioned
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	settings := map[string]string{}
+	for _, s := range info.Settings {
+		settings[s.Key] = s.Value
+	}
+	revision := settings["vcs.revision"]
+	if revision == "" {
+		return unversioned
+	}
+	stamp := "unknown"
+	if t, err := time.Parse(time.RFC3339Nano, settings["vcs.time"]); err == nil {
+		stamp = t.UTC().Format("20060102150405")
+	}
+	v := "v0.0.0-" + stamp + "-" + revision[:min(len(revision), 12)]
+	if settings["vcs.modified"] == "true" {
+		v += "+dirty"
+	}
+	return v
 }
 
 func newVersionCommand() *cobra.Command {
@@ -81,7 +129,7 @@ func newVersionCommand() *cobra.Command {
 		Short: "Print the pipelint version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			fmt.Fprintf(cmd.OutOrStdout(), "pipelint %s\n", version())
+			fmt.Fprintf(cmd.OutOrStdout(), "pipelint %s\n", pipelintVersion())
 			return nil
 		},
 	}

@@ -52,7 +52,8 @@ func sampleRun() *Run {
 		Rules: []finding.Rule{
 			{ID: "agent-any", Title: "Jenkins pipeline runs on any agent", Severity: finding.Info,
 				Description: "The pipeline may run on any agent, including shared ones.",
-				Remediation: "Name a dedicated agent label.", HelpURI: "https://pipelint.dev/rules/agent-any"},
+				Remediation: "Name a dedicated agent label.", HelpURI: "https://pipelint.dev/rules/agent-any",
+				Tags: []string{"reliability"}},
 			{ID: "curl-bash", Title: "Script piped from the network into a shell", Severity: finding.Low,
 				Description: "A script downloaded at run time is executed without verification.",
 				Precision:   "medium", Tags: []string{"supply-chain"}},
@@ -64,10 +65,11 @@ func sampleRun() *Run {
 				HelpURI:     "https://pipelint.dev/rules/hardcoded-secret"},
 			{ID: "script-injection", Title: "Untrusted input expanded into a script", Severity: finding.Medium,
 				Description: "An attacker-controlled value is expanded into a shell script.",
-				Remediation: "Pass it through an environment variable."},
+				Remediation: "Pass it through an environment variable.", Tags: []string{"external/cwe/cwe-94"}},
 			{ID: "unpinned-action", Title: "Action not pinned to a commit", Severity: finding.High,
 				Description: "A tag or branch can be moved to point at other code.",
-				Remediation: "Pin the action to a full commit SHA.", Precision: "very-high"},
+				Remediation: "Pin the action to a full commit SHA.", Precision: "very-high",
+				Tags: []string{"supply-chain", "external/cwe/cwe-829"}},
 			{ID: "unused-rule", Severity: finding.Medium},
 		},
 		Findings: []finding.Finding{

@@ -92,9 +92,6 @@ func buildSARIF(run *Run, includeSuppressed bool) (*sarif.Report, error) {
 	if run.ToolVersion != "" {
 		sarifRun.Tool.Driver.WithVersion(run.ToolVersion)
 	}
-	for _, rule := range run.Rules {
-		addRule(sarifRun, rule)
-	}
 	results := make([]Suppressed, 0, len(run.Findings))
 	for _, f := range run.Findings {
 		results = append(results, Suppressed{Finding: f})
@@ -105,6 +102,10 @@ func buildSARIF(run *Run, includeSuppressed bool) (*sarif.Report, error) {
 			return cmp.Or(strings.Compare(a.Finding.Pos.File, b.Finding.Pos.File), cmp.Compare(a.Finding.Pos.Line, b.Finding.Pos.Line),
 				cmp.Compare(a.Finding.Pos.Column, b.Finding.Pos.Column), strings.Compare(a.Finding.RuleID, b.Finding.RuleID))
 		})
+	}
+	lowest := lowestSeverities(results)
+	for _, rule := range run.Rules {
+		addRule(sarifRun, rule, lowest[rule.ID])
 	}
 	for _, r := range results {
 		f := r.Finding
@@ -171,7 +172,7 @@ func directoryURI(dir string) (string, error) {
 	return (&url.URL{Scheme: "file", Path: path}).String(), nil
 }
 
-func addRule(r *sarif.Run, rule finding.Rule) {
+func addRule(r *sarif.Run, rule finding.Rule, reported finding.Severity) {
 	title := cmp.Or(rule.Title, rule.ID)
 	description := cmp.Or(rule.Description, title)
 	helpText := description
@@ -179,10 +180,12 @@ func addRule(r *sarif.Run, rule finding.Rule) {
 		helpText += "\n\n" + rule.Remediation
 	}
 	properties := sarif.NewPropertyBag().
-		WithTags(securityTags(rule.Tags)).
+		WithTags(sarifTags(rule.Tags)).
 		Add("precision", cmp.Or(rule.Precision, "high"))
-	if score, ok := securitySeverity[rule.Severity]; ok {
-		properties.Add("security-severity", score)
+	if isSecurityRule(rule.Tags) {
+		if score, ok := securitySeverity[cmp.Or(reported, rule.Severity)]; ok {
+			properties.Add("security-severity", score)
+		}
 	}
 	descriptor := r.AddRule(rule.ID).
 		WithName(title).
@@ -196,17 +199,58 @@ func addRule(r *sarif.Run, rule finding.Rule) {
 	}
 }
 
-// securityTags puts "security" first and drops duplicates and empty tags:
-// GitHub rejects a rule whose tags repeat, and counts results as security
-// alerts only with the security tag.
-func securityTags(tags []string) []string {
-	unique := []string{"security"}
+// isSecurityRule reports whether a rule is about security, which is what
+// GitHub code scanning files its results as security alerts for. A rule is
+// when its METADATA tags say so: "security", "supply-chain" or "secrets",
+// or a CWE ("external/cwe/cwe-<n>"). Rules about speed, reliability or
+// process (missing-cache, missing-tests, deploy-without-rollback) carry
+// none of these, and their alerts are ordinary ones, ranked by level.
+func isSecurityRule(tags []string) bool {
+	for _, tag := range tags {
+		switch tag = strings.ToLower(tag); {
+		case tag == "security", tag == "supply-chain", tag == "secrets", strings.HasPrefix(tag, "external/cwe/"):
+			return true
+		}
+	}
+	return false
+}
+
+// sarifTags drops duplicate and empty tags, which GitHub rejects, and puts
+// "security" first on a security rule: GitHub counts a result as a security
+// alert only when its rule has that tag. Other rules never get it.
+func sarifTags(tags []string) []string {
+	unique := []string{}
+	if isSecurityRule(tags) {
+		unique = append(unique, "security")
+	}
 	for _, tag := range tags {
 		if tag != "" && !slices.Contains(unique, tag) {
 			unique = append(unique, tag)
 		}
 	}
 	return unique
+}
+
+// lowestSeverities is, for each rule with results in the log, the lowest
+// severity among them. GitHub takes a security alert's severity from its
+// rule's security-severity alone (a result cannot override it), and a rule
+// such as unpinned-action reports branches as high and tags as medium: a
+// score from the rule's default severity would show a medium finding as a
+// High alert. Scored from the lowest severity the run reports, no alert is
+// ranked above its own finding; a higher finding in the same run is ranked
+// lower than it is, and its result level (error) still says how bad it is.
+func lowestSeverities(results []Suppressed) map[string]finding.Severity {
+	lowest := map[string]finding.Severity{}
+	for _, r := range results {
+		f := r.Finding
+		if f.Severity.Rank() == 0 {
+			continue
+		}
+		if current, ok := lowest[f.RuleID]; !ok || f.Severity.Rank() < current.Rank() {
+			lowest[f.RuleID] = f.Severity
+		}
+	}
+	return lowest
 }
 
 func sarifLevel(s finding.Severity) string {
@@ -233,11 +277,7 @@ var securitySeverity = map[finding.Severity]string{
 // sarifLocation points at a file relative to the checkout root, and at the
 // span within it when withRegion is set.
 func sarifLocation(pos model.Pos, withRegion bool) *sarif.Location {
-	// A path is not a URI: escape spaces and the like, and keep a colon in
-	// the first segment from reading as a scheme.
-	uri := (&url.URL{Path: pos.File}).String()
-	physical := sarif.NewPhysicalLocation().
-		WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri).WithURIBaseID(srcRoot))
+	physical := sarif.NewPhysicalLocation().WithArtifactLocation(artifactLocation(pos.File))
 	if withRegion {
 		r := regionOf(pos)
 		physical.WithRegion(sarif.NewRegion().
@@ -245,6 +285,22 @@ func sarifLocation(pos model.Pos, withRegion bool) *sarif.Location {
 			WithEndLine(r.EndLine).WithEndColumn(r.EndColumn))
 	}
 	return sarif.NewLocationWithPhysicalLocation(physical)
+}
+
+// artifactLocation is a relative reference under %SRCROOT%, which is how
+// GitHub wants a file in the repository. A relative reference never starts
+// with "/": a path that is absolute anyway (which should not happen: paths
+// are relative to the repository) becomes a file:// URI of its own, without
+// the base.
+func artifactLocation(file string) *sarif.ArtifactLocation {
+	slashed := filepath.ToSlash(file)
+	if filepath.IsAbs(file) || strings.HasPrefix(slashed, "/") {
+		path := "/" + strings.TrimLeft(slashed, "/") // a Windows drive gets its "/"; "//host" does not read as a host
+		return sarif.NewSimpleArtifactLocation((&url.URL{Scheme: "file", Path: path}).String())
+	}
+	// A path is not a URI: escape spaces and the like, and keep a colon in
+	// the first segment from reading as a scheme.
+	return sarif.NewSimpleArtifactLocation((&url.URL{Path: file}).String()).WithURIBaseID(srcRoot)
 }
 
 // goSARIFDefaults are the values go-sarif writes into every object it

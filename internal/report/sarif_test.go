@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -149,8 +150,8 @@ func TestSARIFRules(t *testing.T) {
 			}
 			seen[tag] = true
 		}
-		if !seen["security"] {
-			t.Errorf("%s: no security tag in %q", rule.ID, rule.Properties.Tags)
+		if security := isSecurityRule(sampleRun().Rules[i].Tags); seen["security"] != security || (rule.Properties.SecuritySeverity != nil) != security {
+			t.Errorf("%s: security rule %v, but tags %q and security-severity %v", rule.ID, security, rule.Properties.Tags, rule.Properties.SecuritySeverity)
 		}
 	}
 
@@ -186,8 +187,9 @@ func TestSARIFRules(t *testing.T) {
 	}
 	wantLevels := map[string]string{"agent-any": "note", "curl-bash": "note", "hardcoded-secret": "error",
 		"script-injection": "warning", "unpinned-action": "error", "unused-rule": "warning"}
-	wantScores := map[string]any{"agent-any": "1.0", "curl-bash": "3.0", "hardcoded-secret": "9.5",
-		"script-injection": "5.5", "unpinned-action": "8.0", "unused-rule": "5.5"}
+	// Only security rules are scored; agent-any and unused-rule are not.
+	wantScores := map[string]any{"agent-any": nil, "curl-bash": "3.0", "hardcoded-secret": "9.5",
+		"script-injection": "5.5", "unpinned-action": "8.0", "unused-rule": nil}
 	wantPrecisions := map[string]string{"agent-any": "high", "curl-bash": "medium", "hardcoded-secret": "high",
 		"script-injection": "high", "unpinned-action": "very-high", "unused-rule": "high"}
 	if !equalJSON(t, levels, wantLevels) || !equalJSON(t, scores, wantScores) || !equalJSON(t, precisions, wantPrecisions) {
@@ -285,6 +287,55 @@ func TestSARIFURIOfOddPaths(t *testing.T) {
 		if got != want {
 			t.Errorf("uri of %q = %q, want %q", path, got, want)
 		}
+	}
+}
+
+// A relative reference under %SRCROOT% never starts with "/": an absolute
+// path becomes a file:// URI without the base, in results and in
+// notifications alike, and the log stays valid.
+func TestSARIFAbsolutePaths(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the paths below are Unix paths")
+	}
+	for path, want := range map[string]string{
+		"/work/repo/.github/workflows/ci.yml": "file:///work/repo/.github/workflows/ci.yml",
+		"/work/my repo/a#b.yml":               "file:///work/my%20repo/a%23b.yml",
+		"//work/ci.yml":                       "file:///work/ci.yml",
+	} {
+		artifact := sarifLocation(pos(path, 1, 1, 0, 0), false).PhysicalLocation.ArtifactLocation
+		if *artifact.URI != want || artifact.URIBaseID != nil {
+			t.Errorf("%q: uri %q, uriBaseId %v; want %q and no base", path, *artifact.URI, artifact.URIBaseID, want)
+		}
+	}
+
+	run := sampleRun()
+	run.Findings[0].Pos.File = "/work/repo/.github/workflows/ci.yml"
+	run.Errors[1].Pos.File = "/work/repo/unreadable.yml"
+	_, log := renderSARIF(t, run)
+	var locations []resultLocation
+	for _, result := range log.Runs[0].Results {
+		locations = append(locations, result.Locations...)
+	}
+	for _, notification := range log.Runs[0].Invocations[0].ToolExecutionNotifications {
+		locations = append(locations, notification.Locations...)
+	}
+	absolute := 0
+	for _, location := range locations {
+		artifact := location.PhysicalLocation.ArtifactLocation
+		switch {
+		case strings.HasPrefix(artifact.URI, "file:///"):
+			absolute++
+			if artifact.URIBaseID != "" {
+				t.Errorf("absolute %q has uriBaseId %q", artifact.URI, artifact.URIBaseID)
+			}
+		case strings.HasPrefix(artifact.URI, "/") || strings.Contains(artifact.URI, ":/"):
+			t.Errorf("uri %q is neither relative nor a file URI", artifact.URI)
+		case artifact.URIBaseID != "%SRCROOT%":
+			t.Errorf("relative %q has uriBaseId %q", artifact.URI, artifact.URIBaseID)
+		}
+	}
+	if absolute != 2 {
+		t.Errorf("%d file URIs, want 2", absolute)
 	}
 }
 
