@@ -99,8 +99,7 @@ func buildSARIF(run *Run, includeSuppressed bool) (*sarif.Report, error) {
 	if includeSuppressed {
 		results = append(results, run.Suppressed...)
 		slices.SortStableFunc(results, func(a, b Suppressed) int {
-			return cmp.Or(strings.Compare(a.Finding.Pos.File, b.Finding.Pos.File), cmp.Compare(a.Finding.Pos.Line, b.Finding.Pos.Line),
-				cmp.Compare(a.Finding.Pos.Column, b.Finding.Pos.Column), strings.Compare(a.Finding.RuleID, b.Finding.RuleID))
+			return finding.Compare(a.Finding, b.Finding)
 		})
 	}
 	lowest := lowestSeverities(results)
