@@ -10,7 +10,6 @@ package jenkins
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	groovyparser "github.com/albertocavalcante/groovy-parser-go"
@@ -30,7 +29,7 @@ const (
 	maxNesting      = 500 // brackets plus right-recursive operators
 	maxWalkDepth    = 256 // statement nesting the interpretation follows
 	maxStatements   = 100_000
-	maxSyntaxErrors = 20
+	maxSyntaxErrors = 5
 )
 
 // Parse reads one Jenkinsfile. path is relative to the scanned root and is
@@ -57,24 +56,8 @@ func Parse(path string, src []byte) (*model.Pipeline, error) {
 	for _, job := range b.jobs {
 		p.Jobs = append(p.Jobs, *job)
 	}
-	errs := syntaxErrors(syntaxErrs, pos)
+	errs := syntaxErrors(root, syntaxErrs, pos)
 	return p, errors.Join(append(errs, b.errs...)...)
-}
-
-// syntaxErrors converts the parser's errors, dropping repeats: recovery
-// reports one missing brace per open block, all at the end of the file.
-func syntaxErrors(found []parser.Error, pos *positions) []error {
-	var errs []error
-	found = slices.CompactFunc(found, func(a, b parser.Error) bool { return a == b })
-	for i, e := range found {
-		if i == maxSyntaxErrors {
-			errs = append(errs, &model.ParseError{Pos: pos.span(e.Offset, e.Offset),
-				Message: fmt.Sprintf("%d more syntax errors", len(found)-i)})
-			break
-		}
-		errs = append(errs, &model.ParseError{Pos: pos.span(e.Offset, e.Offset), Message: e.Message})
-	}
-	return errs
 }
 
 // checkLimits lexes the file (the lexer does not recurse) and refuses it

@@ -1,0 +1,63 @@
+package jenkins
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pipelint/pipelint/internal/model"
+)
+
+// TestSyntaxErrors parses each testdata/errors/<case>.groovy and compares
+// its errors, one "file:line:col: message" line each, with <case>.out.
+func TestSyntaxErrors(t *testing.T) {
+	files, err := filepath.Glob("testdata/errors/*.groovy")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	for _, file := range files {
+		name := filepath.Base(file)
+		t.Run(strings.TrimSuffix(name, ".groovy"), func(t *testing.T) {
+			src, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = Parse(name, src)
+			var got strings.Builder
+			for _, e := range unjoin(err) {
+				var perr *model.ParseError
+				if !errors.As(e, &perr) {
+					t.Fatalf("error %v is no *model.ParseError", e)
+				}
+				got.WriteString(perr.Error() + "\n")
+			}
+			out := strings.TrimSuffix(file, ".groovy") + ".out"
+			if *update {
+				if err := os.WriteFile(out, []byte(got.String()), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.String() != string(want) {
+				t.Errorf("errors differ from %s (run with -update to accept):\ngot:\n%swant:\n%s", out, got.String(), want)
+			}
+		})
+	}
+}
+
+// unjoin returns the errors joined in err, in order.
+func unjoin(err error) []error {
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		return joined.Unwrap()
+	}
+	if err != nil {
+		return []error{err}
+	}
+	return nil
+}

@@ -1,0 +1,3 @@
+node {
+  def 'a name that should have been an identifier' = 1
+}

@@ -1,0 +1,13 @@
+pipeline {
+  stages {
+    stage('Build') {
+      steps {
+<<<<<<< HEAD
+        sh 'make'
+=======
+        sh 'make all'
+>>>>>>> feature
+      }
+    }
+  }
+}

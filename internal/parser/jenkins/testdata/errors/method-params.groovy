@@ -1,0 +1,6 @@
+def build(target branch) {
+  sh "make ${target}"
+}
+node {
+  build('all', 'main')
+}

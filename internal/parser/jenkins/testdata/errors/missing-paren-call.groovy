@@ -1,0 +1,6 @@
+node {
+  stage('Build') {
+    sh(script: 'make', returnStdout: true
+    echo 'done'
+  }
+}

@@ -1,0 +1,9 @@
+pipeline {
+  stages {
+    stage('Build' {
+      steps {
+        sh 'make'
+      }
+    }
+  }
+}

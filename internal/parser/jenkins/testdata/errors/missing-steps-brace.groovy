@@ -1,0 +1,8 @@
+pipeline {
+  stages {
+    stage('Build') {
+      steps {
+        sh 'make'
+    }
+  }
+}

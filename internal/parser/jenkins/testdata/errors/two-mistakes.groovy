@@ -1,0 +1,7 @@
+node {
+  if (x {
+    echo 'a'
+  }
+  def a = b ? c
+  echo 'b'
+}

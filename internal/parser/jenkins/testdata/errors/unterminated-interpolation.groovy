@@ -1,0 +1,4 @@
+node {
+  sh "echo ${FOO"
+  sh "ok"
+}

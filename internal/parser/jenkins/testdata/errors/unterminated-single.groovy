@@ -1,0 +1,10 @@
+pipeline {
+  stages {
+    stage('Build') {
+      steps {
+        sh 'make
+        echo 'done'
+      }
+    }
+  }
+}

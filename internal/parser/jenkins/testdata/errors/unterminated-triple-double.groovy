@@ -1,0 +1,11 @@
+pipeline {
+  stages {
+    stage('Build') {
+      steps {
+        sh """
+          make ${X}
+        echo 'done'
+      }
+    }
+  }
+}
