@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/parsertest"
 )
 
 // TestSyntaxErrors parses each testdata/errors/<case>.groovy and compares
@@ -33,20 +34,7 @@ func TestSyntaxErrors(t *testing.T) {
 				}
 				got.WriteString(perr.Error() + "\n")
 			}
-			out := strings.TrimSuffix(file, ".groovy") + ".out"
-			if *update {
-				if err := os.WriteFile(out, []byte(got.String()), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(out)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got.String() != string(want) {
-				t.Errorf("errors differ from %s (run with -update to accept):\ngot:\n%swant:\n%s", out, got.String(), want)
-			}
+			parsertest.Golden(t, strings.TrimSuffix(file, ".groovy")+".out", got.String())
 		})
 	}
 }
