@@ -21,16 +21,11 @@ var toyParser = syntax.Parser{
 	System: "toy",
 	Files:  "*.toy",
 	Detect: func(slashPath string) bool { return path.Ext(slashPath) == ".toy" },
-	Parse: func(in syntax.Input) syntax.Result {
-		src, err := syntax.ReadInput(in)
-		if err != nil {
-			return syntax.Result{Err: err}
-		}
+	Parse: syntax.OneFile(func(display string, src []byte) (*model.Pipeline, error) {
 		at := func(line, column, length int) model.Pos {
-			return model.Pos{File: in.Display, Line: line, Column: column, EndLine: line, EndColumn: column + length}
+			return model.Pos{File: display, Line: line, Column: column, EndLine: line, EndColumn: column + length}
 		}
-		p := &model.Pipeline{System: "toy", Kind: model.KindWorkflow, File: in.Display, Pos: at(1, 1, 0),
-			Sources: []model.SourceFile{syntax.Source(in.Display, src)}}
+		p := &model.Pipeline{System: "toy", Kind: model.KindWorkflow, File: display, Pos: at(1, 1, 0)}
 		for i, line := range strings.Split(strings.TrimSpace(string(src)), "\n") {
 			name, command, _ := strings.Cut(line, ": ")
 			column := len(name) + 3
@@ -39,8 +34,8 @@ var toyParser = syntax.Parser{
 			step := model.Step{Kind: model.StepRun, Script: &model.Script{Text: text, Shell: "bash", Commands: shell.Split(command, "bash", locate)}, Pos: text.Pos}
 			p.Jobs = append(p.Jobs, model.Job{ID: model.String{Value: name, Pos: at(i+1, 1, len(name))}, Steps: []model.Step{step}, Pos: at(i+1, 1, len(line))})
 		}
-		return syntax.Result{Pipeline: p}
-	},
+		return p, nil
+	}),
 }
 
 func TestAMadeUpSystemIsCheckedByEveryRule(t *testing.T) {

@@ -15,17 +15,7 @@ var Parser = syntax.Parser{
 	Files:    ".github/workflows/*.yml, action.yml",
 	Detect:   detect,
 	NearMiss: nearMiss,
-	Parse: func(in syntax.Input) syntax.Result {
-		src, err := syntax.ReadInput(in)
-		if err != nil {
-			return syntax.Result{Err: err}
-		}
-		p, err := Parse(in.Display, src)
-		if p != nil {
-			p.Sources = []model.SourceFile{syntax.Source(in.Display, src)}
-		}
-		return syntax.Result{Pipeline: p, Err: err}
-	},
+	Parse:    syntax.OneFile(Parse),
 }
 
 func isYAML(name string) bool {

@@ -135,6 +135,22 @@ func ReadInput(in Input) ([]byte, error) {
 	return src, nil
 }
 
+// OneFile adapts the parse function of a system whose pipeline is one file
+// that pulls nothing in: it reads the file and gives the pipeline its text.
+func OneFile(parse func(display string, src []byte) (*model.Pipeline, error)) func(Input) Result {
+	return func(in Input) Result {
+		src, err := ReadInput(in)
+		if err != nil {
+			return Result{Err: err}
+		}
+		p, err := parse(in.Display, src)
+		if p != nil {
+			p.Sources = []model.SourceFile{Source(in.Display, src)}
+		}
+		return Result{Pipeline: p, Err: err}
+	}
+}
+
 // Source is the model's copy of a file's text.
 func Source(display string, src []byte) model.SourceFile {
 	return model.SourceFile{File: display, Lines: lines(src)}
