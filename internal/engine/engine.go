@@ -235,11 +235,12 @@ func foldTables(ctx context.Context, modules map[string]module) (map[string]ast.
 	return tables, nil
 }
 
-// foldPackage evaluates the rules of one table package (built-in modules
-// and any that extend it), returns their values, and leaves only the
-// package's functions in modules.
+// foldPackage returns the values of the rules of one table package
+// (built-in modules and any that extend it) and leaves only the package's
+// functions in modules. The values come from folded_tables.json when it
+// was generated from the same sources, else from evaluating the rules.
 func foldPackage(ctx context.Context, modules map[string]module, pkg string) (ast.Object, error) {
-	parsed := map[string]*ast.Module{}
+	parsed := map[string]module{}
 	for _, name := range sortedKeys(modules) {
 		mod := modules[name]
 		if mod.Package.Path.String() != pkg {
@@ -248,13 +249,29 @@ func foldPackage(ctx context.Context, modules map[string]module, pkg string) (as
 		if reads := readsInput(mod.Module); reads != "" {
 			return nil, fmt.Errorf("%s:%s: the tables package %s cannot read input: it is evaluated once, before any file", name, reads, pkg)
 		}
-		parsed[name] = mod.Module
+		parsed[name] = mod
 	}
 	if len(parsed) == 0 {
 		return nil, nil
 	}
+	values, ok, err := generatedTables(pkg, tablesKey(pkg, parsed))
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		if values, err = evaluateTables(ctx, pkg, parsed); err != nil {
+			return nil, err
+		}
+	}
+	keepFunctions(modules, parsed)
+	return values, nil
+}
+
+// evaluateTables compiles the modules of one table package and returns the
+// values of its rules, or nil when none has a value.
+func evaluateTables(ctx context.Context, pkg string, parsed map[string]module) (ast.Object, error) {
 	compiler := ast.NewCompiler().WithCapabilities(Capabilities())
-	if compiler.Compile(parsed); compiler.Failed() {
+	if compiler.Compile(astModules(parsed)); compiler.Failed() {
 		return nil, compiler.Errors
 	}
 	keepTerm := rego.GenerateJSON(func(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil })
@@ -262,25 +279,31 @@ func foldPackage(ctx context.Context, modules map[string]module, pkg string) (as
 	if err != nil {
 		return nil, fmt.Errorf("evaluate %s: %w", pkg, err)
 	}
-	keepFunctions(modules, parsed)
 	if len(results) == 0 {
 		return nil, nil
 	}
 	return results[0].Expressions[0].Value.(*ast.Term).Value.(ast.Object), nil
 }
 
+func astModules(modules map[string]module) map[string]*ast.Module {
+	parsed := make(map[string]*ast.Module, len(modules))
+	for name, mod := range modules {
+		parsed[name] = mod.Module
+	}
+	return parsed
+}
+
 // keepFunctions keeps only the functions of the given modules, and deletes
 // the modules that have none. A function that reads a table by its short
 // name reads the constant rule of the same name.
-func keepFunctions(modules map[string]module, parsed map[string]*ast.Module) {
-	for name, parsedMod := range parsed {
-		functions := parsedMod.Copy()
+func keepFunctions(modules map[string]module, parsed map[string]module) {
+	for name, mod := range parsed {
+		functions := mod.Module.Copy()
 		functions.Rules = slices.DeleteFunc(functions.Rules, func(r *ast.Rule) bool { return len(r.Head.Args) == 0 })
 		if len(functions.Rules) == 0 {
 			delete(modules, name)
 			continue
 		}
-		mod := modules[name]
 		mod.Module = functions
 		modules[name] = mod
 	}
