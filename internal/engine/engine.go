@@ -331,8 +331,8 @@ func addConstants(modules map[string]module, pkg string, tables ast.Object) {
 	modules[file] = module{Module: mod, file: file}
 }
 
-// newStore holds the folded tables under data.pipelint.folded and the configuration
-// data under data.pipelint.config, all as Rego values.
+// newStore holds the folded tables under data.pipelint.folded and the
+// configuration data under data.pipelint.config, all as Rego values.
 func newStore(tables map[string]ast.Object, data map[string]any) (storage.Store, error) {
 	// The data takes the JSON round trip any store would give it.
 	var config any = data
