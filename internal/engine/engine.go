@@ -12,7 +12,9 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"github.com/open-policy-agent/opa/v1/util"
 
 	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
@@ -116,12 +118,15 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		rego.Capabilities(Capabilities()),
 		rego.StrictBuiltinErrors(true),
 	}
-	if err := foldTables(ctx, modules); err != nil {
+	tables, err := foldTables(ctx, modules)
+	if err != nil {
 		return nil, err
 	}
-	regoOpts = append(regoOpts, rego.Store(inmem.NewFromObject(map[string]any{
-		"pipelint": map[string]any{"config": cfg.data},
-	})))
+	store, err := newStore(tables, cfg.data)
+	if err != nil {
+		return nil, err
+	}
+	regoOpts = append(regoOpts, rego.Store(store))
 	for _, name := range sortedKeys(modules) {
 		mod := modules[name]
 		regoOpts = append(regoOpts, rego.ParsedModule(mod.Module))
@@ -217,79 +222,125 @@ func (e *Engine) Evaluate(ctx context.Context, p *model.Pipeline) ([]finding.Fin
 // tablePackages hold the tables the rules read: the classification of
 // commands and actions, and the formats of secrets. Nothing in them depends
 // on the file checked, so New evaluates their rules once and replaces each
-// by a constant rule holding its value, instead of every evaluation
-// rebuilding the tables and their indexes. Their functions stay as written.
+// by a constant rule, instead of every evaluation rebuilding the tables and
+// their indexes. Their functions stay as written.
+//
+// A constant rule reads its value from the store (name :=
+// data.pipelint.folded[package][name]), where it is held as a Rego value,
+// so sets stay sets: the compiler walks a value written in a rule as often
+// as it walks the rules that read it, which cost more than half of
+// compiling all rules. The rule still makes the table a virtual document,
+// which lookups rely on: the store cannot look a key up in a set.
 var tablePackages = []string{"data.pipelint.lib.tables", "data.pipelint.lib.secrets"}
 
-// foldTables folds every package of tablePackages in modules.
-func foldTables(ctx context.Context, modules map[string]module) error {
+// foldedKey is where the store holds the folded tables:
+// data.pipelint.folded[package][name].
+const foldedKey = "folded"
+
+// foldTables folds every package of tablePackages in modules and returns
+// the tables of each package by its path.
+func foldTables(ctx context.Context, modules map[string]module) (map[string]ast.Object, error) {
+	tables := map[string]ast.Object{}
 	for _, pkg := range tablePackages {
-		if err := foldPackage(ctx, modules, pkg); err != nil {
-			return err
+		values, err := foldPackage(ctx, modules, pkg)
+		if err != nil {
+			return nil, err
+		}
+		if values != nil {
+			tables[pkg] = values
+			addConstants(modules, pkg, values)
 		}
 	}
-	return nil
+	return tables, nil
 }
 
-// foldPackage evaluates the modules of one table package (built-in and any
-// that extend it) and replaces them by one module of constant rules and the
-// package's functions.
-func foldPackage(ctx context.Context, modules map[string]module, pkg string) error {
-	parsed := map[string]*ast.Module{}
+// foldPackage returns the values of the rules of one table package
+// (built-in modules and any that extend it) and leaves only the package's
+// functions in modules. The values come from folded_tables.json when it
+// was generated from the same sources, else from evaluating the rules.
+func foldPackage(ctx context.Context, modules map[string]module, pkg string) (ast.Object, error) {
+	parsed := map[string]module{}
 	for _, name := range sortedKeys(modules) {
 		mod := modules[name]
 		if mod.Package.Path.String() != pkg {
 			continue
 		}
 		if reads := readsInput(mod.Module); reads != "" {
-			return fmt.Errorf("%s:%s: the tables package %s cannot read input: it is evaluated once, before any file", name, reads, pkg)
+			return nil, fmt.Errorf("%s:%s: the tables package %s cannot read input: it is evaluated once, before any file", name, reads, pkg)
 		}
-		parsed[name] = mod.Module
+		parsed[name] = mod
 	}
 	if len(parsed) == 0 {
-		return nil
+		return nil, nil
 	}
+	values, ok, err := generatedTables(pkg, tablesKey(pkg, parsed))
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		if values, err = evaluateTables(ctx, pkg, parsed); err != nil {
+			return nil, err
+		}
+	}
+	keepFunctions(modules, parsed)
+	return values, nil
+}
+
+// evaluateTables compiles the modules of one table package and returns the
+// values of its rules, or nil when none has a value.
+func evaluateTables(ctx context.Context, pkg string, parsed map[string]module) (ast.Object, error) {
 	compiler := ast.NewCompiler().WithCapabilities(Capabilities())
-	if compiler.Compile(parsed); compiler.Failed() {
-		return compiler.Errors
+	if compiler.Compile(astModules(parsed)); compiler.Failed() {
+		return nil, compiler.Errors
 	}
 	keepTerm := rego.GenerateJSON(func(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil })
 	results, err := rego.New(rego.Compiler(compiler), rego.Query(pkg), rego.Capabilities(Capabilities()), keepTerm).Eval(ctx)
 	if err != nil {
-		return fmt.Errorf("evaluate %s: %w", pkg, err)
+		return nil, fmt.Errorf("evaluate %s: %w", pkg, err)
 	}
-	// The functions stay, taken from the compiled modules, where a table
-	// they read by its short name is already the full reference that the
-	// constant rules answer.
-	for name := range parsed {
-		mod := modules[name]
-		compiled := compiler.Modules[name].Copy()
-		compiled.Rules = slices.DeleteFunc(compiled.Rules, func(r *ast.Rule) bool { return len(r.Head.Args) == 0 })
-		if len(compiled.Rules) == 0 {
+	if len(results) == 0 {
+		return nil, nil
+	}
+	return results[0].Expressions[0].Value.(*ast.Term).Value.(ast.Object), nil
+}
+
+func astModules(modules map[string]module) map[string]*ast.Module {
+	parsed := make(map[string]*ast.Module, len(modules))
+	for name, mod := range modules {
+		parsed[name] = mod.Module
+	}
+	return parsed
+}
+
+// keepFunctions keeps only the functions of the given modules, and deletes
+// the modules that have none. A function that reads a table by its short
+// name reads the constant rule of the same name.
+func keepFunctions(modules map[string]module, parsed map[string]module) {
+	for name, mod := range parsed {
+		functions := mod.Module.Copy()
+		functions.Rules = slices.DeleteFunc(functions.Rules, func(r *ast.Rule) bool { return len(r.Head.Args) == 0 })
+		if len(functions.Rules) == 0 {
 			delete(modules, name)
 			continue
 		}
-		mod.Module = compiled
+		mod.Module = functions
 		modules[name] = mod
 	}
-	if len(results) == 0 {
-		return nil
-	}
-	return addConstants(modules, pkg, results[0].Expressions[0].Value.(*ast.Term).Value.(ast.Object))
 }
 
-// addConstants adds a module to package pkg with one rule `name := value`
-// for every entry of values. The values are Rego terms, so sets stay sets.
-// The rules are built, not parsed from text: the tables are large.
-func addConstants(modules map[string]module, pkg string, values ast.Object) error {
+// addConstants adds a module to package pkg with one rule
+// `name := data.pipelint.folded[pkg][name]` for every table.
+func addConstants(modules map[string]module, pkg string, tables ast.Object) {
 	file := pkg + " (folded)"
-	mod, err := ast.ParseModuleWithOpts(file, "package "+strings.TrimPrefix(pkg, "data."), ast.ParserOptions{RegoVersion: ast.RegoV1})
-	if err != nil {
-		return fmt.Errorf("fold %s: %w", pkg, err)
-	}
-	location := mod.Package.Location
-	for _, name := range values.Keys() {
-		head := ast.NewHead(ast.Var(name.Value.(ast.String)), nil, values.Get(name))
+	location := ast.NewLocation(nil, file, 1, 1)
+	mod := &ast.Module{Package: &ast.Package{Path: ast.MustParseRef(pkg), Location: location}}
+	mod.SetRegoVersion(ast.RegoV1)
+	for _, name := range tables.Keys() {
+		ref := ast.Ref{ast.VarTerm("data"), ast.StringTerm("pipelint"), ast.StringTerm(foldedKey), ast.StringTerm(pkg), ast.StringTerm(string(name.Value.(ast.String)))}
+		for _, t := range ref {
+			t.SetLocation(location)
+		}
+		head := ast.NewHead(ast.Var(name.Value.(ast.String)), nil, ast.NewTerm(ref).SetLocation(location))
 		head.Assign = true
 		head.Location = location
 		body := ast.NewBody(ast.NewExpr(ast.BooleanTerm(true).SetLocation(location)))
@@ -297,7 +348,29 @@ func addConstants(modules map[string]module, pkg string, values ast.Object) erro
 		mod.Rules = append(mod.Rules, &ast.Rule{Head: head, Body: body, Module: mod, Location: location})
 	}
 	modules[file] = module{Module: mod, file: file}
-	return nil
+}
+
+// newStore holds the folded tables under data.pipelint.folded and the
+// configuration data under data.pipelint.config, all as Rego values.
+func newStore(tables map[string]ast.Object, data map[string]any) (storage.Store, error) {
+	// The data takes the JSON round trip any store would give it.
+	var config any = data
+	if err := util.RoundTrip(&config); err != nil {
+		return nil, fmt.Errorf("rule data: %w", err)
+	}
+	configValue, err := ast.InterfaceToValue(config)
+	if err != nil {
+		return nil, fmt.Errorf("rule data: %w", err)
+	}
+	folded := ast.NewObject()
+	for _, pkg := range sortedKeys(tables) {
+		folded.Insert(ast.StringTerm(pkg), ast.NewTerm(tables[pkg]))
+	}
+	pipelint := ast.NewObject(
+		[2]*ast.Term{ast.StringTerm("config"), ast.NewTerm(configValue)},
+		[2]*ast.Term{ast.StringTerm(foldedKey), ast.NewTerm(folded)},
+	)
+	return inmem.NewFromASTObject(ast.NewObject([2]*ast.Term{ast.StringTerm("pipelint"), ast.NewTerm(pipelint)})), nil
 }
 
 // readsInput returns the line of the first reference to input in mod, or "".

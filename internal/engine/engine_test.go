@@ -245,7 +245,7 @@ func TestCustomPolicies(t *testing.T) {
 }
 
 // The rules of a table package are evaluated before any file; its
-// functions stay callable, and read the folded tables.
+// functions stay callable, and read the folded tables by their short names.
 func TestTablePackagesAreFoldedAndKeepTheirFunctions(t *testing.T) {
 	tables := `package pipelint.lib.tables
 
@@ -257,6 +257,14 @@ placeholder_names contains "FIXME"
 is_placeholder(name) if placeholder_names[name]
 
 is_placeholder(name) if (placeholder_names | {"XXX"})[name]
+
+# A table with no value is undefined, not an error.
+retired_names contains name if {
+	some name in ["FIXME"]
+	false
+}
+
+is_placeholder(name) if retired_names[name]
 `
 	rule := strings.Replace(testRule, `job.name.value == ""`, `data.pipelint.lib.tables.is_placeholder(job.name.value)`, 1)
 	e, err := newTestEngine(t, map[string]string{"tables.rego": tables, "unnamed-job.rego": rule})
@@ -268,6 +276,36 @@ is_placeholder(name) if (placeholder_names | {"XXX"})[name]
 	findings, err := e.Evaluate(context.Background(), &model.Pipeline{File: "ci.yml", Jobs: []model.Job{fixme, named, xxx}})
 	if err != nil || len(findings) != 2 || findings[0].Pos.Line != 1 || findings[1].Pos.Line != 3 {
 		t.Errorf("findings = %+v, err %v", findings, err)
+	}
+}
+
+// Folded tables stay rules, so a rule can look a key up in a set, also
+// inside an object, as it could before folding (OPA's store cannot).
+func TestFoldedTablesAreLookedUp(t *testing.T) {
+	tables := `package pipelint.lib.tables
+
+placeholder_names contains "TODO"
+
+placeholder_names contains "FIXME"
+
+nested := {"names": {"FIXME"}}
+`
+	for _, cond := range []string{
+		`data.pipelint.lib.tables.placeholder_names[job.name.value]`,
+		`data.pipelint.lib.tables.nested.names[job.name.value]`,
+		`data.pipelint.lib.tables.placeholder_names["FIXME"]; job.name.value == "FIXME"`,
+	} {
+		rule := strings.Replace(testRule, `job.name.value == ""`, cond, 1)
+		e, err := newTestEngine(t, map[string]string{"tables.rego": tables, "unnamed-job.rego": rule})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fixme, named := job("a", 1), job("b", 2)
+		fixme.Name.Value, named.Name.Value = "FIXME", "build"
+		findings, err := e.Evaluate(context.Background(), &model.Pipeline{File: "ci.yml", Jobs: []model.Job{fixme, named}})
+		if err != nil || len(findings) != 1 || findings[0].Pos.Line != 1 {
+			t.Errorf("%s: findings = %+v, err %v", cond, findings, err)
+		}
 	}
 }
 

@@ -20,6 +20,7 @@ var precisions = []string{"very-high", "high", "medium", "low"}
 type module struct {
 	*ast.Module
 	file   string // its path inside its tree
+	source string
 	tree   fs.FS
 	custom bool
 }
@@ -56,7 +57,7 @@ func loadModules(trees []policyTree, tests bool) (map[string]module, error) {
 			if err != nil {
 				return err
 			}
-			modules[name] = module{Module: mod, file: path, tree: fsys, custom: tree.custom}
+			modules[name] = module{Module: mod, file: path, source: string(src), tree: fsys, custom: tree.custom}
 			return nil
 		})
 		if err != nil {
