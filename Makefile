@@ -7,6 +7,8 @@ GO ?= go
 build:
 	$(GO) build -o bin/pipelint ./cmd/pipelint
 
+# make test skips the pre-commit hook test (it builds the hook through the
+# real pre-commit); .ci/run runs it once with PIPELINT_PRECOMMIT_TEST=1.
 test: lint
 	$(GO) test ./...
 	$(GO) test -race -short ./cmd/pipelint ./internal/engine
