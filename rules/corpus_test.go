@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pipelint/pipelint/internal/engine"
@@ -119,34 +120,50 @@ func corpusFiles(t testing.TB, system string) []string {
 type checked struct {
 	file     parser.File
 	findings []finding.Finding
-	err      error
+	err      error // parsing's
+	evalErr  error
 }
 
-// checkCorpus parses and evaluates every file of one system. GitHub and
-// Jenkins files are checked one by one; GitLab projects are discovered like
-// repositories, since their pipelines include the other files.
+// checkedCorpus holds each system's corpus once checked, for every test
+// that reads it: checking the GitHub corpus takes seconds.
+var checkedCorpus = struct {
+	sync.Mutex
+	results map[model.System][]checked
+}{results: map[model.System][]checked{}}
+
+// checkCorpus parses and evaluates every file of one system, the first
+// time it is asked for that system, and reports evaluation errors. GitHub
+// and Jenkins files are checked one by one; GitLab projects are discovered
+// like repositories, since their pipelines include the other files.
 func checkCorpus(t *testing.T, e *engine.Engine, system model.System) []checked {
 	t.Helper()
 	paths, force := corpusFiles(t, string(system)), system
-	if system == model.GitLab {
-		projects, _ := filepath.Glob(filepath.Join(corpusDir(t), "gitlab", "*"))
-		paths, force = projects, ""
-	}
-	files, err := parser.Discover(paths, force)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var results []checked
-	for _, f := range files {
-		p, err := parser.Parse(f)
-		c := checked{file: f, err: err}
-		if p != nil {
-			c.findings, err = e.Evaluate(context.Background(), p)
-			if err != nil {
-				t.Errorf("%s: %v", f.Display, err)
-			}
+	checkedCorpus.Lock()
+	defer checkedCorpus.Unlock()
+	results, ok := checkedCorpus.results[system]
+	if !ok {
+		if system == model.GitLab {
+			projects, _ := filepath.Glob(filepath.Join(corpusDir(t), "gitlab", "*"))
+			paths, force = projects, ""
 		}
-		results = append(results, c)
+		files, err := parser.Discover(paths, force)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			p, err := parser.Parse(f)
+			c := checked{file: f, err: err}
+			if p != nil {
+				c.findings, c.evalErr = e.Evaluate(context.Background(), p)
+			}
+			results = append(results, c)
+		}
+		checkedCorpus.results[system] = results
+	}
+	for _, c := range results {
+		if c.evalErr != nil {
+			t.Errorf("%s: %v", c.file.Display, c.evalErr)
+		}
 	}
 	return results
 }
