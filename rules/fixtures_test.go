@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pipelint/pipelint/docs"
@@ -22,9 +23,15 @@ import (
 
 const fixturesDir = "../testdata/fixtures"
 
+// builtInEngine compiles the built-in rules once for all the tests and
+// benchmarks of the package: an engine serves any number of evaluations.
+var builtInEngine = sync.OnceValues(func() (*engine.Engine, error) {
+	return engine.New(context.Background(), engine.WithPolicies(rules.FS), engine.WithDocs(docs.Rules))
+})
+
 func newEngine(t testing.TB) *engine.Engine {
 	t.Helper()
-	e, err := engine.New(context.Background(), engine.WithPolicies(rules.FS), engine.WithDocs(docs.Rules))
+	e, err := builtInEngine()
 	if err != nil {
 		t.Fatal(err)
 	}

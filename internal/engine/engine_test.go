@@ -198,20 +198,22 @@ func TestFindingWithoutPositionIsAnError(t *testing.T) {
 	}
 }
 
+// TestEvaluationTimeLimit: a rule that loops (a hundred million
+// iterations, far longer than the limit on any machine) is stopped by the
+// engine's time limit, set here, and the file is reported as not checked.
+// How soon after the limit it stops is not asserted: that depends on the
+// machine's load, and a limit that did not stop it would leave the test
+// running until go test's own timeout.
 func TestEvaluationTimeLimit(t *testing.T) {
-	slow := strings.Replace(testRule, "count(job.steps) == 0 # nil slices arrive as empty arrays", "count([x | some x in numbers.range(1, 100000000)]) > 0", 1)
-	fsys := fstest.MapFS{"unnamed-job.rego": &fstest.MapFile{Data: []byte(slow)}}
+	loops := strings.Replace(testRule, "count(job.steps) == 0 # nil slices arrive as empty arrays", "count([x | some x in numbers.range(1, 100000000)]) > 0", 1)
+	fsys := fstest.MapFS{"unnamed-job.rego": &fstest.MapFile{Data: []byte(loops)}}
 	e, err := New(context.Background(), WithPolicies(fsys), WithTimeout(50*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
 	_, err = e.Evaluate(context.Background(), &model.Pipeline{File: "ci.yml", Jobs: []model.Job{job("a", 1)}})
-	if err == nil || !strings.Contains(err.Error(), "took longer than 50ms") {
-		t.Errorf("error = %v", err)
-	}
-	if elapsed := time.Since(start); elapsed > 5*time.Second {
-		t.Errorf("evaluation ran %s past its limit", elapsed)
+	if want := "ci.yml: evaluating the rules took longer than 50ms; the file was not checked"; err == nil || err.Error() != want {
+		t.Errorf("error = %v, want %q", err, want)
 	}
 }
 

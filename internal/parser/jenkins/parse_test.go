@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	groovyparser "github.com/albertocavalcante/groovy-parser-go"
 	"github.com/albertocavalcante/groovy-parser-go/cst"
@@ -139,8 +138,20 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
-// TestLimits feeds nesting bombs and oversized input: each must come back
-// quickly with a positioned error instead of exhausting the stack.
+// limitAllocs bounds the allocations of parsing any one of TestLimits'
+// inputs: work counted, not timed, so it holds on any machine. The costliest
+// input (200,000 tokens) needs about 270,000 and the function-call bomb
+// about 90,000; followed in full, that bomb would make 2^40 calls.
+const limitAllocs = 1_000_000
+
+// strayBraceAllocs bounds the stray-braces input instead: the Groovy parser
+// reports each of its 60,000 braces as an error of its own (about 6.7
+// million allocations), which pipelint then counts without explaining.
+const strayBraceAllocs = 10_000_000
+
+// TestLimits feeds nesting bombs and oversized input: each must be stopped
+// by its limit, with the limit's error, instead of exhausting the stack,
+// and within a bounded number of allocations.
 func TestLimits(t *testing.T) {
 	tests := []struct {
 		name, src, message string
@@ -157,10 +168,15 @@ func TestLimits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			start := time.Now()
-			p, err := Parse("Jenkinsfile", []byte(tt.src))
-			if elapsed := time.Since(start); elapsed > 5*time.Second {
-				t.Errorf("took %s", elapsed)
+			var p *model.Pipeline
+			var err error
+			allocs := testing.AllocsPerRun(1, func() { p, err = Parse("Jenkinsfile", []byte(tt.src)) })
+			bound := float64(limitAllocs)
+			if tt.name == "stray braces" {
+				bound = strayBraceAllocs
+			}
+			if allocs > bound {
+				t.Errorf("%.0f allocations, more than %.0f", allocs, bound)
 			}
 			if p == nil || err == nil || !strings.Contains(err.Error(), tt.message) {
 				t.Errorf("error = %v, want %q", err, tt.message)

@@ -96,21 +96,24 @@ const (
 // error says what is wrong with the file without naming it ("does not
 // exist", "is 6000000 bytes, over ..."), for the caller to place.
 func Read(repo fs.FS, path string) ([]byte, error) {
-	info, err := fs.Stat(repo, path)
+	f, err := repo.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, errors.New("does not exist")
 	}
 	if err != nil {
 		return nil, err
 	}
-	if info.Size() > MaxFileSize {
-		return nil, fmt.Errorf("is %d bytes, over the %d-byte limit for CI files", info.Size(), MaxFileSize)
-	}
-	f, err := repo.Open(path)
+	defer f.Close()
+	info, err := f.Stat()
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	if info.IsDir() {
+		return nil, errors.New("is a directory")
+	}
+	if info.Size() > MaxFileSize {
+		return nil, fmt.Errorf("is %d bytes, over the %d-byte limit for CI files", info.Size(), MaxFileSize)
+	}
 	// The limit holds even if the file grew after Stat.
 	src, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
