@@ -11,89 +11,18 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/pipelint/pipelint/internal/corpustest"
 	"github.com/pipelint/pipelint/internal/model"
 )
 
 // repoRoot is the repository root, from this package's directory.
 const repoRoot = "../../.."
 
-// corpusDir returns the corpus of real CI files, an absolute path, and
-// skips the test when it is absent. The corpus is not part of the
-// repository: it is ../shared/corpus beside the checkout, or the directory
-// PIPELINT_CORPUS names (a relative one from the repository root).
-//
-// go test caches a package's result with the files its tests opened, but
-// ignores files outside the module, the corpus among them: a run without
-// the corpus would be replayed once it is there. So corpusDir reads
-// PIPELINT_CORPUS with os.Getenv, and enters every directory of the corpus
-// (or, while it is absent, its nearest existing parent) with os.Chdir: go
-// test records both wherever they point, a directory with its modification
-// time, so adding or removing the corpus or anything in it runs the tests
-// again. (A file edited in place is not noticed: use -count=1.) As it
-// moves the working directory for a moment, no parallel test may call it.
-func corpusDir(tb testing.TB) string {
-	tb.Helper()
-	dir := os.Getenv("PIPELINT_CORPUS")
-	if dir == "" {
-		dir = "../shared/corpus"
-	}
-	if !filepath.IsAbs(dir) {
-		dir = filepath.Join(repoRoot, dir)
-	}
-	dir, err := filepath.Abs(dir)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var visit []string
-	info, statErr := os.Stat(dir)
-	if statErr == nil && info.IsDir() {
-		resolved, err := filepath.EvalSymlinks(dir) // WalkDir does not enter a link
-		if err != nil {
-			tb.Fatal(err)
-		}
-		err = filepath.WalkDir(resolved, func(path string, d fs.DirEntry, err error) error {
-			if err == nil && d.IsDir() {
-				visit = append(visit, path)
-			}
-			return err
-		})
-		if err != nil {
-			tb.Fatal(err)
-		}
-	} else {
-		parent := filepath.Dir(dir) // the nearest existing one, where the corpus would appear
-		for parent != filepath.Dir(parent) {
-			if _, err := os.Stat(parent); err == nil {
-				break
-			}
-			parent = filepath.Dir(parent)
-		}
-		visit = append(visit, parent)
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for _, d := range visit {
-		_ = os.Chdir(d) // for the record only
-	}
-	if err := os.Chdir(wd); err != nil {
-		panic(err) // every later relative path would be wrong
-	}
-	if statErr != nil {
-		tb.Skipf("no corpus at %s: %v", dir, statErr)
-	}
-	if !info.IsDir() {
-		tb.Fatalf("corpus %s is not a directory", dir)
-	}
-	return dir
-}
-
 // corpusFiles returns the corpus's real workflows and actions (see its
 // MANIFEST.tsv) by their paths in the corpus.
 func corpusFiles(tb testing.TB) map[string][]byte {
 	tb.Helper()
-	corpus := corpusDir(tb)
+	corpus := corpustest.Dir(tb)
 	root := filepath.Join(corpus, "github")
 	if _, err := os.Stat(root); err != nil {
 		tb.Skip("corpus without github/:", err)
