@@ -32,17 +32,18 @@ func TestPreCommitHook(t *testing.T) {
 			t.Fatalf("git %v: %v\n%s", args, err, out)
 		}
 	}
-	workflow := filepath.Join(target, ".github", "workflows", "ci.yml")
-	write := func(content string) {
+	writeFile := func(name, content string) {
 		t.Helper()
-		if err := os.MkdirAll(filepath.Dir(workflow), 0o755); err != nil {
+		path := filepath.Join(target, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(workflow, []byte(content), 0o644); err != nil {
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		git("add", "-A")
 	}
+	write := func(content string) { writeFile(".github/workflows/ci.yml", content) }
 	tryRepo := func() (string, error) {
 		cmd := exec.Command("pre-commit", "try-repo", repoRoot, "pipelint", "--all-files", "--color", "never")
 		cmd.Dir = target
@@ -61,5 +62,21 @@ func TestPreCommitHook(t *testing.T) {
 	write(strings.Replace(unpinnedWorkflow, "actions/checkout@v4", "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2", 1))
 	if out, err := tryRepo(); err != nil {
 		t.Fatalf("the hook should pass on a pinned action; err %v, output:\n%s", err, out)
+	}
+
+	// GitLab include fragments are checked through the pipeline that
+	// includes them, never as pipelines of their own; other YAML is passed
+	// over.
+	writeFile(".gitlab-ci.yml", "include:\n  - local: .gitlab/ci/*.yml\n  - local: deploy.gitlab-ci.yml\n")
+	writeFile(".gitlab/ci/templates.yml", ".node:\n  image: node:20@sha256:"+strings.Repeat("a", 64)+"\n")
+	writeFile("deploy.gitlab-ci.yml", "deploy:\n  extends: .node\n  script: make deploy\n")
+	writeFile("mkdocs.yml", "site_name: docs\n")
+	if out, err := tryRepo(); err != nil {
+		t.Fatalf("the hook should pass on a valid pipeline of fragments; err %v, output:\n%s", err, out)
+	}
+	writeFile(".gitlab/ci/build.yml", "build:\n  image: golang:1.26\n  script: go test ./...\n")
+	out, err = tryRepo()
+	if err == nil || !strings.Contains(out, ".gitlab/ci/build.yml:2:10: medium unpinned-image") {
+		t.Fatalf("the hook should fail on an unpinned image in a fragment; err %v, output:\n%s", err, out)
 	}
 }
