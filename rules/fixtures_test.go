@@ -50,6 +50,22 @@ func newEngine(t testing.TB) *engine.Engine {
 // looked at, so one rule's change never disturbs another rule's fixtures.
 func TestFixtures(t *testing.T) {
 	e := newEngine(t)
+	eachFixture(t, func(t *testing.T, ruleID, polarity, path string) {
+		got := check(t, e, path, ruleID)
+		var want []string
+		if polarity == "positive" {
+			want = readExpected(t, path+".out")
+			if len(want) == 0 {
+				t.Fatalf("%s.out lists no findings", path)
+			}
+		}
+		compareLines(t, got, want)
+	})
+}
+
+// eachFixture runs test, as a subtest, on every entry of
+// testdata/fixtures/<rule-id>/{positive,negative}/.
+func eachFixture(t *testing.T, test func(t *testing.T, ruleID, polarity, path string)) {
 	ruleDirs, err := os.ReadDir(fixturesDir)
 	if err != nil {
 		t.Fatal(err)
@@ -68,17 +84,7 @@ func TestFixtures(t *testing.T) {
 					continue
 				}
 				path := filepath.Join(dir, entry.Name())
-				t.Run(ruleID+"/"+polarity+"/"+entry.Name(), func(t *testing.T) {
-					got := check(t, e, path, ruleID)
-					var want []string
-					if polarity == "positive" {
-						want = readExpected(t, path+".out")
-						if len(want) == 0 {
-							t.Fatalf("%s.out lists no findings", path)
-						}
-					}
-					compareLines(t, got, want)
-				})
+				t.Run(ruleID+"/"+polarity+"/"+entry.Name(), func(t *testing.T) { test(t, ruleID, polarity, path) })
 			}
 		}
 	}

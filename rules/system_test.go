@@ -1,10 +1,7 @@
 package rules_test
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/pipelint/pipelint/internal/model"
@@ -33,38 +30,17 @@ var systemWorded = []string{"missing-cache", "deploy-without-rollback"}
 // reference's kind), which the relabelling keeps, so no rule is exempt.
 func TestFixturesUnderAnUnknownSystem(t *testing.T) {
 	e := newEngine(t)
-	ruleDirs, err := os.ReadDir(fixturesDir)
-	if err != nil {
-		t.Fatal(err)
-	}
 	relabel := func(p *model.Pipeline) { p.System = unknownSystem }
-	for _, ruleDir := range ruleDirs {
-		ruleID := ruleDir.Name()
-		for _, polarity := range []string{"positive", "negative"} {
-			dir := filepath.Join(fixturesDir, ruleID, polarity)
-			entries, err := os.ReadDir(dir)
-			if err != nil {
-				t.Errorf("%s: %v", ruleID, err)
-				continue
-			}
-			for _, entry := range entries {
-				if strings.HasSuffix(entry.Name(), ".out") {
-					continue
-				}
-				path := filepath.Join(dir, entry.Name())
-				t.Run(ruleID+"/"+polarity+"/"+entry.Name(), func(t *testing.T) {
-					known := evaluateFixture(t, e, path, nil)
-					unknown := evaluateFixture(t, e, path, relabel)
-					if own := ownFindings(unknown, ruleID); polarity == "positive" && own == 0 {
-						t.Errorf("%s reports nothing under system %q", ruleID, unknownSystem)
-					} else if polarity == "negative" && own > 0 {
-						t.Errorf("%s reports %d findings under system %q", ruleID, own, unknownSystem)
-					}
-					compareLines(t, comparable(unknown), comparable(known))
-				})
-			}
+	eachFixture(t, func(t *testing.T, ruleID, polarity, path string) {
+		known := evaluateFixture(t, e, path, nil)
+		unknown := evaluateFixture(t, e, path, relabel)
+		if own := ownFindings(unknown, ruleID); polarity == "positive" && own == 0 {
+			t.Errorf("%s reports nothing under system %q", ruleID, unknownSystem)
+		} else if polarity == "negative" && own > 0 {
+			t.Errorf("%s reports %d findings under system %q", ruleID, own, unknownSystem)
 		}
-	}
+		compareLines(t, comparable(unknown), comparable(known))
+	})
 }
 
 func ownFindings(lines []findingLine, ruleID string) int {
