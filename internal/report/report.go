@@ -34,10 +34,6 @@ type Run struct {
 	// Source returns the content of a checked file, for snippets; it may be
 	// nil or return nil.
 	Source func(file string) []byte
-	// SourceRoot is the absolute directory of the repository every path is
-	// relative to, when the run checked one repository; SARIF describes it
-	// as %SRCROOT%.
-	SourceRoot string
 }
 
 // Suppressed is a finding silenced by an inline ignore, and the reason given.

@@ -45,9 +45,7 @@ func (s *SARIF) Report(w io.Writer, run *Run) error {
 	if err != nil {
 		return err
 	}
-	if err := s.describeRun(log.Runs[0], run.SourceRoot); err != nil {
-		return err
-	}
+	s.describeRun(log.Runs[0])
 	raw, err := json.Marshal(log)
 	if err != nil {
 		return fmt.Errorf("encode SARIF: %w", err)
@@ -138,37 +136,23 @@ func buildSARIF(run *Run, includeSuppressed bool) (*sarif.Report, error) {
 	return log, nil
 }
 
+// srcRootDescription says what %SRCROOT% stands for. Its location is left
+// to the consumer (GitHub resolves it to the checkout): an absolute path
+// would make the output depend on where the repository was checked out.
+const srcRootDescription = "The root of the repository: the directory holding .git, else the directory scanned. Every result's path is relative to it."
+
 // describeRun adds what the caller knows about the run besides its results:
-// its code scanning category and where the repository root is.
-func (s *SARIF) describeRun(r *sarif.Run, sourceRoot string) error {
+// its code scanning category and what %SRCROOT% is.
+func (s *SARIF) describeRun(r *sarif.Run) {
 	if s.Category != "" {
 		// GitHub reads everything up to the last "/" as the category, and
 		// the rest as a run id it does not need.
 		r.WithAutomationDetails(sarif.NewRunAutomationDetails().WithID(strings.TrimSuffix(s.Category, "/") + "/"))
 	}
-	if sourceRoot != "" {
-		root, err := directoryURI(sourceRoot)
-		if err != nil {
-			return err
-		}
-		// Not AddOriginalUriBaseId: it writes to a nil map and panics.
-		r.WithOriginalUriBaseIds(map[string]sarif.ArtifactLocation{srcRoot: *sarif.NewArtifactLocation().WithURI(root)})
-	}
-	return nil
-}
-
-// directoryURI is the file:// URI of a directory. It ends in "/", as SARIF
-// requires of a base URI, and a Windows path gets the "/" before its drive.
-func directoryURI(dir string) (string, error) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return "", fmt.Errorf("SARIF source root: %w", err)
-	}
-	path := strings.TrimSuffix(filepath.ToSlash(abs), "/") + "/"
-	if !strings.HasPrefix(path, "/") {
-		path = "/" + path
-	}
-	return (&url.URL{Scheme: "file", Path: path}).String(), nil
+	// Not AddOriginalUriBaseId: it writes to a nil map and panics.
+	r.WithOriginalUriBaseIds(map[string]sarif.ArtifactLocation{
+		srcRoot: *sarif.NewArtifactLocation().WithDescription(sarif.NewTextMessage(srcRootDescription)),
+	})
 }
 
 func addRule(r *sarif.Run, rule finding.Rule, reported finding.Severity) {

@@ -86,7 +86,6 @@ func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
 		Errors:       flattenErrors("", discoveryErr),
 		FilesChecked: len(files),
 		Source:       sources.read,
-		SourceRoot:   sources.repository(),
 	}
 	result := &Result{Run: run, Skipped: skipped}
 	for _, r := range results {

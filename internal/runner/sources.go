@@ -11,20 +11,18 @@ import (
 // repository, so a scan of several repositories can show two files by one
 // path; the first file checked is then the one shown.
 type sources struct {
-	files        map[string]string // display path → absolute path
-	repositories map[string]bool
+	files map[string]string // display path → absolute path
 }
 
 // newSources knows the files checked and the files they pulled in.
 func newSources(files []parser.File, results []fileResult) *sources {
-	s := &sources{files: map[string]string{}, repositories: map[string]bool{}}
+	s := &sources{files: map[string]string{}}
 	for i, f := range files {
 		for _, display := range append([]string{f.Display}, results[i].pulledIn...) {
 			if _, known := s.files[display]; !known {
 				s.files[display] = f.Abs(display)
 			}
 		}
-		s.repositories[f.Repository] = true
 	}
 	return s
 }
@@ -40,16 +38,4 @@ func (s *sources) read(display string) []byte {
 		return nil
 	}
 	return text
-}
-
-// repository returns the repository every checked file belongs to, or ""
-// when they belong to several (or there are none).
-func (s *sources) repository() string {
-	if len(s.repositories) != 1 {
-		return ""
-	}
-	for r := range s.repositories {
-		return r
-	}
-	return ""
 }
