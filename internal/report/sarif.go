@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/url"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
@@ -31,6 +30,11 @@ const (
 // every rule (so a result's ruleIndex is stable), one result per finding with
 // its position and fingerprint, and parse errors as tool execution
 // notifications. It carries no source text, so it cannot leak a secret.
+//
+// It keeps within GitHub's upload limits (see sarif_limits.go): at most
+// 25,000 results, the most severe, and 10 MB gzip-compressed, and at most 20
+// tags per rule. A notification says what was left out, and the text
+// summary says it too.
 type SARIF struct {
 	// Category, when set, becomes automationDetails.id "<category>/".
 	Category string
@@ -38,31 +42,47 @@ type SARIF struct {
 	// inSource suppression; every other result then gets an empty
 	// suppressions array, as SARIF wants all or none to have one.
 	IncludeSuppressed bool
+	// maxGzipBytes replaces maxSARIFGzipBytes when set, for tests.
+	maxGzipBytes int
 }
 
 func (s *SARIF) Report(w io.Writer, run *Run) error {
-	log, err := buildSARIF(run, s.IncludeSuppressed)
+	_, out, err := s.fit(run)
 	if err != nil {
 		return err
+	}
+	_, err = w.Write(out)
+	return err
+}
+
+// render is the log listing results, in the bytes the reporter writes.
+func (s *SARIF) render(run *Run, results sarifResults) ([]byte, error) {
+	log, err := buildSARIF(run, results)
+	if err != nil {
+		return nil, err
 	}
 	s.describeRun(log.Runs[0])
 	raw, err := json.Marshal(log)
 	if err != nil {
-		return fmt.Errorf("encode SARIF: %w", err)
+		return nil, fmt.Errorf("encode SARIF: %w", err)
 	}
 	decoder := json.NewDecoder(bytes.NewReader(raw))
 	decoder.UseNumber()
 	var document any
 	if err := decoder.Decode(&document); err != nil {
-		return fmt.Errorf("encode SARIF: %w", err)
+		return nil, fmt.Errorf("encode SARIF: %w", err)
 	}
 	if s.IncludeSuppressed {
 		everyResultHasSuppressions(document)
 	}
-	encoder := json.NewEncoder(w)
+	var out bytes.Buffer
+	encoder := json.NewEncoder(&out)
 	encoder.SetIndent("", "  ")
 	encoder.SetEscapeHTML(false)
-	return encoder.Encode(withoutFiller(document))
+	if err := encoder.Encode(withoutFiller(document)); err != nil {
+		return nil, fmt.Errorf("encode SARIF: %w", err)
+	}
+	return out.Bytes(), nil
 }
 
 // everyResultHasSuppressions gives each result without suppressions an
@@ -79,10 +99,11 @@ func everyResultHasSuppressions(document any) {
 	}
 }
 
-// buildSARIF builds the log. Every rule is added before any result, because
-// go-sarif computes a result's ruleIndex from the rules present when the
-// result is created.
-func buildSARIF(run *Run, includeSuppressed bool) (*sarif.Report, error) {
+// buildSARIF builds the log listing results, whose rules checkRuleIDs has
+// found in run. Every rule is added before any result, because go-sarif
+// computes a result's ruleIndex from the rules present when the result is
+// created.
+func buildSARIF(run *Run, results sarifResults) (*sarif.Report, error) {
 	log := sarif.NewReport()
 	log.Schema = schemaURI
 	sarifRun := sarif.NewRunWithInformationURI("pipelint", informationURI).
@@ -90,25 +111,20 @@ func buildSARIF(run *Run, includeSuppressed bool) (*sarif.Report, error) {
 	if run.ToolVersion != "" {
 		sarifRun.Tool.Driver.WithVersion(run.ToolVersion)
 	}
-	results := make([]Suppressed, 0, len(run.Findings))
-	for _, f := range run.Findings {
-		results = append(results, Suppressed{Finding: f})
-	}
-	if includeSuppressed {
-		results = append(results, run.Suppressed...)
-		slices.SortStableFunc(results, func(a, b Suppressed) int {
-			return finding.Compare(a.Finding, b.Finding)
-		})
-	}
-	lowest := lowestSeverities(results)
+	invocation := sarif.NewInvocation().WithExecutionSuccessful(len(run.Errors) == 0)
+	lowest := lowestSeverities(results.kept)
 	for _, rule := range run.Rules {
-		addRule(sarifRun, rule, lowest[rule.ID])
-	}
-	for _, r := range results {
-		f := r.Finding
-		if sarifRun.GetRuleIndex(f.RuleID) < 0 {
-			return nil, fmt.Errorf("%s:%d:%d: finding for unknown rule %q", f.Pos.File, f.Pos.Line, f.Pos.Column, f.RuleID)
+		kept, leftOut := sarifTags(rule.Tags)
+		addRule(sarifRun, rule, kept, lowest[rule.ID])
+		if len(leftOut) > 0 {
+			invocation.AddToolConfigurationNotification(sarif.NewNotification().
+				WithLevel(sarif.LevelWarning).
+				WithMessage(sarif.NewTextMessage(tagsNotice(rule.ID, kept, leftOut))).
+				WithAssociatedRule(sarif.NewReportingDescriptorReference().WithID(rule.ID)))
 		}
+	}
+	for _, r := range results.kept {
+		f := r.Finding
 		result := sarifRun.CreateResultForRule(f.RuleID).
 			WithLevel(sarifLevel(f.Severity)).
 			WithMessage(sarif.NewTextMessage(f.Message)).
@@ -121,7 +137,6 @@ func buildSARIF(run *Run, includeSuppressed bool) (*sarif.Report, error) {
 			result.WithSuppressions([]*sarif.Suppression{sarif.NewSuppression().WithKind("inSource").WithJustification(r.Reason)})
 		}
 	}
-	invocation := sarif.NewInvocation().WithExecutionSuccessful(len(run.Errors) == 0)
 	for _, e := range run.Errors {
 		notification := sarif.NewNotification().
 			WithLevel(sarif.LevelError).
@@ -131,9 +146,28 @@ func buildSARIF(run *Run, includeSuppressed bool) (*sarif.Report, error) {
 		}
 		invocation.AddToolExecutionNotification(notification)
 	}
+	if notice := results.notice(); notice != "" {
+		invocation.AddToolExecutionNotification(sarif.NewNotification().
+			WithLevel(sarif.LevelWarning).
+			WithMessage(sarif.NewTextMessage(notice)))
+	}
 	sarifRun.AddInvocation(invocation)
 	log.AddRun(sarifRun)
 	return log, nil
+}
+
+// checkRuleIDs makes sure every result has its rule in the log.
+func checkRuleIDs(rules []finding.Rule, results []Suppressed) error {
+	known := make(map[string]bool, len(rules))
+	for _, rule := range rules {
+		known[rule.ID] = true
+	}
+	for _, r := range results {
+		if f := r.Finding; !known[f.RuleID] {
+			return fmt.Errorf("%s:%d:%d: finding for unknown rule %q", f.Pos.File, f.Pos.Line, f.Pos.Column, f.RuleID)
+		}
+	}
+	return nil
 }
 
 // srcRootDescription says what %SRCROOT% stands for. Its location is left
@@ -155,7 +189,8 @@ func (s *SARIF) describeRun(r *sarif.Run) {
 	})
 }
 
-func addRule(r *sarif.Run, rule finding.Rule, reported finding.Severity) {
+// addRule lists rule with tags, its tags as GitHub takes them (sarifTags).
+func addRule(r *sarif.Run, rule finding.Rule, tags []string, reported finding.Severity) {
 	title := cmp.Or(rule.Title, rule.ID)
 	description := cmp.Or(rule.Description, title)
 	helpText := description
@@ -163,7 +198,7 @@ func addRule(r *sarif.Run, rule finding.Rule, reported finding.Severity) {
 		helpText += "\n\n" + rule.Remediation
 	}
 	properties := sarif.NewPropertyBag().
-		WithTags(sarifTags(rule.Tags)).
+		WithTags(tags).
 		Add("precision", cmp.Or(rule.Precision, "high"))
 	if isSecurityRule(rule.Tags) {
 		if score, ok := securitySeverity[cmp.Or(reported, rule.Severity)]; ok {
@@ -196,22 +231,6 @@ func isSecurityRule(tags []string) bool {
 		}
 	}
 	return false
-}
-
-// sarifTags drops duplicate and empty tags, which GitHub rejects, and puts
-// "security" first on a security rule: GitHub counts a result as a security
-// alert only when its rule has that tag. Other rules never get it.
-func sarifTags(tags []string) []string {
-	unique := []string{}
-	if isSecurityRule(tags) {
-		unique = append(unique, "security")
-	}
-	for _, tag := range tags {
-		if tag != "" && !slices.Contains(unique, tag) {
-			unique = append(unique, tag)
-		}
-	}
-	return unique
 }
 
 // lowestSeverities is, for each rule with results in the log, the lowest

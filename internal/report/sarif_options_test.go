@@ -13,7 +13,7 @@ import (
 // both the document go-sarif built and the bytes written.
 func renderSARIFWith(t *testing.T, opts Options, run *Run) []byte {
 	t.Helper()
-	log, err := buildSARIF(run, false)
+	log, err := buildSARIF(run, everyResult(run, false))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -118,7 +118,7 @@ func TestSARIFSecuritySeverityOfSuppressedFindings(t *testing.T) {
 	run := securityRun(unpinned(9, finding.High))
 	run.Suppressed = []Suppressed{{Finding: unpinned(12, finding.Medium), Reason: "vendored"}}
 	for include, want := range map[bool]string{false: "8.0", true: "5.5"} {
-		log, err := buildSARIF(run, include)
+		log, err := buildSARIF(run, everyResult(run, include))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -77,7 +77,7 @@ type resultLocation struct {
 // both the document go-sarif built and the bytes written (after pruning).
 func renderSARIF(t *testing.T, run *Run) ([]byte, sarifLog) {
 	t.Helper()
-	built, err := buildSARIF(run, false)
+	built, err := buildSARIF(run, everyResult(run, false))
 	if err != nil {
 		t.Fatal(err)
 	}

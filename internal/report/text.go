@@ -156,6 +156,9 @@ func summary(run *Run) string {
 	if len(run.Errors) > 0 {
 		fmt.Fprintf(&s, "; %s", plural(len(run.Errors), "error"))
 	}
+	if notice := sarifLeftOutNotice(run); notice != "" {
+		fmt.Fprintf(&s, "; %s", notice)
+	}
 	return s.String()
 }
 
