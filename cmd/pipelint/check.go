@@ -141,6 +141,13 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 	run.Findings = slices.DeleteFunc(run.Findings, func(f finding.Finding) bool { return f.Severity.Rank() < minSeverity.Rank() })
 
 	for _, out := range outputs {
+		if sarif, ok := out.reporter.(*report.SARIF); ok {
+			if notice := sarif.LeftOutNotice(run); notice != "" {
+				run.Notices = append(run.Notices, notice)
+			}
+		}
+	}
+	for _, out := range outputs {
 		if err := writeReport(stdout, out, run); err != nil {
 			return err
 		}

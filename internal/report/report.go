@@ -31,6 +31,9 @@ type Run struct {
 	// Errors are the files that could not be read or parsed.
 	Errors       []*model.ParseError
 	FilesChecked int
+	// Notices end the summary: what another report of the run leaves out,
+	// such as a SARIF report over GitHub's limits.
+	Notices []string
 	// Source returns the content of a checked file, for snippets; it may be
 	// nil or return nil.
 	Source func(file string) []byte

@@ -42,8 +42,9 @@ type SARIF struct {
 	// inSource suppression; every other result then gets an empty
 	// suppressions array, as SARIF wants all or none to have one.
 	IncludeSuppressed bool
-	// maxGzipBytes replaces maxSARIFGzipBytes when set, for tests.
-	maxGzipBytes int
+	// maxResults and maxGzipBytes replace maxSARIFResults and
+	// maxSARIFGzipBytes when set, so tests need not build 25,000 results.
+	maxResults, maxGzipBytes int
 }
 
 func (s *SARIF) Report(w io.Writer, run *Run) error {

@@ -38,9 +38,9 @@ type sarifResults struct {
 	// leftOut counts the results left out; leftOutSuppressed counts those
 	// of them that are suppressed findings.
 	leftOut, leftOutSuppressed int
-	// tooLarge is set when the size limit left results out, besides the
-	// limit on their number.
-	tooLarge bool
+	// tooMany is set when the limit on their number left results out, and
+	// tooLarge when the size limit did.
+	tooMany, tooLarge bool
 }
 
 // sarifCandidates are every result a SARIF report would list without
@@ -125,7 +125,9 @@ func (s *SARIF) fit(run *Run) (sarifResults, []byte, error) {
 		return sarifResults{}, nil, err // even for a result that would be left out
 	}
 	limit := cmp.Or(s.maxGzipBytes, maxSARIFGzipBytes)
-	results := candidates.first(min(len(candidates.all), maxSARIFResults), false)
+	maxResults := cmp.Or(s.maxResults, maxSARIFResults)
+	results := candidates.first(min(len(candidates.all), maxResults), false)
+	results.tooMany = len(candidates.all) > maxResults
 	out, err := s.render(run, results)
 	if err != nil {
 		return sarifResults{}, nil, err
@@ -146,7 +148,9 @@ func (s *SARIF) fit(run *Run) (sarifResults, []byte, error) {
 			high = middle
 		}
 	}
+	tooMany := results.tooMany
 	results = candidates.first(low, true)
+	results.tooMany = tooMany
 	out, err = s.render(run, results)
 	return results, out, err
 }
@@ -170,7 +174,7 @@ func (c *byteCounter) Write(p []byte) (int, error) {
 // limitsHit names the limits that left results out, for people.
 func (r sarifResults) limitsHit(count, size string) string {
 	switch {
-	case r.total > maxSARIFResults && r.tooLarge:
+	case r.tooMany && r.tooLarge:
 		return count + " and " + size
 	case r.tooLarge:
 		return size
@@ -195,19 +199,18 @@ func (r sarifResults) notice() string {
 		r.limitsHit("25,000 results per run", "10 MB of gzip-compressed SARIF per upload"))
 }
 
-// sarifLeftOutNotice is what the text summary says about the findings a
-// SARIF report of run leaves out, or "" when it leaves none out. It
-// renders the SARIF report with the default options to know: the findings
-// left out are the same with any options, as suppressed ones go first,
-// unless the size limit is what leaves them out (a category or suppressed
-// results make the file a little larger).
-func sarifLeftOutNotice(run *Run) string {
-	results, _, err := (&SARIF{}).fit(run)
-	if err != nil || results.leftOut == 0 { // the SARIF reporter reports the error
+// LeftOutNotice says which findings this SARIF report of run leaves out,
+// or "" when it leaves none out, for the text summary of the same run
+// (Run.Notices).
+func (s *SARIF) LeftOutNotice(run *Run) string {
+	results, _, err := s.fit(run)
+	// Suppressed findings are not among the text report's findings either.
+	open := results.leftOut - results.leftOutSuppressed
+	if err != nil || open == 0 { // the SARIF reporter reports the error
 		return ""
 	}
 	return fmt.Sprintf("%s left out of the SARIF report (GitHub accepts at most %s)",
-		plural(results.leftOut, "finding"), results.limitsHit("25,000 per run", "10 MB gzipped"))
+		plural(open, "finding"), results.limitsHit("25,000 per run", "10 MB gzipped"))
 }
 
 // sarifTags drops duplicate and empty tags, which GitHub rejects, and puts

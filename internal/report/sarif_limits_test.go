@@ -11,8 +11,17 @@ import (
 	"github.com/pipelint/pipelint/internal/finding"
 )
 
-// crowdedRun has 25,000+extra findings of the sample rules over 50 files,
-// one severity after another, so a fifth of them are info.
+// testLimit stands for GitHub's 25,000 results per run, so that the tests
+// need not build and validate that many.
+const testLimit = 250
+
+// limited is the SARIF reporter with testLimit results per run.
+func limited(opts Options) *SARIF {
+	return &SARIF{Category: opts.SARIFCategory, IncludeSuppressed: opts.IncludeSuppressed, maxResults: testLimit}
+}
+
+// crowdedRun has testLimit+extra findings of the sample rules over 50
+// files, one severity after another, so a fifth of them are info.
 func crowdedRun(extra int) *Run {
 	run := sampleRun()
 	run.Errors = nil
@@ -24,8 +33,8 @@ func crowdedRun(extra int) *Run {
 		{"hardcoded-secret", finding.Critical}, {"unpinned-action", finding.High},
 		{"script-injection", finding.Medium}, {"curl-bash", finding.Low}, {"agent-any", finding.Info},
 	}
-	run.Findings = make([]finding.Finding, 0, 25000+extra)
-	for i := range 25000 + extra {
+	run.Findings = make([]finding.Finding, 0, testLimit+extra)
+	for i := range testLimit + extra {
 		rule := rules[i%len(rules)]
 		run.Findings = append(run.Findings, finding.Finding{
 			RuleID: rule.id, Severity: rule.severity,
@@ -69,7 +78,11 @@ type limitsNotification struct {
 // schema and reads it back.
 func renderLimited(t *testing.T, opts Options, run *Run) ([]byte, limitsLog) {
 	t.Helper()
-	out := render(t, "sarif", opts, run)
+	var buf bytes.Buffer
+	if err := limited(opts).Report(&buf, run); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.Bytes()
 	for _, problem := range schemaProblems(t, out) {
 		t.Errorf("written document is not valid SARIF: %s", problem)
 	}
@@ -91,12 +104,12 @@ func resultKey(ruleID, uri string, line int, message string) string {
 // GitHub rejects a run with more than 25,000 results: the SARIF report
 // keeps the most severe, then the first by file and line, in report order,
 // and says in a notification how many it left out.
-func TestSARIFKeepsTheMostSevere25000Results(t *testing.T) {
+func TestSARIFKeepsTheMostSevereResults(t *testing.T) {
 	run := crowdedRun(7)
 	_, log := renderLimited(t, Options{}, run)
 	results := log.Runs[0].Results
-	if len(results) != 25000 {
-		t.Fatalf("%d results, want 25000", len(results))
+	if len(results) != testLimit {
+		t.Fatalf("%d results, want %d", len(results), testLimit)
 	}
 
 	// The 7 left out are the last info findings by file and line.
@@ -123,7 +136,7 @@ func TestSARIFKeepsTheMostSevere25000Results(t *testing.T) {
 	}
 
 	notifications := log.Runs[0].Invocations[0].ToolExecutionNotifications
-	wantNotification := `[{"Level":"warning","Message":{"Text":"7 of 25007 results left out: GitHub code scanning accepts at most 25,000 results per run. ` +
+	wantNotification := `[{"Level":"warning","Message":{"Text":"7 of 257 results left out: GitHub code scanning accepts at most 25,000 results per run. ` +
 		`The most severe results are kept, open findings before suppressed ones, then by file and line; the text and JSON reports list every finding."},` +
 		`"associatedRule":{"ID":""}}]`
 	if got := jsonString(t, notifications); got != wantNotification {
@@ -132,13 +145,13 @@ func TestSARIFKeepsTheMostSevere25000Results(t *testing.T) {
 }
 
 // At the limit nothing is left out and nothing is said.
-func TestSARIFAt25000ResultsLeavesNothingOut(t *testing.T) {
+func TestSARIFAtTheLimitLeavesNothingOut(t *testing.T) {
 	out, log := renderLimited(t, Options{}, crowdedRun(0))
-	if len(log.Runs[0].Results) != 25000 || bytes.Contains(out, []byte("left out")) {
+	if len(log.Runs[0].Results) != testLimit || bytes.Contains(out, []byte("left out")) {
 		t.Errorf("%d results; notifications %s", len(log.Runs[0].Results), jsonString(t, log.Runs[0].Invocations))
 	}
-	if summary := lastLine(render(t, "text", Options{}, crowdedRun(0))); strings.Contains(summary, "left out") {
-		t.Errorf("summary: %s", summary)
+	if notice := limited(Options{}).LeftOutNotice(crowdedRun(0)); notice != "" {
+		t.Errorf("notice for the text summary: %s", notice)
 	}
 }
 
@@ -153,33 +166,35 @@ func TestSARIFLeavesOutSuppressedFindingsFirst(t *testing.T) {
 	}
 	_, log := renderLimited(t, Options{IncludeSuppressed: true}, run)
 	results := log.Runs[0].Results
-	if len(results) != 25000 {
-		t.Fatalf("%d results, want 25000", len(results))
+	if len(results) != testLimit {
+		t.Fatalf("%d results, want %d", len(results), testLimit)
 	}
 	for _, r := range results {
 		if strings.HasPrefix(r.Message.Text, "suppressed") {
 			t.Fatalf("suppressed finding %q kept over open ones", r.Message.Text)
 		}
 	}
-	want := "3 of 25003 results left out (3 of them suppressed findings): GitHub code scanning accepts at most 25,000 results per run."
+	want := "3 of 253 results left out (3 of them suppressed findings): GitHub code scanning accepts at most 25,000 results per run."
 	if got := log.Runs[0].Invocations[0].ToolExecutionNotifications[0].Message.Text; !strings.HasPrefix(got, want) {
 		t.Errorf("notification %q, want it to start %q", got, want)
 	}
 	// Every open finding is in the SARIF report: the text report has nothing to say.
-	if summary := lastLine(render(t, "text", Options{}, run)); strings.Contains(summary, "left out") {
-		t.Errorf("summary: %s", summary)
+	if notice := limited(Options{IncludeSuppressed: true}).LeftOutNotice(run); notice != "" {
+		t.Errorf("notice for the text summary: %s", notice)
 	}
 }
 
 // The text report, written from the same Run, says what SARIF left out.
 func TestTextSummarySaysWhatSARIFLeftOut(t *testing.T) {
 	for extra, want := range map[int]string{
-		1: "25001 findings (5001 critical, 5000 high, 5000 medium, 5000 low, 5000 info) in 50 files; " +
+		1: "251 findings (51 critical, 50 high, 50 medium, 50 low, 50 info) in 50 files; " +
 			"1 finding left out of the SARIF report (GitHub accepts at most 25,000 per run)",
-		12: "25012 findings (5003 critical, 5003 high, 5002 medium, 5002 low, 5002 info) in 50 files; " +
+		12: "262 findings (53 critical, 53 high, 52 medium, 52 low, 52 info) in 50 files; " +
 			"12 findings left out of the SARIF report (GitHub accepts at most 25,000 per run)",
 	} {
-		if got := lastLine(render(t, "text", Options{}, crowdedRun(extra))); got != want {
+		run := crowdedRun(extra)
+		run.Notices = []string{limited(Options{}).LeftOutNotice(run)}
+		if got := lastLine(render(t, "text", Options{}, run)); got != want {
 			t.Errorf("summary:\n got %s\nwant %s", got, want)
 		}
 	}
@@ -220,8 +235,8 @@ func TestSARIFTrimsTagsTo20(t *testing.T) {
 
 // The same Run gives the same bytes, however much is left out.
 func TestSARIFLimitsAreDeterministic(t *testing.T) {
-	first := render(t, "sarif", Options{SARIFCategory: "pipelint"}, crowdedRun(11))
-	second := render(t, "sarif", Options{SARIFCategory: "pipelint"}, crowdedRun(11))
+	first, _ := renderLimited(t, Options{SARIFCategory: "pipelint"}, crowdedRun(11))
+	second, _ := renderLimited(t, Options{SARIFCategory: "pipelint"}, crowdedRun(11))
 	if !bytes.Equal(first, second) {
 		t.Error("two renders of one run differ")
 	}
@@ -238,7 +253,7 @@ func everyResult(run *Run, includeSuppressed bool) sarifResults {
 // severe results go until the file fits, and no more than that.
 func TestSARIFFitsTheGzipLimit(t *testing.T) {
 	run := crowdedRun(0)
-	run.Findings = run.Findings[:2000]
+	run.Findings = run.Findings[:200]
 	full := render(t, "sarif", Options{}, run)
 	limit := gzipSize(full) * 2 / 3
 	reporter := &SARIF{maxGzipBytes: limit}
@@ -281,7 +296,7 @@ func TestSARIFFitsTheGzipLimit(t *testing.T) {
 			t.Fatalf("finding %d by severity (%s %s) kept %v", i, f.Severity, f.Message, keptMessages[f.Message])
 		}
 	}
-	want := fmt.Sprintf("%d of 2000 results left out: GitHub code scanning accepts at most 10 MB of gzip-compressed SARIF per upload.", 2000-kept)
+	want := fmt.Sprintf("%d of %d results left out: GitHub code scanning accepts at most 10 MB of gzip-compressed SARIF per upload.", len(run.Findings)-kept, len(run.Findings))
 	if got := log.Runs[0].Invocations[0].ToolExecutionNotifications[0].Message.Text; !strings.HasPrefix(got, want) {
 		t.Errorf("notification %q, want it to start %q", got, want)
 	}

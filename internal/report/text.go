@@ -156,7 +156,7 @@ func summary(run *Run) string {
 	if len(run.Errors) > 0 {
 		fmt.Fprintf(&s, "; %s", plural(len(run.Errors), "error"))
 	}
-	if notice := sarifLeftOutNotice(run); notice != "" {
+	for _, notice := range run.Notices {
 		fmt.Fprintf(&s, "; %s", notice)
 	}
 	return s.String()
