@@ -12,17 +12,23 @@ import (
 
 // forbiddenBuiltins would let a policy reach the network, the host or the
 // clock, making results depend on more than the file being checked.
+//
+// The JSON schema builtins are among them because OPA resolves a "$ref" to
+// a file:// URL by reading the file, whatever allow_net says, and the
+// resolver is internal to OPA, so it cannot be wrapped.
 var forbiddenBuiltins = map[string]bool{
-	"http.send":    true,
-	"opa.runtime":  true,
-	"time.now_ns":  true,
-	"rand.intn":    true,
-	"uuid.rfc4122": true,
+	"http.send":          true,
+	"opa.runtime":        true,
+	"time.now_ns":        true,
+	"rand.intn":          true,
+	"uuid.rfc4122":       true,
+	"json.match_schema":  true,
+	"json.verify_schema": true,
 }
 
 // Capabilities returns OPA's capabilities without the builtins that reach
-// the network (http.send, net.*), the runtime environment or
-// nondeterministic sources. Rules are compiled against it, and so are the
+// the network (http.send, net.*), the file system (the JSON schema
+// builtins), the runtime environment or nondeterministic sources. Rules are compiled against it, and so are the
 // Rego unit tests, so a test cannot pass on a builtin production refuses.
 var Capabilities = sync.OnceValue(func() *ast.Capabilities {
 	caps := ast.CapabilitiesForThisVersion()

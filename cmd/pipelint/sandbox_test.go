@@ -1,0 +1,30 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// checkPolicy runs check on twoFindings with the policy directory p and
+// returns the exit code and standard error.
+func checkPolicy(t *testing.T, policy map[string]string) (int, string) {
+	t.Helper()
+	files := map[string]string{".github/workflows/ci.yml": twoFindings}
+	for name, src := range policy {
+		files["p/"+name] = src
+	}
+	code, _, stderr := pipelint(t, writeFiles(t, files), "check", "--policy", "p")
+	return code, stderr
+}
+
+// orgRuleWhere is orgRule with its owner test replaced by cond, on line 13.
+func orgRuleWhere(cond string) string {
+	return strings.Replace(orgRule, `not ref.owner in {"acme", "actions"}`, cond, 1)
+}
+
+func TestSchemaBuiltinsAreRefused(t *testing.T) {
+	code, stderr := checkPolicy(t, map[string]string{"rule.rego": orgRuleWhere(`json.match_schema({}, {"$ref": "file:///etc/hostname"})[0]`)})
+	if want := "p/rule.rego:13: json.match_schema is not allowed: policies run without network, host or clock access"; code != exitError || !strings.Contains(stderr, want) {
+		t.Errorf("exit %d, stderr %q, want %q", code, stderr, want)
+	}
+}
