@@ -28,3 +28,10 @@ func TestSchemaBuiltinsAreRefused(t *testing.T) {
 		t.Errorf("exit %d, stderr %q, want %q", code, stderr, want)
 	}
 }
+
+func TestClockBuiltinsAreRefused(t *testing.T) {
+	code, stderr := checkPolicy(t, map[string]string{"rule.rego": orgRuleWhere(`io.jwt.decode_verify("a.b.c", {"secret": "s"})[0]`)})
+	if want := "p/rule.rego:13: io.jwt.decode_verify is not allowed: policies run without network, host or clock access"; code != exitError || !strings.Contains(stderr, want) {
+		t.Errorf("exit %d, stderr %q, want %q", code, stderr, want)
+	}
+}

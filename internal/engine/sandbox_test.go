@@ -29,3 +29,23 @@ func TestSchemaBuiltinsAreNotAllowed(t *testing.T) {
 		}
 	}
 }
+
+// A rule must give the same findings whenever it runs. io.jwt.decode_verify
+// checks exp and nbf against the clock, so a token a rule signs with a
+// chosen exp tells it the time; the x509 chain verifiers check validity
+// against the clock too (rego.Time does not reach them); ES and PS
+// signatures are random.
+func TestClockAndRandomBuiltinsAreNotAllowed(t *testing.T) {
+	for builtin, cond := range map[string]string{
+		"io.jwt.decode_verify":                                   `io.jwt.decode_verify("a.b.c", {"secret": "s"})[0]`,
+		"io.jwt.encode_sign":                                     `io.jwt.encode_sign({"alg": "HS256"}, {"exp": 1}, {"kty": "oct", "k": "c2VjcmV0"}) != ""`,
+		"io.jwt.encode_sign_raw":                                 `io.jwt.encode_sign_raw("{}", "{}", "{}") != ""`,
+		"crypto.x509.parse_and_verify_certificates":              `crypto.x509.parse_and_verify_certificates("")[0]`,
+		"crypto.x509.parse_and_verify_certificates_with_options": `crypto.x509.parse_and_verify_certificates_with_options("", {})[0]`,
+	} {
+		_, err := newTestEngine(t, map[string]string{"x.rego": withCondition(cond)})
+		if want := sandboxError(builtin); err == nil || err.Error() != want {
+			t.Errorf("%s: error = %v, want %q", builtin, err, want)
+		}
+	}
+}
