@@ -35,3 +35,19 @@ func TestClockBuiltinsAreRefused(t *testing.T) {
 		t.Errorf("exit %d, stderr %q, want %q", code, stderr, want)
 	}
 }
+
+// A bare call is refused as a forbidden builtin, in a rule and in a test.
+func TestBareForbiddenCallIsRefused(t *testing.T) {
+	code, stderr := checkPolicy(t, map[string]string{"rule.rego": orgRuleWhere(`net.lookup_ip_addr(ref.owner)`)})
+	if want := "p/rule.rego:13: net.lookup_ip_addr is not allowed: policies run without network, host or clock access"; code != exitError || !strings.Contains(stderr, want) {
+		t.Errorf("check: exit %d, stderr %q, want %q", code, stderr, want)
+	}
+	root := writeFiles(t, map[string]string{
+		"p/rule.rego":      orgRule,
+		"p/rule_test.rego": "package pipelint.rules.acme_actions_only_test\n\ntest_lookup if {\n\thttp.send({\"method\": \"get\", \"url\": \"https://acme.example\"})\n}\n",
+	})
+	code, stdout, stderr := pipelint(t, root, "policy", "test", "p")
+	if want := "p/rule_test.rego:4: http.send is not allowed"; code != exitError || !strings.Contains(stderr, want) {
+		t.Errorf("policy test: exit %d, stdout %q, stderr %q, want %q", code, stdout, stderr, want)
+	}
+}

@@ -44,30 +44,45 @@ var forbiddenBuiltins = map[string]bool{
 // pass on a builtin production refuses.
 var Capabilities = sync.OnceValue(func() *ast.Capabilities {
 	caps := ast.CapabilitiesForThisVersion()
-	caps.Builtins = slices.DeleteFunc(slices.Clone(caps.Builtins), func(b *ast.Builtin) bool {
-		return forbiddenBuiltins[b.Name] || strings.HasPrefix(b.Name, "net.")
-	})
+	caps.Builtins = slices.DeleteFunc(slices.Clone(caps.Builtins), func(b *ast.Builtin) bool { return forbidden(b.Name) })
 	caps.AllowNet = []string{}
 	return caps
 })
 
-// checkSandbox refuses policies that call a builtin the capabilities leave
+// forbidden reports whether name is a builtin the capabilities leave out.
+func forbidden(name string) bool {
+	_, builtin := ast.BuiltinMap[name]
+	return builtin && (forbiddenBuiltins[name] || strings.HasPrefix(name, "net."))
+}
+
+// checkSandbox refuses policies that use a builtin the capabilities leave
 // out, with a message that says why rather than the compiler's "undefined
-// function".
+// function". A builtin is named as the operator of a call, nested or a
+// statement of its own, and as the target or value of a with.
 func checkSandbox(modules map[string]module) error {
 	var problems []string
 	for _, name := range sortedKeys(modules) {
-		ast.WalkTerms(modules[name].Module, func(t *ast.Term) bool {
-			call, ok := t.Value.(ast.Call)
-			if !ok || len(call) == 0 {
-				return false
+		check := func(v ast.Value, at *ast.Location) {
+			if ref, ok := v.(ast.Ref); ok && forbidden(ref.String()) {
+				problems = append(problems, fmt.Sprintf("%s:%d: %s is not allowed: policies run without network, host or clock access, so that a check depends only on the files checked", name, at.Row, ref))
 			}
-			builtin := call[0].String()
-			if forbiddenBuiltins[builtin] || strings.HasPrefix(builtin, "net.") {
-				problems = append(problems, fmt.Sprintf("%s:%d: %s is not allowed: policies run without network, host or clock access, so that a check depends only on the files checked", name, t.Location.Row, builtin))
+		}
+		ast.NewGenericVisitor(func(x any) bool {
+			switch x := x.(type) {
+			case *ast.Expr:
+				if x.IsCall() {
+					check(x.Operator(), x.Location)
+				}
+			case *ast.Term:
+				if call, ok := x.Value.(ast.Call); ok {
+					check(call[0].Value, x.Location)
+				}
+			case *ast.With:
+				check(x.Target.Value, x.Location)
+				check(x.Value.Value, x.Location)
 			}
 			return false
-		})
+		}).Walk(modules[name].Module)
 	}
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "\n"))

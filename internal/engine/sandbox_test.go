@@ -10,10 +10,12 @@ func withCondition(cond string) string {
 	return strings.Replace(testRule, "count(job.steps) == 0 # nil slices arrive as empty arrays", cond, 1)
 }
 
+const sandboxReason = " is not allowed: policies run without network, host or clock access, so that a check depends only on the files checked"
+
 // sandboxError is the message that refuses a forbidden builtin on line 14
 // of x.rego.
 func sandboxError(builtin string) string {
-	return "x.rego:14: " + builtin + " is not allowed: policies run without network, host or clock access, so that a check depends only on the files checked"
+	return "x.rego:14: " + builtin + sandboxReason
 }
 
 // The JSON schema builtins resolve a "$ref" to a file:// URL by reading
@@ -46,6 +48,27 @@ func TestClockAndRandomBuiltinsAreNotAllowed(t *testing.T) {
 		_, err := newTestEngine(t, map[string]string{"x.rego": withCondition(cond)})
 		if want := sandboxError(builtin); err == nil || err.Error() != want {
 			t.Errorf("%s: error = %v, want %q", builtin, err, want)
+		}
+	}
+}
+
+// A forbidden builtin is refused by name wherever it is written, not with
+// the compiler's "undefined function" or "with keyword target" error.
+func TestForbiddenBuiltinAnywhere(t *testing.T) {
+	for name, tc := range map[string]struct {
+		src, want string
+	}{
+		"bare call":               {withCondition(`net.lookup_ip_addr("example.com")`), "x.rego:14: net.lookup_ip_addr"},
+		"bare call in a function": {testRule + "\nf(x) if {\n\thttp.send(x)\n}\n", "x.rego:23: http.send"},
+		"in a function head":      {testRule + "\nf(x) := http.send(x)\n", "x.rego:22: http.send"},
+		"in a comprehension":      {withCondition(`count([h | some h in ["a"]; net.lookup_ip_addr(h)]) > 0`), "x.rego:14: net.lookup_ip_addr"},
+		"in every":                {withCondition(`every h in ["a"] { opa.runtime() }`), "x.rego:14: opa.runtime"},
+		"with target":             {withCondition(`count(job.steps) == 0 with time.now_ns as 5`), "x.rego:14: time.now_ns"},
+		"with value":              {withCondition(`count(job.steps) == 0 with count as uuid.rfc4122`), "x.rego:14: uuid.rfc4122"},
+	} {
+		_, err := newTestEngine(t, map[string]string{"x.rego": tc.src})
+		if want := tc.want + sandboxReason; err == nil || err.Error() != want {
+			t.Errorf("%s: error = %v, want %q", name, err, want)
 		}
 	}
 }
