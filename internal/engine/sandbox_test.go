@@ -1,8 +1,12 @@
 package engine
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
+	"testing/fstest"
+	"time"
 )
 
 // withCondition is testRule with its last condition, on line 14, replaced.
@@ -70,5 +74,30 @@ func TestForbiddenBuiltinAnywhere(t *testing.T) {
 		if want := tc.want + sandboxReason; err == nil || err.Error() != want {
 			t.Errorf("%s: error = %v, want %q", name, err, want)
 		}
+	}
+}
+
+// A custom policy that extends a table package is evaluated when the
+// policies are loaded, within the evaluation time limit: here a set of a
+// billion numbers, stopped after 50ms.
+func TestTablesTimeLimit(t *testing.T) {
+	loop := "package pipelint.lib.tables\n\nbig contains n if some n in numbers.range(1, 1000000000)\n"
+	_, err := New(context.Background(), WithCustomPolicies("p", fstest.MapFS{"loop.rego": {Data: []byte(loop)}}), WithTimeout(50*time.Millisecond))
+	if want := "p/loop.rego: evaluating the tables package data.pipelint.lib.tables took longer than 50ms"; err == nil || err.Error() != want {
+		t.Errorf("error = %v, want %q", err, want)
+	}
+}
+
+// Memory is bounded apart from time: a table that doubles an array thirty
+// times asks for gigabytes within a few builtin calls, which the time limit
+// cannot interrupt.
+func TestTablesMemoryLimit(t *testing.T) {
+	doubling := "package pipelint.lib.tables\n\nd0 := [1]\n"
+	for i := 1; i <= 30; i++ {
+		doubling += fmt.Sprintf("\nd%d := array.concat(d%d, d%d)\n", i, i-1, i-1)
+	}
+	_, err := New(context.Background(), WithCustomPolicies("p", fstest.MapFS{"doubling.rego": {Data: []byte(doubling)}}), WithTablesMemoryLimit(16<<20))
+	if want := "p/doubling.rego: evaluating the tables package data.pipelint.lib.tables took more than 16 MiB of memory"; err == nil || err.Error() != want {
+		t.Errorf("error = %v, want %q", err, want)
 	}
 }
