@@ -51,3 +51,16 @@ func TestBareForbiddenCallIsRefused(t *testing.T) {
 		t.Errorf("policy test: exit %d, stdout %q, stderr %q, want %q", code, stdout, stderr, want)
 	}
 }
+
+func TestFindingOutsideTheFileIsRefused(t *testing.T) {
+	rule := strings.Replace(orgRule, `"pos": ref.value.pos}`, `"pos": object.union(ref.value.pos, {"file": "/etc/passwd"})}`, 1)
+	root := writeFiles(t, map[string]string{
+		".github/workflows/ci.yml": strings.Replace(twoFindings, "actions/setup-go@v5", "someone/tool@v1", 1),
+		"p/rule.rego":              rule,
+	})
+	code, stdout, stderr := pipelint(t, root, "check", "--policy", "p", "--format", "text")
+	want := `.github/workflows/ci.yml: rule acme-actions-only: finding "action \"someone/tool@v1\" is not from acme or actions" points at "/etc/passwd", which is neither the file checked nor one it includes`
+	if code != exitError || !strings.Contains(stdout+stderr, want) || strings.Contains(stdout, "/etc/passwd:") {
+		t.Errorf("exit %d, stdout %q, stderr %q, want %q", code, stdout, stderr, want)
+	}
+}

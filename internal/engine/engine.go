@@ -226,6 +226,11 @@ func (e *Engine) Evaluate(ctx context.Context, p *model.Pipeline) ([]finding.Fin
 		if f.Pos.File == "" {
 			f.Pos.File = p.File
 		}
+		// A finding elsewhere would put a file this check did not read in
+		// the report, or show lines of another file of the run.
+		if f.Pos.File != p.File && !slices.ContainsFunc(p.Sources, func(s model.SourceFile) bool { return s.File == f.Pos.File }) {
+			return nil, fmt.Errorf("%s: rule %s: finding %q points at %q, which is neither the file checked nor one it includes", p.File, rule.ID, f.Message, f.Pos.File)
+		}
 		findings = append(findings, f)
 	}
 	finding.Sort(findings)

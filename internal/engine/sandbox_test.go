@@ -7,6 +7,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/pipelint/pipelint/internal/model"
 )
 
 // withCondition is testRule with its last condition, on line 14, replaced.
@@ -99,5 +101,35 @@ func TestTablesMemoryLimit(t *testing.T) {
 	_, err := New(context.Background(), WithCustomPolicies("p", fstest.MapFS{"doubling.rego": {Data: []byte(doubling)}}), WithTablesMemoryLimit(16<<20))
 	if want := "p/doubling.rego: evaluating the tables package data.pipelint.lib.tables took more than 16 MiB of memory"; err == nil || err.Error() != want {
 		t.Errorf("error = %v, want %q", err, want)
+	}
+}
+
+// A finding points into the file checked or a file it includes: a policy
+// cannot make a report name, or show lines of, any other file.
+func TestFindingOutsideTheFileIsRefused(t *testing.T) {
+	// Each job reports at its id, in the file its name gives.
+	rule := strings.Replace(testRule, `"pos": job.id.pos} if {`, `"pos": object.union(job.id.pos, {"file": job.name.value})} if {`, 1)
+	rule = strings.Replace(rule, "\tjob.name.value == \"\"\n", "", 1)
+	e, err := newTestEngine(t, map[string]string{"unnamed-job.rego": rule})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &model.Pipeline{File: "ci.yml", Sources: []model.SourceFile{{File: "ci.yml"}, {File: "ci/build.yml"}}}
+	for file, want := range map[string]string{
+		"ci.yml":       "",
+		"ci/build.yml": "",
+		"/etc/passwd":  `ci.yml: rule unnamed-job: finding "job \"a\" has no name" points at "/etc/passwd", which is neither the file checked nor one it includes`,
+		"other.yml":    `ci.yml: rule unnamed-job: finding "job \"a\" has no name" points at "other.yml", which is neither the file checked nor one it includes`,
+	} {
+		a := job("a", 1)
+		a.Name.Value = file
+		p.Jobs = []model.Job{a}
+		findings, err := e.Evaluate(context.Background(), p)
+		switch {
+		case want == "" && (err != nil || len(findings) != 1 || findings[0].Pos.File != file):
+			t.Errorf("%s: findings %+v, error %v", file, findings, err)
+		case want != "" && (err == nil || err.Error() != want):
+			t.Errorf("%s: error = %v, want %q", file, err, want)
+		}
 	}
 }
