@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -62,5 +64,23 @@ func TestFindingOutsideTheFileIsRefused(t *testing.T) {
 	want := `.github/workflows/ci.yml: rule acme-actions-only: finding "action \"someone/tool@v1\" is not from acme or actions" points at "/etc/passwd", which is neither the file checked nor one it includes`
 	if code != exitError || !strings.Contains(stdout+stderr, want) || strings.Contains(stdout, "/etc/passwd:") {
 		t.Errorf("exit %d, stdout %q, stderr %q, want %q", code, stdout, stderr, want)
+	}
+}
+
+func TestSymlinkOutOfThePolicyDirectoryIsRefused(t *testing.T) {
+	root := writeFiles(t, map[string]string{
+		".github/workflows/ci.yml": twoFindings,
+		"secret.txt":               "root:x:0:0:\n",
+		"p/rule.rego":              orgRule,
+	})
+	if err := os.Symlink("../secret.txt", filepath.Join(root, "p", "evil.rego")); err != nil {
+		t.Fatal(err)
+	}
+	want := "p/evil.rego: a symbolic link that leads out of the policy directory is not allowed"
+	for _, args := range [][]string{{"check", "--policy", "p"}, {"policy", "test", "p"}} {
+		code, stdout, stderr := pipelint(t, root, args...)
+		if code != exitError || !strings.Contains(stderr, want) || strings.Contains(stdout+stderr, "root:x") {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q, want %q", args[0], code, stdout, stderr, want)
+		}
 	}
 }

@@ -1,9 +1,11 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 	"unique"
@@ -32,8 +34,20 @@ func loadModules(trees []policyTree, tests bool) (map[string]module, error) {
 	for i, tree := range trees {
 		fsys := tree.fsys
 		err := fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".rego") {
+			if err != nil {
 				return err
+			}
+			name := path
+			if tree.name != "" {
+				name = tree.name + "/" + path
+			}
+			if tree.custom && d.Type()&fs.ModeSymlink != 0 {
+				if err := staysInside(fsys, path); err != nil {
+					return fmt.Errorf("%s: %w", name, err)
+				}
+			}
+			if d.IsDir() || !strings.HasSuffix(path, ".rego") {
+				return nil
 			}
 			if !tests && strings.HasSuffix(path, "_test.rego") {
 				return nil
@@ -41,10 +55,6 @@ func loadModules(trees []policyTree, tests bool) (map[string]module, error) {
 			src, err := fs.ReadFile(fsys, path)
 			if err != nil {
 				return err
-			}
-			name := path
-			if tree.name != "" {
-				name = tree.name + "/" + path
 			}
 			if _, taken := modules[name]; taken { // keep module names unique across trees
 				name = fmt.Sprintf("%d/%s", i, name)
@@ -65,6 +75,45 @@ func loadModules(trees []policyTree, tests bool) (map[string]module, error) {
 		}
 	}
 	return modules, nil
+}
+
+var errLeavesTree = errors.New("a symbolic link that leads out of the policy directory is not allowed")
+
+// staysInside returns errLeavesTree when resolving name in fsys, link by
+// link, leaves fsys: os.DirFS follows links wherever they lead. A link
+// that leads nowhere is left to whoever reads it.
+func staysInside(fsys fs.FS, name string) error {
+	resolved, rest := ".", strings.Split(name, "/")
+	for links := 0; len(rest) > 0; {
+		next := path.Join(resolved, rest[0])
+		rest = rest[1:]
+		if !fs.ValidPath(next) { // .. above the root
+			return errLeavesTree
+		}
+		info, err := fs.Lstat(fsys, next)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if info.Mode()&fs.ModeSymlink == 0 {
+			resolved = next
+			continue
+		}
+		if links++; links > 40 {
+			return errors.New("too many levels of symbolic links")
+		}
+		target, err := fs.ReadLink(fsys, next)
+		if err != nil {
+			return err
+		}
+		if filepath.IsAbs(target) || path.IsAbs(filepath.ToSlash(target)) {
+			return errLeavesTree
+		}
+		rest = append(strings.Split(filepath.ToSlash(target), "/"), rest...)
+	}
+	return nil
 }
 
 // ruleFromAnnotations reads a rule's package METADATA block:

@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -130,6 +132,59 @@ func TestFindingOutsideTheFileIsRefused(t *testing.T) {
 			t.Errorf("%s: findings %+v, error %v", file, findings, err)
 		case want != "" && (err == nil || err.Error() != want):
 			t.Errorf("%s: error = %v, want %q", file, err, want)
+		}
+	}
+}
+
+// A symbolic link in a policy directory that leads out of it is refused,
+// whatever it is named and however it gets out, without reading what it
+// leads to: a parse error would quote the file. Links that stay inside are
+// followed.
+func TestSymlinkOutOfThePolicyDirectory(t *testing.T) {
+	for name, tc := range map[string]struct {
+		links map[string]string // in p: link → target
+		want  string
+	}{
+		"relative":                 {map[string]string{"evil.rego": "../secret.txt"}, "p/evil.rego"},
+		"absolute":                 {map[string]string{"evil.rego": "SECRET"}, "p/evil.rego"},
+		"directory":                {map[string]string{"lib": "../outside"}, "p/lib"},
+		"help page":                {map[string]string{"unnamed-job.md": "../secret.txt"}, "p/unnamed-job.md"},
+		"through an inside link":   {map[string]string{"a.rego": "b.rego", "b.rego": "../secret.txt"}, "p/a.rego"},
+		"through a linked folder":  {map[string]string{"lib": "../outside", "x.rego": "lib/x.rego"}, "p/lib"},
+		"up from a real directory": {map[string]string{"x.rego": "docs/../../secret.txt"}, "p/x.rego"},
+		"inside":                   {map[string]string{"unnamed-job.md": "docs/unnamed-job.md"}, ""},
+	} {
+		root := t.TempDir()
+		files := map[string]string{
+			"secret.txt":            "root:x:0:0:\x1b[2J\n",
+			"outside/x.rego":        "root:x:0:0:\n",
+			"p/unnamed-job.rego":    testRule,
+			"p/docs/unnamed-job.md": "# unnamed-job\n",
+		}
+		for file, text := range files {
+			path := filepath.Join(root, filepath.FromSlash(file))
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for link, target := range tc.links {
+			target = strings.Replace(target, "SECRET", filepath.Join(root, "secret.txt"), 1)
+			if err := os.Symlink(filepath.FromSlash(target), filepath.Join(root, "p", link)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		e, err := New(context.Background(), WithCustomPolicies("p", os.DirFS(filepath.Join(root, "p"))))
+		if tc.want == "" {
+			if err != nil || e.Rules()[0].Help != "# unnamed-job\n" {
+				t.Errorf("%s: error %v", name, err)
+			}
+			continue
+		}
+		if want := "load policies: " + tc.want + ": a symbolic link that leads out of the policy directory is not allowed"; err == nil || err.Error() != want {
+			t.Errorf("%s: error = %v, want %q", name, err, want)
 		}
 	}
 }
