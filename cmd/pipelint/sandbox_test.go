@@ -84,3 +84,23 @@ func TestSymlinkOutOfThePolicyDirectoryIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// A configuration names policies inside its repository only; --policy may
+// name any directory.
+func TestConfigPoliciesStayInTheRepository(t *testing.T) {
+	top := writeFiles(t, map[string]string{
+		"repo/.git/HEAD":                "ref: refs/heads/main\n",
+		"repo/.github/workflows/ci.yml": strings.Replace(twoFindings, "actions/setup-go@v5", "someone/tool@v1", 1),
+		"repo/.pipelint.yaml":           "policies: [../shared]\n",
+		"shared/rule.rego":              orgRule,
+	})
+	repo := filepath.Join(top, "repo")
+	code, _, stderr := pipelint(t, repo, "check")
+	if want := `.pipelint.yaml:1:12: policy directory "../shared" is outside the repository; only --policy can name a directory elsewhere`; code != exitError || !strings.Contains(stderr, want) {
+		t.Errorf("config: exit %d, stderr %q, want %q", code, stderr, want)
+	}
+	code, stdout, stderr := pipelint(t, repo, "check", "--no-config", "--policy", "../shared")
+	if code != exitFindings || !strings.Contains(stdout, "acme-actions-only") {
+		t.Errorf("--policy: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
