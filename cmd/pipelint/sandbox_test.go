@@ -104,3 +104,21 @@ func TestConfigPoliciesStayInTheRepository(t *testing.T) {
 		t.Errorf("--policy: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }
+
+func TestPolicyTextReachesTheTerminalPrintable(t *testing.T) {
+	rule := strings.Replace(orgRule, `sprintf("action %q is not from acme or actions", [ref.value.value])`, `sprintf("action %s\u001b[2J is not from acme", [ref.value.value])`, 1)
+	root := writeFiles(t, map[string]string{
+		".github/workflows/ci.yml": strings.Replace(twoFindings, "actions/setup-go@v5", "someone/tool@v1", 1),
+		"p/rule.rego":              rule,
+	})
+	code, stdout, stderr := pipelint(t, root, "check", "--policy", "p", "--format", "text")
+	if want := "high acme-actions-only: action someone/tool@v1\uFFFD[2J is not from acme\n"; code != exitFindings || !strings.Contains(stdout, want) || strings.ContainsRune(stdout, 0x1b) {
+		t.Errorf("exit %d, stdout %q, stderr %q, want %q", code, stdout, stderr, want)
+	}
+
+	linked := strings.Replace(orgRule, "# custom:", "# related_resources:\n# - file:///etc/passwd\n# custom:", 1)
+	code, stderr = checkPolicy(t, map[string]string{"rule.rego": linked})
+	if want := `p/rule.rego: METADATA related_resources: the help link of rule acme-actions-only must be an http or https URL, not "file:///etc/passwd"`; code != exitError || !strings.Contains(stderr, want) {
+		t.Errorf("exit %d, stderr %q, want %q", code, stderr, want)
+	}
+}

@@ -161,7 +161,9 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		if mod.custom {
 			rule.Custom = true
 			rule.Help = customHelp(mod, rule.ID)
-			rule.HelpURI = relatedResource(mod.Module)
+			if rule.HelpURI, err = helpLink(name, rule.ID, mod.Module); err != nil {
+				return nil, err
+			}
 		} else {
 			cfg.document(&rule)
 		}

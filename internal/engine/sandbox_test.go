@@ -188,3 +188,54 @@ func TestSymlinkOutOfThePolicyDirectory(t *testing.T) {
 		}
 	}
 }
+
+// Text from a policy reaches terminals: control characters (escape
+// sequences, carriage returns, bells), bidirectional controls and invalid
+// UTF-8 become U+FFFD, and so do line breaks in one-line texts.
+func TestPolicyTextIsPrintable(t *testing.T) {
+	rule := strings.NewReplacer(
+		"# title: Job without a name", `# title: "Job \e[2J without\na name"`,
+		"# description: Every job should have a name.", `# description: "Every job\nshould have\ta name.\r\e]8;;x\a"`,
+		"#   remediation: Add a name.", `#   remediation: "Add\na name.\u202e"`,
+		"#   tags: [style]", `#   tags: ["st\eyle"]`,
+		`sprintf("job %q has no name", [job.id.value])`, `sprintf("job %s\r\n\u001b[31mhas no name\u2028", [job.id.value])`,
+	).Replace(testRule)
+	policies := fstest.MapFS{
+		"unnamed-job.rego": {Data: []byte(rule)},
+		"unnamed-job.md":   {Data: []byte("# unnamed-job\r\n\r\n\x1b]8;;https://evil.example\x07link\x1b]8;;\x07\xff\tok\n")},
+	}
+	e, err := New(context.Background(), WithCustomPolicies("p", policies))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := e.Rules()[0]
+	if got.Title != "Job \uFFFD[2J without\uFFFDa name" ||
+		got.Description != "Every job\nshould have\ta name.\uFFFD\uFFFD]8;;x\uFFFD" ||
+		got.Remediation != "Add\na name.\uFFFD" ||
+		strings.Join(got.Tags, ",") != "st\uFFFDyle" ||
+		got.Help != "# unnamed-job\n\n\uFFFD]8;;https://evil.example\uFFFDlink\uFFFD]8;;\uFFFD\uFFFD\tok\n" {
+		t.Errorf("rule = %#v", got)
+	}
+	findings, err := e.Evaluate(context.Background(), &model.Pipeline{File: "ci.yml", Jobs: []model.Job{job("a", 1)}})
+	if err != nil || len(findings) != 1 || findings[0].Message != "job a\uFFFD\uFFFD\uFFFD[31mhas no name\uFFFD" {
+		t.Errorf("findings = %#v, error %v", findings, err)
+	}
+
+	// A syntax error quotes its line.
+	_, err = New(context.Background(), WithCustomPolicies("p", fstest.MapFS{"x.rego": {Data: []byte("package p\n\nx := \"\x1b[2J\" +\n")}}))
+	if err == nil || strings.ContainsRune(err.Error(), 0x1b) || !strings.Contains(err.Error(), "\uFFFD[2J") {
+		t.Errorf("error = %q", err)
+	}
+}
+
+// A rule's help link, its first related_resources entry, is an http or
+// https URL: SARIF viewers open it.
+func TestHelpLinkIsHTTP(t *testing.T) {
+	for _, ref := range []string{"file:///etc/passwd", "javascript:alert(1)", "ftp://example.com/x", "https:///no-host"} {
+		rule := strings.Replace(testRule, "# custom:", "# related_resources:\n# - "+ref+"\n# custom:", 1)
+		_, err := New(context.Background(), WithCustomPolicies("p", fstest.MapFS{"unnamed-job.rego": {Data: []byte(rule)}}))
+		if want := fmt.Sprintf("p/unnamed-job.rego: METADATA related_resources: the help link of rule unnamed-job must be an http or https URL, not %q", ref); err == nil || err.Error() != want {
+			t.Errorf("%s: error = %v, want %q", ref, err, want)
+		}
+	}
+}
