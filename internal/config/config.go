@@ -11,6 +11,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -38,6 +39,8 @@ type Config struct {
 	IgnorePaths []string
 	// Policies are directories of custom Rego policies, as written.
 	Policies []string
+
+	policyPos []position // where each of Policies was written, for PolicyDirs
 }
 
 // Rule is the configuration of one rule.
@@ -90,7 +93,7 @@ func Find(start string) (string, error) {
 		case 2:
 			return "", fmt.Errorf("%s: both %s and %s exist; keep one", dir, FileNames[0], FileNames[1])
 		}
-		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+		if isRepositoryRoot(dir) {
 			return "", nil
 		}
 		parent := filepath.Dir(dir)
@@ -99,6 +102,11 @@ func Find(start string) (string, error) {
 		}
 		dir = parent
 	}
+}
+
+func isRepositoryRoot(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, ".git"))
+	return err == nil
 }
 
 // Load reads and parses a config file.
@@ -218,20 +226,56 @@ func (c *Config) Options() map[string]any {
 }
 
 // PolicyDirs returns the policy directories, made absolute against the
-// config's directory.
-func (c *Config) PolicyDirs() []string {
+// config's directory. Policies run with the trust of the repository whose
+// config names them, so each must be inside it, links followed: the
+// repository is the first directory holding .git from the config's
+// directory up, else the config's directory. A directory that does not
+// exist is returned for the caller to report.
+func (c *Config) PolicyDirs() ([]string, error) {
 	if c == nil {
-		return nil
+		return nil, nil
+	}
+	root := c.Dir
+	for dir := c.Dir; ; dir = filepath.Dir(dir) {
+		if isRepositoryRoot(dir) {
+			root = dir
+			break
+		}
+		if filepath.Dir(dir) == dir {
+			break
+		}
+	}
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return nil, err
 	}
 	dirs := make([]string, 0, len(c.Policies))
-	for _, p := range c.Policies {
-		p = filepath.FromSlash(p)
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(c.Dir, p)
+	var errs []error
+	for i, p := range c.Policies {
+		dir := filepath.FromSlash(p)
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(c.Dir, dir)
 		}
-		dirs = append(dirs, p)
+		dirs = append(dirs, dir)
+		real, err := filepath.EvalSymlinks(dir)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if rel, err := filepath.Rel(realRoot, real); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			var pos position
+			if i < len(c.policyPos) {
+				pos = c.policyPos[i]
+			}
+			errs = append(errs, errorAt(c.File, pos, fmt.Sprintf("policy directory %q is outside the repository; only --policy can name a directory elsewhere", p)))
+		}
 	}
-	return dirs
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return dirs, nil
 }
 
 // Effective returns the config as it applies to rules: every rule listed

@@ -107,8 +107,8 @@ func TestAccessors(t *testing.T) {
 	if got := c.Options(); !reflect.DeepEqual(got, wantOptions) {
 		t.Errorf("Options() = %v", got)
 	}
-	if got, want := c.PolicyDirs(), []string{filepath.Join(c.Dir, "ci-policies")}; !reflect.DeepEqual(got, want) {
-		t.Errorf("PolicyDirs() = %q, want %q", got, want)
+	if got, err := c.PolicyDirs(); err != nil || !reflect.DeepEqual(got, []string{filepath.Join(c.Dir, "ci-policies")}) {
+		t.Errorf("PolicyDirs() = %q, %v", got, err)
 	}
 }
 
@@ -163,11 +163,14 @@ func TestOptionValues(t *testing.T) {
 
 func TestNilConfig(t *testing.T) {
 	var c *Config
-	if !c.Enabled("x") || c.Ignored("x", "a.yml") || c.IgnoredFile("a.yml") || c.PolicyDirs() != nil || len(c.Options()) != 0 || c.Validate([]string{"y"}) != nil {
+	if !c.Enabled("x") || c.Ignored("x", "a.yml") || c.IgnoredFile("a.yml") || len(c.Options()) != 0 || c.Validate([]string{"y"}) != nil {
 		t.Error("a nil config must enable everything and ignore nothing")
 	}
 	if _, ok := c.Severity("x"); ok {
 		t.Error("a nil config remaps no severity")
+	}
+	if dirs, err := c.PolicyDirs(); dirs != nil || err != nil {
+		t.Errorf("PolicyDirs() of a nil config = %q, %v", dirs, err)
 	}
 	var out bytes.Buffer
 	if err := Print(&out, c); err != nil || out.String() != "{}\n" {

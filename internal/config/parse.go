@@ -82,7 +82,10 @@ func (p *parser) document(doc *yaml.Node) *Config {
 		case "ignore-paths":
 			c.IgnorePaths = p.globs(value, "ignore-paths")
 		case "policies":
-			c.Policies = p.strings(value, "policies")
+			for _, item := range p.stringItems(value, "policies") {
+				c.Policies = append(c.Policies, item.Value)
+				c.policyPos = append(c.policyPos, positionOf(item))
+			}
 		default:
 			p.fail(keyNode, "unknown key %q (want rules, ignore-paths or policies)", key)
 		}
@@ -211,14 +214,6 @@ func (p *parser) stringItems(n *yaml.Node, key string) []*yaml.Node {
 		items = append(items, item)
 	}
 	return items
-}
-
-func (p *parser) strings(n *yaml.Node, key string) []string {
-	var out []string
-	for _, item := range p.stringItems(n, key) {
-		out = append(out, item.Value)
-	}
-	return out
 }
 
 // globs reads a list of doublestar patterns relative to the config's

@@ -4,8 +4,10 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
+	"runtime/metrics"
 	"slices"
 	"strings"
 	"time"
@@ -36,11 +38,12 @@ type Engine struct {
 }
 
 type config struct {
-	policies []policyTree
-	docs     fs.FS
-	goRules  []finding.Rule
-	timeout  time.Duration
-	data     map[string]any
+	policies    []policyTree
+	docs        fs.FS
+	goRules     []finding.Rule
+	timeout     time.Duration
+	tablesLimit uint64
+	data        map[string]any
 }
 
 // policyTree is a tree of .rego files; custom trees come from users.
@@ -93,15 +96,26 @@ func WithDocs(fsys fs.FS) Option {
 	return func(c *config) { c.docs = fsys }
 }
 
-// WithTimeout sets the time limit for evaluating one file (DefaultTimeout
-// when not set).
+// WithTimeout sets the time limit for evaluating one file, and the table
+// packages when New evaluates them (DefaultTimeout when not set).
 func WithTimeout(d time.Duration) Option {
 	return func(c *config) { c.timeout = d }
 }
 
+// DefaultTablesMemoryLimit bounds the memory New may take to evaluate the
+// table packages: the built-in tables take 12 MiB in all.
+const DefaultTablesMemoryLimit = 512 << 20
+
+// WithTablesMemoryLimit sets how much the heap may grow while New
+// evaluates the table packages, in bytes (DefaultTablesMemoryLimit when
+// not set).
+func WithTablesMemoryLimit(bytes uint64) Option {
+	return func(c *config) { c.tablesLimit = bytes }
+}
+
 // New loads and compiles the rules.
 func New(ctx context.Context, opts ...Option) (*Engine, error) {
-	cfg := config{timeout: DefaultTimeout}
+	cfg := config{timeout: DefaultTimeout, tablesLimit: DefaultTablesMemoryLimit}
 	for _, opt := range opts {
 		opt(&cfg)
 	}
@@ -118,7 +132,7 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		rego.Capabilities(Capabilities()),
 		rego.StrictBuiltinErrors(true),
 	}
-	tables, err := foldTables(ctx, modules)
+	tables, err := foldTables(ctx, modules, limits{time: cfg.timeout, memory: cfg.tablesLimit})
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +161,9 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		if mod.custom {
 			rule.Custom = true
 			rule.Help = customHelp(mod, rule.ID)
-			rule.HelpURI = relatedResource(mod.Module)
+			if rule.HelpURI, err = helpLink(name, rule.ID, mod.Module); err != nil {
+				return nil, err
+			}
 		} else {
 			cfg.document(&rule)
 		}
@@ -212,6 +228,11 @@ func (e *Engine) Evaluate(ctx context.Context, p *model.Pipeline) ([]finding.Fin
 		if f.Pos.File == "" {
 			f.Pos.File = p.File
 		}
+		// A finding elsewhere would put a file this check did not read in
+		// the report, or show lines of another file of the run.
+		if f.Pos.File != p.File && !slices.ContainsFunc(p.Sources, func(s model.SourceFile) bool { return s.File == f.Pos.File }) {
+			return nil, fmt.Errorf("%s: rule %s: finding %q points at %q, which is neither the file checked nor one it includes", p.File, rule.ID, f.Message, f.Pos.File)
+		}
 		findings = append(findings, f)
 	}
 	finding.Sort(findings)
@@ -239,10 +260,10 @@ const foldedKey = "folded"
 
 // foldTables folds every package of tablePackages in modules and returns
 // the tables of each package by its path.
-func foldTables(ctx context.Context, modules map[string]module) (map[string]ast.Object, error) {
+func foldTables(ctx context.Context, modules map[string]module, lim limits) (map[string]ast.Object, error) {
 	tables := map[string]ast.Object{}
 	for _, pkg := range tablePackages {
-		values, err := foldPackage(ctx, modules, pkg)
+		values, err := foldPackage(ctx, modules, pkg, lim)
 		if err != nil {
 			return nil, err
 		}
@@ -258,7 +279,7 @@ func foldTables(ctx context.Context, modules map[string]module) (map[string]ast.
 // (built-in modules and any that extend it) and leaves only the package's
 // functions in modules. The values come from folded_tables.json when it
 // was generated from the same sources, else from evaluating the rules.
-func foldPackage(ctx context.Context, modules map[string]module, pkg string) (ast.Object, error) {
+func foldPackage(ctx context.Context, modules map[string]module, pkg string, lim limits) (ast.Object, error) {
 	parsed := map[string]module{}
 	for _, name := range sortedKeys(modules) {
 		mod := modules[name]
@@ -278,7 +299,7 @@ func foldPackage(ctx context.Context, modules map[string]module, pkg string) (as
 		return nil, err
 	}
 	if !ok {
-		if values, err = evaluateTables(ctx, pkg, parsed); err != nil {
+		if values, err = evaluateTables(ctx, pkg, parsed, lim); err != nil {
 			return nil, err
 		}
 	}
@@ -286,22 +307,95 @@ func foldPackage(ctx context.Context, modules map[string]module, pkg string) (as
 	return values, nil
 }
 
+// limits bound the evaluation of the table packages, which custom policies
+// can extend with any computation.
+type limits struct {
+	time   time.Duration
+	memory uint64 // bytes the heap may grow by
+}
+
+var defaultLimits = limits{time: DefaultTimeout, memory: DefaultTablesMemoryLimit}
+
 // evaluateTables compiles the modules of one table package and returns the
 // values of its rules, or nil when none has a value.
-func evaluateTables(ctx context.Context, pkg string, parsed map[string]module) (ast.Object, error) {
+func evaluateTables(ctx context.Context, pkg string, parsed map[string]module, lim limits) (ast.Object, error) {
 	compiler := ast.NewCompiler().WithCapabilities(Capabilities())
 	if compiler.Compile(astModules(parsed)); compiler.Failed() {
 		return nil, compiler.Errors
 	}
 	keepTerm := rego.GenerateJSON(func(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil })
+	ctx, cancel := context.WithTimeout(ctx, lim.time)
+	defer cancel()
+	ctx, stop := limitHeap(ctx, lim.memory)
+	defer stop()
 	results, err := rego.New(rego.Compiler(compiler), rego.Query(pkg), rego.Capabilities(Capabilities()), keepTerm).Eval(ctx)
 	if err != nil {
+		what := fmt.Sprintf("%s: evaluating the tables package %s", extendedBy(parsed), pkg)
+		switch cause := context.Cause(ctx); {
+		case errors.Is(cause, context.DeadlineExceeded):
+			return nil, fmt.Errorf("%s took longer than %s", what, lim.time)
+		case errors.Is(cause, errHeapLimit):
+			return nil, fmt.Errorf("%s took more than %d MiB of memory", what, lim.memory>>20)
+		}
 		return nil, fmt.Errorf("evaluate %s: %w", pkg, err)
 	}
 	if len(results) == 0 {
 		return nil, nil
 	}
 	return results[0].Expressions[0].Value.(*ast.Term).Value.(ast.Object), nil
+}
+
+// extendedBy names the custom modules of a table package, or all its
+// modules when none is custom.
+func extendedBy(parsed map[string]module) string {
+	var custom, all []string
+	for _, name := range sortedKeys(parsed) {
+		all = append(all, name)
+		if parsed[name].custom {
+			custom = append(custom, name)
+		}
+	}
+	if len(custom) == 0 {
+		return strings.Join(all, ", ")
+	}
+	return strings.Join(custom, ", ")
+}
+
+var errHeapLimit = errors.New("heap limit reached")
+
+// limitHeap returns a context that is cancelled, with cause errHeapLimit,
+// when the heap grows by more than limit bytes; stop ends the watch. The
+// heap is the process's, so allocations elsewhere count too: the limit is
+// far above what evaluating tables needs. Cancelling stops an evaluation
+// between steps and inside the builtins that build large values.
+func limitHeap(ctx context.Context, limit uint64) (_ context.Context, stop func()) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	heap := func() uint64 {
+		metrics.Read(sample)
+		return sample[0].Value.Uint64()
+	}
+	start := heap()
+	done := make(chan struct{})
+	go func() {
+		ticker := time.NewTicker(5 * time.Millisecond)
+		defer ticker.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ticker.C:
+				if now := heap(); now > start && now-start > limit {
+					cancel(errHeapLimit)
+					return
+				}
+			}
+		}
+	}()
+	return ctx, func() {
+		close(done)
+		cancel(nil)
+	}
 }
 
 func astModules(modules map[string]module) map[string]*ast.Module {

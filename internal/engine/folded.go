@@ -105,7 +105,7 @@ func FoldTables(ctx context.Context, fsys fs.FS) ([]byte, error) {
 		if len(parsed) == 0 {
 			continue
 		}
-		tables, err := evaluateTables(ctx, pkg, parsed)
+		tables, err := evaluateTables(ctx, pkg, parsed, defaultLimits)
 		if err != nil {
 			return nil, err
 		}

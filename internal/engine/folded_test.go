@@ -35,7 +35,7 @@ func TestFoldedTablesReadBack(t *testing.T) {
 				parsed[name] = mod
 			}
 		}
-		want, err := evaluateTables(context.Background(), pkg, parsed)
+		want, err := evaluateTables(context.Background(), pkg, parsed, defaultLimits)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,11 +1,14 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
+	"unicode"
 	"unique"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -32,8 +35,20 @@ func loadModules(trees []policyTree, tests bool) (map[string]module, error) {
 	for i, tree := range trees {
 		fsys := tree.fsys
 		err := fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".rego") {
+			if err != nil {
 				return err
+			}
+			name := path
+			if tree.name != "" {
+				name = tree.name + "/" + path
+			}
+			if tree.custom && d.Type()&fs.ModeSymlink != 0 {
+				if err := staysInside(fsys, path); err != nil {
+					return fmt.Errorf("%s: %w", name, err)
+				}
+			}
+			if d.IsDir() || !strings.HasSuffix(path, ".rego") {
+				return nil
 			}
 			if !tests && strings.HasSuffix(path, "_test.rego") {
 				return nil
@@ -41,10 +56,6 @@ func loadModules(trees []policyTree, tests bool) (map[string]module, error) {
 			src, err := fs.ReadFile(fsys, path)
 			if err != nil {
 				return err
-			}
-			name := path
-			if tree.name != "" {
-				name = tree.name + "/" + path
 			}
 			if _, taken := modules[name]; taken { // keep module names unique across trees
 				name = fmt.Sprintf("%d/%s", i, name)
@@ -55,7 +66,8 @@ func loadModules(trees []policyTree, tests bool) (map[string]module, error) {
 				Capabilities:      Capabilities(),
 			})
 			if err != nil {
-				return err
+				// The message quotes the line, which may hold anything.
+				return errors.New(multiLine(err.Error()))
 			}
 			modules[name] = module{Module: mod, file: path, source: string(src), tree: fsys, custom: tree.custom}
 			return nil
@@ -65,6 +77,45 @@ func loadModules(trees []policyTree, tests bool) (map[string]module, error) {
 		}
 	}
 	return modules, nil
+}
+
+var errLeavesTree = errors.New("a symbolic link that leads out of the policy directory is not allowed")
+
+// staysInside returns errLeavesTree when resolving name in fsys, link by
+// link, leaves fsys: os.DirFS follows links wherever they lead. A link
+// that leads nowhere is left to whoever reads it.
+func staysInside(fsys fs.FS, name string) error {
+	resolved, rest := ".", strings.Split(name, "/")
+	for links := 0; len(rest) > 0; {
+		next := path.Join(resolved, rest[0])
+		rest = rest[1:]
+		if !fs.ValidPath(next) { // .. above the root
+			return errLeavesTree
+		}
+		info, err := fs.Lstat(fsys, next)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if info.Mode()&fs.ModeSymlink == 0 {
+			resolved = next
+			continue
+		}
+		if links++; links > 40 {
+			return errors.New("too many levels of symbolic links")
+		}
+		target, err := fs.ReadLink(fsys, next)
+		if err != nil {
+			return err
+		}
+		if filepath.IsAbs(target) || path.IsAbs(filepath.ToSlash(target)) {
+			return errLeavesTree
+		}
+		rest = append(strings.Split(filepath.ToSlash(target), "/"), rest...)
+	}
+	return nil
 }
 
 // ruleFromAnnotations reads a rule's package METADATA block:
@@ -94,9 +145,9 @@ func ruleFromAnnotations(file string, mod *ast.Module) (finding.Rule, error) {
 	}
 	rule := finding.Rule{
 		ID:          custom("id"),
-		Title:       strings.TrimSpace(meta.Title),
-		Description: strings.TrimSpace(meta.Description),
-		Remediation: custom("remediation"),
+		Title:       oneLine(strings.TrimSpace(meta.Title)),
+		Description: multiLine(strings.TrimSpace(meta.Description)),
+		Remediation: multiLine(custom("remediation")),
 		Precision:   custom("precision"),
 	}
 	if !finding.ValidRuleID(rule.ID) {
@@ -124,7 +175,7 @@ func ruleFromAnnotations(file string, mod *ast.Module) (finding.Rule, error) {
 		if !ok {
 			return finding.Rule{}, fmt.Errorf("%s: METADATA custom.tags must be strings", file)
 		}
-		rule.Tags = append(rule.Tags, tag)
+		rule.Tags = append(rule.Tags, oneLine(tag))
 	}
 	return rule, nil
 }
@@ -140,6 +191,7 @@ func decodeFinding(rule finding.Rule, value any) (finding.Finding, error) {
 	}
 	f := finding.Finding{RuleID: rule.ID, Severity: rule.Severity}
 	msg, _ := obj["msg"].(string)
+	msg = oneLine(msg) // messages quote the files checked, which may hold anything
 	if msg == "" {
 		return finding.Finding{}, fmt.Errorf("a finding has no msg")
 	}
@@ -200,15 +252,49 @@ func customHelp(mod module, id string) string {
 	if err != nil {
 		return ""
 	}
-	return string(page)
+	return multiLine(string(page))
 }
 
-// relatedResource is the first related_resources link of a rule's METADATA.
-func relatedResource(mod *ast.Module) string {
+// helpLink is the first related_resources link of a rule's METADATA, which
+// SARIF viewers open, so only an http or https URL.
+func helpLink(file, id string, mod *ast.Module) (string, error) {
 	for _, a := range mod.Annotations {
-		if a.Scope == "package" && len(a.RelatedResources) > 0 && a.RelatedResources[0].Ref.Scheme != "" {
-			return a.RelatedResources[0].Ref.String()
+		if a.Scope != "package" || len(a.RelatedResources) == 0 {
+			continue
 		}
+		ref := a.RelatedResources[0].Ref
+		if (ref.Scheme != "http" && ref.Scheme != "https") || ref.Host == "" {
+			return "", fmt.Errorf("%s: METADATA related_resources: the help link of rule %s must be an http or https URL, not %q", file, id, ref.String())
+		}
+		return ref.String(), nil
 	}
-	return ""
+	return "", nil
+}
+
+// oneLine makes a text from a policy or a checked file safe to print as
+// one line of a terminal: control characters (escape sequences, carriage
+// returns, line breaks), bidirectional controls, line separators and
+// invalid UTF-8 become U+FFFD.
+func oneLine(s string) string {
+	return printable(s, false)
+}
+
+// multiLine is oneLine for texts of several lines (descriptions, help
+// pages): it keeps line breaks and tabs, and reads CRLF as a line break.
+func multiLine(s string) string {
+	return printable(strings.ReplaceAll(s, "\r\n", "\n"), true)
+}
+
+// printable maps each character; strings.Map turns invalid UTF-8 into
+// U+FFFD itself.
+func printable(s string, lines bool) string {
+	return strings.Map(func(r rune) rune {
+		if lines && (r == '\n' || r == '\t') {
+			return r
+		}
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029' {
+			return unicode.ReplacementChar
+		}
+		return r
+	}, s)
 }

@@ -110,7 +110,11 @@ func (ps *policies) build(file string) (*Policy, error) {
 			return nil, err
 		}
 	}
-	eng, err := NewEngine(ps.ctx, append(cfg.PolicyDirs(), ps.opts.PolicyDirs...), cfg.Options())
+	dirs, err := cfg.PolicyDirs()
+	if err != nil {
+		return nil, err
+	}
+	eng, err := NewEngine(ps.ctx, append(dirs, ps.opts.PolicyDirs...), cfg.Options())
 	if err != nil {
 		return nil, err
 	}
