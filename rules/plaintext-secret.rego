@@ -97,6 +97,14 @@ variables contains v if {
 	some v in list
 }
 
+# The env of a job's container and of its services (GitHub), and the
+# variables of its services (GitLab).
+variables contains v if {
+	some job in input.jobs
+	some image in array.concat(job.services, [c | c := job.container; c != null])
+	some v in image.env
+}
+
 variables contains v if {
 	some job in input.jobs
 	some step in job.steps

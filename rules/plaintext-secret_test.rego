@@ -80,6 +80,31 @@ test_url_with_password if {
 	contains(f.msg, `user "bob"`)
 }
 
+image(name, env) := {"name": build.str(name, 3), "alias": build.str("", 0), "env": env, "pos": build.at(3, 5)}
+
+with_images(container, services) := build.pipeline("github", [object.union(build.job("test", []), {"container": container, "services": services})])
+
+test_env_of_services_and_containers_is_judged_like_any_env if {
+	password := var("POSTGRES_PASSWORD", "Hx9aQ2kLmP7zRvW", "literal")
+	some doc in [
+		with_images(null, [image("postgres:16", [password])]),
+		with_images(image("node:20", [password]), []),
+	]
+	findings := plaintext_secret.findings with input as doc
+	findings == {{
+		"msg": "\"POSTGRES_PASSWORD\" is set to the literal \"Hx9****\"; reference a stored secret instead",
+		"pos": build.at(4, 15),
+		"sensitive": true,
+	}}
+}
+
+test_default_service_credentials_are_placeholders if {
+	count(plaintext_secret.findings) == 0 with input as with_images(null, [image("postgres:16", [
+		var("POSTGRES_PASSWORD", "postgres", "literal"),
+		var("MYSQL_ROOT_PASSWORD", "root", "literal"),
+	])])
+}
+
 image_ref(value) := object.union(
 	build.pipeline("gitlab", []),
 	{

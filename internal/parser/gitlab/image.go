@@ -19,6 +19,7 @@ func (p *parser) image(n *node, usage string, known map[string]model.String) *mo
 	} else {
 		img.Name = n.get("name").str()
 		img.Alias = n.get("alias").str()
+		img.Env = variables(n.get("variables"))
 	}
 	if img.Name.Value == "" {
 		return img
