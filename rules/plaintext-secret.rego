@@ -97,6 +97,14 @@ variables contains v if {
 	some v in list
 }
 
+# The env of a job's container and of its services (GitHub), and the
+# variables of its services (GitLab).
+variables contains v if {
+	some job in input.jobs
+	some image in array.concat(job.services, [c | c := job.container; c != null])
+	some v in image.env
+}
+
 variables contains v if {
 	some job in input.jobs
 	some step in job.steps
@@ -127,13 +135,35 @@ findings contains finding if {
 	some i, line in source.lines
 	contains(line, "://")
 	contains(line, "@")
-	some match in regex.find_all_string_submatch_n(`\b[a-zA-Z][a-zA-Z0-9+.-]*://([^\s:/@'"]+):([^\s@/'"]+)@[^\s/'"]+`, line, -1)
+	some match in regex.find_all_string_submatch_n(secrets.url_userinfo_pattern, line, -1)
 	password := match[2]
 	is_literal_secret(password)
 	not has_token(password)
 	finding := {
 		"msg": sprintf("URL %q carries the password %q for user %q; use a stored secret (e.g. in a credential helper or an environment variable)", [host(match[0]), secrets.mask(password), match[1]]),
 		"pos": span(source.file, i, line, password),
+		"sensitive": true,
+	}
+}
+
+# An image reference without a scheme (GitLab's `image: user:pass@registry/image`)
+# carries a password the same way.
+findings contains finding if {
+	some ref in input.references
+	ref.kind == "image"
+	not contains(ref.value.value, "://") # a URL, found above
+	some match in regex.find_all_string_submatch_n(secrets.image_userinfo_pattern, ref.value.value, 1)
+	[user, password] := [match[1], match[2]]
+	is_literal_secret(password)
+	not has_token(password)
+	some source in input.sources
+	source.file == ref.value.pos.file
+	line := source.lines[ref.value.pos.line - 1]
+	column := indexof(line, sprintf("%s:%s@", [user, password])) + count(user) + 2
+	column > count(user) + 1
+	finding := {
+		"msg": sprintf("image %q carries the password %q for user %q; log in to the registry with a stored secret instead", [host(ref.value.value), secrets.mask(password), user]),
+		"pos": {"file": source.file, "line": ref.value.pos.line, "column": column, "end_line": ref.value.pos.line, "end_column": column + count(password)},
 		"sensitive": true,
 	}
 }

@@ -80,6 +80,53 @@ test_url_with_password if {
 	contains(f.msg, `user "bob"`)
 }
 
+image(name, env) := {"name": build.str(name, 3), "alias": build.str("", 0), "env": env, "pos": build.at(3, 5)}
+
+with_images(container, services) := build.pipeline("github", [object.union(build.job("test", []), {"container": container, "services": services})])
+
+test_env_of_services_and_containers_is_judged_like_any_env if {
+	password := var("POSTGRES_PASSWORD", "Hx9aQ2kLmP7zRvW", "literal")
+	some doc in [
+		with_images(null, [image("postgres:16", [password])]),
+		with_images(image("node:20", [password]), []),
+	]
+	findings := plaintext_secret.findings with input as doc
+	findings == {{
+		"msg": "\"POSTGRES_PASSWORD\" is set to the literal \"Hx9****\"; reference a stored secret instead",
+		"pos": build.at(4, 15),
+		"sensitive": true,
+	}}
+}
+
+test_default_service_credentials_are_placeholders if {
+	count(plaintext_secret.findings) == 0 with input as with_images(null, [image("postgres:16", [
+		var("POSTGRES_PASSWORD", "postgres", "literal"),
+		var("MYSQL_ROOT_PASSWORD", "root", "literal"),
+	])])
+}
+
+image_ref(value) := object.union(
+	build.pipeline("gitlab", []),
+	{
+		"references": [{"kind": "image", "value": {"value": value, "pos": {"file": "ci.yml", "line": 2, "column": 10, "end_line": 2, "end_column": 10 + count(value)}}}],
+		"sources": [{"file": "ci.yml", "lines": ["job:", sprintf("  image: %s", [value])]}],
+	},
+)
+
+test_image_reference_with_password if {
+	findings := plaintext_secret.findings with input as image_ref("deployer:Q7wjZ2pLx9Tm@registry.example.com/tools/node:20")
+	findings == {{
+		"msg": "image \"registry.example.com/tools/node:20\" carries the password \"Q7w****\" for user \"deployer\"; log in to the registry with a stored secret instead",
+		"pos": {"file": "ci.yml", "line": 2, "column": 19, "end_line": 2, "end_column": 31},
+		"sensitive": true,
+	}}
+}
+
+test_image_reference_without_password_is_fine if {
+	some value in ["node:20@sha256:0123abcd", "registry.example.com:5000/node:20", "deployer:$REGISTRY_PASSWORD@registry.example.com/node"]
+	count(plaintext_secret.findings) == 0 with input as image_ref(value)
+}
+
 test_url_with_reference_is_fine if {
 	count(plaintext_secret.findings) == 0 with input as with_lines([
 		"git clone https://x-access-token:${{ secrets.GITHUB_TOKEN }}@github.com/acme/app.git",

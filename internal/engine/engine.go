@@ -20,6 +20,7 @@ import (
 
 	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/secret"
 )
 
 // rulesPackage is the package prefix every rule lives under; the last
@@ -35,6 +36,7 @@ type Engine struct {
 	byPackage map[string]finding.Rule // last package segment → rule
 	query     rego.PreparedEvalQuery
 	timeout   time.Duration
+	masker    *secret.Masker // masks every finding's message
 }
 
 type config struct {
@@ -136,6 +138,9 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	if e.masker, err = maskerOf(tables); err != nil {
+		return nil, err
+	}
 	store, err := newStore(tables, cfg.data)
 	if err != nil {
 		return nil, err
@@ -221,7 +226,7 @@ func (e *Engine) Evaluate(ctx context.Context, p *model.Pipeline) ([]finding.Fin
 		if !ok {
 			return nil, fmt.Errorf("%s: findings from package %s.%s, which has no rule metadata", p.File, rulesPackage, pkg)
 		}
-		f, err := decodeFinding(rule, result.Bindings["finding"])
+		f, err := decodeFinding(rule, result.Bindings["finding"], e.masker)
 		if err != nil {
 			return nil, fmt.Errorf("%s: rule %s: %w", p.File, rule.ID, err)
 		}
@@ -235,6 +240,7 @@ func (e *Engine) Evaluate(ctx context.Context, p *model.Pipeline) ([]finding.Fin
 		}
 		findings = append(findings, f)
 	}
+	protectSecrets(findings, p)
 	finding.Sort(findings)
 	finding.Fingerprint(findings, p.Lines)
 	return findings, nil

@@ -26,7 +26,7 @@ import (
 // custom policies extend a table package. TestFoldedTablesAreCurrent fails
 // when the file is stale.
 //
-//go:generate go run ./foldtables folded_tables.json
+//go:generate go run ./foldtables folded_tables.json ../secret/tables.json
 //go:embed folded_tables.json
 var foldedTablesJSON string
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/secret"
 )
 
 var precisions = []string{"very-high", "high", "medium", "low"}
@@ -184,7 +185,10 @@ func ruleFromAnnotations(file string, mod *ast.Module) (finding.Rule, error) {
 // A rule emits {"msg": string, "pos": <a model Pos>} and optionally
 // "severity" (to raise or lower this one finding) and "sensitive": true when
 // the span at pos holds a secret.
-func decodeFinding(rule finding.Rule, value any) (finding.Finding, error) {
+// The message is masked as it is decoded (see secret.Masker), whatever
+// rule wrote it: a rule may quote a value without knowing it holds a
+// secret.
+func decodeFinding(rule finding.Rule, value any, masker *secret.Masker) (finding.Finding, error) {
 	obj, ok := value.(map[string]any)
 	if !ok {
 		return finding.Finding{}, fmt.Errorf("a finding must be an object with msg and pos, got %T", value)
@@ -197,7 +201,7 @@ func decodeFinding(rule finding.Rule, value any) (finding.Finding, error) {
 	}
 	// The same message recurs across files (one action pinned to one tag in
 	// many repositories): a large scan keeps one copy of each.
-	f.Message = unique.Make(msg).Value()
+	f.Message = unique.Make(masker.Mask(msg)).Value()
 	pos, ok := obj["pos"].(map[string]any)
 	if !ok {
 		return finding.Finding{}, fmt.Errorf("finding %q has no pos object", f.Message)
@@ -224,6 +228,32 @@ func decodeFinding(rule finding.Rule, value any) (finding.Finding, error) {
 	}
 	f.Sensitive, _ = obj["sensitive"].(bool)
 	return f, nil
+}
+
+// protectSecrets gives every sensitive finding the digest of the secret
+// at its span (see secret.Digest), for its fingerprint, and masks that
+// secret wherever the message of any finding of the file quotes it: only
+// the rule that found it knew it was one.
+func protectSecrets(findings []finding.Finding, p *model.Pipeline) {
+	var values []string
+	for i := range findings {
+		f := &findings[i]
+		if !f.Sensitive {
+			continue
+		}
+		if value, ok := secret.ValueAt(p.Lines(f.Pos.File), f.Pos); ok {
+			f.SecretDigest = secret.Digest(f.RuleID, f.Pos.File, value)
+			values = append(values, value)
+		}
+	}
+	if len(values) == 0 {
+		return
+	}
+	for i := range findings {
+		if masked := secret.MaskValues(findings[i].Message, values); masked != findings[i].Message {
+			findings[i].Message = masked
+		}
+	}
 }
 
 func stringField(obj map[string]any, key string) string {

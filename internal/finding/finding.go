@@ -10,11 +10,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/secret"
 )
 
 // Severity is how much a finding matters, from Info up to Critical.
@@ -93,6 +95,12 @@ type Finding struct {
 	// Sensitive is true when the span Column..EndColumn on the start line
 	// holds a secret value: reporters must mask it wherever they show source.
 	Sensitive bool
+	// SecretDigest identifies the secret of a Sensitive finding without
+	// holding it (secret.Digest: a slow, keyed hash of the value, salted
+	// with the rule and the file), so that two secrets of one kind have
+	// different fingerprints. Empty when the engine could not read the
+	// span. It is never printed.
+	SecretDigest string
 }
 
 // Compare orders findings by position, then rule and message: the order
@@ -105,14 +113,17 @@ func Compare(a, b Finding) int {
 func Sort(findings []Finding) { slices.SortStableFunc(findings, Compare) }
 
 // Fingerprint sets the fingerprint of every finding: a hash of its rule,
-// its file, the text of the line it starts on (blanks collapsed) and its
-// occurrence among findings with the same rule, file and text. The line
+// its file, an anchor and its occurrence among findings with the same
+// rule, file and anchor. The anchor of a Sensitive finding is the digest of
+// its secret (SecretDigest), so that a new secret never takes the
+// fingerprint of an old one, or its message when there is no digest; the
+// anchor of any other finding is the text of the line it starts on, blanks
+// collapsed and every secret on it masked (see secret.Masker). The line
 // number is left out, so the fingerprint survives edits that move lines.
-// The text of a line holding a secret is never used: for a Sensitive
-// finding the message, which never holds a secret in full, stands in.
 // linesOf returns a file's lines (nil when unknown). Pass every finding of
 // a file, before any is suppressed, since occurrences are counted among
-// them.
+// them, and the spans of Sensitive findings are masked in the lines of the
+// others.
 func Fingerprint(findings []Finding, linesOf func(file string) []string) {
 	order := make([]int, len(findings))
 	for i := range order {
@@ -122,12 +133,13 @@ func Fingerprint(findings []Finding, linesOf func(file string) []string) {
 	slices.SortStableFunc(order, func(a, b int) int { return Compare(findings[a], findings[b]) })
 	lines := map[string][]string{}
 	seen := map[string]int{}
+	secrets := sensitiveSpans(findings)
 	for _, i := range order {
 		f := &findings[i]
 		if _, read := lines[f.Pos.File]; !read {
 			lines[f.Pos.File] = linesOf(f.Pos.File)
 		}
-		key := f.RuleID + "\x00" + f.Pos.File + "\x00" + anchorText(*f, lines[f.Pos.File])
+		key := f.RuleID + "\x00" + f.Pos.File + "\x00" + anchorText(*f, lines[f.Pos.File], secrets[lineOf{f.Pos.File, f.Pos.Line}])
 		seen[key]++
 		sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d", key, seen[key]))
 		f.Fingerprint = hex.EncodeToString(sum[:16])
@@ -135,11 +147,51 @@ func Fingerprint(findings []Finding, linesOf func(file string) []string) {
 }
 
 // anchorText is what ties a finding to its place without a line number:
-// the text of its line with blanks collapsed, or its message when the line
-// holds a secret or cannot be read.
-func anchorText(f Finding, lines []string) string {
-	if f.Sensitive || f.Pos.Line < 1 || f.Pos.Line > len(lines) {
+// the digest of its secret, the text of its line with blanks collapsed and
+// secrets masked, or its message when the line cannot be read. A line
+// that holds no secret is used as it is, so fingerprints recorded before
+// masking existed stay valid.
+func anchorText(f Finding, lines []string, secrets []secret.Span) string {
+	switch {
+	case f.Sensitive && f.SecretDigest != "":
+		return "secret\x00" + f.SecretDigest
+	case f.Sensitive || f.Pos.Line < 1 || f.Pos.Line > len(lines):
 		return "message\x00" + f.Message
 	}
-	return "line\x00" + strings.Join(strings.Fields(lines[f.Pos.Line-1]), " ")
+	line := lines[f.Pos.Line-1]
+	spans := secret.Default().Spans(line, secrets...)
+	for i := range spans {
+		spans[i].Replacement = secret.Mark // not even a preview's first characters
+	}
+	line = secret.Apply(line, spans)
+	return "line\x00" + strings.Join(strings.Fields(line), " ")
+}
+
+// lineOf is a line of a file.
+type lineOf struct {
+	file string
+	line int
+}
+
+// sensitiveSpans returns the spans of the Sensitive findings by line.
+func sensitiveSpans(findings []Finding) map[lineOf][]secret.Span {
+	spans := map[lineOf][]secret.Span{}
+	for _, f := range findings {
+		if f.Sensitive {
+			key := lineOf{f.Pos.File, f.Pos.Line}
+			spans[key] = append(spans[key], SecretSpan(f.Pos))
+		}
+	}
+	return spans
+}
+
+// SecretSpan is the span of the start line a Sensitive finding's secret
+// covers, in the form secret.Masker takes: to the end of the line when it
+// goes on to the next.
+func SecretSpan(pos model.Pos) secret.Span {
+	end := math.MaxInt
+	if pos.EndLine == pos.Line {
+		end = pos.EndColumn - 1
+	}
+	return secret.Span{Start: pos.Column - 1, End: end}
 }

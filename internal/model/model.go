@@ -203,7 +203,10 @@ type Image struct {
 	Name String `json:"name"` // the image reference as written
 	// Alias is the service's network name (GitHub service id, GitLab alias).
 	Alias String `json:"alias"`
-	Pos   Pos    `json:"pos"`
+	// Env are the variables the container starts with: GitHub
+	// `container.env` and `services.<id>.env`, GitLab service `variables:`.
+	Env []Var `json:"env"`
+	Pos Pos   `json:"pos"`
 }
 
 // Environment is a deployment target.

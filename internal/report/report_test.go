@@ -11,6 +11,7 @@ import (
 
 	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/secret"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -224,14 +225,14 @@ func FuzzReporters(f *testing.F) {
 				t.Fatalf("%s: %v", format, err)
 			}
 		}
-		s, ok := snippetOf(src, run.Findings[0])
+		s, ok := snippetOf(src, run.Findings[0], nil)
 		if !ok {
 			return
 		}
 		if !strings.HasPrefix(s.underline, "^") || len([]rune(s.indent)) > len([]rune(s.line)) {
 			t.Errorf("snippet %#v", s)
 		}
-		if sensitive && !strings.Contains(s.line, secretMask) {
+		if sensitive && !strings.Contains(s.line, secret.Mark) {
 			t.Errorf("secret not masked: %#v", s)
 		}
 	})

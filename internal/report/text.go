@@ -11,6 +11,7 @@ import (
 
 	"github.com/fatih/color"
 	"github.com/pipelint/pipelint/internal/finding"
+	"github.com/pipelint/pipelint/internal/secret"
 )
 
 var _ Reporter = (*Text)(nil)
@@ -28,13 +29,14 @@ var _ Reporter = (*Text)(nil)
 //
 //	1 finding (1 high) in 1 file; 1 error
 //
-// A span that holds a secret (Finding.Sensitive) is masked in the snippet.
+// Snippets mask every secret on their line (see snippetOf).
 type Text struct {
 	Color bool
 }
 
 func (t *Text) Report(w io.Writer, run *Run) error {
 	p := newPalette(t.Color)
+	secrets := sensitiveSpans(run)
 	var out bytes.Buffer
 	for _, e := range run.Errors {
 		location := e.Pos.File + ":"
@@ -43,7 +45,7 @@ func (t *Text) Report(w io.Writer, run *Run) error {
 		}
 		fmt.Fprintf(&out, "%s %s %s\n", p.bold(location), p.errorLabel("error:"), e.Message)
 		if e.Pos.Line > 0 {
-			writeSnippet(&out, run, finding.Finding{Pos: e.Pos}, p.errorLabel)
+			writeSnippet(&out, run, finding.Finding{Pos: e.Pos}, p.errorLabel, secrets)
 		}
 	}
 	for _, f := range run.Findings {
@@ -52,7 +54,7 @@ func (t *Text) Report(w io.Writer, run *Run) error {
 		fmt.Fprintf(&out, "%s %s %s: %s\n",
 			p.bold(fmt.Sprintf("%s:%d:%d:", f.Pos.File, r.StartLine, r.StartColumn)),
 			severity(string(f.Severity)), f.RuleID, f.Message)
-		writeSnippet(&out, run, f, severity)
+		writeSnippet(&out, run, f, severity, secrets)
 	}
 	out.WriteString(summary(run))
 	out.WriteByte('\n')
@@ -62,37 +64,59 @@ func (t *Text) Report(w io.Writer, run *Run) error {
 
 // writeSnippet prints the source line of a finding or an error with its
 // span underlined, when the source is known.
-func writeSnippet(out *bytes.Buffer, run *Run, f finding.Finding, paint func(string) string) {
+func writeSnippet(out *bytes.Buffer, run *Run, f finding.Finding, paint func(string) string, secrets map[lineOf][]secret.Span) {
 	if run.Source == nil {
 		return
 	}
-	if s, ok := snippetOf(run.Source(f.Pos.File), f); ok {
+	if s, ok := snippetOf(run.Source(f.Pos.File), f, secrets[lineOf{f.Pos.File, regionOf(f.Pos).StartLine}]); ok {
 		number := strconv.Itoa(s.lineNumber)
 		gutter := strings.Repeat(" ", len(number))
 		fmt.Fprintf(out, " %s | %s\n %s | %s%s\n\n", number, s.line, gutter, s.indent, paint(s.underline))
 	}
 }
 
+// lineOf is a line of a file.
+type lineOf struct {
+	file string
+	line int
+}
+
+// sensitiveSpans returns, by line, the spans that hold a secret of the
+// sensitive findings of a run, suppressed ones included: a snippet masks
+// them whichever finding it shows.
+func sensitiveSpans(run *Run) map[lineOf][]secret.Span {
+	spans := map[lineOf][]secret.Span{}
+	add := func(f finding.Finding) {
+		if f.Sensitive {
+			key := lineOf{f.Pos.File, regionOf(f.Pos).StartLine}
+			spans[key] = append(spans[key], finding.SecretSpan(f.Pos))
+		}
+	}
+	for _, f := range run.Findings {
+		add(f)
+	}
+	for _, s := range run.Suppressed {
+		add(s.Finding)
+	}
+	return spans
+}
+
 // snippet is a source line ready to print under a finding.
 type snippet struct {
 	lineNumber int
-	line       string // the source line, control characters replaced, secret masked
+	line       string // the source line, control characters replaced, secrets masked
 	indent     string // whitespace up to the span, keeping tabs so the underline aligns
 	underline  string // ^~~~ under the span
 }
 
-// maskedPrefix is how much of a secret the snippet shows: at most 4
-// characters and at most a quarter of it, so a short secret shows nothing.
-func maskedPrefix(secretLength int) int { return min(4, secretLength/4) }
-
-// secretMask replaces everything of a secret after maskedPrefix. Its fixed
-// length hides how long the secret is.
-const secretMask = "****"
-
 // snippetOf cuts the finding's start line out of src. The underline covers
 // Column..EndColumn, or runs to the end of the line when the span goes on.
-// ok is false when there is no source or the line does not exist.
-func snippetOf(src []byte, f finding.Finding) (s snippet, ok bool) {
+// Every secret on the line is masked: the finding's own span when it is
+// Sensitive, the spans of other sensitive findings on the line (secrets),
+// and whatever the masker finds (passwords in URLs, tokens, literals under
+// secret names). ok is false when there is no source or the line does not
+// exist.
+func snippetOf(src []byte, f finding.Finding, secrets []secret.Span) (s snippet, ok bool) {
 	r := regionOf(f.Pos)
 	lines := bytes.Split(src, []byte("\n"))
 	if src == nil || r.StartLine > len(lines) {
@@ -110,11 +134,13 @@ func snippetOf(src []byte, f finding.Finding) (s snippet, ok bool) {
 	if r.EndLine == r.StartLine {
 		end = max(min(r.EndColumn-1, len(line)), start)
 	}
+	secrets = slices.Clone(secrets)
 	if f.Sensitive {
-		shown := start + maskedPrefix(end-start)
-		line = slices.Concat(line[:shown], []rune(secretMask), line[end:])
-		end = shown + len(secretMask)
+		secrets = append(secrets, secret.Span{Start: start, End: end})
 	}
+	spans := secret.Default().Spans(string(line), secrets...)
+	start, end = maskedOffset(spans, start, false), maskedOffset(spans, end, true)
+	line = []rune(secret.Apply(string(line), spans))
 	indent := make([]rune, start)
 	for i, c := range line[:start] {
 		indent[i] = ' '
@@ -128,6 +154,31 @@ func snippetOf(src []byte, f finding.Finding) (s snippet, ok bool) {
 		indent:     string(indent),
 		underline:  "^" + strings.Repeat("~", max(end-start-1, 0)),
 	}, true
+}
+
+// maskedOffset is where offset, a rune offset of a line, is once spans
+// (sorted, not overlapping) are replaced. The underline of a span
+// [start, end) runs from maskedOffset(spans, start, false) to
+// maskedOffset(spans, end, true): an offset inside a masked secret moves
+// to the start of its replacement, or as an end to its end, so that the
+// underline covers all of a secret it touches, and an end takes in a
+// replacement inserted where the span starts and ends.
+func maskedOffset(spans []secret.Span, offset int, end bool) int {
+	shift := 0
+	for _, s := range spans {
+		grown := len([]rune(s.Replacement)) - (s.End - s.Start)
+		switch {
+		case s.Start > offset, s.Start == offset && (!end || s.End > offset):
+			return offset + shift // at or after offset: not moved by s
+		case s.End <= offset:
+			shift += grown
+		case end:
+			return s.Start + shift + len([]rune(s.Replacement))
+		default:
+			return s.Start + shift
+		}
+	}
+	return offset + shift
 }
 
 // summary is the last line: "3 findings (1 high, 2 medium) in 4 files; 2

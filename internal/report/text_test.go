@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/pipelint/pipelint/internal/finding"
+	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/secret"
 )
 
 func TestTextGolden(t *testing.T) {
@@ -68,26 +70,72 @@ func TestSnippet(t *testing.T) {
 			snippet{2, "\tkey: v**** # note", "\t     ", "^~~~~"}},
 	}
 	for _, tt := range tests {
-		got, ok := snippetOf([]byte(src), tt.f)
+		got, ok := snippetOf([]byte(src), tt.f, nil)
 		if !ok || got != tt.want {
 			t.Errorf("%s:\n got %#v, %v\nwant %#v", tt.name, got, ok, tt.want)
 		}
 	}
 	for _, missing := range []int{7, 100} {
-		if got, ok := snippetOf([]byte(src), finding.Finding{Pos: pos("f", missing, 1, 0, 0)}); ok {
+		if got, ok := snippetOf([]byte(src), finding.Finding{Pos: pos("f", missing, 1, 0, 0)}, nil); ok {
 			t.Errorf("line %d does not exist but got %#v", missing, got)
 		}
 	}
-	if got, ok := snippetOf(nil, finding.Finding{Pos: pos("f", 1, 1, 0, 0)}); ok {
+	if got, ok := snippetOf(nil, finding.Finding{Pos: pos("f", 1, 1, 0, 0)}, nil); ok {
 		t.Errorf("no source but got %#v", got)
 	}
 }
 
-func TestMaskedPrefix(t *testing.T) {
-	for length, want := range map[int]int{0: 0, 3: 0, 4: 1, 8: 2, 15: 3, 16: 4, 40: 4} {
-		if got := maskedPrefix(length); got != want {
-			t.Errorf("maskedPrefix(%d) = %d, want %d", length, got, want)
+// A snippet masks every secret on its line, whichever finding it shows:
+// URL passwords, tokens, literals under secret names and the spans of
+// other sensitive findings, and the underline moves with the masking.
+func TestSnippetMasksEverySecretOnTheLine(t *testing.T) {
+	const token = "ghp_R2x9QmVfL0kq7TzWb3NcYh8uJd1PaEs6GtKo"
+	src := "      - run: git clone https://bob:Q7wjZk2mXp9L@github.com/x/y.git && echo " + token + "\n" +
+		"      - run: PASSWORD=Hx9aQ2kLmP7z ./deploy --to prod && deploy2 Zq8bW1nMcKlP\n"
+	tests := []struct {
+		name    string
+		f       finding.Finding
+		secrets []secret.Span
+		want    snippet
+	}{
+		{"a finding before the secrets",
+			finding.Finding{Pos: pos("f", 1, 14, 1, 17)}, nil,
+			snippet{1, "      - run: git clone https://bob:****@github.com/x/y.git && echo ghp_****", "             ", "^~~"}},
+		{"a finding after a secret moves left",
+			finding.Finding{Pos: pos("f", 1, 71, 1, 75)}, nil,
+			snippet{1, "      - run: git clone https://bob:****@github.com/x/y.git && echo ghp_****", strings.Repeat(" ", 62), "^~~~"}},
+		{"a finding over a secret underlines its mask",
+			finding.Finding{Pos: pos("f", 1, 24, 1, 71)}, nil,
+			snippet{1, "      - run: git clone https://bob:****@github.com/x/y.git && echo ghp_****", strings.Repeat(" ", 23), "^" + strings.Repeat("~", 38)}},
+		{"an underline ending inside a secret covers its mask",
+			finding.Finding{Pos: pos("f", 1, 71, 1, 80)}, nil,
+			snippet{1, "      - run: git clone https://bob:****@github.com/x/y.git && echo ghp_****", strings.Repeat(" ", 62), "^" + strings.Repeat("~", 12)}},
+		{"a literal under a secret name, and a secret only a sensitive finding knows",
+			finding.Finding{Pos: pos("f", 2, 14, 2, 35)}, []secret.Span{{Start: 65, End: 77}},
+			snippet{2, "      - run: PASSWORD=Hx9**** ./deploy --to prod && deploy2 Zq8****", "             ", "^~~~~~~~~~~~~~~~"}},
+	}
+	for _, tt := range tests {
+		got, ok := snippetOf([]byte(src), tt.f, tt.secrets)
+		if !ok || got != tt.want {
+			t.Errorf("%s:\n got %#v, %v\nwant %#v", tt.name, got, ok, tt.want)
 		}
+	}
+}
+
+// The text report masks, on the line of any finding or error, the secrets
+// the run's sensitive findings point at, suppressed ones included.
+func TestTextMasksSecretsOfOtherFindings(t *testing.T) {
+	src := "run: deploy Zq8bW1nMcKlP now\n"
+	run := &Run{
+		FilesChecked: 1,
+		Source:       func(string) []byte { return []byte(src) },
+		Findings:     []finding.Finding{{RuleID: "r", Severity: finding.Low, Message: "m", Pos: pos("f", 1, 6, 1, 12)}},
+		Suppressed:   []Suppressed{{Finding: finding.Finding{RuleID: "s", Severity: finding.High, Message: "secret", Pos: pos("f", 1, 13, 1, 25), Sensitive: true}}},
+		Errors:       []*model.ParseError{{Pos: pos("f", 1, 1, 1, 2), Message: "e"}},
+	}
+	out := string(render(t, "text", Options{}, run))
+	if strings.Contains(out, "W1nMcKlP") || strings.Count(out, "run: deploy Zq8**** now") != 2 {
+		t.Errorf("output:\n%s", out)
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser"
 	"github.com/pipelint/pipelint/internal/report"
+	"github.com/pipelint/pipelint/internal/secret"
 )
 
 // Options tune a check.
@@ -94,6 +95,7 @@ func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
 		run.Errors = append(run.Errors, r.errs...)
 		result.Warnings = append(result.Warnings, r.warnings...)
 	}
+	run.Errors, result.Warnings = secret.MaskErrors(run.Errors), secret.MaskErrors(result.Warnings) // errors quote values, secrets included
 	sortErrors(result.Warnings)
 	sortErrors(run.Errors)
 	finding.Sort(run.Findings)

@@ -64,3 +64,33 @@ func TestAMadeUpSystemIsCheckedByEveryRule(t *testing.T) {
 		t.Errorf("findings %v, want %s", got, want)
 	}
 }
+
+// Parse errors quote what they could not read, which may be a secret: the
+// run masks every error's message before any report sees it.
+func TestErrorsAreMasked(t *testing.T) {
+	const token = "ghp_R2x9QmVfL0kq7TzWb3NcYh8uJd1PaEs6GtKo"
+	root := t.TempDir()
+	workflows := filepath.Join(root, ".github", "workflows")
+	if err := os.MkdirAll(workflows, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src := "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    " + token + ": 1\n    steps:\n      - run: echo\n"
+	if err := os.WriteFile(filepath.Join(workflows, "ci.yml"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	result, err := Check(context.Background(), []string{root}, Options{Policy: PolicyOptions{NoConfig: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(result.Run.Errors) == 0 {
+		t.Fatal("no parse error")
+	}
+	for _, e := range append(result.Run.Errors, result.Warnings...) {
+		if strings.Contains(e.Message, token[4:]) {
+			t.Errorf("error shows the token: %s", e)
+		}
+		if !strings.Contains(e.Message, `"ghp_****"`) {
+			t.Errorf("error %s does not quote the masked token", e)
+		}
+	}
+}

@@ -69,6 +69,16 @@ has_keyword(text, pattern) if {
 	contains(text, keyword)
 }
 
+# url_userinfo_pattern matches a URL with a password:
+# scheme://USER:PASSWORD@host, the user and the password as groups 1 and 2.
+url_userinfo_pattern := `\b[a-zA-Z][a-zA-Z0-9+.-]*://([^\s:/@'"]+):([^\s@/'"]+)@[^\s/'"]+`
+
+# image_userinfo_pattern matches an image reference with a password and no
+# scheme, USER:PASSWORD@registry/image, the user and the password as
+# groups 1 and 2. The registry must be followed by a path, so that a
+# digest (image:tag@sha256:...) is never taken for one.
+image_userinfo_pattern := `(?:^|[\s"'=])([\w.-]+):([^\s@/:'"]+)@[A-Za-z0-9.-]+(?::[0-9]+)?/`
+
 # allowed_tokens are documentation examples that match a pattern.
 allowed_token_pattern := `EXAMPLE$|^AKIAIOSFODNN7|(?i:x{8,}|0{8,}|1234567890)`
 

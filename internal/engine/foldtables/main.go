@@ -1,9 +1,11 @@
 // Command foldtables writes the folded tables of the built-in rules to the
-// file it is given, for engine.New: go generate ./internal/engine
+// first file it is given, for engine.New, and their secret tables to the
+// second, for package secret: go generate ./internal/engine
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 
@@ -12,16 +14,31 @@ import (
 )
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: foldtables FILE")
+	if len(os.Args) != 3 {
+		fmt.Fprintln(os.Stderr, "usage: foldtables FOLDED_FILE SECRET_TABLES_FILE")
 		os.Exit(2)
 	}
-	data, err := engine.FoldTables(context.Background(), rules.FS)
-	if err == nil {
-		err = os.WriteFile(os.Args[1], data, 0o644)
-	}
-	if err != nil {
+	if err := write(os.Args[1], os.Args[2]); err != nil {
 		fmt.Fprintln(os.Stderr, "foldtables:", err)
 		os.Exit(1)
 	}
+}
+
+func write(foldedFile, secretFile string) error {
+	data, err := engine.FoldTables(context.Background(), rules.FS)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(foldedFile, data, 0o644); err != nil {
+		return err
+	}
+	tables, err := engine.SecretTables(data)
+	if err != nil {
+		return err
+	}
+	secretData, err := json.MarshalIndent(tables, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(secretFile, append(secretData, '\n'), 0o644)
 }

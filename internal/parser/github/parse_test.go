@@ -451,3 +451,33 @@ func TestLimits(t *testing.T) {
 		})
 	}
 }
+
+// The env of a job's container and services is in the model, where rules
+// judge it like any other env.
+func TestContainerAndServiceEnv(t *testing.T) {
+	src := `on: push
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    container:
+      image: node:20
+      env:
+        NODE_ENV: test
+    services:
+      db:
+        image: postgres:16
+        env:
+          POSTGRES_PASSWORD: Hx9aQ2kLmP7zRvW
+      cache: redis:7
+    steps:
+      - run: make
+`
+	p, err := Parse(workflowFile, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := p.Jobs[0]
+	check(t, "container env", job.Container.Env, []model.Var{{Name: str("NODE_ENV", 8, 9, 8, 17), Value: str("test", 8, 19, 8, 23), Source: "literal", Pos: at(8, 9, 8, 23)}})
+	check(t, "service env", job.Services[0].Env, []model.Var{{Name: str("POSTGRES_PASSWORD", 13, 11, 13, 28), Value: str("Hx9aQ2kLmP7zRvW", 13, 30, 13, 45), Source: "literal", Pos: at(13, 11, 13, 45)}})
+	check(t, "service without env", job.Services[1].Env, nil)
+}

@@ -56,9 +56,14 @@ func actionReference(value string) model.Reference {
 	return out
 }
 
-// imageReference parses `[registry/]repository[:tag][@sha256:digest]`.
+// imageReference parses `[user:password@][registry/]repository[:tag][@sha256:digest]`.
+// A user and password (docker://user:pass@registry/image) are dropped: an
+// @ before the first / ends them, where a digest's @ comes after it.
 func imageReference(name string) model.Reference {
 	var out model.Reference
+	if at, slash := strings.Index(name, "@"), strings.Index(name, "/"); at >= 0 && at < slash {
+		name = name[at+1:]
+	}
 	name, out.Digest, _ = strings.Cut(name, "@")
 	if i := strings.LastIndex(name, ":"); i > strings.LastIndex(name, "/") {
 		name, out.Ref = name[:i], name[i+1:]

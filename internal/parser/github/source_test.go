@@ -232,6 +232,10 @@ func TestImageReference(t *testing.T) {
 		"registry.example.com:5000/a/b": {Registry: "registry.example.com:5000", Repo: "a/b"},
 		"img@sha256:abc":                {Repo: "img", Digest: "sha256:abc"},
 		"${{ matrix.image }}":           {Repo: "${{ matrix.image }}"},
+		// A user and password before the registry are no tag.
+		"u:pass@reg.example.com/img":            {Registry: "reg.example.com", Repo: "img"},
+		"u:pass@reg.example.com:5000/o/img:1.2": {Registry: "reg.example.com:5000", Repo: "o/img", Ref: "1.2"},
+		"u:pass@ghcr.io/o/img@" + digest:        {Registry: "ghcr.io", Repo: "o/img", Digest: digest, Pinned: true},
 	} {
 		check(t, value, imageReference(value), want)
 	}

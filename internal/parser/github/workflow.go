@@ -135,8 +135,8 @@ func (c *converter) job(j *actionlint.Job, workflowShell string) model.Job {
 	// An empty value is one actionlint reported (or stands for a value of
 	// the wrong kind): it pulls in nothing.
 	if ct := j.Container; ct != nil && ct.Image != nil && ct.Image.Value != "" {
-		key, _ := fieldKey(body, "container")
-		image := c.image(ct.Image, "container", model.String{}, key)
+		key, value := fieldKey(body, "container")
+		image := c.image(ct.Image, "container", model.String{}, key, value)
 		out.Container = &image
 	}
 	if j.Services != nil {
@@ -145,7 +145,7 @@ func (c *converter) job(j *actionlint.Job, workflowShell string) model.Job {
 				continue
 			}
 			key := c.node(svc.Name)
-			out.Services = append(out.Services, c.image(svc.Container.Image, "service", c.str(svc.Name), key))
+			out.Services = append(out.Services, c.image(svc.Container.Image, "service", c.str(svc.Name), key, c.src.values[key]))
 		}
 	}
 	if e := j.Environment; e != nil {
@@ -241,9 +241,10 @@ func (c *converter) runner(r *actionlint.Runner, body *yaml.Node) model.Runner {
 	return out
 }
 
-// image is a job container or service; key is the key of its entry.
-func (c *converter) image(name *actionlint.String, usage string, alias model.String, key *yaml.Node) model.Image {
-	image := model.Image{Name: c.str(name), Alias: alias}
+// image is a job container or service; key is the key of its entry and
+// value its value, a mapping unless only the image is named.
+func (c *converter) image(name *actionlint.String, usage string, alias model.String, key, value *yaml.Node) model.Image {
+	image := model.Image{Name: c.str(name), Alias: alias, Env: c.vars(field(value, "env"))}
 	if key != nil {
 		image.Pos = c.src.entry(key)
 	}

@@ -19,6 +19,7 @@ func (p *parser) image(n *node, usage string, known map[string]model.String) *mo
 	} else {
 		img.Name = n.get("name").str()
 		img.Alias = n.get("alias").str()
+		img.Env = variables(n.get("variables"))
 	}
 	if img.Name.Value == "" {
 		return img
@@ -36,10 +37,15 @@ func (p *parser) image(n *node, usage string, known map[string]model.String) *mo
 	return img
 }
 
-// parseImage splits `[registry/]repository[:tag][@digest]`. The registry
-// is the first path component when it looks like a host (has a dot or a
-// port, or is localhost); an implicit Docker Hub stays empty.
+// parseImage splits `[user:password@][registry/]repository[:tag][@digest]`.
+// The registry is the first path component when it looks like a host (has
+// a dot or a port, or is localhost); an implicit Docker Hub stays empty. A
+// user and password are dropped: an @ before the first / ends them, where
+// a digest's @ comes after it.
 func parseImage(s string) (registry, repo, tag, digest string) {
+	if at, slash := strings.Index(s, "@"), strings.Index(s, "/"); at >= 0 && at < slash {
+		s = s[at+1:]
+	}
 	name, digest, _ := strings.Cut(s, "@")
 	if slash := strings.LastIndex(name, "/"); strings.LastIndex(name, ":") > slash {
 		colon := strings.LastIndex(name, ":")

@@ -182,6 +182,9 @@ func TestParseImage(t *testing.T) {
 		{"localhost:5000/app:1", "localhost:5000", "app", "1", ""},
 		{"ghcr.io/o/r@sha256:abc", "ghcr.io", "o/r", "", "sha256:abc"},
 		{"ghcr.io/o/r:1@sha256:abc", "ghcr.io", "o/r", "1", "sha256:abc"},
+		// A user and password before the registry are no tag.
+		{"u:pass@reg.example.com/img", "reg.example.com", "img", "", ""},
+		{"u:pass@reg.example.com:5000/o/r:1@sha256:abc", "reg.example.com:5000", "o/r", "1", "sha256:abc"},
 	} {
 		registry, repo, tag, digest := parseImage(tc.in)
 		if registry != tc.registry || repo != tc.repo || tag != tc.tag || digest != tc.digest {

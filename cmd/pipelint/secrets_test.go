@@ -1,0 +1,185 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Secrets the files below hold. Every one is shaped like a real credential
+// (a GitHub token of 36 random characters, a password in a URL).
+const (
+	imageToken    = "ghp_R4nd0mT0k3nV4lu3xYz9Qw8Er7Ty6Ui5Op4Z" // in docker://u:TOKEN@registry/image
+	urlPassword   = "Q7wjZk2mXp9LrTv"                          // in https://bob:PASSWORD@host
+	firstToken    = "ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+	secondToken   = "ghp_Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2"
+	parseToken    = "ghp_P4rs3Err0rQu0t3sTh1sT0k3nK9m8N7b6V5c"
+	servicePasswd = "Hx9aQ2kLmP7zRvW"
+)
+
+func secretsRepository(t *testing.T) string {
+	t.Helper()
+	for _, token := range []string{imageToken, firstToken, secondToken, parseToken} {
+		if len(token) != len("ghp_")+36 {
+			t.Fatalf("%s is not shaped like a GitHub token", token)
+		}
+	}
+	return writeFiles(t, map[string]string{
+		".github/workflows/ci.yml": `on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    services:
+      db:
+        image: postgres:16.4@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+        env:
+          POSTGRES_PASSWORD: ` + servicePasswd + `
+    steps:
+      - uses: docker://u:` + imageToken + `@reg.example.com/img
+      - run: git clone https://bob:` + urlPassword + `@github.com/x/y.git
+      - run: echo ` + firstToken + `
+      - run: echo ` + secondToken + `
+`,
+		".github/workflows/broken.yml": `on: push
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    ` + parseToken + `: 1
+    steps:
+      - run: echo
+`,
+	})
+}
+
+// leaks lists the secrets out shows in full or in a part longer than the
+// four characters a masked preview may show.
+func leaks(out string) []string {
+	var found []string
+	for _, secret := range []string{imageToken, urlPassword, firstToken, secondToken, parseToken, servicePasswd} {
+		for i := 4; i+8 <= len(secret); i++ {
+			if strings.Contains(out, secret[i:i+8]) {
+				found = append(found, secret)
+				break
+			}
+		}
+	}
+	return found
+}
+
+// No output of any format, nor inspect, nor the baseline file, holds a
+// secret of the checked files: not the token in an image reference, the
+// password in a URL, two tokens of one kind, or a token a parse error
+// quotes.
+func TestSecretsAppearInNoOutput(t *testing.T) {
+	root := secretsRepository(t)
+	outputs := map[string]string{}
+	for _, format := range []string{"text", "json", "sarif", "github", "gitlab", "markdown"} {
+		_, stdout, stderr := pipelint(t, root, "check", "--format", format, ".")
+		outputs[format] = stdout + stderr
+	}
+	_, stdout, stderr := pipelint(t, root, "inspect", ".")
+	outputs["inspect"] = stdout + stderr
+	baselineFile := filepath.Join(t.TempDir(), "baseline.json")
+	_, stdout, stderr = pipelint(t, root, "check", "--write-baseline", baselineFile, ".")
+	written, err := os.ReadFile(baselineFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outputs["baseline"] = stdout + stderr + string(written)
+	for name, out := range outputs {
+		if found := leaks(out); len(found) > 0 {
+			t.Errorf("%s output shows %q:\n%s", name, found, out)
+		}
+	}
+
+	text := outputs["text"]
+	for _, want := range []string{
+		`unexpected key "ghp_****" for "job" section`,                     // the parse error
+		`step image "docker://u:****@reg.example.com/img" has no version`, // not tag "<token>"
+		`"POSTGRES_PASSWORD" is set to the literal "Hx9****"`,             // service env is judged
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text output lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+// Two tokens of one kind have different fingerprints, and a token that
+// replaces a recorded one is reported: the baseline never lets a new
+// secret hide behind an old one.
+func TestNewSecretDoesNotHideBehindBaselinedOne(t *testing.T) {
+	root := secretsRepository(t)
+	tokenFingerprints := func(args ...string) []string {
+		t.Helper()
+		_, stdout, _ := pipelint(t, root, append([]string{"check", "--format", "json"}, args...)...)
+		var result struct {
+			Findings []struct {
+				RuleID      string `json:"rule_id"`
+				Message     string `json:"message"`
+				Line        int    `json:"line"`
+				Fingerprint string `json:"fingerprint"`
+			} `json:"findings"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &result); err != nil {
+			t.Fatalf("%v\n%s", err, stdout)
+		}
+		var fingerprints []string
+		for _, f := range result.Findings {
+			if f.RuleID == "plaintext-secret" && strings.HasPrefix(f.Message, "GitHub personal access token") && f.Line >= 13 {
+				fingerprints = append(fingerprints, f.Fingerprint)
+			}
+		}
+		return fingerprints
+	}
+	both := tokenFingerprints(".")
+	if len(both) != 2 || both[0] == both[1] {
+		t.Fatalf("fingerprints of two tokens of one kind: %q", both)
+	}
+
+	// Fingerprints come from the value: the same tokens swapped give the
+	// same two fingerprints, in the other order.
+	ci := filepath.Join(root, ".github/workflows/ci.yml")
+	text, err := os.ReadFile(ci)
+	if err != nil {
+		t.Fatal(err)
+	}
+	swapped := strings.NewReplacer(firstToken, secondToken, secondToken, firstToken).Replace(string(text))
+	if err := os.WriteFile(ci, []byte(swapped), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := tokenFingerprints("."); len(got) != 2 || got[0] != both[1] || got[1] != both[0] {
+		t.Errorf("swapped tokens have fingerprints %q, want %q reversed", got, both)
+	}
+
+	baselineFile := filepath.Join(t.TempDir(), "baseline.json")
+	pipelint(t, root, "check", "--write-baseline", baselineFile, ".")
+	const newToken = "ghp_N3wT0k3nR3pl4c3sTh30ldOn3Xq7Wm2Zc9Bd"
+	if err := os.WriteFile(ci, []byte(strings.Replace(swapped, firstToken, newToken, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := tokenFingerprints("--baseline", baselineFile, "."); len(got) != 1 {
+		t.Errorf("a new token in place of a baselined one: %d findings reported, want 1", len(got))
+	}
+}
+
+// inspect masks secrets in the input document unless asked not to.
+func TestInspectMasksSecrets(t *testing.T) {
+	root := secretsRepository(t)
+	_, stdout, _ := pipelint(t, root, "inspect", ".github/workflows/ci.yml")
+	if found := leaks(stdout); len(found) > 0 {
+		t.Errorf("inspect shows %q:\n%s", found, stdout)
+	}
+	for _, want := range []string{`"value": "Hx9****"`, "ghp_****"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("inspect output lacks %q", want)
+		}
+	}
+	_, stdout, _ = pipelint(t, root, "inspect", "--show-secrets", ".github/workflows/ci.yml")
+	for _, secret := range []string{imageToken, urlPassword, firstToken, servicePasswd} {
+		if !strings.Contains(stdout, secret) {
+			t.Errorf("inspect --show-secrets does not show %q", secret)
+		}
+	}
+}
