@@ -42,7 +42,7 @@ FUZZ_TARGETS = \
 	./internal/config:FuzzParse \
 	./internal/ignore:FuzzCollect \
 	./internal/report:FuzzReporters \
-	./cmd/pipelint:FuzzCheck
+	./internal/runner:FuzzCheck
 
 fuzz:
 	@for target in $(FUZZ_TARGETS); do \
