@@ -42,7 +42,8 @@ FUZZ_TARGETS = \
 	./internal/config:FuzzParse \
 	./internal/ignore:FuzzCollect \
 	./internal/report:FuzzReporters \
-	./internal/runner:FuzzCheck
+	./internal/runner:FuzzCheck \
+	./internal/runner:FuzzRepository
 
 fuzz:
 	@for target in $(FUZZ_TARGETS); do \
