@@ -40,13 +40,19 @@ func FuzzRepository(f *testing.F) {
 	for _, dir := range fixtureRepositories(f) {
 		f.Add(dir)
 	}
+	// The sandbox and its canaries last the whole process; an input only
+	// builds and removes sandbox/repo. Nothing is written through a link
+	// (buildRepository), so the canaries stay as they are.
+	sandbox := f.TempDir()
+	writeCanaries(f, filepath.Join(sandbox, "outside"))
+	repo := filepath.Join(sandbox, "repo")
 	f.Fuzz(func(t *testing.T, spec []byte) {
 		if bytes.Contains(bytes.ToLower(spec), []byte(canary)) {
 			t.Skip("the input names the canary")
 		}
-		sandbox := t.TempDir()
-		repo := filepath.Join(sandbox, "repo")
-		writeCanaries(t, filepath.Join(sandbox, "outside"))
+		if err := os.RemoveAll(repo); err != nil {
+			t.Fatal(err)
+		}
 		buildRepository(t, sandbox, repo, parseRepository(spec))
 		result := checkBounded(t, []string{repo}, Options{Policy: PolicyOptions{NoConfig: true}})
 		out := checkResult(t, repo, result)
@@ -74,15 +80,15 @@ var canaries = map[string]string{
 	"dir/.gitlab-ci.yml": "canary_job:\n  image: " + canary + ":1\n  script: [make]\n",
 }
 
-func writeCanaries(t *testing.T, dir string) {
-	t.Helper()
+func writeCanaries(tb testing.TB, dir string) {
+	tb.Helper()
 	for name, content := range canaries {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 	}
 }
