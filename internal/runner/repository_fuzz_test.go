@@ -2,10 +2,12 @@ package runner
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -18,27 +20,17 @@ import (
 // outside the repository: no position names a file outside it, and
 // nothing of the canary files kept next to it reaches a report.
 //
-// The input is text. A line "== NAME" starts the file NAME (a directory
-// when NAME ends in /), and the lines up to the next header are its
-// content. A line "-> NAME TARGET" makes NAME a symbolic link to TARGET:
-// a relative target is written as is, and a target starting with / is
-// taken from the sandbox that holds the repository (/repo) and the canary
-// files (/outside), e.g. "-> ci/x.yml /outside/secret.yml".
-//
-//	== .gitlab-ci.yml
-//	include: 'ci/*.yml'
-//	== ci/a.yml
-//	a: {script: [make]}
-//	-> ci/up ..
+// The layout is a list of operations of two bytes, an operation and its
+// argument, which picks from a vocabulary, so that random bytes make
+// repositories in which links and includes meet (see decodeRepository);
+// text holds the contents of the files, separated by NUL bytes.
 func FuzzRepository(f *testing.F) {
 	if err := os.Symlink("target", filepath.Join(f.TempDir(), "link")); err != nil {
 		f.Skipf("symbolic links cannot be made here: %v", err)
 	}
-	for _, seed := range repositorySeeds {
-		f.Add([]byte(seed))
-	}
-	for _, dir := range fixtureRepositories(f) {
-		f.Add(dir)
+	for _, seed := range append(repositorySeeds, fixtureRepositories(f)...) {
+		layout, text := seed.encode(f)
+		f.Add(layout, text)
 	}
 	// The sandbox and its canaries last the whole process; an input only
 	// builds and removes sandbox/repo. Nothing is written through a link
@@ -46,14 +38,14 @@ func FuzzRepository(f *testing.F) {
 	sandbox := f.TempDir()
 	writeCanaries(f, filepath.Join(sandbox, "outside"))
 	repo := filepath.Join(sandbox, "repo")
-	f.Fuzz(func(t *testing.T, spec []byte) {
-		if bytes.Contains(bytes.ToLower(spec), []byte(canary)) {
+	f.Fuzz(func(t *testing.T, layout, text []byte) {
+		if bytes.Contains(bytes.ToLower(text), []byte(canary)) {
 			t.Skip("the input names the canary")
 		}
 		if err := os.RemoveAll(repo); err != nil {
 			t.Fatal(err)
 		}
-		buildRepository(t, sandbox, repo, parseRepository(spec))
+		buildRepository(t, sandbox, repo, decodeRepository(layout, text))
 		result := checkBounded(t, []string{repo}, Options{Policy: PolicyOptions{NoConfig: true}})
 		out := checkResult(t, repo, result)
 		for _, line := range bytes.Split(out, []byte("\n")) {
@@ -93,15 +85,6 @@ func writeCanaries(tb testing.TB, dir string) {
 	}
 }
 
-// Bounds that keep an input cheap.
-const (
-	maxEntries     = 12
-	maxContent     = 4 << 10
-	maxPathParts   = 5
-	maxPartLength  = 40
-	maxTargetParts = 8
-)
-
 // entry is one file, directory or symbolic link of a fuzzed repository.
 type entry struct {
 	name    string // slash path inside the repository
@@ -110,26 +93,107 @@ type entry struct {
 	content []byte
 }
 
-// parseRepository reads the input format of FuzzRepository.
-func parseRepository(spec []byte) []entry {
+// The vocabularies of FuzzRepository's layout. A link's target is
+// relative to the link, or from the sandbox when it starts with /: the
+// sandbox holds the repository (/repo) and the canaries (/outside).
+var (
+	fuzzNames = []string{
+		".gitlab-ci.yml", "ci/a.yml", "ci/b.yml", "ci/sub/c.yml", "ci/sub", "ci",
+		"ci/link", "ci/link.yml", "ci/sub/deeper/d.yml", "templates/t.yml", "child.yml",
+		"Jenkinsfile", ".github/workflows/ci.yml", ".github/workflows", ".github", "README.md",
+	}
+	fuzzTargets = []string{
+		"..", ".", "../..", "../../..", "a.yml", "b.yml", "link", "link.yml", "sub", "ci",
+		"missing.yml", "ci/a.yml", "../ci/a.yml", "../.gitlab-ci.yml", ".gitlab-ci.yml", "../../outside",
+		"/", "/repo", "/repo/ci", "/outside", "/outside/dir", "/outside/secret.yml",
+		"/outside/.gitlab-ci.yml", "/outside/Jenkinsfile", "/outside/workflow.yml",
+	}
+	fuzzGlobs = []string{
+		"ci/*.yml", "ci/**/*.yml", "**/*.yml", "ci/a.yml", "/ci/b.yml", "ci/sub/*.yml",
+		"ci/link/*.yml", "ci/link.yml", "ci/**", "templates/*.yml", "ci/{a,b}.yml",
+		"**/.gitlab-ci.yml", "*.yml", "ci/sub/**/*.yml", "child.yml", "ci/[ab].yml",
+	}
+)
+
+// Operations of FuzzRepository's layout, the first byte of each modulo
+// layoutOps; the second byte picks from a vocabulary.
+const (
+	opFile    = iota // the file fuzzNames[arg], with the next text
+	opDir            // the directory fuzzNames[arg]
+	opLink           // the link fuzzNames[arg] to fuzzTargets[a third byte]
+	opInclude        // .gitlab-ci.yml includes fuzzGlobs[arg]
+	opChild          // .gitlab-ci.yml starts fuzzNames[arg] as a child pipeline
+	opRawFile        // a file whose name is the first line of the next text
+	layoutOps
+)
+
+// Bounds that keep an input cheap.
+const (
+	maxOps         = 32
+	maxEntries     = 16
+	maxContent     = 4 << 10
+	maxPathParts   = 5
+	maxPartLength  = 40
+	maxTargetParts = 8
+)
+
+// decodeRepository turns FuzzRepository's input into the entries of a
+// repository. Includes and child pipelines are written at the end of
+// .gitlab-ci.yml, after any text the layout gives it.
+func decodeRepository(layout, text []byte) []entry {
+	texts := bytes.Split(text, []byte{0})
+	nextText := func() []byte {
+		if len(texts) == 0 {
+			return nil
+		}
+		t := texts[0]
+		texts = texts[1:]
+		return t[:min(len(t), maxContent)]
+	}
+	pick := func(vocabulary []string, b byte) string { return vocabulary[int(b)%len(vocabulary)] }
 	var entries []entry
-	var current *entry
-	for _, line := range bytes.SplitAfter(spec, []byte("\n")) {
-		text := strings.TrimRight(string(line), "\r\n")
-		switch {
-		case strings.HasPrefix(text, "== "):
-			name := strings.TrimSpace(text[3:])
-			entries = append(entries, entry{name: strings.TrimSuffix(name, "/"), dir: strings.HasSuffix(name, "/")})
-			current = &entries[len(entries)-1]
-		case strings.HasPrefix(text, "-> "):
-			name, target, _ := strings.Cut(strings.TrimSpace(text[3:]), " ")
-			entries = append(entries, entry{name: name, target: strings.TrimSpace(target)})
-			current = nil
-		case current != nil && !current.dir && len(current.content) < maxContent:
-			current.content = append(current.content, line[:min(len(line), maxContent-len(current.content))]...)
+	var includes, children strings.Builder
+	for i, ops := 0, 0; i+1 < len(layout) && ops < maxOps && len(entries) < maxEntries; i, ops = i+2, ops+1 {
+		op, arg := layout[i]%layoutOps, layout[i+1]
+		switch op {
+		case opFile:
+			entries = append(entries, entry{name: pick(fuzzNames, arg), content: nextText()})
+		case opDir:
+			entries = append(entries, entry{name: pick(fuzzNames, arg), dir: true})
+		case opLink:
+			var target byte
+			if i+2 < len(layout) {
+				target = layout[i+2]
+				i++
+			}
+			entries = append(entries, entry{name: pick(fuzzNames, arg), target: pick(fuzzTargets, target)})
+		case opInclude:
+			if includes.Len() == 0 {
+				includes.WriteString("include:\n")
+			}
+			fmt.Fprintf(&includes, "  - local: '%s'\n", pick(fuzzGlobs, arg))
+		case opChild:
+			fmt.Fprintf(&children, "child_%d:\n  trigger:\n    include: %s\n", i, pick(fuzzNames, arg))
+		case opRawFile:
+			name, content, _ := bytes.Cut(nextText(), []byte("\n"))
+			entries = append(entries, entry{name: string(name), content: content})
 		}
 	}
-	return entries[:min(len(entries), maxEntries)]
+	generated := includes.String() + children.String()
+	if generated == "" {
+		return entries
+	}
+	for i, e := range entries {
+		if e.name == ".gitlab-ci.yml" && !e.dir && e.target == "" {
+			content := append([]byte(nil), e.content...)
+			if len(content) > 0 && content[len(content)-1] != '\n' {
+				content = append(content, '\n')
+			}
+			entries[i].content = append(content, generated...)
+			return entries
+		}
+	}
+	return append(entries, entry{name: ".gitlab-ci.yml", content: []byte(generated)})
 }
 
 // buildRepository makes the entries in repo, with .git so that repo is
@@ -237,30 +301,100 @@ func linkTarget(sandbox, name, target string) (string, bool) {
 	return filepath.FromSlash(target), true
 }
 
+// repoSeed is a FuzzRepository input written for people; encode turns
+// it into the layout and text. Names, link targets and include globs come
+// from the vocabularies, except the names of files not in fuzzNames,
+// which are written raw.
+type repoSeed struct {
+	files    [][2]string // name, content
+	dirs     []string
+	links    [][2]string // name, target
+	includes []string
+	children []string
+}
+
+func (s repoSeed) encode(tb testing.TB) (layout, text []byte) {
+	tb.Helper()
+	index := func(vocabulary []string, word string) byte {
+		i := slices.Index(vocabulary, word)
+		if i < 0 {
+			tb.Fatalf("seed: %q is not in the vocabulary", word)
+		}
+		return byte(i)
+	}
+	var texts [][]byte
+	for _, file := range s.files {
+		if i := slices.Index(fuzzNames, file[0]); i >= 0 {
+			layout = append(layout, opFile, byte(i))
+			texts = append(texts, []byte(file[1]))
+		} else {
+			layout = append(layout, opRawFile, 0)
+			texts = append(texts, []byte(file[0]+"\n"+file[1]))
+		}
+	}
+	for _, dir := range s.dirs {
+		layout = append(layout, opDir, index(fuzzNames, dir))
+	}
+	for _, link := range s.links {
+		layout = append(layout, opLink, index(fuzzNames, link[0]), index(fuzzTargets, link[1]))
+	}
+	for _, glob := range s.includes {
+		layout = append(layout, opInclude, index(fuzzGlobs, glob))
+	}
+	for _, child := range s.children {
+		layout = append(layout, opChild, index(fuzzNames, child))
+	}
+	return layout, bytes.Join(texts, []byte{0})
+}
+
 // repositorySeeds are repositories with links of every kind, each safe
 // for the check as it is.
-var repositorySeeds = []string{
-	// A glob include next to a link to the parent directory and to itself.
-	"== .gitlab-ci.yml\ninclude:\n  - local: 'ci/*.yml'\nbuild:\n  script: [make]\n== ci/a.yml\ntest:\n  script: [make test]\n-> ci/up ..\n-> ci/self .\n",
-	// A link out of the repository that nothing includes.
-	"== .gitlab-ci.yml\ninclude: ci/a.yml\n== ci/a.yml\ntest:\n  image: alpine:3\n  script: [make test]\n-> ci/secret.yml /outside/secret.yml\n-> ci/out ../../outside\n",
-	// An include of a link to itself, and of a loop of two links.
-	"== .gitlab-ci.yml\ninclude:\n  - local: ci/self.yml\n  - local: ci/loop-a.yml\nbuild:\n  script: [make]\n-> ci/self.yml self.yml\n-> ci/loop-a.yml loop-b.yml\n-> ci/loop-b.yml loop-a.yml\n",
-	// Pipelines that are links: discovery does not follow them.
-	"-> .gitlab-ci.yml /outside/.gitlab-ci.yml\n-> Jenkinsfile /outside/Jenkinsfile\n-> .github/workflows/ci.yml /outside/workflow.yml\n-> .github/workflows/out /outside\n",
-	// A child pipeline through a link inside the repository, and a
-	// missing one.
-	"== .gitlab-ci.yml\nchild:\n  trigger:\n    include: ci/child.yml\nother:\n  trigger:\n    include: ci/missing.yml\n== ci/real.yml\nc:\n  script: [make]\n-> ci/child.yml real.yml\n",
-	// Every system at once, with a directory link in the workflows.
-	"== .github/workflows/ci.yml\non: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n== Jenkinsfile\npipeline {\n  agent any\n  stages { stage('b') { steps { sh 'make' } } }\n}\n== .gitlab-ci.yml\nc:\n  script: [make]\n-> .github/workflows/again ..\n",
-	// A recursive glob over real directories only.
-	"== .gitlab-ci.yml\ninclude: 'ci/**/*.yml'\n== ci/a/x.yml\nx:\n  script: [make]\n== ci/b/y.yml\ny:\n  script: [make]\n== empty/\n",
+var repositorySeeds = []repoSeed{
+	{ // a glob include next to a link to the parent directory and to itself
+		files:    [][2]string{{".gitlab-ci.yml", "build:\n  script: [make]\n"}, {"ci/a.yml", "test:\n  script: [make test]\n"}},
+		links:    [][2]string{{"ci/link", ".."}, {"ci/sub", "."}},
+		includes: []string{"ci/*.yml"},
+	},
+	{ // links out of the repository that nothing includes
+		files:    [][2]string{{"ci/a.yml", "test:\n  image: alpine:3\n  script: [make test]\n"}},
+		links:    [][2]string{{"ci/link.yml", "/outside/secret.yml"}, {"ci/link", "../../outside"}},
+		includes: []string{"ci/a.yml"},
+	},
+	{ // includes of a link to itself and of a loop of two links
+		files:    [][2]string{{".gitlab-ci.yml", "build:\n  script: [make]\n"}},
+		links:    [][2]string{{"ci/link.yml", "link.yml"}, {"ci/a.yml", "b.yml"}, {"ci/b.yml", "a.yml"}},
+		includes: []string{"ci/link.yml", "ci/a.yml"},
+	},
+	{ // pipelines that are links: discovery does not follow them
+		links: [][2]string{
+			{".gitlab-ci.yml", "/outside/.gitlab-ci.yml"}, {"Jenkinsfile", "/outside/Jenkinsfile"},
+			{".github/workflows", "/outside"},
+		},
+	},
+	{ // a child pipeline through a link inside the repository, and a missing one
+		files:    [][2]string{{"ci/a.yml", "c:\n  script: [make]\n"}},
+		links:    [][2]string{{"child.yml", "ci/a.yml"}},
+		children: []string{"child.yml", "ci/b.yml"},
+	},
+	{ // every system at once, with a directory link in the workflows
+		files: [][2]string{
+			{".github/workflows/ci.yml", "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"},
+			{"Jenkinsfile", "pipeline {\n  agent any\n  stages { stage('b') { steps { sh 'make' } } }\n}\n"},
+			{".gitlab-ci.yml", "c:\n  script: [make]\n"},
+		},
+		links: [][2]string{{"ci", "../.gitlab-ci.yml"}},
+	},
+	{ // a recursive glob over real directories only
+		files:    [][2]string{{"ci/sub/c.yml", "x:\n  script: [make]\n"}, {"ci/sub/deeper/d.yml", "y:\n  script: [make]\n"}},
+		dirs:     []string{"templates/t.yml"},
+		includes: []string{"ci/**/*.yml"},
+	},
 }
 
 // fixtureRepositories are the rule fixtures that are folders (GitLab
-// pipelines with the files they include), each as a FuzzRepository input.
-func fixtureRepositories(f *testing.F) [][]byte {
-	var seeds [][]byte
+// pipelines with the files they include), each as a FuzzRepository seed.
+func fixtureRepositories(f *testing.F) []repoSeed {
+	var seeds []repoSeed
 	dirs, err := filepath.Glob(filepath.Join(repoRoot, "testdata", "fixtures", "*", "*", "*"))
 	if err != nil {
 		f.Fatal(err)
@@ -269,24 +403,20 @@ func fixtureRepositories(f *testing.F) [][]byte {
 		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
 			continue
 		}
-		var spec bytes.Buffer
+		var seed repoSeed
 		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 			if err != nil || !d.Type().IsRegular() || strings.HasSuffix(p, ".out") {
 				return err
 			}
 			src, err := os.ReadFile(p)
 			rel, _ := filepath.Rel(dir, p)
-			spec.WriteString("== " + filepath.ToSlash(rel) + "\n")
-			spec.Write(src)
-			if len(src) > 0 && src[len(src)-1] != '\n' {
-				spec.WriteByte('\n')
-			}
+			seed.files = append(seed.files, [2]string{filepath.ToSlash(rel), string(src)})
 			return err
 		})
 		if err != nil {
 			f.Fatal(err)
 		}
-		seeds = append(seeds, spec.Bytes())
+		seeds = append(seeds, seed)
 	}
 	return seeds
 }
