@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 
 	"github.com/pipelint/pipelint/internal/model"
@@ -20,7 +19,7 @@ func Parse(f File) syntax.Result {
 	if !ok {
 		return syntax.Result{Err: fileError(f, fmt.Sprintf("unknown system %q (want %s)", f.System, SystemNames()))}
 	}
-	repo := os.DirFS(f.Root)
+	repo := newRepoFS(f.Root)
 	if f.StartedAt != nil {
 		if _, err := fs.Stat(repo, f.Path); errors.Is(err, fs.ErrNotExist) {
 			return syntax.Result{Err: &model.ParseError{Pos: *f.StartedAt, Message: fmt.Sprintf("the child pipeline file %q does not exist", f.Display)}}
@@ -31,6 +30,18 @@ func Parse(f File) syntax.Result {
 		result.Pipeline.File = f.Display
 	}
 	return result
+}
+
+// ReadSource reads a file that checking f named by display path (f itself
+// or a file it pulled in) the way the parsers read it: from f's root,
+// never through a link out of it, never a special file. Its error names
+// no file.
+func ReadSource(f File, display string) ([]byte, error) {
+	rel, err := filepath.Rel(f.Root, f.Abs(display))
+	if err != nil || !filepath.IsLocal(rel) {
+		return nil, errors.New("is not under the directory of the file checked")
+	}
+	return syntax.Read(newRepoFS(f.Root), filepath.ToSlash(rel))
 }
 
 func fileError(f File, msg string) error {

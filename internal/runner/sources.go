@@ -1,8 +1,6 @@
 package runner
 
 import (
-	"os"
-
 	"github.com/pipelint/pipelint/internal/parser"
 )
 
@@ -11,16 +9,16 @@ import (
 // repository, so a scan of several repositories can show two files by one
 // path; the first file checked is then the one shown.
 type sources struct {
-	files map[string]string // display path → absolute path
+	files map[string]parser.File // display path → the file whose check read it
 }
 
 // newSources knows the files checked and the files they pulled in.
 func newSources(files []parser.File, results []fileResult) *sources {
-	s := &sources{files: map[string]string{}}
+	s := &sources{files: map[string]parser.File{}}
 	for i, f := range files {
 		for _, display := range append([]string{f.Display}, results[i].pulledIn...) {
 			if _, known := s.files[display]; !known {
-				s.files[display] = f.Abs(display)
+				s.files[display] = f
 			}
 		}
 	}
@@ -29,11 +27,13 @@ func newSources(files []parser.File, results []fileResult) *sources {
 
 // read returns the text of a file by display path; nil when unknown.
 func (s *sources) read(display string) []byte {
-	abs, ok := s.files[display]
+	f, ok := s.files[display]
 	if !ok {
 		return nil
 	}
-	text, err := os.ReadFile(abs)
+	// As the parsers read it: the file may be a FIFO, or link out of the
+	// repository.
+	text, err := parser.ReadSource(f, display)
 	if err != nil {
 		return nil
 	}

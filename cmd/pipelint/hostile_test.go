@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Hostile repositories, end to end: pipelint is run on repositories it
+// does not trust. Like the limit tests, each check runs in a child process
+// (TestLimitsChild) under a safety net, so that a hang fails the test
+// instead of stalling the run.
+
+// pipelintInChild runs pipelint with args in dir in a child process, with
+// stdin as its standard input (none when nil), and returns its exit code
+// and output.
+func pipelintInChild(t *testing.T, dir string, stdin io.Reader, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	encoded, err := json.Marshal(args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), childSafetyNet)
+	defer cancel()
+	if deadline, ok := t.Deadline(); ok {
+		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-10*time.Second))
+		defer cancel()
+	}
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestLimitsChild$")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PIPELINT_LIMITS_ARGS="+string(encoded))
+	cmd.Stdin = stdin
+	cmd.WaitDelay = time.Second // stdin may never end
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err = cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("killed by the safety net (%s, or the test binary's deadline): pipelint %q never ended", childSafetyNet, args)
+	}
+	var exitErr *exec.ExitError
+	if err != nil && !errors.As(err, &exitErr) && !errors.Is(err, exec.ErrWaitDelay) {
+		t.Fatal(err)
+	}
+	if strings.Contains(errOut.String(), "\ngoroutine ") {
+		t.Fatalf("panic:\n%s", errOut.String())
+	}
+	return cmd.ProcessState.ExitCode(), out.String(), errOut.String()
+}
+
+// jsonCheckInChild is checkInChild with more arguments before the paths.
+func jsonCheckInChild(t *testing.T, dir string, stdin io.Reader, args ...string) (int, checkReport) {
+	t.Helper()
+	code, stdout, stderr := pipelintInChild(t, dir, stdin, append([]string{"check", "--format", "json", "--no-config"}, args...)...)
+	var report checkReport
+	if err := json.Unmarshal([]byte(stdout), &report); err != nil {
+		t.Fatalf("exit %d, no JSON report (%v)\nstdout: %.2000s\nstderr: %.2000s", code, err, stdout, stderr)
+	}
+	return code, report
+}
+
+// assertErrors checks exit 2, exactly the expected errors in order, and
+// the good workflow beside them still checked.
+func assertErrors(t *testing.T, code int, report checkReport, want ...wantError) {
+	t.Helper()
+	if code != exitError {
+		t.Errorf("exit %d, want %d", code, exitError)
+	}
+	if len(report.Errors) != len(want) {
+		t.Errorf("errors %+v, want %d", report.Errors, len(want))
+	}
+	for i := range min(len(want), len(report.Errors)) {
+		got, w := report.Errors[i], want[i]
+		if got.File != w.file || got.Line != w.line || got.Column != w.column || !regexp.MustCompile(w.message).MatchString(got.Message) {
+			t.Errorf("error %s:%d:%d: %s\nwant  %s:%d:%d: /%s/", got.File, got.Line, got.Column, got.Message, w.file, w.line, w.column, w.message)
+		}
+	}
+	assertGoodFileChecked(t, report, goodWorkflow)
+}
+
+func mustSymlink(t *testing.T, target, link string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, link); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+}
+
+const outsideMessage = `resolves outside the repository through a symbolic link; it was not read$`
+
+// TestHostileSymlinksOutOfTheRepository: a workflow named on the command
+// line, or a GitLab include, that is a symbolic link to a file outside the
+// repository is refused, and the file is not read (its unpinned action
+// would be reported).
+func TestHostileSymlinksOutOfTheRepository(t *testing.T) {
+	base := writeFiles(t, map[string]string{
+		"outside.yml":             unpinnedWorkflow,
+		"outside-job.yml":         "stolen:\n  image: node:20\n  script: [make]\n",
+		"repo/.git/HEAD":          "ref: refs/heads/main\n",
+		"repo/" + goodWorkflow:    unpinnedWorkflow,
+		"repo/.gitlab-ci.yml":     gitlabIncludes("ci/evil.yml"),
+		"repo/ci/placeholder.yml": "placeholder:\n  script: [make]\n",
+	})
+	repo := filepath.Join(base, "repo")
+	mustSymlink(t, "../../../outside.yml", filepath.Join(repo, ".github", "workflows", "evil.yml"))
+	mustSymlink(t, filepath.Join(base, "outside-job.yml"), filepath.Join(repo, "ci", "evil.yml"))
+	code, report := jsonCheckInChild(t, repo, nil, ".github/workflows/evil.yml", goodWorkflow, ".gitlab-ci.yml")
+	assertErrors(t, code, report,
+		wantError{".github/workflows/evil.yml", 1, 1, `^file ` + outsideMessage},
+		wantError{".gitlab-ci.yml", 2, 12, `^file "ci/evil.yml" ` + outsideMessage})
+	for _, f := range report.Findings {
+		if f.File != goodWorkflow && f.File != ".gitlab-ci.yml" {
+			t.Errorf("a file outside the repository was read: %+v", f)
+		}
+	}
+}
+
+// TestHostileGlobThroughSymlinkLoops: two links back up make a GitLab
+// include glob exponential if links are followed; they are not listed.
+func TestHostileGlobThroughSymlinkLoops(t *testing.T) {
+	root := writeFiles(t, map[string]string{
+		".gitlab-ci.yml": "include:\n  - local: \"ci/**/*.yml\"\njob:\n  script: [make]\n",
+		"ci/a.yml":       "a:\n  image: node:20\n  script: [make]\n",
+		goodWorkflow:     unpinnedWorkflow,
+	})
+	mustSymlink(t, "..", filepath.Join(root, "ci", "l"))
+	mustSymlink(t, "..", filepath.Join(root, "ci", "m"))
+	code, report := jsonCheckInChild(t, root, nil, ".")
+	if code != exitFindings || len(report.Errors) != 0 {
+		t.Errorf("exit %d, errors %+v; want exit %d and none", code, report.Errors, exitFindings)
+	}
+	var included int
+	for _, f := range report.Findings {
+		if f.File == "ci/a.yml" && f.RuleID == "unpinned-image" {
+			included++
+		}
+	}
+	if included != 1 {
+		t.Errorf("ci/a.yml reported %d times, want once: %+v", included, report.Findings)
+	}
+	assertGoodFileChecked(t, report, goodWorkflow)
+}

@@ -1,0 +1,55 @@
+//go:build unix
+
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// TestHostileSpecialFiles: a FIFO named on the command line, a workflow
+// that links to one, a GitLab include that is one, and a workflow that
+// links to /dev/stdin (here a pipe that never ends) are never opened:
+// opening a FIFO, or reading such a stdin, blocks forever.
+func TestHostileSpecialFiles(t *testing.T) {
+	root := writeFiles(t, map[string]string{
+		goodWorkflow:     unpinnedWorkflow,
+		".gitlab-ci.yml": gitlabIncludes("ci/fifo.yml"),
+	})
+	fifo := filepath.Join(root, ".github", "workflows", "fifo.yml")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	if err := os.MkdirAll(filepath.Join(root, "ci"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(root, "ci", "fifo.yml"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustSymlink(t, "fifo.yml", filepath.Join(root, ".github", "workflows", "fifo-link.yml"))
+	mustSymlink(t, "/dev/stdin", filepath.Join(root, ".github", "workflows", "stdin.yml"))
+	stdin, neverEnds, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	defer neverEnds.Close()
+
+	paths := []string{".github/workflows/fifo.yml", ".github/workflows/fifo-link.yml", ".github/workflows/stdin.yml", goodWorkflow, ".gitlab-ci.yml"}
+	code, report := jsonCheckInChild(t, root, stdin, paths...)
+	assertErrors(t, code, report,
+		wantError{".github/workflows/fifo-link.yml", 1, 1, `^file is a named pipe, not a regular file; it was not read$`},
+		wantError{".github/workflows/fifo.yml", 1, 1, `^file is a named pipe, not a regular file; it was not read$`},
+		wantError{".github/workflows/stdin.yml", 1, 1, `^file ` + outsideMessage},
+		wantError{".gitlab-ci.yml", 2, 12, `^file "ci/fifo.yml" is a named pipe, not a regular file; it was not read$`})
+
+	// The text report shows the source line of each error: reading it
+	// must not open the FIFO either.
+	code, stdout, _ := pipelintInChild(t, root, stdin, append([]string{"check", "--no-config"}, paths...)...)
+	if want := ".github/workflows/fifo.yml:1:1: error: file is a named pipe"; code != exitError || !strings.Contains(stdout, want) {
+		t.Errorf("text report: exit %d, want %d and %q:\n%s", code, exitError, want, stdout)
+	}
+}

@@ -1,0 +1,195 @@
+package parser
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// repoFS is the file system the parsers read a repository through, for
+// every system: os.DirFS of its root, except that, since the repository
+// is not trusted,
+//
+//   - a path that resolves outside the root through a symbolic link is
+//     refused: a workflow or an include may link to any file of the
+//     machine;
+//   - only regular files and directories are opened, after a Stat that
+//     opens nothing: opening a FIFO blocks until someone writes to it, and
+//     a device or /dev/stdin may never end;
+//   - a directory reached through a symbolic link is not listed, so that
+//     a glob never follows links (two links back up make `ci/**` exponential),
+//     as discovery does not; a file reached through a link inside the
+//     repository is read.
+//
+// Its errors say what is wrong without naming the file, as syntax.Read
+// expects.
+type repoFS struct {
+	root string // absolute, its own symbolic links resolved
+}
+
+var (
+	_ fs.StatFS    = (*repoFS)(nil)
+	_ fs.ReadDirFS = (*repoFS)(nil)
+)
+
+func newRepoFS(root string) fs.FS {
+	if abs, err := filepath.Abs(root); err == nil {
+		root = abs
+	}
+	if real, err := filepath.EvalSymlinks(root); err == nil {
+		root = real
+	}
+	return &repoFS{root: root}
+}
+
+// refusedError is a file the parsers may not read, and why.
+type refusedError struct{ why string }
+
+func (e *refusedError) Error() string { return e.why }
+
+var errOutside = &refusedError{"resolves outside the repository through a symbolic link; it was not read"}
+
+// maxLinks is how many symbolic links resolving one path may follow, as
+// on Linux.
+const maxLinks = 40
+
+var errLoop = errors.New("too many levels of symbolic links")
+
+// resolve returns the real path of name, and whether a symbolic link led
+// there. It follows links one component at a time and refuses a link
+// whose target lies outside the root as soon as it meets one, before
+// looking at the target.
+func (r *repoFS) resolve(op, name string) (real string, linked bool, err error) {
+	if !fs.ValidPath(name) {
+		return "", false, &fs.PathError{Op: op, Path: name, Err: fs.ErrInvalid}
+	}
+	current := r.root
+	pending := strings.Split(name, "/")
+	for links := 0; len(pending) > 0; {
+		part := pending[0]
+		pending = pending[1:]
+		if part == "." || part == "" {
+			continue
+		}
+		next := filepath.Join(current, part)
+		info, err := os.Lstat(next)
+		if err != nil {
+			return "", false, &fs.PathError{Op: op, Path: name, Err: underlying(err)}
+		}
+		if info.Mode()&fs.ModeSymlink == 0 {
+			current = next
+			continue
+		}
+		if links++; links > maxLinks {
+			return "", false, &fs.PathError{Op: op, Path: name, Err: errLoop}
+		}
+		target, err := os.Readlink(next)
+		if err != nil {
+			return "", false, &fs.PathError{Op: op, Path: name, Err: underlying(err)}
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(current, target)
+		}
+		// The target is taken as written, `..` included, and resolved
+		// again from the root: what is read is what was checked.
+		rel, err := filepath.Rel(r.root, filepath.Clean(target))
+		if err != nil || rel != "." && !filepath.IsLocal(rel) {
+			return "", false, errOutside
+		}
+		linked = true
+		current = r.root
+		pending = append(strings.Split(filepath.ToSlash(rel), "/"), pending...)
+	}
+	return current, linked, nil
+}
+
+func (r *repoFS) Open(name string) (fs.File, error) {
+	real, linked, err := r.resolve("open", name)
+	if err != nil {
+		return nil, err
+	}
+	info, err := os.Stat(real)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: underlying(err)}
+	}
+	switch {
+	case info.Mode().IsRegular():
+		// Non-blocking, in case a FIFO took the file's place since Stat.
+		f, err := os.OpenFile(real, os.O_RDONLY|openNonBlocking, 0)
+		if err != nil {
+			return nil, &fs.PathError{Op: "open", Path: name, Err: underlying(err)}
+		}
+		if now, err := f.Stat(); err != nil || !os.SameFile(info, now) {
+			f.Close()
+			return nil, &refusedError{"changed while it was opened; it was not read"}
+		}
+		return f, nil
+	case info.IsDir():
+		if linked {
+			return nil, errLinkedDir
+		}
+		return os.Open(real)
+	}
+	return nil, &refusedError{describeMode(info.Mode()) + ", not a regular file; it was not read"}
+}
+
+var errLinkedDir = &refusedError{"is a directory reached through a symbolic link, which is not searched"}
+
+func (r *repoFS) Stat(name string) (fs.FileInfo, error) {
+	real, _, err := r.resolve("stat", name)
+	if err != nil {
+		return nil, err
+	}
+	info, err := os.Stat(real)
+	if err != nil {
+		return nil, &fs.PathError{Op: "stat", Path: name, Err: underlying(err)}
+	}
+	return renamedInfo{info, path.Base(name)}, nil
+}
+
+func (r *repoFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	real, linked, err := r.resolve("readdir", name)
+	if err != nil {
+		return nil, err
+	}
+	if linked {
+		return nil, errLinkedDir
+	}
+	return os.ReadDir(real)
+}
+
+// renamedInfo is a FileInfo under the name it was asked by, as fs.Stat
+// returns it, rather than the name of the link's target.
+type renamedInfo struct {
+	fs.FileInfo
+	name string
+}
+
+func (i renamedInfo) Name() string { return i.name }
+
+func describeMode(mode fs.FileMode) string {
+	switch {
+	case mode&fs.ModeNamedPipe != 0:
+		return "is a named pipe"
+	case mode&fs.ModeSocket != 0:
+		return "is a socket"
+	case mode&fs.ModeCharDevice != 0:
+		return "is a character device"
+	case mode&fs.ModeDevice != 0:
+		return "is a device"
+	}
+	return "is a special file"
+}
+
+// underlying is the error of the operating system without the real path,
+// which the repository's paths do not show.
+func underlying(err error) error {
+	var pathErr *fs.PathError
+	if errors.As(err, &pathErr) {
+		return pathErr.Err
+	}
+	return err
+}
