@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -36,6 +37,7 @@ type checkOptions struct {
 	reportUnusedIgnores  bool
 	sarifIncludeSuppress bool
 	sarifCategory        string
+	fileTimeout          time.Duration
 }
 
 // policyFlags choose the configuration and the policies; `rules` and
@@ -89,6 +91,7 @@ or a file that could not be read or parsed (the other files are still checked).`
 	flags.BoolVar(&opts.reportUnusedIgnores, "report-unused-ignores", false, "report inline ignores that suppress nothing")
 	flags.BoolVar(&opts.sarifIncludeSuppress, "sarif-include-suppressed", false, "list suppressed findings in SARIF, with their suppression")
 	flags.StringVar(&opts.sarifCategory, "sarif-category", "", "code scanning category for SARIF (automationDetails.id)")
+	flags.DurationVar(&opts.fileTimeout, "file-timeout", runner.DefaultFileTimeout, "time limit for checking one file, parse and rules; a file that takes longer is reported as an error and the others are still checked")
 	return cmd
 }
 
@@ -111,6 +114,9 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 	if _, known := parser.Lookup(system); system != "" && !known {
 		return fmt.Errorf("unknown --system %q (want %s)", opts.system, parser.SystemNames())
 	}
+	if opts.fileTimeout <= 0 {
+		return fmt.Errorf("--file-timeout must be positive, not %s", opts.fileTimeout)
+	}
 	outputs, err := parseOutputs(stdout, opts)
 	if err != nil {
 		return err
@@ -121,6 +127,7 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 		Baseline:            opts.baseline,
 		ReportUnusedIgnores: opts.reportUnusedIgnores,
 		ToolVersion:         pipelintVersion(),
+		FileTimeout:         opts.fileTimeout,
 	})
 	var configErr *runner.ConfigError
 	if errors.As(err, &configErr) {

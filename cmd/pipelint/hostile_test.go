@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pipelint/pipelint/internal/benchrun/hostile"
 )
 
 // Hostile repositories, end to end: pipelint is run on repositories it
@@ -149,4 +151,37 @@ func TestHostileGlobThroughSymlinkLoops(t *testing.T) {
 		t.Errorf("ci/a.yml reported %d times, want once: %+v", included, report.Findings)
 	}
 	assertGoodFileChecked(t, report, goodWorkflow)
+}
+
+// TestHostileLargeWorkflow: a 4 MB workflow whose one `run:` line holds
+// half a million commands is refused before its rule input is built (it
+// took 37 s of CPU and 2.2 GB), or on a very slow machine stopped at the
+// file's time limit; the other files are checked.
+func TestHostileLargeWorkflow(t *testing.T) {
+	root := writeFiles(t, map[string]string{
+		goodWorkflow:                 unpinnedWorkflow,
+		".github/workflows/long.yml": string(hostile.LongRunWorkflow(4 << 20)),
+	})
+	code, report := checkInChild(t, root, ".")
+	assertLimit(t, code, report, goodWorkflow, wantError{".github/workflows/long.yml", 1, 1,
+		`^(the pipeline is too large to check: more than 1000000 values .*|checking the file took longer than 10s); the file was not checked$`})
+}
+
+// TestHostileFileTimeoutFlag: --file-timeout sets the time limit of each
+// file's whole check; a file over it is an error.
+func TestHostileFileTimeoutFlag(t *testing.T) {
+	root := writeFiles(t, map[string]string{goodWorkflow: unpinnedWorkflow, ".gitlab-ci.yml": "job:\n  script: [make]\n"})
+	code, stdout, stderr := pipelint(t, root, "check", "--no-config", "--file-timeout", "1ns", ".")
+	for _, file := range []string{".github/workflows/good.yml", ".gitlab-ci.yml"} {
+		if want := file + ":1:1: error: checking the file took longer than 1ns; the file was not checked\n"; !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s%s", want, stdout, stderr)
+		}
+	}
+	if code != exitError {
+		t.Errorf("exit %d, want %d", code, exitError)
+	}
+	code, _, stderr = pipelint(t, root, "check", "--file-timeout", "0", ".")
+	if want := "pipelint: --file-timeout must be positive, not 0s\n"; code != exitError || stderr != want {
+		t.Errorf("--file-timeout 0: exit %d, stderr %q; want %d, %q", code, stderr, exitError, want)
+	}
 }
