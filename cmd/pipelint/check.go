@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -36,6 +37,7 @@ type checkOptions struct {
 	reportUnusedIgnores  bool
 	sarifIncludeSuppress bool
 	sarifCategory        string
+	fileTimeout          time.Duration
 }
 
 // policyFlags choose the configuration and the policies; `rules` and
@@ -89,6 +91,7 @@ or a file that could not be read or parsed (the other files are still checked).`
 	flags.BoolVar(&opts.reportUnusedIgnores, "report-unused-ignores", false, "report inline ignores that suppress nothing")
 	flags.BoolVar(&opts.sarifIncludeSuppress, "sarif-include-suppressed", false, "list suppressed findings in SARIF, with their suppression")
 	flags.StringVar(&opts.sarifCategory, "sarif-category", "", "code scanning category for SARIF (automationDetails.id)")
+	flags.DurationVar(&opts.fileTimeout, "file-timeout", runner.DefaultFileTimeout, "time limit for checking one file, parse and rules; a file that takes longer is reported as an error and the others are still checked")
 	return cmd
 }
 
@@ -111,6 +114,9 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 	if _, known := parser.Lookup(system); system != "" && !known {
 		return fmt.Errorf("unknown --system %q (want %s)", opts.system, parser.SystemNames())
 	}
+	if opts.fileTimeout <= 0 {
+		return fmt.Errorf("--file-timeout must be positive, not %s", opts.fileTimeout)
+	}
 	outputs, err := parseOutputs(stdout, opts)
 	if err != nil {
 		return err
@@ -121,6 +127,7 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 		Baseline:            opts.baseline,
 		ReportUnusedIgnores: opts.reportUnusedIgnores,
 		ToolVersion:         pipelintVersion(),
+		FileTimeout:         opts.fileTimeout,
 	})
 	var configErr *runner.ConfigError
 	if errors.As(err, &configErr) {
@@ -154,7 +161,7 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 	}
 	if !slices.ContainsFunc(outputs, func(o output) bool { return o.path == "" && isText(o.reporter) }) {
 		for _, e := range run.Errors { // people must see errors even when the report is for machines
-			fmt.Fprintf(stderr, "%s\n", e)
+			fmt.Fprintf(stderr, "%s:%d:%d: %s\n", report.EscapeFileName(e.Pos.File), e.Pos.Line, e.Pos.Column, report.Escape(e.Message))
 		}
 	}
 	switch {
@@ -170,18 +177,20 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 
 // printNotes prints what is worth a look besides the report: the CI
 // systems' warnings, a scan that found nothing, and with verbose the files
-// that look like CI files but were not checked.
+// that look like CI files but were not checked. What the repository chose
+// (file names, the values messages quote) is escaped for terminals and CI
+// logs, as in the text report.
 func printNotes(stderr io.Writer, paths []string, result *runner.Result, verbose bool) {
 	for _, w := range result.Warnings { // accepted by the CI system, so not errors
-		fmt.Fprintf(stderr, "%s:%d:%d: warning: %s\n", w.Pos.File, w.Pos.Line, w.Pos.Column, w.Message)
+		fmt.Fprintf(stderr, "%s:%d:%d: warning: %s\n", report.EscapeFileName(w.Pos.File), w.Pos.Line, w.Pos.Column, report.Escape(w.Message))
 	}
 	if verbose {
 		for _, s := range result.Skipped {
-			fmt.Fprintf(stderr, "%s: not checked: %s\n", s.Path, s.Reason)
+			fmt.Fprintf(stderr, "%s: not checked: %s\n", report.EscapeFileName(s.Path), report.Escape(s.Reason))
 		}
 	}
 	if result.Run.FilesChecked == 0 && len(result.Run.Errors) == 0 {
-		fmt.Fprintf(stderr, "note: no CI files found in %s: pipelint looks for %s; name another file with --system to check it\n", strings.Join(paths, ", "), parser.FileNames())
+		fmt.Fprintf(stderr, "note: no CI files found in %s: pipelint looks for %s; name another file with --system to check it\n", report.Escape(strings.Join(paths, ", ")), parser.FileNames())
 	}
 }
 
@@ -255,7 +264,7 @@ func reportConfigError(stderr io.Writer, err error) error {
 		lines = append(lines, err.Error())
 	}
 	for _, line := range lines {
-		fmt.Fprintf(stderr, "%s\n", line)
+		fmt.Fprintf(stderr, "%s\n", report.Escape(line))
 	}
 	return &exitCodeError{exitError}
 }

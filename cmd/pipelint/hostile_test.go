@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pipelint/pipelint/internal/benchrun/hostile"
 )
 
 // Hostile repositories, end to end: pipelint is run on repositories it
@@ -149,4 +151,115 @@ func TestHostileGlobThroughSymlinkLoops(t *testing.T) {
 		t.Errorf("ci/a.yml reported %d times, want once: %+v", included, report.Findings)
 	}
 	assertGoodFileChecked(t, report, goodWorkflow)
+}
+
+// TestHostileLargeWorkflow: a 4 MB workflow whose one `run:` line holds
+// half a million commands is refused before its rule input is built (it
+// took 37 s of CPU and 2.2 GB), or on a very slow machine stopped at the
+// file's time limit; the other files are checked.
+func TestHostileLargeWorkflow(t *testing.T) {
+	root := writeFiles(t, map[string]string{
+		goodWorkflow:                 unpinnedWorkflow,
+		".github/workflows/long.yml": string(hostile.LongRunWorkflow(4 << 20)),
+	})
+	code, report := checkInChild(t, root, ".")
+	assertLimit(t, code, report, goodWorkflow, wantError{".github/workflows/long.yml", 1, 1,
+		`^(the pipeline is too large to check: more than 1000000 values .*|checking the file took longer than 10s); the file was not checked$`})
+}
+
+// TestHostileFileTimeoutFlag: --file-timeout sets the time limit of each
+// file's whole check; a file over it is an error.
+func TestHostileFileTimeoutFlag(t *testing.T) {
+	root := writeFiles(t, map[string]string{goodWorkflow: unpinnedWorkflow, ".gitlab-ci.yml": "job:\n  script: [make]\n"})
+	code, stdout, stderr := pipelint(t, root, "check", "--no-config", "--file-timeout", "1ns", ".")
+	for _, file := range []string{".github/workflows/good.yml", ".gitlab-ci.yml"} {
+		if want := file + ":1:1: error: checking the file took longer than 1ns; the file was not checked\n"; !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s%s", want, stdout, stderr)
+		}
+	}
+	if code != exitError {
+		t.Errorf("exit %d, want %d", code, exitError)
+	}
+	code, _, stderr = pipelint(t, root, "check", "--file-timeout", "0", ".")
+	if want := "pipelint: --file-timeout must be positive, not 0s\n"; code != exitError || stderr != want {
+		t.Errorf("--file-timeout 0: exit %d, stderr %q; want %d, %q", code, stderr, exitError, want)
+	}
+}
+
+// terminalInput reads a workflow of testdata/hostile/runner-terminal.
+func terminalInput(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(repoRoot, "testdata", "hostile", "runner-terminal", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// assertSafeForCILogs fails on a line that a terminal or the GitHub
+// Actions runner would act on: a control character but tab, a line that
+// starts with "::" (spaces aside), or "##[" anywhere.
+func assertSafeForCILogs(t *testing.T, name, out string) {
+	t.Helper()
+	for i, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		if strings.HasPrefix(strings.TrimLeft(line, " "), "::") && (name != "github" || !regexp.MustCompile(`^::(error|warning|notice) file=`).MatchString(line)) {
+			t.Errorf("%s, line %d, is a workflow command: %q", name, i+1, line)
+		}
+		if strings.Contains(line, "##[") && name != "github" {
+			t.Errorf("%s, line %d, holds an old-style workflow command: %q", name, i+1, line)
+		}
+		if strings.ContainsFunc(line, func(r rune) bool { return r != '\t' && (r < 0x20 || r == 0x7f || r == '\u202e') }) {
+			t.Errorf("%s, line %d, holds a control character: %q", name, i+1, line)
+		}
+	}
+}
+
+// TestHostileFileNamesAndMessagesInCILogs: file names with a line break
+// and a workflow command, escape sequences and old-style commands in the
+// source never reach the output as they are, in the text report, in
+// GitHub annotations, or on standard error beside a JSON report.
+func TestHostileFileNamesAndMessagesInCILogs(t *testing.T) {
+	const (
+		evil      = "evil\n::error file=a.yml::injected\x1b[2J.yml"
+		evilShown = `evil\n::error file=a.yml::injected\x1b[2J.yml`
+		colons    = "::warning::x.yml"
+	)
+	root := writeFiles(t, map[string]string{
+		evil:          terminalInput(t, "escapes.yml"),
+		colons:        terminalInput(t, "broken.yml"),
+		"control.yml": terminalInput(t, "control.yml"),
+		goodWorkflow:  unpinnedWorkflow,
+	})
+	paths := []string{evil, colons, "control.yml", goodWorkflow}
+
+	code, stdout, stderr := pipelint(t, root, append([]string{"check", "--no-config", "--system", "github"}, paths...)...)
+	assertSafeForCILogs(t, "text", stdout)
+	assertSafeForCILogs(t, "standard error", stderr)
+	for _, want := range []string{
+		"./::warning::x.yml:2:7: error: ",
+		"\ncontrol.yml:4:30: error: ",
+		"\n 4 |     runs-on: ubuntu-latest # \uFFFD[2J\uFFFD]8;;https://example.com\uFFFDlink\n",
+		"\n" + evilShown + `:6:15: medium unpinned-action: action "actions/checkout@v4"`,
+		"\n 6 |       - uses: actions/checkout@v4 # #\uFFFD[error]old-style command \uFFFDevil\n",
+		"\n" + goodWorkflow + ":6:15: medium unpinned-action: ",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("text report lacks %q:\n%s", want, stdout)
+		}
+	}
+	if code != exitError {
+		t.Errorf("exit %d, want %d", code, exitError)
+	}
+
+	_, stdout, _ = pipelint(t, root, append([]string{"check", "--no-config", "--system", "github", "--format", "github"}, paths...)...)
+	assertSafeForCILogs(t, "github", stdout)
+	if want := "::warning file=evil%0A%3A%3Aerror file=a.yml%3A%3Ainjected\\x1b[2J.yml,line=6,col=15,"; !strings.Contains(stdout, want) {
+		t.Errorf("annotations lack %q:\n%s", want, stdout)
+	}
+
+	_, _, stderr = pipelint(t, root, append([]string{"check", "--no-config", "--system", "github", "--format", "json"}, paths...)...)
+	assertSafeForCILogs(t, "standard error", stderr)
+	if want := "./::warning::x.yml:2:7: "; !strings.HasPrefix(stderr, want) {
+		t.Errorf("standard error does not start with %q:\n%s", want, stderr)
+	}
 }

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/pipelint/pipelint/internal/report"
 )
 
 // Exit codes. They are decided here and nowhere else.
@@ -106,7 +108,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case errors.As(err, &exit):
 		return exit.code
 	default:
-		fmt.Fprintf(stderr, "pipelint: %v\n", err)
+		fmt.Fprintf(stderr, "pipelint: %s\n", report.Escape(err.Error()))
 		return exitError
 	}
 }

@@ -5,8 +5,10 @@
 // wall time, CPU time, files per second and the peak RSS of the process;
 // for the small workflow, whose target is CPU time, also the least CPU time
 // of its runs, since other work on a shared machine only adds to it. It times
-// actionlint (without shellcheck and pyflakes) on the same real workflows.
-// Last, it times the steps of a check one by one on the real workflows.
+// actionlint (without shellcheck and pyflakes) on the same real workflows,
+// and pipelint on two hostile files that the limits of one file's check
+// stop (package hostile). Last, it times the steps of a check one by one
+// on the real workflows.
 //
 // Run it from the repository root: go run ./internal/benchrun
 package main
@@ -30,6 +32,8 @@ import (
 	"syscall"
 	"text/tabwriter"
 	"time"
+
+	"github.com/pipelint/pipelint/internal/benchrun/hostile"
 )
 
 // The targets of issue 8, on 2 cores.
@@ -154,6 +158,24 @@ func bench(corpus string, repeat, singleRuns int) error {
 		if w, err := actionlintWorkload(tmp, realworld); err != nil {
 			fmt.Println("skipped actionlint:", err)
 		} else if err := measure(w, repeat); err != nil {
+			return err
+		}
+	}
+
+	// Hostile files, which the limits of one file's check stop: what a
+	// run on them costs (docs/performance.md, Limits per file).
+	for _, h := range []struct {
+		name, file string
+		content    []byte
+	}{
+		{"4 MB workflow, one long run: line", "long.yml", hostile.LongRunWorkflow(4 << 20)},
+		{"1,000 deploy jobs", "deploy.yml", hostile.DeployJobs(1000)},
+	} {
+		dir := filepath.Join(tmp, "hostile-"+strings.TrimSuffix(h.file, ".yml"))
+		if err := writeFile(filepath.Join(dir, ".github", "workflows", h.file), h.content); err != nil {
+			return err
+		}
+		if err := measure(workload{name: h.name, bin: pipelint, dir: dir, args: checkArgs("."), files: 1}, repeat); err != nil {
 			return err
 		}
 	}

@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -15,11 +16,19 @@ import (
 // file is only partly understood, both a pipeline and an error are
 // returned.
 func Parse(f File) syntax.Result {
+	return ParseContext(context.Background(), f)
+}
+
+// ParseContext is Parse that stops reading files once ctx is done: the
+// parsers themselves cannot be interrupted, but a pipeline that pulls
+// many files in stops pulling them.
+func ParseContext(ctx context.Context, f File) syntax.Result {
 	p, ok := Lookup(f.System)
 	if !ok {
 		return syntax.Result{Err: fileError(f, fmt.Sprintf("unknown system %q (want %s)", f.System, SystemNames()))}
 	}
 	repo := newRepoFS(f.Root)
+	repo.ctx = ctx
 	if f.StartedAt != nil {
 		if _, err := fs.Stat(repo, f.Path); errors.Is(err, fs.ErrNotExist) {
 			return syntax.Result{Err: &model.ParseError{Pos: *f.StartedAt, Message: fmt.Sprintf("the child pipeline file %q does not exist", f.Display)}}

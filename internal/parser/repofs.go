@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"os"
@@ -28,6 +29,8 @@ import (
 // expects.
 type repoFS struct {
 	root string // absolute, its own symbolic links resolved
+	// ctx, when set, ends reading: once it is done, nothing more is read.
+	ctx context.Context
 }
 
 var (
@@ -35,7 +38,7 @@ var (
 	_ fs.ReadDirFS = (*repoFS)(nil)
 )
 
-func newRepoFS(root string) fs.FS {
+func newRepoFS(root string) *repoFS {
 	if abs, err := filepath.Abs(root); err == nil {
 		root = abs
 	}
@@ -49,6 +52,8 @@ func newRepoFS(root string) fs.FS {
 type refusedError struct{ why string }
 
 func (e *refusedError) Error() string { return e.why }
+
+var errOutOfTime = &refusedError{"was not read: the check of the file ran out of time"}
 
 var errOutside = &refusedError{"resolves outside the repository through a symbolic link; it was not read"}
 
@@ -65,6 +70,9 @@ var errLoop = errors.New("too many levels of symbolic links")
 func (r *repoFS) resolve(op, name string) (real string, linked bool, err error) {
 	if !fs.ValidPath(name) {
 		return "", false, &fs.PathError{Op: op, Path: name, Err: fs.ErrInvalid}
+	}
+	if r.ctx != nil && r.ctx.Err() != nil {
+		return "", false, errOutOfTime
 	}
 	current := r.root
 	pending := strings.Split(name, "/")

@@ -60,7 +60,12 @@ type commandProperty struct{ name, value string }
 // to "," and each name up to "=", so data must not hold a line break and a
 // property value no "," or ":" either; "%" is escaped so that the runner's
 // unescaping gives back the original text. These are the escapes of
-// actions/toolkit's core.issueCommand.
+// actions/toolkit's core.issueCommand (toCommandValue, escapeData,
+// escapeProperty) and of the runner's ActionCommand. Before them, other
+// control characters are written as Go escapes (escape), since the runner
+// prints the annotation into the log, which renders ANSI sequences; "##["
+// needs nothing, as a line that is a "::" command is never read for the
+// old "##[" syntax.
 var (
 	escapeCommandData     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
 	escapeCommandProperty = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
@@ -75,10 +80,10 @@ func writeWorkflowCommand(out *bytes.Buffer, name string, properties []commandPr
 		if p.value == "" {
 			continue
 		}
-		out.WriteString(separator + p.name + "=" + escapeCommandProperty.Replace(p.value))
+		out.WriteString(separator + p.name + "=" + escapeCommandProperty.Replace(escape(p.value, true)))
 		separator = ","
 	}
-	out.WriteString("::" + escapeCommandData.Replace(data) + "\n")
+	out.WriteString("::" + escapeCommandData.Replace(escape(data, true)) + "\n")
 }
 
 func annotationLevel(s finding.Severity) string {

@@ -38,12 +38,14 @@ func (t *Text) Report(w io.Writer, run *Run) error {
 	p := newPalette(t.Color)
 	secrets := sensitiveSpans(run)
 	var out bytes.Buffer
+	// File names, messages and rule ids come from the repository: Escape.
 	for _, e := range run.Errors {
-		location := e.Pos.File + ":"
+		file := EscapeFileName(e.Pos.File)
+		location := file + ":"
 		if e.Pos.Line > 0 {
-			location = fmt.Sprintf("%s:%d:%d:", e.Pos.File, e.Pos.Line, max(e.Pos.Column, 1))
+			location = fmt.Sprintf("%s:%d:%d:", file, e.Pos.Line, max(e.Pos.Column, 1))
 		}
-		fmt.Fprintf(&out, "%s %s %s\n", p.bold(location), p.errorLabel("error:"), e.Message)
+		fmt.Fprintf(&out, "%s %s %s\n", p.bold(location), p.errorLabel("error:"), Escape(e.Message))
 		if e.Pos.Line > 0 {
 			writeSnippet(&out, run, finding.Finding{Pos: e.Pos}, p.errorLabel, secrets)
 		}
@@ -52,8 +54,8 @@ func (t *Text) Report(w io.Writer, run *Run) error {
 		severity := p.severity(f.Severity)
 		r := regionOf(f.Pos)
 		fmt.Fprintf(&out, "%s %s %s: %s\n",
-			p.bold(fmt.Sprintf("%s:%d:%d:", f.Pos.File, r.StartLine, r.StartColumn)),
-			severity(string(f.Severity)), f.RuleID, f.Message)
+			p.bold(fmt.Sprintf("%s:%d:%d:", EscapeFileName(f.Pos.File), r.StartLine, r.StartColumn)),
+			severity(Escape(string(f.Severity))), Escape(f.RuleID), Escape(f.Message))
 		writeSnippet(&out, run, f, severity, secrets)
 	}
 	out.WriteString(summary(run))
@@ -124,9 +126,14 @@ func snippetOf(src []byte, f finding.Finding, secrets []secret.Span) (s snippet,
 	}
 	line := []rune(strings.TrimSuffix(string(lines[r.StartLine-1]), "\r"))
 	for i, c := range line {
-		// A CI file is untrusted input: never send its escape sequences to a terminal.
-		if unicode.IsControl(c) && c != '\t' {
+		// A CI file is untrusted input: never send its escape sequences to
+		// a terminal, nor "##[" (a command) to a GitHub Actions log. One
+		// rune for one keeps the underline in place.
+		switch {
+		case mustEscape(c):
 			line[i] = unicode.ReplacementChar
+		case c == '[' && i >= 2 && line[i-1] == '#' && line[i-2] == '#':
+			line[i-1] = unicode.ReplacementChar
 		}
 	}
 	start := min(r.StartColumn-1, len(line))

@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/pipelint/pipelint/internal/baseline"
 	"github.com/pipelint/pipelint/internal/finding"
@@ -34,6 +35,14 @@ type Options struct {
 	// ReportUnusedIgnores reports inline ignores that suppress nothing.
 	ReportUnusedIgnores bool
 	ToolVersion         string
+	// FileTimeout bounds the whole check of one file: parse, model, rule
+	// input and evaluation (DefaultFileTimeout when 0). A file that takes
+	// longer is reported as an error and the run goes on.
+	FileTimeout time.Duration
+	// MaxModelValues bounds the size of one file's pipeline, in values of
+	// the rule input (DefaultMaxModelValues when 0): a larger one is
+	// reported as an error instead of checked.
+	MaxModelValues int
 }
 
 // Result is a finished check.
@@ -72,12 +81,13 @@ func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
 		p, _ := governing.of(f)
 		return p.Config.IgnoredFile(f.Display)
 	})
+	limits := newBudget(opts)
 	files, results := checkAll(files, func(f parser.File) fileResult {
 		p, err := governing.of(f)
 		if err != nil {
 			return fileResult{errs: flattenErrors(f.Display, err)}
 		}
-		return checkFile(ctx, p, f, opts.ReportUnusedIgnores)
+		return checkFile(ctx, limits, p, f, opts.ReportUnusedIgnores)
 	})
 
 	sources := newSources(files, results)
@@ -141,11 +151,21 @@ type fileResult struct {
 	pulledIn   []string      // display paths of the files it includes
 }
 
-// checkFile parses one file and evaluates the rules on it. The model is
-// dropped when the file is done, so memory stays flat however many files
-// a run checks.
-func checkFile(ctx context.Context, pol *Policy, f parser.File, reportUnused bool) fileResult {
-	parsed := parser.Parse(f)
+// checkFile parses one file and evaluates the rules on it, within the
+// file's budget: one deadline for the whole check, and a bound on the size
+// of its pipeline before the rule input is built. The model is dropped
+// when the file is done, so memory stays flat however many files a run
+// checks.
+func checkFile(ctx context.Context, limits *budget, pol *Policy, f parser.File, reportUnused bool) fileResult {
+	if err := limits.acquire(); err != nil {
+		return fileResult{errs: flattenErrors(f.Display, err)}
+	}
+	ctx, cancel := context.WithTimeout(ctx, limits.timeout)
+	defer cancel()
+	parsed, err := limits.parse(ctx, f)
+	if err != nil {
+		return fileResult{errs: flattenErrors(f.Display, err)}
+	}
 	result := fileResult{errs: flattenErrors(f.Display, parsed.Err), warnings: parsed.Warnings, children: parser.Children(f, parsed)}
 	p := parsed.Pipeline
 	if p == nil {
@@ -156,10 +176,19 @@ func checkFile(ctx context.Context, pol *Policy, f parser.File, reportUnused boo
 			result.pulledIn = append(result.pulledIn, source.File)
 		}
 	}
-	findings, err := pol.Engine.Evaluate(ctx, p)
-	if err != nil {
+	fileError := func(err error) fileResult {
 		result.errs = append(result.errs, &model.ParseError{Pos: model.Pos{File: p.File, Line: 1, Column: 1}, Message: err.Error()})
 		return result
+	}
+	if err := limits.tooLarge(p); err != nil {
+		return fileError(err)
+	}
+	findings, err := pol.Engine.Evaluate(ctx, p)
+	if err != nil && ctx.Err() != nil {
+		return fileError(limits.timedOut())
+	}
+	if err != nil {
+		return fileError(err)
 	}
 	result.findings, result.suppressed = applyPolicy(pol, p, findings, reportUnused)
 	return result

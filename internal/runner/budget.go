@@ -1,0 +1,185 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
+)
+
+// DefaultFileTimeout bounds the whole check of one file: no real CI file
+// needs more than milliseconds, so hitting it means a pathological input
+// or policy.
+const DefaultFileTimeout = 10 * time.Second
+
+// DefaultMaxModelValues bounds the pipeline of one file, counted in values
+// of the rule input: strings, numbers, lists and objects. The largest real
+// pipelines seen have about 160,000 (a GitLab pipeline with its includes)
+// and 94,000 (a GitHub workflow); the rule input takes about 130 bytes a
+// value, so this keeps it near 130 MB (docs/performance.md).
+const DefaultMaxModelValues = 1_000_000
+
+// maxAbandonedParses is how many parses past their deadline may go on in
+// the background beside the workers' own. A parse cannot be interrupted:
+// it is abandoned, and keeps its memory until it ends, so without a bound
+// a repository of slow files would pile them up.
+const maxAbandonedParses = 1
+
+// parsesRunning counts the parse goroutines of every check, abandoned ones
+// included, so that a test can wait for them before it changes what they
+// read (parser.Parsers).
+var parsesRunning sync.WaitGroup
+
+// budget is what one file's check may take.
+type budget struct {
+	timeout   time.Duration
+	maxValues int
+	// parses holds a token for every parse running, abandoned ones
+	// included: its capacity bounds them.
+	parses chan struct{}
+}
+
+func newBudget(opts Options) *budget {
+	b := &budget{timeout: opts.FileTimeout, maxValues: opts.MaxModelValues}
+	if b.timeout <= 0 {
+		b.timeout = DefaultFileTimeout
+	}
+	if b.maxValues <= 0 {
+		b.maxValues = DefaultMaxModelValues
+	}
+	b.parses = make(chan struct{}, runtime.GOMAXPROCS(0)+maxAbandonedParses)
+	return b
+}
+
+// acquire waits, for at most one timeout, for room to start a parse; the
+// parse that follows gives it back when it ends, abandoned or not.
+func (b *budget) acquire() error {
+	select {
+	case b.parses <- struct{}{}:
+		return nil
+	default:
+	}
+	wait := time.NewTimer(b.timeout)
+	defer wait.Stop()
+	select {
+	case b.parses <- struct{}{}:
+		return nil
+	case <-wait.C:
+		return fmt.Errorf("earlier files are still being parsed past their time limit of %s; the file was not checked", b.timeout)
+	}
+}
+
+// parse parses f, after acquire, within the file's deadline. When the
+// deadline comes first, the parse is abandoned: it goes on in the
+// background until it ends, and only then gives back its room.
+func (b *budget) parse(ctx context.Context, f parser.File) (syntax.Result, error) {
+	done := make(chan syntax.Result, 1)
+	parsesRunning.Add(1)
+	go func() {
+		defer parsesRunning.Done()
+		defer func() { <-b.parses }()
+		if ctx.Err() == nil {
+			done <- parser.ParseContext(ctx, f)
+		}
+	}()
+	select {
+	case result := <-done:
+		if ctx.Err() == nil {
+			return result, nil
+		}
+	case <-ctx.Done():
+	}
+	return syntax.Result{}, b.timedOut()
+}
+
+func (b *budget) timedOut() error {
+	return fmt.Errorf("checking the file took longer than %s; the file was not checked", b.timeout)
+}
+
+// tooLarge returns an error when p is over the size limit.
+func (b *budget) tooLarge(p *model.Pipeline) error {
+	if modelValues(p, b.maxValues) > b.maxValues {
+		return fmt.Errorf("the pipeline is too large to check: more than %d values (jobs, steps, commands, their words and positions); the file was not checked", b.maxValues)
+	}
+	return nil
+}
+
+// modelValues counts the values of a pipeline the way the rule input
+// holds them, one per string, number, boolean, list and object, and stops
+// counting past limit.
+func modelValues(v any, limit int) int {
+	c := counter{limit: limit}
+	c.walk(reflect.ValueOf(v))
+	return c.n
+}
+
+type counter struct{ n, limit int }
+
+func (c *counter) walk(v reflect.Value) {
+	if c.n > c.limit {
+		return
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			c.n++
+			return
+		}
+		c.walk(v.Elem())
+	case reflect.Slice:
+		c.n++
+		switch v.Type().Elem().Kind() {
+		case reflect.Pointer, reflect.Interface, reflect.Slice, reflect.Struct:
+		default: // the lines of a file, the words of a command
+			c.n += v.Len()
+			return
+		}
+		for i := range v.Len() {
+			c.walk(v.Index(i))
+		}
+	case reflect.Struct:
+		s := shapeOf(v.Type())
+		c.n += 1 + s.scalars
+		for _, i := range s.nested {
+			c.walk(v.Field(i))
+		}
+	default:
+		c.n++
+	}
+}
+
+// shape is what counting needs of a struct type: how many exported
+// fields are scalars, and which hold more values.
+type shape struct {
+	scalars int
+	nested  []int
+}
+
+var shapes sync.Map // reflect.Type → *shape
+
+func shapeOf(t reflect.Type) *shape {
+	if s, ok := shapes.Load(t); ok {
+		return s.(*shape)
+	}
+	s := &shape{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		switch f.Type.Kind() {
+		case reflect.Pointer, reflect.Interface, reflect.Slice, reflect.Struct:
+			s.nested = append(s.nested, i)
+		default:
+			s.scalars++
+		}
+	}
+	shapes.Store(t, s)
+	return s
+}
