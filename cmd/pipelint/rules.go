@@ -14,6 +14,7 @@ import (
 	"github.com/pipelint/pipelint/internal/config"
 	"github.com/pipelint/pipelint/internal/engine"
 	"github.com/pipelint/pipelint/internal/finding"
+	"github.com/pipelint/pipelint/internal/report"
 	"github.com/pipelint/pipelint/internal/runner"
 	"github.com/pipelint/pipelint/rules"
 )
@@ -135,13 +136,13 @@ func runPolicyTests(ctx context.Context, w io.Writer, dir string) error {
 		status := "PASS"
 		switch {
 		case r.Error != nil:
-			status, failed = "ERROR "+r.Error.Error(), failed+1
+			status, failed = "ERROR "+report.Escape(r.Error.Error()), failed+1
 		case r.Fail:
 			status, failed = "FAIL", failed+1
 		case r.Skip:
 			status = "SKIP"
 		}
-		fmt.Fprintf(w, "%s.%s: %s\n", r.Package, r.Name, status)
+		fmt.Fprintf(w, "%s.%s: %s\n", report.Escape(r.Package), report.Escape(r.Name), status)
 	}
 	fmt.Fprintf(w, "%d tests, %d failed\n", len(results), failed)
 	if failed > 0 || len(results) == 0 {
