@@ -189,7 +189,7 @@ func locateSyntaxError(src []byte, msg string) (line, column int) {
 		}
 		return err != nil && err.Error() == msg
 	}
-	lines := yamlLines(string(src))
+	lines := syntax.YAMLLines(string(src))
 	k := sort.Search(len(lines), func(i int) bool { return fails(strings.Join(lines[:i+1], "")) })
 	if k == len(lines) {
 		return 1, 1
