@@ -95,6 +95,7 @@ type parser struct {
 	sources  []model.SourceFile
 	includes int
 	refs     []model.Reference
+	refSeen  map[refKey]bool // what addRef has recorded
 	// unfetched are the includes that are not read (another project, a
 	// URL, a template, a component, a path built from variables): keys
 	// they define are unknown, so a use of a missing key is only a
