@@ -3,6 +3,7 @@ package gitlab
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser/syntax"
@@ -172,12 +173,40 @@ type sourceFile struct {
 }
 
 func newSourceFile(path string, src []byte) *sourceFile {
-	text := strings.Split(string(src), "\n")
+	// The YAML reader drops a byte-order mark before counting columns, and
+	// ends lines at every YAML line break (a lone \r too).
+	text := syntax.YAMLLines(strings.TrimPrefix(string(src), bom))
 	lines := make([][]rune, len(text))
 	for i, l := range text {
-		lines[i] = []rune(strings.TrimSuffix(l, "\r"))
+		lines[i] = []rune(strings.TrimRight(l, syntax.YAMLLineBreaks))
 	}
 	return &sourceFile{path: path, lines: lines, scalarSpans: map[int][][2]int{}}
+}
+
+// bom is UTF-8's byte-order mark.
+const bom = "\uFEFF"
+
+// invalidUTF8 returns an error at the first byte of src that is not UTF-8,
+// nil when there is none. The YAML reader refuses such a file without
+// saying where.
+func invalidUTF8(path string, src []byte) *model.ParseError {
+	if utf8.Valid(src) {
+		return nil
+	}
+	bad := 0
+	for {
+		r, size := utf8.DecodeRune(src[bad:])
+		if r == utf8.RuneError && size == 1 {
+			break
+		}
+		bad += size
+	}
+	lines := syntax.YAMLLines(strings.TrimPrefix(string(src[:bad]), bom))
+	line, col := len(lines), utf8.RuneCountInString(lines[len(lines)-1])+1
+	return &model.ParseError{
+		Pos:     model.Pos{File: path, Line: line, Column: col, EndLine: line, EndColumn: col + 1},
+		Message: fmt.Sprintf("invalid UTF-8 (byte %#x)", src[bad]),
+	}
 }
 
 // at returns the character at a 1-based line and column, '\n' just after

@@ -158,8 +158,10 @@ func (p *parser) read(path string, at model.Pos) (config, spec *node) {
 	file := newSourceFile(display, src)
 	p.files = append(p.files, file)
 	p.sources = append(p.sources, syntax.Source(display, src))
-	docs, err := decodeAll(src)
-	if err != nil {
+	var docs []*yaml.Node
+	if bad := invalidUTF8(display, src); bad != nil {
+		p.errs = append(p.errs, bad)
+	} else if docs, err = decodeAll(src); err != nil {
 		p.errs = append(p.errs, yamlError(display, err))
 	}
 	c := &converter{file: file, done: map[*yaml.Node]*node{}}
