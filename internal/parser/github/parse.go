@@ -103,6 +103,9 @@ func (c *converter) errorAt(p point, msg string) {
 
 // unmarshal reads the YAML node tree, reporting a syntax error where it is.
 func unmarshal(file string, src []byte) (*yaml.Node, error) {
+	if err := syntax.InvalidUTF8(file, src); err != nil {
+		return nil, err
+	}
 	var root yaml.Node
 	err := yaml.Unmarshal(src, &root)
 	if err == nil {

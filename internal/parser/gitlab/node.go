@@ -3,7 +3,6 @@ package gitlab
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser/syntax"
@@ -185,29 +184,6 @@ func newSourceFile(path string, src []byte) *sourceFile {
 
 // bom is UTF-8's byte-order mark.
 const bom = "\uFEFF"
-
-// invalidUTF8 returns an error at the first byte of src that is not UTF-8,
-// nil when there is none. The YAML reader refuses such a file without
-// saying where.
-func invalidUTF8(path string, src []byte) *model.ParseError {
-	if utf8.Valid(src) {
-		return nil
-	}
-	bad := 0
-	for {
-		r, size := utf8.DecodeRune(src[bad:])
-		if r == utf8.RuneError && size == 1 {
-			break
-		}
-		bad += size
-	}
-	lines := syntax.YAMLLines(strings.TrimPrefix(string(src[:bad]), bom))
-	line, col := len(lines), utf8.RuneCountInString(lines[len(lines)-1])+1
-	return &model.ParseError{
-		Pos:     model.Pos{File: path, Line: line, Column: col, EndLine: line, EndColumn: col + 1},
-		Message: fmt.Sprintf("invalid UTF-8 (byte %#x)", src[bad]),
-	}
-}
 
 // at returns the character at a 1-based line and column, '\n' just after
 // the end of a line, and false past the end of the file.

@@ -159,7 +159,7 @@ func (p *parser) read(path string, at model.Pos) (config, spec *node) {
 	p.files = append(p.files, file)
 	p.sources = append(p.sources, syntax.Source(display, src))
 	var docs []*yaml.Node
-	if bad := invalidUTF8(display, src); bad != nil {
+	if bad := syntax.InvalidUTF8(display, src); bad != nil {
 		p.errs = append(p.errs, bad)
 	} else if docs, err = decodeAll(src); err != nil {
 		p.errs = append(p.errs, yamlError(display, err))

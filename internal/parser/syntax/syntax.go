@@ -180,6 +180,30 @@ func YAMLLines(text string) []string {
 	return append(lines, text[start:])
 }
 
+// InvalidUTF8 returns an error at the first byte of a YAML file that is not
+// UTF-8, nil when there is none: the YAML libraries refuse such a file
+// without saying where. Lines are counted as they count them (YAMLLines),
+// and columns in code points after a byte-order mark.
+func InvalidUTF8(file string, src []byte) *model.ParseError {
+	if utf8.Valid(src) {
+		return nil
+	}
+	bad := 0
+	for {
+		r, size := utf8.DecodeRune(src[bad:])
+		if r == utf8.RuneError && size == 1 {
+			break
+		}
+		bad += size
+	}
+	lines := YAMLLines(strings.TrimPrefix(string(src[:bad]), "\uFEFF"))
+	line, column := len(lines), utf8.RuneCountInString(lines[len(lines)-1])+1
+	return &model.ParseError{
+		Pos:     model.Pos{File: file, Line: line, Column: column, EndLine: line, EndColumn: column + 1},
+		Message: fmt.Sprintf("invalid UTF-8 (byte %#x)", src[bad]),
+	}
+}
+
 // lines splits a file's text into lines without their line breaks, as
 // model.SourceFile holds them: lines end at \n, \r\n or a lone \r (as the
 // parsers count them), and a byte-order mark, which takes no column, is
