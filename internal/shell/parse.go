@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"mvdan.cc/sh/v3/expand"
@@ -77,12 +77,30 @@ func parseScript(text string, lang syntax.LangVariant) ([]simpleCommand, bool) {
 // parse runs the parser and turns a panic in it into an error: one odd
 // script must not stop a scan of a whole repository.
 func parse(src []byte, lang syntax.LangVariant) (file *syntax.File, err error) {
+	pool := parsers[lang]
+	if pool == nil {
+		pool = &sync.Pool{New: func() any { return syntax.NewParser(syntax.Variant(lang)) }}
+	}
+	parser := pool.Get().(*syntax.Parser)
 	defer func() {
 		if recovered := recover(); recovered != nil {
 			file, err = nil, errParserPanic
+			return // a parser that panicked is not reused
 		}
+		pool.Put(parser)
 	}()
-	return syntax.NewParser(syntax.Variant(lang)).Parse(bytes.NewReader(src), "")
+	return parser.Parse(bytes.NewReader(src), "")
+}
+
+// parsers keeps parsers of each dialect for reuse (Parse starts afresh): a
+// new one takes kilobytes, which add up over the thousands of one-line
+// scripts of a large file.
+var parsers = map[syntax.LangVariant]*sync.Pool{}
+
+func init() {
+	for _, lang := range []syntax.LangVariant{syntax.LangBash, syntax.LangPOSIX, syntax.LangZsh, syntax.LangMirBSDKorn} {
+		parsers[lang] = &sync.Pool{New: func() any { return syntax.NewParser(syntax.Variant(lang)) }}
+	}
 }
 
 var errParserPanic = errors.New("shell parser panicked")
@@ -204,10 +222,12 @@ func (s script) spanWord(node syntax.Node, value string, literal bool) word {
 	return word{value: value, literal: literal, start: s.point(start), end: s.point(end)}
 }
 
+// holdsExpression reports whether a CI expression overlaps the bytes
+// [start, end). The expressions are in order and apart, so the first one
+// ending after start is the only candidate.
 func (s script) holdsExpression(start, end int) bool {
-	return slices.ContainsFunc(s.expressions, func(span []int) bool {
-		return span[0] < end && start < span[1]
-	})
+	i := sort.Search(len(s.expressions), func(i int) bool { return s.expressions[i][1] > start })
+	return i < len(s.expressions) && s.expressions[i][0] < end
 }
 
 // literalValue returns the text a word stands for, unquoted as the shell

@@ -8,6 +8,8 @@ import (
 
 	"github.com/rhysd/actionlint"
 	"go.yaml.in/yaml/v4"
+
+	"github.com/pipelint/pipelint/internal/parser/syntax"
 )
 
 // duplicateName matches the error for an entry actionlint leaves out of its
@@ -31,7 +33,7 @@ func (c *converter) recoverDuplicates(src []byte, wf *actionlint.Workflow, errs 
 	if !slices.ContainsFunc(errs, func(e *actionlint.Error) bool { return duplicateName.MatchString(e.Message) }) {
 		return wf
 	}
-	lines := yamlLines(strings.TrimPrefix(string(src), "\uFEFF"))
+	lines := syntax.YAMLLines(strings.TrimPrefix(string(src), "\uFEFF"))
 	taken := map[string]bool{}
 	for _, n := range c.src.scalars {
 		taken[strings.ToLower(n.Value)] = true

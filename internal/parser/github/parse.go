@@ -103,6 +103,9 @@ func (c *converter) errorAt(p point, msg string) {
 
 // unmarshal reads the YAML node tree, reporting a syntax error where it is.
 func unmarshal(file string, src []byte) (*yaml.Node, error) {
+	if err := syntax.InvalidUTF8(file, src); err != nil {
+		return nil, err
+	}
 	var root yaml.Node
 	err := yaml.Unmarshal(src, &root)
 	if err == nil {
@@ -189,7 +192,7 @@ func locateSyntaxError(src []byte, msg string) (line, column int) {
 		}
 		return err != nil && err.Error() == msg
 	}
-	lines := yamlLines(string(src))
+	lines := syntax.YAMLLines(string(src))
 	k := sort.Search(len(lines), func(i int) bool { return fails(strings.Join(lines[:i+1], "")) })
 	if k == len(lines) {
 		return 1, 1

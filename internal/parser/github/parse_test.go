@@ -364,6 +364,20 @@ func TestMalformedYAML(t *testing.T) {
 	}
 }
 
+// Text that is not UTF-8 is refused at its first bad byte, counted in
+// characters after a byte-order mark and on CR-only lines too.
+func TestInvalidUTF8(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{"on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - run: echo é \xff bad\n", ":6:21: invalid UTF-8 (byte 0xff)"},
+		{"\uFEFFname: \xe9\n", ":1:7: invalid UTF-8 (byte 0xe9)"},
+		{"on: push\rname: \"a\xc3\"\r", ":2:9: invalid UTF-8 (byte 0xc3)"},
+	} {
+		if _, err := Parse(workflowFile, []byte(tc.src)); err == nil || err.Error() != workflowFile+tc.want {
+			t.Errorf("%q: got %v, want %s%s", tc.src, err, workflowFile, tc.want)
+		}
+	}
+}
+
 func TestSyntaxErrorsKeepPartialModel(t *testing.T) {
 	src := "on: push\njobs:\n  a:\n    runs-on: x\n    bogus: 1\n    steps:\n      - run: echo hi\n      - name: nothing\n"
 	p, err := Parse(workflowFile, []byte(src))

@@ -2,11 +2,11 @@ package github
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"go.yaml.in/yaml/v4"
 
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
 	"github.com/pipelint/pipelint/internal/shell"
 )
 
@@ -30,7 +30,7 @@ type source struct {
 
 func newSource(file string, src []byte, root *yaml.Node) *source {
 	// The YAML reader drops a byte-order mark before counting columns.
-	raw := yamlLines(strings.TrimPrefix(string(src), "\uFEFF"))
+	raw := syntax.YAMLLines(strings.TrimPrefix(string(src), "\uFEFF"))
 	s := &source{
 		file:        file,
 		lines:       make([][]rune, len(raw)),
@@ -40,30 +40,10 @@ func newSource(file string, src []byte, root *yaml.Node) *source {
 		layouts:     map[*yaml.Node]*layout{},
 	}
 	for i, line := range raw {
-		s.lines[i] = []rune(strings.TrimRight(line, lineBreaks))
+		s.lines[i] = []rune(strings.TrimRight(line, syntax.YAMLLineBreaks))
 	}
 	s.index(root)
 	return s
-}
-
-// lineBreaks are the characters YAML 1.1, and so the parser, counts lines
-// by: LF, CR (CRLF being one break), NEL, LS and PS.
-const lineBreaks = "\r\n\u0085\u2028\u2029"
-
-// yamlLines splits text after each line break; every line keeps its break.
-// It runs on every file, so it scans by hand rather than with a regexp.
-func yamlLines(text string) []string {
-	lines := make([]string, 0, strings.Count(text, "\n")+1)
-	start := 0
-	for i, r := range text {
-		if !strings.ContainsRune(lineBreaks, r) || (r == '\r' && strings.HasPrefix(text[i+1:], "\n")) {
-			continue // CRLF breaks after its LF
-		}
-		end := i + utf8.RuneLen(r)
-		lines = append(lines, text[start:end])
-		start = end
-	}
-	return append(lines, text[start:])
 }
 
 func (s *source) index(n *yaml.Node) {

@@ -161,13 +161,26 @@ func escapes(p string) bool {
 	return false
 }
 
+// addRef records a reference once, however often it is met (a value
+// shared through an alias, extends or default: is met once per job).
 func (p *parser) addRef(r model.Reference) {
-	for _, old := range p.refs {
-		if old.Kind == r.Kind && old.Usage == r.Usage && old.Value == r.Value && old.Path == r.Path && old.Pos == r.Pos {
-			return
-		}
+	key := refKey{r.Kind, r.Usage, r.Value, r.Path, r.Pos}
+	if p.refSeen[key] {
+		return
 	}
+	if p.refSeen == nil {
+		p.refSeen = map[refKey]bool{}
+	}
+	p.refSeen[key] = true
 	p.refs = append(p.refs, r)
+}
+
+// refKey is what tells two references apart for addRef.
+type refKey struct {
+	kind, usage string
+	value       model.String
+	path        string
+	pos         model.Pos
 }
 
 // addUnfetched records an include whose content is not read, which makes

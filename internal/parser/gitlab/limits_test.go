@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -249,4 +250,56 @@ func TestIncludeLimitReportedOnce(t *testing.T) {
 	}
 	_, errs := parseMap(t, files)
 	wantErrors(t, errs, "f149.yml:1:11: Maximum of 150 nested includes are allowed!")
+}
+
+// referenceChain returns hidden keys .r0 to .r<n>, each script a
+// !reference to the one before, in file order or reversed, and a job whose
+// script is a !reference to the last: the job's reference nests n+1 levels.
+func referenceChain(n int, reversed bool) string {
+	lines := []string{".r0: {script: [echo]}"}
+	for i := 1; i <= n; i++ {
+		lines = append(lines, fmt.Sprintf(".r%d: {script: !reference [.r%d, script]}", i, i-1))
+	}
+	if reversed {
+		slices.Reverse(lines)
+	}
+	lines = append(lines, fmt.Sprintf("job: {script: !reference [.r%d, script]}", n))
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// TestReferenceNesting: GitLab nests !reference tags ten levels deep. A
+// deeper chain is refused once, at the reference that reaches the eleventh
+// level, whatever the order the keys are written in.
+func TestReferenceNesting(t *testing.T) {
+	chain := "[.r10, script] -> [.r9, script] -> [.r8, script] -> [.r7, script] -> [.r6, script] -> " +
+		"[.r5, script] -> [.r4, script] -> [.r3, script] -> [.r2, script] -> [.r1, script] -> [.r0, script]"
+	for _, tt := range []struct {
+		name     string
+		src      string
+		want     []string
+		commands int
+	}{
+		{"10 levels", referenceChain(9, false), nil, 1},
+		{"11 levels", referenceChain(10, false), []string{".gitlab-ci.yml:12:15: !reference nesting deeper than 10 levels: " + chain}, 0},
+		{"11 levels reversed", referenceChain(10, true), []string{".gitlab-ci.yml:12:15: !reference nesting deeper than 10 levels: " + chain}, 0},
+		{"20000 levels", referenceChain(20_000, false), []string{".gitlab-ci.yml:12:16: !reference nesting deeper than 10 levels: " + chain}, 0},
+		{"20000 levels reversed", referenceChain(20_000, true), []string{".gitlab-ci.yml:19990:16: !reference nesting deeper than 10 levels: " + chain}, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var p *model.Pipeline
+			var errs []*model.ParseError
+			allocs := testing.AllocsPerRun(1, func() { p, errs = parseMap(t, map[string]string{".gitlab-ci.yml": tt.src}) })
+			wantErrors(t, errs, tt.want...)
+			commands := 0
+			for _, step := range p.Jobs[0].Steps {
+				commands += len(step.Script.Commands)
+			}
+			if commands != tt.commands {
+				t.Errorf("the job has %d commands, want %d", commands, tt.commands)
+			}
+			if bound := 100 * float64(len(tt.src)); allocs > bound {
+				t.Errorf("%.0f allocations, more than %.0f", allocs, bound)
+			}
+		})
+	}
 }

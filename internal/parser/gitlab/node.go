@@ -48,6 +48,10 @@ type node struct {
 	size int
 	// src maps a scalar's text back to the file, for locating commands.
 	src *scalarSource
+	// index maps the keys of a large mapping to their pairs, built on the
+	// first lookup: the top level of a big file has many thousands of
+	// entries, each looked up in turn.
+	index map[string]int
 }
 
 type pair struct{ key, value *node }
@@ -87,20 +91,29 @@ func (n *node) isNull() bool { return n == nil || n.null }
 
 // get returns the value of key in a mapping, or nil.
 func (n *node) get(key string) *node {
-	if !n.isMap() {
-		return nil
-	}
-	for _, p := range n.pairs {
-		if p.key.value == key {
-			return p.value
-		}
-	}
-	return nil
+	_, v := n.entry(key)
+	return v
 }
+
+// indexedPairs is the size from which a mapping's keys are looked up in an
+// index rather than one by one.
+const indexedPairs = 32
 
 // entry returns the key node and value of key in a mapping.
 func (n *node) entry(key string) (k, v *node) {
 	if !n.isMap() {
+		return nil, nil
+	}
+	if len(n.pairs) >= indexedPairs {
+		if n.index == nil {
+			n.index = make(map[string]int, len(n.pairs))
+			for i, p := range n.pairs {
+				n.index[p.key.value] = i
+			}
+		}
+		if i, ok := n.index[key]; ok {
+			return n.pairs[i].key, n.pairs[i].value
+		}
 		return nil, nil
 	}
 	for _, p := range n.pairs {
@@ -159,13 +172,18 @@ type sourceFile struct {
 }
 
 func newSourceFile(path string, src []byte) *sourceFile {
-	text := strings.Split(string(src), "\n")
+	// The YAML reader drops a byte-order mark before counting columns, and
+	// ends lines at every YAML line break (a lone \r too).
+	text := syntax.YAMLLines(strings.TrimPrefix(string(src), bom))
 	lines := make([][]rune, len(text))
 	for i, l := range text {
-		lines[i] = []rune(strings.TrimSuffix(l, "\r"))
+		lines[i] = []rune(strings.TrimRight(l, syntax.YAMLLineBreaks))
 	}
 	return &sourceFile{path: path, lines: lines, scalarSpans: map[int][][2]int{}}
 }
+
+// bom is UTF-8's byte-order mark.
+const bom = "\uFEFF"
 
 // at returns the character at a 1-based line and column, '\n' just after
 // the end of a line, and false past the end of the file.

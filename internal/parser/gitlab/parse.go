@@ -95,6 +95,7 @@ type parser struct {
 	sources  []model.SourceFile
 	includes int
 	refs     []model.Reference
+	refSeen  map[refKey]bool // what addRef has recorded
 	// unfetched are the includes that are not read (another project, a
 	// URL, a template, a component, a path built from variables): keys
 	// they define are unknown, so a use of a missing key is only a
@@ -157,8 +158,10 @@ func (p *parser) read(path string, at model.Pos) (config, spec *node) {
 	file := newSourceFile(display, src)
 	p.files = append(p.files, file)
 	p.sources = append(p.sources, syntax.Source(display, src))
-	docs, err := decodeAll(src)
-	if err != nil {
+	var docs []*yaml.Node
+	if bad := syntax.InvalidUTF8(display, src); bad != nil {
+		p.errs = append(p.errs, bad)
+	} else if docs, err = decodeAll(src); err != nil {
 		p.errs = append(p.errs, yamlError(display, err))
 	}
 	c := &converter{file: file, done: map[*yaml.Node]*node{}}

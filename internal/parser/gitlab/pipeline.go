@@ -42,6 +42,8 @@ func (p *parser) build(pipeline *model.Pipeline, config *node) {
 		pipeline.Jobs = append(pipeline.Jobs, p.job(pr.key, job))
 		explicitNeeds = append(explicitNeeds, job.get("needs") != nil)
 	}
-	stageOrderNeeds(pipeline.Jobs, explicitNeeds, stageOrder(p.flatten(config.get("stages"))))
+	if i := stageOrderNeeds(pipeline.Jobs, explicitNeeds, stageOrder(p.flatten(config.get("stages")))); i >= 0 {
+		p.errorf(pipeline.Jobs[i].ID.Pos, "jobs wait for more than %d jobs of earlier stages in all; jobs from stage %q on are not given theirs", maxJobValues, pipeline.Jobs[i].Stage.Value)
+	}
 	pipeline.References = p.refs
 }

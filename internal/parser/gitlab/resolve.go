@@ -131,6 +131,10 @@ type referencer struct {
 	config *node
 	done   map[string]*node
 	active map[string]bool
+	// depths measures the nesting of every !reference, on the first one
+	// met; depth counts the references being resolved.
+	depths map[*node]referenceDepth
+	depth  int
 	// job is the top-level entry being resolved, which a missing
 	// reference is reported for.
 	job string
@@ -181,28 +185,39 @@ func (r *referencer) resolve(n *node) *node {
 }
 
 func (r *referencer) reference(ref *node) *node {
-	path := make([]string, len(ref.items))
-	for i, it := range ref.items {
-		path[i] = it.value
-	}
+	path := referencePath(ref)
 	key := strings.Join(path, "\x00")
 	shown := "!reference [" + strings.Join(path, ", ") + "]"
 	if r.active[key] {
 		r.p.errorf(ref.pos, "%s is part of a circular chain", shown)
 		return nullAt(ref.pos)
 	}
+	if r.depths == nil {
+		r.depths = referenceDepths(r.config)
+	}
+	if d := r.depths[ref]; d.levels > maxReferenceLevels || r.depth == maxReferenceLevels {
+		// Only the reference that reaches one level too many is reported:
+		// each one above it is too deep because of it.
+		if d.levels == maxReferenceLevels+1 || r.depth == maxReferenceLevels {
+			var chain []string
+			for n := ref; n != nil; n = r.depths[n].next {
+				chain = append(chain, "["+strings.Join(referencePath(n), ", ")+"]")
+			}
+			r.p.errorf(ref.pos, "!reference nesting deeper than %d levels: %s", maxReferenceLevels, strings.Join(chain, " -> "))
+		}
+		return nullAt(ref.pos)
+	}
 	resolved, ok := r.done[key]
 	if !ok {
-		target := r.config
-		for _, k := range path {
-			target = target.get(k)
-		}
+		target := r.target(ref)
 		if target == nil {
 			r.p.missingf(missingKey{job: r.job, key: shown, reference: true}, ref.pos, "%s could not be found", shown)
 			return nullAt(ref.pos)
 		}
 		r.active[key] = true
+		r.depth++
 		resolved = r.resolve(target)
+		r.depth--
 		delete(r.active, key)
 		r.done[key] = resolved
 	}
@@ -215,6 +230,104 @@ func (r *referencer) reference(ref *node) *node {
 		return nullAt(ref.pos)
 	}
 	return resolved
+}
+
+func referencePath(ref *node) []string {
+	path := make([]string, len(ref.items))
+	for i, it := range ref.items {
+		path[i] = it.value
+	}
+	return path
+}
+
+// target returns the value a !reference names, nil when there is none.
+func (r *referencer) target(ref *node) *node {
+	target := r.config
+	for _, k := range ref.items {
+		target = target.get(k.value)
+	}
+	return target
+}
+
+// maxReferenceLevels is how deep GitLab nests !reference tags: a reference
+// to a value holding a reference to a value holding a reference, and so
+// on, ten levels at most.
+const maxReferenceLevels = 10
+
+// referenceDepth is how deeply a !reference nests, or for a collection the
+// deepest reference in it.
+type referenceDepth struct {
+	levels int   // 1 for a reference to a value without references
+	ref    *node // the deepest reference: a reference itself, or one inside a collection
+	next   *node // for a reference, the deepest reference in its target
+}
+
+// referenceDepths measures the nesting of every !reference in config, and
+// of every collection the deepest reference in it, by a depth-first walk
+// of config and of the targets of its references. The walk keeps its own
+// stack, as the references may chain thousands of times, and measures
+// every node once. A reference on a cycle counts the references after it
+// up to where the cycle closes (which resolving reports).
+func referenceDepths(config *node) map[*node]referenceDepth {
+	r := &referencer{config: config}
+	depths := map[*node]referenceDepth{}
+	type frame struct {
+		n        *node
+		children []*node
+		next     int
+		deepest  referenceDepth
+	}
+	onStack := map[*node]bool{}
+	var stack []frame
+	push := func(n *node) {
+		f := frame{n: n}
+		switch n.kind {
+		case mapNode:
+			for _, pr := range n.pairs {
+				f.children = append(f.children, pr.value)
+			}
+		case seqNode:
+			f.children = n.items
+		case refNode:
+			if target := r.target(n); target != nil {
+				f.children = []*node{target}
+			}
+		}
+		onStack[n] = true
+		stack = append(stack, f)
+	}
+	deeper := func(a, b referenceDepth) referenceDepth {
+		if b.levels > a.levels {
+			return b
+		}
+		return a
+	}
+	push(config)
+	for len(stack) > 0 {
+		f := &stack[len(stack)-1]
+		if f.next < len(f.children) {
+			child := f.children[f.next]
+			f.next++
+			if d, done := depths[child]; done {
+				f.deepest = deeper(f.deepest, d)
+			} else if child.kind != scalarNode && !onStack[child] {
+				push(child)
+			}
+			continue
+		}
+		d := f.deepest
+		if f.n.kind == refNode {
+			d = referenceDepth{levels: f.deepest.levels + 1, ref: f.n, next: f.deepest.ref}
+		}
+		depths[f.n] = d
+		delete(onStack, f.n)
+		stack = stack[:len(stack)-1]
+		if len(stack) > 0 {
+			parent := &stack[len(stack)-1]
+			parent.deepest = deeper(parent.deepest, d)
+		}
+	}
+	return depths
 }
 
 // flatten returns the items of a script-like list (script, rules) with

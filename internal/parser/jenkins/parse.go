@@ -43,6 +43,11 @@ func Parse(path string, src []byte) (*model.Pipeline, error) {
 		File:   path,
 		Pos:    pos.span(0, len(src)),
 	}
+	if pos.bom > 0 {
+		// The lexer does not know the byte-order mark; blanks of the same
+		// length keep every offset.
+		src = append([]byte(strings.Repeat(" ", pos.bom)), src[pos.bom:]...)
+	}
 	file := source.New(path, src)
 	if err := checkLimits(file, pos); err != nil {
 		return p, err
@@ -51,12 +56,12 @@ func Parse(path string, src []byte) (*model.Pipeline, error) {
 	root := cst.NewTree(green)
 
 	b := &builder{pos: pos, src: src, pipeline: p}
-	b.comments(root)
+	b.comments(green)
 	b.file(root)
 	for _, job := range b.jobs {
 		p.Jobs = append(p.Jobs, *job)
 	}
-	errs := syntaxErrors(root, syntaxErrs, pos)
+	errs := syntaxErrors(green, syntaxErrs, pos)
 	return p, errors.Join(append(errs, b.errs...)...)
 }
 
@@ -154,8 +159,8 @@ func (b *builder) limit(n *cst.Node, message string) {
 }
 
 // comments collects every // and /* */ comment with its position.
-func (b *builder) comments(root *cst.Node) {
-	cst.WalkTokens(root, func(tok token.Token) {
+func (b *builder) comments(green *cst.GreenNode) {
+	eachToken(green, func(tok *token.Token) {
 		for _, trivia := range [][]token.Trivia{tok.LeadingTrivia, tok.TrailingTrivia} {
 			for _, t := range trivia {
 				var text string

@@ -10,27 +10,82 @@ import (
 
 // positions turns byte offsets of one file into model positions. The Groovy
 // parser counts columns in bytes; the model counts them in code points.
+//
+// Lines end where Groovy ends them: at \n, \r\n or a lone \r. A byte-order
+// mark at the start of the file is not a column: editors do not show it.
 type positions struct {
 	file       string
 	src        []byte
 	lineStarts []int
+	// bom is the length of the file's byte-order mark, 0 or 3.
+	bom int
+	// marks, when the file is not all ASCII, count the code points before
+	// a rune boundary near every markStep-th byte, so that a column is
+	// counted from the nearest mark instead of from the line's start (lines
+	// may be megabytes long). Nil when every byte is a code point.
+	marks []runeMark
 }
 
+// runeMark is a rune boundary of the file and the code points before it.
+type runeMark struct{ offset, runes int }
+
+const markStep = 64
+
+// bom is UTF-8's byte-order mark.
+const bom = "\uFEFF"
+
 func newPositions(file string, src []byte) *positions {
-	starts := []int{0}
+	p := &positions{file: file, src: src, lineStarts: []int{0}}
+	if len(src) >= len(bom) && string(src[:len(bom)]) == bom {
+		p.bom = len(bom)
+	}
+	ascii := true
 	for i, b := range src {
-		if b == '\n' {
-			starts = append(starts, i+1)
+		switch {
+		case b == '\n':
+			p.lineStarts = append(p.lineStarts, i+1)
+		case b == '\r' && (i+1 == len(src) || src[i+1] != '\n'):
+			p.lineStarts = append(p.lineStarts, i+1)
+		case b >= utf8.RuneSelf:
+			ascii = false
 		}
 	}
-	return &positions{file: file, src: src, lineStarts: starts}
+	if !ascii {
+		p.marks = make([]runeMark, 0, len(src)/markStep+1)
+		runes := 0
+		for i := 0; i < len(src); runes++ {
+			for len(p.marks)*markStep <= i {
+				p.marks = append(p.marks, runeMark{offset: i, runes: runes})
+			}
+			_, size := utf8.DecodeRune(src[i:])
+			i += size
+		}
+	}
+	return p
 }
 
 // point returns the 1-based line and code-point column of a byte offset.
 func (p *positions) point(offset int) (line, column int) {
 	offset = min(max(offset, 0), len(p.src))
 	i := sort.Search(len(p.lineStarts), func(i int) bool { return p.lineStarts[i] > offset }) - 1
-	return i + 1, utf8.RuneCount(p.src[p.lineStarts[i]:offset]) + 1
+	start := p.lineStarts[i]
+	if i == 0 {
+		start = min(p.bom, offset)
+	}
+	return i + 1, p.runesBefore(offset) - p.runesBefore(start) + 1
+}
+
+// runesBefore counts the code points before a byte offset that starts a
+// line or a token: utf8.RuneCount(src[:offset]), in constant time.
+func (p *positions) runesBefore(offset int) int {
+	if p.marks == nil {
+		return offset
+	}
+	m := p.marks[min(offset/markStep, len(p.marks)-1)]
+	if m.offset > offset { // a rune straddles the mark's step
+		m = p.marks[offset/markStep-1]
+	}
+	return m.runes + utf8.RuneCount(p.src[m.offset:offset])
 }
 
 // span returns the position of the half-open byte range [start, end).

@@ -1,6 +1,7 @@
 package jenkins
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -271,7 +272,7 @@ func scanInterpolations(src []byte, start, end int) []interpolation {
 			continue
 		}
 		if src[i+1] == '{' {
-			close := strings.IndexByte(string(src[i:end]), '}')
+			close := bytes.IndexByte(src[i:end], '}')
 			if close < 0 {
 				break
 			}
@@ -298,20 +299,49 @@ func isIdentByte(c byte) bool {
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // locator maps a line and code-point column of the decoded value back to
-// the file, as shell.Split needs for command positions.
+// the file, as shell.Split needs for command positions. Each call takes
+// constant time: the value is indexed once.
 func (s *groovyString) locator(p *positions) shell.Locate {
 	lineStarts := []int{0}
+	ascii := true
 	for i := range len(s.value) {
-		if s.value[i] == '\n' {
+		switch {
+		case s.value[i] == '\n':
 			lineStarts = append(lineStarts, i+1)
+		case s.value[i] >= utf8.RuneSelf:
+			ascii = false
 		}
+	}
+	// runeStarts holds the byte offset of every code point, and
+	// lineRunes the index in it of each line's first one, when the value
+	// is not all ASCII (where the two are the same).
+	var runeStarts, lineRunes []int
+	if !ascii {
+		lineRunes = []int{0}
+		for i, r := range s.value {
+			runeStarts = append(runeStarts, i)
+			if r == '\n' {
+				lineRunes = append(lineRunes, len(runeStarts))
+			}
+		}
+		runeStarts = append(runeStarts, len(s.value))
 	}
 	return func(line, column int) model.Pos {
 		line = min(max(line, 1), len(lineStarts))
-		at := lineStarts[line-1]
-		for c := 1; c < column && at < len(s.value) && s.value[at] != '\n'; c++ {
-			_, size := utf8.DecodeRuneInString(s.value[at:])
-			at += size
+		skip := max(column-1, 0)
+		var at int
+		if ascii {
+			lineEnd := len(s.value) // the line's '\n', or the end of the value
+			if line < len(lineStarts) {
+				lineEnd = lineStarts[line] - 1
+			}
+			at = min(lineStarts[line-1]+skip, lineEnd)
+		} else {
+			lineEnd := len(runeStarts) - 1
+			if line < len(lineRunes) {
+				lineEnd = lineRunes[line] - 1
+			}
+			at = runeStarts[min(lineRunes[line-1]+skip, lineEnd)]
 		}
 		offset := s.sourceOffsets[at]
 		return p.span(offset, offset)

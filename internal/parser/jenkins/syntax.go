@@ -1,6 +1,7 @@
 package jenkins
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"slices"
@@ -27,9 +28,12 @@ const maxExcerpt = 20
 // it skips and one per block left open, so an error on the same line or
 // in the same statement as the one before is dropped, and nothing the
 // parser says after an unterminated string is trusted.
-func syntaxErrors(root *cst.Node, found []parser.Error, pos *positions) []error {
-	t := newSyntaxTree(root, pos)
-	strs := t.unterminatedStrings()
+func syntaxErrors(green *cst.GreenNode, found []parser.Error, pos *positions) []error {
+	strs := unterminatedStrings(green)
+	var t *syntaxTree // the errors the parser found are explained on the tree
+	if len(found) > 0 {
+		t = newSyntaxTree(cst.NewTree(green), pos)
+	}
 	var errs []*model.ParseError
 	for _, s := range strs {
 		errs = append(errs, &model.ParseError{Pos: pos.span(s.offset, s.offset+len(s.quote)),
@@ -324,7 +328,7 @@ func (t *syntaxTree) closerIndent(block *cst.Node) int {
 	open, close := children[0].Token().Offset, children[len(children)-1].Token().Offset
 	openLine, closeLine := t.line(open), t.line(close)
 	closeStart := t.pos.lineStarts[closeLine-1]
-	if openLine == closeLine || strings.TrimLeft(string(t.pos.src[closeStart:close]), " \t") != "" {
+	if openLine == closeLine || len(bytes.TrimLeft(t.pos.src[closeStart:close], " \t")) != 0 {
 		return 0
 	}
 	return cmp.Compare(close-closeStart, t.indent(openLine))
@@ -333,7 +337,7 @@ func (t *syntaxTree) closerIndent(block *cst.Node) int {
 // indent returns the width of the leading blanks of a 1-based line.
 func (t *syntaxTree) indent(line int) int {
 	rest := t.pos.src[t.pos.lineStarts[line-1]:]
-	return len(rest) - len(strings.TrimLeft(string(rest), " \t"))
+	return len(rest) - len(bytes.TrimLeft(rest, " \t"))
 }
 
 // describe names a token as it is written, quoting source text briefly.
@@ -374,10 +378,18 @@ type openString struct {
 // unterminatedStrings finds the string literals whose closing quote is
 // missing, in order. An interpolated string is several tokens: its first
 // token holds the opening quote and its last the closing one.
-func (t *syntaxTree) unterminatedStrings() []openString {
+func unterminatedStrings(green *cst.GreenNode) []openString {
+	var strs []token.Token
+	eachToken(green, func(tok *token.Token) {
+		switch tok.Kind {
+		case token.StringLiteral, token.GStringFull, token.GStringBegin, token.SlashyStringLit, token.DollarSlashyStringLit, token.GStringEnd:
+			strs = append(strs, *tok)
+		}
+	})
+	// An invented token comes before the real one at its offset.
+	slices.SortStableFunc(strs, func(a, b token.Token) int { return cmp.Compare(a.Offset, b.Offset) })
 	var found, open []openString
-	for _, n := range t.tokens {
-		tok := n.Token()
+	for _, tok := range strs {
 		switch tok.Kind {
 		case token.StringLiteral, token.GStringFull, token.GStringBegin, token.SlashyStringLit, token.DollarSlashyStringLit:
 			s := openString{offset: tok.Offset, quote: openingQuote(tok)}
@@ -403,6 +415,19 @@ func (t *syntaxTree) unterminatedStrings() []openString {
 	found = append(found, open...)
 	slices.SortFunc(found, func(a, b openString) int { return cmp.Compare(a.offset, b.offset) })
 	return found
+}
+
+// eachToken calls fn for every token of a tree in document order. It
+// walks the tree's green nodes, which unlike cst.Node.Children allocates
+// nothing.
+func eachToken(g *cst.GreenNode, fn func(*token.Token)) {
+	for i := range g.Children {
+		if child := &g.Children[i]; child.IsToken {
+			fn(&child.Token)
+		} else if child.Node != nil {
+			eachToken(child.Node, fn)
+		}
+	}
 }
 
 func openingQuote(tok token.Token) string {

@@ -15,6 +15,7 @@ import (
 	"io"
 	"io/fs"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/pipelint/pipelint/internal/model"
 )
@@ -159,9 +160,57 @@ func Source(display string, src []byte) model.SourceFile {
 	return model.SourceFile{File: display, Lines: lines(src)}
 }
 
+// YAMLLineBreaks are the characters YAML 1.1, and so the YAML libraries,
+// count lines by: LF, CR (CRLF being one break), NEL, LS and PS.
+const YAMLLineBreaks = "\r\n\u0085\u2028\u2029"
+
+// YAMLLines splits text after each YAML line break; every line keeps its
+// break.
+func YAMLLines(text string) []string {
+	lines := make([]string, 0, strings.Count(text, "\n")+1)
+	start := 0
+	for i, r := range text {
+		if !strings.ContainsRune(YAMLLineBreaks, r) || (r == '\r' && strings.HasPrefix(text[i+1:], "\n")) {
+			continue // CRLF breaks after its LF
+		}
+		end := i + utf8.RuneLen(r)
+		lines = append(lines, text[start:end])
+		start = end
+	}
+	return append(lines, text[start:])
+}
+
+// InvalidUTF8 returns an error at the first byte of a YAML file that is not
+// UTF-8, nil when there is none: the YAML libraries refuse such a file
+// without saying where. Lines are counted as they count them (YAMLLines),
+// and columns in code points after a byte-order mark.
+func InvalidUTF8(file string, src []byte) *model.ParseError {
+	if utf8.Valid(src) {
+		return nil
+	}
+	bad := 0
+	for {
+		r, size := utf8.DecodeRune(src[bad:])
+		if r == utf8.RuneError && size == 1 {
+			break
+		}
+		bad += size
+	}
+	lines := YAMLLines(strings.TrimPrefix(string(src[:bad]), "\uFEFF"))
+	line, column := len(lines), utf8.RuneCountInString(lines[len(lines)-1])+1
+	return &model.ParseError{
+		Pos:     model.Pos{File: file, Line: line, Column: column, EndLine: line, EndColumn: column + 1},
+		Message: fmt.Sprintf("invalid UTF-8 (byte %#x)", src[bad]),
+	}
+}
+
 // lines splits a file's text into lines without their line breaks, as
-// model.SourceFile holds them.
+// model.SourceFile holds them: lines end at \n, \r\n or a lone \r (as the
+// parsers count them), and a byte-order mark, which takes no column, is
+// left out.
 func lines(src []byte) []string {
-	text := strings.ReplaceAll(string(src), "\r\n", "\n")
+	text := strings.TrimPrefix(string(src), "\uFEFF")
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = strings.ReplaceAll(text, "\r", "\n")
 	return strings.Split(strings.TrimSuffix(text, "\n"), "\n")
 }
