@@ -213,7 +213,9 @@ func FuzzParse(f *testing.F) {
 		if p == nil {
 			t.Fatal("nil pipeline")
 		}
-		lines := strings.Count(string(src), "\n") + 1
+		// CRLF, LF and a lone CR each end a line.
+		breaks := strings.ReplaceAll(string(src), "\r\n", "\n")
+		lines := strings.Count(breaks, "\n") + strings.Count(breaks, "\r") + 1
 		eachPos(reflect.ValueOf(p).Elem(), func(pos model.Pos) {
 			if pos.IsZero() {
 				return
