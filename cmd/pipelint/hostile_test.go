@@ -58,7 +58,9 @@ func pipelintInChild(t *testing.T, dir string, stdin io.Reader, args ...string) 
 	return cmd.ProcessState.ExitCode(), out.String(), errOut.String()
 }
 
-// jsonCheckInChild is checkInChild with more arguments before the paths.
+// jsonCheckInChild runs `pipelint check --format json ARGS...` in dir in a
+// child process, with stdin as its standard input, and returns its exit
+// code and report.
 func jsonCheckInChild(t *testing.T, dir string, stdin io.Reader, args ...string) (int, checkReport) {
 	t.Helper()
 	code, stdout, stderr := pipelintInChild(t, dir, stdin, append([]string{"check", "--format", "json", "--no-config"}, args...)...)

@@ -1,13 +1,9 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -72,37 +68,7 @@ func TestLimitsChild(t *testing.T) {
 // child process and returns its exit code and report.
 func checkInChild(t *testing.T, dir string, paths ...string) (int, checkReport) {
 	t.Helper()
-	args, err := json.Marshal(append([]string{"check", "--format", "json", "--no-config"}, paths...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), childSafetyNet)
-	defer cancel()
-	if deadline, ok := t.Deadline(); ok {
-		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-10*time.Second))
-		defer cancel()
-	}
-	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestLimitsChild$")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "PIPELINT_LIMITS_ARGS="+string(args))
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err = cmd.Run()
-	if ctx.Err() != nil {
-		t.Fatalf("killed by the safety net (%s, or the test binary's deadline): the check of %v never ended", childSafetyNet, paths)
-	}
-	var exitErr *exec.ExitError
-	if err != nil && !errors.As(err, &exitErr) {
-		t.Fatal(err)
-	}
-	if strings.Contains(stderr.String(), "\ngoroutine ") {
-		t.Fatalf("panic:\n%s", stderr.String())
-	}
-	var report checkReport
-	if err := json.Unmarshal(stdout.Bytes(), &report); err != nil {
-		t.Fatalf("exit %d, no JSON report (%v)\nstdout: %.2000s\nstderr: %.2000s", cmd.ProcessState.ExitCode(), err, stdout.String(), stderr.String())
-	}
-	return cmd.ProcessState.ExitCode(), report
+	return jsonCheckInChild(t, dir, nil, paths...)
 }
 
 // wantError is the one error a hostile file must produce.
