@@ -16,6 +16,7 @@ type largeFile struct {
 	jobs     int
 	steps    int // of all jobs
 	commands int // of all steps
+	comments int
 }
 
 // largeFiles are workflows near syntax.MaxFileSize, and one of 1,000 jobs
@@ -58,6 +59,14 @@ func largeFiles() []largeFile {
 		fmt.Fprintf(&b, "      - name: step %d\n        run: echo %d\n", steps, steps)
 	}
 	files = append(files, largeFile{name: "steps", src: []byte(b.String()), jobs: 1, steps: steps, commands: steps})
+	// 300,000 quoted inputs holding " #" on one line, then a comment: each
+	// # was tested against every string of its line.
+	n = size / len(`a000000: "x #", `)
+	var with strings.Builder
+	for i := range n {
+		fmt.Fprintf(&with, `a%06d: "x #", `, i)
+	}
+	files = append(files, largeFile{name: "hashes in strings", src: []byte(head + "  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with: {" + with.String() + "}\n      - run: make # the comment\n"), jobs: 1, steps: 2, commands: 1, comments: 1})
 	return files
 }
 
@@ -73,12 +82,12 @@ func TestLargeFiles(t *testing.T) {
 	}
 	for _, f := range largeFiles() {
 		t.Run(f.name, func(t *testing.T) {
-			var jobs, steps, commands int
+			var jobs, steps, commands, comments int
 			var err error
 			allocs := testing.AllocsPerRun(1, func() {
 				p, e := Parse(workflowFile, f.src)
 				err = e
-				jobs, steps, commands = len(p.Jobs), 0, 0
+				jobs, steps, commands, comments = len(p.Jobs), 0, 0, len(p.Comments)
 				for _, job := range p.Jobs {
 					steps += len(job.Steps)
 					for _, step := range job.Steps {
@@ -91,8 +100,8 @@ func TestLargeFiles(t *testing.T) {
 			if err != nil {
 				t.Fatalf("parse: %v", err)
 			}
-			if jobs != f.jobs || steps != f.steps || commands != f.commands {
-				t.Errorf("%d jobs, %d steps, %d commands; want %d, %d, %d", jobs, steps, commands, f.jobs, f.steps, f.commands)
+			if jobs != f.jobs || steps != f.steps || commands != f.commands || comments != f.comments {
+				t.Errorf("%d jobs, %d steps, %d commands, %d comments; want %d, %d, %d, %d", jobs, steps, commands, comments, f.jobs, f.steps, f.commands, f.comments)
 			}
 			if bound := largeFileAllocsPerByte * float64(len(f.src)); allocs > bound {
 				t.Errorf("%.0f allocations for %d bytes, more than %.0f", allocs, len(f.src), bound)
