@@ -3,12 +3,14 @@ package github
 import (
 	"regexp"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/rhysd/actionlint"
 	"go.yaml.in/yaml/v4"
 
+	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser/syntax"
 )
 
@@ -34,11 +36,11 @@ func (c *converter) recoverDuplicates(src []byte, wf *actionlint.Workflow, errs 
 		return wf
 	}
 	lines := syntax.YAMLLines(strings.TrimPrefix(string(src), "\uFEFF"))
-	taken := map[string]bool{}
+	names := &fakeNames{taken: map[string]bool{}, next: map[int]int64{}}
 	for _, n := range c.src.scalars {
-		taken[strings.ToLower(n.Value)] = true
+		names.taken[strings.ToLower(n.Value)] = true
 	}
-	original := map[string]string{} // quoted fake name → quoted original name
+	var original []string // quoted fake name, quoted original name, ...
 	renamed := map[*yaml.Node]bool{}
 	for range maxRecoveryRounds {
 		var keys []*yaml.Node
@@ -47,10 +49,10 @@ func (c *converter) recoverDuplicates(src []byte, wf *actionlint.Workflow, errs 
 			if key == nil || renamed[key] || !duplicateName.MatchString(e.Message) {
 				continue
 			}
-			fake, ok := uniqueName(len([]rune(key.Value)), taken)
+			fake, ok := names.unique(len([]rune(key.Value)))
 			if ok && c.rename(lines, key, fake) {
 				renamed[key] = true
-				original[strconv.Quote(fake)] = strconv.Quote(key.Value)
+				original = append(original, strconv.Quote(fake), strconv.Quote(key.Value))
 				keys = append(keys, key)
 			}
 		}
@@ -62,13 +64,13 @@ func (c *converter) recoverDuplicates(src []byte, wf *actionlint.Workflow, errs 
 			break
 		}
 		wf, errs = next, nil
+		entries := c.entries(keys)
+		unrename := strings.NewReplacer(original...)
 		for _, e := range nextErrs {
-			if !c.inEntries(keys, point{e.Line, e.Column}) {
+			if !entries.hold(point{e.Line, e.Column}) {
 				continue // reported by the earlier parse
 			}
-			for fake, name := range original {
-				e.Message = strings.ReplaceAll(e.Message, fake, name)
-			}
+			e.Message = unrename.Replace(e.Message)
 			errs = append(errs, e)
 		}
 		c.syntaxErrors(errs)
@@ -76,17 +78,26 @@ func (c *converter) recoverDuplicates(src []byte, wf *actionlint.Workflow, errs 
 	return wf
 }
 
-// uniqueName is a name of length runes that no scalar of the file, nor an
-// earlier fake name, has, ignoring case.
-func uniqueName(length int, taken map[string]bool) (string, bool) {
-	for i := int64(0); ; i++ {
+// fakeNames hands out names that no scalar of the file has.
+type fakeNames struct {
+	taken map[string]bool // lower-cased
+	next  map[int]int64   // by length, the number to try first
+}
+
+// unique is a name of length runes that no scalar of the file, nor an
+// earlier fake name, has, ignoring case: the next free number in base 36,
+// padded with underscores.
+func (f *fakeNames) unique(length int) (string, bool) {
+	for i := f.next[length]; ; i++ {
 		n := strconv.FormatInt(i, 36)
 		if len(n) > length {
+			f.next[length] = i
 			return "", false
 		}
 		name := strings.Repeat("_", length-len(n)) + n
-		if !taken[name] {
-			taken[name] = true
+		if !f.taken[name] {
+			f.taken[name] = true
+			f.next[length] = i + 1
 			return name, true
 		}
 	}
@@ -110,15 +121,39 @@ func (c *converter) rename(lines []string, key *yaml.Node, name string) bool {
 	return true
 }
 
-// inEntries tells whether p lies in the entry of one of keys.
-func (c *converter) inEntries(keys []*yaml.Node, p point) bool {
-	for _, key := range keys {
-		e := c.src.entry(key)
-		after := p.line > e.Line || p.line == e.Line && p.col >= e.Column
-		before := p.line < e.EndLine || p.line == e.EndLine && p.col <= e.EndColumn
-		if after && before {
-			return true
-		}
+// spans are the entries of some keys, sorted by start, with the furthest
+// end reached by each one and those before it.
+type spans struct {
+	starts, ends []point
+}
+
+// entries returns the spans of the entries of keys.
+func (c *converter) entries(keys []*yaml.Node) spans {
+	all := make([]model.Pos, len(keys))
+	for i, key := range keys {
+		all[i] = c.src.entry(key)
 	}
-	return false
+	slices.SortFunc(all, model.ComparePos)
+	var s spans
+	for _, e := range all {
+		end := point{e.EndLine, e.EndColumn}
+		if n := len(s.ends); n > 0 && before(end, s.ends[n-1]) {
+			end = s.ends[n-1]
+		}
+		s.starts = append(s.starts, point{e.Line, e.Column})
+		s.ends = append(s.ends, end)
+	}
+	return s
+}
+
+// hold tells whether p lies in one of the entries: the last one starting
+// at or before p, or one before it that reaches further.
+func (s spans) hold(p point) bool {
+	i := sort.Search(len(s.starts), func(i int) bool { return before(p, s.starts[i]) }) - 1
+	return i >= 0 && !before(s.ends[i], p)
+}
+
+// before reports whether a comes before b.
+func before(a, b point) bool {
+	return a.line < b.line || a.line == b.line && a.col < b.col
 }

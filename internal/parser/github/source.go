@@ -460,7 +460,7 @@ func (s *source) text(start, end point) string {
 // comments lists every YAML comment: a '#' at the start of a line or after
 // a blank that is not inside a scalar.
 func (s *source) comments() []model.Comment {
-	inside := map[int][][2]int{} // line → column ranges [from, to) covered by scalars
+	inside := map[int]*syntax.Ranges{} // line → column ranges covered by scalars
 	cover := func(start, end point) {
 		for line := start.line; line <= end.line; line++ {
 			from, to := 1, 1<<30
@@ -470,7 +470,10 @@ func (s *source) comments() []model.Comment {
 			if line == end.line {
 				to = end.col
 			}
-			inside[line] = append(inside[line], [2]int{from, to})
+			if inside[line] == nil {
+				inside[line] = &syntax.Ranges{}
+			}
+			inside[line].Add(from, to)
 		}
 	}
 	for _, n := range s.scalars {
@@ -493,11 +496,7 @@ func (s *source) comments() []model.Comment {
 			if line[col-1] != '#' || (col > 1 && line[col-2] != ' ' && line[col-2] != '\t') {
 				continue
 			}
-			covered := false
-			for _, r := range inside[i+1] {
-				covered = covered || (col >= r[0] && col < r[1])
-			}
-			if covered {
+			if inside[i+1].Covers(col) {
 				continue
 			}
 			text := strings.TrimRight(string(line[col:]), " \t")

@@ -17,13 +17,16 @@ func (c *converter) steps(seq *yaml.Node, defaultShell string) []model.Step {
 	if seq = resolve(seq); seq == nil || seq.Kind != yaml.SequenceNode {
 		return nil
 	}
-	var out []model.Step
+	out := make([]model.Step, 0, len(seq.Content))
 	for _, n := range seq.Content {
 		if group := field(n, "parallel"); group != nil {
 			out = append(out, c.steps(group, defaultShell)...)
 			continue
 		}
 		out = append(out, c.step(n, defaultShell))
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }

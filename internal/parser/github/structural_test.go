@@ -2,6 +2,7 @@ package github
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/pipelint/pipelint/internal/model"
@@ -124,4 +125,24 @@ func TestEmptyImagesPullInNothing(t *testing.T) {
 	check(t, "container", p.Jobs[0].Container, (*model.Image)(nil))
 	check(t, "services", p.Jobs[0].Services, []model.Image(nil))
 	check(t, "steps", jobSteps(p), map[string][]string{"a": {"run"}})
+}
+
+// Thousands of jobs of one name are all modelled, each renamed once, with
+// work that grows with their number, not its square.
+func TestManyDuplicateJobs(t *testing.T) {
+	const n = 3000
+	src := "on: push\njobs:\n" + strings.Repeat("  job:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n", n)
+	var p *model.Pipeline
+	var err error
+	allocs := testing.AllocsPerRun(1, func() { p, err = Parse(workflowFile, []byte(src)) })
+	if len(p.Jobs) != n {
+		t.Errorf("%d jobs, want %d", len(p.Jobs), n)
+	}
+	errs := parseErrors(t, err)
+	if len(errs) != n-1 || errs[n-2].Pos != at(3+4*(n-1), 3, 3+4*(n-1), 6) {
+		t.Errorf("%d errors, the last %v; want %d, the last at the last job", len(errs), errs[len(errs)-1], n-1)
+	}
+	if bound := float64(500 * n); allocs > bound {
+		t.Errorf("%.0f allocations, more than %.0f", allocs, bound)
+	}
 }

@@ -29,7 +29,11 @@ func parseWorkflow(file string, src []byte) (*model.Pipeline, error) {
 	p.Env = c.vars(field(top, "env"))
 	p.Permissions = c.permissions(wf.Permissions)
 	shell := defaultShell(wf.Defaults)
-	for _, j := range byPos(wf.Jobs, func(j *actionlint.Job) *actionlint.Pos { return j.Pos }) {
+	jobs := byPos(wf.Jobs, func(j *actionlint.Job) *actionlint.Pos { return j.Pos })
+	if len(jobs) > 0 {
+		p.Jobs = make([]model.Job, 0, len(jobs))
+	}
+	for _, j := range jobs {
 		p.Jobs = append(p.Jobs, c.job(j, shell))
 	}
 	return p, c.finish(p)

@@ -19,6 +19,7 @@ type largeFile struct {
 	needs    int // implicit and explicit needs of all jobs
 	commands int // script commands of all jobs
 	branches int // branches of all triggers
+	comments int
 }
 
 // largeFiles are pipelines near syntax.MaxFileSize, or as large as the
@@ -55,6 +56,10 @@ func largeFiles() []largeFile {
 	n = 100_000
 	rule := strings.TrimSuffix(strings.Repeat(`$CI_COMMIT_BRANCH == "main" || `, n), " || ")
 	files = append(files, largeFile{name: "workflow rule", src: "workflow:\n  rules:\n    - if: '" + rule + "'\njob: {script: [make]}\n", jobs: 1, commands: 1, branches: n})
+	// 500,000 quoted strings holding " #" on one line, then a comment:
+	// each # was tested against every string of its line.
+	n = size / len(`"a #", `)
+	files = append(files, largeFile{name: "hashes in strings", src: ".strings: [" + strings.Repeat(`"a #", `, n) + "]\njob: {script: [make]} # the comment\n", jobs: 1, commands: 1, comments: 1})
 	return files
 }
 
@@ -96,9 +101,9 @@ func TestLargeFiles(t *testing.T) {
 					}
 				}
 			}
-			if len(p.Jobs) != f.jobs || needs != f.needs || commands != f.commands || branches != f.branches {
-				t.Errorf("%d jobs, %d needs, %d commands, %d branches; want %d, %d, %d, %d",
-					len(p.Jobs), needs, commands, branches, f.jobs, f.needs, f.commands, f.branches)
+			if len(p.Jobs) != f.jobs || needs != f.needs || commands != f.commands || branches != f.branches || len(p.Comments) != f.comments {
+				t.Errorf("%d jobs, %d needs, %d commands, %d branches, %d comments; want %d, %d, %d, %d, %d",
+					len(p.Jobs), needs, commands, branches, len(p.Comments), f.jobs, f.needs, f.commands, f.branches, f.comments)
 			}
 			if bound := largeFileAllocsPerByte * float64(len(f.src)); allocs > bound {
 				t.Errorf("%.0f allocations for %d bytes, more than %.0f", allocs, len(f.src), bound)

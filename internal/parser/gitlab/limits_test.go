@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -299,6 +300,45 @@ func TestReferenceNesting(t *testing.T) {
 			}
 			if bound := 100 * float64(len(tt.src)); allocs > bound {
 				t.Errorf("%.0f allocations, more than %.0f", allocs, bound)
+			}
+		})
+	}
+}
+
+// extendsChain returns hidden keys .e0 to .e<n>, each extending the one
+// before, in file order or reversed, and a job extending the last.
+func extendsChain(n int, reversed bool) string {
+	lines := []string{".e0: {script: [echo]}"}
+	for i := 1; i <= n; i++ {
+		lines = append(lines, fmt.Sprintf(".e%d: {extends: .e%d}", i, i-1))
+	}
+	if reversed {
+		slices.Reverse(lines)
+	}
+	lines = append(lines, fmt.Sprintf("job: {extends: .e%d}", n))
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// TestLongExtendsChain: a chain of extends far longer than GitLab allows
+// is reported once, at the entry where it first gets too long, in work
+// that grows with its length (it used to copy the chain at every entry,
+// and search it, and recurse once per entry).
+func TestLongExtendsChain(t *testing.T) {
+	chain := ".e11 -> .e10 -> .e9 -> .e8 -> .e7 -> .e6 -> .e5 -> .e4 -> .e3 -> .e2 -> .e1 -> .e0"
+	for _, tt := range []struct {
+		name, src, want string
+	}{
+		{"in file order", extendsChain(5000, false), ".gitlab-ci.yml:12:8: extends nesting deeper than 10 levels: " + chain},
+		{"reversed", extendsChain(5000, true), ".gitlab-ci.yml:4990:8: extends nesting deeper than 10 levels: " + chain},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			_, errs := parseMap(t, map[string]string{".gitlab-ci.yml": tt.src})
+			runtime.ReadMemStats(&after)
+			wantErrors(t, errs, tt.want)
+			if allocated, bound := after.TotalAlloc-before.TotalAlloc, uint64(400*len(tt.src)); allocated > bound {
+				t.Errorf("%d bytes allocated, more than %d", allocated, bound)
 			}
 		})
 	}

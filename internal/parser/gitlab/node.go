@@ -168,7 +168,7 @@ type sourceFile struct {
 	lines [][]rune
 	// scalarSpans lists, per line, the column ranges [from, to) covered by
 	// scalars; a line inside a multi-line scalar is covered entirely.
-	scalarSpans map[int][][2]int
+	scalarSpans map[int]*syntax.Ranges
 }
 
 func newSourceFile(path string, src []byte) *sourceFile {
@@ -179,7 +179,7 @@ func newSourceFile(path string, src []byte) *sourceFile {
 	for i, l := range text {
 		lines[i] = []rune(strings.TrimRight(l, syntax.YAMLLineBreaks))
 	}
-	return &sourceFile{path: path, lines: lines, scalarSpans: map[int][][2]int{}}
+	return &sourceFile{path: path, lines: lines, scalarSpans: map[int]*syntax.Ranges{}}
 }
 
 // bom is UTF-8's byte-order mark.
@@ -206,21 +206,25 @@ func (f *sourceFile) at(line, col int) (rune, bool) {
 // end to.EndLine:EndColumn.
 func (f *sourceFile) cover(from, to model.Pos) {
 	if from.Line == to.EndLine {
-		f.scalarSpans[from.Line] = append(f.scalarSpans[from.Line], [2]int{from.Column, to.EndColumn})
+		f.ranges(from.Line).Add(from.Column, to.EndColumn)
 		return
 	}
 	for l := from.Line; l <= to.EndLine; l++ {
-		f.scalarSpans[l] = append(f.scalarSpans[l], [2]int{1, 1 << 30})
+		f.ranges(l).Add(1, 1<<30)
 	}
 }
 
-func (f *sourceFile) covered(line, col int) bool {
-	for _, span := range f.scalarSpans[line] {
-		if col >= span[0] && col < span[1] {
-			return true
-		}
+func (f *sourceFile) ranges(line int) *syntax.Ranges {
+	r := f.scalarSpans[line]
+	if r == nil {
+		r = &syntax.Ranges{}
+		f.scalarSpans[line] = r
 	}
-	return false
+	return r
+}
+
+func (f *sourceFile) covered(line, col int) bool {
+	return f.scalarSpans[line].Covers(col)
 }
 
 // comments finds the YAML comments of the file: a `#` at the start of a

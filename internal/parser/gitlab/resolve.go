@@ -44,74 +44,152 @@ func deepMerge(base, over *node) *node {
 // resolveExtends replaces every top-level mapping that has `extends` by its
 // bases deep-merged in list order with the entry's own keys on top.
 func (p *parser) resolveExtends(config *node) *node {
-	e := &extender{p: p, config: config, done: map[string]extended{}}
+	e := &extender{p: p, config: config, done: map[string]*node{}, heights: extendsHeights(config)}
 	pairs := make([]pair, len(config.pairs))
 	for i, pr := range config.pairs {
-		pairs[i] = pair{pr.key, e.resolve(pr.key.value, nil).value}
+		pairs[i] = pair{pr.key, e.resolve(pr.key.value, nil)}
 	}
 	return newMap(config.pos, pairs)
 }
 
 type extender struct {
-	p      *parser
-	config *node
-	done   map[string]extended
+	p       *parser
+	config  *node
+	done    map[string]*node
+	heights map[string]extendsHeight
 }
 
-type extended struct {
-	value *node
-	// longest is the longest extends chain from this entry, itself first.
-	longest []string
+// extendsHeight is the length of the longest extends chain from an entry,
+// itself first, and the base it continues with.
+type extendsHeight struct {
+	levels int
+	next   string
 }
 
-func (e *extender) resolve(name string, chain []string) extended {
+// bases returns the entries that the entry name extends, in order, with
+// the errors of its extends: left out.
+func (e *extender) bases(name string, report bool) (extendsKey *node, bases []string) {
+	job := e.config.get(name)
+	extendsKey, extends := job.entry("extends")
+	if extendsKey == nil || extends.isNull() {
+		return nil, nil
+	}
+	items := []*node{extends}
+	if extends.kind == seqNode {
+		items = extends.items
+	}
+	for _, b := range items {
+		base := e.config.get(b.text())
+		switch {
+		case b.kind != scalarNode:
+			if report {
+				e.p.errorf(b.pos, "extends must name keys of the configuration")
+			}
+		case base == nil:
+			if report {
+				e.p.missingf(missingKey{job: name, key: strconv.Quote(b.value)}, b.pos, "job %q extends %q, which does not exist", name, b.value)
+			}
+		case !base.isMap():
+			if report {
+				e.p.errorf(b.pos, "job %q extends %q, which is not a mapping", name, b.value)
+			}
+		default:
+			bases = append(bases, b.value)
+		}
+	}
+	return extendsKey, bases
+}
+
+// extendsHeights measures the longest extends chain from every top-level
+// entry by a depth-first walk that keeps its own stack, as a chain may be
+// thousands of entries long; a base on a cycle counts for nothing (the
+// cycle is reported when resolving).
+func extendsHeights(config *node) map[string]extendsHeight {
+	e := &extender{config: config}
+	heights := map[string]extendsHeight{}
+	onStack := map[string]bool{}
+	type frame struct {
+		name  string
+		bases []string
+		next  int
+		best  extendsHeight // the tallest base so far, as its own height
+		base  string
+	}
+	for _, root := range config.pairs {
+		if _, done := heights[root.key.value]; done {
+			continue
+		}
+		_, bases := e.bases(root.key.value, false)
+		stack := []frame{{name: root.key.value, bases: bases}}
+		onStack[root.key.value] = true
+		for len(stack) > 0 {
+			f := &stack[len(stack)-1]
+			if f.next < len(f.bases) {
+				b := f.bases[f.next]
+				f.next++
+				if h, done := heights[b]; done {
+					if h.levels > f.best.levels {
+						f.best, f.base = h, b
+					}
+				} else if !onStack[b] {
+					_, bases := e.bases(b, false)
+					stack = append(stack, frame{name: b, bases: bases})
+					onStack[b] = true
+				}
+				continue
+			}
+			h := extendsHeight{levels: f.best.levels + 1, next: f.base}
+			heights[f.name] = h
+			delete(onStack, f.name)
+			stack = stack[:len(stack)-1]
+			if len(stack) > 0 {
+				if parent := &stack[len(stack)-1]; h.levels > parent.best.levels {
+					parent.best, parent.base = h, f.name
+				}
+			}
+		}
+	}
+	return heights
+}
+
+func (e *extender) resolve(name string, chain []string) *node {
 	if r, ok := e.done[name]; ok {
 		return r
 	}
 	job := e.config.get(name)
 	extendsKey, extends := job.entry("extends")
-	self := extended{value: job, longest: []string{name}}
 	if extendsKey == nil || extends.isNull() {
-		e.done[name] = self
-		return self
+		e.done[name] = job
+		return job
 	}
 	if i := slices.Index(chain, name); i >= 0 {
 		e.p.errorf(extendsKey.pos, "circular extends: %s -> %s", strings.Join(chain[i:], " -> "), name)
-		return self
+		return job
+	}
+	_, bases := e.bases(name, true)
+	// Report once per chain: at the entry where it first gets too long.
+	// An entry above it is left as written, so that resolving never
+	// follows more than that many entries.
+	height := e.heights[name]
+	if height.levels == maxExtendsLevels+1 {
+		var names []string
+		for n := name; n != ""; n = e.heights[n].next {
+			names = append(names, n)
+		}
+		e.p.errorf(extendsKey.pos, "extends nesting deeper than %d levels: %s", maxExtendsLevels-1, strings.Join(names, " -> "))
+	}
+	if height.levels > maxExtendsLevels+1 || len(chain) > maxExtendsLevels {
+		e.done[name] = job
+		return job
 	}
 	chain = append(chain, name)
-	bases := []*node{extends}
-	if extends.kind == seqNode {
-		bases = extends.items
-	}
 	var merged *node
-	var tallest []string
 	for _, b := range bases {
-		base := e.config.get(b.text())
-		switch {
-		case b.kind != scalarNode:
-			e.p.errorf(b.pos, "extends must name keys of the configuration")
-			continue
-		case base == nil:
-			e.p.missingf(missingKey{job: name, key: strconv.Quote(b.value)}, b.pos, "job %q extends %q, which does not exist", name, b.value)
-			continue
-		case !base.isMap():
-			e.p.errorf(b.pos, "job %q extends %q, which is not a mapping", name, b.value)
-			continue
-		}
-		r := e.resolve(b.value, chain)
-		merged = deepMerge(merged, r.value)
-		if len(r.longest) > len(tallest) {
-			tallest = r.longest
-		}
+		merged = deepMerge(merged, e.resolve(b, chain))
 	}
-	self = extended{value: deepMerge(merged, job), longest: append([]string{name}, tallest...)}
-	// Report once per chain: at the entry where it first gets too long.
-	if len(self.longest) == maxExtendsLevels+1 {
-		e.p.errorf(extendsKey.pos, "extends nesting deeper than %d levels: %s", maxExtendsLevels-1, strings.Join(self.longest, " -> "))
-	}
-	e.done[name] = self
-	return self
+	value := deepMerge(merged, job)
+	e.done[name] = value
+	return value
 }
 
 // resolveReferences replaces every !reference in the configuration by the

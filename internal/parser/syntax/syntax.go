@@ -10,10 +10,13 @@ package syntax
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"slices"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -202,6 +205,40 @@ func InvalidUTF8(file string, src []byte) *model.ParseError {
 		Pos:     model.Pos{File: file, Line: line, Column: column, EndLine: line, EndColumn: column + 1},
 		Message: fmt.Sprintf("invalid UTF-8 (byte %#x)", src[bad]),
 	}
+}
+
+// Ranges are half-open ranges [from, to) of columns, such as those a
+// line's scalars cover, which Covers tests a column against in
+// logarithmic time however many there are.
+type Ranges struct {
+	spans [][2]int
+	// reach[i] is the furthest end of spans[:i+1], once sorted by start.
+	reach []int
+}
+
+// Add adds the range [from, to).
+func (r *Ranges) Add(from, to int) {
+	r.spans = append(r.spans, [2]int{from, to})
+	r.reach = nil
+}
+
+// Covers reports whether a range holds x.
+func (r *Ranges) Covers(x int) bool {
+	if r == nil {
+		return false
+	}
+	if r.reach == nil {
+		slices.SortFunc(r.spans, func(a, b [2]int) int { return cmp.Compare(a[0], b[0]) })
+		r.reach = make([]int, len(r.spans))
+		for i, s := range r.spans {
+			r.reach[i] = s[1]
+			if i > 0 {
+				r.reach[i] = max(s[1], r.reach[i-1])
+			}
+		}
+	}
+	i := sort.Search(len(r.spans), func(i int) bool { return r.spans[i][0] > x }) - 1
+	return i >= 0 && x < r.reach[i]
 }
 
 // lines splits a file's text into lines without their line breaks, as

@@ -30,3 +30,25 @@ func TestSourceLines(t *testing.T) {
 		})
 	}
 }
+
+// TestRanges: a column is covered when any range holds it, nested and
+// overlapping ranges included, whatever order they were added in.
+func TestRanges(t *testing.T) {
+	var r Ranges
+	for _, span := range [][2]int{{20, 30}, {1, 10}, {3, 5}, {25, 40}, {50, 51}} {
+		r.Add(span[0], span[1])
+	}
+	for x, want := range map[int]bool{0: false, 1: true, 4: true, 6: true, 9: true, 10: false, 19: false, 20: true, 35: true, 40: false, 50: true, 51: false} {
+		if got := r.Covers(x); got != want {
+			t.Errorf("Covers(%d) = %v, want %v", x, got, want)
+		}
+	}
+	r.Add(10, 20)
+	if !r.Covers(15) {
+		t.Error("a range added after a lookup is not seen")
+	}
+	var none *Ranges
+	if none.Covers(1) {
+		t.Error("no ranges cover 1")
+	}
+}
