@@ -130,7 +130,9 @@ func evaluateFixture(t *testing.T, e *engine.Engine, path string, relabel func(*
 	}
 	base, err := filepath.Abs(filepath.Dir(path))
 	if info, _ := os.Stat(path); info.IsDir() {
-		base, err = filepath.Abs(path)
+		if base, err = filepath.Abs(path); err == nil {
+			files = asRepository(files, base)
+		}
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -158,6 +160,26 @@ func evaluateFixture(t *testing.T, e *engine.Engine, path string, relabel func(*
 		}
 	}
 	return lines
+}
+
+// asRepository makes the files of a directory entry the files of a
+// repository rooted there, though the entry lies inside pipelint's own:
+// their display paths, and the local workflows and actions they call, are
+// then read from the entry.
+func asRepository(files []parser.File, dir string) []parser.File {
+	for i, f := range files {
+		abs := f.Abs(f.Display)
+		rel, err := filepath.Rel(dir, abs)
+		if err != nil {
+			continue
+		}
+		if f.Root == f.Repository {
+			f.Root, f.Path = dir, filepath.ToSlash(rel)
+		}
+		f.Repository, f.Display = dir, filepath.ToSlash(rel)
+		files[i] = f
+	}
+	return files
 }
 
 // systemOf reads the system from a fixture file's name prefix; directories

@@ -55,8 +55,9 @@ tokens contains {"name": pattern.name, "value": match, "pos": span(source.file, 
 }
 
 # texts pairs each source file with its text, joined once for the searches
-# of whole files below.
-texts := [[source, concat("\n", source.lines)] | some source in input.sources]
+# of whole files below. The file of a local workflow or action the pipeline
+# calls is left to its own check, so that what is in it is reported once.
+texts := [[source, concat("\n", source.lines)] | some source in input.sources; not source.callee]
 
 # low_variety rejects dummies such as ghp_aaaaaaaa...: real tokens are
 # random, so they use many distinct characters.

@@ -88,6 +88,11 @@ type Comment struct {
 }
 
 // Pipeline is one analysed file.
+//
+// A GitHub pipeline also holds the local reusable workflows and actions it
+// calls, parsed (Job.Callee, Step.Callee), so that what they run counts
+// for it. Such a nested pipeline has no Sources and no Repository: the
+// pipeline checked holds the text of every file and the repository view.
 type Pipeline struct {
 	System System `json:"system"`
 	Kind   string `json:"kind"` // KindWorkflow or KindAction
@@ -110,11 +115,14 @@ type Pipeline struct {
 	// source order. Steps and jobs point at the same references.
 	References []Reference `json:"references"`
 	Comments   []Comment   `json:"comments"`
-	// Sources holds the text of the file and of the local files it
-	// includes, so rules can look for what no parser models, such as a token
-	// pasted anywhere.
+	// Sources holds the text of the file, of the local files it includes
+	// and of the local workflows and actions it calls, so rules can look
+	// for what no parser models, such as a token pasted anywhere.
 	Sources []SourceFile `json:"sources"`
-	Pos     Pos          `json:"pos"`
+	// Repository is every pipeline of the repository the file belongs to,
+	// set by the run for the file checked; null elsewhere.
+	Repository *Repository `json:"repository"`
+	Pos        Pos         `json:"pos"`
 }
 
 // SourceFile is the text of one file, split into lines without their line
@@ -122,6 +130,32 @@ type Pipeline struct {
 type SourceFile struct {
 	File  string   `json:"file"`
 	Lines []string `json:"lines"`
+	// Callee is true for the file of a local workflow or action that the
+	// pipeline calls (Job.Callee, Step.Callee). Such a file is checked on
+	// its own as well, so a rule that reads the text of every file skips
+	// it: what is found there is reported once, in that file's own check.
+	Callee bool `json:"callee"`
+}
+
+// Repository is the repository a checked file belongs to, as rules see
+// it: a repository's pipelines together test, cache and deploy, so a rule
+// may look beyond the file it reports on. Findings are still reported only
+// in the file checked and the files it includes or calls.
+//
+// The repository is the directory holding .git, else the directory
+// scanned. When pipelint checks only some of its files (a pre-commit hook
+// naming the files changed), the other CI files of a repository found by
+// its .git are parsed for this view too, at most 256 of them, but not
+// checked: nothing is reported on them. The view holds at most the run's
+// limit of values for one pipeline (1,000,000 by default) in all; a
+// pipeline past it is left out, with a warning.
+type Repository struct {
+	// Pipelines are every GitHub workflow and action, GitLab pipeline
+	// (with its includes and child pipelines) and Jenkinsfile of the
+	// repository that could be parsed, sorted by file, the file checked
+	// included: compare their `file` with `input.file`. They have no
+	// `sources` and no `repository`.
+	Pipelines []Pipeline `json:"pipelines"`
 }
 
 // Lines returns the lines of one of the pipeline's files, nil when the
@@ -183,8 +217,18 @@ type Job struct {
 	Uses           *Reference `json:"uses"`
 	With           []Var      `json:"with"`
 	SecretsInherit bool       `json:"secrets_inherit"`
-	Steps          []Step     `json:"steps"`
-	Pos            Pos        `json:"pos"`
+	// Callee is the workflow Uses calls when it is a local one (`uses:
+	// ./.github/workflows/x.yml`), parsed: its jobs and steps, positioned in
+	// its own file, with its own local callees followed in turn. It is null
+	// for a remote workflow, which is never fetched, and for a local one
+	// that cannot be read, that calls back one already being followed (a
+	// cycle) or that lies past the bounds: nine called workflows deep
+	// (GitHub runs ten levels of workflows), ten actions deep (GitHub nests
+	// ten composite actions) and 256 callees followed from one file. Each
+	// of those is a warning of the file checked.
+	Callee *Pipeline `json:"callee"`
+	Steps  []Step    `json:"steps"`
+	Pos    Pos       `json:"pos"`
 }
 
 // Runner describes the machine a job runs on.
@@ -258,6 +302,13 @@ type Step struct {
 	Script *Script `json:"script"`
 	// Uses is the action or image a uses step calls.
 	Uses *Reference `json:"uses"`
+	// Callee is the action Uses calls when it is a local one (`uses:
+	// ./path`, read from path/action.yml or action.yaml), parsed: a
+	// composite action's steps are in its one job. The path is taken from
+	// the workspace, where the steps before may have checked the
+	// repository out to a subdirectory (actions/checkout `path:`). Null
+	// as Job.Callee is.
+	Callee *Pipeline `json:"callee"`
 	// Call is the step function of an other step (Jenkins `junit`, `cache`,
 	// a shared-library step), With its arguments.
 	Call String `json:"call"`

@@ -15,7 +15,7 @@ var Parser = syntax.Parser{
 	Files:    ".github/workflows/*.yml, action.yml",
 	Detect:   detect,
 	NearMiss: nearMiss,
-	Parse:    syntax.OneFile(Parse),
+	Parse:    parse,
 }
 
 func isYAML(name string) bool {
