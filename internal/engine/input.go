@@ -3,8 +3,10 @@ package engine
 import (
 	"fmt"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync"
+	"weak"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
@@ -32,6 +34,9 @@ func termOf(v reflect.Value) (*ast.Term, error) {
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
 			return ast.InternedNullTerm, nil
+		}
+		if v.Type() == repositoryType {
+			return repositoryTerm(v.Interface().(*model.Repository))
 		}
 		return termOf(v.Elem())
 	case reflect.String:
@@ -118,6 +123,31 @@ func structFields(t reflect.Type) []jsonField {
 	}
 	fieldCache.Store(t, fields)
 	return fields
+}
+
+var repositoryType = reflect.TypeFor[*model.Repository]()
+
+// repositoryTerms holds the term of each model.Repository in use: every
+// file of a repository shares one, and converting it for each would make
+// a repository of N files cost N² conversions. An entry goes when its
+// Repository is collected.
+var repositoryTerms sync.Map // weak.Pointer[model.Repository] → *lazyTerm
+
+type lazyTerm struct {
+	once sync.Once
+	term *ast.Term
+	err  error
+}
+
+func repositoryTerm(r *model.Repository) (*ast.Term, error) {
+	key := weak.Make(r)
+	entry, loaded := repositoryTerms.LoadOrStore(key, &lazyTerm{})
+	if !loaded {
+		runtime.AddCleanup(r, func(key weak.Pointer[model.Repository]) { repositoryTerms.Delete(key) }, key)
+	}
+	lazy := entry.(*lazyTerm)
+	lazy.once.Do(func() { lazy.term, lazy.err = structTerm(reflect.ValueOf(r).Elem()) })
+	return lazy.term, lazy.err
 }
 
 // Input returns the input document rules see for p, as plain Go values

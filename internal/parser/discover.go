@@ -3,6 +3,7 @@ package parser
 import (
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -35,6 +36,10 @@ type File struct {
 	// StartedAt is where a parent pipeline starts this one as a child, so
 	// that a missing child is reported there; nil for discovered files.
 	StartedAt *model.Pos
+	// Context is true for a file listed only for the repository view of
+	// the files checked (Options.Context): it is parsed, but neither
+	// checked nor reported on.
+	Context bool
 }
 
 // Abs returns the absolute path of a file that checking f names by display
@@ -59,7 +64,18 @@ type Options struct {
 	// reporting it as an error: a pre-commit hook passes every YAML file
 	// that changed.
 	SkipUnknown bool
+	// Context also lists the other CI files of the repositories of the
+	// files found, marked File.Context, so that a file named alone (by a
+	// pre-commit hook) is still judged beside its repository's other
+	// pipelines. Only a repository found by its .git is searched, as a
+	// directory is (same names, same skipped directories), unless a path
+	// searched covers it already; at most MaxContextFiles from each.
+	Context bool
 }
+
+// MaxContextFiles bounds the CI files Options.Context lists from one
+// repository: each is parsed on every run, to be seen, not checked.
+const MaxContextFiles = 256
 
 // Discover lists the CI files under each of paths. A directory is searched
 // recursively. A file named explicitly is checked as opts.System says, or
@@ -87,7 +103,8 @@ func Discover(paths []string, opts Options) ([]File, []Skipped, error) {
 			continue
 		}
 		if info.IsDir() {
-			if err := d.walk(abs); err != nil {
+			d.walked = append(d.walked, abs)
+			if err := d.walk(abs, false); err != nil {
 				pathError(err)
 			}
 			continue
@@ -95,6 +112,9 @@ func Discover(paths []string, opts Options) ([]File, []Skipped, error) {
 		if err := d.named(abs, p); err != nil {
 			pathError(err)
 		}
+	}
+	if opts.Context {
+		d.addContext()
 	}
 	slices.SortFunc(d.files, func(a, b File) int { return strings.Compare(a.Abs(a.Display), b.Abs(b.Display)) })
 	return d.files, d.skipped, errors.Join(errs...)
@@ -105,6 +125,7 @@ type discovery struct {
 	repositories map[string]string          // directory → its repository, "" for none
 	seen         map[string]bool            // absolute paths of the files found
 	pulled       map[string]map[string]bool // includer → the files it pulls in
+	walked       []string                   // the directories searched
 	files        []File
 	skipped      []Skipped
 }
@@ -118,7 +139,10 @@ func (d *discovery) add(f File) {
 
 // walk finds the CI files under root. Files are recognised by their whole
 // path, so that a scan of .github/workflows itself finds the workflows.
-func (d *discovery) walk(root string) error {
+// For context, it lists them as such, at most MaxContextFiles, and
+// mentions no near miss.
+func (d *discovery) walk(root string, context bool) error {
+	listed := 0
 	return filepath.WalkDir(root, func(p string, entry fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -135,7 +159,7 @@ func (d *discovery) walk(root string) error {
 		slashPath := filepath.ToSlash(p)
 		system := Detect(slashPath)
 		if system == "" {
-			if why := nearMiss(slashPath); why != "" {
+			if why := nearMiss(slashPath); why != "" && !context {
 				d.skipped = append(d.skipped, Skipped{Path: displayPath(root, p), Reason: why})
 			}
 			return nil
@@ -143,9 +167,47 @@ func (d *discovery) walk(root string) error {
 		if d.opts.System != "" && system != d.opts.System {
 			return nil
 		}
-		d.add(d.file(root, p, system))
+		f := d.file(root, p, system)
+		if f.Context = context; context && d.seen[f.Abs(f.Display)] {
+			return nil
+		}
+		d.add(f)
+		if listed++; context && listed == MaxContextFiles {
+			return filepath.SkipAll
+		}
 		return nil
 	})
+}
+
+// addContext lists, as context, the CI files of the repositories of the
+// files found that no directory searched covers.
+func (d *discovery) addContext() {
+	repositories := map[string]bool{}
+	for _, f := range d.files {
+		repositories[f.Repository] = true
+	}
+	for _, repository := range slices.Sorted(maps.Keys(repositories)) {
+		if _, err := os.Stat(filepath.Join(repository, ".git")); err != nil || d.covered(repository) {
+			continue
+		}
+		// A repository that cannot be searched only lacks context: its
+		// files were found.
+		_ = d.walk(repository, true)
+	}
+}
+
+// covered reports whether searching the directories walked searched dir.
+func (d *discovery) covered(dir string) bool {
+	for _, root := range d.walked {
+		rel, err := filepath.Rel(root, dir)
+		if err != nil || !within(root, dir) {
+			continue
+		}
+		if !slices.ContainsFunc(strings.Split(rel, string(filepath.Separator)), func(part string) bool { return skippedDirs[part] }) {
+			return true
+		}
+	}
+	return false
 }
 
 // named adds a file named on the command line (given as written).

@@ -1,9 +1,11 @@
 package parser
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -148,5 +150,55 @@ func TestGitLabRootsAreTheirDirectories(t *testing.T) {
 		if f.Path != ".gitlab-ci.yml" || filepath.Join(f.Root, f.Path) != f.Abs(f.Display) {
 			t.Errorf("%+v", f)
 		}
+	}
+}
+
+// TestDiscoverContext: with Options.Context, a file named alone, or a
+// directory searched inside a repository, brings the repository's other
+// CI files as context, in path order, skipped directories aside; a search
+// that covers the repository brings none, and a repository has at most
+// MaxContextFiles of them.
+func TestDiscoverContext(t *testing.T) {
+	root := t.TempDir()
+	t.Chdir(root)
+	files := []string{".git/HEAD", ".github/workflows/ci.yml", ".gitlab-ci.yml", "service/Jenkinsfile", "vendor/x/Jenkinsfile"}
+	for i := range MaxContextFiles + 1 {
+		files = append(files, fmt.Sprintf("many/%03d/action.yml", i))
+	}
+	for _, path := range files {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	discover := func(paths ...string) (checked, context []string) {
+		found, _, err := Discover(paths, Options{Context: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range found {
+			if f.Context {
+				context = append(context, f.Display)
+			} else {
+				checked = append(checked, f.Display)
+			}
+		}
+		return checked, context
+	}
+	checked, context := discover(".github/workflows/ci.yml")
+	if !slices.Equal(checked, []string{".github/workflows/ci.yml"}) || len(context) != MaxContextFiles ||
+		!slices.Contains(context, ".gitlab-ci.yml") || !slices.Contains(context, "many/254/action.yml") || slices.Contains(context, "many/255/action.yml") {
+		t.Errorf("named alone: checked %v, context %d files from %s to %s", checked, len(context), context[0], context[len(context)-1])
+	}
+	if slices.Contains(context, "vendor/x/Jenkinsfile") || slices.Contains(context, ".github/workflows/ci.yml") {
+		t.Errorf("context %v holds a vendored file or the file checked", context)
+	}
+	if checked, context = discover("service"); !slices.Equal(checked, []string{"service/Jenkinsfile"}) || len(context) != MaxContextFiles {
+		t.Errorf("a directory inside: checked %v, context %d files", checked, len(context))
+	}
+	if checked, context = discover("."); len(checked) != MaxContextFiles+4 || len(context) != 0 {
+		t.Errorf("the whole repository: %d checked, context %v", len(checked), context)
 	}
 }

@@ -61,44 +61,52 @@ type ConfigError struct{ Err error }
 func (e *ConfigError) Error() string { return e.Err.Error() }
 func (e *ConfigError) Unwrap() error { return e.Err }
 
-// Check checks the CI files under paths.
+// Check checks the CI files under paths. The files of one repository are
+// checked together: all are parsed first, so that each is evaluated with
+// the others in view (model.Repository), then dropped when the repository
+// is done.
 func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
-	files, skipped, discoveryErr := parser.Discover(paths, opts.Discovery)
+	discovery := opts.Discovery
+	discovery.Context = true
+	files, skipped, discoveryErr := parser.Discover(paths, discovery)
 	governing := newPolicies(ctx, opts.Policy)
 	// Every configuration is read and compiled before any file is checked,
-	// so that a broken one stops the run at once.
+	// so that a broken one stops the run at once. A file only in view
+	// follows its configuration's ignored paths, if it can be read.
 	for _, f := range files {
-		if _, err := governing.of(f); err != nil {
+		if _, err := governing.of(f); err != nil && !f.Context {
 			return nil, &ConfigError{err}
 		}
 	}
-	if len(files) == 0 { // the rules of the first path's configuration still appear in reports
+	if !slices.ContainsFunc(files, func(f parser.File) bool { return !f.Context }) { // the rules of the first path's configuration still appear in reports
 		if _, err := governing.forPath(paths[0]); err != nil {
 			return nil, &ConfigError{err}
 		}
 	}
 	files = slices.DeleteFunc(files, func(f parser.File) bool {
-		p, _ := governing.of(f)
-		return p.Config.IgnoredFile(f.Display)
+		p, err := governing.of(f)
+		return err != nil || p.Config.IgnoredFile(f.Display)
 	})
 	limits := newBudget(opts)
-	files, results := checkAll(files, func(f parser.File) fileResult {
-		p, err := governing.of(f)
-		if err != nil {
-			return fileResult{errs: flattenErrors(f.Display, err)}
-		}
-		return checkFile(ctx, limits, p, f, opts.ReportUnusedIgnores)
-	})
+	result := &Result{Skipped: skipped}
+	var checked []parser.File
+	var results []fileResult
+	for _, repository := range byRepository(files) {
+		repositoryChecked, repositoryResults, warnings := checkRepository(ctx, limits, governing, repository, opts.ReportUnusedIgnores)
+		checked = append(checked, repositoryChecked...)
+		results = append(results, repositoryResults...)
+		result.Warnings = append(result.Warnings, warnings...)
+	}
 
-	sources := newSources(files, results)
+	sources := newSources(checked, results)
 	run := &report.Run{
 		ToolVersion:  opts.ToolVersion,
 		Rules:        governing.rules(),
 		Errors:       flattenErrors("", discoveryErr),
-		FilesChecked: len(files),
+		FilesChecked: len(checked),
 		Source:       sources.read,
 	}
-	result := &Result{Run: run, Skipped: skipped}
+	result.Run = run
 	for _, r := range results {
 		run.Findings = append(run.Findings, r.findings...)
 		run.Suppressed = append(run.Suppressed, r.suppressed...)
@@ -148,50 +156,80 @@ type fileResult struct {
 	errs       []*model.ParseError
 	warnings   []*model.ParseError
 	children   []parser.File // child pipelines it starts
-	pulledIn   []string      // display paths of the files it includes
+	pulledIn   []string      // display paths of the files it includes or calls
 }
 
-// checkFile parses one file and evaluates the rules on it, within the
-// file's budget: one deadline for the whole check, and a bound on the size
-// of its pipeline before the rule input is built. The model is dropped
-// when the file is done, so memory stays flat however many files a run
-// checks.
-func checkFile(ctx context.Context, limits *budget, pol *Policy, f parser.File, reportUnused bool) fileResult {
+// parsedFile is a file parsed, waiting for the other files of its
+// repository to be parsed too.
+type parsedFile struct {
+	file   parser.File
+	result fileResult
+	// pipeline is nil when there is nothing to evaluate.
+	pipeline *model.Pipeline
+	// spent is the part of the file's time budget the parse took.
+	spent time.Duration
+}
+
+// parseFile parses one file within the file's budget: one deadline for the
+// whole check, of which the parse takes its part, and a bound on the size
+// of its pipeline before any rule input is built.
+func parseFile(ctx context.Context, limits *budget, f parser.File) *parsedFile {
+	pf := &parsedFile{file: f}
 	if err := limits.acquire(); err != nil {
-		return fileResult{errs: flattenErrors(f.Display, err)}
+		pf.result.errs = flattenErrors(f.Display, err)
+		return pf
 	}
+	start := time.Now()
+	defer func() { pf.spent = time.Since(start) }()
 	ctx, cancel := context.WithTimeout(ctx, limits.timeout)
 	defer cancel()
 	parsed, err := limits.parse(ctx, f)
 	if err != nil {
-		return fileResult{errs: flattenErrors(f.Display, err)}
+		pf.result.errs = flattenErrors(f.Display, err)
+		return pf
 	}
-	result := fileResult{errs: flattenErrors(f.Display, parsed.Err), warnings: parsed.Warnings, children: parser.Children(f, parsed)}
+	pf.result = fileResult{errs: flattenErrors(f.Display, parsed.Err), warnings: parsed.Warnings, children: parser.Children(f, parsed)}
 	p := parsed.Pipeline
 	if p == nil {
-		return result
+		return pf
 	}
 	for _, source := range p.Sources {
 		if source.File != f.Display {
-			result.pulledIn = append(result.pulledIn, source.File)
+			pf.result.pulledIn = append(pf.result.pulledIn, source.File)
 		}
 	}
-	fileError := func(err error) fileResult {
-		result.errs = append(result.errs, &model.ParseError{Pos: model.Pos{File: p.File, Line: 1, Column: 1}, Message: err.Error()})
-		return result
-	}
 	if err := limits.tooLarge(p); err != nil {
-		return fileError(err)
+		pf.fileError(err)
+		return pf
 	}
+	pf.pipeline = p
+	return pf
+}
+
+func (pf *parsedFile) fileError(err error) {
+	pf.result.errs = append(pf.result.errs, &model.ParseError{Pos: model.Pos{File: pf.file.Display, Line: 1, Column: 1}, Message: err.Error()})
+}
+
+// evaluate evaluates the rules on a parsed file, seeing its repository,
+// in what is left of the file's time budget.
+func (pf *parsedFile) evaluate(ctx context.Context, limits *budget, pol *Policy, repository *model.Repository, reportUnused bool) fileResult {
+	p := pf.pipeline
+	if p == nil {
+		return pf.result
+	}
+	ctx, cancel := context.WithTimeout(ctx, limits.timeout-pf.spent)
+	defer cancel()
+	p.Repository = repository
 	findings, err := pol.Engine.Evaluate(ctx, p)
 	if err != nil && ctx.Err() != nil {
-		return fileError(limits.timedOut())
+		err = limits.timedOut()
 	}
 	if err != nil {
-		return fileError(err)
+		pf.fileError(err)
+		return pf.result
 	}
-	result.findings, result.suppressed = applyPolicy(pol, p, findings, reportUnused)
-	return result
+	pf.result.findings, pf.result.suppressed = applyPolicy(pol, p, findings, reportUnused)
+	return pf.result
 }
 
 // applyPolicy applies the configuration and the inline ignores to one
@@ -226,48 +264,88 @@ func applyPolicy(pol *Policy, p *model.Pipeline, findings []finding.Finding, rep
 	return kept, suppressed
 }
 
-// checkAll checks files on GOMAXPROCS workers, then the child pipelines
-// they start, until no new file turns up. It returns every file checked and
-// their results, in the same order.
-func checkAll(files []parser.File, check func(parser.File) fileResult) ([]parser.File, []fileResult) {
+// checkRepository checks the files of one repository: it parses them on
+// GOMAXPROCS workers, then the child pipelines they start, until no new
+// file turns up, then evaluates the files checked, each seeing every
+// pipeline parsed. It returns the files checked and their results, in the
+// same order, and warnings about the repository view. The files only in
+// view are parsed, never reported on.
+func checkRepository(ctx context.Context, limits *budget, governing *policies, files []parser.File, reportUnused bool) ([]parser.File, []fileResult, []*model.ParseError) {
+	parsed := parseAll(ctx, limits, files)
+	repository, warnings := repositoryView(parsed, limits.maxValues)
+	parsed = slices.DeleteFunc(parsed, func(pf *parsedFile) bool { return pf.file.Context })
+	results := inParallel(parsed, func(pf *parsedFile) fileResult {
+		pol, err := governing.of(pf.file)
+		if err != nil {
+			return fileResult{errs: flattenErrors(pf.file.Display, err)}
+		}
+		return pf.evaluate(ctx, limits, pol, repository, reportUnused)
+	})
+	checked := make([]parser.File, len(parsed))
+	for i, pf := range parsed {
+		checked[i] = pf.file
+	}
+	return checked, results, warnings
+}
+
+// parseAll parses files, then the child pipelines they start, until no new
+// file turns up. A child is checked, not only in view, when a file checked
+// starts it.
+func parseAll(ctx context.Context, limits *budget, files []parser.File) []*parsedFile {
 	seen := map[string]bool{}
 	for _, f := range files {
 		seen[f.Abs(f.Display)] = true
 	}
-	var results []fileResult
+	var parsed []*parsedFile
 	for round := files; len(round) > 0; {
-		roundResults := inParallel(round, check)
-		results = append(results, roundResults...)
+		roundParsed := inParallel(round, func(f parser.File) *parsedFile { return parseFile(ctx, limits, f) })
+		parsed = append(parsed, roundParsed...)
 		var next []parser.File
-		for _, r := range roundResults {
-			for _, child := range r.children {
+		for _, pf := range roundParsed {
+			for _, child := range pf.result.children {
 				if abs := child.Abs(child.Display); !seen[abs] {
 					seen[abs] = true
 					next = append(next, child)
-					files = append(files, child)
 				}
 			}
 		}
 		round = next
 	}
-	return files, results
+	byPath := map[string]*parsedFile{}
+	for _, pf := range parsed {
+		byPath[pf.file.Abs(pf.file.Display)] = pf
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, pf := range parsed {
+			if pf.file.Context {
+				continue
+			}
+			for _, child := range pf.result.children {
+				if c := byPath[child.Abs(child.Display)]; c.file.Context {
+					c.file.Context, changed = false, true
+				}
+			}
+		}
+	}
+	return parsed
 }
 
-// inParallel runs check on every file with GOMAXPROCS workers.
-func inParallel(files []parser.File, check func(parser.File) fileResult) []fileResult {
-	results := make([]fileResult, len(files))
+// inParallel runs do on every item with GOMAXPROCS workers.
+func inParallel[In, Out any](items []In, do func(In) Out) []Out {
+	results := make([]Out, len(items))
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(files)) {
+	for range min(runtime.GOMAXPROCS(0), len(items)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i] = check(files[i])
+				results[i] = do(items[i])
 			}
 		}()
 	}
-	for i := range files {
+	for i := range items {
 		next <- i
 	}
 	close(next)

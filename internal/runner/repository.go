@@ -1,0 +1,60 @@
+package runner
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser"
+)
+
+// byRepository splits files by repository, in the order their
+// repositories first appear.
+func byRepository(files []parser.File) [][]parser.File {
+	var groups [][]parser.File
+	index := map[string]int{}
+	for _, f := range files {
+		i, ok := index[f.Repository]
+		if !ok {
+			i = len(groups)
+			index[f.Repository] = i
+			groups = append(groups, nil)
+		}
+		groups[i] = append(groups[i], f)
+	}
+	return groups
+}
+
+// repositoryView is the repository the files of one repository see: every
+// pipeline parsed, in file order, without the text of its files, within
+// maxValues values in all. A pipeline past the bound is left out, with a
+// warning: a rule would otherwise judge the repository on part of it
+// without saying so.
+func repositoryView(parsed []*parsedFile, maxValues int) (*model.Repository, []*model.ParseError) {
+	var pipelines []*model.Pipeline
+	for _, pf := range parsed {
+		if pf.pipeline != nil {
+			pipelines = append(pipelines, pf.pipeline)
+		}
+	}
+	slices.SortFunc(pipelines, func(a, b *model.Pipeline) int { return cmp.Compare(a.File, b.File) })
+	view := &model.Repository{Pipelines: make([]model.Pipeline, 0, len(pipelines))}
+	var warnings []*model.ParseError
+	values := 0
+	for _, p := range pipelines {
+		seen := *p
+		seen.Sources, seen.Repository = nil, nil
+		n := modelValues(&seen, maxValues)
+		if values+n > maxValues {
+			warnings = append(warnings, &model.ParseError{
+				Pos:     model.Pos{File: p.File, Line: 1, Column: 1},
+				Message: fmt.Sprintf("the pipeline is left out of the repository view rules see: the repository's pipelines hold more than %d values", maxValues),
+			})
+			continue
+		}
+		values += n
+		view.Pipelines = append(view.Pipelines, seen)
+	}
+	return view, warnings
+}

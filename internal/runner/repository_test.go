@@ -1,0 +1,176 @@
+package runner
+
+import (
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/pipelint/pipelint/internal/parser/syntax"
+	"github.com/pipelint/pipelint/internal/report"
+)
+
+// viewPolicy reports, for each file checked, the files of the repository
+// view it sees and the files its local callees were read from.
+const viewPolicy = `# METADATA
+# title: The repository view
+# description: Lists the pipelines a file sees.
+# custom:
+#   id: repository-view
+#   severity: info
+#   remediation: Nothing to fix, it only shows the view.
+package pipelint.rules.repository_view
+
+findings contains {"msg": msg, "pos": {"line": 1, "column": 1}} if {
+	view := concat(" ", [p.file | some p in input.repository.pipelines])
+	callees := concat(" ", [s.file | some s in input.sources; s.callee])
+	msg := sprintf("%s; calls %s", [view, callees])
+}
+`
+
+// viewRepository is a repository of every system, with a workflow calling
+// a local reusable workflow, and a Jenkinsfile in error (what could be
+// parsed of it is checked, and seen).
+var viewRepository = map[string]string{
+	".github/workflows/ci.yml":      "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n  release:\n    uses: ./.github/workflows/release.yml\n",
+	".github/workflows/release.yml": "on: workflow_call\njobs:\n  ship:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./ship.sh\n",
+	".gitlab-ci.yml":                "test:\n  script: make test\n",
+	"Jenkinsfile":                   "pipeline {\n",
+}
+
+func viewLines(run *report.Run) []string {
+	var lines []string
+	for _, f := range run.Findings {
+		if f.RuleID == "repository-view" {
+			lines = append(lines, f.Pos.File+": "+f.Message)
+		}
+	}
+	return lines
+}
+
+func viewCheck(t *testing.T, files map[string]string, paths ...string) *report.Run {
+	t.Helper()
+	policy := t.TempDir()
+	if err := os.WriteFile(filepath.Join(policy, "repository-view.rego"), []byte(viewPolicy), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	root := repository(t, maps.Clone(files))
+	for i, p := range paths {
+		paths[i] = filepath.Join(root, filepath.FromSlash(p))
+	}
+	return checkWithSafetyNet(t, paths, Options{Policy: PolicyOptions{PolicyDirs: []string{policy}}})
+}
+
+// TestRepositoryView: every file checked sees every pipeline of its
+// repository, itself included, and a workflow's local callee is read into
+// its sources.
+func TestRepositoryView(t *testing.T) {
+	run := viewCheck(t, viewRepository, ".")
+	all := ".github/workflows/ci.yml .github/workflows/release.yml .gitlab-ci.yml Jenkinsfile"
+	want := []string{
+		".github/workflows/ci.yml: " + all + "; calls .github/workflows/release.yml",
+		".github/workflows/release.yml: " + all + "; calls ",
+		".gitlab-ci.yml: " + all + "; calls ",
+		"Jenkinsfile: " + all + "; calls ",
+	}
+	if got := viewLines(run); !slices.Equal(got, want) {
+		t.Errorf("views:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if run.FilesChecked != 4 || len(run.Errors) != 1 || run.Errors[0].Pos.File != "Jenkinsfile" {
+		t.Errorf("%d files checked, errors %q; want 4 and the Jenkinsfile's", run.FilesChecked, errorLines(run))
+	}
+}
+
+// TestRepositoryViewOfAFileNamedAlone: a file named alone, as a
+// pre-commit hook names the files changed, still sees its repository's
+// other pipelines, which are parsed for that but neither checked nor
+// reported on: the Jenkinsfile's error is not reported.
+func TestRepositoryViewOfAFileNamedAlone(t *testing.T) {
+	run := viewCheck(t, viewRepository, ".github/workflows/ci.yml")
+	want := []string{".github/workflows/ci.yml: .github/workflows/ci.yml .github/workflows/release.yml .gitlab-ci.yml Jenkinsfile; calls .github/workflows/release.yml"}
+	if got := viewLines(run); !slices.Equal(got, want) {
+		t.Errorf("views %q, want %q", got, want)
+	}
+	if run.FilesChecked != 1 || len(run.Errors) != 0 {
+		t.Errorf("%d files checked, errors %q; want 1 and none", run.FilesChecked, errorLines(run))
+	}
+	for _, f := range run.Findings {
+		if f.Pos.File != ".github/workflows/ci.yml" {
+			t.Errorf("finding in a file not asked for: %s", f.Pos.File)
+		}
+	}
+}
+
+// TestNoContextOutsideARepository: with no .git, the repository is only
+// the directory scanned, and a file named alone sees only itself.
+func TestNoContextOutsideARepository(t *testing.T) {
+	root := t.TempDir()
+	for name, content := range viewRepository {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	policy := t.TempDir()
+	if err := os.WriteFile(filepath.Join(policy, "repository-view.rego"), []byte(viewPolicy), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := checkWithSafetyNet(t, []string{filepath.Join(root, "Jenkinsfile")}, Options{Policy: PolicyOptions{PolicyDirs: []string{policy}}})
+	if got, want := viewLines(run), []string{"Jenkinsfile: Jenkinsfile; calls "}; !slices.Equal(got, want) {
+		t.Errorf("views %q, want %q", got, want)
+	}
+}
+
+// TestRepositoryViewIsBounded: the view holds at most MaxModelValues
+// values; the pipelines past it, in file order, are left out with a
+// warning.
+func TestRepositoryViewIsBounded(t *testing.T) {
+	registerStuckParser(t) // for the toy system
+	one := toyParser.Parse(syntax.Input{Repo: fstest.MapFS{"a.toy": {Data: []byte("build: npm install\n")}}, Path: "a.toy", Display: "a.toy"}).Pipeline
+	checked := modelValues(one, 1<<30)
+	one.Sources = nil
+	if seen := modelValues(one, 1<<30); checked >= 2*seen {
+		t.Fatalf("%d values checked, %d seen: no bound holds one file but not two", checked, seen)
+	}
+	root := repository(t, map[string]string{"a.toy": "build: npm install\n", "b.toy": "build: npm install\n"})
+	result, err := Check(t.Context(), []string{root}, Options{Policy: PolicyOptions{NoConfig: true}, MaxModelValues: checked})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var warnings []string
+	for _, w := range result.Warnings {
+		warnings = append(warnings, w.Error())
+	}
+	want := fmt.Sprintf("b.toy:1:1: the pipeline is left out of the repository view rules see: the repository's pipelines hold more than %d values", checked)
+	if !slices.Equal(warnings, []string{want}) {
+		t.Errorf("warnings %q, want %q", warnings, want)
+	}
+	if got := findingFiles(result.Run); !slices.Equal(got, []string{"a.toy:missing-cache", "b.toy:missing-cache"}) {
+		t.Errorf("findings %v: both files are still checked", got)
+	}
+}
+
+// TestChildInViewIsChecked: a child pipeline that the context search also
+// found is checked when the file checked starts it, as it would be
+// without the search.
+func TestChildInViewIsChecked(t *testing.T) {
+	files := map[string]string{
+		".gitlab-ci.yml":     "child:\n  trigger:\n    include: sub/.gitlab-ci.yml\n",
+		"sub/.gitlab-ci.yml": "test:\n  script: make test\n",
+	}
+	run := viewCheck(t, files, ".gitlab-ci.yml")
+	want := []string{
+		".gitlab-ci.yml: .gitlab-ci.yml sub/.gitlab-ci.yml; calls ",
+		"sub/.gitlab-ci.yml: .gitlab-ci.yml sub/.gitlab-ci.yml; calls ",
+	}
+	if got := viewLines(run); !slices.Equal(got, want) || run.FilesChecked != 2 {
+		t.Errorf("%d files checked, views %q; want 2, %q", run.FilesChecked, got, want)
+	}
+}
