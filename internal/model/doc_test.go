@@ -141,9 +141,9 @@ const modelDocIntro = "# The rule input model\n\n" +
 	"rule written once covers all three; `input.system` tells them apart when a\n" +
 	"rule must. What only one system has is empty or `null` on the others.\n" +
 	"A file is judged in its repository: `input.repository.pipelines` holds every\n" +
-	"pipeline of the repository ([Repository](#repository)), and a GitHub job or\n" +
-	"step that calls a local reusable workflow or action holds it, parsed, in its\n" +
-	"`callee`.\n\n" +
+	"pipeline of the repository ([Repository](#repository)), and `input.callees`\n" +
+	"the local reusable workflows and actions a GitHub file calls, parsed, which\n" +
+	"its jobs' and steps' `callee` name.\n\n" +
 	"How to read the tables below:\n\n" +
 	"- **Positions.** Every element a rule may point at has a `pos`, a [Pos](#pos)\n" +
 	"  object. Lines and columns are 1-based and columns count Unicode code points;\n" +

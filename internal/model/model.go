@@ -88,11 +88,6 @@ type Comment struct {
 }
 
 // Pipeline is one analysed file.
-//
-// A GitHub pipeline also holds the local reusable workflows and actions it
-// calls, parsed (Job.Callee, Step.Callee), so that what they run counts
-// for it. Such a nested pipeline has no Sources and no Repository: the
-// pipeline checked holds the text of every file and the repository view.
 type Pipeline struct {
 	System System `json:"system"`
 	Kind   string `json:"kind"` // KindWorkflow or KindAction
@@ -110,6 +105,17 @@ type Pipeline struct {
 	Parameters  []Var        `json:"parameters"`
 	Permissions *Permissions `json:"permissions"`
 	Jobs        []Job        `json:"jobs"`
+	// Callees are the local reusable workflows (`uses:
+	// ./.github/workflows/x.yml`, or `$/.github/workflows/x.yml`) and
+	// actions (`uses: ./path` or `$/path`, read from path/action.yml or
+	// action.yaml) that the jobs and steps call,
+	// directly or through one another, each parsed once, in the order first
+	// called, so that what they run counts for the caller. Job.Callee and
+	// Step.Callee name them by File; their elements are positioned in their
+	// own files. A callee has no Sources, Callees or Repository of its own:
+	// the pipeline checked holds them. Remote workflows and actions are
+	// never fetched, and at most 256 callees are followed from one file.
+	Callees []Pipeline `json:"callees"`
 	// References lists every external thing the pipeline pulls in by name:
 	// actions, reusable workflows, images, includes and libraries, in
 	// source order. Steps and jobs point at the same references.
@@ -130,10 +136,10 @@ type Pipeline struct {
 type SourceFile struct {
 	File  string   `json:"file"`
 	Lines []string `json:"lines"`
-	// Callee is true for the file of a local workflow or action that the
-	// pipeline calls (Job.Callee, Step.Callee). Such a file is checked on
-	// its own as well, so a rule that reads the text of every file skips
-	// it: what is found there is reported once, in that file's own check.
+	// Callee is true for the file of one of `input.callees`. Such a file
+	// is checked on its own as well, so a rule that reads the text
+	// of every file skips it: what is found there is reported once, in
+	// that file's own check.
 	Callee bool `json:"callee"`
 }
 
@@ -152,9 +158,10 @@ type SourceFile struct {
 type Repository struct {
 	// Pipelines are every GitHub workflow and action, GitLab pipeline
 	// (with its includes and child pipelines) and Jenkinsfile of the
-	// repository that could be parsed, sorted by file, the file checked
-	// included: compare their `file` with `input.file`. They have no
-	// `sources` and no `repository`.
+	// repository that could be parsed, and every local callee of those,
+	// each file once, sorted by file, the file checked included: compare
+	// their `file` with `input.file`. They have no `sources`, `callees` or
+	// `repository`: a callee is found among them by its file.
 	Pipelines []Pipeline `json:"pipelines"`
 }
 
@@ -217,18 +224,14 @@ type Job struct {
 	Uses           *Reference `json:"uses"`
 	With           []Var      `json:"with"`
 	SecretsInherit bool       `json:"secrets_inherit"`
-	// Callee is the workflow Uses calls when it is a local one (`uses:
-	// ./.github/workflows/x.yml`), parsed: its jobs and steps, positioned in
-	// its own file, with its own local callees followed in turn. It is null
-	// for a remote workflow, which is never fetched, and for a local one
-	// that cannot be read, that calls back one already being followed (a
-	// cycle) or that lies past the bounds: nine called workflows deep
-	// (GitHub runs ten levels of workflows), ten actions deep (GitHub nests
-	// ten composite actions) and 256 callees followed from one file. Each
-	// of those is a warning of the file checked.
-	Callee *Pipeline `json:"callee"`
-	Steps  []Step    `json:"steps"`
-	Pos    Pos       `json:"pos"`
+	// Callee is the `file` of the local workflow Uses calls, one of the
+	// pipelines of `input.callees`; "" when Uses is not a local workflow,
+	// or when it could not be followed: it cannot be read, or it calls back
+	// a file being followed (a cycle, which GitHub refuses). Either is a
+	// warning.
+	Callee string `json:"callee"`
+	Steps  []Step `json:"steps"`
+	Pos    Pos    `json:"pos"`
 }
 
 // Runner describes the machine a job runs on.
@@ -302,13 +305,13 @@ type Step struct {
 	Script *Script `json:"script"`
 	// Uses is the action or image a uses step calls.
 	Uses *Reference `json:"uses"`
-	// Callee is the action Uses calls when it is a local one (`uses:
-	// ./path`, read from path/action.yml or action.yaml), parsed: a
-	// composite action's steps are in its one job. The path is taken from
-	// the workspace, where the steps before may have checked the
-	// repository out to a subdirectory (actions/checkout `path:`). Null
-	// as Job.Callee is.
-	Callee *Pipeline `json:"callee"`
+	// Callee is the `file` of the local action Uses calls, one of the
+	// pipelines of `input.callees`, or "" as for Job.Callee. A `./` path
+	// is a path in the workspace: after actions/checkout with `path:
+	// src/app`, `./src/app/x` is the repository's x, and a checkout of
+	// another repository hides the repository's files. A `$/` path is
+	// always the repository's.
+	Callee string `json:"callee"`
 	// Call is the step function of an other step (Jenkins `junit`, `cache`,
 	// a shared-library step), With its arguments.
 	Call String `json:"call"`

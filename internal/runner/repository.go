@@ -1,8 +1,8 @@
 package runner
 
 import (
-	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/pipelint/pipelint/internal/model"
@@ -26,29 +26,34 @@ func byRepository(files []parser.File) [][]parser.File {
 	return groups
 }
 
-// repositoryView is the repository the files of one repository see: every
-// pipeline parsed, in file order, without the text of its files, within
-// maxValues values in all. A pipeline past the bound is left out, with a
-// warning: a rule would otherwise judge the repository on part of it
-// without saying so.
+// repositoryView is the repository the files of one repository see: the
+// pipeline of every file parsed and of every local callee of those, each
+// file once, in file order, without the text of its files or its callees
+// (which are there in their own right), within maxValues values in all. A
+// pipeline past the bound is left out, with a warning: a rule would
+// otherwise judge the repository on part of it without saying so.
 func repositoryView(parsed []*parsedFile, maxValues int) (*model.Repository, []*model.ParseError) {
-	var pipelines []*model.Pipeline
+	byFile := map[string]*model.Pipeline{}
 	for _, pf := range parsed {
-		if pf.pipeline != nil {
-			pipelines = append(pipelines, pf.pipeline)
+		if p := pf.pipeline; p != nil {
+			byFile[p.File] = p
+			for i := range p.Callees {
+				if _, known := byFile[p.Callees[i].File]; !known {
+					byFile[p.Callees[i].File] = &p.Callees[i]
+				}
+			}
 		}
 	}
-	slices.SortFunc(pipelines, func(a, b *model.Pipeline) int { return cmp.Compare(a.File, b.File) })
-	view := &model.Repository{Pipelines: make([]model.Pipeline, 0, len(pipelines))}
+	view := &model.Repository{Pipelines: make([]model.Pipeline, 0, len(byFile))}
 	var warnings []*model.ParseError
 	values := 0
-	for _, p := range pipelines {
-		seen := *p
-		seen.Sources, seen.Repository = nil, nil
+	for _, file := range slices.Sorted(maps.Keys(byFile)) {
+		seen := *byFile[file]
+		seen.Sources, seen.Callees, seen.Repository = nil, nil, nil
 		n := modelValues(&seen, maxValues)
 		if values+n > maxValues {
 			warnings = append(warnings, &model.ParseError{
-				Pos:     model.Pos{File: p.File, Line: 1, Column: 1},
+				Pos:     model.Pos{File: file, Line: 1, Column: 1},
 				Message: fmt.Sprintf("the pipeline is left out of the repository view rules see: the repository's pipelines hold more than %d values", maxValues),
 			})
 			continue

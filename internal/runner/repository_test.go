@@ -33,10 +33,12 @@ findings contains {"msg": msg, "pos": {"line": 1, "column": 1}} if {
 `
 
 // viewRepository is a repository of every system, with a workflow calling
-// a local reusable workflow, and a Jenkinsfile in error (what could be
-// parsed of it is checked, and seen).
+// a local reusable workflow and a local action that discovery skips (under
+// vendor/), and a Jenkinsfile in error (what could be parsed of it is
+// checked, and seen).
 var viewRepository = map[string]string{
-	".github/workflows/ci.yml":      "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n  release:\n    uses: ./.github/workflows/release.yml\n",
+	".github/workflows/ci.yml":      "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./vendor/setup\n      - run: make\n  release:\n    uses: ./.github/workflows/release.yml\n",
+	"vendor/setup/action.yml":       "runs:\n  using: composite\n  steps:\n    - run: npm ci\n      shell: bash\n",
 	".github/workflows/release.yml": "on: workflow_call\njobs:\n  ship:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./ship.sh\n",
 	".gitlab-ci.yml":                "test:\n  script: make test\n",
 	"Jenkinsfile":                   "pipeline {\n",
@@ -66,13 +68,13 @@ func viewCheck(t *testing.T, files map[string]string, paths ...string) *report.R
 }
 
 // TestRepositoryView: every file checked sees every pipeline of its
-// repository, itself included, and a workflow's local callee is read into
-// its sources.
+// repository, itself and local callees included, and a workflow's local
+// callees are read into its sources.
 func TestRepositoryView(t *testing.T) {
 	run := viewCheck(t, viewRepository, ".")
-	all := ".github/workflows/ci.yml .github/workflows/release.yml .gitlab-ci.yml Jenkinsfile"
+	all := ".github/workflows/ci.yml .github/workflows/release.yml .gitlab-ci.yml Jenkinsfile vendor/setup/action.yml"
 	want := []string{
-		".github/workflows/ci.yml: " + all + "; calls .github/workflows/release.yml",
+		".github/workflows/ci.yml: " + all + "; calls vendor/setup/action.yml .github/workflows/release.yml",
 		".github/workflows/release.yml: " + all + "; calls ",
 		".gitlab-ci.yml: " + all + "; calls ",
 		"Jenkinsfile: " + all + "; calls ",
@@ -91,7 +93,7 @@ func TestRepositoryView(t *testing.T) {
 // reported on: the Jenkinsfile's error is not reported.
 func TestRepositoryViewOfAFileNamedAlone(t *testing.T) {
 	run := viewCheck(t, viewRepository, ".github/workflows/ci.yml")
-	want := []string{".github/workflows/ci.yml: .github/workflows/ci.yml .github/workflows/release.yml .gitlab-ci.yml Jenkinsfile; calls .github/workflows/release.yml"}
+	want := []string{".github/workflows/ci.yml: .github/workflows/ci.yml .github/workflows/release.yml .gitlab-ci.yml Jenkinsfile vendor/setup/action.yml; calls vendor/setup/action.yml .github/workflows/release.yml"}
 	if got := viewLines(run); !slices.Equal(got, want) {
 		t.Errorf("views %q, want %q", got, want)
 	}

@@ -27,7 +27,7 @@ uses(action, ref, inputs) := object.union(step, {
 })
 
 step := {
-	"kind": "other", "id": str("", 0), "name": str("", 0), "script": null, "uses": null,
+	"kind": "other", "id": str("", 0), "name": str("", 0), "script": null, "uses": null, "callee": "",
 	"call": str("", 0), "with": [], "env": [], "condition": str("", 0), "when": "", "continue_on_error": false,
 }
 
@@ -36,11 +36,11 @@ job(id, steps) := {
 	"runner": {"labels": [], "ephemeral": true}, "container": null, "services": [], "environment": null,
 	"needs": [], "condition": str("", 0), "when": "", "env": [], "caches": [], "reports": [],
 	"strategy": null, "permissions": null, "uses": null, "with": [], "secrets_inherit": false,
-	"steps": steps,
+	"callee": "", "steps": steps,
 }
 
 pipeline(system, jobs) := {
 	"system": system, "kind": "workflow", "file": "ci.yml", "name": str("", 0),
-	"triggers": [], "env": [], "parameters": [], "permissions": null, "jobs": jobs,
-	"references": [], "comments": [], "sources": [],
+	"triggers": [], "env": [], "parameters": [], "permissions": null, "jobs": jobs, "callees": [],
+	"references": [], "comments": [], "sources": [], "repository": null,
 }

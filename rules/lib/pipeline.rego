@@ -2,7 +2,8 @@
 # description: |
 #   System-neutral views of the pipeline model that several rules share:
 #   action names and versions, the evidence that a job tests or deploys,
-#   and the job dependency graph.
+#   the job dependency graph, the local workflows and actions a job calls,
+#   and the other pipelines of the repository.
 package pipelint.lib.pipeline
 
 import data.pipelint.lib.commands
@@ -216,3 +217,62 @@ environment_jobs contains i if {
 	not i in deploy_jobs
 	not i in may_test_jobs
 }
+
+# --- local callees ------------------------------------------------------------
+
+# callee_pipelines indexes by file the local reusable workflows and actions
+# the checked pipeline calls (input.callees).
+callee_pipelines := {callee.file: callee | some callee in input.callees}
+
+# direct_callees is the set of files of the local workflow a job calls and
+# of the local actions its steps call.
+direct_callees(job) := {job.callee | job.callee != ""} | {step.callee | some step in job.steps; step.callee != ""}
+
+# call_graph maps the checked file and each of its callees to the files
+# they call directly.
+call_graph[p.file] := {file | some job in p.jobs; some file in direct_callees(job)} if {
+	some p in array.concat([input], object.get(input, "callees", []))
+}
+
+# called_files is the set of files of the local workflows and actions a
+# job calls, directly or through one another.
+called_files(job) := graph.reachable(call_graph, direct_callees(job))
+
+# all_steps lists the steps a job runs: its own, then, file by file, the
+# steps of every job of the local workflows and actions it calls, directly
+# or not, so that a test or a deploy in them counts for the job. Those
+# steps are positioned in their own files, which are checked on their own
+# too: a finding about the job belongs at the job or its own step, else
+# each caller would report it again.
+all_steps(job) := array.concat(job.steps, [step |
+	some file in sort(called_files(job))
+	some called in callee_pipelines[file].jobs
+	some step in called.steps
+])
+
+# --- the repository -------------------------------------------------------------
+
+# repository_pipelines lists every pipeline of the checked file's
+# repository, each file once (input.repository.pipelines): the checked
+# file, its callees and the others, without their sources. Without a
+# repository view (a rule's unit test), it is the checked pipeline alone.
+repository_pipelines := input.repository.pipelines if {
+	is_array(input.repository.pipelines)
+} else := [input]
+
+# other_pipelines lists the pipelines of the repository's other files.
+other_pipelines := [p | some p in repository_pipelines; p.file != input.file]
+
+# called_by maps each file of the repository to the files that call it
+# directly; graph.reachable needs every file as a key.
+called_by := {p.file: object.get(callers_of, p.file, set()) | some p in repository_pipelines}
+
+callers_of[file] contains p.file if {
+	some p in repository_pipelines
+	some job in p.jobs
+	some file in direct_callees(job)
+}
+
+# callers is the set of files of the repository whose pipelines call the
+# checked file as a local workflow or action, directly or through others.
+callers := graph.reachable(called_by, {input.file}) - {input.file}

@@ -1,6 +1,7 @@
 package github
 
 import (
+	"cmp"
 	"fmt"
 	"io/fs"
 	"path"
@@ -11,25 +12,14 @@ import (
 	"github.com/pipelint/pipelint/internal/parser/syntax"
 )
 
-// Bounds on following local callees. Real repositories nest two or three
-// levels and follow a few dozen callees from one file.
-const (
-	// maxWorkflowDepth is how deep reusable workflows are followed:
-	// GitHub connects at most ten levels of workflows, the caller and
-	// nine called ones.
-	maxWorkflowDepth = 9
-	// maxActionDepth is how deep local actions are followed: GitHub runs
-	// at most ten composite actions nested in one another.
-	maxActionDepth = 10
-	// maxCallees bounds the callees followed from one file, counting each
-	// place one is followed: actions that each call another several times
-	// would otherwise multiply at every level.
-	maxCallees = 256
-)
+// maxCallees bounds the local workflows and actions followed from one
+// file. Each is parsed once however often it is called, so this bounds the
+// work whatever the calls' depth; real repositories call a few dozen.
+const maxCallees = 256
 
 // parse parses the file in.Path of in.Repo and follows the local reusable
-// workflows and actions it calls (see model.Job.Callee). A callee that
-// cannot be followed is a warning of the caller, never an error: the
+// workflows and actions it calls (see model.Pipeline.Callees). A callee
+// that cannot be followed is a warning of the caller, never an error: the
 // caller itself is fine.
 func parse(in syntax.Input) syntax.Result {
 	src, err := syntax.ReadInput(in)
@@ -41,18 +31,20 @@ func parse(in syntax.Input) syntax.Result {
 		return syntax.Result{Err: err}
 	}
 	p.Sources = []model.SourceFile{syntax.Source(in.Display, src)}
-	f := &follower{in: in, top: p, files: map[string]*calleeFile{}, sourced: map[string]bool{}, warned: map[string]bool{}}
-	f.follow(p, nil, nil)
+	f := &follower{in: in, files: map[string]*calleeFile{}, warned: map[string]bool{}}
+	f.follow(p, []string{in.Path}, nil, nil)
+	for _, callee := range f.followed {
+		p.Callees = append(p.Callees, *callee.pipeline)
+		p.Sources = append(p.Sources, callee.source)
+	}
 	return syntax.Result{Pipeline: p, Err: err, Warnings: f.warnings}
 }
 
 // follower follows the local callees of one file.
 type follower struct {
 	in       syntax.Input
-	top      *model.Pipeline
-	files    map[string]*calleeFile // by the path inside in.Repo they were looked up by
-	sourced  map[string]bool        // display paths of the callees in top.Sources
-	followed int
+	files    map[string]*calleeFile // by kind and the path they were looked up by
+	followed []*calleeFile          // in the order first called
 	// overLimit is the `uses:` where more than maxCallees were first called.
 	overLimit *model.Reference
 	warnings  []*model.ParseError
@@ -60,117 +52,88 @@ type follower struct {
 }
 
 // calleeFile is a callee file, read and parsed once however often it is
-// called: its pipeline with no callees of its own followed, or why it
-// cannot be followed.
+// called, or why it cannot be followed.
 type calleeFile struct {
 	path     string // inside in.Repo
 	source   model.SourceFile
 	pipeline *model.Pipeline
 	problem  string
+	followed bool
 }
 
-// call is one callee being followed: the chain of calls from the file
-// parsed down to a callee.
-type call struct {
-	path string // of the callee file
-	kind string // model.KindWorkflow or model.KindAction
-	uses *model.Reference
-}
-
-// follow attaches their callees to the jobs and steps of p, which the
-// chain of calls reached; p is the caller's own copy. The steps of an
-// action continue the workspace of the step that called it; each job of a
-// workflow starts with a fresh one.
-func (f *follower) follow(p *model.Pipeline, chain []call, ws workspace) {
-	p.Jobs = slices.Clone(p.Jobs)
+// follow resolves the local callees of the jobs and steps of p, the file
+// at the end of stack (the files being followed, from the file parsed),
+// and follows each the first time it is called. origin is the `uses:` of
+// the file parsed that led to p. The steps of an action continue the
+// workspace of the step that called it; each job of a workflow starts
+// with a fresh one.
+func (f *follower) follow(p *model.Pipeline, stack []string, origin *model.Reference, ws workspace) {
 	for i := range p.Jobs {
 		job := &p.Jobs[i]
 		if ref := job.Uses; isLocal(ref) {
-			job.Callee = f.callee(chain, ref, path.Clean(ref.Path), model.KindWorkflow, nil)
+			job.Callee = f.callee(stack, cmp.Or(origin, ref), ref, path.Clean(ref.Path), model.KindWorkflow, nil)
 		}
 		jobWorkspace := ws
 		if p.Kind == model.KindWorkflow {
 			jobWorkspace = nil
 		}
-		f.followSteps(job, chain, jobWorkspace)
-	}
-}
-
-func (f *follower) followSteps(job *model.Job, chain []call, ws workspace) {
-	cloned := false
-	for i, step := range job.Steps {
-		if ref := step.Uses; ref != nil && ref.Kind == model.RefAction && isLocal(ref) {
-			if dir, ok := ws.resolve(path.Clean(ref.Path)); ok {
-				if callee := f.callee(chain, ref, dir, model.KindAction, ws); callee != nil {
-					if !cloned {
-						job.Steps, cloned = slices.Clone(job.Steps), true
-					}
-					job.Steps[i].Callee = callee
+		for s := range job.Steps {
+			step := &job.Steps[s]
+			if ref := step.Uses; ref != nil && ref.Kind == model.RefAction && isLocal(ref) {
+				dir, ok := path.Clean(ref.Path), true
+				if strings.HasPrefix(ref.Value.Value, "./") { // else $/, the repository whatever the workspace
+					dir, ok = jobWorkspace.resolve(dir)
+				}
+				if ok {
+					step.Callee = f.callee(stack, cmp.Or(origin, ref), ref, dir, model.KindAction, jobWorkspace)
 				}
 			}
+			jobWorkspace = jobWorkspace.after(*step)
 		}
-		ws = ws.after(step)
 	}
 }
 
+// isLocal tells a reference into the repository: `./path`, a path in the
+// workspace, or `$/path`, a path in the repository at the commit running.
 func isLocal(ref *model.Reference) bool {
-	return ref != nil && ref.Local && !ref.Dynamic && strings.HasPrefix(ref.Value.Value, "./")
+	return ref != nil && ref.Local && !ref.Dynamic
 }
 
-// callee returns the pipeline a local reference calls, with its own
-// callees followed, or nil. target is the workflow file, or the action's
-// directory. Problems are warned about once, at the file's own `uses:`:
-// a callee's own problems are its own check's, and a cycle or a chain too
-// deep is warned about where the chain starts.
-func (f *follower) callee(chain []call, uses *model.Reference, target, kind string, ws workspace) *model.Pipeline {
-	origin := uses
-	if len(chain) > 0 {
-		origin = chain[0].uses
-	}
+// callee returns the display path of the file a local reference calls,
+// followed, or "" when it cannot be. target is the workflow file, or the
+// action's directory. A callee that cannot be read is warned about at the
+// file's own `uses:` only, since a callee's own calls are its own check's
+// business; a cycle, and too many callees, at the `uses:` where the calls
+// leading to them start.
+func (f *follower) callee(stack []string, origin, uses *model.Reference, target, kind string, ws workspace) string {
 	file := f.read(target, kind)
 	if file.problem != "" {
-		if len(chain) == 0 {
+		if len(stack) == 1 {
 			f.warn(uses, fmt.Sprintf("local %s %q is not followed: %s", kindName(kind), uses.Value.Value, file.problem))
 		}
-		return nil
+		return ""
 	}
-	if file.path == f.in.Path || slices.ContainsFunc(chain, func(c call) bool { return c.path == file.path }) {
-		names := []string{f.in.Display}
-		for _, c := range chain {
-			names = append(names, f.in.DisplayOf(c.path))
+	if slices.Contains(stack, file.path) {
+		names := make([]string, 0, len(stack)+1)
+		for _, path := range append(stack, file.path) {
+			names = append(names, f.in.DisplayOf(path))
 		}
-		names = append(names, f.in.DisplayOf(file.path))
-		f.warn(origin, fmt.Sprintf("local calls go round in a cycle (%s); it is followed once", strings.Join(names, " → ")))
-		return nil
+		f.warn(origin, fmt.Sprintf("local calls go round in a cycle (%s); the call back is not followed", strings.Join(names, " → ")))
+		return ""
 	}
-	depth, limit := 1, maxWorkflowDepth
-	if kind == model.KindAction {
-		limit = maxActionDepth
-	}
-	for _, c := range chain {
-		if c.kind == kind {
-			depth++
+	if !file.followed {
+		if len(f.followed) == maxCallees {
+			if f.overLimit == nil { // one warning for the file, where it first happened
+				f.overLimit = origin
+			}
+			f.warn(f.overLimit, fmt.Sprintf("more than %d local workflows and actions are called from this file; the rest are not followed", maxCallees))
+			return ""
 		}
+		file.followed = true
+		f.followed = append(f.followed, file)
+		f.follow(file.pipeline, append(slices.Clip(stack), file.path), origin, ws)
 	}
-	if depth > limit {
-		f.warn(origin, fmt.Sprintf("local %ss nest deeper than the %d levels followed; the deeper ones are not followed", kindName(kind), limit))
-		return nil
-	}
-	if f.followed == maxCallees {
-		if f.overLimit == nil { // one warning for the file, where it first happened
-			f.overLimit = origin
-		}
-		f.warn(f.overLimit, fmt.Sprintf("more than %d local workflows and actions are called from this file, counting repeats; the rest are not followed", maxCallees))
-		return nil
-	}
-	f.followed++
-	if !f.sourced[file.source.File] {
-		f.sourced[file.source.File] = true
-		f.top.Sources = append(f.top.Sources, file.source)
-	}
-	callee := *file.pipeline
-	f.follow(&callee, append(slices.Clip(chain), call{path: file.path, kind: kind, uses: uses}), ws)
-	return &callee
+	return file.pipeline.File
 }
 
 func kindName(kind string) string {
@@ -236,7 +199,7 @@ func (f *follower) readAction(dir string) (src []byte, file string, err error) {
 }
 
 // warn warns about a problem at a reference once, however often the
-// calls that reach it are followed.
+// calls that lead to it are followed.
 func (f *follower) warn(at *model.Reference, msg string) {
 	key := fmt.Sprint(at.Value.Pos, msg)
 	if f.warned[key] {

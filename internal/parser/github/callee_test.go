@@ -2,98 +2,92 @@ package github
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
 
-	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser/syntax"
 )
 
-// calleeDepth is how many callees deep the first job or step of each
-// level goes.
-func calleeDepth(p *model.Pipeline) int {
-	depth := 0
-	for p != nil && len(p.Jobs) > 0 {
-		job := p.Jobs[0]
-		switch {
-		case job.Callee != nil:
-			p = job.Callee
-		case len(job.Steps) > 0 && job.Steps[0].Callee != nil:
-			p = job.Steps[0].Callee
-		default:
-			p = nil
-		}
-		if p != nil {
-			depth++
-		}
+func warningLines(r syntax.Result) []string {
+	var lines []string
+	for _, w := range r.Warnings {
+		lines = append(lines, w.Error())
 	}
-	return depth
+	return lines
 }
 
-// TestCalleeDepth: a chain of reusable workflows is followed nine deep,
-// as GitHub runs ten levels of workflows, and a chain of actions ten
-// deep; the chain's start is warned about.
-func TestCalleeDepth(t *testing.T) {
+// TestCalleeChain: a chain of reusable workflows is followed to its end,
+// each workflow once, in the order called; the file and every callee are
+// in the sources.
+func TestCalleeChain(t *testing.T) {
 	repo := fstest.MapFS{}
 	for i := range 12 {
-		repo[fmt.Sprintf(".github/workflows/w%d.yml", i)] = &fstest.MapFile{Data: fmt.Appendf(nil,
-			"on: workflow_call\njobs:\n  next:\n    uses: ./.github/workflows/w%d.yml\n", i+1)}
-		repo[fmt.Sprintf("a%d/action.yml", i)] = &fstest.MapFile{Data: fmt.Appendf(nil,
-			"runs:\n  using: composite\n  steps:\n    - uses: ./a%d\n", i+1)}
+		repo[fmt.Sprintf(".github/workflows/w%02d.yml", i)] = &fstest.MapFile{Data: fmt.Appendf(nil,
+			"on: workflow_call\njobs:\n  next:\n    uses: ./.github/workflows/w%02d.yml\n  again:\n    uses: ./.github/workflows/w%02d.yml\n", i+1, i+1)}
 	}
-	for _, tc := range []struct {
-		path  string
-		depth int
-		warn  string
-	}{
-		{".github/workflows/w0.yml", maxWorkflowDepth, ".github/workflows/w0.yml:4:11: local workflows nest deeper than the 9 levels followed; the deeper ones are not followed"},
-		{"a0/action.yml", maxActionDepth, "a0/action.yml:4:13: local actions nest deeper than the 10 levels followed; the deeper ones are not followed"},
-	} {
-		result := Parser.Parse(syntax.Input{Repo: repo, Path: tc.path, Display: tc.path})
-		if got := calleeDepth(result.Pipeline); got != tc.depth {
-			t.Errorf("%s: followed %d deep, want %d", tc.path, got, tc.depth)
-		}
-		if len(result.Warnings) != 1 || result.Warnings[0].Error() != tc.warn {
-			t.Errorf("%s: warnings %v, want %s", tc.path, result.Warnings, tc.warn)
-		}
-		if len(result.Pipeline.Sources) != tc.depth+1 {
-			t.Errorf("%s: %d sources, want the file and its %d callees", tc.path, len(result.Pipeline.Sources), tc.depth)
-		}
+	result := Parser.Parse(syntax.Input{Repo: repo, Path: ".github/workflows/w00.yml", Display: ".github/workflows/w00.yml"})
+	var callees []string
+	for _, c := range result.Pipeline.Callees {
+		callees = append(callees, c.File)
+	}
+	var want []string
+	for i := 1; i < 12; i++ {
+		want = append(want, fmt.Sprintf(".github/workflows/w%02d.yml", i))
+	}
+	if !slices.Equal(callees, want) {
+		t.Errorf("callees %v, want %v", callees, want)
+	}
+	last := result.Pipeline.Callees[len(callees)-1].Jobs
+	if last[0].Callee != "" || last[1].Callee != "" {
+		t.Errorf("w11.yml calls the missing w12.yml: callees %q, %q", last[0].Callee, last[1].Callee)
+	}
+	if len(result.Pipeline.Sources) != 12 || len(result.Warnings) != 0 {
+		t.Errorf("%d sources, warnings %q; want 12 and none: the missing w12.yml is w11.yml's to warn about", len(result.Pipeline.Sources), warningLines(result))
 	}
 }
 
-// TestCalleesAreBounded: actions that each call the next twice would
-// double at every level; past maxCallees the rest are not followed.
+// TestCalleesAreBounded: past maxCallees, the rest are not followed, with
+// one warning.
 func TestCalleesAreBounded(t *testing.T) {
 	repo := fstest.MapFS{}
-	for i := range maxActionDepth {
-		repo[fmt.Sprintf("a%d/action.yml", i)] = &fstest.MapFile{Data: fmt.Appendf(nil,
-			"runs:\n  using: composite\n  steps:\n    - uses: ./a%d\n    - uses: ./a%d\n", i+1, i+1)}
+	var steps strings.Builder
+	for i := range maxCallees + 10 {
+		repo[fmt.Sprintf("a%03d/action.yml", i)] = &fstest.MapFile{Data: []byte("runs:\n  using: composite\n  steps:\n    - run: echo\n      shell: bash\n")}
+		fmt.Fprintf(&steps, "    - uses: ./a%03d\n", i)
 	}
-	result := Parser.Parse(syntax.Input{Repo: repo, Path: "a0/action.yml", Display: "a0/action.yml"})
-	followed := 0
-	var count func(p *model.Pipeline)
-	count = func(p *model.Pipeline) {
-		for _, job := range p.Jobs {
-			for _, step := range job.Steps {
-				if step.Callee != nil {
-					followed++
-					count(step.Callee)
-				}
+	repo["action.yml"] = &fstest.MapFile{Data: []byte("runs:\n  using: composite\n  steps:\n" + steps.String())}
+	result := Parser.Parse(syntax.Input{Repo: repo, Path: "action.yml", Display: "action.yml"})
+	if got := len(result.Pipeline.Callees); got != maxCallees {
+		t.Errorf("%d callees followed, want %d", got, maxCallees)
+	}
+	want := fmt.Sprintf("action.yml:%d:13: more than 256 local workflows and actions are called from this file; the rest are not followed", 4+maxCallees)
+	if got := warningLines(result); !slices.Equal(got, []string{want}) {
+		t.Errorf("warnings %q, want %q", got, want)
+	}
+	steps0 := result.Pipeline.Jobs[0].Steps
+	if steps0[maxCallees-1].Callee != "a255/action.yml" || steps0[maxCallees].Callee != "" {
+		t.Errorf("callees of steps 255 and 256: %q, %q", steps0[maxCallees-1].Callee, steps0[maxCallees].Callee)
+	}
+}
+
+// TestCalleeParsedOnce: a callee called from several jobs and steps is
+// one entry of Callees, which they all name.
+func TestCalleeParsedOnce(t *testing.T) {
+	repo := fstest.MapFS{
+		".github/workflows/ci.yml": {Data: []byte("on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: ./setup\n      - uses: ./setup\n  b:\n    runs-on: x\n    steps:\n      - uses: ./setup\n")},
+		"setup/action.yml":         {Data: []byte("runs:\n  using: composite\n  steps:\n    - run: npm ci\n      shell: bash\n")},
+	}
+	p := Parser.Parse(syntax.Input{Repo: repo, Path: ".github/workflows/ci.yml", Display: ".github/workflows/ci.yml"}).Pipeline
+	if len(p.Callees) != 1 || p.Callees[0].File != "setup/action.yml" || len(p.Sources) != 2 {
+		t.Fatalf("callees %+v, %d sources", p.Callees, len(p.Sources))
+	}
+	for _, job := range p.Jobs {
+		for _, step := range job.Steps {
+			if step.Callee != "setup/action.yml" {
+				t.Errorf("step at line %d calls %q", step.Pos.Line, step.Callee)
 			}
 		}
-	}
-	count(result.Pipeline)
-	if followed != maxCallees {
-		t.Errorf("%d callees followed, want %d", followed, maxCallees)
-	}
-	var warnings []string
-	for _, w := range result.Warnings {
-		warnings = append(warnings, w.Error())
-	}
-	want := "a0/action.yml:4:13: more than 256 local workflows and actions are called from this file, counting repeats; the rest are not followed"
-	if strings.Join(warnings, "\n") != want {
-		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(warnings, "\n"), want)
 	}
 }
