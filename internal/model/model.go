@@ -114,7 +114,8 @@ type Pipeline struct {
 	// Step.Callee name them by File; their elements are positioned in their
 	// own files. A callee has no Sources, Callees or Repository of its own:
 	// the pipeline checked holds them. Remote workflows and actions are
-	// never fetched, and at most 256 callees are followed from one file.
+	// never fetched, and at most 256 callees of 5 MiB in all are followed
+	// from one file.
 	Callees []Pipeline `json:"callees"`
 	// References lists every external thing the pipeline pulls in by name:
 	// actions, reusable workflows, images, includes and libraries, in

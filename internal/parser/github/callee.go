@@ -12,10 +12,15 @@ import (
 	"github.com/pipelint/pipelint/internal/parser/syntax"
 )
 
-// maxCallees bounds the local workflows and actions followed from one
-// file. Each is parsed once however often it is called, so this bounds the
-// work whatever the calls' depth; real repositories call a few dozen.
-const maxCallees = 256
+// The local workflows and actions followed from one file are bounded in
+// number and, together, in size, as one file is (syntax.MaxFileSize). Each
+// is parsed once however often it is called, so this bounds the work and
+// the memory whatever the calls' depth; real files call a few dozen
+// callees of a few kilobytes.
+const (
+	maxCallees     = 256
+	maxCalleeBytes = syntax.MaxFileSize
+)
 
 // parse parses the file in.Path of in.Repo and follows the local reusable
 // workflows and actions it calls (see model.Pipeline.Callees). A callee
@@ -45,7 +50,8 @@ type follower struct {
 	in       syntax.Input
 	files    map[string]*calleeFile // by kind and the path they were looked up by
 	followed []*calleeFile          // in the order first called
-	// overLimit is the `uses:` where more than maxCallees were first called.
+	bytes    int                    // of the callees followed
+	// overLimit is the `uses:` where the bounds were first passed.
 	overLimit *model.Reference
 	warnings  []*model.ParseError
 	warned    map[string]bool // position and message of each warning
@@ -55,10 +61,14 @@ type follower struct {
 // called, or why it cannot be followed.
 type calleeFile struct {
 	path     string // inside in.Repo
+	size     int    // in bytes
 	source   model.SourceFile
 	pipeline *model.Pipeline
 	problem  string
-	followed bool
+	// overBudget is true for a file that would take the callees over
+	// maxCalleeBytes when first called.
+	overBudget bool
+	followed   bool
 }
 
 // follow resolves the local callees of the jobs and steps of p, the file
@@ -122,15 +132,16 @@ func (f *follower) callee(stack []string, origin, uses *model.Reference, target,
 		return ""
 	}
 	if !file.followed {
-		if len(f.followed) == maxCallees {
+		if len(f.followed) == maxCallees || file.overBudget {
 			if f.overLimit == nil { // one warning for the file, where it first happened
 				f.overLimit = origin
 			}
-			f.warn(f.overLimit, fmt.Sprintf("more than %d local workflows and actions are called from this file; the rest are not followed", maxCallees))
+			f.warn(f.overLimit, fmt.Sprintf("this file calls more than %d local workflows and actions, or more than %d bytes of them; the rest are not followed", maxCallees, maxCalleeBytes))
 			return ""
 		}
 		file.followed = true
 		f.followed = append(f.followed, file)
+		f.bytes += file.size
 		f.follow(file.pipeline, append(slices.Clip(stack), file.path), origin, ws)
 	}
 	return file.pipeline.File
@@ -167,6 +178,11 @@ func (f *follower) read(target, kind string) *calleeFile {
 	}
 	if err != nil {
 		file.problem = err.Error()
+		return file
+	}
+	file.size = len(src)
+	if f.bytes+file.size > maxCalleeBytes { // not parsed: it cannot be followed
+		file.overBudget = true
 		return file
 	}
 	display := f.in.DisplayOf(file.path)

@@ -49,7 +49,7 @@ func TestCalleeChain(t *testing.T) {
 }
 
 // TestCalleesAreBounded: past maxCallees, the rest are not followed, with
-// one warning.
+// one warning; and past maxCalleeBytes.
 func TestCalleesAreBounded(t *testing.T) {
 	repo := fstest.MapFS{}
 	var steps strings.Builder
@@ -62,7 +62,7 @@ func TestCalleesAreBounded(t *testing.T) {
 	if got := len(result.Pipeline.Callees); got != maxCallees {
 		t.Errorf("%d callees followed, want %d", got, maxCallees)
 	}
-	want := fmt.Sprintf("action.yml:%d:13: more than 256 local workflows and actions are called from this file; the rest are not followed", 4+maxCallees)
+	want := fmt.Sprintf("action.yml:%d:13: this file calls more than 256 local workflows and actions, or more than %d bytes of them; the rest are not followed", 4+maxCallees, maxCalleeBytes)
 	if got := warningLines(result); !slices.Equal(got, []string{want}) {
 		t.Errorf("warnings %q, want %q", got, want)
 	}
@@ -89,5 +89,27 @@ func TestCalleeParsedOnce(t *testing.T) {
 				t.Errorf("step at line %d calls %q", step.Pos.Line, step.Callee)
 			}
 		}
+	}
+}
+
+func TestCalleeBytesAreBounded(t *testing.T) {
+	big := "runs:\n  using: composite\n  steps:\n    - run: echo\n      shell: bash\n#" + strings.Repeat("x", maxCalleeBytes/3) + "\n"
+	repo := fstest.MapFS{
+		"action.yml":   {Data: []byte("runs:\n  using: composite\n  steps:\n    - uses: ./a\n    - uses: ./b\n    - uses: ./c\n    - uses: ./a\n")},
+		"a/action.yml": {Data: []byte(big)},
+		"b/action.yml": {Data: []byte(big)},
+		"c/action.yml": {Data: []byte(big)},
+	}
+	result := Parser.Parse(syntax.Input{Repo: repo, Path: "action.yml", Display: "action.yml"})
+	var called []string
+	for _, step := range result.Pipeline.Jobs[0].Steps {
+		called = append(called, step.Callee)
+	}
+	if want := []string{"a/action.yml", "b/action.yml", "", "a/action.yml"}; !slices.Equal(called, want) {
+		t.Errorf("steps call %q, want %q", called, want)
+	}
+	want := fmt.Sprintf("action.yml:6:13: this file calls more than 256 local workflows and actions, or more than %d bytes of them; the rest are not followed", maxCalleeBytes)
+	if got := warningLines(result); !slices.Equal(got, []string{want}) {
+		t.Errorf("warnings %q, want %q", got, want)
 	}
 }
