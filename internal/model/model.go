@@ -153,9 +153,10 @@ type SourceFile struct {
 // scanned. When pipelint checks only some of its files (a pre-commit hook
 // naming the files changed), the other CI files of a repository found by
 // its .git are parsed for this view too, at most 256 of them, but not
-// checked: nothing is reported on them. The view holds at most the run's
-// limit of values for one pipeline (1,000,000 by default) in all; a
-// pipeline past it is left out, with a warning.
+// checked: nothing is reported on them. The view holds at most 250,000
+// values in all (the largest real repositories hold about 230,000): the
+// files are taken in path order, then the child pipelines they start, and
+// the view stops at the first pipeline that does not fit, with a warning.
 type Repository struct {
 	// Pipelines are every GitHub workflow and action, GitLab pipeline
 	// (with its includes and child pipelines) and Jenkinsfile of the

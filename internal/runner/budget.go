@@ -25,6 +25,17 @@ const DefaultFileTimeout = 10 * time.Second
 // value, so this keeps it near 130 MB (docs/performance.md).
 const DefaultMaxModelValues = 1_000_000
 
+// DefaultMaxViewValues bounds the repository view (model.Repository) the
+// files of a repository share, in values of the rule input: about 22 MB
+// once converted, live while the repository is checked. The largest view
+// of the corpus, astral-sh/uv's 41 workflows, has 230,000 values. Past the
+// bound the view is cut (repositoryCheck), so that a directory of
+// thousands of workflows is still checked in flat memory; a larger view
+// would also make the collector mark it at every cycle of such a run
+// (1,503 workflows in one directory: +40 % CPU at 250,000 values, four
+// times the CPU at 500,000).
+const DefaultMaxViewValues = 250_000
+
 // maxAbandonedParses is how many parses past their deadline may go on in
 // the background beside the workers' own. A parse cannot be interrupted:
 // it is abandoned, and keeps its memory until it ends, so without a bound
@@ -38,20 +49,24 @@ var parsesRunning sync.WaitGroup
 
 // budget is what one file's check may take.
 type budget struct {
-	timeout   time.Duration
-	maxValues int
+	timeout       time.Duration
+	maxValues     int
+	maxViewValues int
 	// parses holds a token for every parse running, abandoned ones
 	// included: its capacity bounds them.
 	parses chan struct{}
 }
 
 func newBudget(opts Options) *budget {
-	b := &budget{timeout: opts.FileTimeout, maxValues: opts.MaxModelValues}
+	b := &budget{timeout: opts.FileTimeout, maxValues: opts.MaxModelValues, maxViewValues: opts.MaxViewValues}
 	if b.timeout <= 0 {
 		b.timeout = DefaultFileTimeout
 	}
 	if b.maxValues <= 0 {
 		b.maxValues = DefaultMaxModelValues
+	}
+	if b.maxViewValues <= 0 {
+		b.maxViewValues = DefaultMaxViewValues
 	}
 	b.parses = make(chan struct{}, runtime.GOMAXPROCS(0)+maxAbandonedParses)
 	return b

@@ -1,8 +1,10 @@
 package runner
 
 import (
+	"context"
 	"fmt"
 	"maps"
+	"runtime"
 	"slices"
 
 	"github.com/pipelint/pipelint/internal/model"
@@ -26,40 +28,202 @@ func byRepository(files []parser.File) [][]parser.File {
 	return groups
 }
 
-// repositoryView is the repository the files of one repository see: the
-// pipeline of every file parsed and of every local callee of those, each
-// file once, in file order, without the text of its files or its callees
-// (which are there in their own right), within maxValues values in all. A
-// pipeline past the bound is left out, with a warning: a rule would
-// otherwise judge the repository on part of it without saying so.
-func repositoryView(parsed []*parsedFile, maxValues int) (*model.Repository, []*model.ParseError) {
-	byFile := map[string]*model.Pipeline{}
-	for _, pf := range parsed {
-		if p := pf.pipeline; p != nil {
-			byFile[p.File] = p
-			for i := range p.Callees {
-				if _, known := byFile[p.Callees[i].File]; !known {
-					byFile[p.Callees[i].File] = &p.Callees[i]
-				}
+// repositoryCheck checks the files of one repository. Every file is
+// evaluated seeing the repository's pipelines (repositoryView), which must
+// then be complete: the files, then the child pipelines they start, are
+// parsed in order, a few per worker at a time, and kept while the view has
+// room. When a pipeline does not fit, the view is final: the files kept are
+// evaluated, and each later file as soon as it is parsed, then dropped, so
+// that memory stays bounded however large the repository. Files only in
+// view (parser.File.Context) are parsed while the view is open and never
+// reported on; once it is closed, they are not read at all.
+type repositoryCheck struct {
+	ctx          context.Context
+	limits       *budget
+	governing    *policies
+	reportUnused bool
+
+	view       *repositoryView
+	repository *model.Repository // the view, once final
+	queue      []parser.File
+	files      map[string]*queued // by absolute path
+	kept       []*parsedFile      // parsed while the view is open
+
+	checked  []parser.File // the files checked, and their results
+	results  []fileResult
+	warnings []*model.ParseError
+}
+
+// queued is what is known of a file found.
+type queued struct {
+	context bool // only in view, so far
+	done    bool // evaluated, or dropped as only in view
+}
+
+func (c *repositoryCheck) run(files []parser.File) {
+	c.view = newRepositoryView(c.limits.maxViewValues)
+	c.files = map[string]*queued{}
+	for _, f := range files {
+		c.enqueue(f)
+	}
+	for len(c.queue) > 0 {
+		batch := c.nextBatch()
+		var ready []*parsedFile
+		for _, pf := range inParallel(batch, func(f parser.File) *parsedFile { return parseFile(c.ctx, c.limits, f) }) {
+			c.enqueueChildren(pf)
+			if c.repository == nil && c.view.add(pf) {
+				c.kept = append(c.kept, pf)
+				continue
+			}
+			if c.repository == nil {
+				c.close()
+			}
+			ready = append(ready, pf)
+		}
+		c.evaluate(ready)
+	}
+	if c.repository == nil {
+		c.close()
+	}
+}
+
+func (c *repositoryCheck) enqueue(f parser.File) {
+	c.files[f.Abs(f.Display)] = &queued{context: f.Context}
+	c.queue = append(c.queue, f)
+}
+
+// nextBatch takes the next files to parse off the queue, passing over the
+// files only in view once the view is final.
+func (c *repositoryCheck) nextBatch() []parser.File {
+	var batch []parser.File
+	for len(c.queue) > 0 && len(batch) < 4*runtime.GOMAXPROCS(0) {
+		f := c.queue[0]
+		c.queue = c.queue[1:]
+		if q := c.files[f.Abs(f.Display)]; c.repository != nil && q.context {
+			q.done = true
+			continue
+		}
+		batch = append(batch, f)
+	}
+	return batch
+}
+
+// enqueueChildren queues the child pipelines a file starts. A child is
+// checked when a file checked starts it, even one first found only in
+// view; one already passed over is queued again.
+func (c *repositoryCheck) enqueueChildren(pf *parsedFile) {
+	checked := !c.files[pf.file.Abs(pf.file.Display)].context
+	for _, child := range pf.result.children {
+		abs := child.Abs(child.Display)
+		q, found := c.files[abs]
+		switch {
+		case !found:
+			child.Context = !checked
+			c.enqueue(child)
+		case checked && q.context:
+			q.context = false
+			if q.done {
+				child.Context = false
+				c.enqueue(child)
 			}
 		}
 	}
-	view := &model.Repository{Pipelines: make([]model.Pipeline, 0, len(byFile))}
-	var warnings []*model.ParseError
-	values := 0
-	for _, file := range slices.Sorted(maps.Keys(byFile)) {
-		seen := *byFile[file]
-		seen.Sources, seen.Callees, seen.Repository = nil, nil, nil
-		n := modelValues(&seen, maxValues)
-		if values+n > maxValues {
-			warnings = append(warnings, &model.ParseError{
-				Pos:     model.Pos{File: file, Line: 1, Column: 1},
-				Message: fmt.Sprintf("the pipeline is left out of the repository view rules see: the repository's pipelines hold more than %d values", maxValues),
-			})
-			continue
+}
+
+// close makes the view final and evaluates the files kept for it.
+func (c *repositoryCheck) close() {
+	c.repository, c.warnings = c.view.repository()
+	kept := c.kept
+	c.kept = nil
+	c.evaluate(kept)
+}
+
+// evaluate evaluates the files checked among parsed files, which are then
+// dropped.
+func (c *repositoryCheck) evaluate(parsed []*parsedFile) {
+	parsed = slices.DeleteFunc(parsed, func(pf *parsedFile) bool {
+		q := c.files[pf.file.Abs(pf.file.Display)]
+		q.done = true
+		return q.context
+	})
+	results := inParallel(parsed, func(pf *parsedFile) fileResult {
+		pol, err := c.governing.of(pf.file)
+		if err != nil {
+			return fileResult{errs: flattenErrors(pf.file.Display, err)}
 		}
-		values += n
-		view.Pipelines = append(view.Pipelines, seen)
+		return pf.evaluate(c.ctx, c.limits, pol, c.repository, c.reportUnused)
+	})
+	for i, pf := range parsed {
+		pf.file.Context = false
+		c.checked = append(c.checked, pf.file)
+		c.results = append(c.results, results[i])
 	}
-	return view, warnings
+}
+
+// repositoryView gathers the view of a repository as its files are
+// parsed: the pipeline of every file and of every local callee of those,
+// each file once, without the text of its files or its callees (which are
+// there in their own right), within maxValues values in all. It is cut at
+// the first pipeline that does not fit.
+type repositoryView struct {
+	maxValues int
+	values    int
+	byFile    map[string]*model.Pipeline
+	counted   map[string]int // values of each pipeline in byFile
+	cutAt     string         // the file of the first pipeline left out
+}
+
+func newRepositoryView(maxValues int) *repositoryView {
+	return &repositoryView{maxValues: maxValues, byFile: map[string]*model.Pipeline{}, counted: map[string]int{}}
+}
+
+// seen is a pipeline as the view holds it.
+func seen(p *model.Pipeline) *model.Pipeline {
+	s := *p
+	s.Sources, s.Callees, s.Repository = nil, nil, nil
+	return &s
+}
+
+// add adds a parsed file's pipeline and its callees, and reports whether
+// they fit.
+func (v *repositoryView) add(pf *parsedFile) bool {
+	p := pf.pipeline
+	if p == nil {
+		return true
+	}
+	added := map[*model.Pipeline]int{p: modelValues(seen(p), v.maxValues)}
+	// The file's own pipeline replaces the one read as another's callee.
+	values := added[p] - v.counted[p.File]
+	for i := range p.Callees {
+		if c := &p.Callees[i]; v.byFile[c.File] == nil {
+			added[c] = modelValues(seen(c), v.maxValues)
+			values += added[c]
+		}
+	}
+	if v.values+values > v.maxValues {
+		v.cutAt = p.File
+		return false
+	}
+	v.values += values
+	for q, n := range added {
+		v.byFile[q.File], v.counted[q.File] = q, n
+	}
+	return true
+}
+
+// repository returns the view, in file order, and a warning when it was
+// cut: a rule would otherwise judge the repository on part of it without
+// saying so.
+func (v *repositoryView) repository() (*model.Repository, []*model.ParseError) {
+	view := &model.Repository{Pipelines: make([]model.Pipeline, 0, len(v.byFile))}
+	for _, file := range slices.Sorted(maps.Keys(v.byFile)) {
+		view.Pipelines = append(view.Pipelines, *seen(v.byFile[file]))
+	}
+	if v.cutAt == "" {
+		return view, nil
+	}
+	return view, []*model.ParseError{{
+		Pos:     model.Pos{File: v.cutAt, Line: 1, Column: 1},
+		Message: fmt.Sprintf("the repository view rules see leaves out this pipeline and the ones checked after it: the repository's pipelines hold more than %d values", v.maxValues),
+	}}
 }

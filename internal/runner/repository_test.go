@@ -130,19 +130,21 @@ func TestNoContextOutsideARepository(t *testing.T) {
 	}
 }
 
-// TestRepositoryViewIsBounded: the view holds at most MaxModelValues
-// values; the pipelines past it, in file order, are left out with a
-// warning.
+// TestRepositoryViewIsBounded: the view holds at most MaxViewValues
+// values. It is cut at the first pipeline that does not fit, with a
+// warning; the files after it are checked all the same, seeing the view as
+// it was cut.
 func TestRepositoryViewIsBounded(t *testing.T) {
 	registerStuckParser(t) // for the toy system
 	one := toyParser.Parse(syntax.Input{Repo: fstest.MapFS{"a.toy": {Data: []byte("build: npm install\n")}}, Path: "a.toy", Display: "a.toy"}).Pipeline
-	checked := modelValues(one, 1<<30)
 	one.Sources = nil
-	if seen := modelValues(one, 1<<30); checked >= 2*seen {
-		t.Fatalf("%d values checked, %d seen: no bound holds one file but not two", checked, seen)
+	bound := modelValues(one, 1<<30)
+	files := map[string]string{"a.toy": "build: npm install\n", "b.toy": "build: npm install\n", "c.toy": "build: npm install\n"}
+	policy := t.TempDir()
+	if err := os.WriteFile(filepath.Join(policy, "repository-view.rego"), []byte(viewPolicy), 0o644); err != nil {
+		t.Fatal(err)
 	}
-	root := repository(t, map[string]string{"a.toy": "build: npm install\n", "b.toy": "build: npm install\n"})
-	result, err := Check(t.Context(), []string{root}, Options{Policy: PolicyOptions{NoConfig: true}, MaxModelValues: checked})
+	result, err := Check(t.Context(), []string{repository(t, files)}, Options{Policy: PolicyOptions{NoConfig: true, PolicyDirs: []string{policy}}, MaxViewValues: bound})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,12 +152,13 @@ func TestRepositoryViewIsBounded(t *testing.T) {
 	for _, w := range result.Warnings {
 		warnings = append(warnings, w.Error())
 	}
-	want := fmt.Sprintf("b.toy:1:1: the pipeline is left out of the repository view rules see: the repository's pipelines hold more than %d values", checked)
+	want := fmt.Sprintf("b.toy:1:1: the repository view rules see leaves out this pipeline and the ones checked after it: the repository's pipelines hold more than %d values", bound)
 	if !slices.Equal(warnings, []string{want}) {
 		t.Errorf("warnings %q, want %q", warnings, want)
 	}
-	if got := findingFiles(result.Run); !slices.Equal(got, []string{"a.toy:missing-cache", "b.toy:missing-cache"}) {
-		t.Errorf("findings %v: both files are still checked", got)
+	views := []string{"a.toy: a.toy; calls ", "b.toy: a.toy; calls ", "c.toy: a.toy; calls "}
+	if got := viewLines(result.Run); !slices.Equal(got, views) || result.Run.FilesChecked != 3 {
+		t.Errorf("%d files checked, views %q; want 3, %q", result.Run.FilesChecked, got, views)
 	}
 }
 

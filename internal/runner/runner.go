@@ -43,6 +43,9 @@ type Options struct {
 	// the rule input (DefaultMaxModelValues when 0): a larger one is
 	// reported as an error instead of checked.
 	MaxModelValues int
+	// MaxViewValues bounds the repository view every file of a repository
+	// sees, in values of the rule input (DefaultMaxViewValues when 0).
+	MaxViewValues int
 }
 
 // Result is a finished check.
@@ -61,10 +64,8 @@ type ConfigError struct{ Err error }
 func (e *ConfigError) Error() string { return e.Err.Error() }
 func (e *ConfigError) Unwrap() error { return e.Err }
 
-// Check checks the CI files under paths. The files of one repository are
-// checked together: all are parsed first, so that each is evaluated with
-// the others in view (model.Repository), then dropped when the repository
-// is done.
+// Check checks the CI files under paths, one repository at a time, so
+// that each file is evaluated with the others in view (model.Repository).
 func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
 	discovery := opts.Discovery
 	discovery.Context = true
@@ -92,10 +93,11 @@ func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
 	var checked []parser.File
 	var results []fileResult
 	for _, repository := range byRepository(files) {
-		repositoryChecked, repositoryResults, warnings := checkRepository(ctx, limits, governing, repository, opts.ReportUnusedIgnores)
-		checked = append(checked, repositoryChecked...)
-		results = append(results, repositoryResults...)
-		result.Warnings = append(result.Warnings, warnings...)
+		c := &repositoryCheck{ctx: ctx, limits: limits, governing: governing, reportUnused: opts.ReportUnusedIgnores}
+		c.run(repository)
+		checked = append(checked, c.checked...)
+		results = append(results, c.results...)
+		result.Warnings = append(result.Warnings, c.warnings...)
 	}
 
 	sources := newSources(checked, results)
@@ -262,73 +264,6 @@ func applyPolicy(pol *Policy, p *model.Pipeline, findings []finding.Finding, rep
 		}
 	}
 	return kept, suppressed
-}
-
-// checkRepository checks the files of one repository: it parses them on
-// GOMAXPROCS workers, then the child pipelines they start, until no new
-// file turns up, then evaluates the files checked, each seeing every
-// pipeline parsed. It returns the files checked and their results, in the
-// same order, and warnings about the repository view. The files only in
-// view are parsed, never reported on.
-func checkRepository(ctx context.Context, limits *budget, governing *policies, files []parser.File, reportUnused bool) ([]parser.File, []fileResult, []*model.ParseError) {
-	parsed := parseAll(ctx, limits, files)
-	repository, warnings := repositoryView(parsed, limits.maxValues)
-	parsed = slices.DeleteFunc(parsed, func(pf *parsedFile) bool { return pf.file.Context })
-	results := inParallel(parsed, func(pf *parsedFile) fileResult {
-		pol, err := governing.of(pf.file)
-		if err != nil {
-			return fileResult{errs: flattenErrors(pf.file.Display, err)}
-		}
-		return pf.evaluate(ctx, limits, pol, repository, reportUnused)
-	})
-	checked := make([]parser.File, len(parsed))
-	for i, pf := range parsed {
-		checked[i] = pf.file
-	}
-	return checked, results, warnings
-}
-
-// parseAll parses files, then the child pipelines they start, until no new
-// file turns up. A child is checked, not only in view, when a file checked
-// starts it.
-func parseAll(ctx context.Context, limits *budget, files []parser.File) []*parsedFile {
-	seen := map[string]bool{}
-	for _, f := range files {
-		seen[f.Abs(f.Display)] = true
-	}
-	var parsed []*parsedFile
-	for round := files; len(round) > 0; {
-		roundParsed := inParallel(round, func(f parser.File) *parsedFile { return parseFile(ctx, limits, f) })
-		parsed = append(parsed, roundParsed...)
-		var next []parser.File
-		for _, pf := range roundParsed {
-			for _, child := range pf.result.children {
-				if abs := child.Abs(child.Display); !seen[abs] {
-					seen[abs] = true
-					next = append(next, child)
-				}
-			}
-		}
-		round = next
-	}
-	byPath := map[string]*parsedFile{}
-	for _, pf := range parsed {
-		byPath[pf.file.Abs(pf.file.Display)] = pf
-	}
-	for changed := true; changed; {
-		changed = false
-		for _, pf := range parsed {
-			if pf.file.Context {
-				continue
-			}
-			for _, child := range pf.result.children {
-				if c := byPath[child.Abs(child.Display)]; c.file.Context {
-					c.file.Context, changed = false, true
-				}
-			}
-		}
-	}
-	return parsed
 }
 
 // inParallel runs do on every item with GOMAXPROCS workers.
