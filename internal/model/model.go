@@ -239,6 +239,11 @@ type Report struct {
 // Strategy is a job's matrix.
 type Strategy struct {
 	Matrix []Var `json:"matrix"` // one Var per dimension; Value is the raw list
+	// Values are the scalar values the matrix gives its variables, each
+	// where it is written (GitHub): every element of a dimension's list and
+	// every entry of an `include:` item. Name is the variable, a dotted path
+	// for a value inside a mapping (`config.image`).
+	Values []Var `json:"values"`
 	Pos    Pos   `json:"pos"`
 }
 
