@@ -347,6 +347,23 @@ rollback_idiom := {
 	"generic": "add a rollback step or job that runs when the deploy fails and redeploys the last known-good version",
 }
 
+# --- images and pinning -----------------------------------------------------
+
+# floating_image_tags are image tags that name no release but follow the
+# newest one, as "latest" does: `docker:dind` is the latest Docker.
+floating_image_tags contains tag if some tag in {"latest", "dind", "dind-rootless", "stable", "edge", "rolling", "nightly"}
+
+# vm_image_runner_tags are runner tags (globs) of hosted runners whose
+# `image:` names a virtual machine image the runner provider keeps, not a
+# container image anyone can pull by digest: GitLab's hosted macOS and
+# Windows runners (`image: macos-14-xcode-15`).
+vm_image_runner_tags contains tag if some tag in {"saas-macos-*", "saas-windows-*"}
+
+# tag_pinned_actions are actions and reusable workflows (owner/repo) whose
+# publisher requires them to be referenced by a full version tag, not a
+# commit SHA: the SLSA generators check their own ref against a release.
+tag_pinned_actions contains action if some action in {"slsa-framework/slsa-github-generator"}
+
 # --- per-system tables ------------------------------------------------------
 
 # The tables above classify commands and actions the same whatever the
