@@ -237,10 +237,16 @@ deploy_commands contains m if some m in [
 	{"names": ["git"], "args": ["push", "heroku*"], "tool": "heroku"},
 	{"names": ["serverless", "sls"], "args": ["deploy"], "tool": "cloudformation"},
 	{"names": ["ansible-playbook"], "tool": "generic"},
-	{"names": ["vercel"], "any_arg": "--prod", "tool": "generic"},
-	{"names": ["netlify"], "args": ["deploy"], "tool": "generic"},
-	{"names": ["wrangler"], "args": ["{deploy,publish}"], "tool": "generic"},
-	{"names": ["firebase"], "args": ["deploy"], "tool": "generic"},
+	# Only production deploys: a Vercel or Netlify deploy without --prod is a
+	# preview, which changes nothing users see.
+	{"names": ["vercel"], "requires": "{--prod,--target=production}", "tool": "vercel"},
+	{"names": ["netlify"], "args": ["deploy"], "requires": "{--prod,--prodIfUnlocked,--prod-if-unlocked}", "tool": "netlify"},
+	{"names": ["wrangler"], "args": ["{deploy,publish}"], "tool": "cloudflare-workers"},
+	{"names": ["firebase"], "args": ["deploy"], "requires": "{hosting,hosting:*,--only=hosting,--only=hosting:*}", "tool": "firebase-hosting"},
+	{"names": ["firebase"], "args": ["deploy"], "unless": ["hosting", "hosting:*", "--only=hosting", "--only=hosting:*"], "tool": "generic"},
+	# Salesforce: a deploy, not a validation (--dry-run, --checkonly).
+	{"names": ["sf", "sfdx"], "args": ["project", "deploy", "{start,quick,resume}"], "unless": ["--dry-run"], "tool": "salesforce"},
+	{"names": ["sf", "sfdx"], "args": ["{force:source:deploy,force:mdapi:deploy}"], "unless": ["--checkonly", "-c"], "tool": "salesforce"},
 	{"names": ["argocd"], "args": ["app", "sync"], "tool": "argocd"},
 	{"names": ["cf"], "args": ["push"], "tool": "generic"},
 	{"names": ["capistrano", "cap"], "any_arg": "deploy", "tool": "generic"},
@@ -261,9 +267,29 @@ deploy_actions contains entry if some entry in [
 	{"action": "akhileshns/heroku-deploy", "tool": "heroku"},
 	{"action": "deliverybot/helm", "tool": "helm"},
 	{"action": "pulumi/actions", "tool": "pulumi"},
-	{"action": "amondnet/vercel-action", "tool": "generic"},
-	{"action": "cloudflare/wrangler-action", "tool": "generic"},
+	{"action": "amondnet/vercel-action", "tool": "vercel"},
+	{"action": "cloudflare/wrangler-action", "tool": "cloudflare-workers"},
 	{"action": "appleboy/ssh-action", "tool": "generic"},
+]
+
+# site_deploy_commands and site_deploy_actions publish a static site: a
+# deploy to roll back like any other, but what they ship is documentation
+# or pages as often as code, so the rules about testing what is deployed
+# do not read them (pipeline.deploy_sites holds the deploy tables only).
+site_deploy_commands contains m if some m in [
+	{"names": ["wrangler"], "args": ["pages", "{deploy,publish}"], "tool": "cloudflare-pages"},
+	{"names": ["mkdocs"], "args": ["gh-deploy"], "tool": "github-pages"},
+	{"names": ["gh-pages"], "tool": "github-pages"},
+	# rsync --delete makes a directory on a server (or a served one) the
+	# copy of the build.
+	{"names": ["rsync"], "requires": "{--delete,--delete-*,--del}", "any_arg": "{*:*,$*,\"$*,/var/www*,/srv/*,*/htdocs*,*/public_html*,/usr/share/nginx/*}", "tool": "rsync"},
+]
+
+site_deploy_actions contains entry if some entry in [
+	{"action": "actions/deploy-pages", "tool": "github-pages"},
+	{"action": "peaceiris/actions-gh-pages", "tool": "github-pages"},
+	{"action": "JamesIves/github-pages-deploy-action", "tool": "github-pages"},
+	{"action": "cloudflare/pages-action", "tool": "cloudflare-pages"},
 ]
 
 # rollback_commands undo a deploy, or make the deploy undo itself on failure.
@@ -282,6 +308,68 @@ rollback_commands contains m if some m in [
 	{"names": ["wrangler"], "args": ["rollback"]},
 	{"names": ["cf"], "args": ["rollback"]},
 ]
+
+# atomic_deploy_tools are deploy targets that switch to a new deployment
+# atomically and keep the earlier ones, so going back is one step (the
+# idiom in rollback_idiom): a deploy there is reported at info. Each maps
+# to the target's name for the message.
+atomic_deploy_tools := {
+	"vercel": "Vercel",
+	"netlify": "Netlify",
+	"cloudflare-pages": "Cloudflare Pages",
+	"cloudflare-workers": "Cloudflare Workers",
+	"github-pages": "GitHub Pages",
+	"firebase-hosting": "Firebase Hosting",
+}
+
+# atomic_hosting_urls tell an atomic deploy target by the URL of the
+# environment a job deploys to, when no command names it: the hosts
+# (globs) each target serves sites from.
+atomic_hosting_urls := {
+	"github-pages": ["*.github.io"],
+	"cloudflare-pages": ["*.pages.dev"],
+	"vercel": ["*.vercel.app"],
+	"netlify": ["*.netlify.app"],
+	"firebase-hosting": ["*.web.app", "*.firebaseapp.com"],
+}
+
+# deploy_name_pattern marks a job, step or script as deploying by its
+# name (`deploy`, `./scripts/deploy-preview.sh`, `make deploy`). With an
+# environment it is evidence of a deploy; an environment alone is not.
+deploy_name_pattern := `(?i)(^|[^a-z])(re)?deploy(s|ing|ment|ments)?([^a-z]|$)`
+
+# script_runners are commands that run a named task or script, whose
+# first arguments name it (`make deploy`, `npm run deploy`, `bash deploy.sh`).
+script_runners contains name if some name in {
+	"make", "gmake", "npm", "pnpm", "yarn", "bun", "task", "just", "rake", "fab", "invoke", "mage",
+	"bash", "sh", "zsh", "pwsh", "powershell", "python", "python3", "node", "ruby", "perl",
+}
+
+# non_deploy_job_pattern marks jobs that test, lint, sign or upload: an
+# environment on them scopes secrets, licences or runners; it is no deploy.
+non_deploy_job_pattern := `(?i)(^|[^a-z])(tests?|testing|e2e|lint|linting|sign|signing|notari[sz]e|upload|uploads|scan|scanning|bench|benchmarks?)([^a-z]|$)`
+
+# local_cluster_commands and local_cluster_actions create a throwaway
+# cluster on the runner (kind, minikube, k3d): what a job deploys there is
+# a test, not a deploy.
+local_cluster_commands contains m if some m in [
+	{"names": ["kind"], "args": ["create", "cluster"]},
+	{"names": ["minikube"], "args": ["start"]},
+	{"names": ["k3d"], "args": ["cluster", "create"]},
+	{"names": ["ctlptl"], "args": ["create", "cluster"]},
+]
+
+local_cluster_actions contains action if some action in {
+	"helm/kind-action",
+	"container-tools/kind-action",
+	"engineerd/setup-kind",
+	"medyagh/setup-minikube",
+	"manusa/actions-setup-minikube",
+	"AbsaOSS/k3d-action",
+	"nolar/setup-k3d-k3s",
+	"debianmaster/actions-k3s",
+	"jupyterhub/action-k3s-helm",
+}
 
 # self_rolling_back_flags make a deploy command roll itself back on failure.
 self_rolling_back_flags contains flag if some flag in {
@@ -344,6 +432,14 @@ rollback_idiom := {
 	"fly": "run `fly releases rollback` (or redeploy the previous image) on failure",
 	"heroku": "run `heroku rollback` on failure",
 	"argocd": "run `argocd app rollback` on failure, or rely on Argo Rollouts' automatic rollback",
+	"salesforce": "keep the deploy all-or-nothing (no `--ignore-errors`), run its tests in the deploy, and redeploy the last good release's source on failure",
+	"rsync": "upload each release to its own directory and switch a symlink to it, so switching back restores the previous one",
+	"vercel": "`vercel rollback` (or promoting the previous deployment) restores the previous deployment in one step",
+	"netlify": "publishing the previous deploy (Deploys > Publish deploy, or the API's restoreSiteDeploy) restores it in one step",
+	"cloudflare-pages": "a rollback to the previous deployment (dashboard or API) restores it in one step",
+	"cloudflare-workers": "`wrangler rollback` restores the previous version in one step",
+	"github-pages": "re-running the previous successful deploy (or reverting the published commit) restores it in one step",
+	"firebase-hosting": "rolling back to the previous release (Hosting dashboard, or `firebase hosting:clone` of it) restores it in one step",
 	"generic": "add a rollback step or job that runs when the deploy fails and redeploys the last known-good version",
 }
 
@@ -402,6 +498,8 @@ command_tables := {
 	"deploy": deploy_commands,
 	"rollback": rollback_commands,
 	"release": release_commands,
+	"local_cluster": local_cluster_commands,
+	"site_deploy": site_deploy_commands,
 }
 
 # by_name[table][command] holds the matchers of a table that apply to a
@@ -458,6 +556,8 @@ by_action := {
 	"analysis": {lower(a): {"action": a} | some a in analysis_actions},
 	"build": {lower(a): {"action": a} | some a in build_actions},
 	"release": {lower(a): {"action": a} | some a in release_actions},
+	"local_cluster": {lower(a): {"action": a} | some a in local_cluster_actions},
+	"site_deploy": {lower(e.action): e | some e in site_deploy_actions},
 }
 
 # by_action_name[action][table] is by_action the other way round, the
