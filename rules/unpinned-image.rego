@@ -128,11 +128,16 @@ judged(ref, image, tag, pos) := {
 
 mutability(tag) := "floating" if tag == ""
 
-mutability(tag) := "floating" if tag in tables.floating_image_tags
+mutability(tag) := "floating" if floating(tag)
 
 mutability(tag) := "tag" if {
 	tag != ""
-	not tag in tables.floating_image_tags
+	not floating(tag)
+}
+
+floating(tag) if {
+	some pattern in tables.floating_image_tags
+	glob.match(pattern, null, tag)
 }
 
 severity := {"floating": "high", "tag": "medium"}
@@ -142,13 +147,13 @@ message(ref, image, "") := sprintf("%s image %q has no version (it means \"lates
 message(ref, image, "latest") := sprintf("%s image %q uses the \"latest\" tag, which changes with every release; pin it to a digest", [usage(ref), image])
 
 message(ref, image, tag) := sprintf("%s image %q uses the floating tag %q, which follows every new release like \"latest\"; pin it to a digest", [usage(ref), image, tag]) if {
-	tag in tables.floating_image_tags
+	floating(tag)
 	tag != "latest"
 }
 
 message(ref, image, tag) := sprintf("%s image %q is pinned to tag %q, which can be moved; pin it to a digest (@sha256:...)", [usage(ref), image, tag]) if {
 	tag != ""
-	not tag in tables.floating_image_tags
+	not floating(tag)
 }
 
 usage(ref) := usage_names[ref.usage]

@@ -130,3 +130,13 @@ test_vm_images_of_hosted_runners_are_not_containers if {
 	count(unpinned_image.findings) == 0 with input as {"jobs": [mac_job(["saas-macos-medium-m1"])], "references": [ref]}
 	count(unpinned_image.findings) == 1 with input as {"jobs": [mac_job(["macos"])], "references": [ref]}
 }
+
+test_floating_tag_variants_are_high if {
+	some tag in ["stable-slim", "latest-alpine", "sid", "testing-slim", "unstable"]
+	[f.severity | some f in unpinned_image.findings] == ["high"] with input as {"jobs": [], "references": [image(sprintf("debian:%s", [tag]), "", "debian", tag, {})]}
+}
+
+test_version_tags_that_mention_a_channel_are_medium if {
+	some tag in ["12-slim", "bookworm-slim", "1.2-stable-x"]
+	[f.severity | some f in unpinned_image.findings] == ["medium"] with input as {"jobs": [], "references": [image(sprintf("debian:%s", [tag]), "", "debian", tag, {})]}
+}

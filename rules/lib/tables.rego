@@ -445,9 +445,13 @@ rollback_idiom := {
 
 # --- images and pinning -----------------------------------------------------
 
-# floating_image_tags are image tags that name no release but follow the
-# newest one, as "latest" does: `docker:dind` is the latest Docker.
-floating_image_tags contains tag if some tag in {"latest", "dind", "dind-rootless", "stable", "edge", "rolling", "nightly"}
+# floating_image_tags are image tags (globs) that name no release but follow
+# the newest one, as "latest" does: `docker:dind` is the latest Docker,
+# `debian:stable-slim` the current Debian.
+floating_image_tags contains tag if some tag in {
+	"latest", "latest-*", "dind", "dind-rootless", "edge", "rolling", "nightly",
+	"stable", "stable-*", "oldstable", "oldstable-*", "testing", "testing-*", "unstable", "sid", "sid-*",
+}
 
 # vm_image_runner_tags are runner tags (globs) of hosted runners whose
 # `image:` names a virtual machine image the runner provider keeps, not a
