@@ -140,3 +140,10 @@ test_version_tags_that_mention_a_channel_are_medium if {
 	some tag in ["12-slim", "bookworm-slim", "1.2-stable-x"]
 	[f.severity | some f in unpinned_image.findings] == ["medium"] with input as {"jobs": [], "references": [image(sprintf("debian:%s", [tag]), "", "debian", tag, {})]}
 }
+
+test_a_literal_of_an_expression_written_over_lines_is_reported_at_the_value if {
+	folded := object.union(pos, {"end_line": 6})
+	ref := object.union(image("${{ inputs.full && 'node:22' || 'node:22-slim' }}", "", "", "", {"dynamic": true}), {"value": {"value": "${{ inputs.full && 'node:22' || 'node:22-slim' }}", "pos": folded}})
+	{[f.pos, f.severity] | some f in unpinned_image.findings} == {[folded, "medium"]} with input as {"jobs": [], "references": [ref]}
+	count(unpinned_image.findings) == 2 with input as {"jobs": [], "references": [ref]}
+}
