@@ -288,7 +288,11 @@ type Script struct {
 type Command struct {
 	Name String   `json:"name"`
 	Args []String `json:"args"`
-	Pos  Pos      `json:"pos"`
+	// Substituted is true for a command inside a command or process
+	// substitution ($(...), `...`, <(...)): the shell runs it for its
+	// output, which becomes words of another command or a variable's value.
+	Substituted bool `json:"substituted"`
+	Pos         Pos  `json:"pos"`
 }
 
 // Reference kinds.

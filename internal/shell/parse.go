@@ -48,8 +48,23 @@ func parseScript(text string, lang syntax.LangVariant) ([]simpleCommand, bool) {
 	// The bash `time` keyword is not a word of the command it times; it is
 	// put back so that it is stripped like the other wrappers.
 	timed := map[*syntax.CallExpr]syntax.Pos{}
+	// open holds the byte spans of the $(...), `...` and <(...) around the
+	// node being walked, outermost first: the walk meets a substitution
+	// before what is inside it, and is done with it at the first node
+	// outside it, so each span is pushed and popped once.
+	var open [][2]uint
+	inSubstitution := func(node syntax.Node) bool {
+		offset := node.Pos().Offset()
+		for len(open) > 0 && (offset <= open[len(open)-1][0] || offset >= open[len(open)-1][1]) {
+			open = open[:len(open)-1]
+		}
+		return len(open) > 0
+	}
 	syntax.Walk(file, func(node syntax.Node) bool {
 		switch node := node.(type) {
+		case *syntax.CmdSubst, *syntax.ProcSubst:
+			inSubstitution(node)
+			open = append(open, [2]uint{node.Pos().Offset(), node.End().Offset()})
 		case *syntax.TimeClause:
 			if node.Stmt != nil {
 				if call, ok := node.Stmt.Cmd.(*syntax.CallExpr); ok {
@@ -58,10 +73,13 @@ func parseScript(text string, lang syntax.LangVariant) ([]simpleCommand, bool) {
 			}
 		case *syntax.CallExpr:
 			if command, ok := s.callCommand(node, timed); ok {
+				command.substituted = inSubstitution(node)
 				commands = append(commands, command)
 			}
 		case *syntax.DeclClause:
-			commands = append(commands, s.declCommand(node))
+			command := s.declCommand(node)
+			command.substituted = inSubstitution(node)
+			commands = append(commands, command)
 		}
 		return true
 	})

@@ -162,8 +162,9 @@ func (w word) isOption() bool {
 
 // simpleCommand is one command as written, wrappers and all.
 type simpleCommand struct {
-	start point // the first word or leading assignment
-	words []word
+	start       point // the first word or leading assignment
+	words       []word
+	substituted bool // inside $(...), `...` or <(...)
 }
 
 // model strips the command's wrappers and converts it, mapping positions
@@ -183,9 +184,10 @@ func (c simpleCommand) model(locate Locate) model.Command {
 		args = append(args, arg.model(locate))
 	}
 	return model.Command{
-		Name: name.model(locate),
-		Args: args,
-		Pos:  locateSpan(locate, c.start, c.words[len(c.words)-1].end),
+		Name:        name.model(locate),
+		Args:        args,
+		Substituted: c.substituted,
+		Pos:         locateSpan(locate, c.start, c.words[len(c.words)-1].end),
 	}
 }
 
