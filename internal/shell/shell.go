@@ -52,11 +52,6 @@ func Split(text, shellName string, locate Locate) []model.Command {
 	default:
 		var parsed bool
 		commands, parsed = parseScript(text, kind.lang)
-		if !parsed && kind.lang != syntax.LangBash {
-			// Scripts run by sh often use bash syntax all the same (the sh
-			// of many images is bash), and bash reads nearly all of sh.
-			commands, parsed = parseScript(text, syntax.LangBash)
-		}
 		if !parsed {
 			commands = splitLines(text, shLines)
 		}
@@ -182,10 +177,22 @@ func (c simpleCommand) model(locate Locate) model.Command {
 	for _, arg := range c.words[at+1:] {
 		args = append(args, arg.model(locate))
 	}
+	// The command spans its words. A word of a script run by sh -c whose
+	// position is not known exactly stands for the whole script string,
+	// which can reach past the command's other words.
+	start, end := c.start, c.words[len(c.words)-1].end
+	for _, w := range c.words {
+		if w.start.before(start) {
+			start = w.start
+		}
+		if end.before(w.end) {
+			end = w.end
+		}
+	}
 	return model.Command{
 		Name: name.model(locate),
 		Args: args,
-		Pos:  locateSpan(locate, c.start, c.words[len(c.words)-1].end),
+		Pos:  locateSpan(locate, start, end),
 	}
 }
 
