@@ -11,12 +11,22 @@ import (
 
 // A shell run with -c (bash -lc "…", sudo sh -c '…', timeout 60 bash -c …)
 // runs its argument as a script on the same machine, so the commands of that
-// script are commands of the step. The argument is unquoted as the calling
-// shell would, parsed in the dialect of the shell that runs it, and its
-// commands are added with positions in the calling script. Shells started
-// somewhere else (docker run img sh -c, docker exec, kubectl exec, ssh host
-// cmd) are not followed: their commands do not run on the runner, and their
-// name is the command that starts them, not a shell.
+// script are commands of the step. The shell is recognised after the
+// wrappers that unwrap strips (env, sudo, exec, nohup, timeout, xargs, npx,
+// uv run, ...), which all run it on that machine too. The argument is
+// unquoted as the calling shell would, parsed in the dialect of the shell
+// that runs it, and its commands follow the shell's own command, placed
+// where each of their characters is written. They carry no mark of where
+// they came from: to every rule they are commands of the step like any
+// other, as those inside $(...) are.
+//
+// Shells started somewhere else (docker run img sh -c, docker exec, kubectl
+// exec, ssh host cmd) are not followed: their commands do not run on the
+// runner, where caches and the step's environment are, and the command's
+// name is the tool that starts them, not a shell.
+//
+// In a script split by lines (PowerShell, cmd) only a literal string is
+// read, since the expansions of those shells are not known here.
 
 // maxNesting bounds how many scripts deep sh -c is followed: sh -c "sh -c
 // 'make'" is two.
@@ -74,11 +84,8 @@ func scriptArgument(words []word) (int, syntax.LangVariant, bool) {
 // nestedCommands returns the commands of the script that call runs with
 // sh -c, if it does; command is call's simple command.
 func (s *script) nestedCommands(call *syntax.CallExpr, command simpleCommand) []simpleCommand {
-	if s.depth >= maxNesting {
-		return nil
-	}
 	i, lang, ok := scriptArgument(command.words)
-	if !ok {
+	if !ok || s.depth >= maxNesting {
 		return nil
 	}
 	// The words may start with the bash time keyword, which is no argument.
@@ -86,7 +93,37 @@ func (s *script) nestedCommands(call *syntax.CallExpr, command simpleCommand) []
 	if !ok {
 		return nil
 	}
-	commands, ok := inner.commands(lang)
+	return inner.splitNested(lang)
+}
+
+// nestedCommands returns the commands of the script that a command split
+// by lines runs with sh -c, if it does. Only a literal script is read: the
+// expansions of PowerShell and cmd are not known here.
+func (s *lineScanner) nestedCommands(command simpleCommand) []simpleCommand {
+	i, lang, ok := scriptArgument(command.words)
+	if !ok || !command.words[i].literal {
+		return nil
+	}
+	// A script split by lines may be long; one parsed is within the limit,
+	// and so is every string in it.
+	from, to := s.spans[i][0], s.spans[i][1]
+	if to-from > maxParsedBytes {
+		return nil
+	}
+	if s.root == nil {
+		s.root = newScript(s.text, nil)
+	}
+	// The word is read again, this time noting where each byte was written.
+	d := &decoder{from: s.root}
+	again := lineScanner{syntax: s.syntax, text: s.text[:to], offset: from, record: d}
+	again.scan()
+	return d.script(from, to).splitNested(lang)
+}
+
+// splitNested returns the commands of a script run by sh -c, in the given
+// dialect.
+func (s *script) splitNested(lang syntax.LangVariant) []simpleCommand {
+	commands, ok := s.commands(lang)
 	// A script that is one expansion ("$SCRIPT", "$@", "$(cat x.sh)") is
 	// not known here: the word that stands for it is no command.
 	if !ok || len(commands) == 1 && len(commands[0].words) == 1 && !commands[0].words[0].literal {
@@ -168,12 +205,7 @@ func (s *script) nested(w *syntax.Word) (*script, bool) {
 		at = end
 	}
 	d.read(at, int(w.End().Offset()), unquoted)
-	return &script{
-		text:        string(d.text),
-		expressions: d.opaque,
-		origin:      &origin{outer: s, starts: d.starts, ends: d.ends, whole: [2]int{int(w.Pos().Offset()), int(w.End().Offset())}},
-		depth:       s.depth + 1,
-	}, true
+	return d.script(int(w.Pos().Offset()), int(w.End().Offset())), true
 }
 
 // quoting is the context a calling script's bytes are read in.
@@ -247,6 +279,16 @@ func (d *decoder) expansion(from, to int) {
 func (d *decoder) inexact(decoded string) {
 	for i := range len(decoded) {
 		d.add(decoded[i], -1, -1)
+	}
+}
+
+// script is the script decoded from the calling script's string [from, to).
+func (d *decoder) script(from, to int) *script {
+	return &script{
+		text:        string(d.text),
+		expressions: d.opaque,
+		origin:      &origin{outer: d.from, starts: d.starts, ends: d.ends, whole: [2]int{from, to}},
+		depth:       d.from.depth + 1,
 	}
 }
 

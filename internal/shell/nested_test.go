@@ -138,6 +138,77 @@ func TestSplitNestedPositions(t *testing.T) {
 	}
 }
 
+// TestSplitNestedInLines: scripts split by lines (PowerShell, cmd, a bash
+// script that does not parse) run sh -c too, as Windows steps that call
+// Cygwin or MSYS shells do; a literal script string is read.
+func TestSplitNestedInLines(t *testing.T) {
+	tests := []struct {
+		name, shell, script string
+		want                []model.Command
+	}{{
+		name:   "PowerShell double quotes",
+		shell:  "pwsh",
+		script: `dash -c "which git; /usr/bin/python3.9 -m pip install build"`,
+		want: []model.Command{
+			cmd(span(1, 1, 1, 61), w("dash", 1, 1, 5), w("-c", 1, 6, 8), w("which git; /usr/bin/python3.9 -m pip install build", 1, 9, 61)),
+			cmd(span(1, 10, 1, 19), w("which", 1, 10, 15), w("git", 1, 16, 19)),
+			cmd(span(1, 21, 1, 60), w("pip", 1, 43, 46), w("install", 1, 47, 54), w("build", 1, 55, 60)),
+		},
+	}, {
+		name:   "PowerShell escapes",
+		shell:  "pwsh",
+		script: "bash -c \"echo `\"a b`\" && make\"",
+		want: []model.Command{
+			cmd(span(1, 1, 1, 31), w("bash", 1, 1, 5), w("-c", 1, 6, 8), w(`echo "a b" && make`, 1, 9, 31)),
+			cmd(span(1, 10, 1, 22), w("echo", 1, 10, 14), w("a b", 1, 15, 22)),
+			cmd(span(1, 26, 1, 30), w("make", 1, 26, 30)),
+		},
+	}, {
+		name:   "PowerShell single quotes keep $",
+		shell:  "pwsh",
+		script: "sh -c 'cd $HOME && make'\nbash -c \"echo $env:HOME\"",
+		want: []model.Command{
+			cmd(span(1, 1, 1, 25), w("sh", 1, 1, 3), w("-c", 1, 4, 6), w("cd $HOME && make", 1, 7, 25)),
+			cmd(span(1, 8, 1, 16), w("cd", 1, 8, 10), w("$HOME", 1, 11, 16)),
+			cmd(span(1, 20, 1, 24), w("make", 1, 20, 24)),
+			// PowerShell expands $env:HOME: the script is not known.
+			cmd(span(2, 1, 2, 25), w("bash", 2, 1, 5), w("-c", 2, 6, 8), w(`"echo $env:HOME"`, 2, 9, 25)),
+		},
+	}, {
+		name:   "PowerShell multi-line string",
+		shell:  "pwsh",
+		script: "dash -c \"\n  make\n\"",
+		want: []model.Command{
+			cmd(span(1, 1, 3, 2), w("dash", 1, 1, 5), w("-c", 1, 6, 8), model.String{Value: "\n  make\n", Pos: span(1, 9, 3, 2)}),
+			cmd(span(2, 3, 2, 7), w("make", 2, 3, 7)),
+		},
+	}, {
+		name:   "cmd",
+		shell:  "cmd",
+		script: `bash -c "make test"`,
+		want: []model.Command{
+			cmd(span(1, 1, 1, 20), w("bash", 1, 1, 5), w("-c", 1, 6, 8), w("make test", 1, 9, 20)),
+			cmd(span(1, 10, 1, 19), w("make", 1, 10, 14), w("test", 1, 15, 19)),
+		},
+	}, {
+		name:   "bash that does not parse",
+		script: "if then fi\nbash -c 'npm ci'",
+		want: []model.Command{
+			cmd(span(1, 1, 1, 11), w("if", 1, 1, 3), w("then", 1, 4, 8), w("fi", 1, 9, 11)),
+			cmd(span(2, 1, 2, 17), w("bash", 2, 1, 5), w("-c", 2, 6, 8), w("npm ci", 2, 9, 17)),
+			cmd(span(2, 10, 2, 16), w("npm", 2, 10, 13), w("ci", 2, 14, 16)),
+		},
+	}}
+	for _, test := range tests {
+		t.Run(test.name, func(t *testing.T) {
+			got := Split(test.script, test.shell, locate)
+			if !reflect.DeepEqual(got, test.want) {
+				t.Errorf("Split(%q, %q):\n got %+v\nwant %+v", test.script, test.shell, got, test.want)
+			}
+		})
+	}
+}
+
 // TestSplitNestedWords: which commands run a script with -c, and which
 // do not, by command names and arguments.
 func TestSplitNestedWords(t *testing.T) {

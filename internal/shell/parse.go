@@ -244,7 +244,7 @@ func (s *script) assignWord(assign *syntax.Assign) word {
 }
 
 // spanWord makes the word of a node; one that is not literal, or that holds
-// a CI expression, is given as written.
+// one of the script's expressions, is given as written.
 func (s *script) spanWord(node syntax.Node, value string, literal bool) word {
 	start, end := int(node.Pos().Offset()), int(node.End().Offset())
 	if literal && s.holdsExpression(start, end) {
@@ -257,8 +257,8 @@ func (s *script) spanWord(node syntax.Node, value string, literal bool) word {
 	return word{value: value, literal: literal, start: from, end: to}
 }
 
-// holdsExpression reports whether a CI expression overlaps the bytes
-// [start, end). The expressions are in order and apart, so the first one
+// holdsExpression reports whether one of the script's expressions overlaps
+// the bytes [start, end). The expressions are in order and apart, so the first one
 // ending after start is the only candidate.
 func (s *script) holdsExpression(start, end int) bool {
 	i := sort.Search(len(s.expressions), func(i int) bool { return s.expressions[i][1] > start })

@@ -13,6 +13,10 @@
 // npm), and a package fetched by a package runner by its name without the
 // version (npx @scope/tool@1 is @scope/tool). Rules map the names to tools
 // (gradlew to gradle, ...) in their own tables.
+//
+// A shell run with -c (bash -lc "...", sudo sh -c '...') runs its string on
+// the same machine; the commands of that string follow the shell's own
+// command, placed where they are written in the string (see nested.go).
 package shell
 
 import (
