@@ -281,6 +281,10 @@ type Script struct {
 	Shell string `json:"shell"` // bash, sh, pwsh, cmd, python, ... as declared or defaulted
 	// Commands are the simple commands of Text in source order, with
 	// wrappers (sudo, env, time, npx, ...) already stripped by the splitter.
+	// The commands of a script that Text runs with sh -c (bash -lc, sudo
+	// sh -c, ...) follow that shell's command, placed where they are
+	// written in its string; scripts run elsewhere (docker run, ssh) are
+	// not read.
 	Commands []Command `json:"commands"`
 }
 

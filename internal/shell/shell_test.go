@@ -437,6 +437,7 @@ func TestSplitPathologicalScripts(t *testing.T) {
 		{"long and list", strings.Repeat("a&&", depth) + "a", depth + 1},
 		{"nested groups", strings.Repeat("{ ", depth) + "a;" + strings.Repeat("};", depth), 1},
 		{"nested ifs", strings.Repeat("if a; then ", depth/11) + "b" + strings.Repeat(";fi", depth/11), depth/11 + 1},
+		{"many sh -c", strings.Repeat("sh -c 'a|b';", depth/12), 3 * (depth / 12)},
 	}
 	for _, test := range tests {
 		t.Run(test.name, func(t *testing.T) {
