@@ -70,7 +70,7 @@ func TestSplitNestedPositions(t *testing.T) {
 			cmd(span(1, 1, 1, 37), w("bash", 1, 1, 5), w("-c", 1, 6, 8), w(`"cd $DIR && make -j$(nproc)"`, 1, 9, 37)),
 			cmd(span(1, 10, 1, 17), w("cd", 1, 10, 12), w("$DIR", 1, 13, 17)),
 			cmd(span(1, 21, 1, 36), w("make", 1, 21, 25), w("-j$(nproc)", 1, 26, 36)),
-			cmd(span(1, 30, 1, 35), w("nproc", 1, 30, 35)),
+			inner(cmd(span(1, 30, 1, 35), w("nproc", 1, 30, 35))),
 		},
 	}, {
 		name:   "quotes joined in one word",
