@@ -286,6 +286,10 @@ type Script struct {
 	Shell string `json:"shell"` // bash, sh, pwsh, cmd, python, ... as declared or defaulted
 	// Commands are the simple commands of Text in source order, with
 	// wrappers (sudo, env, time, npx, ...) already stripped by the splitter.
+	// The commands of a script that Text runs with sh -c (bash -lc, sudo
+	// sh -c, ...) follow that shell's command, placed where they are
+	// written in its string; scripts run elsewhere (docker run, ssh) are
+	// not read.
 	Commands []Command `json:"commands"`
 }
 
@@ -293,7 +297,11 @@ type Script struct {
 type Command struct {
 	Name String   `json:"name"`
 	Args []String `json:"args"`
-	Pos  Pos      `json:"pos"`
+	// Substituted is true for a command inside a command or process
+	// substitution ($(...), `...`, <(...)): the shell runs it for its
+	// output, which becomes words of another command or a variable's value.
+	Substituted bool `json:"substituted"`
+	Pos         Pos  `json:"pos"`
 }
 
 // Reference kinds.

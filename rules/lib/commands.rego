@@ -124,6 +124,15 @@ requirement_flag(cmd) if {
 	regex.match(`^(-r|--requirement|-e|--editable|-c|--constraint)(=.*)?$|^-[re].+`, arg.value)
 }
 
+# is_query is true for a command that only asks the tool about itself
+# (`mvn --version`, `gradle -v`, `make --help`): it runs nothing else.
+is_query(cmd) if {
+	count(cmd.args) > 0
+	every arg in cmd.args {
+		arg.value in tables.query_args
+	}
+}
+
 # located lists every shell command of the pipeline with the indexes of
 # its job and step, [job, step, command], and all the commands alone. They
 # are arrays, computed once per evaluation, so rules that scan every

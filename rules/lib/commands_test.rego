@@ -45,3 +45,10 @@ test_located_lists_commands_with_job_and_step if {
 	located := commands.located with input as pipeline([["make"], ["make", "test"]])
 	[[j, s, c.pos.line] | some [j, s, c] in located] == [[0, 0, 10], [0, 0, 11]]
 }
+
+test_is_query_for_a_command_given_only_version_or_help_flags if {
+	commands.is_query(build.cmd(["mvn", "--version"], 1))
+	commands.is_query(build.cmd(["gradle", "-v"], 1))
+	not commands.is_query(build.cmd(["mvn", "-V", "install"], 1))
+	not commands.is_query(build.cmd(["make"], 1))
+}

@@ -17,6 +17,9 @@ testing_commands contains m if some m in [
 	{"names": ["ginkgo"]},
 	{"names": ["pytest", "py.test", "tox", "nox"]},
 	{"names": ["unittest"]}, # python -m unittest
+	{"names": ["python", "python3"], "args": ["setup.py", "test"]},
+	{"names": ["pipx"], "args": ["run", "{tox,nox,pytest}"]},
+	{"names": ["hatch"], "args": ["test"]},
 	{"names": ["npm", "pnpm", "yarn", "bun"], "args": ["{test,t,tst}"]},
 	{"names": ["npm", "pnpm", "yarn", "bun"], "args": ["run", "{test,test:*,test-*,tests,e2e,coverage,cover}"]},
 	{"names": ["yarn", "pnpm"], "args": ["{test:*,test-*,e2e}"]},
@@ -51,6 +54,19 @@ testing_actions contains action if some action in {
 	"paambaati/codeclimate-action",
 }
 
+# script_input_actions run a shell command given in one of their inputs
+# (`run:` of a benchmark action, `command:` of a retry action): a test
+# command there tests like one in a run step.
+script_input_actions contains entry if some entry in [
+	{"action": "CodSpeedHQ/action", "input": "run"},
+	{"action": "nick-fields/retry", "input": "command"},
+	{"action": "nick-invision/retry", "input": "command"},
+	{"action": "Wandalen/wretry.action", "input": "command"},
+	{"action": "coactions/setup-xvfb", "input": "run"},
+	{"action": "GabrielBB/xvfb-action", "input": "run"},
+	{"action": "reactivecircus/android-emulator-runner", "input": "script"},
+]
+
 # testing_calls are non-shell steps (Jenkins steps) that record test results.
 testing_calls contains call if some call in {"junit", "xunit", "nunit", "mstest", "testNG", "jacoco", "publishCoverage", "recordCoverage", "cobertura", "publishTestResults"}
 
@@ -64,14 +80,17 @@ testing_name_pattern := `(?i)(^|[^a-z])(tests?|testing|specs?|unit|integration|e
 
 build_commands contains m if some m in [
 	{"names": ["go"], "args": ["build"]},
-	{"names": ["goreleaser"]},
+	{"names": ["goreleaser"], "unless": ["check", "healthcheck", "init"]},
 	{"names": ["npm", "pnpm", "yarn", "bun"], "args": ["run", "{build,build:*,compile,dist,bundle}"]},
 	{"names": ["yarn", "pnpm"], "args": ["{build,build:*}"]},
 	{"names": ["tsc", "webpack", "vite", "rollup", "esbuild", "next", "ng", "parcel"]},
 	{"names": ["mvn", "mvnw"], "unless": ["help:*", "versions:*", "dependency:*"]},
-	{"names": ["gradle", "gradlew"], "unless": ["help", "dependencies", "properties", "wrapper", "tasks"]},
+	# buildScanPublishPrevious uploads the build scan of an earlier build.
+	{"names": ["gradle", "gradlew"], "unless": ["help", "dependencies", "properties", "wrapper", "tasks", "buildScanPublishPrevious"]},
 	{"names": ["sbt", "ant"]},
-	{"names": ["cargo"], "args": ["{build,install}"]},
+	{"names": ["cargo"], "args": ["build"]},
+	# `cargo install <crate>` installs a tool; `--path` builds the project.
+	{"names": ["cargo"], "args": ["install"], "requires": "--path*"},
 	{"names": ["dotnet"], "args": ["{build,publish,pack}"]},
 	{"names": ["msbuild"]},
 	{"names": ["make", "gmake"], "no_positional": true},
@@ -91,6 +110,8 @@ build_commands contains m if some m in [
 # analysis_actions mark a pipeline that builds code only to analyse it
 # (CodeQL and friends); it is not expected to run tests.
 analysis_actions contains action if some action in {
+	"CodSpeedHQ/action",
+	"benchmark-action/github-action-benchmark",
 	"github/codeql-action/init",
 	"github/codeql-action/autobuild",
 	"github/codeql-action/analyze",
@@ -103,6 +124,80 @@ build_actions contains action if some action in {
 	"docker/build-push-action",
 	"goreleaser/goreleaser-action",
 	"gradle/gradle-build-action",
+}
+
+# action_input_conditions qualify an action's entry in one action table
+# (by_action): with `only_if`, the step counts when one of the inputs
+# matches its regex; with `unless`, when none does. An input not set is "".
+# goreleaser-action with install-only only installs the tool, `check`
+# validates the configuration, and a --snapshot or build publishes nothing;
+# build-push-action pushes only when told to.
+action_input_conditions := {
+	"goreleaser/goreleaser-action": {
+		"build": {"unless": {"install-only": `^true$`, "args": `^\s*(check|healthcheck|init)\b`}},
+		"release": {"unless": {"install-only": `^true$`, "args": `^\s*(check|healthcheck|init|build)\b|--snapshot|--skip[= ]?publish`}},
+	},
+	"docker/build-push-action": {"release": {"only_if": {"push": `^(true|\$\{\{.*)$`, "outputs": `push=(true|\$\{\{)`}}},
+}
+
+# container_build_calls are non-shell steps that build an image (Jenkins
+# `docker.build(...)`). Such an image ships when the job then pushes an
+# image (a call matching container_push_call, `image.push()`); otherwise it
+# is an environment to run steps in (`.inside { }`).
+container_build_calls contains call if some call in {"docker.build"}
+
+container_push_call := `\.push$`
+
+# tooling_image_pattern matches the tag, Dockerfile or target of an image
+# built for CI itself (a build environment, a test image): it is tooling,
+# not the product, and has no tests of its own to run.
+tooling_image_pattern := `(?i)(^|[^a-z])(build[-_]?env|buildenv|ci[-_]image|test|tests|testing|devcontainer|toolchain)([^a-z]|$)`
+
+# analysis_commands check the code rather than build it for use: dependency
+# and quality scans, API and ABI compatibility checks, benchmarks and
+# documentation builds. A job that runs one and neither deploys nor
+# publishes builds only for the check.
+analysis_commands contains m if some m in [
+	{"names": ["mvn", "mvnw"], "any_arg": "{dependency-check:*,org.owasp:dependency-check-maven:*,sonar:sonar,org.sonarsource.scanner.maven:sonar-maven-plugin:*,japicmp:*,revapi:*,javadoc:*,site,site:*}"},
+	{"names": ["gradle", "gradlew"], "any_arg": "{sonar,sonarqube,dependencyCheck*,apiCheck,japicmp*,revapi*,javadoc,dokka*}"},
+	# `go vet -vettool=` runs an analyzer that the job has just built.
+	{"names": ["go"], "args": ["vet"], "requires": "-vettool=*"},
+	{"names": ["apidiff", "gorelease", "abidiff", "abi-compliance-checker", "japicmp", "revapi", "api-extractor", "dependency-check", "sonar-scanner"]},
+	{"names": ["cargo"], "args": ["{semver-checks,public-api,bench,codspeed,doc}"]},
+	{"names": ["make", "gmake"], "any_arg": "{apidiff*,api-diff,api-check,abi-check,abidiff,bench,benchmark*,doc,docs,html}"},
+	{"names": ["sphinx-build", "mkdocs", "jekyll", "hugo", "doxygen", "typedoc", "mdbook", "docfx", "hyperfine", "asv"]},
+]
+
+# analysis_name_pattern marks a job (by id, name or stage) or a whole
+# pipeline (by name) whose builds serve a check: benchmarks, documentation,
+# compatibility checks, code analysis.
+analysis_name_pattern := `(?i)(^|[^a-z])(bench|benchmarks?|benchmarking|perf|performance|profiling|memory|docs?|documentation|wiki|(api|abi)[-_ ]?(diff|compat|compatibility|check)|apidiff|abidiff|semver|compat|compatibility|analy[sz]e|analy[sz]er|analysis|sonar|sonarqube|sonarcloud|owasp|dependency[-_ ]?check|codeql)([^a-z]|$)`
+
+# call_triggers are the events by which only another pipeline starts this
+# one (a GitHub reusable workflow): its callers decide what runs before it.
+call_triggers contains event if some event in {"workflow_call"}
+
+# environment_setup_jobs prepare an environment and ship nothing (GitHub
+# runs the job copilot-setup-steps to set up Copilot's coding agent).
+environment_setup_jobs contains id if some id in {"copilot-setup-steps"}
+
+# query_args are the arguments of a command that asks the tool about
+# itself (`mvn --version`, `gradle -v`): given only these, it runs nothing.
+query_args contains arg if some arg in {"--version", "-version", "-v", "-V", "version", "--help", "-help", "-h", "help"}
+
+# testing_hints name, per build tool (a command name or an action),
+# the usual way to run the project's tests, for messages.
+testing_hints := {
+	"go": "go test ./...", "goreleaser": "go test ./...", "goreleaser/goreleaser-action": "go test ./...",
+	"npm": "npm test", "pnpm": "pnpm test", "yarn": "yarn test", "bun": "bun test",
+	"mvn": "mvn verify", "mvnw": "./mvnw verify", "gradle": "gradle check", "gradlew": "./gradlew check",
+	"gradle/gradle-build-action": "gradle check", "sbt": "sbt test", "ant": "ant test",
+	"cargo": "cargo test", "dotnet": "dotnet test", "msbuild": "dotnet test",
+	"make": "make test", "gmake": "make test", "cmake": "ctest", "ninja": "ctest", "meson": "meson test",
+	"bazel": "bazel test //...", "bazelisk": "bazel test //...",
+	"build": "pytest", "python": "pytest", "python3": "pytest", "poetry": "pytest", "uv": "pytest",
+	"hatch": "hatch test", "pdm": "pytest", "flit": "pytest",
+	"swift": "swift test", "flutter": "flutter test", "xcodebuild": "xcodebuild test",
 }
 
 # --- dependency installs (need a cache) -------------------------------------
@@ -395,12 +490,16 @@ release_commands contains m if some m in [
 	{"names": ["twine"], "args": ["upload"]},
 	{"names": ["npm", "pnpm", "yarn"], "args": ["publish"]},
 	{"names": ["docker", "podman"], "args": ["push"]},
+	{"names": ["docker", "podman", "buildah"], "args": ["build"], "requires": "--push"},
+	{"names": ["docker", "podman"], "args": ["buildx", "build"], "requires": "--push"},
 	{"names": ["cargo"], "args": ["publish"]},
 	{"names": ["gem"], "args": ["push"]},
 	{"names": ["poetry", "uv", "hatch", "pdm", "flit"], "args": ["publish"]},
-	{"names": ["goreleaser"]},
+	{"names": ["goreleaser"], "unless": ["check", "healthcheck", "init", "build", "--snapshot", "--skip=publish"]},
 	{"names": ["gh"], "args": ["release"]},
-	{"names": ["mvn", "mvnw"], "any_arg": "deploy"},
+	{"names": ["mvn", "mvnw"], "any_arg": "{deploy,release:perform}"},
+	{"names": ["pkg-pr-new"], "args": ["publish"]},
+	{"names": ["pnpx"], "args": ["pkg-pr-new", "publish"]},
 	{"names": ["gradle", "gradlew"], "any_arg": "publish*"},
 	{"names": ["dotnet"], "args": ["nuget", "push"]},
 ]
@@ -412,6 +511,10 @@ production_environment := `(?i)^(prod|production|prd|live|main)([-_ /.:].*)?$|(^
 # (trusted publishing, pages, registries) or only scope secrets for
 # automation and tests: they are not deploy targets.
 non_deploy_environment := `(?i)(^|[^a-z])(github-pages|pages|pypi|testpypi|npm|crates?(\.io)?|rubygems|gems?|nuget|maven|sonatype|homebrew|docker|dockerhub|registry|registries|publish|publishing|release|releases|docs?|documentation|automations?|bots?|secrets?|codecov|coverage|tests?|testing|ci|approval|gate)([^a-z]|$)`
+
+# release_environment matches environments that gate publishing to a
+# registry or store: a job that starts one publishes, whatever it runs.
+release_environment := `(?i)(^|[^a-z])(pypi|testpypi|npm|crates?(\.io)?|rubygems|nuget|maven|sonatype|homebrew|dockerhub|registry|registries|publish|publishing|release|releases)([^a-z]|$)`
 
 # rollback_name_pattern marks a job as a rollback path by its id or name.
 rollback_name_pattern := `(?i)(roll[-_ ]?back|revert|undo[-_ ]deploy|restore[-_ ]previous)`
@@ -502,6 +605,7 @@ command_tables := {
 	"deploy": deploy_commands,
 	"rollback": rollback_commands,
 	"release": release_commands,
+	"analysis": analysis_commands,
 	"local_cluster": local_cluster_commands,
 	"site_deploy": site_deploy_commands,
 }
@@ -557,6 +661,7 @@ by_action := {
 	"cache": {lower(e.action): e | some e in cache_actions},
 	"deploy": {lower(e.action): e | some e in deploy_actions},
 	"testing": {lower(a): {"action": a} | some a in testing_actions},
+	"script_input": {lower(e.action): e | some e in script_input_actions},
 	"analysis": {lower(a): {"action": a} | some a in analysis_actions},
 	"build": {lower(a): {"action": a} | some a in build_actions},
 	"release": {lower(a): {"action": a} | some a in release_actions},
