@@ -334,12 +334,3 @@ deploy_jobs contains i if {
 	some i, job in input.jobs
 	is_production(job)
 }
-
-# environment_jobs deploy to some environment that is not production, with
-# no deploy command we recognise: weaker evidence of a deploy.
-environment_jobs contains i if {
-	some i, job in input.jobs
-	deploy_environment(job)
-	not i in deploy_jobs
-	not i in may_test_jobs
-}
