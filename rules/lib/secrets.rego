@@ -139,5 +139,15 @@ mask(value) := concat("", [substring(value, 0, min([4, floor(count(value) / 4)])
 
 # interpolation_sinks are steps whose text argument reaches a process
 # command line or the log: a secret interpolated into it by the CI system's
-# templating (not by the shell) is exposed.
-interpolation_sinks contains call if some call in {"sh", "bat", "powershell", "pwsh", "echo", "writeFile", "error", "println", "print", "input"}
+# templating (not by the shell) is exposed. writeFile is not one: writing a
+# secret into the file a tool reads it from is how such tools take it.
+interpolation_sinks contains call if some call in {"sh", "bat", "powershell", "pwsh", "echo", "error", "println", "print", "input"}
+
+# non_secret_binding_pattern matches, once camelCase is split
+# (gpgKeyFile → gpg_key_file), the variables of a credential binding that
+# hold the part of it that is no secret: the user name of a
+# username/password pair (REGISTRY_USR, usernameVariable: 'GIT_USER') and
+# the path of a file credential (keyFileVariable: 'KEY_FILE').
+non_secret_binding_pattern := `(^|_)(usr|user|user_?name|login|file|path|dir)$`
+
+holds_no_secret(name) if regex.match(non_secret_binding_pattern, lower(regex.replace(name, `([a-z0-9])([A-Z])`, "${1}_${2}")))
