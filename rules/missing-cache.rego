@@ -86,7 +86,7 @@ install_display(cmd, m) := concat(" ", [cmd.name.value, goal]) if {
 	count(m.args) == 0
 	goal := [arg |
 		some arg in commands.positional(cmd)
-		regex.match(`^[a-z][a-zA-Z0-9:_-]*$`, arg)
+		regex.match(`^:?[a-z][a-zA-Z0-9:_-]*$`, arg) # a word, or a Gradle task path
 		not arg in tables.cleaning_goals
 	][0]
 } else := cmd.name.value if count(m.args) == 0
@@ -189,14 +189,22 @@ decided(job_index, _) if {
 	lower(trim_space(input_var.value.value)) in off
 }
 
-# ... a flag of one of the job's installs of the ecosystem
-# (`pip install --no-cache-dir`) ...
+# ... a flag of one of the job's commands of the package manager
+# (`pip install --no-cache-dir`, also when that install is of a tool) ...
 decided(job_index, ecosystem) if {
-	some install in installs
-	install.job == job_index
-	install.ecosystem == ecosystem
-	some arg in install.cmd.args
-	arg.value in tables.cache_opt_out_flags[ecosystem]
+	flags := tables.cache_opt_out_flags[ecosystem]
+	some [j, _, cmd] in commands.located
+	j == job_index
+	cmd.name.value in package_manager_names[ecosystem]
+	some arg in cmd.args
+	arg.value in flags
+}
+
+# package_manager_names are the command names of each ecosystem's installs.
+package_manager_names[ecosystem] contains name if {
+	some m in tables.install_commands
+	ecosystem := m.ecosystem
+	some name in m.names
 }
 
 # ... or the package manager's variable for it (PIP_NO_CACHE_DIR) in the

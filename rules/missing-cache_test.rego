@@ -53,6 +53,7 @@ test_an_explicit_opt_out_is_no_finding if {
 		[build.uses("astral-sh/setup-uv", "v6", {"enable-cache": "false"}), build.run([build.cmd(["uv", "sync"], 9)])],
 		[build.uses("gradle/actions/setup-gradle", "v4", {"cache-disabled": "true"}), build.run([build.cmd(["gradle", "build"], 9)])],
 		[build.run([build.cmd(["pip", "--no-cache-dir", "install", "-r", "requirements.txt"], 9)])],
+		[build.run([build.cmd(["pip", "install", "--no-cache-dir", "--upgrade", "pip", "pipenv"], 8), build.cmd(["pip", "install", "-r", "requirements.txt"], 9)])],
 		[build.run([build.cmd(["gradlew", "--no-build-cache", "publishToMavenLocal"], 9)])],
 		[object.union(build.run([build.cmd(["pip", "install", "-r", "requirements.txt"], 9)]), {"env": [{"name": build.str("PIP_NO_CACHE_DIR", 8), "value": build.str("1", 8), "source": "literal"}]})],
 	] {
@@ -102,6 +103,8 @@ test_messages_name_the_goal_after_clean if {
 	[f.msg | some f in findings_for("jenkins", [build.run([build.cmd(["mvn", "-B", "clean", "install", "-DskipTests"], 9)])])] == ["maven dependencies are installed by \"mvn install\" in job \"build\" with no cache; wrap the install in the Job Cacher `cache(...)` step, or mount the package cache into the agent container"]
 	some f in findings_for("jenkins", [build.run([build.cmd(["gradlew", "$COMMON_GRADLE_ARGS", "clean", "publishToMavenLocal"], 9)])])
 	startswith(f.msg, "gradle dependencies are installed by \"gradlew publishToMavenLocal\"")
+	some g in findings_for("gitlab", [build.run([build.cmd(["gradlew", "$FLAG", ":app:assembleDebug"], 9)])])
+	startswith(g.msg, "gradle dependencies are installed by \"gradlew :app:assembleDebug\"")
 }
 
 test_with_maven_local_repository_is_a_cache if {
