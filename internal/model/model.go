@@ -77,7 +77,14 @@ type Var struct {
 	// (${{ secrets.X }}, credentials(), a GitLab secrets: provider),
 	// "variable" for a plain reference to another variable ($VAR, ${VAR}).
 	Source string `json:"source"`
-	Pos    Pos    `json:"pos"`
+	// Expressions are the parts of Value that the CI system's own templating
+	// computes before the step sees it, as written and where written
+	// (Jenkins step arguments and `environment {}` values: the `${…}` and
+	// `$name` of double-quoted and slashy strings and, in a `+`
+	// concatenation, also every operand that is not a string literal).
+	// Text in single quotes is never one. Empty on other systems.
+	Expressions []String `json:"expressions"`
+	Pos         Pos      `json:"pos"`
 }
 
 // Comment is a source comment, kept for inline ignores and for version

@@ -206,22 +206,59 @@ testing_hints := {
 python_tooling := ["pip", "setuptools", "wheel", "build", "twine", "virtualenv", "pipx", "uv", "poetry", "tox", "nox", "pre-commit", "pip-tools", "setuptools-scm", "hatch", "ruff", "black", "flake8"]
 
 install_commands contains m if some m in [
-	{"names": ["npm"], "args": ["{ci,install,i,clean-install}"], "ecosystem": "npm"},
+	{"names": ["npm"], "args": ["{ci,clean-install}"], "ecosystem": "npm"},
+	{"names": ["npm"], "args": ["{install,i}"], "unless": global_install_flags, "few_named": few_named_tools, "ecosystem": "npm"},
 	{"names": ["yarn"], "args": ["install"], "ecosystem": "yarn"},
-	{"names": ["pnpm"], "args": ["{install,i}"], "ecosystem": "pnpm"},
-	{"names": ["bun"], "args": ["{install,i}"], "ecosystem": "bun"},
-	{"names": ["pip", "pip3"], "args": ["install"], "only_of": python_tooling, "ecosystem": "pip"},
+	{"names": ["pnpm"], "args": ["{install,i}"], "unless": global_install_flags, "ecosystem": "pnpm"},
+	{"names": ["bun"], "args": ["{install,i}"], "unless": global_install_flags, "few_named": few_named_tools, "ecosystem": "bun"},
+	{"names": ["pip", "pip3"], "args": ["install"], "unless": ["--no-index"], "only_of": python_tooling, "few_named": few_named_tools, "ecosystem": "pip"},
 	{"names": ["poetry"], "args": ["install"], "ecosystem": "poetry"},
 	{"names": ["pipenv"], "args": ["{install,sync}"], "ecosystem": "pipenv"},
 	{"names": ["uv"], "args": ["sync"], "ecosystem": "uv"},
-	{"names": ["uv"], "args": ["pip", "install"], "ecosystem": "uv"},
+	{"names": ["uv"], "args": ["pip", "install"], "unless": ["--no-index"], "only_of": python_tooling, "few_named": few_named_tools, "ecosystem": "uv"},
 	{"names": ["bundle"], "args": ["install"], "ecosystem": "bundler"},
-	{"names": ["go"], "args": ["{mod,build,test,install,vet}"], "ecosystem": "go"},
-	{"names": ["mvn", "mvnw"], "ecosystem": "maven"},
-	{"names": ["gradle", "gradlew"], "ecosystem": "gradle"},
-	{"names": ["cargo"], "args": ["{build,test,check,clippy,fetch,install,nextest}"], "ecosystem": "cargo"},
+	{"names": ["go"], "args": ["{build,test,vet}"], "ecosystem": "go"},
+	# go install pkg@version builds a tool outside the module.
+	{"names": ["go"], "args": ["install"], "unless": ["*@*"], "ecosystem": "go"},
+	# go mod init, edit or why download nothing.
+	{"names": ["go"], "args": ["mod", "{download,tidy,vendor}"], "ecosystem": "go"},
+	# A goal or task is needed: mvn -version, gradle --version install nothing.
+	{"names": ["mvn", "mvnw"], "any_arg": "*", "unless": ["help:*", "versions:*"], "ecosystem": "maven"},
+	# buildScanPublishPrevious uploads the scan of an earlier build.
+	{"names": ["gradle", "gradlew"], "any_arg": "*", "unless": ["buildScanPublishPrevious"], "ecosystem": "gradle"},
+	{"names": ["cargo"], "args": ["{build,test,check,clippy,fetch,nextest}"], "ecosystem": "cargo"},
+	{"names": ["cargo"], "args": ["install"], "few_named": few_named_tools, "ecosystem": "cargo"},
 	{"names": ["composer"], "args": ["{install,update}"], "ecosystem": "composer"},
 	{"names": ["dotnet"], "args": ["{restore,build,test,publish}"], "ecosystem": "nuget"},
+]
+
+# few_named_tools is how many named packages an install may name and still
+# be the installation of a few tools (`pip install meson ninja`,
+# `npm i some-cli@1.2`, `cargo install cargo-deny`), not of a project's
+# dependencies: such an install has no lock file to key a cache on, and
+# caching a few downloads gains little.
+few_named_tools := 3
+
+# global_install_flags install a package manager's package as a tool for
+# the machine (`npm i -g some-cli`), not into the project.
+global_install_flags := ["-g", "--global", "--location=global"]
+
+# project_init_commands create a project inside the job (`go mod init`,
+# `uv init`): an install into it has no lock file to key a cache on.
+project_init_commands contains m if some m in [
+	{"names": ["go"], "args": ["mod", "init"], "ecosystem": "go"},
+	{"names": ["uv"], "args": ["init"], "ecosystem": "uv"},
+	{"names": ["npm"], "args": ["init"], "ecosystem": "npm"},
+	{"names": ["yarn"], "args": ["init"], "ecosystem": "yarn"},
+	{"names": ["pnpm"], "args": ["init"], "ecosystem": "pnpm"},
+	{"names": ["bun"], "args": ["init"], "ecosystem": "bun"},
+	{"names": ["poetry"], "args": ["{init,new}"], "ecosystem": "poetry"},
+	{"names": ["cargo"], "args": ["{init,new}"], "ecosystem": "cargo"},
+	{"names": ["bundle"], "args": ["init"], "ecosystem": "bundler"},
+	{"names": ["composer"], "args": ["{init,create-project}"], "ecosystem": "composer"},
+	{"names": ["dotnet"], "args": ["new"], "ecosystem": "nuget"},
+	{"names": ["gradle"], "args": ["init"], "ecosystem": "gradle"},
+	{"names": ["mvn"], "any_arg": "archetype:generate", "ecosystem": "maven"},
 ]
 
 # A bare `yarn` installs dependencies.
@@ -231,13 +268,15 @@ bare_install_commands contains {"names": ["yarn"], "no_positional": true, "ecosy
 # that turns the cache on (any non-empty value other than "false");
 # `default_since` is the first major version that caches with no input
 # (an input set to "false" turns it off); `always` caches unconditionally.
-# `ecosystems` lists what the cache covers; "*" covers everything.
+# `ecosystems` lists what the cache covers; "*" covers everything. An
+# action whose input names the ecosystem (`cache: npm`) lists the values
+# it takes in `offers`.
 cache_actions contains entry if some entry in [
 	{"action": "actions/cache", "always": true, "ecosystems": ["*"]},
 	{"action": "actions/cache/restore", "always": true, "ecosystems": ["*"]},
-	{"action": "actions/setup-node", "input": "cache", "ecosystems_from_input": true},
-	{"action": "actions/setup-python", "input": "cache", "ecosystems_from_input": true},
-	{"action": "actions/setup-java", "input": "cache", "ecosystems_from_input": true},
+	{"action": "actions/setup-node", "input": "cache", "ecosystems_from_input": true, "offers": ["npm", "yarn", "pnpm"]},
+	{"action": "actions/setup-python", "input": "cache", "ecosystems_from_input": true, "offers": ["pip", "pipenv", "poetry"]},
+	{"action": "actions/setup-java", "input": "cache", "ecosystems_from_input": true, "offers": ["maven", "gradle", "sbt"]},
 	{"action": "actions/setup-dotnet", "input": "cache", "ecosystems": ["nuget"]},
 	{"action": "actions/setup-go", "input": "cache", "default_since": 4, "ecosystems": ["go"]},
 	{"action": "ruby/setup-ruby", "input": "bundler-cache", "ecosystems": ["bundler"]},
@@ -253,6 +292,91 @@ cache_actions contains entry if some entry in [
 	{"action": "oven-sh/setup-bun", "input": "cache", "ecosystems": ["bun"]},
 	{"action": "ramsey/composer-install", "always": true, "ecosystems": ["composer"]},
 	{"action": "julia-actions/cache", "always": true, "ecosystems": ["*"]},
+]
+
+# cleaning_goals are Maven goals and Gradle tasks that only delete build
+# output: missing-cache names the goal after them (`mvn clean install`
+# installs by "mvn install").
+cleaning_goals := {"clean"}
+
+# cache_opt_out_inputs are action inputs that switch an action's cache
+# off, with the values that do. Written into a job (`cache: false`,
+# `enable-cache: false`, `package-manager-cache: false`, an explicit
+# `cache: ""`), they are a decision about caching in that job, not an
+# omission.
+cache_opt_out_inputs := {
+	"cache": cache_off_values,
+	"enable-cache": cache_off_values,
+	"package-manager-cache": cache_off_values,
+	"bundler-cache": cache_off_values,
+	"cache-enabled": cache_off_values,
+	"use-cache": cache_off_values,
+	"cache-disabled": cache_on_values,
+	"disable-cache": cache_on_values,
+	"no-cache": cache_on_values,
+	"skip-cache": cache_on_values,
+}
+
+cache_off_values := ["", "false", "none", "off", "no"]
+
+cache_on_values := ["true", "yes", "on"]
+
+# cache_opt_out_flags switch a package manager's own cache off for an
+# install (`pip install --no-cache-dir`); cache_opt_out_env do it for a
+# job or step. Either is a decision about caching for that ecosystem.
+cache_opt_out_flags := {
+	"pip": ["--no-cache-dir", "--no-cache"],
+	"uv": ["--no-cache", "-n"],
+	"poetry": ["--no-cache"],
+	"composer": ["--no-cache"],
+	"gradle": ["--no-build-cache"],
+}
+
+cache_opt_out_env := {"pip": ["PIP_NO_CACHE_DIR"], "uv": ["UV_NO_CACHE"], "poetry": ["POETRY_NO_CACHE"]}
+
+# cache_location_arguments are step arguments that point a package
+# manager at a cache location of the team's choosing (Jenkins
+# `withMaven(mavenLocalRepo: ...)`), like cache_location_flags on a command.
+cache_location_arguments := {"maven": [{"call": "withMaven", "argument": "mavenLocalRepo"}]}
+
+# credential_actions and credential_commands log in to registries or
+# clouds, or sign and attest artifacts. A job that does, or that publishes
+# (release_actions, release_commands), deploys, or may request an OIDC
+# token, never gets cache advice from missing-cache: what it restores from
+# a cache, any run that could write the cache could have planted.
+credential_actions contains action if some action in {
+	"docker/login-action",
+	"aws-actions/configure-aws-credentials",
+	"aws-actions/amazon-ecr-login",
+	"azure/login",
+	"azure/docker-login",
+	"google-github-actions/auth",
+	"actions/attest-build-provenance",
+	"actions/attest",
+	"actions/attest-sbom",
+	"sigstore/cosign-installer",
+	"crazy-max/ghaction-import-gpg",
+	"actions/upload-release-asset",
+	"svenstaro/upload-release-action",
+	"actions/create-release",
+}
+
+# publishing_calls are non-shell steps (Jenkins) that upload or sign
+# artifacts.
+publishing_calls contains call if some call in {
+	"sshPublisher", "nexusArtifactUploader", "nexusPublisher", "s3Upload",
+	"rtUpload", "rtPublishBuildInfo", "googleStorageUpload", "signArtifacts",
+}
+
+credential_commands contains m if some m in [
+	{"names": ["docker", "podman", "buildah", "nerdctl", "skopeo", "oras", "crane", "helm"], "any_arg": "login"},
+	{"names": ["cosign"], "args": ["{sign,sign-blob,attest,attest-blob}"]},
+	{"names": ["gpg", "gpg2"], "requires": "{--sign,-s,--detach-sign,-b,--clearsign,--clear-sign}"},
+	{"names": ["aws"], "args": ["ecr", "{get-login-password,get-login}"]},
+	{"names": ["aws"], "args": ["codeartifact", "login"]},
+	{"names": ["gcloud"], "args": ["auth", "{configure-docker,activate-service-account}"]},
+	{"names": ["az"], "args": ["acr", "login"]},
+	{"names": ["npm", "pnpm", "yarn"], "args": ["{login,adduser}"]},
 ]
 
 # package_cache_path matches cache paths and volume mounts that hold
@@ -278,22 +402,25 @@ cache_input_ecosystems := {
 cache_hint[system][ecosystem] := hint if {
 	some system, hints in {
 		"*": {"*": "cache the package manager's download directory, keyed on the lock file, with the CI system's cache"},
+		# On GitHub, a job that runs a setup action able to cache the
+		# ecosystem is told which input to add to it (missing-cache); these
+		# are for jobs with none.
 		"github": {
-			"npm": "add `cache: npm` to actions/setup-node",
-			"yarn": "add `cache: yarn` to actions/setup-node",
-			"pnpm": "add `cache: pnpm` to actions/setup-node",
-			"bun": "cache ~/.bun/install/cache with actions/cache",
-			"pip": "add `cache: pip` to actions/setup-python",
-			"poetry": "add `cache: poetry` to actions/setup-python",
-			"pipenv": "add `cache: pipenv` to actions/setup-python",
-			"uv": "use astral-sh/setup-uv with `enable-cache: true`",
-			"bundler": "add `bundler-cache: true` to ruby/setup-ruby",
-			"go": "use actions/setup-go v4 or later, which caches modules and builds by default",
-			"maven": "add `cache: maven` to actions/setup-java",
-			"gradle": "use gradle/actions/setup-gradle, which caches by default",
-			"cargo": "add Swatinem/rust-cache",
-			"composer": "cache the `composer config cache-files-dir` directory with actions/cache",
-			"nuget": "add `cache: true` to actions/setup-dotnet",
+			"npm": "cache ~/.npm with actions/cache, keyed on package-lock.json",
+			"yarn": "cache the `yarn cache dir` directory with actions/cache, keyed on yarn.lock",
+			"pnpm": "cache the `pnpm store path` directory with actions/cache, keyed on pnpm-lock.yaml",
+			"bun": "cache ~/.bun/install/cache with actions/cache, keyed on bun.lock",
+			"pip": "cache ~/.cache/pip with actions/cache, keyed on the requirements files",
+			"poetry": "cache ~/.cache/pypoetry with actions/cache, keyed on poetry.lock",
+			"pipenv": "cache ~/.cache/pipenv with actions/cache, keyed on Pipfile.lock",
+			"uv": "cache ~/.cache/uv with actions/cache, keyed on uv.lock",
+			"bundler": "cache vendor/bundle with actions/cache, keyed on Gemfile.lock",
+			"go": "cache ~/go/pkg/mod and ~/.cache/go-build with actions/cache, keyed on go.sum",
+			"maven": "cache ~/.m2/repository with actions/cache, keyed on the pom.xml files",
+			"gradle": "cache ~/.gradle/caches and ~/.gradle/wrapper with actions/cache, keyed on the Gradle build files",
+			"cargo": "cache ~/.cargo/registry, ~/.cargo/git and target/ with actions/cache, keyed on Cargo.lock",
+			"composer": "cache the `composer config cache-files-dir` directory with actions/cache, keyed on composer.lock",
+			"nuget": "cache ~/.nuget/packages with actions/cache, keyed on the packages.lock.json files",
 		},
 		"gitlab": {"*": "add a `cache:` keyed on the lock file (`key: files: [...]`) with the package manager's cache directory inside the project in `paths:`"},
 		"jenkins": {"*": "wrap the install in the Job Cacher `cache(...)` step, or mount the package cache into the agent container"},
@@ -500,7 +627,7 @@ release_commands contains m if some m in [
 	{"names": ["mvn", "mvnw"], "any_arg": "{deploy,release:perform}"},
 	{"names": ["pkg-pr-new"], "args": ["publish"]},
 	{"names": ["pnpx"], "args": ["pkg-pr-new", "publish"]},
-	{"names": ["gradle", "gradlew"], "any_arg": "publish*"},
+	{"names": ["gradle", "gradlew"], "any_arg": "publish*", "unless": ["publishToMavenLocal"]},
 	{"names": ["dotnet"], "args": ["nuget", "push"]},
 ]
 
@@ -608,6 +735,8 @@ command_tables := {
 	"analysis": analysis_commands,
 	"local_cluster": local_cluster_commands,
 	"site_deploy": site_deploy_commands,
+	"credential": credential_commands,
+	"project_init": project_init_commands,
 }
 
 # by_name[table][command] holds the matchers of a table that apply to a
@@ -651,7 +780,7 @@ literal_words(glob) := split(trim_suffix(trim_prefix(glob, "{"), "}"), ",") if r
 # matcher is a matcher with every field present, so matching reads fields
 # instead of defaults.
 matcher(m) := object.union(
-	{"args": [], "any_arg": "", "requires": "", "no_positional": false, "unless": [], "unless_after": {}, "only_of": []},
+	{"args": [], "any_arg": "", "requires": "", "no_positional": false, "unless": [], "unless_after": {}, "only_of": [], "few_named": 0},
 	m,
 )
 
@@ -667,6 +796,7 @@ by_action := {
 	"release": {lower(a): {"action": a} | some a in release_actions},
 	"local_cluster": {lower(a): {"action": a} | some a in local_cluster_actions},
 	"site_deploy": {lower(e.action): e | some e in site_deploy_actions},
+	"credential": {lower(a): {"action": a} | some a in credential_actions},
 }
 
 # by_action_name[action][table] is by_action the other way round, the
