@@ -129,6 +129,42 @@ func TestHostileSymlinksOutOfTheRepository(t *testing.T) {
 	}
 }
 
+// TestHostileConfigurationOutOfTheRepository: a repository's
+// .pipelint.yaml, a --config file or a --baseline file that is a symbolic
+// link out of the repository is refused, unread: a configuration's errors
+// quote its keys, a baseline's its fields. Configuration and baseline
+// apply to every file, so a refused one stops the run with exit code 2,
+// as a broken one does.
+func TestHostileConfigurationOutOfTheRepository(t *testing.T) {
+	base := writeFiles(t, map[string]string{
+		"outside.yaml":          "stolen-secret-key: 1\n",
+		"outside-baseline.json": `{"stolen_private_key": "x"}`,
+		"repo/.git/HEAD":        "ref: refs/heads/main\n",
+		"repo/" + goodWorkflow:  unpinnedWorkflow,
+	})
+	repo := filepath.Join(base, "repo")
+	mustSymlink(t, "../outside.yaml", filepath.Join(repo, ".pipelint.yaml"))
+	mustSymlink(t, filepath.Join(base, "outside.yaml"), filepath.Join(repo, "ci", "pipelint.yaml"))
+	mustSymlink(t, "../outside-baseline.json", filepath.Join(repo, ".pipelint-baseline.json"))
+	outside := strings.TrimSuffix(outsideMessage, "$")
+	for _, c := range []struct {
+		args []string
+		want string // a line of standard error
+	}{
+		{[]string{"check", "."}, filepath.Join(repo, ".pipelint.yaml") + ":1:1: the configuration file " + outside},
+		{[]string{"check", "--config", "ci/pipelint.yaml", "."}, "ci/pipelint.yaml:1:1: the configuration file " + outside},
+		{[]string{"check", "--no-config", "--baseline", ".pipelint-baseline.json", "."}, "pipelint: --baseline .pipelint-baseline.json: " + outside},
+	} {
+		code, stdout, stderr := pipelintInChild(t, repo, nil, c.args...)
+		if code != exitError || !strings.Contains("\n"+stderr, "\n"+c.want+"\n") {
+			t.Errorf("%q: exit %d, stderr %q; want exit %d and %q", c.args, code, stderr, exitError, c.want)
+		}
+		if strings.Contains(stdout+stderr, "stolen") {
+			t.Errorf("%q: a file outside the repository was read:\n%s%s", c.args, stdout, stderr)
+		}
+	}
+}
+
 // TestHostileGlobThroughSymlinkLoops: two links back up make a GitLab
 // include glob exponential if links are followed; they are not listed.
 func TestHostileGlobThroughSymlinkLoops(t *testing.T) {

@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -21,6 +20,7 @@ import (
 	"github.com/pipelint/pipelint/internal/ignore"
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser"
+	"github.com/pipelint/pipelint/internal/repofs"
 	"github.com/pipelint/pipelint/internal/report"
 	"github.com/pipelint/pipelint/internal/secret"
 )
@@ -119,10 +119,18 @@ func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
 	return result, nil
 }
 
+// readBaseline reads the baseline file at path. It may lie in the
+// repository checked, so it is read as the repository's files are
+// (package repofs): never through a symbolic link out of it, never from a
+// FIFO or a device.
 func readBaseline(path string) (*baseline.Baseline, error) {
-	f, err := os.Open(path)
+	fsys, name, err := repofs.ForFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("--baseline: %w", err)
+		return nil, fmt.Errorf("--baseline %s: %w", path, err)
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("--baseline %s: %w", path, err)
 	}
 	defer f.Close()
 	b, err := baseline.Read(f)
