@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/pipelint/pipelint/internal/benchrun/hostile"
 )
@@ -234,41 +235,54 @@ func terminalInput(t *testing.T, name string) string {
 	return string(data)
 }
 
-// assertSafeForCILogs fails on a line that a terminal or the GitHub
-// Actions runner would act on: a control character but tab, a line that
-// starts with "::" (spaces aside), or "##[" anywhere.
+// assertSafeForCILogs fails on a line that a terminal or a CI runner
+// would act on: a control character but tab, or, with invisible
+// characters left out, a line that starts with "::" (spaces aside; each
+// line of GitHub annotations is one, by design), or "##[" or "##vso["
+// (any case) anywhere.
 func assertSafeForCILogs(t *testing.T, name, out string) {
 	t.Helper()
 	for i, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
-		if strings.HasPrefix(strings.TrimLeft(line, " "), "::") && (name != "github" || !regexp.MustCompile(`^::(error|warning|notice) file=`).MatchString(line)) {
+		visible := strings.Map(func(r rune) rune {
+			if unicode.In(r, unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point) {
+				return -1
+			}
+			return r
+		}, line)
+		if name == "github" {
+			visible = regexp.MustCompile(`^::(error|warning|notice) file=`).ReplaceAllString(visible, "")
+		}
+		if strings.HasPrefix(strings.TrimLeft(visible, " "), "::") {
 			t.Errorf("%s, line %d, is a workflow command: %q", name, i+1, line)
 		}
-		if strings.Contains(line, "##[") && name != "github" {
-			t.Errorf("%s, line %d, holds an old-style workflow command: %q", name, i+1, line)
+		if strings.Contains(visible, "##[") || strings.Contains(strings.ToLower(visible), "##vso[") {
+			t.Errorf("%s, line %d, holds a log command: %q", name, i+1, line)
 		}
-		if strings.ContainsFunc(line, func(r rune) bool { return r != '\t' && (r < 0x20 || r == 0x7f || r == '\u202e') }) {
+		if strings.ContainsFunc(line, func(r rune) bool { return r != '\t' && (unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)) }) {
 			t.Errorf("%s, line %d, holds a control character: %q", name, i+1, line)
 		}
 	}
 }
 
 // TestHostileFileNamesAndMessagesInCILogs: file names with a line break
-// and a workflow command, escape sequences and old-style commands in the
-// source never reach the output as they are, in the text report, in
-// GitHub annotations, or on standard error beside a JSON report.
+// and a workflow command, escape sequences, and GitHub's and Azure
+// Pipelines' log commands in the source never reach the output as they
+// are, in any format, on standard error, or in inspect's output.
 func TestHostileFileNamesAndMessagesInCILogs(t *testing.T) {
 	const (
 		evil      = "evil\n::error file=a.yml::injected\x1b[2J.yml"
 		evilShown = `evil\n::error file=a.yml::injected\x1b[2J.yml`
 		colons    = "::warning::x.yml"
+		vso       = "##vso[task.setvariable variable=X]y.yml"
 	)
 	root := writeFiles(t, map[string]string{
 		evil:          terminalInput(t, "escapes.yml"),
 		colons:        terminalInput(t, "broken.yml"),
 		"control.yml": terminalInput(t, "control.yml"),
+		vso:           terminalInput(t, "commands.yml"),
 		goodWorkflow:  unpinnedWorkflow,
 	})
-	paths := []string{evil, colons, "control.yml", goodWorkflow}
+	paths := []string{evil, colons, "control.yml", vso, goodWorkflow}
 
 	code, stdout, stderr := pipelint(t, root, append([]string{"check", "--no-config", "--system", "github"}, paths...)...)
 	assertSafeForCILogs(t, "text", stdout)
@@ -279,6 +293,8 @@ func TestHostileFileNamesAndMessagesInCILogs(t *testing.T) {
 		"\n 4 |     runs-on: ubuntu-latest # \uFFFD[2J\uFFFD]8;;https://example.com\uFFFDlink\n",
 		"\n" + evilShown + `:6:15: medium unpinned-action: action "actions/checkout@v4"`,
 		"\n 6 |       - uses: actions/checkout@v4 # #\uFFFD[error]old-style command \uFFFDevil\n",
+		"\n#\\x23vso[task.setvariable variable=X]y.yml:6:15: high unpinned-action: action \"actions/checkout@#\\x23vso[task.setvariable variable=PATH]/tmp/evil\"",
+		"\n 6 |       - uses: actions/checkout@#\uFFFDvso[task.setvariable variable=PATH]/tmp/evil # #\uFFFDVSO[task.complete result=Succeeded] #\u00ad\uFFFD[add-mask]x\n",
 		"\n" + goodWorkflow + ":6:15: medium unpinned-action: ",
 	} {
 		if !strings.Contains(stdout, want) {
@@ -295,9 +311,17 @@ func TestHostileFileNamesAndMessagesInCILogs(t *testing.T) {
 		t.Errorf("annotations lack %q:\n%s", want, stdout)
 	}
 
-	_, _, stderr = pipelint(t, root, append([]string{"check", "--no-config", "--system", "github", "--format", "json"}, paths...)...)
-	assertSafeForCILogs(t, "standard error", stderr)
-	if want := "./::warning::x.yml:2:7: "; !strings.HasPrefix(stderr, want) {
-		t.Errorf("standard error does not start with %q:\n%s", want, stderr)
+	for _, format := range []string{"json", "sarif", "gitlab", "markdown"} {
+		_, stdout, stderr = pipelint(t, root, append([]string{"check", "--no-config", "--system", "github", "--format", format}, paths...)...)
+		assertSafeForCILogs(t, format, stdout)
+		assertSafeForCILogs(t, "standard error", stderr)
+		if want := "./::warning::x.yml:2:7: "; !strings.HasPrefix(stderr, want) {
+			t.Errorf("%s: standard error does not start with %q:\n%s", format, want, stderr)
+		}
+	}
+	_, stdout, stderr = pipelint(t, root, "inspect", "--system", "github", vso)
+	assertSafeForCILogs(t, "inspect", stdout+stderr)
+	if want := `actions/checkout@#\u0023vso[task.setvariable variable=PATH]/tmp/evil`; !strings.Contains(stdout, want) {
+		t.Errorf("inspect lacks %q:\n%s", want, stdout)
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/pipelint/pipelint/internal/engine"
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser"
+	"github.com/pipelint/pipelint/internal/report"
 	"github.com/pipelint/pipelint/internal/secret"
 	"github.com/pipelint/pipelint/rules"
 )
@@ -58,10 +58,7 @@ source lines included. --show-secrets prints them as written.`,
 				}
 				inputs = append(inputs, input)
 			}
-			encoder := json.NewEncoder(cmd.OutOrStdout())
-			encoder.SetIndent("", "  ")
-			encoder.SetEscapeHTML(false)
-			if err := encoder.Encode(inputs); err != nil {
+			if err := report.WriteJSON(cmd.OutOrStdout(), inputs); err != nil { // the files' text, safe for a CI log
 				return err
 			}
 			return errors.Join(errs...)

@@ -124,17 +124,21 @@ func snippetOf(src []byte, f finding.Finding, secrets []secret.Span) (s snippet,
 	if src == nil || r.StartLine > len(lines) {
 		return snippet{}, false
 	}
-	line := []rune(strings.TrimSuffix(string(lines[r.StartLine-1]), "\r"))
-	for i, c := range line {
-		// A CI file is untrusted input: never send its escape sequences to
-		// a terminal, nor "##[" (a command) to a GitHub Actions log. One
-		// rune for one keeps the underline in place.
+	text := strings.TrimSuffix(string(lines[r.StartLine-1]), "\r")
+	// A CI file is untrusted input: never send its escape sequences to a
+	// terminal, nor a log command ("##[", "##vso[") to a CI log. One rune
+	// for one keeps the underline in place.
+	commands := commandHashes(text)
+	line := make([]rune, 0, len(text))
+	for i, c := range text {
 		switch {
+		case len(commands) > 0 && commands[0] == i:
+			c = unicode.ReplacementChar
+			commands = commands[1:]
 		case mustEscape(c):
-			line[i] = unicode.ReplacementChar
-		case c == '[' && i >= 2 && line[i-1] == '#' && line[i-2] == '#':
-			line[i-1] = unicode.ReplacementChar
+			c = unicode.ReplacementChar
 		}
+		line = append(line, c)
 	}
 	start := min(r.StartColumn-1, len(line))
 	end := len(line)
