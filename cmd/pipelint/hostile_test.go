@@ -225,6 +225,26 @@ func TestHostileFileTimeoutFlag(t *testing.T) {
 	}
 }
 
+// TestHostileIncluderInDiscovery: a file named on the command line that no
+// system recognises (a pre-commit hook passes every changed YAML file)
+// makes discovery parse the repository's .gitlab-ci.yml, to tell whether
+// it is a fragment of that pipeline. That parse has the time limit of a
+// file's check (the runner's tests show it holds against a parse that
+// never ends): when it runs out, the named file is an error, even with
+// --skip-unknown, rather than skipped as if no pipeline included it.
+func TestHostileIncluderInDiscovery(t *testing.T) {
+	root := writeFiles(t, map[string]string{
+		".git/HEAD":       "ref: refs/heads/main\n",
+		".gitlab-ci.yml":  gitlabIncludes("ci/fragment.yml"),
+		"ci/fragment.yml": "fragment:\n  image: node:20\n  script: [make]\n",
+	})
+	code, stdout, stderr := pipelint(t, root, "check", "--skip-unknown", "--file-timeout", "1ns", "ci/fragment.yml")
+	want := "ci/fragment.yml:1:1: error: could not tell whether .gitlab-ci.yml includes the file: parsing it took longer than 1ns; the file was not checked\n"
+	if code != exitError || !strings.HasPrefix(stdout, want) {
+		t.Errorf("exit %d, want %d and %q first:\n%s%s", code, exitError, want, stdout, stderr)
+	}
+}
+
 // terminalInput reads a workflow of testdata/hostile/runner-terminal.
 func terminalInput(t *testing.T, name string) string {
 	t.Helper()

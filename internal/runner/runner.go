@@ -20,6 +20,7 @@ import (
 	"github.com/pipelint/pipelint/internal/ignore"
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
 	"github.com/pipelint/pipelint/internal/repofs"
 	"github.com/pipelint/pipelint/internal/report"
 	"github.com/pipelint/pipelint/internal/secret"
@@ -63,7 +64,10 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 
 // Check checks the CI files under paths.
 func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
-	files, skipped, discoveryErr := parser.Discover(paths, opts.Discovery)
+	limits := newBudget(opts)
+	discovery := opts.Discovery
+	discovery.ParseIncluder = func(f parser.File) (syntax.Result, error) { return limits.parseIncluder(ctx, f) }
+	files, skipped, discoveryErr := parser.Discover(paths, discovery)
 	governing := newPolicies(ctx, opts.Policy)
 	// Every configuration is read and compiled before any file is checked,
 	// so that a broken one stops the run at once.
@@ -81,7 +85,6 @@ func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
 		p, _ := governing.of(f)
 		return p.Config.IgnoredFile(f.Display)
 	})
-	limits := newBudget(opts)
 	files, results := checkAll(files, func(f parser.File) fileResult {
 		p, err := governing.of(f)
 		if err != nil {
@@ -170,9 +173,9 @@ func checkFile(ctx context.Context, limits *budget, pol *Policy, f parser.File, 
 	}
 	ctx, cancel := context.WithTimeout(ctx, limits.timeout)
 	defer cancel()
-	parsed, err := limits.parse(ctx, f)
-	if err != nil {
-		return fileResult{errs: flattenErrors(f.Display, err)}
+	parsed, ok := limits.parse(ctx, f)
+	if !ok {
+		return fileResult{errs: flattenErrors(f.Display, limits.timedOut())}
 	}
 	result := fileResult{errs: flattenErrors(f.Display, parsed.Err), warnings: parsed.Warnings, children: parser.Children(f, parsed)}
 	p := parsed.Pipeline
