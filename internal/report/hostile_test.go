@@ -36,7 +36,7 @@ func hostileRun() *Run {
 			{Pos: pos("\u200b::notice::z.yml", 0, 0, 0, 0), Message: "m"},
 		},
 		FilesChecked: 1,
-		Source:       func(string) []byte { return []byte(hostileSource) },
+		Source:       func(string) Source { return sourceOf(hostileSource) },
 	}
 }
 

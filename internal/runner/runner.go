@@ -88,7 +88,7 @@ func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
 	files, results := checkAll(files, func(f parser.File) fileResult {
 		p, err := governing.of(f)
 		if err != nil {
-			return fileResult{errs: flattenErrors(f.Display, err)}
+			return fileResult{errs: secret.Default().MaskErrors(flattenErrors(f.Display, err), nil), masker: secret.Default()}
 		}
 		return checkFile(ctx, limits, p, f, opts.ReportUnusedIgnores)
 	})
@@ -97,9 +97,9 @@ func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
 	run := &report.Run{
 		ToolVersion:  opts.ToolVersion,
 		Rules:        governing.rules(),
-		Errors:       flattenErrors("", discoveryErr),
+		Errors:       secret.Default().MaskErrors(flattenErrors("", discoveryErr), nil),
 		FilesChecked: len(files),
-		Source:       sources.read,
+		Source:       sources.source,
 	}
 	result := &Result{Run: run, Skipped: skipped}
 	for _, r := range results {
@@ -108,7 +108,6 @@ func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
 		run.Errors = append(run.Errors, r.errs...)
 		result.Warnings = append(result.Warnings, r.warnings...)
 	}
-	run.Errors, result.Warnings = secret.MaskErrors(run.Errors), secret.MaskErrors(result.Warnings) // errors quote values, secrets included
 	sortErrors(result.Warnings)
 	sortErrors(run.Errors)
 	finding.Sort(run.Findings)
@@ -156,18 +155,31 @@ func (ps *policies) of(f parser.File) (*Policy, error) {
 type fileResult struct {
 	findings   []finding.Finding
 	suppressed []report.Suppressed
-	errs       []*model.ParseError
-	warnings   []*model.ParseError
-	children   []parser.File // child pipelines it starts
-	pulledIn   []string      // display paths of the files it includes
+	errs       []*model.ParseError // secrets masked
+	warnings   []*model.ParseError // secrets masked
+	children   []parser.File       // child pipelines it starts
+	pulledIn   []string            // display paths of the files it includes
+	masker     *secret.Masker      // the masker of the file's policies
+	flagged    []string            // the secrets its sensitive findings flagged
 }
 
 // checkFile parses one file and evaluates the rules on it, within the
 // file's budget: one deadline for the whole check, and a bound on the size
 // of its pipeline before the rule input is built. The model is dropped
 // when the file is done, so memory stays flat however many files a run
-// checks.
+// checks. Errors and warnings quote what the files hold: they are masked
+// as messages are, with the masker of the file's policies and the values
+// its findings flagged.
 func checkFile(ctx context.Context, limits *budget, pol *Policy, f parser.File, reportUnused bool) fileResult {
+	result := checkUnmasked(ctx, limits, pol, f, reportUnused)
+	result.masker = pol.Engine.Masker()
+	flagged := secret.NewValues(result.flagged)
+	result.errs = result.masker.MaskErrors(result.errs, flagged)
+	result.warnings = result.masker.MaskErrors(result.warnings, flagged)
+	return result
+}
+
+func checkUnmasked(ctx context.Context, limits *budget, pol *Policy, f parser.File, reportUnused bool) fileResult {
 	if err := limits.acquire(); err != nil {
 		return fileResult{errs: flattenErrors(f.Display, err)}
 	}
@@ -201,6 +213,7 @@ func checkFile(ctx context.Context, limits *budget, pol *Policy, f parser.File, 
 	if err != nil {
 		return fileError(err)
 	}
+	result.flagged = flaggedValues(p, findings)
 	result.findings, result.suppressed = applyPolicy(pol, p, findings, reportUnused)
 	return result
 }
