@@ -71,9 +71,10 @@ func EscapeFileName(name string) string {
 // which Azure Pipelines also reads as formatting (`##[section]`), and
 // Azure Pipelines' logging commands "##vso[area.action …]", in any case
 // as its agent's own neutraliser matches them. Invisible characters
-// (ignorable) between the characters of a prefix do not hide it: runners
-// built on .NET search with culture-aware comparisons, which skip them.
-// Changing the second "#" is enough: no prefix is left.
+// (ignorable) between the characters of a prefix do not hide it: both
+// runners are .NET programs, and a culture-aware search (the GitHub
+// runner's IndexOf("##[") is one) skips them. Changing the second "#" is
+// enough: no prefix is left.
 func commandHashes(s string) []int {
 	var hashes []int
 	for i := 0; ; i++ {
