@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -21,6 +20,8 @@ import (
 	"github.com/pipelint/pipelint/internal/ignore"
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
+	"github.com/pipelint/pipelint/internal/repofs"
 	"github.com/pipelint/pipelint/internal/report"
 	"github.com/pipelint/pipelint/internal/secret"
 )
@@ -63,7 +64,10 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 
 // Check checks the CI files under paths.
 func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
-	files, skipped, discoveryErr := parser.Discover(paths, opts.Discovery)
+	limits := newBudget(opts)
+	discovery := opts.Discovery
+	discovery.ParseIncluder = func(f parser.File) (syntax.Result, error) { return limits.parseIncluder(ctx, f) }
+	files, skipped, discoveryErr := parser.Discover(paths, discovery)
 	governing := newPolicies(ctx, opts.Policy)
 	// Every configuration is read and compiled before any file is checked,
 	// so that a broken one stops the run at once.
@@ -81,11 +85,10 @@ func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
 		p, _ := governing.of(f)
 		return p.Config.IgnoredFile(f.Display)
 	})
-	limits := newBudget(opts)
 	files, results := checkAll(files, func(f parser.File) fileResult {
 		p, err := governing.of(f)
 		if err != nil {
-			return fileResult{errs: flattenErrors(f.Display, err)}
+			return fileResult{errs: secret.Default().MaskErrors(flattenErrors(f.Display, err), nil), masker: secret.Default()}
 		}
 		return checkFile(ctx, limits, p, f, opts.ReportUnusedIgnores)
 	})
@@ -94,9 +97,9 @@ func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
 	run := &report.Run{
 		ToolVersion:  opts.ToolVersion,
 		Rules:        governing.rules(),
-		Errors:       flattenErrors("", discoveryErr),
+		Errors:       secret.Default().MaskErrors(flattenErrors("", discoveryErr), nil),
 		FilesChecked: len(files),
-		Source:       sources.read,
+		Source:       sources.source,
 	}
 	result := &Result{Run: run, Skipped: skipped}
 	for _, r := range results {
@@ -105,7 +108,6 @@ func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
 		run.Errors = append(run.Errors, r.errs...)
 		result.Warnings = append(result.Warnings, r.warnings...)
 	}
-	run.Errors, result.Warnings = secret.MaskErrors(run.Errors), secret.MaskErrors(result.Warnings) // errors quote values, secrets included
 	sortErrors(result.Warnings)
 	sortErrors(run.Errors)
 	finding.Sort(run.Findings)
@@ -119,10 +121,18 @@ func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
 	return result, nil
 }
 
+// readBaseline reads the baseline file at path. It may lie in the
+// repository checked, so it is read as the repository's files are
+// (package repofs): never through a symbolic link out of it, never from a
+// FIFO or a device.
 func readBaseline(path string) (*baseline.Baseline, error) {
-	f, err := os.Open(path)
+	fsys, name, err := repofs.ForFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("--baseline: %w", err)
+		return nil, fmt.Errorf("--baseline %s: %w", path, err)
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("--baseline %s: %w", path, err)
 	}
 	defer f.Close()
 	b, err := baseline.Read(f)
@@ -145,26 +155,39 @@ func (ps *policies) of(f parser.File) (*Policy, error) {
 type fileResult struct {
 	findings   []finding.Finding
 	suppressed []report.Suppressed
-	errs       []*model.ParseError
-	warnings   []*model.ParseError
-	children   []parser.File // child pipelines it starts
-	pulledIn   []string      // display paths of the files it includes
+	errs       []*model.ParseError // secrets masked
+	warnings   []*model.ParseError // secrets masked
+	children   []parser.File       // child pipelines it starts
+	pulledIn   []string            // display paths of the files it includes
+	masker     *secret.Masker      // the masker of the file's policies
+	flagged    []string            // the secrets its sensitive findings flagged
 }
 
 // checkFile parses one file and evaluates the rules on it, within the
 // file's budget: one deadline for the whole check, and a bound on the size
 // of its pipeline before the rule input is built. The model is dropped
 // when the file is done, so memory stays flat however many files a run
-// checks.
+// checks. Errors and warnings quote what the files hold: they are masked
+// as messages are, with the masker of the file's policies and the values
+// its findings flagged.
 func checkFile(ctx context.Context, limits *budget, pol *Policy, f parser.File, reportUnused bool) fileResult {
+	result := checkUnmasked(ctx, limits, pol, f, reportUnused)
+	result.masker = pol.Engine.Masker()
+	flagged := secret.NewValues(result.flagged)
+	result.errs = result.masker.MaskErrors(result.errs, flagged)
+	result.warnings = result.masker.MaskErrors(result.warnings, flagged)
+	return result
+}
+
+func checkUnmasked(ctx context.Context, limits *budget, pol *Policy, f parser.File, reportUnused bool) fileResult {
 	if err := limits.acquire(); err != nil {
 		return fileResult{errs: flattenErrors(f.Display, err)}
 	}
 	ctx, cancel := context.WithTimeout(ctx, limits.timeout)
 	defer cancel()
-	parsed, err := limits.parse(ctx, f)
-	if err != nil {
-		return fileResult{errs: flattenErrors(f.Display, err)}
+	parsed, ok := limits.parse(ctx, f)
+	if !ok {
+		return fileResult{errs: flattenErrors(f.Display, limits.timedOut())}
 	}
 	result := fileResult{errs: flattenErrors(f.Display, parsed.Err), warnings: parsed.Warnings, children: parser.Children(f, parsed)}
 	p := parsed.Pipeline
@@ -190,6 +213,7 @@ func checkFile(ctx context.Context, limits *budget, pol *Policy, f parser.File, 
 	if err != nil {
 		return fileError(err)
 	}
+	result.flagged = flaggedValues(p, findings)
 	result.findings, result.suppressed = applyPolicy(pol, p, findings, reportUnused)
 	return result
 }
