@@ -233,7 +233,12 @@ type Cache struct {
 	Key    String   `json:"key"`
 	Paths  []String `json:"paths"`
 	Policy String   `json:"policy"` // pull, push, pull-push
-	Pos    Pos      `json:"pos"`
+	// Off is true for a declaration that switches caching off for the job
+	// (GitLab `cache: []`, which also drops a `default:` or inherited
+	// cache): a decision against a cache, unlike declaring none. Such an
+	// entry has no key, paths or policy, and is the job's only cache.
+	Off bool `json:"off"`
+	Pos Pos  `json:"pos"`
 }
 
 // Report is a result file the CI system reads back, such as JUnit XML.

@@ -12,7 +12,7 @@ func (p *parser) job(key, n *node) model.Job {
 		Stage:     n.get("stage").str(),
 		Env:       append(own, secrets(n.get("secrets"))...),
 		Needs:     needs(n.get("needs")),
-		Caches:    caches(n.get("cache")),
+		Caches:    caches(n.entry("cache")),
 		Reports:   reports(n),
 		Strategy:  strategy(n.get("parallel")),
 		Pos:       join(key.pos, n.pos),
