@@ -218,6 +218,14 @@ type Image struct {
 
 // Environment is a deployment target.
 type Environment struct {
+	// Name is the environment's name. On GitLab its `$NAME` and `${NAME}`
+	// references are expanded when the file gives the variable a plain
+	// literal value the job sees (a global variable it inherits or its own,
+	// not one that rules or a parallel matrix may set, whose value refers
+	// to no other variable); `CI_*` and `GITLAB_*` names, unknown variables
+	// and `$$` stay as written. Pos is where the name is written. A project,
+	// group, instance or pipeline variable of the same name overrides the
+	// file's value at run time, which the file cannot show.
 	Name String `json:"name"`
 	URL  String `json:"url"`
 	// Action is what the job does to the environment: start (deploy, the
@@ -336,7 +344,11 @@ type Reference struct {
 	// or "agent"; for includes "local", "project", "remote", "template" or
 	// "component"; empty otherwise.
 	Usage string `json:"usage"`
-	Value String `json:"value"` // the whole reference as written
+	// Value is the whole reference as written, except a GitLab image
+	// named by variables: they are expanded as in Environment.Name, and
+	// when the name ends with one (`$IMAGE`, `python:$VERSION`), Pos is
+	// where that variable's value is written, which sets the tag.
+	Value String `json:"value"`
 	// Parsed parts. For actions and workflows Owner/Repo/Path; for images
 	// Registry, Repo (the repository path) and Ref (the tag); for includes
 	// Repo is the project or URL and Path the file.

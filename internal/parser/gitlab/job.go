@@ -36,7 +36,7 @@ func (p *parser) job(key, n *node) model.Job {
 			}
 		}
 	}
-	job.Environment = environment(n.get("environment"))
+	job.Environment = environment(n.get("environment"), known)
 	rules := p.flatten(n.get("rules"))
 	job.Condition = condition(rules, n)
 	job.When = jobWhen(n.get("when"), rules)
