@@ -302,8 +302,14 @@ type Step struct {
 
 // Script is shell code and the commands it runs.
 type Script struct {
-	Text  String `json:"text"`
-	Shell string `json:"shell"` // bash, sh, pwsh, cmd, python, ... as declared or defaulted
+	Text String `json:"text"`
+	// Shell is bash, sh, pwsh, cmd, python, ... as declared or defaulted.
+	// A GitLab job's shell is its runner's: pwsh when a runner tag has a
+	// word (a run of letters and digits) windows, win, win32, win64,
+	// win11, ..., pwsh or powershell (saas-windows-medium-amd64,
+	// windows-1809, win32-ps), as GitLab Runner defaults to PowerShell on
+	// Windows; bash otherwise.
+	Shell string `json:"shell"`
 	// Commands are the simple commands of Text in source order, with
 	// wrappers (sudo, env, time, npx, ...) already stripped by the splitter.
 	// The commands of a script that Text runs with sh -c (bash -lc, sudo

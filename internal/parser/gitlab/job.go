@@ -41,9 +41,10 @@ func (p *parser) job(key, n *node) model.Job {
 	job.Condition = condition(rules, n)
 	job.When = jobWhen(n.get("when"), rules)
 	job.Uses, job.With = p.trigger(n.get("trigger"))
+	shellName := scriptShell(job.Runner.Labels)
 	for _, section := range []string{"before_script", "script", "after_script"} {
 		if k, v := n.entry(section); k != nil {
-			if step := p.scriptStep(k, v); step != nil {
+			if step := p.scriptStep(k, v, shellName); step != nil {
 				job.Steps = append(job.Steps, *step)
 			}
 		}
