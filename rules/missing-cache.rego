@@ -6,8 +6,8 @@
 #   nothing caches what it downloads. Every run fetches the same packages
 #   again: slower feedback, more load on registries, and builds that fail
 #   whenever a registry does. Not reported: a few named tools or the job's
-#   own build installed, an explicit opt-out (`cache: false`,
-#   `--no-cache-dir`, ...), and jobs that publish, sign, deploy or hold
+#   own build installed, an explicit opt-out (`cache: false`, GitLab's
+#   `cache: []`, `--no-cache-dir`, ...), and jobs that publish, sign, deploy or hold
 #   registry or cloud credentials, where a cache could be poisoned.
 # custom:
 #   id: missing-cache
@@ -178,9 +178,16 @@ ecosystems(step, entry) := tables.cache_input_ecosystems[lower(pipeline.input_va
 
 # --- decisions against a cache -----------------------------------------------------
 
-# An explicit opt-out is a decision, not an omission: an action's cache
-# input switched off anywhere in the job (`cache: false`, `enable-cache:
-# false`, `package-manager-cache: false`, `cache: ""`) ...
+# An explicit opt-out is a decision, not an omission: the job's caching
+# switched off (GitLab `cache: []`) ...
+decided(job_index, _) if {
+	some cache in input.jobs[job_index].caches
+	cache.off
+}
+
+# ... an action's cache input switched off anywhere in the job (`cache:
+# false`, `enable-cache: false`, `package-manager-cache: false`, `cache:
+# ""`) ...
 decided(job_index, _) if {
 	some step in input.jobs[job_index].steps
 	step.uses != null

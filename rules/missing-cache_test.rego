@@ -62,6 +62,15 @@ test_an_explicit_opt_out_is_no_finding if {
 	count(findings_for("github", [build.uses("actions/setup-python", "v5", {"cache": "pip"}), build.run([build.cmd(["npm", "ci"], 9)])])) == 1
 }
 
+# GitLab's `cache: []` switches the job's cache off on purpose: a decision
+# too. A cache with neither key nor cache directory is no decision.
+test_a_cache_switched_off_is_no_finding if {
+	job := build.job("unit", [build.run([build.cmd(["npm", "ci"], 9)])])
+	cache := {"key": build.str("", 0), "paths": [], "policy": build.str("", 0), "off": false, "pos": build.at(8, 3)}
+	count(missing_cache.findings) == 0 with input as build.pipeline("gitlab", [object.union(job, {"caches": [object.union(cache, {"off": true})]})])
+	count(missing_cache.findings) == 1 with input as build.pipeline("gitlab", [object.union(job, {"caches": [cache]})])
+}
+
 permissions(scopes) := {"all": build.str("", 0), "scopes": [{"name": build.str(k, 3), "value": build.str(v, 3), "source": "literal"} | some k, v in scopes]}
 
 # A job that publishes, signs, deploys, logs in to a registry or may
