@@ -25,10 +25,10 @@ func TestJudgementFiles(t *testing.T) {
 	}
 }
 
-// TestJudgements holds every rule to its judgements on the corpus: a place
-// judged FP must not be reported, a place judged TP must be, and precision
-// on the judged places must be at least MinPrecision. `make eval` prints
-// the table and the places nobody has judged.
+// TestJudgements holds every rule to its judgements on the corpus: a
+// finding judged FP must not be reported, a finding judged TP must be, and
+// precision on the judged findings must be at least MinPrecision. `make
+// eval` prints the table and the findings nobody has judged.
 func TestJudgements(t *testing.T) {
 	judgements, err := ReadJudgements(judgementsDir)
 	if err != nil {

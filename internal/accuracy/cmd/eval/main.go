@@ -65,6 +65,6 @@ func run(judgementsDir string) error {
 			fmt.Fprintln(out, f)
 		}
 	}
-	fmt.Fprintf(out, "\n%d places reported that nobody has judged; fill in label (TP, FP or debatable) and reason and add them to %s/<rule>.tsv:\n", len(report.Unjudged), judgementsDir)
+	fmt.Fprintf(out, "\n%d findings nobody has judged; fill in label (TP, FP or debatable) and reason, and add each line to %s/<rule>.tsv:\n", len(report.Unjudged), judgementsDir)
 	return report.WriteUnjudged(out)
 }
