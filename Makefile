@@ -30,7 +30,7 @@ bench:
 # the per-rule table in Markdown, what fails the judgements, and the
 # findings nobody has judged yet as lines for testdata/judgements/<rule>.tsv.
 eval:
-	$(GO) run ./internal/accuracy/cmd/eval
+	@$(GO) run ./internal/accuracy/cmd/eval
 
 # Run pipelint on the examples that ship with the repository. They are
 # written to have findings, so the exit code is 1.
