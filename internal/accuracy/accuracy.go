@@ -68,7 +68,9 @@ type Report struct {
 	// Stray are judgements that cannot be joined with any finding: of a
 	// rule, repository or file that does not exist.
 	Stray []string
-	// Errors are the files that could not be checked, with why.
+	// Errors are the check's errors: a file that cannot be parsed, a
+	// child pipeline that is missing. They are not failures: the
+	// findings they cost fail as TP missing.
 	Errors []string
 	// Repositories and Files count what was checked.
 	Repositories, Files int

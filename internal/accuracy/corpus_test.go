@@ -39,7 +39,7 @@ func TestJudgements(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range report.Errors {
-		t.Log("not checked:", e)
+		t.Log("error:", e)
 	}
 	for _, s := range report.Rules {
 		if s.Judged == 0 {

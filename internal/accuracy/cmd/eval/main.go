@@ -53,7 +53,7 @@ func run(judgementsDir string) error {
 	}
 	fmt.Fprintf(os.Stderr, "checked %d files in %d repositories of %s in %.1fs\n", report.Files, report.Repositories, corpus, time.Since(start).Seconds())
 	for _, e := range report.Errors {
-		fmt.Fprintln(os.Stderr, "not checked:", e)
+		fmt.Fprintln(os.Stderr, "error:", e)
 	}
 	out := os.Stdout
 	if err := report.WriteTable(out); err != nil {
