@@ -52,6 +52,22 @@ uncovered contains install if {
 	not decided(job_index, ecosystem)
 	not fresh_project(job_index, ecosystem)
 	not job_index in publishing_jobs
+	not after_install_on_same_agent(job_index, ecosystem)
+}
+
+# Jobs that inherit one persistent runner declaration (stages nested under
+# a Jenkins agent, jobs given the same self-hosted runner) run on machines
+# that keep their disk: the first install there fills the package cache
+# the later jobs read, and one cache set up for that runner serves them
+# all. Only the first install of each runner declaration is reported.
+after_install_on_same_agent(job_index, ecosystem) if {
+	runner := input.jobs[job_index].runner
+	not runner.ephemeral
+	runner.pos.line > 0
+	some earlier in installs
+	earlier.ecosystem == ecosystem
+	earlier.job < job_index
+	input.jobs[earlier.job].runner.pos == runner.pos
 }
 
 # installs_in_order sorts the installs by job, ecosystem and position: the

@@ -242,3 +242,21 @@ test_a_project_created_in_the_job_has_nothing_to_key_on if {
 	count(findings_for("github", [build.run([build.cmd(["uv", "init", "--python", "3.11"], 8), build.cmd(["uv", "sync"], 9)])])) == 0
 	count(findings_for("github", [build.run([build.cmd(["uv", "init"], 8), build.cmd(["pip", "install", "-r", "requirements.txt"], 9)])])) == 1
 }
+
+test_stages_under_one_agent_report_the_first_install_only if {
+	agent := {"labels": [], "ephemeral": false, "pos": build.at(5, 7)}
+	install := object.union(build.job("install", [build.run([build.cmd(["mvn", "install"], 7)])]), {"runner": agent})
+	javadoc := object.union(build.job("javadoc", [build.run([build.cmd(["mvn", "javadoc:jar"], 9)])]), {"runner": agent})
+	elsewhere := build.job("verify", [build.run([build.cmd(["mvn", "verify"], 11)])])
+	findings := missing_cache.findings with input as build.pipeline("jenkins", [install, javadoc, elsewhere])
+	{f.pos.line | some f in findings} == {7, 11}
+}
+
+test_jobs_on_their_own_runners_are_each_reported if {
+	agent := {"labels": [], "ephemeral": false, "pos": build.at(5, 7)}
+	install := object.union(build.job("install", [build.run([build.cmd(["mvn", "install"], 7)])]), {"runner": agent})
+	other := object.union(agent, {"pos": build.at(8, 7)})
+	javadoc := object.union(build.job("javadoc", [build.run([build.cmd(["mvn", "javadoc:jar"], 9)])]), {"runner": other})
+	findings := missing_cache.findings with input as build.pipeline("gitlab", [install, javadoc])
+	{f.pos.line | some f in findings} == {7, 9}
+}
