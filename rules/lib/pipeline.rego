@@ -148,23 +148,29 @@ may_test_jobs contains i if {
 
 may_test_jobs contains i if {
 	some i, job in input.jobs
-	regex.match(tables.testing_name_pattern, job.id.value)
+	testing_name(job.id.value)
 }
 
 may_test_jobs contains i if {
 	some i, job in input.jobs
-	regex.match(tables.testing_name_pattern, job.name.value)
+	testing_name(job.name.value)
 }
 
 may_test_jobs contains i if {
 	some i, job in input.jobs
 	some step in job.steps
-	regex.match(tables.testing_name_pattern, step.name.value)
+	testing_name(step.name.value)
 }
 
 may_test_jobs contains i if {
 	some i, job in input.jobs
 	job.uses != null
+}
+
+# testing_name is true for a name that says the job or step tests.
+testing_name(name) if {
+	regex.match(tables.testing_name_pattern, name)
+	not regex.match(tables.not_testing_name_pattern, name)
 }
 
 # --- the job graph ------------------------------------------------------------

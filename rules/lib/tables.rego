@@ -76,6 +76,10 @@ testing_report_kinds contains kind if some kind in {"junit", "coverage", "covera
 # testing_name_pattern marks a job or step name as (weak) test evidence.
 testing_name_pattern := `(?i)(^|[^a-z])(tests?|testing|specs?|unit|integration|e2e|qa|fuzz|fuzzing|conformance|smoke)([^a-z]|$)`
 
+# not_testing_name_pattern marks names that say "test" but name a place,
+# not a test run: publishing to Test PyPI tests nothing.
+not_testing_name_pattern := `(?i)test[ ._-]?pypi`
+
 # --- builds ----------------------------------------------------------------
 
 build_commands contains m if some m in [
