@@ -2,7 +2,7 @@
 # `make test`.
 GO ?= go
 
-.PHONY: build test lint bench example fuzz
+.PHONY: build test lint bench example fuzz eval
 
 build:
 	$(GO) build -o bin/pipelint ./cmd/pipelint
@@ -25,6 +25,12 @@ lint:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	$(GO) run ./internal/benchrun
+
+# How the rules do on the judged findings of the corpus (docs/accuracy.md):
+# the per-rule table in Markdown, what fails the judgements, and the
+# findings nobody has judged yet as lines for testdata/judgements/<rule>.tsv.
+eval:
+	@$(GO) run ./internal/accuracy/cmd/eval
 
 # Run pipelint on the examples that ship with the repository. They are
 # written to have findings, so the exit code is 1.

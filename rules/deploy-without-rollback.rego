@@ -1,13 +1,19 @@
 # METADATA
 # title: Deployment without a rollback path
 # description: |
-#   A job deploys to a running system (by environment, deploy command or
-#   deploy action) and nothing in the pipeline can take the deployment back:
-#   no self-rolling-back deploy (`helm upgrade --atomic`), no rollback
-#   command, no step or job that runs on failure, no rollback job, no manual
-#   redeploy of a chosen version. When the deploy breaks production, someone
-#   has to improvise the recovery under pressure. Publishing a package or
-#   pushing an image is a release, not a deploy, and is not reported.
+#   A job deploys to a running system (by a deploy command or action, or by
+#   an environment together with a job, step or script named for deploying)
+#   and nothing in the pipeline can take the deployment back: no
+#   self-rolling-back deploy (`helm upgrade --atomic`), no rollback command,
+#   no step or job that runs on failure, no rollback job, no manual redeploy
+#   of a chosen version. When the deploy breaks production, someone has to
+#   improvise the recovery under pressure. Publishing a package or pushing
+#   an image is a release, not a deploy; an environment alone, or one on a
+#   test, lint, signing or upload job, only scopes secrets; a deploy into a
+#   throwaway cluster on the runner is a test. None is reported. A deploy to
+#   a target that switches atomically and keeps earlier deployments (Vercel,
+#   Netlify, Cloudflare Pages and Workers, GitHub Pages, Firebase Hosting)
+#   is reported at info, with its one-step rollback.
 # custom:
 #   id: deploy-without-rollback
 #   severity: high
@@ -29,16 +35,89 @@ import data.pipelint.lib.tables
 findings contains finding if {
 	input.kind == "workflow"
 	not pipeline_has_rollback_path
-	some i in pipeline.deploy_jobs | pipeline.environment_jobs
+	some i in deploy_jobs
 	not i in rollback_jobs
 	not job_rolls_back_itself(i)
 	not covered_by_rollback_job(i)
 	job := input.jobs[i]
 	finding := {
-		"msg": sprintf("job %q %s with no rollback path; %s, or %s that restores the previous version", [job.id.value, what(i), idiom(i), tables.for_system(tables.failure_path_idiom, input.system)]),
+		"msg": message(i),
 		"pos": job.id.pos,
 		"severity": severity(i),
 	}
+}
+
+message(i) := sprintf("job %q %s with no rollback path; %s, or %s that restores the previous version", [input.jobs[i].id.value, what(i), idiom(i), tables.for_system(tables.failure_path_idiom, input.system)]) if not atomic_target(i)
+
+message(i) := sprintf("job %q %s with no rollback path in the pipeline; %s switches deployments atomically and keeps the earlier ones: %s", [input.jobs[i].id.value, what(i), tables.atomic_deploy_tools[tool], tables.rollback_idiom[tool]]) if tool := atomic_target(i)
+
+# --- what counts as a deploy -------------------------------------------------
+
+# deploy_sites are the commands and steps that deploy: those of
+# pipeline.deploy_sites and the static site deploys.
+deploy_sites contains site if some site in pipeline.deploy_sites
+
+deploy_sites contains {"job": m.job, "what": commands.display(m.cmd, m.matcher), "tool": m.matcher.tool, "pos": m.cmd.name.pos, "cmd": m.cmd} if {
+	some m in commands.matched
+	m.table == "site_deploy"
+}
+
+deploy_sites contains {"job": a.job, "what": a.entry.action, "tool": a.entry.tool, "pos": step.uses.value.pos, "cmd": null} if {
+	some a in pipeline.actions
+	a.table == "site_deploy"
+	step := input.jobs[a.job].steps[a.step]
+}
+
+# deploy_jobs are the jobs that deploy: by a deploy command or action,
+# unless into a throwaway cluster the job creates, or to an environment
+# when the job, a step or a script is named for deploying.
+deploy_jobs contains site.job if {
+	some site in deploy_sites
+	not site.job in local_cluster_jobs
+}
+
+deploy_jobs contains i if {
+	some i, job in input.jobs
+	pipeline.deploy_environment(job)
+	named_for_deploying(i)
+	not only_tests_lints_signs_or_uploads(job)
+}
+
+local_cluster_jobs contains m.job if {
+	some m in commands.matched
+	m.table == "local_cluster"
+}
+
+local_cluster_jobs contains a.job if {
+	some a in pipeline.actions
+	a.table == "local_cluster"
+}
+
+named_for_deploying(i) if regex.match(tables.deploy_name_pattern, concat(" ", [input.jobs[i].id.value, input.jobs[i].name.value]))
+
+named_for_deploying(i) if {
+	some step in input.jobs[i].steps
+	regex.match(tables.deploy_name_pattern, step.name.value)
+}
+
+named_for_deploying(i) if {
+	some [j, _, cmd] in commands.located
+	j == i
+	regex.match(tables.deploy_name_pattern, cmd.name.value)
+}
+
+# A task or script a runner is given (`make deploy`, `npm run deploy:prod`).
+named_for_deploying(i) if {
+	some [j, _, cmd] in commands.located
+	j == i
+	cmd.name.value in tables.script_runners
+	some arg in array.slice(commands.positional(cmd), 0, 2)
+	regex.match(tables.deploy_name_pattern, arg)
+}
+
+only_tests_lints_signs_or_uploads(job) if {
+	regex.match(tables.non_deploy_job_pattern, concat(" ", [job.id.value, job.name.value]))
+	not regex.match(tables.deploy_name_pattern, concat(" ", [job.id.value, job.name.value]))
 }
 
 # --- what counts as a rollback path ------------------------------------------
@@ -95,14 +174,14 @@ acts(j, s) if {
 	some m in commands.matched
 	m.job == j
 	m.step == s
-	m.table in {"deploy", "rollback"}
+	m.table in {"deploy", "site_deploy", "rollback"}
 }
 
 acts(j, s) if {
 	some a in pipeline.actions
 	a.job == j
 	a.step == s
-	a.table == "deploy"
+	a.table in {"deploy", "site_deploy"}
 }
 
 # A rollback job covers the deploys to its own environment, or every deploy
@@ -127,7 +206,7 @@ environment_name(job) := job.environment.name.value if {
 # Within the job: every deploy command undoes itself on failure, or a step
 # runs on failure and redeploys or rolls back.
 job_rolls_back_itself(i) if {
-	job_sites := [site | some site in pipeline.deploy_sites; site.job == i]
+	job_sites := [site | some site in deploy_sites; site.job == i]
 	count(job_sites) > 0
 	every site in job_sites {
 		self_rolling_back(site.cmd)
@@ -149,6 +228,24 @@ self_rolling_back(cmd) if {
 
 # --- the message -------------------------------------------------------------
 
+# atomic_target is the deploy target of a job that switches atomically
+# and keeps earlier deployments: the tool of every deploy site of the job,
+# or, with none, the host of its environment's URL.
+atomic_target(i) := tool if {
+	tools := {site.tool | some site in deploy_sites; site.job == i}
+	[tool] := [t | some t in tools]
+	tables.atomic_deploy_tools[tool]
+}
+
+atomic_target(i) := tool if {
+	not first_site(i)
+	url := input.jobs[i].environment.url.value
+	host := lower(split(regex.replace(url, `^[a-zA-Z]+://`, ""), "/")[0])
+	some tool, hosts in tables.atomic_hosting_urls
+	some pattern in hosts
+	glob.match(pattern, ["."], host)
+}
+
 what(i) := sprintf("deploys to %q with %s", [pipeline.deploy_environment(input.jobs[i]), first_site(i).what]) if {
 	pipeline.deploy_environment(input.jobs[i])
 	first_site(i)
@@ -162,7 +259,7 @@ what(i) := sprintf("deploys with %s", [first_site(i).what]) if {
 what(i) := sprintf("deploys to environment %q", [pipeline.deploy_environment(input.jobs[i])]) if not first_site(i)
 
 first_site(i) := ordered[0][2] if {
-	ordered := sort([[site.pos.line, site.pos.column, site] | some site in pipeline.deploy_sites; site.job == i])
+	ordered := sort([[site.pos.line, site.pos.column, site] | some site in deploy_sites; site.job == i])
 	count(ordered) > 0
 }
 
@@ -173,16 +270,24 @@ idiom(i) := tables.rollback_idiom.generic if not tables.rollback_idiom[first_sit
 
 idiom(i) := tables.rollback_idiom.generic if not first_site(i)
 
-# Production deploys are high; other deploy commands medium; a non-production
-# environment with no recognisable deploy command low.
-severity(i) := "high" if pipeline.is_production(input.jobs[i])
+# A deploy to an atomic target is info; other production deploys are high,
+# other deploy commands medium, and a non-production environment with no
+# recognisable deploy command low.
+severity(i) := "info" if atomic_target(i)
+
+severity(i) := "high" if {
+	not atomic_target(i)
+	pipeline.is_production(input.jobs[i])
+}
 
 severity(i) := "medium" if {
+	not atomic_target(i)
 	not pipeline.is_production(input.jobs[i])
 	first_site(i)
 }
 
 severity(i) := "low" if {
+	not atomic_target(i)
 	not pipeline.is_production(input.jobs[i])
 	not first_site(i)
 }

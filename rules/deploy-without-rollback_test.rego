@@ -123,3 +123,82 @@ test_a_deploy_tool_without_an_idiom_gets_the_generic_advice if {
 	some f in findings_for("github", [deploy_job(["kubectl", "apply", "-f", "k8s/"], {})]) with data.pipelint.lib.tables.rollback_idiom as {"generic": "GENERIC ADVICE"}
 	contains(f.msg, "GENERIC ADVICE")
 }
+
+env(name) := {"environment": object.union(production.environment, {"name": build.str(name, 4)})}
+
+test_an_environment_alone_is_not_a_deploy if {
+	# an environment scoping the secrets of a job that deploys nothing
+	count(findings_for("github", [ship_job(["./update-redirects.sh"], production)])) == 0
+	count(findings_for("gitlab", [ship_job(["make"], env("intel-compiler"))])) == 0
+}
+
+# ship_job is deploy_job under a name that says nothing of deploying.
+ship_job(words, extra) := object.union(deploy_job(words, extra), {"id": build.str("ship", 2)})
+
+test_an_environment_with_a_job_step_or_script_named_for_deploying_is_a_deploy if {
+	[f.severity | some f in findings_for("github", [ship_job(["./scripts/deploy-api.sh"], env("staging"))])] == ["low"]
+	[f.severity | some f in findings_for("github", [ship_job(["make", "deploy"], production)])] == ["high"]
+	[f.severity | some f in findings_for("github", [ship_job(["npm", "run", "deploy:prod"], production)])] == ["high"]
+	[f.severity | some f in findings_for("github", [ship_job(["./release.sh"], object.union(production, {"name": build.str("Redeploy the API", 3)}))])] == ["high"]
+	step := object.union(build.run([build.cmd(["./release.sh"], 10)]), {"name": build.str("Deploy to production", 9)})
+	[f.severity | some f in findings_for("github", [object.union(build.job("ship", [step]), production)])] == ["high"]
+	count(findings_for("github", [build.job("ship", [step])])) == 0 # a name with no environment
+	# an argument that only mentions deploying names nothing
+	count(findings_for("github", [ship_job(["echo", "deploying"], production)])) == 0
+}
+
+test_test_lint_signing_and_upload_jobs_are_not_deploys if {
+	some id in ["e2e-tests", "lint", "sign", "upload-profiles", "notarize"]
+	job := object.union(deploy_job(["./deploy-fixtures.sh"], production), {"id": build.str(id, 2)})
+	count(findings_for("github", [job])) == 0
+}
+
+test_a_deploy_into_a_throwaway_cluster_is_a_test if {
+	cluster := build.run([build.cmd(["kind", "create", "cluster"], 9)])
+	job := deploy_job(["kubectl", "apply", "-f", "k8s/"], {})
+	count(findings_for("github", [object.union(job, {"steps": array.concat([cluster], job.steps)})])) == 0
+	kind_action := build.uses("helm/kind-action", "v1", {})
+	count(findings_for("github", [object.union(job, {"steps": array.concat([kind_action], job.steps)})])) == 0
+}
+
+test_new_deploy_commands if {
+	some words in [
+		["sf", "project", "deploy", "start", "-d", "force-app"], ["sfdx", "force:source:deploy", "-p", "force-app"],
+		["sfdx", "force:mdapi:deploy", "-d", "mdapi"], ["rsync", "-az", "--delete", "public/", "web@host:/var/www/site"],
+		["rsync", "--delete-after", "-r", "out/", "/var/www/html"], ["firebase", "deploy", "--only", "functions"],
+	]
+	[f.severity | some f in findings_for("github", [deploy_job(words, {})])] == ["medium"]
+}
+
+test_previews_validations_and_local_copies_are_not_deploys if {
+	some words in [
+		["vercel", "deploy", "--prebuilt"], ["netlify", "deploy", "--dir", "dist"],
+		["sf", "project", "deploy", "start", "--dry-run"], ["sfdx", "force:source:deploy", "--checkonly", "-p", "x"],
+		["rsync", "-a", "--delete", "src/", "build/"], ["rsync", "-a", "dist/", "host:/var/www/site"],
+	]
+	count(findings_for("github", [deploy_job(words, {})])) == 0
+}
+
+test_atomic_targets_are_info if {
+	some [words, target] in [
+		[["vercel", "--prod"], "Vercel"], [["netlify", "deploy", "--prod"], "Netlify"],
+		[["wrangler", "pages", "deploy", "dist"], "Cloudflare Pages"], [["wrangler", "deploy"], "Cloudflare Workers"],
+		[["firebase", "deploy", "--only", "hosting"], "Firebase Hosting"], [["mkdocs", "gh-deploy"], "GitHub Pages"],
+	]
+	some f in findings_for("github", [deploy_job(words, production)])
+	f.severity == "info"
+	contains(f.msg, sprintf("; %s switches deployments atomically", [target]))
+}
+
+test_an_atomic_target_is_told_by_the_environment_url if {
+	pages := {"environment": object.union(production.environment, {"name": build.str("site", 4), "url": build.str("https://acme.github.io/docs", 5)})}
+	[f.severity | some f in findings_for("gitlab", [deploy_job(["./deploy-site.sh"], pages)])] == ["info"]
+	other := {"environment": object.union(pages.environment, {"url": build.str("https://github.io.example.com/", 5)})}
+	[f.severity | some f in findings_for("gitlab", [deploy_job(["./deploy-site.sh"], other)])] == ["low"]
+}
+
+test_a_job_deploying_to_an_atomic_target_and_elsewhere_is_not_info if {
+	job := deploy_job(["vercel", "--prod"], production)
+	both := object.union(job, {"steps": array.concat(job.steps, [build.run([build.cmd(["kubectl", "apply", "-f", "k8s/"], 12)])])})
+	[f.severity | some f in findings_for("github", [both])] == ["high"]
+}

@@ -5,18 +5,23 @@
 #   Poetry, uv, Bundler, Go, Maven, Gradle, Cargo, Composer, NuGet, ...) and
 #   nothing caches what it downloads. Every run fetches the same packages
 #   again: slower feedback, more load on registries, and builds that fail
-#   whenever a registry does.
+#   whenever a registry does. Not reported: a few named tools or the job's
+#   own build installed, an explicit opt-out (`cache: false`, GitLab's
+#   `cache: []`, `--no-cache-dir`, ...), and jobs that publish, sign, deploy or hold
+#   registry or cloud credentials, where a cache could be poisoned.
 # custom:
 #   id: missing-cache
 #   severity: medium
 #   precision: high
 #   remediation: |
 #     Cache the package manager's download directory, keyed on the lock
-#     file. On GitHub, most setup actions do it with one input
-#     (`cache: npm` on actions/setup-node, `cache: pip` on
-#     actions/setup-python, `cache: maven` on actions/setup-java); setup-go
-#     v4 and later caches by default. On GitLab, add a `cache:` with
-#     `key: files:`. On Jenkins, use the Job Cacher `cache(...)` step.
+#     file. On GitHub, most setup actions do it with one input (`cache: npm`
+#     on actions/setup-node, `cache: pip` on actions/setup-python, `cache:
+#     maven` on actions/setup-java; the message names the action the job
+#     runs, at its version), else use actions/cache. On GitLab, add a
+#     `cache:` with `key: files:`. On Jenkins, use the Job Cacher `cache(...)`
+#     step. Never add a cache to a job that publishes, signs or deploys:
+#     such jobs are not reported.
 #   tags: [performance, reliability]
 package pipelint.rules.missing_cache
 
@@ -32,17 +37,37 @@ findings contains finding if {
 	same := [u | some u in uncovered; u.cmd.name.pos == pos; u.ecosystem == ecosystem]
 	jobs := sort({input.jobs[u.job].id.value | some u in same})
 	finding := {
-		"msg": sprintf("%s dependencies are installed by %q in %s with no cache; %s", [ecosystem, commands.display(same[0].cmd, same[0].matcher), job_list(jobs), hint(ecosystem)]),
+		"msg": sprintf("%s dependencies are installed by %q in %s with no cache; %s", [ecosystem, install_display(same[0].cmd, same[0].matcher), job_list(jobs), job_hint(min({u.job | some u in same}), ecosystem)]),
 		"pos": pos,
 		"severity": severity({input.jobs[u.job].runner.ephemeral | some u in same}),
 	}
 }
 
-# uncovered holds, per job and ecosystem without a cache, the first install.
+# uncovered holds, per job and ecosystem without a cache, the first install,
+# unless caching there was decided against or the job publishes.
 uncovered contains install if {
 	some k, [job_index, ecosystem, _, _, install] in installs_in_order
 	not same_group_as_previous(k)
 	not covered(job_index, ecosystem)
+	not decided(job_index, ecosystem)
+	not fresh_project(job_index, ecosystem)
+	not job_index in publishing_jobs
+	not after_install_on_same_agent(job_index, ecosystem)
+}
+
+# Jobs that inherit one persistent runner declaration (stages nested under
+# a Jenkins agent, jobs given the same self-hosted runner) run on machines
+# that keep their disk: the first install there fills the package cache
+# the later jobs read, and one cache set up for that runner serves them
+# all. Only the first install of each runner declaration is reported.
+after_install_on_same_agent(job_index, ecosystem) if {
+	runner := input.jobs[job_index].runner
+	not runner.ephemeral
+	runner.pos.line > 0
+	some earlier in installs
+	earlier.ecosystem == ecosystem
+	earlier.job < job_index
+	input.jobs[earlier.job].runner.pos == runner.pos
 }
 
 # installs_in_order sorts the installs by job, ecosystem and position: the
@@ -68,6 +93,22 @@ installs contains {"job": m.job, "ecosystem": m.matcher.ecosystem, "cmd": m.cmd,
 	m.table in {"install", "bare_install"}
 }
 
+# install_display names the install in a message. For Maven and Gradle,
+# whose matchers look at no subcommand, it is the first goal or task that
+# does more than clean (`mvn clean install` installs by "mvn install").
+install_display(cmd, m) := commands.display(cmd, m) if count(m.args) > 0
+
+install_display(cmd, m) := concat(" ", [cmd.name.value, goal]) if {
+	count(m.args) == 0
+	goal := [arg |
+		some arg in commands.positional(cmd)
+		regex.match(`^:?[a-z][a-zA-Z0-9:_-]*$`, arg) # a word, or a Gradle task path
+		not arg in tables.cleaning_goals
+	][0]
+} else := cmd.name.value if count(m.args) == 0
+
+# --- caches --------------------------------------------------------------------
+
 # A job-level cache (GitLab cache:, the Jenkins Job Cacher, a volume mount)
 # covers the job when it is declared with a key or holds a directory where
 # package managers keep downloads; a cache of build output or a mounted
@@ -92,6 +133,15 @@ covered(job_index, ecosystem) if {
 	some flag in tables.cache_location_flags[ecosystem]
 	some arg in install.cmd.args
 	glob.match(flag, null, arg.value)
+}
+
+# So does a step of the job (Jenkins withMaven(mavenLocalRepo: ...)).
+covered(job_index, ecosystem) if {
+	some location in tables.cache_location_arguments[ecosystem]
+	some step in input.jobs[job_index].steps
+	step.call.value == location.call
+	some arg in step.with
+	arg.name.value == location.argument
 }
 
 covered(job_index, ecosystem) if {
@@ -141,6 +191,145 @@ older_than(ref, major) if pipeline.major_version(ref) < major
 ecosystems(_, entry) := entry.ecosystems if entry.ecosystems
 
 ecosystems(step, entry) := tables.cache_input_ecosystems[lower(pipeline.input_value(step, entry.input))] if entry.ecosystems_from_input
+
+# --- decisions against a cache -----------------------------------------------------
+
+# An explicit opt-out is a decision, not an omission: the job's caching
+# switched off (GitLab `cache: []`) ...
+decided(job_index, _) if {
+	some cache in input.jobs[job_index].caches
+	cache.off
+}
+
+# ... an action's cache input switched off anywhere in the job (`cache:
+# false`, `enable-cache: false`, `package-manager-cache: false`, `cache:
+# ""`) ...
+decided(job_index, _) if {
+	some step in input.jobs[job_index].steps
+	step.uses != null
+	some input_var in step.with
+	off := tables.cache_opt_out_inputs[lower(input_var.name.value)]
+	lower(trim_space(input_var.value.value)) in off
+}
+
+# ... a flag of one of the job's commands of the package manager
+# (`pip install --no-cache-dir`, also when that install is of a tool) ...
+decided(job_index, ecosystem) if {
+	flags := tables.cache_opt_out_flags[ecosystem]
+	some [j, _, cmd] in commands.located
+	j == job_index
+	cmd.name.value in package_manager_names[ecosystem]
+	some arg in cmd.args
+	arg.value in flags
+}
+
+# package_manager_names are the command names of each ecosystem's installs.
+package_manager_names[ecosystem] contains name if {
+	some m in tables.install_commands
+	ecosystem := m.ecosystem
+	some name in m.names
+}
+
+# ... or the package manager's variable for it (PIP_NO_CACHE_DIR) in the
+# pipeline's, the job's or a step's env.
+decided(job_index, ecosystem) if {
+	job := input.jobs[job_index]
+	some variable in array.concat(array.concat(input.env, job.env), [v | some step in job.steps; some v in step.env])
+	variable.name.value in tables.cache_opt_out_env[ecosystem]
+	not lower(variable.value.value) in {"", "0", "false", "off", "no"}
+}
+
+# fresh_project is true when the job creates the project it installs into
+# (`go mod init`, `uv init`): there is no lock file to key a cache on.
+fresh_project(job_index, ecosystem) if {
+	some m in commands.matched
+	m.table == "project_init"
+	m.job == job_index
+	m.matcher.ecosystem == ecosystem
+}
+
+# publishing_jobs publish or sign artifacts, deploy, log in to a registry
+# or a cloud, or may request an OIDC token. What such a job restores from a
+# cache, any run able to write that cache could have planted (cache
+# poisoning), so the rule never recommends one there.
+publishing_jobs contains m.job if {
+	some m in commands.matched
+	m.table in {"release", "credential"}
+}
+
+publishing_jobs contains a.job if {
+	some a in pipeline.actions
+	a.table in {"release", "deploy", "credential"}
+}
+
+publishing_jobs contains i if {
+	some i, job in input.jobs
+	some step in job.steps
+	step.call.value != "" # cheaper than a look in the table for every step
+	step.call.value in tables.publishing_calls
+}
+
+publishing_jobs contains i if some i in pipeline.deploy_jobs
+
+# A job bound to an environment holds the environment's secrets.
+publishing_jobs contains i if {
+	some i, job in input.jobs
+	job.environment != null
+}
+
+publishing_jobs contains i if {
+	some i, job in input.jobs
+	writes_id_token(effective_permissions(job))
+}
+
+effective_permissions(job) := job.permissions if job.permissions != null
+
+effective_permissions(job) := input.permissions if job.permissions == null
+
+writes_id_token(permissions) if permissions.all.value == "write-all"
+
+writes_id_token(permissions) if {
+	some scope in permissions.scopes
+	scope.name.value == "id-token"
+	scope.value.value == "write"
+}
+
+# --- messages ----------------------------------------------------------------------
+
+# job_hint names, when the job runs a setup action that can cache the
+# ecosystem, the input to add to it, at the version the job uses; else the
+# system's hint.
+job_hint(job_index, ecosystem) := setup_hints(job_index, ecosystem)[0]
+
+job_hint(job_index, ecosystem) := hint(ecosystem) if count(setup_hints(job_index, ecosystem)) == 0
+
+setup_hints(job_index, ecosystem) := [sprintf("add `%s: %s` to %s", [entry.input, value, versioned(step.uses)]) |
+	some step in input.jobs[job_index].steps
+	entry := pipeline.action_entry(step, "cache")
+	entry.input
+	some value in offered(entry, ecosystem)
+]
+
+offered(entry, ecosystem) := [value | some value in entry.offers; ecosystem in tables.cache_input_ecosystems[value]] if entry.offers
+
+offered(entry, ecosystem) := ["true"] if {
+	not entry.offers
+	ecosystem in entry.ecosystems
+}
+
+# versioned names an action as the job calls it: with its tag, or the
+# version a comment gives for a SHA.
+versioned(ref) := sprintf("%s@%s", [pipeline.action_name(ref), ref.ref]) if not regex.match(`^[0-9a-fA-F]{40}$`, ref.ref)
+
+versioned(ref) := sprintf("%s (%s)", [pipeline.action_name(ref), trim_space(ref.version_comment)]) if {
+	regex.match(`^[0-9a-fA-F]{40}$`, ref.ref)
+	trim_space(ref.version_comment) != ""
+}
+
+versioned(ref) := pipeline.action_name(ref) if {
+	regex.match(`^[0-9a-fA-F]{40}$`, ref.ref)
+	trim_space(ref.version_comment) == ""
+}
 
 # hint is the system's hint for the ecosystem, else its hint for any
 # ecosystem; for an ecosystem or a system cache_hint does not name, the

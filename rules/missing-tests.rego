@@ -4,9 +4,10 @@
 #   A pipeline builds or deploys code and runs no tests anywhere, or a
 #   deploy job does not wait for the jobs that run the tests. Untested
 #   changes reach artifacts and environments, and nothing stops a broken
-#   build from shipping. Linting, documentation, labelling and scheduled
-#   maintenance pipelines build nothing and are not reported; neither is a
-#   GitHub action's action.yml.
+#   build from shipping. Builds that only serve a check (linting, code
+#   analysis, benchmarks, documentation, API compatibility), images built
+#   for CI itself, reusable workflows on their own and GitHub action.yml
+#   files are not reported.
 # custom:
 #   id: missing-tests
 #   severity: medium
@@ -21,30 +22,83 @@
 #   tags: [reliability, quality]
 package pipelint.rules.missing_tests
 
+import data.pipelint.lib.commands
 import data.pipelint.lib.pipeline
+import data.pipelint.lib.tables
 
 # The whole pipeline builds or deploys and nothing in it tests.
 findings contains finding if {
 	input.kind == "workflow"
-	count(pipeline.may_test_jobs) == 0
-	not pipeline.is_analysis
+	not only_called
+	not tested
 	site := first_site
 	finding := {
-		"msg": sprintf("%s with %q but runs no tests anywhere in the pipeline%s", [verb(site), site.what, release_note]),
+		"msg": sprintf("%s with %q but runs no tests anywhere in the pipeline; %s", [verb(site), site.what, fix(site)]),
 		"pos": site.pos,
 		"severity": severity,
 	}
 }
 
-# A release pipeline usually builds a commit that was tested elsewhere;
-# it is still worth saying, at a lower severity, that nothing here checks.
-severity := "low" if pipeline.is_release
+# tested is true when the pipeline counts as tested: a job runs tests or is
+# named like one, or the pipeline is named like a test. This is the one
+# place to add evidence from outside the file.
+tested if count(pipeline.may_test_jobs) > 0
 
-severity := "medium" if not pipeline.is_release
+tested if regex.match(tables.testing_name_pattern, input.name.value)
 
-release_note := "; if the release is tested in another pipeline, make that pipeline gate this one" if pipeline.is_release
+# only_called is true for a GitHub reusable workflow that only other
+# workflows call: whether its builds are tested is up to its callers.
+only_called if {
+	count(input.triggers) > 0
+	every trigger in input.triggers {
+		trigger.event.value in tables.call_triggers
+	}
+}
 
-release_note := "" if not pipeline.is_release
+# A pipeline that only publishes usually publishes a commit tested
+# elsewhere; it is still worth saying, at a lower severity, that nothing
+# here checks. A pipeline that also deploys is not let off.
+release_only if {
+	pipeline.is_release
+	not deploys
+}
+
+deploys if {
+	some site in sites
+	site.verb == "deploys"
+}
+
+severity := "low" if release_only
+
+severity := "medium" if not release_only
+
+fix(site) := sprintf("%s%s", [run_tests(site), gate_note])
+
+run_tests(site) := sprintf("let the tests run (drop %s)", [skip_flags(site.cmd)[0]]) if {
+	count(skip_flags(site.cmd)) > 0
+} else := sprintf("run the tests first (e.g. `%s`)", [tables.testing_hints[site.tool]]) if {
+	tables.testing_hints[site.tool]
+} else := "run the project's tests first"
+
+# skip_flags are the arguments that keep a command that would test from
+# testing (`mvn install -DskipTests`, `gradle build -x test`).
+skip_flags(cmd) := [flag |
+	some m in tables.by_name.testing[cmd.name.value]
+	commands.matches(cmd, object.union(object.remove(m, ["unless", "unless_after"]), {"unless": [], "unless_after": {}}))
+	some flag in skipping(cmd, m)
+]
+
+skipping(cmd, m) := array.concat(
+	[arg.value | some arg in cmd.args; some pattern in m.unless; glob.match(pattern, null, arg.value)],
+	[sprintf("%s %s", [arg.value, cmd.args[i + 1].value]) |
+		some i, arg in cmd.args
+		glob.match(m.unless_after[arg.value], null, cmd.args[i + 1].value)
+	],
+)
+
+gate_note := ", or make the pipeline that tests this release gate it" if release_only
+
+gate_note := "" if not release_only
 
 # A deploy job that does not wait for the tests the pipeline does run.
 findings contains finding if {
@@ -62,9 +116,17 @@ findings contains finding if {
 	}
 }
 
-sites contains object.union(site, {"verb": "builds"}) if some site in pipeline.build_sites
+# sites are the builds and deploys of the jobs that ship: a job that only
+# checks the code (pipeline.checking_jobs) builds for the check.
+sites contains object.union(site, {"verb": "builds"}) if {
+	some site in pipeline.build_sites
+	not site.job in pipeline.checking_jobs
+}
 
-sites contains object.union(site, {"verb": "deploys"}) if some site in pipeline.deploy_sites
+sites contains object.union(site, {"verb": "deploys"}) if {
+	some site in pipeline.deploy_sites
+	not site.job in pipeline.checking_jobs
+}
 
 first_site := ordered[0][2] if {
 	ordered := sort([[site.pos.line, site.pos.column, site] | some site in sites])

@@ -10,7 +10,9 @@
 #   (`docker login -p`, `--password`, `curl -u user:pass`, `mysql -pX`).
 #   Everyone who can read the repository, its forks and its history can use
 #   it, and a command-line password also shows in process listings and
-#   logs. Findings show at most the first four characters of the value.
+#   logs. The password a pipeline gives its own service containers (a test
+#   database) is a throwaway credential: reported at info, saying so.
+#   Findings show at most the first four characters of the value.
 # custom:
 #   id: plaintext-secret
 #   severity: high
@@ -79,14 +81,71 @@ findings contains finding if {
 	some variable in variables
 	variable.source == "literal"
 	is_secret_name(variable.name.value)
-	is_literal_secret(variable.value.value)
+	holds_literal_secret(variable.value.value)
 	not has_token(variable.value.value)
-	finding := {
-		"msg": sprintf("%q is set to the literal %q; reference a stored secret instead", [variable.name.value, secrets.mask(variable.value.value)]),
-		"pos": variable.value.pos,
-		"sensitive": true,
-	}
+	finding := literal_finding(variable, service_given(variable.value.value))
 }
+
+literal_finding(variable, "") := {
+	"msg": sprintf("%q is set to the literal %q; reference a stored secret instead", [variable.name.value, secrets.mask(variable.value.value)]),
+	"pos": variable.value.pos,
+	"sensitive": true,
+}
+
+literal_finding(variable, service) := {
+	"msg": sprintf("%q is set to the literal %q, %s", [variable.name.value, secrets.mask(variable.value.value), throwaway(service)]),
+	"pos": variable.value.pos,
+	"severity": "info",
+	"sensitive": true,
+} if service != ""
+
+# holds_literal_secret judges a value line by line, since a value may list
+# several credentials, and a `user:password` or `host=user:password` entry by
+# its password.
+holds_literal_secret(value) if {
+	some line in split(trim_space(value), "\n")
+	is_literal_secret(line)
+	is_literal_secret(password_part(trim_space(line)))
+}
+
+password_part(entry) := match[1] if {
+	match := regex.find_all_string_submatch_n(`^[^\s:=@/]+(?:=[^\s:=@/]+)?:([^\s:]+)$`, entry, 1)[0]
+} else := entry
+
+# --- credentials of the pipeline's own service containers --------------------------
+
+# service_credentials are the passwords the pipeline gives the service
+# containers it starts for its jobs (a test database, a broker), with the
+# image they are given to: any literal under a secret name in a service's
+# own env, and, in a job that starts services, a variable named like a
+# database image's initial password (GitLab hands job variables to
+# services). Such a container lives as long as the job: its password is no
+# secret, wherever else the pipeline repeats it (a step's env, `mysql -p`,
+# a connection URL).
+service_credentials contains [v.value.value, image.name.value] if {
+	some job in input.jobs
+	some image in job.services
+	some v in image.env
+	v.source == "literal"
+	is_secret_name(v.name.value)
+}
+
+service_credentials contains [v.value.value, image.name.value] if {
+	some job in input.jobs
+	some image in job.services
+	some v in array.concat(job.env, input.env)
+	v.source == "literal"
+	regex.match(secrets.service_password_pattern, v.name.value)
+}
+
+# service_given is the image of the service container a value is the
+# password of, "" when it is none.
+service_given(value) := min({image | some [v, image] in service_credentials; v == value}) if {
+	some [v, _] in service_credentials
+	v == value
+} else := ""
+
+throwaway(service) := sprintf("the password this pipeline gives its own service container %q: a throwaway credential that lives as long as the job, not a secret as long as it is used for nothing else", [service])
 
 variables contains v if some v in input.env
 
@@ -140,12 +199,21 @@ findings contains finding if {
 	password := match[2]
 	is_literal_secret(password)
 	not has_token(password)
-	finding := {
-		"msg": sprintf("URL %q carries the password %q for user %q; use a stored secret (e.g. in a credential helper or an environment variable)", [host(match[0]), secrets.mask(password), match[1]]),
-		"pos": span(source.file, i, line, password),
-		"sensitive": true,
-	}
+	finding := url_finding(match, span(source.file, i, line, password), service_given(password))
 }
+
+url_finding(match, pos, "") := {
+	"msg": sprintf("URL %q carries the password %q for user %q; use a stored secret (e.g. in a credential helper or an environment variable)", [host(match[0]), secrets.mask(match[2]), match[1]]),
+	"pos": pos,
+	"sensitive": true,
+}
+
+url_finding(match, pos, service) := {
+	"msg": sprintf("URL %q carries %q for user %q, %s", [host(match[0]), secrets.mask(match[2]), match[1], throwaway(service)]),
+	"pos": pos,
+	"severity": "info",
+	"sensitive": true,
+} if service != ""
 
 # An image reference without a scheme (GitLab's `image: user:pass@registry/image`)
 # carries a password the same way.
@@ -181,12 +249,21 @@ findings contains finding if {
 	some value in command_passwords
 	is_literal_secret(value.value)
 	not has_token(value.value)
-	finding := {
-		"msg": sprintf("%q passes the password %q on its command line, where process listings and logs show it; pass it on standard input or through an environment variable set from a stored secret", [value.command, secrets.mask(value.value)]),
-		"pos": value.pos,
-		"sensitive": true,
-	}
+	finding := command_finding(value, service_given(value.value))
 }
+
+command_finding(value, "") := {
+	"msg": sprintf("%q passes the password %q on its command line, where process listings and logs show it; pass it on standard input or through an environment variable set from a stored secret", [value.command, secrets.mask(value.value)]),
+	"pos": value.pos,
+	"sensitive": true,
+}
+
+command_finding(value, service) := {
+	"msg": sprintf("%q passes %q on its command line, %s", [value.command, secrets.mask(value.value), throwaway(service)]),
+	"pos": value.pos,
+	"severity": "info",
+	"sensitive": true,
+} if service != ""
 
 # flag_args are the arguments that start with "-" where a password flag
 # can be, as [command index, argument index]; one pass serves all the forms
@@ -226,14 +303,21 @@ command_passwords contains {"command": cmd.name.value, "value": value, "pos": cm
 	flag in secrets.password_flags
 }
 
-# -p VALUE for commands where -p means password.
+# -p VALUE for commands where -p means password; for a container or
+# cluster CLI only in its login subcommand (`docker run -p 8080:80`
+# publishes a port).
 command_passwords contains {"command": cmd.name.value, "value": cmd.args[i + 1].value, "pos": cmd.args[i + 1].pos} if {
 	some [c, i] in flag_args
 	cmd := commands.all[c]
 	cmd.args[i].value == "-p"
 	cmd.name.value in secrets.short_password_flag_commands
 	not startswith(cmd.args[i + 1].value, "-")
+	password_subcommand(cmd)
 }
+
+password_subcommand(cmd) if not secrets.short_password_flag_subcommand[cmd.name.value]
+
+password_subcommand(cmd) if secrets.short_password_flag_subcommand[cmd.name.value] in commands.positional(cmd)
 
 # -pVALUE (mysql, sshpass)
 command_passwords contains {"command": cmd.name.value, "value": substring(arg.value, 2, -1), "pos": arg.pos} if {

@@ -84,18 +84,56 @@ image(name, env) := {"name": build.str(name, 3), "alias": build.str("", 0), "env
 
 with_images(container, services) := build.pipeline("github", [object.union(build.job("test", []), {"container": container, "services": services})])
 
-test_env_of_services_and_containers_is_judged_like_any_env if {
-	password := var("POSTGRES_PASSWORD", "Hx9aQ2kLmP7zRvW", "literal")
-	some doc in [
-		with_images(null, [image("postgres:16", [password])]),
-		with_images(image("node:20", [password]), []),
-	]
-	findings := plaintext_secret.findings with input as doc
+test_env_of_job_containers_is_judged_like_any_env if {
+	findings := plaintext_secret.findings with input as with_images(image("node:20", [var("NPM_TOKEN", "Zq8wX3kP9mL2vB7n", "literal")]), [])
 	findings == {{
-		"msg": "\"POSTGRES_PASSWORD\" is set to the literal \"Hx9****\"; reference a stored secret instead",
+		"msg": "\"NPM_TOKEN\" is set to the literal \"Zq8w****\"; reference a stored secret instead",
 		"pos": build.at(4, 15),
 		"sensitive": true,
 	}}
+}
+
+# The password a service container is given is judged, and said to be a
+# throwaway credential at info.
+test_service_passwords_are_throwaway_credentials if {
+	findings := plaintext_secret.findings with input as with_images(null, [image("postgres:16", [var("POSTGRES_PASSWORD", "Hx9aQ2kLmP7zRvW", "literal")])])
+	findings == {{
+		"msg": "\"POSTGRES_PASSWORD\" is set to the literal \"Hx9****\", the password this pipeline gives its own service container \"postgres:16\": a throwaway credential that lives as long as the job, not a secret as long as it is used for nothing else",
+		"pos": build.at(4, 15),
+		"severity": "info",
+		"sensitive": true,
+	}}
+}
+
+# The same value elsewhere in the pipeline (a step's env, mysql -p) is the
+# service's too; a variable named like a database image's password counts
+# in a job with services even outside the service's own env (GitLab passes
+# job variables to services); other values are judged as before.
+test_service_passwords_reused_and_passed_through_job_variables if {
+	job := object.union(build.job("test", [object.union(build.run([build.cmd(["mysql", "-uroot", "-pQ7wjZ2pLx9"], 9)]), {"env": [var("DB_PASSWORD", "Q7wjZ2pLx9", "literal")]})]), {
+		"services": [image("mysql:8", [])],
+		"env": [var("MYSQL_ROOT_PASSWORD", "Q7wjZ2pLx9", "literal"), var("DEPLOY_TOKEN", "b7e4c1f9a2d8e6f3", "literal")],
+	})
+	findings := plaintext_secret.findings with input as build.pipeline("gitlab", [job])
+	{[f.msg, object.get(f, "severity", "high")] | some f in findings} == {
+		["\"MYSQL_ROOT_PASSWORD\" is set to the literal \"Q7****\", the password this pipeline gives its own service container \"mysql:8\": a throwaway credential that lives as long as the job, not a secret as long as it is used for nothing else", "info"],
+		["\"DB_PASSWORD\" is set to the literal \"Q7****\", the password this pipeline gives its own service container \"mysql:8\": a throwaway credential that lives as long as the job, not a secret as long as it is used for nothing else", "info"],
+		["\"mysql\" passes \"Q7****\" on its command line, the password this pipeline gives its own service container \"mysql:8\": a throwaway credential that lives as long as the job, not a secret as long as it is used for nothing else", "info"],
+		["\"DEPLOY_TOKEN\" is set to the literal \"b7e4****\"; reference a stored secret instead", "high"],
+	}
+}
+
+# Without a service in the job, a database password is an ordinary secret.
+test_database_password_without_services_is_a_secret if {
+	job := object.union(build.job("deploy", []), {"env": [var("MYSQL_ROOT_PASSWORD", "Q7wjZ2pLx9", "literal")]})
+	some f in plaintext_secret.findings with input as build.pipeline("gitlab", [job])
+	not f.severity
+}
+
+# A value listing credentials is judged entry by entry, each by its password.
+test_credential_lists_are_judged_by_their_passwords if {
+	count(plaintext_secret.findings) == 0 with input as with_env([var("HTTP_CREDENTIALS", "api.example.com=bob:hello\nexample.com=bob:notapassword\n", "literal")])
+	count(plaintext_secret.findings) == 1 with input as with_env([var("HTTP_CREDENTIALS", "api.example.com=bob:hello\nexample.com=bob:Q7wjZ2pLx9\n", "literal")])
 }
 
 test_default_service_credentials_are_placeholders if {
@@ -155,6 +193,9 @@ test_password_flags_with_references_are_fine if {
 		["curl", "-u", "admin:$PASSWORD", "https://x"],
 		["mkdir", "-p", "build"],
 		["ssh", "-p", "2222", "host"],
+		["docker", "run", "-d", "-p", "1234:1234", "registry:2"],
+		["podman", "run", "-p", "8080:80", "nginx"],
+		["mysql", "-u", "root", "-p", "appdb"],
 	]
 	count(plaintext_secret.findings) == 0 with input as command_input(words)
 }

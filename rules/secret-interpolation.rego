@@ -4,13 +4,15 @@
 #   A credential variable is written into the text of a shell step or a log
 #   message through the CI system's own string templating, before the shell
 #   runs: in a Jenkinsfile, a Groovy double-quoted or slashy string such as
-#   `sh "curl -u ${TOKEN} ..."` or `echo "${params.PASSWORD}"`. The secret then
+#   `sh "curl -u ${TOKEN} ..."` or `echo "${params.PASSWORD}"`, or a variable
+#   concatenated to the command (`sh 'deploy -p ' + TOKEN`). The secret then
 #   sits in the generated script, the process list and possibly the log, and
 #   any shell metacharacter in it is executed. Jenkins itself warns: "A
 #   secret was passed to sh using Groovy String interpolation, which is
 #   insecure". Credentials come from `credentials()` in `environment {}`
-#   (with their `_USR` and `_PSW` variants), `withCredentials` bindings, and
-#   parameters whose name says they are secret.
+#   (with the `_PSW` variant), `withCredentials` bindings, and parameters
+#   whose name says they are secret; the user name of a credential and the
+#   path of a file credential are no secrets and are not reported.
 # custom:
 #   id: secret-interpolation
 #   severity: high
@@ -31,12 +33,12 @@ findings contains finding if {
 	step.call.value != "" # cheaper than a look in the table for every step
 	step.call.value in secrets.interpolation_sinks
 	some arg in step.with
-	arg.source == "expression"
-	some name in bound_secrets(job, step)
-	some match in regex.find_n(interpolation(name), arg.value.value, -1)
+	some expression in arg.expressions
+	name := read_variable(expression.value)
+	name in bound_secrets(job, step)
 	finding := {
 		"msg": message(step.call.value, name),
-		"pos": position(arg.value, match),
+		"pos": expression.pos,
 	}
 }
 
@@ -48,47 +50,25 @@ message(call, name) := sprintf("secret %q is interpolated into %s by the CI syst
 
 message(call, name) := sprintf("secret %q is interpolated into %s, which writes it where people can read it; do not print secrets", [name, call]) if not shell_reference[call]
 
-# interpolation matches ${NAME}, ${env.NAME}, ${params.NAME}, $NAME,
-# $env.NAME and $params.NAME, but not an escaped \$NAME.
-interpolation(name) := sprintf(`(^|[^\\])\$(\{\s*((env|params)\.)?%s\s*\}|((env|params)\.)?%s\b)`, [name, name])
+# read_variable is the variable an interpolated expression reads: X in
+# `X`, `env.X`, `params.X`, also when a property or method follows
+# (`X.trim()`).
+read_variable(expression) := match[2] if {
+	match := regex.find_all_string_submatch_n(`^((?:env|params)\.)?([A-Za-z_][A-Za-z0-9_]*)`, trim_space(expression), 1)[0]
+}
 
+# bound_secrets are the variables that hold a credential where the step
+# runs: bindings of credentials() and withCredentials (the _USR and _PSW
+# variants included), less those that hold the part of a credential that
+# is no secret (its user name, the path of a file credential), and the
+# parameters whose names say they are secret.
 bound_secrets(job, step) := {name |
 	some variable in array.concat(array.concat(step.env, job.env), input.env)
 	variable.source == "secret"
 	some suffix in ["", "_USR", "_PSW"]
 	name := concat("", [variable.name.value, suffix])
+	not secrets.holds_no_secret(name)
 } | {parameter.name.value |
 	some parameter in input.parameters
 	data.pipelint.rules.plaintext_secret.is_secret_name(parameter.name.value)
 }
-
-# position maps a match inside a string value back to the source: on its
-# first line the value starts at value.pos.column (after an opening quote
-# when the value was decoded), on later lines at column 1.
-position(value, match) := pos if {
-	offset := indexof(value.value, match)
-	before := substring(value.value, 0, offset)
-	lines_before := split(before, "\n")
-	line_index := count(lines_before) - 1
-	column := column_on(value, line_index, lines_before[line_index], match)
-	pos := {
-		"file": value.pos.file,
-		"line": value.pos.line + line_index,
-		"column": column,
-		"end_line": value.pos.line + line_index,
-		"end_column": column + count(match) - lead(match),
-	}
-}
-
-column_on(value, 0, prefix, match) := value.pos.column + count(prefix) + lead(match) + quote(value)
-
-column_on(_, line_index, prefix, match) := count(prefix) + lead(match) + 1 if line_index > 0
-
-# lead counts the character before the $ that the pattern consumed.
-lead(match) := 0 if startswith(match, "$")
-
-lead(match) := 1 if not startswith(match, "$")
-
-quote(value) := 0 if regex.match(`^["'/$]`, value.value)
-
-quote(value) := 1 if not regex.match(`^["'/$]`, value.value)

@@ -18,6 +18,7 @@
 package pipelint.rules.unpinned_action
 
 import data.pipelint.lib.refs
+import data.pipelint.lib.tables
 
 findings contains finding if {
 	some ref in input.references
@@ -26,6 +27,7 @@ findings contains finding if {
 	not ref.pinned
 	not ref.dynamic
 	required(ref)
+	not pinned_as_its_publisher_requires(ref)
 	mutability := refs.mutability(ref)
 	finding := {
 		"msg": message(ref, mutability),
@@ -61,6 +63,14 @@ required(ref) if policy(ref) == "hash-pin"
 required(ref) if {
 	policy(ref) == "ref-pin"
 	ref.ref == ""
+}
+
+# pinned_as_its_publisher_requires is true for a reference to a full
+# version tag of an action that must be referenced by tag (the SLSA
+# generators verify their own ref, and fail on a commit SHA).
+pinned_as_its_publisher_requires(ref) if {
+	lower(concat("/", [ref.owner, ref.repo])) in {lower(a) | some a in tables.tag_pinned_actions}
+	regex.match(`^v[0-9]+\.[0-9]+\.[0-9]+$`, ref.ref)
 }
 
 severity := {"none": "high", "branch": "high", "short-sha": "medium", "tag": "medium"}

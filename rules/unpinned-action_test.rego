@@ -65,3 +65,13 @@ test_pinned_local_dynamic_and_images_are_fine if {
 		ref("docker://alpine", "", {"kind": "image"}),
 	]}
 }
+
+# The SLSA generators check their own ref against a release: a full version
+# tag is the pin their publisher requires; anything else is still reported.
+test_tag_pinned_by_design if {
+	slsa := {"kind": "reusable-workflow", "owner": "slsa-framework", "repo": "slsa-github-generator"}
+	count(unpinned_action.findings) == 0 with input as {"references": [ref("slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@v2.1.0", "v2.1.0", slsa)]}
+	[f.severity | some f in unpinned_action.findings] == ["medium"] with input as {"references": [ref("slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@v2", "v2", slsa)]}
+	[f.severity | some f in unpinned_action.findings] == ["high"] with input as {"references": [ref("slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@main", "main", slsa)]}
+	[f.severity | some f in unpinned_action.findings] == ["medium"] with input as {"references": [ref("o/r@v2.1.0", "v2.1.0", {})]}
+}

@@ -5,7 +5,9 @@
 #   is referenced by a tag or by no tag at all instead of an immutable
 #   `@sha256:` digest. Tags are mutable: a compromised or careless publisher
 #   can replace what `node:20` or `latest` means, and your pipeline runs the
-#   new image with its secrets.
+#   new image with its secrets. An image computed at run time is judged on
+#   what the file fixes: each value of a static matrix, a tag written after
+#   the expression, a literal the expression can give.
 # custom:
 #   id: unpinned-image
 #   severity: high
@@ -18,34 +20,141 @@
 #   tags: [supply-chain, external/cwe/cwe-829]
 package pipelint.rules.unpinned_image
 
+import data.pipelint.lib.expressions
 import data.pipelint.lib.images
-import data.pipelint.lib.refs
+import data.pipelint.lib.tables
 
+# Images written out.
 findings contains finding if {
 	some ref in input.references
 	ref.kind == "image"
 	not ref.pinned
 	not ref.dynamic
 	not images.is_built(ref)
-	mutability := image_mutability(ref)
-	finding := {
-		"msg": message(ref, mutability),
-		"pos": ref.value.pos,
-		"severity": severity[mutability],
-	}
+	not vm_image(ref)
+	finding := judged(ref, ref.value.value, ref.ref, ref.value.pos)
 }
 
-image_mutability(ref) := "latest" if ref.ref in {"", "latest"}
+# Images computed at run time whose tag the file fixes whatever the
+# expressions give: `name-${{ matrix.v }}:latest` is latest.
+findings contains finding if {
+	some ref in input.references
+	ref.kind == "image"
+	ref.dynamic
+	not ref.pinned
+	not images.is_built(ref)
+	tag := images.literal_tag(ref.value.value)
+	finding := judged(ref, ref.value.value, tag, ref.value.pos)
+}
 
-image_mutability(ref) := "tag" if not ref.ref in {"", "latest"}
+# An image read from a static matrix (`container: ${{ matrix.image }}`,
+# `node:${{ matrix.node }}`) is each of the matrix's values, reported where
+# the value is written. An empty value runs the job without a container.
+findings contains finding if {
+	some ref in input.references
+	ref.kind == "image"
+	ref.dynamic
+	not images.literal_tag(ref.value.value)
+	[expression, variable] := expressions.matrix_variable(ref.value.value)
+	some job in input.jobs
+	uses_image(job, ref)
+	some value in job.strategy.values
+	lower(value.name.value) == variable
+	value.source == "literal"
+	image := replace(ref.value.value, expression, value.value.value)
+	not written_out_fine(image)
+	finding := judged(ref, image, images.tag(image), value.value.pos)
+}
 
-severity := {"latest": "high", "tag": "medium"}
+# A literal an expression can give (`${{ cond && 'redis:7' || '' }}`),
+# reported at the literal.
+findings contains finding if {
+	some ref in input.references
+	ref.kind == "image"
+	ref.dynamic
+	some literal in expressions.result_literals(ref.value.value)
+	not written_out_fine(literal.value)
+	finding := judged(ref, literal.value, images.tag(literal.value), at_offset(ref.value.pos, literal.offset, literal.value))
+}
 
-message(ref, "latest") := sprintf("%s image %q has no version (it means \"latest\", which changes with every release); pin it to a digest", [usage(ref), ref.value.value]) if ref.ref == ""
+# written_out_fine is true for an image name from a matrix or an expression
+# that needs no finding: empty (no container), pinned, still computed, or
+# built by the pipeline.
+written_out_fine(image) if trim_space(image) == ""
 
-message(ref, "latest") := sprintf("%s image %q uses the \"latest\" tag, which changes with every release; pin it to a digest", [usage(ref), ref.value.value]) if ref.ref == "latest"
+written_out_fine(image) if images.has_digest(image)
 
-message(ref, "tag") := sprintf("%s image %q is pinned to tag %q, which can be moved; pin it to a digest (@sha256:...)", [usage(ref), ref.value.value, ref.ref])
+written_out_fine(image) if contains(image, "$")
+
+written_out_fine(image) if images.repository(trim_prefix(image, "docker://")) in images.built
+
+uses_image(job, ref) if job.container.name.pos == ref.value.pos
+
+uses_image(job, ref) if {
+	some service in job.services
+	service.name.pos == ref.value.pos
+}
+
+uses_image(job, ref) if {
+	some step in job.steps
+	step.uses.value.pos == ref.value.pos
+}
+
+# at_offset is the position of text found offset characters into the value
+# at pos, when the value is on one line; else the value's position.
+at_offset(pos, offset, text) := object.union(pos, {"column": pos.column + offset, "end_column": pos.column + offset + count(text)}) if {
+	pos.line == pos.end_line
+}
+
+at_offset(pos, _, _) := pos if pos.line != pos.end_line
+
+# vm_image is true for the image of a job on a hosted runner that boots it
+# as a virtual machine (GitLab's macOS and Windows runners): the runner
+# provider keeps those images, and no digest can be pinned.
+vm_image(ref) if {
+	ref.usage == "container"
+	some job in input.jobs
+	job.container.name.value == ref.value.value
+	some label in job.runner.labels
+	some pattern in tables.vm_image_runner_tags
+	glob.match(pattern, null, label.value)
+}
+
+judged(ref, image, tag, pos) := {
+	"msg": message(ref, image, tag),
+	"pos": pos,
+	"severity": severity[mutability(tag)],
+}
+
+mutability(tag) := "floating" if tag == ""
+
+mutability(tag) := "floating" if floating(tag)
+
+mutability(tag) := "tag" if {
+	tag != ""
+	not floating(tag)
+}
+
+floating(tag) if {
+	some pattern in tables.floating_image_tags
+	glob.match(pattern, null, tag)
+}
+
+severity := {"floating": "high", "tag": "medium"}
+
+message(ref, image, "") := sprintf("%s image %q has no version (it means \"latest\", which changes with every release); pin it to a digest", [usage(ref), image])
+
+message(ref, image, "latest") := sprintf("%s image %q uses the \"latest\" tag, which changes with every release; pin it to a digest", [usage(ref), image])
+
+message(ref, image, tag) := sprintf("%s image %q uses the floating tag %q, which follows every new release like \"latest\"; pin it to a digest", [usage(ref), image, tag]) if {
+	floating(tag)
+	tag != "latest"
+}
+
+message(ref, image, tag) := sprintf("%s image %q is pinned to tag %q, which can be moved; pin it to a digest (@sha256:...)", [usage(ref), image, tag]) if {
+	tag != ""
+	not floating(tag)
+}
 
 usage(ref) := usage_names[ref.usage]
 

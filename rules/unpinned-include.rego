@@ -30,7 +30,7 @@ findings contains finding if {
 	pinnable(ref)
 	not ref.pinned
 	not ref.local
-	not ref.dynamic
+	judgeable(ref)
 	kind := mutability(ref)
 	finding := {
 		"msg": message(ref, kind),
@@ -45,6 +45,14 @@ pinnable(ref) if {
 }
 
 pinnable(ref) if ref.kind == "library"
+
+# judgeable is true for a reference whose pinning the file decides. A
+# remote include with no integrity hash can change whatever its URL is,
+# variables or not; another reference computed from variables may resolve
+# to a pinned one.
+judgeable(ref) if not ref.dynamic
+
+judgeable(ref) if ref.usage == "remote"
 
 # mutability: "remote" (a URL with no integrity hash), "none", "branch",
 # "short-sha", "partial" (a major or major.minor version, which moves with
@@ -77,11 +85,17 @@ partial_version(ref, "tag") if regex.match(`^v?[0-9]+(\.[0-9]+)?$`, ref.ref)
 
 severity := {"remote": "high", "remote-commit": "low", "none": "high", "branch": "high", "short-sha": "medium", "partial": "medium", "tag": "low"}
 
-message(ref, "remote") := sprintf("remote include %q has no integrity hash, so the server can change what it returns; add `integrity: sha256-...` or vendor the file", [ref.value.value])
+message(ref, "remote") := sprintf("remote include %q has no integrity hash, so the server can change what it returns; add `integrity: sha256-...` or vendor the file", [ref.value.value]) if not ref.dynamic
+
+message(ref, "remote") := sprintf("remote include %q is fetched from a URL set by variables and has no integrity hash, so what it returns can change; add `integrity: sha256-...` or vendor the file", [ref.value.value]) if ref.dynamic
 
 message(ref, "remote-commit") := sprintf("remote include %q names a commit but has no integrity hash; add `integrity: sha256-...` so a replaced project or a compromised server cannot change it", [ref.value.value])
 
-message(ref, "none") := sprintf("%s %q has no version, so it follows the default branch; pin it to a commit SHA", [noun(ref), name(ref)])
+message(ref, "none") := sprintf("%s %q has no version, so it follows the default branch; pin it to a commit SHA", [noun(ref), name(ref)]) if ref.kind != "library"
+
+# A library with no version loads the default version its Jenkins
+# configuration names, usually a branch.
+message(ref, "none") := sprintf("shared library %q has no version, so it loads the default version set in Jenkins, usually a branch; pin it to a commit SHA", [name(ref)]) if ref.kind == "library"
 
 message(ref, "branch") := sprintf("%s %q is pinned to %q, which moves; pin it to a commit SHA", [noun(ref), name(ref), ref.ref])
 

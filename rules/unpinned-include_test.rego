@@ -47,7 +47,19 @@ test_pinned_local_and_template_are_fine if {
 lib(name, ref) := {"kind": "library", "usage": "", "value": build.str(name, 1), "repo": name, "path": "", "ref": ref, "pinned": false, "local": false, "dynamic": false}
 
 test_jenkins_libraries if {
-	[f.msg | some f in findings_for([lib("pipeline-library", "")])] == ["shared library \"pipeline-library\" has no version, so it follows the default branch; pin it to a commit SHA"]
+	[f.msg | some f in findings_for([lib("pipeline-library", "")])] == ["shared library \"pipeline-library\" has no version, so it loads the default version set in Jenkins, usually a branch; pin it to a commit SHA"]
 	[f.severity | some f in findings_for([lib("pipeline-library", "master")])] == ["high"]
 	[f.severity | some f in findings_for([lib("pipeline-library", "2.1.0")])] == ["low"]
+}
+
+# A remote include with no integrity hash can change whatever its URL is;
+# with one, a URL built from variables is fine too.
+test_remote_include_from_variables if {
+	findings_for([include("remote", "$TEMPLATES/ci.yml", "", "", {"dynamic": true})]) == {{
+		"msg": "remote include \"$TEMPLATES/ci.yml\" is fetched from a URL set by variables and has no integrity hash, so what it returns can change; add `integrity: sha256-...` or vendor the file",
+		"pos": build.at(3, 7),
+		"severity": "high",
+	}}
+	count(findings_for([include("remote", "$TEMPLATES/ci.yml", "", "", {"dynamic": true, "pinned": true})])) == 0
+	count(findings_for([include("component", "$HOST/acme/build", "build", "$VERSION", {"dynamic": true})])) == 0
 }

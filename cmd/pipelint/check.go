@@ -20,6 +20,7 @@ import (
 	"github.com/pipelint/pipelint/internal/parser"
 	"github.com/pipelint/pipelint/internal/report"
 	"github.com/pipelint/pipelint/internal/runner"
+	"github.com/pipelint/pipelint/internal/secret"
 )
 
 type checkOptions struct {
@@ -253,7 +254,8 @@ func writeReport(stdout io.Writer, out output, run *report.Run) error {
 }
 
 // reportConfigError prints a configuration or policy error, which names
-// its file and line, and ends the run with exit code 2.
+// its file and line, and ends the run with exit code 2. It may quote the
+// file, so secrets are masked as in errors of the files checked.
 func reportConfigError(stderr io.Writer, err error) error {
 	var lines []string
 	if joined, ok := err.(interface{ Unwrap() []error }); ok {
@@ -264,7 +266,7 @@ func reportConfigError(stderr io.Writer, err error) error {
 		lines = append(lines, err.Error())
 	}
 	for _, line := range lines {
-		fmt.Fprintf(stderr, "%s\n", report.Escape(line))
+		fmt.Fprintf(stderr, "%s\n", report.Escape(secret.Default().Mask(line)))
 	}
 	return &exitCodeError{exitError}
 }

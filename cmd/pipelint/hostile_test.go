@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/pipelint/pipelint/internal/benchrun/hostile"
 )
@@ -129,6 +130,42 @@ func TestHostileSymlinksOutOfTheRepository(t *testing.T) {
 	}
 }
 
+// TestHostileConfigurationOutOfTheRepository: a repository's
+// .pipelint.yaml, a --config file or a --baseline file that is a symbolic
+// link out of the repository is refused, unread: a configuration's errors
+// quote its keys, a baseline's its fields. Configuration and baseline
+// apply to every file, so a refused one stops the run with exit code 2,
+// as a broken one does.
+func TestHostileConfigurationOutOfTheRepository(t *testing.T) {
+	base := writeFiles(t, map[string]string{
+		"outside.yaml":          "stolen-secret-key: 1\n",
+		"outside-baseline.json": `{"stolen_private_key": "x"}`,
+		"repo/.git/HEAD":        "ref: refs/heads/main\n",
+		"repo/" + goodWorkflow:  unpinnedWorkflow,
+	})
+	repo := filepath.Join(base, "repo")
+	mustSymlink(t, "../outside.yaml", filepath.Join(repo, ".pipelint.yaml"))
+	mustSymlink(t, filepath.Join(base, "outside.yaml"), filepath.Join(repo, "ci", "pipelint.yaml"))
+	mustSymlink(t, "../outside-baseline.json", filepath.Join(repo, ".pipelint-baseline.json"))
+	outside := strings.TrimSuffix(outsideMessage, "$")
+	for _, c := range []struct {
+		args []string
+		want string // a line of standard error
+	}{
+		{[]string{"check", "."}, filepath.Join(repo, ".pipelint.yaml") + ":1:1: the configuration file " + outside},
+		{[]string{"check", "--config", "ci/pipelint.yaml", "."}, "ci/pipelint.yaml:1:1: the configuration file " + outside},
+		{[]string{"check", "--no-config", "--baseline", ".pipelint-baseline.json", "."}, "pipelint: --baseline .pipelint-baseline.json: " + outside},
+	} {
+		code, stdout, stderr := pipelintInChild(t, repo, nil, c.args...)
+		if code != exitError || !strings.Contains("\n"+stderr, "\n"+c.want+"\n") {
+			t.Errorf("%q: exit %d, stderr %q; want exit %d and %q", c.args, code, stderr, exitError, c.want)
+		}
+		if strings.Contains(stdout+stderr, "stolen") {
+			t.Errorf("%q: a file outside the repository was read:\n%s%s", c.args, stdout, stderr)
+		}
+	}
+}
+
 // TestHostileGlobThroughSymlinkLoops: two links back up make a GitLab
 // include glob exponential if links are followed; they are not listed.
 func TestHostileGlobThroughSymlinkLoops(t *testing.T) {
@@ -188,6 +225,26 @@ func TestHostileFileTimeoutFlag(t *testing.T) {
 	}
 }
 
+// TestHostileIncluderInDiscovery: a file named on the command line that no
+// system recognises (a pre-commit hook passes every changed YAML file)
+// makes discovery parse the repository's .gitlab-ci.yml, to tell whether
+// it is a fragment of that pipeline. That parse has the time limit of a
+// file's check (the runner's tests show it holds against a parse that
+// never ends): when it runs out, the named file is an error, even with
+// --skip-unknown, rather than skipped as if no pipeline included it.
+func TestHostileIncluderInDiscovery(t *testing.T) {
+	root := writeFiles(t, map[string]string{
+		".git/HEAD":       "ref: refs/heads/main\n",
+		".gitlab-ci.yml":  gitlabIncludes("ci/fragment.yml"),
+		"ci/fragment.yml": "fragment:\n  image: node:20\n  script: [make]\n",
+	})
+	code, stdout, stderr := pipelint(t, root, "check", "--skip-unknown", "--file-timeout", "1ns", "ci/fragment.yml")
+	want := "ci/fragment.yml:1:1: error: could not tell whether .gitlab-ci.yml includes the file: parsing it took longer than 1ns; the file was not checked\n"
+	if code != exitError || !strings.HasPrefix(stdout, want) {
+		t.Errorf("exit %d, want %d and %q first:\n%s%s", code, exitError, want, stdout, stderr)
+	}
+}
+
 // terminalInput reads a workflow of testdata/hostile/runner-terminal.
 func terminalInput(t *testing.T, name string) string {
 	t.Helper()
@@ -198,41 +255,54 @@ func terminalInput(t *testing.T, name string) string {
 	return string(data)
 }
 
-// assertSafeForCILogs fails on a line that a terminal or the GitHub
-// Actions runner would act on: a control character but tab, a line that
-// starts with "::" (spaces aside), or "##[" anywhere.
+// assertSafeForCILogs fails on a line that a terminal or a CI runner
+// would act on: a control character but tab, or, with invisible
+// characters left out, a line that starts with "::" (spaces aside; each
+// line of GitHub annotations is one, by design), or "##[" or "##vso["
+// (any case) anywhere.
 func assertSafeForCILogs(t *testing.T, name, out string) {
 	t.Helper()
 	for i, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
-		if strings.HasPrefix(strings.TrimLeft(line, " "), "::") && (name != "github" || !regexp.MustCompile(`^::(error|warning|notice) file=`).MatchString(line)) {
+		visible := strings.Map(func(r rune) rune {
+			if unicode.In(r, unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point) {
+				return -1
+			}
+			return r
+		}, line)
+		if name == "github" {
+			visible = regexp.MustCompile(`^::(error|warning|notice) file=`).ReplaceAllString(visible, "")
+		}
+		if strings.HasPrefix(strings.TrimLeft(visible, " "), "::") {
 			t.Errorf("%s, line %d, is a workflow command: %q", name, i+1, line)
 		}
-		if strings.Contains(line, "##[") && name != "github" {
-			t.Errorf("%s, line %d, holds an old-style workflow command: %q", name, i+1, line)
+		if strings.Contains(visible, "##[") || strings.Contains(strings.ToLower(visible), "##vso[") {
+			t.Errorf("%s, line %d, holds a log command: %q", name, i+1, line)
 		}
-		if strings.ContainsFunc(line, func(r rune) bool { return r != '\t' && (r < 0x20 || r == 0x7f || r == '\u202e') }) {
+		if strings.ContainsFunc(line, func(r rune) bool { return r != '\t' && (unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)) }) {
 			t.Errorf("%s, line %d, holds a control character: %q", name, i+1, line)
 		}
 	}
 }
 
 // TestHostileFileNamesAndMessagesInCILogs: file names with a line break
-// and a workflow command, escape sequences and old-style commands in the
-// source never reach the output as they are, in the text report, in
-// GitHub annotations, or on standard error beside a JSON report.
+// and a workflow command, escape sequences, and GitHub's and Azure
+// Pipelines' log commands in the source never reach the output as they
+// are, in any format, on standard error, or in inspect's output.
 func TestHostileFileNamesAndMessagesInCILogs(t *testing.T) {
 	const (
 		evil      = "evil\n::error file=a.yml::injected\x1b[2J.yml"
 		evilShown = `evil\n::error file=a.yml::injected\x1b[2J.yml`
 		colons    = "::warning::x.yml"
+		vso       = "##vso[task.setvariable variable=X]y.yml"
 	)
 	root := writeFiles(t, map[string]string{
 		evil:          terminalInput(t, "escapes.yml"),
 		colons:        terminalInput(t, "broken.yml"),
 		"control.yml": terminalInput(t, "control.yml"),
+		vso:           terminalInput(t, "commands.yml"),
 		goodWorkflow:  unpinnedWorkflow,
 	})
-	paths := []string{evil, colons, "control.yml", goodWorkflow}
+	paths := []string{evil, colons, "control.yml", vso, goodWorkflow}
 
 	code, stdout, stderr := pipelint(t, root, append([]string{"check", "--no-config", "--system", "github"}, paths...)...)
 	assertSafeForCILogs(t, "text", stdout)
@@ -243,6 +313,8 @@ func TestHostileFileNamesAndMessagesInCILogs(t *testing.T) {
 		"\n 4 |     runs-on: ubuntu-latest # \uFFFD[2J\uFFFD]8;;https://example.com\uFFFDlink\n",
 		"\n" + evilShown + `:6:15: medium unpinned-action: action "actions/checkout@v4"`,
 		"\n 6 |       - uses: actions/checkout@v4 # #\uFFFD[error]old-style command \uFFFDevil\n",
+		"\n#\\x23vso[task.setvariable variable=X]y.yml:6:15: high unpinned-action: action \"actions/checkout@#\\x23vso[task.setvariable variable=PATH]/tmp/evil\"",
+		"\n 6 |       - uses: actions/checkout@#\uFFFDvso[task.setvariable variable=PATH]/tmp/evil # #\uFFFDVSO[task.complete result=Succeeded] #\u00ad\uFFFD[add-mask]x\n",
 		"\n" + goodWorkflow + ":6:15: medium unpinned-action: ",
 	} {
 		if !strings.Contains(stdout, want) {
@@ -259,9 +331,17 @@ func TestHostileFileNamesAndMessagesInCILogs(t *testing.T) {
 		t.Errorf("annotations lack %q:\n%s", want, stdout)
 	}
 
-	_, _, stderr = pipelint(t, root, append([]string{"check", "--no-config", "--system", "github", "--format", "json"}, paths...)...)
-	assertSafeForCILogs(t, "standard error", stderr)
-	if want := "./::warning::x.yml:2:7: "; !strings.HasPrefix(stderr, want) {
-		t.Errorf("standard error does not start with %q:\n%s", want, stderr)
+	for _, format := range []string{"json", "sarif", "gitlab", "markdown"} {
+		_, stdout, stderr = pipelint(t, root, append([]string{"check", "--no-config", "--system", "github", "--format", format}, paths...)...)
+		assertSafeForCILogs(t, format, stdout)
+		assertSafeForCILogs(t, "standard error", stderr)
+		if want := "./::warning::x.yml:2:7: "; !strings.HasPrefix(stderr, want) {
+			t.Errorf("%s: standard error does not start with %q:\n%s", format, want, stderr)
+		}
+	}
+	_, stdout, stderr = pipelint(t, root, "inspect", "--system", "github", vso)
+	assertSafeForCILogs(t, "inspect", stdout+stderr)
+	if want := `actions/checkout@#\u0023vso[task.setvariable variable=PATH]/tmp/evil`; !strings.Contains(stdout, want) {
+		t.Errorf("inspect lacks %q:\n%s", want, stdout)
 	}
 }

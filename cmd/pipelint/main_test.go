@@ -58,8 +58,10 @@ func TestCheckExamples(t *testing.T) {
 }
 
 // TestPrimerWorkflow: the workflow of the document pipelint grew from has
-// two unpinned actions and an uncached pip install, and nothing else: its
-// package upload is a release, not a deploy, and it does run tests.
+// two unpinned actions and nothing else: its package upload is a release,
+// not a deploy, it does run tests, and its uncached pip install is in the
+// job that uploads to PyPI, where a cache could be poisoned (missing-cache
+// never recommends one there).
 func TestPrimerWorkflow(t *testing.T) {
 	code, stdout, _ := pipelint(t, repoRoot, "check", "--system", "github", "--format", "json", "testdata/primer/python-ci-cd.yml")
 	if code != exitFindings {
@@ -79,7 +81,7 @@ func TestPrimerWorkflow(t *testing.T) {
 	for _, f := range result.Findings {
 		got = append(got, f.RuleID)
 	}
-	want := []string{"unpinned-action", "unpinned-action", "missing-cache"}
+	want := []string{"unpinned-action", "unpinned-action"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("findings %v, want %v", got, want)
 	}

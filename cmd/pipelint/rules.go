@@ -41,7 +41,7 @@ func printRuleTable(w io.Writer, rules []finding.Rule) error {
 	table := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(table, "ID\tSEVERITY\tTITLE")
 	for _, r := range rules {
-		fmt.Fprintf(table, "%s\t%s\t%s\n", r.ID, r.Severity, r.Title)
+		fmt.Fprintf(table, "%s\t%s\t%s\n", report.Escape(r.ID), r.Severity, report.Escape(r.Title)) // a policy's, maybe a repository's
 	}
 	return table.Flush()
 }

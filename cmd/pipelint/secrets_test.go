@@ -183,3 +183,70 @@ func TestInspectMasksSecrets(t *testing.T) {
 		}
 	}
 }
+
+// Secrets a check flags that the built-in masker cannot recognise: a token
+// of a shape a repository's policy adds, and a password a finding flagged,
+// quoted again on another line. Whatever shows them masks them: the
+// snippets of other findings, parse errors, and inspect, which reads the
+// repository's configuration as check does.
+const (
+	customToken      = "acme_live_0123456789abcdef0123456789abcdef"
+	customTokenAgain = "acme_live_fedcba9876543210fedcba9876543210"
+	errorToken       = "acme_live_00112233445566778899aabbccddeeff"
+	flaggedPassword  = "Zq8vLm2Xc7RtYu"
+)
+
+func TestSecretsOfPoliciesAndFindingsAreMaskedEverywhere(t *testing.T) {
+	root := writeFiles(t, map[string]string{
+		".git/HEAD":      "ref: refs/heads/main\n",
+		".pipelint.yaml": "policies: [ci-policies]\n",
+		"ci-policies/tokens.rego": "package pipelint.lib.secrets\n\ntoken_patterns contains {\n" +
+			"\t\"id\": \"acme-api-token\",\n\t\"name\": \"ACME API token\",\n\t\"regex\": `\\bacme_live_[0-9a-f]{32}\\b`,\n\t\"keywords\": [\"acme_live_\"],\n}\n",
+		".github/workflows/ci.yml": `on: push
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    env:
+      DB_PASSWORD: ` + flaggedPassword + `
+    steps:
+      - uses: actions/checkout@v4 # the old one was ` + flaggedPassword + `
+      - run: echo ` + customToken + `
+`,
+		".github/workflows/broken.yml": "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    " + errorToken + ": 1\n    steps:\n      - run: echo\n",
+	})
+	outputs := map[string]string{}
+	for _, format := range []string{"text", "json", "github"} {
+		_, stdout, stderr := pipelint(t, root, "check", "--format", format, ".")
+		outputs[format] = stdout + stderr
+	}
+	_, stdout, stderr := pipelint(t, root, "inspect", ".github/workflows/ci.yml", ".github/workflows/broken.yml")
+	outputs["inspect"] = stdout + stderr
+	for name, out := range outputs {
+		for _, secret := range []string{customToken, customTokenAgain, errorToken, flaggedPassword} {
+			for i := 4; i+8 <= len(secret); i++ {
+				if strings.Contains(out, secret[i:i+8]) {
+					t.Errorf("%s output shows %q:\n%s", name, secret, out)
+					break
+				}
+			}
+		}
+	}
+	for _, want := range []string{
+		" 8 |       - uses: actions/checkout@v4 # the old one was Zq8****\n",
+		`.github/workflows/broken.yml:5:5: error: unexpected key "acme****" for "job" section`,
+	} {
+		if !strings.Contains(outputs["text"], want) {
+			t.Errorf("text output lacks %q:\n%s", want, outputs["text"])
+		}
+	}
+}
+
+// A configuration error quotes the configuration, which may hold a
+// pasted token: it is masked as the errors of checked files are.
+func TestConfigurationErrorsMaskSecrets(t *testing.T) {
+	root := writeFiles(t, map[string]string{".git/HEAD": "ref: refs/heads/main\n", ".pipelint.yaml": "rules:\n  " + firstToken + ":\n    enabled: false\n"})
+	code, _, stderr := pipelint(t, root, "check", ".")
+	if want := `.pipelint.yaml:2:3: rule id "ghp_****" is not kebab-case`; code != exitError || !strings.Contains(stderr, want) || len(leaks(stderr)) > 0 {
+		t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr, exitError, want)
+	}
+}

@@ -20,6 +20,8 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/pipelint/pipelint/internal/finding"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
+	"github.com/pipelint/pipelint/internal/repofs"
 )
 
 // FileNames are the names Find looks for, in order of preference.
@@ -65,7 +67,9 @@ type position struct{ line, column, endColumn int }
 // when it is a directory) and in each parent up to the repository root: the
 // first directory holding .git, or the filesystem root. It returns "" and
 // no error when there is none. Two config files in one directory are an
-// error, since only one of them could win.
+// error, since only one of them could win. Anything by a config file's
+// name but a directory is one, a symbolic link or a FIFO too, so that
+// Load refuses it rather than the run going on without it.
 func Find(start string) (string, error) {
 	abs, err := filepath.Abs(start)
 	if err != nil {
@@ -83,7 +87,7 @@ func Find(start string) (string, error) {
 		var found []string
 		for _, name := range FileNames {
 			candidate := filepath.Join(dir, name)
-			if info, err := os.Stat(candidate); err == nil && info.Mode().IsRegular() {
+			if info, err := os.Lstat(candidate); err == nil && !info.IsDir() {
 				found = append(found, candidate)
 			}
 		}
@@ -109,11 +113,19 @@ func isRepositoryRoot(dir string) bool {
 	return err == nil
 }
 
-// Load reads and parses a config file.
+// Load reads and parses a config file. A repository's configuration is
+// not trusted, and neither is a file named on the command line that lies
+// in one: it is read as the CI files are (package repofs), never through
+// a symbolic link out of the repository that holds it, never from a FIFO
+// or a device, and within the limits of syntax.Read.
 func Load(file string) (*Config, error) {
-	src, err := os.ReadFile(file)
+	fsys, name, err := repofs.ForFile(file)
 	if err != nil {
 		return nil, err
+	}
+	src, err := syntax.Read(fsys, name)
+	if err != nil {
+		return nil, errorAt(file, position{line: 1, column: 1, endColumn: 2}, "the configuration file "+err.Error())
 	}
 	return Parse(file, src)
 }
@@ -235,17 +247,7 @@ func (c *Config) PolicyDirs() ([]string, error) {
 	if c == nil {
 		return nil, nil
 	}
-	root := c.Dir
-	for dir := c.Dir; ; dir = filepath.Dir(dir) {
-		if isRepositoryRoot(dir) {
-			root = dir
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			break
-		}
-	}
-	realRoot, err := filepath.EvalSymlinks(root)
+	realRoot, err := filepath.EvalSymlinks(repofs.Repository(c.Dir))
 	if err != nil {
 		return nil, err
 	}

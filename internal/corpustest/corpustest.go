@@ -3,6 +3,7 @@
 package corpustest
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,8 +12,7 @@ import (
 
 // Dir returns the corpus of real CI files, an absolute path, and
 // skips the test when it is absent. The corpus is not part of the
-// repository: it is ../shared/corpus beside the checkout, or the directory
-// PIPELINT_CORPUS names (a relative one from the repository root).
+// repository: see Locate.
 //
 // go test caches a package's result with the files its tests opened, but
 // ignores files outside the module, the corpus among them: a run without
@@ -25,14 +25,7 @@ import (
 // moves the working directory for a moment, no parallel test may call it.
 func Dir(tb testing.TB) string {
 	tb.Helper()
-	dir := os.Getenv("PIPELINT_CORPUS")
-	if dir == "" {
-		dir = "../shared/corpus"
-	}
-	if !filepath.IsAbs(dir) {
-		dir = filepath.Join(moduleRoot(tb), dir)
-	}
-	dir, err := filepath.Abs(dir)
+	dir, err := Locate()
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -81,20 +74,38 @@ func Dir(tb testing.TB) string {
 	return dir
 }
 
-// moduleRoot is the directory of go.mod, found walking up from the test's
-// package directory.
-func moduleRoot(tb testing.TB) string {
-	tb.Helper()
+// Locate returns where the corpus is expected, an absolute path, whether
+// it is there or not: the directory PIPELINT_CORPUS names (a relative one
+// from the repository root), else ../shared/corpus beside the checkout.
+// Tests call Dir; a command that reads the corpus calls Locate.
+func Locate() (string, error) {
+	dir := os.Getenv("PIPELINT_CORPUS")
+	if dir == "" {
+		dir = "../shared/corpus"
+	}
+	if !filepath.IsAbs(dir) {
+		root, err := moduleRoot()
+		if err != nil {
+			return "", err
+		}
+		dir = filepath.Join(root, dir)
+	}
+	return filepath.Abs(dir)
+}
+
+// moduleRoot is the directory of go.mod, found walking up from the
+// working directory (a test's is its package directory).
+func moduleRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
-		tb.Fatal(err)
+		return "", err
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
+			return dir, nil
 		}
 		if filepath.Dir(dir) == dir {
-			tb.Fatal("no go.mod above the test's directory")
+			return "", errors.New("corpus: no go.mod above the working directory")
 		}
 		dir = filepath.Dir(dir)
 	}

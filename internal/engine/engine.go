@@ -203,6 +203,11 @@ func (c *config) document(rule *finding.Rule) {
 // Rules returns every loaded rule, sorted by ID.
 func (e *Engine) Rules() []finding.Rule { return e.rules }
 
+// Masker returns the masker of the engine's secret tables, the one that
+// masks its findings' messages: the built-in token shapes and those its
+// policies add.
+func (e *Engine) Masker() *secret.Masker { return e.masker }
+
 // Evaluate runs every rule on one pipeline and returns its findings sorted
 // by position and rule, with fingerprints.
 func (e *Engine) Evaluate(ctx context.Context, p *model.Pipeline) ([]finding.Finding, error) {

@@ -249,8 +249,9 @@ func protectSecrets(findings []finding.Finding, p *model.Pipeline) {
 	if len(values) == 0 {
 		return
 	}
+	flagged := secret.NewValues(values) // once: a file may flag thousands
 	for i := range findings {
-		if masked := secret.MaskValues(findings[i].Message, values); masked != findings[i].Message {
+		if masked := flagged.Mask(findings[i].Message); masked != findings[i].Message {
 			findings[i].Message = masked
 		}
 	}

@@ -77,7 +77,14 @@ type Var struct {
 	// (${{ secrets.X }}, credentials(), a GitLab secrets: provider),
 	// "variable" for a plain reference to another variable ($VAR, ${VAR}).
 	Source string `json:"source"`
-	Pos    Pos    `json:"pos"`
+	// Expressions are the parts of Value that the CI system's own templating
+	// computes before the step sees it, as written and where written
+	// (Jenkins step arguments and `environment {}` values: the `${…}` and
+	// `$name` of double-quoted and slashy strings and, in a `+`
+	// concatenation, also every operand that is not a string literal).
+	// Text in single quotes is never one. Empty on other systems.
+	Expressions []String `json:"expressions"`
+	Pos         Pos      `json:"pos"`
 }
 
 // Comment is a source comment, kept for inline ignores and for version
@@ -260,6 +267,14 @@ type Image struct {
 
 // Environment is a deployment target.
 type Environment struct {
+	// Name is the environment's name. On GitLab its `$NAME` and `${NAME}`
+	// references are expanded when the file gives the variable a plain
+	// literal value the job sees (a global variable it inherits or its own,
+	// not one that rules or a parallel matrix may set, whose value refers
+	// to no other variable); `CI_*` and `GITLAB_*` names, unknown variables
+	// and `$$` stay as written. Pos is where the name is written. A project,
+	// group, instance or pipeline variable of the same name overrides the
+	// file's value at run time, which the file cannot show.
 	Name String `json:"name"`
 	URL  String `json:"url"`
 	// Action is what the job does to the environment: start (deploy, the
@@ -275,7 +290,12 @@ type Cache struct {
 	Key    String   `json:"key"`
 	Paths  []String `json:"paths"`
 	Policy String   `json:"policy"` // pull, push, pull-push
-	Pos    Pos      `json:"pos"`
+	// Off is true for a declaration that switches caching off for the job
+	// (GitLab `cache: []`, which also drops a `default:` or inherited
+	// cache): a decision against a cache, unlike declaring none. Such an
+	// entry has no key, paths or policy, and is the job's only cache.
+	Off bool `json:"off"`
+	Pos Pos  `json:"pos"`
 }
 
 // Report is a result file the CI system reads back, such as JUnit XML.
@@ -288,6 +308,11 @@ type Report struct {
 // Strategy is a job's matrix.
 type Strategy struct {
 	Matrix []Var `json:"matrix"` // one Var per dimension; Value is the raw list
+	// Values are the scalar values the matrix gives its variables, each
+	// where it is written (GitHub): every element of a dimension's list and
+	// every entry of an `include:` item. Name is the variable, a dotted path
+	// for a value inside a mapping (`config.image`).
+	Values []Var `json:"values"`
 	Pos    Pos   `json:"pos"`
 }
 
@@ -333,10 +358,20 @@ type Step struct {
 
 // Script is shell code and the commands it runs.
 type Script struct {
-	Text  String `json:"text"`
-	Shell string `json:"shell"` // bash, sh, pwsh, cmd, python, ... as declared or defaulted
+	Text String `json:"text"`
+	// Shell is bash, sh, pwsh, cmd, python, ... as declared or defaulted.
+	// A GitLab job's shell is its runner's: pwsh when a runner tag has a
+	// word (a run of letters and digits) windows, win, win32, win64,
+	// win11, ..., pwsh or powershell (saas-windows-medium-amd64,
+	// windows-1809, win32-ps), as GitLab Runner defaults to PowerShell on
+	// Windows; bash otherwise.
+	Shell string `json:"shell"`
 	// Commands are the simple commands of Text in source order, with
 	// wrappers (sudo, env, time, npx, ...) already stripped by the splitter.
+	// The commands of a script that Text runs with sh -c (bash -lc, sudo
+	// sh -c, ...) follow that shell's command, placed where they are
+	// written in its string; scripts run elsewhere (docker run, ssh) are
+	// not read.
 	Commands []Command `json:"commands"`
 }
 
@@ -344,7 +379,11 @@ type Script struct {
 type Command struct {
 	Name String   `json:"name"`
 	Args []String `json:"args"`
-	Pos  Pos      `json:"pos"`
+	// Substituted is true for a command inside a command or process
+	// substitution ($(...), `...`, <(...)): the shell runs it for its
+	// output, which becomes words of another command or a variable's value.
+	Substituted bool `json:"substituted"`
+	Pos         Pos  `json:"pos"`
 }
 
 // Reference kinds.
@@ -367,7 +406,11 @@ type Reference struct {
 	// or "agent"; for includes "local", "project", "remote", "template" or
 	// "component"; empty otherwise.
 	Usage string `json:"usage"`
-	Value String `json:"value"` // the whole reference as written
+	// Value is the whole reference as written, except a GitLab image
+	// named by variables: they are expanded as in Environment.Name, and
+	// when the name ends with one (`$IMAGE`, `python:$VERSION`), Pos is
+	// where that variable's value is written, which sets the tag.
+	Value String `json:"value"`
 	// Parsed parts. For actions and workflows Owner/Repo/Path; for images
 	// Registry, Repo (the repository path) and Ref (the tag); for includes
 	// Repo is the project or URL and Path the file.

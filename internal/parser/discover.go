@@ -2,6 +2,7 @@ package parser
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"maps"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
 )
 
 // skippedDirs are never searched: VCS metadata and vendored dependencies
@@ -64,6 +66,12 @@ type Options struct {
 	// reporting it as an error: a pre-commit hook passes every YAML file
 	// that changed.
 	SkipUnknown bool
+	// ParseIncluder parses a pipeline that may pull in a file named on the
+	// command line, to tell whether it does, within a time budget: an
+	// error means the budget ran out. The runner passes the budget of a
+	// file's check, so that a hostile pipeline cannot hang discovery; nil
+	// parses with Parse, without a limit, for trusted files.
+	ParseIncluder func(File) (syntax.Result, error)
 	// Context also lists the other CI files of the repositories of the
 	// files found, marked File.Context, so that a file named alone (by a
 	// pre-commit hook) is still judged beside its repository's other
@@ -82,11 +90,16 @@ const MaxContextFiles = 256
 // else as its name says; a file that a pipeline of its repository pulls in
 // (a GitLab include) is checked through that pipeline instead. The result
 // is sorted by absolute path. A path that cannot be used (missing, a
-// symlink loop, an unrecognised file) is a *model.ParseError in the
+// symlink loop, an unrecognised file, a file whose repository's pipeline
+// could not be parsed in time to tell whether it pulls the file in) is a
+// *model.ParseError in the
 // returned error, joined with the others, and the files of the other paths
 // are still returned.
 func Discover(paths []string, opts Options) ([]File, []Skipped, error) {
-	d := discovery{opts: opts, repositories: map[string]string{}, seen: map[string]bool{}, pulled: map[string]map[string]bool{}}
+	if opts.ParseIncluder == nil {
+		opts.ParseIncluder = func(f File) (syntax.Result, error) { return Parse(f), nil }
+	}
+	d := discovery{opts: opts, repositories: map[string]string{}, seen: map[string]bool{}, pulled: map[string]pulled{}}
 	var errs []error
 	for _, p := range paths {
 		pathError := func(err error) {
@@ -122,10 +135,10 @@ func Discover(paths []string, opts Options) ([]File, []Skipped, error) {
 
 type discovery struct {
 	opts         Options
-	repositories map[string]string          // directory → its repository, "" for none
-	seen         map[string]bool            // absolute paths of the files found
-	pulled       map[string]map[string]bool // includer → the files it pulls in
-	walked       []string                   // the directories searched
+	repositories map[string]string // directory → its repository, "" for none
+	seen         map[string]bool   // absolute paths of the files found
+	pulled       map[string]pulled // includer → the files it pulls in
+	walked       []string          // the directories searched
 	files        []File
 	skipped      []Skipped
 }
@@ -224,7 +237,11 @@ func (d *discovery) named(abs, written string) error {
 	// A file that the repository's pipeline pulls in is checked through
 	// that pipeline: on its own it is a fragment, not a pipeline.
 	if Detect(slashPath) == "" {
-		if parent, ok := d.includer(scanRoot, abs); ok {
+		parent, ok, err := d.includer(scanRoot, abs)
+		if err != nil {
+			return err
+		}
+		if ok {
 			d.add(parent)
 			return nil
 		}
@@ -241,8 +258,9 @@ func (d *discovery) named(abs, written string) error {
 }
 
 // includer returns the pipeline of abs's repository that pulls abs in, if
-// there is one.
-func (d *discovery) includer(scanRoot, abs string) (File, bool) {
+// there is one, or an error when a pipeline that may could not be parsed
+// within its budget.
+func (d *discovery) includer(scanRoot, abs string) (File, bool, error) {
 	repository := d.repository(filepath.Dir(abs), scanRoot)
 	for _, p := range Parsers {
 		if p.Includer == "" || (d.opts.System != "" && p.System != d.opts.System) {
@@ -256,25 +274,40 @@ func (d *discovery) includer(scanRoot, abs string) (File, bool) {
 			continue
 		}
 		parent := d.file(repository, candidate, p.System)
-		if d.pulled[candidate] == nil {
-			d.pulled[candidate] = pulledIn(parent)
+		found, done := d.pulled[candidate]
+		if !done {
+			found.files, found.err = d.pulledIn(parent)
+			d.pulled[candidate] = found
 		}
-		if d.pulled[candidate][abs] {
-			return parent, true
+		if found.err != nil {
+			return File{}, false, fmt.Errorf("could not tell whether %s includes the file: %w; the file was not checked", parent.Display, found.err)
+		}
+		if found.files[abs] {
+			return parent, true, nil
 		}
 	}
-	return File{}, false
+	return File{}, false, nil
+}
+
+// pulled is what checking an includer reads besides itself, or why that
+// is not known.
+type pulled struct {
+	files map[string]bool // absolute paths
+	err   error
 }
 
 // pulledIn returns the absolute paths of the files checking f reads: its
 // includes, the child pipelines it starts and theirs.
-func pulledIn(f File) map[string]bool {
+func (d *discovery) pulledIn(f File) (map[string]bool, error) {
 	files := map[string]bool{}
 	queue := []File{f}
 	for len(queue) > 0 {
 		next := queue[0]
 		queue = queue[1:]
-		result := Parse(next)
+		result, err := d.opts.ParseIncluder(next)
+		if err != nil {
+			return nil, err
+		}
 		if result.Pipeline != nil {
 			for _, s := range result.Pipeline.Sources {
 				files[next.Abs(s.File)] = true
@@ -287,7 +320,7 @@ func pulledIn(f File) map[string]bool {
 			}
 		}
 	}
-	return files
+	return files, nil
 }
 
 // file describes the file at abs of a system, found under scanRoot.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser/syntax"
+	"github.com/pipelint/pipelint/internal/repofs"
 )
 
 // Parse reads and parses one file with the parser of its system. Positions
@@ -27,8 +28,7 @@ func ParseContext(ctx context.Context, f File) syntax.Result {
 	if !ok {
 		return syntax.Result{Err: fileError(f, fmt.Sprintf("unknown system %q (want %s)", f.System, SystemNames()))}
 	}
-	repo := newRepoFS(f.Root)
-	repo.ctx = ctx
+	repo := repofs.New(f.Root).WithContext(ctx)
 	if f.StartedAt != nil {
 		if _, err := fs.Stat(repo, f.Path); errors.Is(err, fs.ErrNotExist) {
 			return syntax.Result{Err: &model.ParseError{Pos: *f.StartedAt, Message: fmt.Sprintf("the child pipeline file %q does not exist", f.Display)}}
@@ -50,7 +50,7 @@ func ReadSource(f File, display string) ([]byte, error) {
 	if err != nil || !filepath.IsLocal(rel) {
 		return nil, errors.New("is not under the directory of the file checked")
 	}
-	return syntax.Read(newRepoFS(f.Root), filepath.ToSlash(rel))
+	return syntax.Read(repofs.New(f.Root), filepath.ToSlash(rel))
 }
 
 func fileError(f File, msg string) error {

@@ -13,6 +13,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/repofs"
 )
 
 // writeTree writes files under a new directory and returns it.
@@ -108,7 +109,7 @@ func TestParseRefusesSymlinksOutOfTheRepository(t *testing.T) {
 		t.Errorf("errors %q, pipeline %v; want %q and none", got, result.Pipeline, want)
 	}
 
-	src, err := fs.ReadFile(newRepoFS(repo), "ci/inside.yml")
+	src, err := fs.ReadFile(repofs.New(repo), "ci/inside.yml")
 	if err != nil || string(src) != "real:\n  script: [make]\n" {
 		t.Errorf("a link inside the repository: %q, %v", src, err)
 	}
@@ -140,7 +141,7 @@ func TestGlobThroughSymlinkLoopsIsBounded(t *testing.T) {
 	root := writeTree(t, map[string]string{"ci/a.yml": "a:\n  script: [make]\n", "ci/sub/b.yml": "b:\n  script: [make]\n"})
 	symlink(t, "..", filepath.Join(root, "ci", "l"))
 	symlink(t, "..", filepath.Join(root, "ci", "m"))
-	repo := &countingFS{FS: newRepoFS(root), limit: 10_000}
+	repo := &countingFS{FS: repofs.New(root), limit: 10_000}
 	matches, err := doublestar.Glob(repo, "ci/**/*.yml", doublestar.WithFilesOnly())
 	if n := repo.listed.Load(); n > 100 {
 		t.Fatalf("listed %d directories (the limit is %d)", n, repo.limit)

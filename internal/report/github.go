@@ -63,9 +63,8 @@ type commandProperty struct{ name, value string }
 // actions/toolkit's core.issueCommand (toCommandValue, escapeData,
 // escapeProperty) and of the runner's ActionCommand. Before them, other
 // control characters are written as Go escapes (escape), since the runner
-// prints the annotation into the log, which renders ANSI sequences; "##["
-// needs nothing, as a line that is a "::" command is never read for the
-// old "##[" syntax.
+// prints the annotation into the log, which renders ANSI sequences, and
+// log commands are neutralised as everywhere else.
 var (
 	escapeCommandData     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
 	escapeCommandProperty = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"io"
 	"slices"
 
@@ -82,10 +81,7 @@ func (*GitLab) Report(w io.Writer, run *Run) error {
 			Location:    codeQualityLocation{Path: f.Pos.File, Lines: codeQualityLines{Begin: regionOf(f.Pos).StartLine}},
 		})
 	}
-	encoder := json.NewEncoder(w)
-	encoder.SetIndent("", "  ")
-	encoder.SetEscapeHTML(false)
-	return encoder.Encode(issues)
+	return WriteJSON(w, issues)
 }
 
 // withFingerprints returns the findings, those that come without a

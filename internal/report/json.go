@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"io"
 
 	"github.com/pipelint/pipelint/internal/finding"
@@ -137,8 +136,5 @@ func (*JSON) Report(w io.Writer, run *Run) error {
 			Message: e.Message,
 		})
 	}
-	encoder := json.NewEncoder(w)
-	encoder.SetIndent("", "  ")
-	encoder.SetEscapeHTML(false)
-	return encoder.Encode(document)
+	return WriteJSON(w, document)
 }

@@ -127,7 +127,10 @@ var markdownEscaper = func() *strings.Replacer {
 	return strings.NewReplacer(pairs...)
 }()
 
-func markdownText(s string) string { return markdownEscaper.Replace(s) }
+// markdownText is text from a repository made plain Markdown text, on one
+// line: escaped for terminals and CI logs first (escape), since the report
+// may be printed too, then for Markdown.
+func markdownText(s string) string { return markdownEscaper.Replace(escape(s, true)) }
 
 // linkTargetEscaper keeps a URL from ending the link or the table cell early.
 var linkTargetEscaper = strings.NewReplacer("(", "%28", ")", "%29", "|", "%7C")

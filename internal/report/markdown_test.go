@@ -57,6 +57,7 @@ func TestMarkdownText(t *testing.T) {
 		"@all #1 !2 %m ~l &amp;":                   `\@all \#1 \!2 \%m \~l \&amp;`,
 		"line\nbreak\r\n# heading\r- item":         `line break \# heading - item`,
 		"plain text, with: punctuation; ok? 1.2+3": "plain text, with: punctuation; ok? 1.2+3",
+		"esc \x1b[2J \u202e ##vso[x.y]":            `esc \\x1b\[2J \\u202e \#\\x23vso\[x.y\]`,
 	} {
 		if got := markdownText(text); got != want {
 			t.Errorf("markdownText(%q) = %q, want %q", text, got, want)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/secret"
 )
 
 // Run is what one pipelint run produced, in the order the reporters print it.
@@ -34,9 +35,25 @@ type Run struct {
 	// Notices end the summary: what another report of the run leaves out,
 	// such as a SARIF report over GitHub's limits.
 	Notices []string
-	// Source returns the content of a checked file, for snippets; it may be
-	// nil or return nil.
-	Source func(file string) []byte
+	// Source returns a checked file by display path, for snippets; it may
+	// be nil, or return a Source without lines.
+	Source func(file string) Source
+}
+
+// Source is a checked file as the text report shows it: its lines, and
+// what masks the secrets they hold.
+type Source struct {
+	// Lines are the file's lines as the model holds them
+	// (model.SourceFile), which positions count.
+	Lines []string
+	// Masker finds secrets in any text: the token shapes of the built-in
+	// tables and of the policies of the file's check. nil stands for
+	// secret.Default().
+	Masker *secret.Masker
+	// Flagged finds the values the sensitive findings of the checks that
+	// read the file flagged: a snippet masks them wherever they occur, as
+	// the engine masks them in messages. nil finds nothing.
+	Flagged *secret.Values
 }
 
 // Suppressed is a finding silenced by an inline ignore, and the reason given.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
 	"github.com/pipelint/pipelint/internal/secret"
 )
 
@@ -38,6 +39,12 @@ jobs:
       echo done
 `,
 	"Jenkinsfile": "pipeline {\n\tagent any\n\tstages { stage('Ünïcode') { steps { sh 'make' } } }\n}\n",
+}
+
+// sourceOf is a file of text as the runner gives it to the text report:
+// its lines split as the model's are.
+func sourceOf(text string) Source {
+	return Source{Lines: syntax.Source("", []byte(text)).Lines}
 }
 
 func pos(file string, line, column, endLine, endColumn int) model.Pos {
@@ -98,11 +105,11 @@ func sampleRun() *Run {
 			{Pos: model.Pos{File: "unreadable.yml"}, Message: "open unreadable.yml: permission denied"},
 		},
 		FilesChecked: 5,
-		Source: func(file string) []byte {
+		Source: func(file string) Source {
 			if src, ok := sampleSources[file]; ok {
-				return []byte(src)
+				return sourceOf(src)
 			}
-			return nil
+			return Source{}
 		},
 	}
 }
@@ -218,14 +225,14 @@ func FuzzReporters(f *testing.F) {
 		run := sampleRun()
 		run.Findings = []finding.Finding{{RuleID: "hardcoded-secret", Severity: finding.Critical, Sensitive: sensitive,
 			Message: "m", Pos: pos("f.yml", line, column, endLine, endColumn)}}
-		run.Source = func(string) []byte { return src }
+		run.Source = func(string) Source { return sourceOf(string(src)) }
 		for _, format := range Formats {
 			reporter, _ := New(format, Options{Color: true})
 			if err := reporter.Report(io.Discard, run); err != nil {
 				t.Fatalf("%s: %v", format, err)
 			}
 		}
-		s, ok := snippetOf(src, run.Findings[0], nil)
+		s, ok := snippetOf(sourceOf(string(src)), run.Findings[0], nil)
 		if !ok {
 			return
 		}

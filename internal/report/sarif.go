@@ -77,10 +77,7 @@ func (s *SARIF) render(run *Run, results sarifResults) ([]byte, error) {
 		everyResultHasSuppressions(document)
 	}
 	var out bytes.Buffer
-	encoder := json.NewEncoder(&out)
-	encoder.SetIndent("", "  ")
-	encoder.SetEscapeHTML(false)
-	if err := encoder.Encode(withoutFiller(document)); err != nil {
+	if err := WriteJSON(&out, withoutFiller(document)); err != nil {
 		return nil, fmt.Errorf("encode SARIF: %w", err)
 	}
 	return out.Bytes(), nil

@@ -115,37 +115,45 @@ type snippet struct {
 // Column..EndColumn, or runs to the end of the line when the span goes on.
 // Every secret on the line is masked: the finding's own span when it is
 // Sensitive, the spans of other sensitive findings on the line (secrets),
-// and whatever the masker finds (passwords in URLs, tokens, literals under
-// secret names). ok is false when there is no source or the line does not
-// exist.
-func snippetOf(src []byte, f finding.Finding, secrets []secret.Span) (s snippet, ok bool) {
+// the values the check flagged wherever they occur, and whatever the
+// masker of the file's policies finds (passwords in URLs, tokens, literals
+// under secret names). ok is false when there is no source or the line
+// does not exist.
+func snippetOf(src Source, f finding.Finding, secrets []secret.Span) (s snippet, ok bool) {
 	r := regionOf(f.Pos)
-	lines := bytes.Split(src, []byte("\n"))
-	if src == nil || r.StartLine > len(lines) {
+	if r.StartLine > len(src.Lines) {
 		return snippet{}, false
 	}
-	line := []rune(strings.TrimSuffix(string(lines[r.StartLine-1]), "\r"))
-	for i, c := range line {
-		// A CI file is untrusted input: never send its escape sequences to
-		// a terminal, nor "##[" (a command) to a GitHub Actions log. One
-		// rune for one keeps the underline in place.
+	text := src.Lines[r.StartLine-1]
+	// A CI file is untrusted input: never send its escape sequences to a
+	// terminal, nor a log command ("##[", "##vso[") to a CI log. One rune
+	// for one keeps the underline in place.
+	commands := commandHashes(text)
+	line := make([]rune, 0, len(text))
+	for i, c := range text {
 		switch {
+		case len(commands) > 0 && commands[0] == i:
+			c = unicode.ReplacementChar
+			commands = commands[1:]
 		case mustEscape(c):
-			line[i] = unicode.ReplacementChar
-		case c == '[' && i >= 2 && line[i-1] == '#' && line[i-2] == '#':
-			line[i-1] = unicode.ReplacementChar
+			c = unicode.ReplacementChar
 		}
+		line = append(line, c)
 	}
 	start := min(r.StartColumn-1, len(line))
 	end := len(line)
 	if r.EndLine == r.StartLine {
 		end = max(min(r.EndColumn-1, len(line)), start)
 	}
-	secrets = slices.Clone(secrets)
+	secrets = append(slices.Clone(secrets), src.Flagged.Spans(text)...)
 	if f.Sensitive {
 		secrets = append(secrets, secret.Span{Start: start, End: end})
 	}
-	spans := secret.Default().Spans(string(line), secrets...)
+	masker := src.Masker
+	if masker == nil {
+		masker = secret.Default()
+	}
+	spans := masker.Spans(text, secrets...) // as written: offsets are the same
 	start, end = maskedOffset(spans, start, false), maskedOffset(spans, end, true)
 	line = []rune(secret.Apply(string(line), spans))
 	indent := make([]rune, start)

@@ -70,17 +70,17 @@ func TestSnippet(t *testing.T) {
 			snippet{2, "\tkey: v**** # note", "\t     ", "^~~~~"}},
 	}
 	for _, tt := range tests {
-		got, ok := snippetOf([]byte(src), tt.f, nil)
+		got, ok := snippetOf(sourceOf(src), tt.f, nil)
 		if !ok || got != tt.want {
 			t.Errorf("%s:\n got %#v, %v\nwant %#v", tt.name, got, ok, tt.want)
 		}
 	}
 	for _, missing := range []int{7, 100} {
-		if got, ok := snippetOf([]byte(src), finding.Finding{Pos: pos("f", missing, 1, 0, 0)}, nil); ok {
+		if got, ok := snippetOf(sourceOf(src), finding.Finding{Pos: pos("f", missing, 1, 0, 0)}, nil); ok {
 			t.Errorf("line %d does not exist but got %#v", missing, got)
 		}
 	}
-	if got, ok := snippetOf(nil, finding.Finding{Pos: pos("f", 1, 1, 0, 0)}, nil); ok {
+	if got, ok := snippetOf(Source{}, finding.Finding{Pos: pos("f", 1, 1, 0, 0)}, nil); ok {
 		t.Errorf("no source but got %#v", got)
 	}
 }
@@ -115,7 +115,7 @@ func TestSnippetMasksEverySecretOnTheLine(t *testing.T) {
 			snippet{2, "      - run: PASSWORD=Hx9**** ./deploy --to prod && deploy2 Zq8****", "             ", "^~~~~~~~~~~~~~~~"}},
 	}
 	for _, tt := range tests {
-		got, ok := snippetOf([]byte(src), tt.f, tt.secrets)
+		got, ok := snippetOf(sourceOf(src), tt.f, tt.secrets)
 		if !ok || got != tt.want {
 			t.Errorf("%s:\n got %#v, %v\nwant %#v", tt.name, got, ok, tt.want)
 		}
@@ -128,7 +128,7 @@ func TestTextMasksSecretsOfOtherFindings(t *testing.T) {
 	src := "run: deploy Zq8bW1nMcKlP now\n"
 	run := &Run{
 		FilesChecked: 1,
-		Source:       func(string) []byte { return []byte(src) },
+		Source:       func(string) Source { return sourceOf(src) },
 		Findings:     []finding.Finding{{RuleID: "r", Severity: finding.Low, Message: "m", Pos: pos("f", 1, 6, 1, 12)}},
 		Suppressed:   []Suppressed{{Finding: finding.Finding{RuleID: "s", Severity: finding.High, Message: "secret", Pos: pos("f", 1, 13, 1, 25), Sensitive: true}}},
 		Errors:       []*model.ParseError{{Pos: pos("f", 1, 1, 1, 2), Message: "e"}},
@@ -151,5 +151,43 @@ func TestSummary(t *testing.T) {
 	run.Findings, run.FilesChecked = nil, 0
 	if got, want := summary(run), "no findings in 0 files; 1 error"; got != want {
 		t.Errorf("summary = %q, want %q", got, want)
+	}
+}
+
+// The text report masks, on any line it shows, the values the checks of
+// the file flagged, wherever they occur, and the token shapes the file's
+// policies add (Source.Masker), not only the built-in ones.
+func TestTextMasksFlaggedValuesAndPolicyShapes(t *testing.T) {
+	tables, err := secret.DefaultTables()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables.TokenPatterns = append(tables.TokenPatterns, secret.Pattern{ID: "acme", Regex: `\bacme_live_[0-9a-f]{8}\b`, Keywords: []string{"acme_live_"}})
+	masker, err := secret.New(tables)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := sourceOf("env:\n  DB_PASSWORD: Zq8vLm2Xc7Rt\nrun: deploy # was Zq8vLm2Xc7Rt, acme_live_0123abcd\n")
+	src.Masker, src.Flagged = masker, secret.NewValues([]string{"Zq8vLm2Xc7Rt"})
+	run := &Run{
+		FilesChecked: 1,
+		Source:       func(string) Source { return src },
+		Findings:     []finding.Finding{{RuleID: "r", Severity: finding.Low, Message: "m", Pos: pos("f", 3, 6, 3, 12)}},
+	}
+	out := string(render(t, "text", Options{}, run))
+	if want := " 3 | run: deploy # was Zq8****, acme****\n"; !strings.Contains(out, want) {
+		t.Errorf("output lacks %q:\n%s", want, out)
+	}
+}
+
+// Lines are counted as the model counts them: a lone CR ends one.
+func TestTextLinesAreTheModels(t *testing.T) {
+	run := &Run{
+		FilesChecked: 1,
+		Source:       func(string) Source { return sourceOf("\uFEFFon: push\rjobs: x\r\n") },
+		Findings:     []finding.Finding{{RuleID: "r", Severity: finding.Low, Message: "m", Pos: pos("f", 2, 7, 2, 8)}},
+	}
+	if want := " 2 | jobs: x\n   |       ^\n"; !strings.Contains(string(render(t, "text", Options{}, run)), want) {
+		t.Errorf("output lacks %q", want)
 	}
 }

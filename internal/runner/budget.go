@@ -90,10 +90,10 @@ func (b *budget) acquire() error {
 	}
 }
 
-// parse parses f, after acquire, within the file's deadline. When the
-// deadline comes first, the parse is abandoned: it goes on in the
-// background until it ends, and only then gives back its room.
-func (b *budget) parse(ctx context.Context, f parser.File) (syntax.Result, error) {
+// parse parses f, after acquire, within the file's deadline; ok is false
+// when the deadline came first. The parse is then abandoned: it goes on in
+// the background until it ends, and only then gives back its room.
+func (b *budget) parse(ctx context.Context, f parser.File) (result syntax.Result, ok bool) {
 	done := make(chan syntax.Result, 1)
 	parsesRunning.Add(1)
 	go func() {
@@ -106,11 +106,27 @@ func (b *budget) parse(ctx context.Context, f parser.File) (syntax.Result, error
 	select {
 	case result := <-done:
 		if ctx.Err() == nil {
-			return result, nil
+			return result, true
 		}
 	case <-ctx.Done():
 	}
-	return syntax.Result{}, b.timedOut()
+	return syntax.Result{}, false
+}
+
+// parseIncluder is parse with a deadline of its own, for discovery
+// (parser.Options.ParseIncluder), which parses a pipeline to tell whether
+// it includes a file named on the command line.
+func (b *budget) parseIncluder(ctx context.Context, f parser.File) (syntax.Result, error) {
+	if err := b.acquire(); err != nil {
+		return syntax.Result{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, b.timeout)
+	defer cancel()
+	result, ok := b.parse(ctx, f)
+	if !ok {
+		return syntax.Result{}, fmt.Errorf("parsing it took longer than %s", b.timeout)
+	}
+	return result, nil
 }
 
 func (b *budget) timedOut() error {

@@ -21,7 +21,9 @@ import (
 
 // stuckParser is a made-up CI system whose parse of a .stuck file never
 // ends until the test does: a parse no deadline can interrupt. It counts
-// the parses running at once.
+// the parses running at once. Like GitLab's .gitlab-ci.yml, its
+// pipeline.stuck may include other files, so a file named on the command
+// line that no system recognises makes discovery parse it.
 type stuckParser struct {
 	release           chan struct{}
 	running, mostSeen atomic.Int64
@@ -31,9 +33,10 @@ func registerStuckParser(t *testing.T) *stuckParser {
 	t.Helper()
 	s := &stuckParser{release: make(chan struct{})}
 	p := syntax.Parser{
-		System: "stuck",
-		Files:  "*.stuck",
-		Detect: func(slashPath string) bool { return path.Ext(slashPath) == ".stuck" },
+		System:   "stuck",
+		Files:    "*.stuck",
+		Detect:   func(slashPath string) bool { return path.Ext(slashPath) == ".stuck" },
+		Includer: "pipeline.stuck",
 		Parse: func(in syntax.Input) syntax.Result {
 			n := s.running.Add(1)
 			defer s.running.Add(-1)
@@ -116,8 +119,28 @@ func findingFiles(run *report.Run) []string {
 func TestFileTimeoutCoversTheParse(t *testing.T) {
 	registerStuckParser(t)
 	root := repository(t, map[string]string{"a.stuck": "", "ci.toy": "build: npm install\n"})
-	run := checkWithSafetyNet(t, []string{root}, Options{FileTimeout: 20 * time.Millisecond})
-	want := []string{"a.stuck:1:1: checking the file took longer than 20ms; the file was not checked"}
+	// The budget must be generous enough for ci.toy on a loaded machine:
+	// the stuck file costs the test this long.
+	run := checkWithSafetyNet(t, []string{root}, Options{FileTimeout: time.Second})
+	want := []string{"a.stuck:1:1: checking the file took longer than 1s; the file was not checked"}
+	if got := errorLines(run); !slices.Equal(got, want) {
+		t.Errorf("errors %q, want %q", got, want)
+	}
+	if got := findingFiles(run); !slices.Equal(got, []string{"ci.toy:missing-cache"}) {
+		t.Errorf("findings %v: ci.toy was not checked", got)
+	}
+}
+
+// TestFileTimeoutCoversDiscovery: to tell whether a file named on the
+// command line is a fragment that a pipeline includes, discovery parses
+// that pipeline, under the same budget as a check: a parse that never
+// ends is abandoned at the deadline, the named file is reported, and the
+// other files are checked.
+func TestFileTimeoutCoversDiscovery(t *testing.T) {
+	registerStuckParser(t)
+	root := repository(t, map[string]string{"pipeline.stuck": "", "ci/fragment.yml": "", "ci.toy": "build: npm install\n"})
+	run := checkWithSafetyNet(t, []string{filepath.Join(root, "ci", "fragment.yml"), filepath.Join(root, "ci.toy")}, Options{FileTimeout: 20 * time.Millisecond})
+	want := []string{filepath.ToSlash(filepath.Join(root, "ci", "fragment.yml")) + ":1:1: could not tell whether pipeline.stuck includes the file: parsing it took longer than 20ms; the file was not checked"}
 	if got := errorLines(run); !slices.Equal(got, want) {
 		t.Errorf("errors %q, want %q", got, want)
 	}

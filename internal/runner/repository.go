@@ -9,6 +9,7 @@ import (
 
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser"
+	"github.com/pipelint/pipelint/internal/secret"
 )
 
 // byRepository splits files by repository, in the order their
@@ -149,7 +150,7 @@ func (c *repositoryCheck) evaluate(parsed []*parsedFile) {
 	results := inParallel(parsed, func(pf *parsedFile) fileResult {
 		pol, err := c.governing.of(pf.file)
 		if err != nil {
-			return fileResult{errs: flattenErrors(pf.file.Display, err)}
+			return fileResult{errs: secret.Default().MaskErrors(flattenErrors(pf.file.Display, err), nil), masker: secret.Default()}
 		}
 		return pf.evaluate(c.ctx, c.limits, pol, c.repository, c.reportUnused)
 	})

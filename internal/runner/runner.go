@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -21,6 +20,8 @@ import (
 	"github.com/pipelint/pipelint/internal/ignore"
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
+	"github.com/pipelint/pipelint/internal/repofs"
 	"github.com/pipelint/pipelint/internal/report"
 	"github.com/pipelint/pipelint/internal/secret"
 )
@@ -67,7 +68,9 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // Check checks the CI files under paths, one repository at a time, so
 // that each file is evaluated with the others in view (model.Repository).
 func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
+	limits := newBudget(opts)
 	discovery := opts.Discovery
+	discovery.ParseIncluder = func(f parser.File) (syntax.Result, error) { return limits.parseIncluder(ctx, f) }
 	discovery.Context = true
 	files, skipped, discoveryErr := parser.Discover(paths, discovery)
 	governing := newPolicies(ctx, opts.Policy)
@@ -88,7 +91,6 @@ func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
 		p, err := governing.of(f)
 		return err != nil || p.Config.IgnoredFile(f.Display)
 	})
-	limits := newBudget(opts)
 	result := &Result{Skipped: skipped}
 	var checked []parser.File
 	var results []fileResult
@@ -104,9 +106,9 @@ func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
 	run := &report.Run{
 		ToolVersion:  opts.ToolVersion,
 		Rules:        governing.rules(),
-		Errors:       flattenErrors("", discoveryErr),
+		Errors:       secret.Default().MaskErrors(flattenErrors("", discoveryErr), nil),
 		FilesChecked: len(checked),
-		Source:       sources.read,
+		Source:       sources.source,
 	}
 	result.Run = run
 	for _, r := range results {
@@ -115,7 +117,6 @@ func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
 		run.Errors = append(run.Errors, r.errs...)
 		result.Warnings = append(result.Warnings, r.warnings...)
 	}
-	run.Errors, result.Warnings = secret.MaskErrors(run.Errors), secret.MaskErrors(result.Warnings) // errors quote values, secrets included
 	sortErrors(result.Warnings)
 	sortErrors(run.Errors)
 	finding.Sort(run.Findings)
@@ -129,10 +130,18 @@ func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
 	return result, nil
 }
 
+// readBaseline reads the baseline file at path. It may lie in the
+// repository checked, so it is read as the repository's files are
+// (package repofs): never through a symbolic link out of it, never from a
+// FIFO or a device.
 func readBaseline(path string) (*baseline.Baseline, error) {
-	f, err := os.Open(path)
+	fsys, name, err := repofs.ForFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("--baseline: %w", err)
+		return nil, fmt.Errorf("--baseline %s: %w", path, err)
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("--baseline %s: %w", path, err)
 	}
 	defer f.Close()
 	b, err := baseline.Read(f)
@@ -155,17 +164,19 @@ func (ps *policies) of(f parser.File) (*Policy, error) {
 type fileResult struct {
 	findings   []finding.Finding
 	suppressed []report.Suppressed
-	errs       []*model.ParseError
-	warnings   []*model.ParseError
-	children   []parser.File // child pipelines it starts
-	pulledIn   []string      // display paths of the files it includes or calls
+	errs       []*model.ParseError // secrets masked
+	warnings   []*model.ParseError // secrets masked
+	children   []parser.File       // child pipelines it starts
+	pulledIn   []string            // display paths of the files it includes or calls
+	masker     *secret.Masker      // the masker of the file's policies
+	flagged    []string            // the secrets its sensitive findings flagged
 }
 
-// parsedFile is a file parsed, waiting for the other files of its
-// repository to be parsed too.
+// parsedFile is a file parsed, waiting for the view of its repository to
+// be final.
 type parsedFile struct {
 	file   parser.File
-	result fileResult
+	result fileResult // unmasked
 	// pipeline is nil when there is nothing to evaluate.
 	pipeline *model.Pipeline
 	// spent is the part of the file's time budget the parse took.
@@ -185,9 +196,9 @@ func parseFile(ctx context.Context, limits *budget, f parser.File) *parsedFile {
 	defer func() { pf.spent = time.Since(start) }()
 	ctx, cancel := context.WithTimeout(ctx, limits.timeout)
 	defer cancel()
-	parsed, err := limits.parse(ctx, f)
-	if err != nil {
-		pf.result.errs = flattenErrors(f.Display, err)
+	parsed, ok := limits.parse(ctx, f)
+	if !ok {
+		pf.result.errs = flattenErrors(f.Display, limits.timedOut())
 		return pf
 	}
 	pf.result = fileResult{errs: flattenErrors(f.Display, parsed.Err), warnings: parsed.Warnings, children: parser.Children(f, parsed)}
@@ -212,9 +223,20 @@ func (pf *parsedFile) fileError(err error) {
 	pf.result.errs = append(pf.result.errs, &model.ParseError{Pos: model.Pos{File: pf.file.Display, Line: 1, Column: 1}, Message: err.Error()})
 }
 
-// evaluate evaluates the rules on a parsed file, seeing its repository,
-// in what is left of the file's time budget.
+// evaluate evaluates the rules on a parsed file, seeing its repository, in
+// what is left of the file's time budget. Errors and warnings quote what
+// the files hold: they are masked as messages are, with the masker of the
+// file's policies and the values its findings flagged.
 func (pf *parsedFile) evaluate(ctx context.Context, limits *budget, pol *Policy, repository *model.Repository, reportUnused bool) fileResult {
+	result := pf.evaluateUnmasked(ctx, limits, pol, repository, reportUnused)
+	result.masker = pol.Engine.Masker()
+	flagged := secret.NewValues(result.flagged)
+	result.errs = result.masker.MaskErrors(result.errs, flagged)
+	result.warnings = result.masker.MaskErrors(result.warnings, flagged)
+	return result
+}
+
+func (pf *parsedFile) evaluateUnmasked(ctx context.Context, limits *budget, pol *Policy, repository *model.Repository, reportUnused bool) fileResult {
 	p := pf.pipeline
 	if p == nil {
 		return pf.result
@@ -230,6 +252,7 @@ func (pf *parsedFile) evaluate(ctx context.Context, limits *budget, pol *Policy,
 		pf.fileError(err)
 		return pf.result
 	}
+	pf.result.flagged = flaggedValues(p, findings)
 	pf.result.findings, pf.result.suppressed = applyPolicy(pol, p, findings, reportUnused)
 	return pf.result
 }

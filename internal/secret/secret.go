@@ -479,33 +479,16 @@ func Apply(text string, spans []Span) string {
 	return b.String()
 }
 
-// minValueLength is the length below which MaskValues leaves a value: a
-// value that short would mask parts of ordinary words.
-const minValueLength = 4
-
-// MaskValues replaces every occurrence in text of the given secret values,
-// the longest first, by their Preview.
-func MaskValues(text string, values []string) string {
-	values = slices.Clone(values)
-	slices.SortFunc(values, func(a, b string) int { return len(b) - len(a) })
-	for _, v := range values {
-		if utf8.RuneCountInString(v) >= minValueLength && strings.Contains(text, v) {
-			text = strings.ReplaceAll(text, v, Preview(v))
-		}
-	}
-	return text
-}
-
-// MaskErrors returns copies of errs with their messages masked by the
-// Default masker: parse and resolution errors quote what they could not
-// read, which may be a secret.
-func MaskErrors(errs []*model.ParseError) []*model.ParseError {
+// MaskErrors returns copies of errs with their messages masked by m and
+// the values flagged as secrets (nil for none): parse and resolution
+// errors quote what they could not read, which may be a secret.
+func (m *Masker) MaskErrors(errs []*model.ParseError, flagged *Values) []*model.ParseError {
 	if errs == nil {
 		return nil
 	}
 	masked := make([]*model.ParseError, len(errs))
 	for i, e := range errs {
-		masked[i] = &model.ParseError{Pos: e.Pos, Message: Default().Mask(e.Message)}
+		masked[i] = &model.ParseError{Pos: e.Pos, Message: Apply(e.Message, m.Spans(e.Message, flagged.Spans(e.Message)...))}
 	}
 	return masked
 }

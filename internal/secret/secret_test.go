@@ -105,23 +105,23 @@ func TestMergeOverlappingSpans(t *testing.T) {
 	}
 }
 
-func TestMaskValues(t *testing.T) {
-	got := MaskValues(`"docker" login -p Hx9aQ2kLmP7z reg; echo Hx9aQ2kLmP7z abc`, []string{"Hx9aQ2kLmP7z", "abc"})
+func TestValuesMask(t *testing.T) {
+	got := NewValues([]string{"Hx9aQ2kLmP7z", "abc"}).Mask(`"docker" login -p Hx9aQ2kLmP7z reg; echo Hx9aQ2kLmP7z abc`)
 	if want := `"docker" login -p Hx9**** reg; echo Hx9**** abc`; got != want {
-		t.Errorf("MaskValues = %q, want %q (values shorter than 4 are left)", got, want)
+		t.Errorf("Mask = %q, want %q (values shorter than 4 are left)", got, want)
 	}
 }
 
 func TestMaskErrors(t *testing.T) {
-	errs := []*model.ParseError{{Pos: model.Pos{File: "ci.yml", Line: 5, Column: 5}, Message: `unexpected key "` + githubToken + `" for "job" section`}}
-	masked := MaskErrors(errs)
-	if masked[0].Message != `unexpected key "ghp_****" for "job" section` || masked[0].Pos != errs[0].Pos {
+	errs := []*model.ParseError{{Pos: model.Pos{File: "ci.yml", Line: 5, Column: 5}, Message: `unexpected key "` + githubToken + `" for "job" section, not "Zq8vLm2Xc7Rt"`}}
+	masked := Default().MaskErrors(errs, NewValues([]string{"Zq8vLm2Xc7Rt"}))
+	if masked[0].Message != `unexpected key "ghp_****" for "job" section, not "Zq8****"` || masked[0].Pos != errs[0].Pos {
 		t.Errorf("masked error %+v", masked[0])
 	}
 	if !strings.Contains(errs[0].Message, githubToken) {
 		t.Error("MaskErrors changed the parser's error")
 	}
-	if MaskErrors(nil) != nil {
+	if Default().MaskErrors(nil, nil) != nil {
 		t.Error("no errors must stay nil")
 	}
 }

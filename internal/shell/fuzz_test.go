@@ -24,6 +24,11 @@ var seedScripts = []string{
 	"Write-Host \"$env:X\" ; & \"C:\\x.exe\" `\n  -b <# c #> 2>&1 | Out-Null",
 	"@echo off\nREM x & y\ncall npm ci && npm test ^\n  --ci",
 	"echo 'unterminated\n${{ never closed\n$[[",
+	"bash -lc \"cd $D && make -j$(nproc)\"; sudo sh -c 'apt-get update'",
+	"sh -c \"sh -c 'sh -c \\\"sh -c make\\\"'\"",
+	"bash -c $'a\\tb' && bash -c 'echo '\"$H\"' x' -- y",
+	"bash -c \"\n  a \\\n  b\n\" ; docker run i sh -c 'x'",
+	"sh -c 'echo ${{ x }}' && bash -euo pipefail -c \"é \\\"q\\\"\"",
 }
 
 func FuzzSplit(f *testing.F) {

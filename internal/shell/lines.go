@@ -50,6 +50,14 @@ type lineScanner struct {
 	at       point // line and column of the next character
 	commands []simpleCommand
 	words    []word
+	spans    [][2]int // the byte span of each of words
+
+	// root is text as a parsed script, made when a command runs a script
+	// with sh -c, to place that script's commands.
+	root *script
+	// record, when set, receives every byte of the words read with where it
+	// was written, to read a script run by sh -c.
+	record *decoder
 
 	// The word being read.
 	inWord             bool
@@ -77,8 +85,7 @@ func (s *lineScanner) scan() {
 				if quote != '\'' && strings.ContainsRune(s.syntax.expansions, r) {
 					s.opaque = true
 				}
-				s.value.WriteRune(r)
-				s.advanceInWord()
+				s.write(s.offset)
 			}
 		case r == s.syntax.escape && s.offset+1 < len(s.text):
 			s.advance()
@@ -111,8 +118,7 @@ func (s *lineScanner) scan() {
 			if strings.ContainsRune(s.syntax.expansions, r) {
 				s.opaque = true
 			}
-			s.value.WriteRune(r)
-			s.advanceInWord()
+			s.write(s.offset)
 		}
 	}
 	s.endCommand()
@@ -145,7 +151,20 @@ func (s *lineScanner) advanceInWord() {
 
 // takeEscaped adds the character after an escape to the word as it is.
 func (s *lineScanner) takeEscaped() {
-	s.value.WriteRune(s.peek(0))
+	s.write(s.offset - 1) // escapes are ASCII
+}
+
+// write adds the character at the offset to the word and moves past it;
+// it was written from the byte at start (its escape, if any).
+func (s *lineScanner) write(start int) {
+	r, size := utf8.DecodeRuneInString(s.text[s.offset:])
+	s.value.WriteRune(r)
+	if s.record != nil {
+		for i := range size {
+			s.record.add(s.text[s.offset+i], start, s.offset+i+1)
+			start = s.offset + i + 1
+		}
+	}
 	s.advanceInWord()
 }
 
@@ -218,6 +237,7 @@ func (s *lineScanner) endWord() {
 		w.value = s.text[s.wordStart:s.wordEnd]
 	}
 	s.words = append(s.words, w)
+	s.spans = append(s.spans, [2]int{s.wordStart, s.wordEnd})
 }
 
 func (s *lineScanner) endCommand() {
@@ -230,8 +250,12 @@ func (s *lineScanner) endCommand() {
 		first.value = first.value[1:]
 		first.start.column++
 	}
-	s.commands = append(s.commands, simpleCommand{start: start, words: s.words})
-	s.words = nil
+	command := simpleCommand{start: start, words: s.words}
+	s.commands = append(s.commands, command)
+	if s.record == nil {
+		s.commands = append(s.commands, s.nestedCommands(command)...)
+	}
+	s.words, s.spans = nil, s.spans[:0]
 }
 
 // isRemark reports whether a cmd command starting the text is a comment:

@@ -23,33 +23,58 @@ const maxParsedBytes = 64 << 10
 // which are not valid shell syntax everywhere.
 var ciExpression = regexp.MustCompile(`(?s)\$\{\{.*?\}\}|\$\[\[.*?\]\]`)
 
-// parseScript parses text in the given dialect and returns its simple
-// commands sorted by where they start. It reports false when text is not a
+// parseScript parses text in the given dialect (or, failing that, in bash)
+// and returns its simple commands sorted by where they start, those of the
+// scripts it runs with sh -c included. It reports false when text is not a
 // valid script.
 func parseScript(text string, lang syntax.LangVariant) ([]simpleCommand, bool) {
 	if len(text) > maxParsedBytes {
 		return nil, false
 	}
+	return newScript(text, ciExpression.FindAllStringIndex(text, -1)).commands(lang)
+}
+
+// commands parses the script and returns its simple commands in source
+// order.
+func (s *script) commands(lang syntax.LangVariant) ([]simpleCommand, bool) {
 	// Each expression becomes a run of '_' of the same byte length, a plain
 	// word to the parser, so every offset still points into text.
-	expressions := ciExpression.FindAllStringIndex(text, -1)
-	masked := []byte(text)
-	for _, span := range expressions {
+	masked := []byte(s.text)
+	for _, span := range s.expressions {
 		for i := span[0]; i < span[1]; i++ {
 			masked[i] = '_'
 		}
 	}
 	file, err := parse(masked, lang)
+	if err != nil && lang != syntax.LangBash {
+		// Scripts run by sh often use bash syntax all the same (the sh of
+		// many images is bash), and bash reads nearly all of sh.
+		file, err = parse(masked, syntax.LangBash)
+	}
 	if err != nil {
 		return nil, false
 	}
-	s := newScript(text, expressions)
 	var commands []simpleCommand
 	// The bash `time` keyword is not a word of the command it times; it is
 	// put back so that it is stripped like the other wrappers.
 	timed := map[*syntax.CallExpr]syntax.Pos{}
+	// open holds the byte spans of the $(...), `...` and <(...) around the
+	// node being walked, outermost first: the walk meets a substitution
+	// before what is inside it, and is done with it at the first node
+	// outside it, so each span is pushed and popped once.
+	var open [][2]uint
+	inSubstitution := func(node syntax.Node) bool {
+		offset := node.Pos().Offset()
+		for len(open) > 0 && (offset <= open[len(open)-1][0] || offset >= open[len(open)-1][1]) {
+			open = open[:len(open)-1]
+		}
+		return len(open) > 0
+	}
 	syntax.Walk(file, func(node syntax.Node) bool {
 		switch node := node.(type) {
+		case *syntax.CmdSubst, *syntax.ProcSubst:
+			inSubstitution(node)
+			open = append(open, [2]uint{node.Pos().Offset(), node.End().Offset()})
 		case *syntax.TimeClause:
 			if node.Stmt != nil {
 				if call, ok := node.Stmt.Cmd.(*syntax.CallExpr); ok {
@@ -58,10 +83,14 @@ func parseScript(text string, lang syntax.LangVariant) ([]simpleCommand, bool) {
 			}
 		case *syntax.CallExpr:
 			if command, ok := s.callCommand(node, timed); ok {
+				command.substituted = inSubstitution(node)
 				commands = append(commands, command)
+				commands = append(commands, s.nestedCommands(node, command)...)
 			}
 		case *syntax.DeclClause:
-			commands = append(commands, s.declCommand(node))
+			command := s.declCommand(node)
+			command.substituted = inSubstitution(node)
+			commands = append(commands, command)
 		}
 		return true
 	})
@@ -107,16 +136,27 @@ var errParserPanic = errors.New("shell parser panicked")
 
 // script is a parsed script's text, for positions and words as written.
 type script struct {
-	text        string
-	lineStarts  []int   // byte offset of each line's first byte
-	expressions [][]int // byte spans of ${{ }} and $[[ ]] expressions
-	// columns holds the column of every byte offset when the text is not
-	// all ASCII (where the column is the byte distance to the line start).
-	columns []int
+	text string
+	// expressions are the byte spans, in order and apart, of the text that
+	// is no shell syntax to this script: the CI system's ${{ }} and $[[ ]]
+	// expressions, and in a script run by sh -c also the expansions that
+	// the calling shell makes before running it.
+	expressions [][]int
+	// origin is where a script run by sh -c was written in the script that
+	// runs it, depth how many such scripts deep it is; nil and 0 for the
+	// step's own script.
+	origin *origin
+	depth  int
+	// The step's own script maps offsets to points itself: lineStarts is
+	// the byte offset of each line's first byte, columns the column of
+	// every byte offset when the text is not all ASCII (where the column is
+	// the byte distance to the line start).
+	lineStarts []int
+	columns    []int
 }
 
-func newScript(text string, expressions [][]int) script {
-	s := script{text: text, lineStarts: []int{0}, expressions: expressions}
+func newScript(text string, expressions [][]int) *script {
+	s := &script{text: text, lineStarts: []int{0}, expressions: expressions}
 	ascii := true
 	for i := range len(text) {
 		switch {
@@ -145,8 +185,18 @@ func newScript(text string, expressions [][]int) script {
 	return s
 }
 
-// point converts a byte offset into a line and code-point column.
-func (s script) point(offset int) point {
+// span returns where the bytes [start, end) of the text were written, as
+// points of the step's script.
+func (s *script) span(start, end int) (point, point) {
+	if s.origin != nil {
+		return s.origin.span(start, end)
+	}
+	return s.point(start), s.point(end)
+}
+
+// point converts a byte offset of the step's script into a line and
+// code-point column.
+func (s *script) point(offset int) point {
 	line := sort.SearchInts(s.lineStarts, offset+1) - 1
 	if s.columns != nil {
 		return point{line: line + 1, column: s.columns[offset]}
@@ -154,7 +204,7 @@ func (s script) point(offset int) point {
 	return point{line: line + 1, column: offset - s.lineStarts[line] + 1}
 }
 
-func (s script) callCommand(call *syntax.CallExpr, timed map[*syntax.CallExpr]syntax.Pos) (simpleCommand, bool) {
+func (s *script) callCommand(call *syntax.CallExpr, timed map[*syntax.CallExpr]syntax.Pos) (simpleCommand, bool) {
 	if len(call.Args) == 0 {
 		return simpleCommand{}, false // only assignments: FOO=bar
 	}
@@ -167,12 +217,14 @@ func (s script) callCommand(call *syntax.CallExpr, timed map[*syntax.CallExpr]sy
 	for _, arg := range call.Args {
 		words = append(words, s.word(arg))
 	}
-	return simpleCommand{start: s.point(int(start.Offset())), words: words}, true
+	// The first byte stands for where the command starts.
+	first, _ := s.span(int(start.Offset()), int(start.Offset())+1)
+	return simpleCommand{start: first, words: words}, true
 }
 
 // declCommand turns export, local, declare, readonly, typeset and nameref,
 // which the parser keeps apart, into commands like any other.
-func (s script) declCommand(decl *syntax.DeclClause) simpleCommand {
+func (s *script) declCommand(decl *syntax.DeclClause) simpleCommand {
 	words := []word{s.literalWord(decl.Variant.Value, decl.Variant.Pos())}
 	for _, assign := range decl.Args {
 		words = append(words, s.assignWord(assign))
@@ -180,18 +232,18 @@ func (s script) declCommand(decl *syntax.DeclClause) simpleCommand {
 	return simpleCommand{start: words[0].start, words: words}
 }
 
-func (s script) literalWord(value string, pos syntax.Pos) word {
-	start := int(pos.Offset())
-	return word{value: value, literal: true, start: s.point(start), end: s.point(start + len(value))}
+func (s *script) literalWord(value string, pos syntax.Pos) word {
+	start, end := s.span(int(pos.Offset()), int(pos.Offset())+len(value))
+	return word{value: value, literal: true, start: start, end: end}
 }
 
-func (s script) word(w *syntax.Word) word {
+func (s *script) word(w *syntax.Word) word {
 	value, literal := literalValue(w)
 	return s.spanWord(w, value, literal)
 }
 
 // assignWord is an argument of a declaration: NAME=value, or a bare NAME.
-func (s script) assignWord(assign *syntax.Assign) word {
+func (s *script) assignWord(assign *syntax.Assign) word {
 	value, literal := "", assign.Index == nil && assign.Array == nil
 	if literal && assign.Value != nil {
 		value, literal = literalValue(assign.Value)
@@ -210,8 +262,8 @@ func (s script) assignWord(assign *syntax.Assign) word {
 }
 
 // spanWord makes the word of a node; one that is not literal, or that holds
-// a CI expression, is given as written.
-func (s script) spanWord(node syntax.Node, value string, literal bool) word {
+// one of the script's expressions, is given as written.
+func (s *script) spanWord(node syntax.Node, value string, literal bool) word {
 	start, end := int(node.Pos().Offset()), int(node.End().Offset())
 	if literal && s.holdsExpression(start, end) {
 		literal = false
@@ -219,13 +271,14 @@ func (s script) spanWord(node syntax.Node, value string, literal bool) word {
 	if !literal {
 		value = s.text[start:end]
 	}
-	return word{value: value, literal: literal, start: s.point(start), end: s.point(end)}
+	from, to := s.span(start, end)
+	return word{value: value, literal: literal, start: from, end: to}
 }
 
-// holdsExpression reports whether a CI expression overlaps the bytes
-// [start, end). The expressions are in order and apart, so the first one
+// holdsExpression reports whether one of the script's expressions overlaps
+// the bytes [start, end). The expressions are in order and apart, so the first one
 // ending after start is the only candidate.
-func (s script) holdsExpression(start, end int) bool {
+func (s *script) holdsExpression(start, end int) bool {
 	i := sort.Search(len(s.expressions), func(i int) bool { return s.expressions[i][1] > start })
 	return i < len(s.expressions) && s.expressions[i][0] < end
 }

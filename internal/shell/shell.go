@@ -13,6 +13,10 @@
 // npm), and a package fetched by a package runner by its name without the
 // version (npx @scope/tool@1 is @scope/tool). Rules map the names to tools
 // (gradlew to gradle, ...) in their own tables.
+//
+// A shell run with -c (bash -lc "...", sudo sh -c '...') runs its string on
+// the same machine; the commands of that string follow the shell's own
+// command, placed where they are written in the string (see nested.go).
 package shell
 
 import (
@@ -52,11 +56,6 @@ func Split(text, shellName string, locate Locate) []model.Command {
 	default:
 		var parsed bool
 		commands, parsed = parseScript(text, kind.lang)
-		if !parsed && kind.lang != syntax.LangBash {
-			// Scripts run by sh often use bash syntax all the same (the sh
-			// of many images is bash), and bash reads nearly all of sh.
-			commands, parsed = parseScript(text, syntax.LangBash)
-		}
 		if !parsed {
 			commands = splitLines(text, shLines)
 		}
@@ -162,8 +161,9 @@ func (w word) isOption() bool {
 
 // simpleCommand is one command as written, wrappers and all.
 type simpleCommand struct {
-	start point // the first word or leading assignment
-	words []word
+	start       point // the first word or leading assignment
+	words       []word
+	substituted bool // inside $(...), `...` or <(...)
 }
 
 // model strips the command's wrappers and converts it, mapping positions
@@ -182,10 +182,23 @@ func (c simpleCommand) model(locate Locate) model.Command {
 	for _, arg := range c.words[at+1:] {
 		args = append(args, arg.model(locate))
 	}
+	// The command spans its words. A word of a script run by sh -c whose
+	// position is not known exactly stands for the whole script string,
+	// which can reach past the command's other words.
+	start, end := c.start, c.words[len(c.words)-1].end
+	for _, w := range c.words {
+		if w.start.before(start) {
+			start = w.start
+		}
+		if end.before(w.end) {
+			end = w.end
+		}
+	}
 	return model.Command{
-		Name: name.model(locate),
-		Args: args,
-		Pos:  locateSpan(locate, c.start, c.words[len(c.words)-1].end),
+		Name:        name.model(locate),
+		Args:        args,
+		Substituted: c.substituted,
+		Pos:         locateSpan(locate, start, end),
 	}
 }
 

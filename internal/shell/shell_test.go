@@ -38,6 +38,12 @@ func cmd(pos model.Pos, name model.String, args ...model.String) model.Command {
 	return model.Command{Name: name, Args: args, Pos: pos}
 }
 
+// inner marks a command as run inside a substitution.
+func inner(c model.Command) model.Command {
+	c.Substituted = true
+	return c
+}
+
 func TestSplitPositions(t *testing.T) {
 	tests := []struct {
 		name, shell, script string
@@ -136,7 +142,22 @@ func TestSplitPositions(t *testing.T) {
 		script: "echo $(git rev-parse HEAD)",
 		want: []model.Command{
 			cmd(span(1, 1, 1, 27), w("echo", 1, 1, 5), w("$(git rev-parse HEAD)", 1, 6, 27)),
-			cmd(span(1, 8, 1, 26), w("git", 1, 8, 11), w("rev-parse", 1, 12, 21), w("HEAD", 1, 22, 26)),
+			inner(cmd(span(1, 8, 1, 26), w("git", 1, 8, 11), w("rev-parse", 1, 12, 21), w("HEAD", 1, 22, 26))),
+		},
+	}, {
+		name:   "substitutions in assignments, backticks, process substitution and nesting",
+		script: "V=$(mvn -v)\necho `gradle -q x` && make\ndiff <(ls) b\nexport D=\"$(date $(id -u))\"; go build",
+		want: []model.Command{
+			inner(cmd(span(1, 5, 1, 11), w("mvn", 1, 5, 8), w("-v", 1, 9, 11))),
+			cmd(span(2, 1, 2, 19), w("echo", 2, 1, 5), w("`gradle -q x`", 2, 6, 19)),
+			inner(cmd(span(2, 7, 2, 18), w("gradle", 2, 7, 13), w("-q", 2, 14, 16), w("x", 2, 17, 18))),
+			cmd(span(2, 23, 2, 27), w("make", 2, 23, 27)),
+			cmd(span(3, 1, 3, 13), w("diff", 3, 1, 5), w("<(ls)", 3, 6, 11), w("b", 3, 12, 13)),
+			inner(cmd(span(3, 8, 3, 10), w("ls", 3, 8, 10))),
+			cmd(span(4, 1, 4, 28), w("export", 4, 1, 7), w(`D="$(date $(id -u))"`, 4, 8, 28)),
+			inner(cmd(span(4, 13, 4, 26), w("date", 4, 13, 17), w("$(id -u)", 4, 18, 26))),
+			inner(cmd(span(4, 20, 4, 25), w("id", 4, 20, 22), w("-u", 4, 23, 25))),
+			cmd(span(4, 30, 4, 38), w("go", 4, 30, 32), w("build", 4, 33, 38)),
 		},
 	}, {
 		name:   "if",
@@ -157,7 +178,7 @@ func TestSplitPositions(t *testing.T) {
 		script: "cat <<EOF > out.txt\nhello $(whoami)\nEOF\nwc -l out.txt\ncat <<'EOF'\n$(not a command)\nEOF",
 		want: []model.Command{
 			cmd(span(1, 1, 1, 4), w("cat", 1, 1, 4)),
-			cmd(span(2, 9, 2, 15), w("whoami", 2, 9, 15)),
+			inner(cmd(span(2, 9, 2, 15), w("whoami", 2, 9, 15))),
 			cmd(span(4, 1, 4, 14), w("wc", 4, 1, 3), w("-l", 4, 4, 6), w("out.txt", 4, 7, 14)),
 			cmd(span(5, 1, 5, 4), w("cat", 5, 1, 4)),
 		},
@@ -167,7 +188,7 @@ func TestSplitPositions(t *testing.T) {
 		want: []model.Command{
 			cmd(span(1, 1, 1, 4), w("cat", 1, 1, 4)),
 			cmd(span(1, 12, 1, 19), w("echo", 1, 12, 16), w("hi", 1, 17, 19)),
-			cmd(span(2, 3, 2, 4), w("x", 2, 3, 4)),
+			inner(cmd(span(2, 3, 2, 4), w("x", 2, 3, 4))),
 		},
 	}, {
 		name:   "line continuation",
@@ -215,7 +236,7 @@ func TestSplitPositions(t *testing.T) {
 		want: []model.Command{
 			cmd(span(1, 1, 1, 13), w("export", 1, 1, 7), w("A=1", 1, 8, 11), w("B", 1, 12, 13)),
 			cmd(span(2, 7, 2, 22), w("local", 2, 7, 12), w("d=$(date)", 2, 13, 22)),
-			cmd(span(2, 17, 2, 21), w("date", 2, 17, 21)),
+			inner(cmd(span(2, 17, 2, 21), w("date", 2, 17, 21))),
 		},
 	}, {
 		name:   "columns count code points",
@@ -416,6 +437,7 @@ func TestSplitPathologicalScripts(t *testing.T) {
 		{"long and list", strings.Repeat("a&&", depth) + "a", depth + 1},
 		{"nested groups", strings.Repeat("{ ", depth) + "a;" + strings.Repeat("};", depth), 1},
 		{"nested ifs", strings.Repeat("if a; then ", depth/11) + "b" + strings.Repeat(";fi", depth/11), depth/11 + 1},
+		{"many sh -c", strings.Repeat("sh -c 'a|b';", depth/12), 3 * (depth / 12)},
 	}
 	for _, test := range tests {
 		t.Run(test.name, func(t *testing.T) {

@@ -9,6 +9,7 @@ str(value, line) := {"value": value, "pos": at(line, 7)}
 cmd(words, line) := {
 	"name": str(words[0], line),
 	"args": [str(w, line) | some w in array.slice(words, 1, count(words))],
+	"substituted": false,
 	"pos": at(line, 7),
 }
 

@@ -14,9 +14,15 @@
 #     no_positional: true when the command must have no positional argument
 #     unless_after: {flag: glob}; the command does not match when the flag
 #              is followed by an argument matching the glob (`-x test`)
-#     only_of: the command does not match when every positional argument
-#              after the first is in this list and no -r/-e flag is given
-#              (`pip install --upgrade pip` installs no dependencies)
+#     only_of, few_named: an install that names packages, with no
+#              requirement file (-r, -e, -c) and no local project (`.`,
+#              `./dir`), does not match when, leaving out the packages in
+#              only_of and files the job built (*.whl, *.tar.gz, ...), it
+#              names at most few_named of them (default 0): `pip install
+#              --upgrade pip` and `pip install meson ninja` install tools,
+#              `pip install dist/app.whl` the job's own build, not a
+#              project's dependencies. Packages are the positional
+#              arguments after those `args` matches.
 #   Argument globs use glob.match syntax with no delimiters (null, so that
 #   `*` also crosses dots and slashes): `*`, `?`,
 #   `{a,b}`. `matched` holds every match of the pipeline's commands;
@@ -70,7 +76,7 @@ matches(cmd, m) if {
 	not unwanted_positional(args, m.no_positional)
 	not excluded(cmd, m.unless)
 	not excluded_after(cmd, m.unless_after)
-	not only_tooling(cmd, args, m.only_of)
+	not names_only_tools(cmd, args, m)
 }
 
 leading_args_match(args, patterns) if {
@@ -111,17 +117,43 @@ excluded_after(cmd, pairs) if {
 	glob.match(pattern, null, cmd.args[i + 1].value)
 }
 
-only_tooling(cmd, args, only_of) if {
-	count(only_of) > 0
+names_only_tools(cmd, args, m) if {
+	count(m.only_of) + m.few_named > 0
 	not requirement_flag(cmd)
-	every arg in array.slice(args, 1, count(args)) {
-		lower(arg) in only_of
+	packages := array.slice(args, count(m.args), count(args))
+	count(packages) > 0
+	every p in packages {
+		not local_source(p)
 	}
+	count([p |
+		some p in packages
+		not lower(regex.find_n(`^@?[^=<>!~;\[@\s]*`, p, 1)[0]) in m.only_of
+		not built_file(p)
+	]) <= m.few_named
+}
+
+# built_file is a package file a build wrote (dist/app-1.0.whl).
+built_file(p) if regex.match(`(?i)\.(whl|tar\.gz|tgz|zip|egg)$`, p)
+
+# local_source is the project or another source tree on disk (`.`,
+# `.[test]`, `./lib`, `/src/tool`), whose requirements an install resolves.
+local_source(p) if {
+	regex.match(`^(\.\.?(/|\[|$)|/|~/|file:)`, p)
+	not built_file(p)
 }
 
 requirement_flag(cmd) if {
 	some arg in cmd.args
 	regex.match(`^(-r|--requirement|-e|--editable|-c|--constraint)(=.*)?$|^-[re].+`, arg.value)
+}
+
+# is_query is true for a command that only asks the tool about itself
+# (`mvn --version`, `gradle -v`, `make --help`): it runs nothing else.
+is_query(cmd) if {
+	count(cmd.args) > 0
+	every arg in cmd.args {
+		arg.value in tables.query_args
+	}
 }
 
 # located lists every shell command of the pipeline with the indexes of

@@ -45,3 +45,54 @@ test_located_lists_commands_with_job_and_step if {
 	located := commands.located with input as pipeline([["make"], ["make", "test"]])
 	[[j, s, c.pos.line] | some [j, s, c] in located] == [[0, 0, 10], [0, 0, 11]]
 }
+
+test_is_query_for_a_command_given_only_version_or_help_flags if {
+	commands.is_query(build.cmd(["mvn", "--version"], 1))
+	commands.is_query(build.cmd(["gradle", "-v"], 1))
+	not commands.is_query(build.cmd(["mvn", "-V", "install"], 1))
+	not commands.is_query(build.cmd(["make"], 1))
+}
+
+installs(words) := [m.ecosystem | some m in commands.matching("install", build.cmd(words, 1))]
+
+test_a_few_named_tools_or_the_jobs_own_build_are_no_dependency_install if {
+	every words in [
+		["pip", "install", "--upgrade", "pip"],
+		["pip", "install", "--user", "mako", "markdown"],
+		["pip", "install", "pre-commit==4.6.0"],
+		["pip", "install", "git+https://github.com/acme/tool.git@0123abc"],
+		["pip", "install", "dist/app-1.0-py3-none-any.whl", "--force-reinstall"],
+		["pip", "install", "/bluez/pytest_bluezenv-1.0.whl"],
+		["gradlew", "--info", "buildScanPublishPrevious"],
+		["pip", "install", "app", "--no-index", "--find-links", "dist/"],
+		["uv", "pip", "install", "-p", "venv/bin/python", "pyodide-build==0.30.7", "pip"],
+		["npm", "install", "-g", "typescript", "vsce"],
+		["npm", "i", "gulp-cli"],
+		["cargo", "install", "cargo-deny", "--locked"],
+		["go", "install", "golang.org/x/vuln/cmd/govulncheck@v1.1.0"],
+		["go", "mod", "init", "example.com/demo"],
+		["mvn", "-version"],
+		["mvn", "help:evaluate", "-Dexpression=project.version"],
+		["gradlew", "--version"],
+	] {
+		installs(words) == []
+	}
+}
+
+test_requirement_files_projects_and_many_packages_are_dependency_installs if {
+	every words in [
+		["pip", "install", "-r", "requirements.txt"],
+		["pip", "install", "."],
+		["pip", "install", ".[test]"],
+		["pip", "install", "/src/tool"],
+		["pip", "install", "-e", "."],
+		["pip", "install", "pytest", "pytest-cov", "hypothesis", "numpy"],
+		["npm", "install"],
+		["cargo", "install", "--path", "."],
+		["go", "install", "./cmd/tool"],
+		["go", "mod", "download"],
+		["mvn", "-B", "clean", "verify"],
+	] {
+		count(installs(words)) == 1
+	}
+}

@@ -5,6 +5,7 @@
 package pipelint.lib.images
 
 import data.pipelint.lib.commands
+import data.pipelint.lib.expressions
 
 # builders are the container tools whose build/tag/push commands name images.
 builders := {"docker", "podman", "buildah", "nerdctl"}
@@ -73,3 +74,42 @@ reference_repository(ref) := concat("/", [ref.registry, ref.repo]) if ref.regist
 reference_repository(ref) := ref.repo if ref.registry == ""
 
 is_built(ref) if reference_repository(ref) in built
+
+# tag is the tag of an image name as written in a file (`node:20` is "20",
+# `registry:5000/app` is ""), for names no parser has split: a matrix value,
+# a literal of an expression.
+tag(name) := t if {
+	parts := split(split(trim_prefix(name, "docker://"), "@")[0], "/")
+	last := parts[count(parts) - 1]
+	t := tag_of_component(last)
+}
+
+tag_of_component(component) := "" if not contains(component, ":")
+
+tag_of_component(component) := substring(component, indexof(component, ":") + 1, -1) if contains(component, ":")
+
+# has_digest is true for an image name pinned to a digest.
+has_digest(name) if regex.match(`@sha256:[0-9a-f]{64}$`, name)
+
+# literal_tag is the tag of an image name computed at run time when the
+# text after its last expression fixes it, whatever the expressions give:
+# a last path component written out (`${{ vars.REGISTRY }}/app:1.2` is
+# "1.2", `${{ vars.REGISTRY }}/app` is "", which means latest) or a tag
+# after the expression (`name-${{ matrix.v }}:latest`). Undefined when an
+# expression may still add the tag or a digest.
+literal_tag(name) := t if {
+	suffix := expressions.after_last_expression(name)
+	not contains(suffix, "@")
+	not contains(suffix, "$")
+	contains(suffix, "/")
+	t := tag(suffix)
+}
+
+literal_tag(name) := t if {
+	suffix := expressions.after_last_expression(name)
+	not contains(suffix, "@")
+	not contains(suffix, "$")
+	not contains(suffix, "/")
+	contains(suffix, ":")
+	t := tag_of_component(suffix)
+}

@@ -23,13 +23,35 @@ action_entry(step, table) := tables.by_action_name[lower(action_name(step.uses))
 }
 
 # actions lists, in one pass over the steps, the entry of every action
-# table that a step's action is in: {"table", "entry", "job", "step"}
+# table that a step's action is in and whose input conditions the step
+# meets (tables.action_input_conditions): {"table", "entry", "job", "step"}
 # (job and step are indexes).
 actions contains {"table": table, "entry": entry, "job": i, "step": s} if {
 	some i, job in input.jobs
 	some s, step in job.steps
 	step.uses.kind == "action"
-	some table, entry in tables.by_action_name[lower(action_name(step.uses))]
+	name := lower(action_name(step.uses))
+	some table, entry in tables.by_action_name[name]
+	inputs_allow(step, object.get(conditions_by_action, [name, table], {}))
+}
+
+conditions_by_action := {lower(action): c | some action, c in tables.action_input_conditions}
+
+inputs_allow(_, conditions) if {
+	not conditions.only_if
+	not conditions.unless
+}
+
+inputs_allow(step, conditions) if {
+	some name, pattern in conditions.only_if
+	regex.match(pattern, input_value(step, name))
+}
+
+inputs_allow(step, conditions) if {
+	conditions.unless
+	every name, pattern in conditions.unless {
+		not regex.match(pattern, input_value(step, name))
+	}
 }
 
 # major_version is the major version of an action reference, from its ref
@@ -70,6 +92,16 @@ testing_jobs contains i if {
 	step.call.value in tables.testing_calls
 }
 
+# A test command in the shell input of an action (a benchmark or retry
+# action's `run:` or `command:`).
+testing_jobs contains a.job if {
+	some a in actions
+	a.table == "script_input"
+	step := input.jobs[a.job].steps[a.step]
+	some cmd in input_commands(input_value(step, a.entry.input))
+	count(commands.matching("testing", cmd)) > 0
+}
+
 testing_jobs contains i if {
 	some i, job in input.jobs
 	some report in job.reports
@@ -90,30 +122,56 @@ default extra_test_commands := []
 
 extra_test_commands := data.pipelint.config.rules["missing-tests"].options["test-commands"]
 
-# may_test_jobs adds to testing_jobs the weak evidence of names (a job or
-# step named like a test) and of reusable workflows, whose content is in
-# another file.
+# input_commands reads an action input that holds shell commands by
+# splitting it into lines, lists and pipelines, and those into words: the
+# parser does not split action inputs, and words are enough to recognise a
+# test command, which no finding points at.
+input_commands(text) := [cmd |
+	some part in regex.split(`\n|&&|\|\||;|\|`, text)
+	words := [w | some w in regex.split(`\s+`, trim_space(part)); w != ""]
+	count(words) > 0
+	cmd := {
+		"name": {"value": regex.replace(words[0], `^.*/`, "")},
+		"args": [{"value": w} | some w in array.slice(words, 1, count(words))],
+	}
+]
+
+# may_test_jobs adds to testing_jobs the weak evidence of names (a job,
+# step or written GitLab stage named like a test) and of reusable
+# workflows, whose content is in another file.
 may_test_jobs contains i if some i in testing_jobs
 
 may_test_jobs contains i if {
 	some i, job in input.jobs
-	regex.match(tables.testing_name_pattern, job.id.value)
+	job.stage.pos.line > 0 # GitLab's default stage "test" is not written
+	regex.match(tables.testing_name_pattern, job.stage.value)
 }
 
 may_test_jobs contains i if {
 	some i, job in input.jobs
-	regex.match(tables.testing_name_pattern, job.name.value)
+	testing_name(job.id.value)
+}
+
+may_test_jobs contains i if {
+	some i, job in input.jobs
+	testing_name(job.name.value)
 }
 
 may_test_jobs contains i if {
 	some i, job in input.jobs
 	some step in job.steps
-	regex.match(tables.testing_name_pattern, step.name.value)
+	testing_name(step.name.value)
 }
 
 may_test_jobs contains i if {
 	some i, job in input.jobs
 	job.uses != null
+}
+
+# testing_name is true for a name that says the job or step tests.
+testing_name(name) if {
+	regex.match(tables.testing_name_pattern, name)
+	not regex.match(tables.not_testing_name_pattern, name)
 }
 
 # --- the job graph ------------------------------------------------------------
@@ -127,22 +185,84 @@ needs_graph[i] := {job_index[n.value] | some n in job.needs; job_index[n.value]}
 
 # --- builds -------------------------------------------------------------------
 
-# is_analysis is true for pipelines that build only to analyse (CodeQL).
-is_analysis if {
+# checking_jobs build only to check the code, not to ship it: they analyse
+# it (CodeQL, a dependency scan, an API compatibility check), benchmark it,
+# build its documentation, or only prepare an environment. A job that
+# deploys or publishes is never one, whatever it runs or is named.
+checking_jobs contains i if {
+	some i in checking_evidence
+	not i in shipping_jobs
+}
+
+checking_evidence contains a.job if {
 	some a in actions
 	a.table == "analysis"
 }
 
-# build_sites are the commands and steps that build code, with positions.
-build_sites contains {"job": m.job, "what": commands.display(m.cmd, m.matcher), "pos": m.cmd.name.pos} if {
+checking_evidence contains m.job if {
 	some m in commands.matched
-	m.table == "build"
+	m.table == "analysis"
 }
 
-build_sites contains {"job": a.job, "what": action_name(step.uses), "pos": step.uses.value.pos} if {
+checking_evidence contains i if {
+	some i, job in input.jobs
+	some name in [job.id.value, job.name.value, job.stage.value, input.name.value]
+	regex.match(tables.analysis_name_pattern, name)
+}
+
+checking_evidence contains i if {
+	some i, job in input.jobs
+	job.id.value in tables.environment_setup_jobs
+}
+
+shipping_jobs := {site.job | some site in deploy_sites} | {site.job | some site in release_sites}
+
+# build_sites are the commands and steps that build code, with positions
+# and the tool that builds. A command that only asks for the tool's version
+# or runs inside a substitution (`$(mvn -v)`) builds nothing, and neither
+# does an image built for CI itself (tables.tooling_image_pattern).
+build_sites contains {"job": m.job, "what": commands.display(m.cmd, m.matcher), "tool": m.cmd.name.value, "cmd": m.cmd, "pos": m.cmd.name.pos} if {
+	some m in commands.matched
+	m.table == "build"
+	not m.cmd.substituted
+	not commands.is_query(m.cmd)
+	not tooling_image_command(m.cmd)
+}
+
+build_sites contains {"job": a.job, "what": action_name(step.uses), "tool": a.entry.action, "cmd": null, "pos": step.uses.value.pos} if {
 	some a in actions
 	a.table == "build"
 	step := input.jobs[a.job].steps[a.step]
+	not tooling_image_step(step)
+}
+
+# An image a job builds with a step (Jenkins docker.build) and then pushes.
+build_sites contains {"job": i, "what": step.call.value, "tool": "docker", "cmd": null, "pos": step.call.pos} if {
+	some [i, s] in container_pushes
+	step := input.jobs[i].steps[s]
+	not tooling_image_step(step)
+}
+
+# container_pushes lists [job, step] of the image builds of container_build_calls
+# that a later step of the job pushes.
+container_pushes contains [i, s] if {
+	some i, job in input.jobs
+	some s, step in job.steps
+	step.call.value in tables.container_build_calls
+	some later in array.slice(job.steps, s + 1, count(job.steps))
+	regex.match(tables.container_push_call, later.call.value)
+}
+
+tooling_image_command(cmd) if {
+	cmd.name.value in {"docker", "podman", "buildah"}
+	some arg in cmd.args
+	regex.match(tables.tooling_image_pattern, arg.value)
+}
+
+tooling_image_step(step) if {
+	some v in step.with
+	v.name.value in {"", "tags", "file", "target"} # "" is a positional argument of a call
+	regex.match(tables.tooling_image_pattern, v.value.value)
 }
 
 # --- deploys ------------------------------------------------------------------
@@ -159,16 +279,29 @@ deploy_sites contains {"job": a.job, "what": a.entry.action, "tool": a.entry.too
 	step := input.jobs[a.job].steps[a.step]
 }
 
-# is_release is true for pipelines that publish artifacts.
-is_release if {
+# release_sites are the commands and steps that publish an artifact.
+release_sites contains {"job": m.job, "pos": m.cmd.name.pos} if {
 	some m in commands.matched
 	m.table == "release"
+	not m.cmd.substituted
 }
 
-is_release if {
+release_sites contains {"job": a.job, "pos": input.jobs[a.job].steps[a.step].uses.value.pos} if {
 	some a in actions
 	a.table == "release"
 }
+
+release_sites contains {"job": i, "pos": input.jobs[i].steps[s].call.pos} if some [i, s] in container_pushes
+
+# A job that starts an environment gating a registry or store publishes.
+release_sites contains {"job": i, "pos": job.environment.name.pos} if {
+	some i, job in input.jobs
+	job.environment.action.value in {"", "start"}
+	regex.match(tables.release_environment, job.environment.name.value)
+}
+
+# is_release is true for pipelines that publish artifacts.
+is_release if count(release_sites) > 0
 
 # is_run_time_value is true for text the CI system computes when the
 # pipeline runs (${{ }}, $VAR, ${VAR}): what it will be is not in the file.
@@ -207,15 +340,6 @@ deploy_jobs contains site.job if some site in deploy_sites
 deploy_jobs contains i if {
 	some i, job in input.jobs
 	is_production(job)
-}
-
-# environment_jobs deploy to some environment that is not production, with
-# no deploy command we recognise: weaker evidence of a deploy.
-environment_jobs contains i if {
-	some i, job in input.jobs
-	deploy_environment(job)
-	not i in deploy_jobs
-	not i in may_test_jobs
 }
 
 # --- local callees ------------------------------------------------------------

@@ -96,7 +96,7 @@ non_secret_key_pattern := `(?i)([_.-](id|ids|name|names|url|uri|urls|endpoint|ho
 
 # placeholder_pattern matches values that stand for a secret without being
 # one.
-placeholder_pattern := `(?i)^(|root|admin|postgres|mysql|guest|user|changeme|change[_-]me|changeit|password|passw0rd|pass|secret|token|example|dummy|fake|test|testing|none|null|nil|true|false|yes|no|on|off|x+|\*+|\.+|-+|[0-9]{1,5}|<[^>]*>|\[[^\]]*\]|\{\{[^}]*\}\}|your[_-].*|replace[_-]?me|todo|tbd|redacted|\[masked\]|xxx.*|.*xxxx.*|\.\.\.)$`
+placeholder_pattern := `(?i)^(|root|admin|postgres|mysql|guest|user|changeme|change[_-]me|changeit|password|passw0rd|pass|secret|token|example|dummy|fake|test|testing|none|null|nil|true|false|yes|no|on|off|hello|hello[_-]?world|foo|bar|baz|(still[_-]?)?not[_-]?a[_-]?(real[_-]?)?(password|secret|token)|x+|\*+|\.+|-+|[0-9]{1,5}|<[^>]*>|\[[^\]]*\]|\{\{[^}]*\}\}|your[_-].*|replace[_-]?me|todo|tbd|redacted|\[masked\]|xxx.*|.*xxxx.*|\.\.\.)$`
 
 # reference_pattern matches values that point at a secret store instead
 # of holding the secret, or that are computed at run time.
@@ -109,12 +109,30 @@ password_flags contains flag if some flag in {
 }
 
 # short_password_flag_commands take `-p` as a password (elsewhere -p is
-# a port, a path or a parents flag).
+# a port, a path or a parents flag). mysql is not one: `mysql -p db` names
+# the database and prompts; its password is glued to the flag (-pSECRET,
+# attached_password_commands).
 short_password_flag_commands contains name if some name in {
 	"docker", "podman", "buildah", "helm", "skopeo", "oras", "crane", "nerdctl",
-	"sshpass", "twine", "az", "oc", "mysql", "mysqladmin", "mysqldump", "cf", "vault",
+	"sshpass", "twine", "az", "oc", "cf", "vault",
 	"jfrog", "ansible-vault", "zip", "7z", "openconnect",
 }
+
+# short_password_flag_subcommand names, for the commands of
+# short_password_flag_commands whose other subcommands give -p another
+# meaning (`docker run -p 8080:80` publishes a port), the subcommand in which
+# -p is the password.
+short_password_flag_subcommand := {
+	"docker": "login", "podman": "login", "nerdctl": "login", "buildah": "login",
+	"skopeo": "login", "oras": "login", "crane": "login", "helm": "login",
+	"oc": "login", "cf": "login", "az": "login",
+}
+
+# service_password_pattern matches the variables that set the initial
+# password of a database or broker image (postgres, mysql, mariadb, mongo,
+# redis, rabbitmq, minio, mssql, ...): in a job that starts such a service
+# container, the credential of a container that lives as long as the job.
+service_password_pattern := `(?i)^(POSTGRES(QL)?_PASSWORD|PGPASSWORD|MYSQL_(ROOT_)?PASSWORD|MARIADB_(ROOT_)?PASSWORD|MONGO(DB)?_INITDB_ROOT_PASSWORD|RABBITMQ_DEFAULT_PASS|REDIS_PASSWORD|MINIO_ROOT_PASSWORD|(MSSQL_)?SA_PASSWORD|ELASTIC_PASSWORD|ORACLE_PASSWORD|APP_USER_PASSWORD|CLICKHOUSE_PASSWORD|COUCHDB_PASSWORD|ARANGO_ROOT_PASSWORD|KEYCLOAK_ADMIN_PASSWORD|KC_BOOTSTRAP_ADMIN_PASSWORD|DOCKER_INFLUXDB_INIT_PASSWORD|NEO4J_AUTH)$`
 
 # attached_password_commands take the password glued to the flag: -pSECRET.
 attached_password_commands contains name if some name in {"mysql", "mysqladmin", "mysqldump", "sshpass"}
@@ -139,5 +157,15 @@ mask(value) := concat("", [substring(value, 0, min([4, floor(count(value) / 4)])
 
 # interpolation_sinks are steps whose text argument reaches a process
 # command line or the log: a secret interpolated into it by the CI system's
-# templating (not by the shell) is exposed.
-interpolation_sinks contains call if some call in {"sh", "bat", "powershell", "pwsh", "echo", "writeFile", "error", "println", "print", "input"}
+# templating (not by the shell) is exposed. writeFile is not one: writing a
+# secret into the file a tool reads it from is how such tools take it.
+interpolation_sinks contains call if some call in {"sh", "bat", "powershell", "pwsh", "echo", "error", "println", "print", "input"}
+
+# non_secret_binding_pattern matches, once camelCase is split
+# (gpgKeyFile → gpg_key_file), the variables of a credential binding that
+# hold the part of it that is no secret: the user name of a
+# username/password pair (REGISTRY_USR, usernameVariable: 'GIT_USER') and
+# the path of a file credential (keyFileVariable: 'KEY_FILE').
+non_secret_binding_pattern := `(^|_)(usr|user|user_?name|login|file|path|dir)$`
+
+holds_no_secret(name) if regex.match(non_secret_binding_pattern, lower(regex.replace(name, `([a-z0-9])([A-Z])`, "${1}_${2}")))

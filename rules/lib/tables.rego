@@ -17,6 +17,9 @@ testing_commands contains m if some m in [
 	{"names": ["ginkgo"]},
 	{"names": ["pytest", "py.test", "tox", "nox"]},
 	{"names": ["unittest"]}, # python -m unittest
+	{"names": ["python", "python3"], "args": ["setup.py", "test"]},
+	{"names": ["pipx"], "args": ["run", "{tox,nox,pytest}"]},
+	{"names": ["hatch"], "args": ["test"]},
 	{"names": ["npm", "pnpm", "yarn", "bun"], "args": ["{test,t,tst}"]},
 	{"names": ["npm", "pnpm", "yarn", "bun"], "args": ["run", "{test,test:*,test-*,tests,e2e,coverage,cover}"]},
 	{"names": ["yarn", "pnpm"], "args": ["{test:*,test-*,e2e}"]},
@@ -51,6 +54,19 @@ testing_actions contains action if some action in {
 	"paambaati/codeclimate-action",
 }
 
+# script_input_actions run a shell command given in one of their inputs
+# (`run:` of a benchmark action, `command:` of a retry action): a test
+# command there tests like one in a run step.
+script_input_actions contains entry if some entry in [
+	{"action": "CodSpeedHQ/action", "input": "run"},
+	{"action": "nick-fields/retry", "input": "command"},
+	{"action": "nick-invision/retry", "input": "command"},
+	{"action": "Wandalen/wretry.action", "input": "command"},
+	{"action": "coactions/setup-xvfb", "input": "run"},
+	{"action": "GabrielBB/xvfb-action", "input": "run"},
+	{"action": "reactivecircus/android-emulator-runner", "input": "script"},
+]
+
 # testing_calls are non-shell steps (Jenkins steps) that record test results.
 testing_calls contains call if some call in {"junit", "xunit", "nunit", "mstest", "testNG", "jacoco", "publishCoverage", "recordCoverage", "cobertura", "publishTestResults"}
 
@@ -60,18 +76,25 @@ testing_report_kinds contains kind if some kind in {"junit", "coverage", "covera
 # testing_name_pattern marks a job or step name as (weak) test evidence.
 testing_name_pattern := `(?i)(^|[^a-z])(tests?|testing|specs?|unit|integration|e2e|qa|fuzz|fuzzing|conformance|smoke)([^a-z]|$)`
 
+# not_testing_name_pattern marks names that say "test" but name a place,
+# not a test run: publishing to Test PyPI tests nothing.
+not_testing_name_pattern := `(?i)test[ ._-]?pypi`
+
 # --- builds ----------------------------------------------------------------
 
 build_commands contains m if some m in [
 	{"names": ["go"], "args": ["build"]},
-	{"names": ["goreleaser"]},
+	{"names": ["goreleaser"], "unless": ["check", "healthcheck", "init"]},
 	{"names": ["npm", "pnpm", "yarn", "bun"], "args": ["run", "{build,build:*,compile,dist,bundle}"]},
 	{"names": ["yarn", "pnpm"], "args": ["{build,build:*}"]},
 	{"names": ["tsc", "webpack", "vite", "rollup", "esbuild", "next", "ng", "parcel"]},
 	{"names": ["mvn", "mvnw"], "unless": ["help:*", "versions:*", "dependency:*"]},
-	{"names": ["gradle", "gradlew"], "unless": ["help", "dependencies", "properties", "wrapper", "tasks"]},
+	# buildScanPublishPrevious uploads the build scan of an earlier build.
+	{"names": ["gradle", "gradlew"], "unless": ["help", "dependencies", "properties", "wrapper", "tasks", "buildScanPublishPrevious"]},
 	{"names": ["sbt", "ant"]},
-	{"names": ["cargo"], "args": ["{build,install}"]},
+	{"names": ["cargo"], "args": ["build"]},
+	# `cargo install <crate>` installs a tool; `--path` builds the project.
+	{"names": ["cargo"], "args": ["install"], "requires": "--path*"},
 	{"names": ["dotnet"], "args": ["{build,publish,pack}"]},
 	{"names": ["msbuild"]},
 	{"names": ["make", "gmake"], "no_positional": true},
@@ -91,6 +114,8 @@ build_commands contains m if some m in [
 # analysis_actions mark a pipeline that builds code only to analyse it
 # (CodeQL and friends); it is not expected to run tests.
 analysis_actions contains action if some action in {
+	"CodSpeedHQ/action",
+	"benchmark-action/github-action-benchmark",
 	"github/codeql-action/init",
 	"github/codeql-action/autobuild",
 	"github/codeql-action/analyze",
@@ -105,28 +130,139 @@ build_actions contains action if some action in {
 	"gradle/gradle-build-action",
 }
 
+# action_input_conditions qualify an action's entry in one action table
+# (by_action): with `only_if`, the step counts when one of the inputs
+# matches its regex; with `unless`, when none does. An input not set is "".
+# goreleaser-action with install-only only installs the tool, `check`
+# validates the configuration, and a --snapshot or build publishes nothing;
+# build-push-action pushes only when told to.
+action_input_conditions := {
+	"goreleaser/goreleaser-action": {
+		"build": {"unless": {"install-only": `^true$`, "args": `^\s*(check|healthcheck|init)\b`}},
+		"release": {"unless": {"install-only": `^true$`, "args": `^\s*(check|healthcheck|init|build)\b|--snapshot|--skip[= ]?publish`}},
+	},
+	"docker/build-push-action": {"release": {"only_if": {"push": `^(true|\$\{\{.*)$`, "outputs": `push=(true|\$\{\{)`}}},
+}
+
+# container_build_calls are non-shell steps that build an image (Jenkins
+# `docker.build(...)`). Such an image ships when the job then pushes an
+# image (a call matching container_push_call, `image.push()`); otherwise it
+# is an environment to run steps in (`.inside { }`).
+container_build_calls contains call if some call in {"docker.build"}
+
+container_push_call := `\.push$`
+
+# tooling_image_pattern matches the tag, Dockerfile or target of an image
+# built for CI itself (a build environment, a test image): it is tooling,
+# not the product, and has no tests of its own to run.
+tooling_image_pattern := `(?i)(^|[^a-z])(build[-_]?env|buildenv|ci[-_]image|test|tests|testing|devcontainer|toolchain)([^a-z]|$)`
+
+# analysis_commands check the code rather than build it for use: dependency
+# and quality scans, API and ABI compatibility checks, benchmarks and
+# documentation builds. A job that runs one and neither deploys nor
+# publishes builds only for the check.
+analysis_commands contains m if some m in [
+	{"names": ["mvn", "mvnw"], "any_arg": "{dependency-check:*,org.owasp:dependency-check-maven:*,sonar:sonar,org.sonarsource.scanner.maven:sonar-maven-plugin:*,japicmp:*,revapi:*,javadoc:*,site,site:*}"},
+	{"names": ["gradle", "gradlew"], "any_arg": "{sonar,sonarqube,dependencyCheck*,apiCheck,japicmp*,revapi*,javadoc,dokka*}"},
+	# `go vet -vettool=` runs an analyzer that the job has just built.
+	{"names": ["go"], "args": ["vet"], "requires": "-vettool=*"},
+	{"names": ["apidiff", "gorelease", "abidiff", "abi-compliance-checker", "japicmp", "revapi", "api-extractor", "dependency-check", "sonar-scanner"]},
+	{"names": ["cargo"], "args": ["{semver-checks,public-api,bench,codspeed,doc}"]},
+	{"names": ["make", "gmake"], "any_arg": "{apidiff*,api-diff,api-check,abi-check,abidiff,bench,benchmark*,doc,docs,html}"},
+	{"names": ["sphinx-build", "mkdocs", "jekyll", "hugo", "doxygen", "typedoc", "mdbook", "docfx", "hyperfine", "asv"]},
+]
+
+# analysis_name_pattern marks a job (by id, name or stage) or a whole
+# pipeline (by name) whose builds serve a check: benchmarks, documentation,
+# compatibility checks, code analysis.
+analysis_name_pattern := `(?i)(^|[^a-z])(bench|benchmarks?|benchmarking|perf|performance|profiling|memory|docs?|documentation|wiki|(api|abi)[-_ ]?(diff|compat|compatibility|check)|apidiff|abidiff|semver|compat|compatibility|analy[sz]e|analy[sz]er|analysis|sonar|sonarqube|sonarcloud|owasp|dependency[-_ ]?check|codeql)([^a-z]|$)`
+
+# call_triggers are the events by which only another pipeline starts this
+# one (a GitHub reusable workflow): its callers decide what runs before it.
+call_triggers contains event if some event in {"workflow_call"}
+
+# environment_setup_jobs prepare an environment and ship nothing (GitHub
+# runs the job copilot-setup-steps to set up Copilot's coding agent).
+environment_setup_jobs contains id if some id in {"copilot-setup-steps"}
+
+# query_args are the arguments of a command that asks the tool about
+# itself (`mvn --version`, `gradle -v`): given only these, it runs nothing.
+query_args contains arg if some arg in {"--version", "-version", "-v", "-V", "version", "--help", "-help", "-h", "help"}
+
+# testing_hints name, per build tool (a command name or an action),
+# the usual way to run the project's tests, for messages.
+testing_hints := {
+	"go": "go test ./...", "goreleaser": "go test ./...", "goreleaser/goreleaser-action": "go test ./...",
+	"npm": "npm test", "pnpm": "pnpm test", "yarn": "yarn test", "bun": "bun test",
+	"mvn": "mvn verify", "mvnw": "./mvnw verify", "gradle": "gradle check", "gradlew": "./gradlew check",
+	"gradle/gradle-build-action": "gradle check", "sbt": "sbt test", "ant": "ant test",
+	"cargo": "cargo test", "dotnet": "dotnet test", "msbuild": "dotnet test",
+	"make": "make test", "gmake": "make test", "cmake": "ctest", "ninja": "ctest", "meson": "meson test",
+	"bazel": "bazel test //...", "bazelisk": "bazel test //...",
+	"build": "pytest", "python": "pytest", "python3": "pytest", "poetry": "pytest", "uv": "pytest",
+	"hatch": "hatch test", "pdm": "pytest", "flit": "pytest",
+	"swift": "swift test", "flutter": "flutter test", "xcodebuild": "xcodebuild test",
+}
+
 # --- dependency installs (need a cache) -------------------------------------
 
 # Python tooling whose installation alone is not a project's dependencies.
 python_tooling := ["pip", "setuptools", "wheel", "build", "twine", "virtualenv", "pipx", "uv", "poetry", "tox", "nox", "pre-commit", "pip-tools", "setuptools-scm", "hatch", "ruff", "black", "flake8"]
 
 install_commands contains m if some m in [
-	{"names": ["npm"], "args": ["{ci,install,i,clean-install}"], "ecosystem": "npm"},
+	{"names": ["npm"], "args": ["{ci,clean-install}"], "ecosystem": "npm"},
+	{"names": ["npm"], "args": ["{install,i}"], "unless": global_install_flags, "few_named": few_named_tools, "ecosystem": "npm"},
 	{"names": ["yarn"], "args": ["install"], "ecosystem": "yarn"},
-	{"names": ["pnpm"], "args": ["{install,i}"], "ecosystem": "pnpm"},
-	{"names": ["bun"], "args": ["{install,i}"], "ecosystem": "bun"},
-	{"names": ["pip", "pip3"], "args": ["install"], "only_of": python_tooling, "ecosystem": "pip"},
+	{"names": ["pnpm"], "args": ["{install,i}"], "unless": global_install_flags, "ecosystem": "pnpm"},
+	{"names": ["bun"], "args": ["{install,i}"], "unless": global_install_flags, "few_named": few_named_tools, "ecosystem": "bun"},
+	{"names": ["pip", "pip3"], "args": ["install"], "unless": ["--no-index"], "only_of": python_tooling, "few_named": few_named_tools, "ecosystem": "pip"},
 	{"names": ["poetry"], "args": ["install"], "ecosystem": "poetry"},
 	{"names": ["pipenv"], "args": ["{install,sync}"], "ecosystem": "pipenv"},
 	{"names": ["uv"], "args": ["sync"], "ecosystem": "uv"},
-	{"names": ["uv"], "args": ["pip", "install"], "ecosystem": "uv"},
+	{"names": ["uv"], "args": ["pip", "install"], "unless": ["--no-index"], "only_of": python_tooling, "few_named": few_named_tools, "ecosystem": "uv"},
 	{"names": ["bundle"], "args": ["install"], "ecosystem": "bundler"},
-	{"names": ["go"], "args": ["{mod,build,test,install,vet}"], "ecosystem": "go"},
-	{"names": ["mvn", "mvnw"], "ecosystem": "maven"},
-	{"names": ["gradle", "gradlew"], "ecosystem": "gradle"},
-	{"names": ["cargo"], "args": ["{build,test,check,clippy,fetch,install,nextest}"], "ecosystem": "cargo"},
+	{"names": ["go"], "args": ["{build,test,vet}"], "ecosystem": "go"},
+	# go install pkg@version builds a tool outside the module.
+	{"names": ["go"], "args": ["install"], "unless": ["*@*"], "ecosystem": "go"},
+	# go mod init, edit or why download nothing.
+	{"names": ["go"], "args": ["mod", "{download,tidy,vendor}"], "ecosystem": "go"},
+	# A goal or task is needed: mvn -version, gradle --version install nothing.
+	{"names": ["mvn", "mvnw"], "any_arg": "*", "unless": ["help:*", "versions:*"], "ecosystem": "maven"},
+	# buildScanPublishPrevious uploads the scan of an earlier build.
+	{"names": ["gradle", "gradlew"], "any_arg": "*", "unless": ["buildScanPublishPrevious"], "ecosystem": "gradle"},
+	{"names": ["cargo"], "args": ["{build,test,check,clippy,fetch,nextest}"], "ecosystem": "cargo"},
+	{"names": ["cargo"], "args": ["install"], "few_named": few_named_tools, "ecosystem": "cargo"},
 	{"names": ["composer"], "args": ["{install,update}"], "ecosystem": "composer"},
 	{"names": ["dotnet"], "args": ["{restore,build,test,publish}"], "ecosystem": "nuget"},
+]
+
+# few_named_tools is how many named packages an install may name and still
+# be the installation of a few tools (`pip install meson ninja`,
+# `npm i some-cli@1.2`, `cargo install cargo-deny`), not of a project's
+# dependencies: such an install has no lock file to key a cache on, and
+# caching a few downloads gains little.
+few_named_tools := 3
+
+# global_install_flags install a package manager's package as a tool for
+# the machine (`npm i -g some-cli`), not into the project.
+global_install_flags := ["-g", "--global", "--location=global"]
+
+# project_init_commands create a project inside the job (`go mod init`,
+# `uv init`): an install into it has no lock file to key a cache on.
+project_init_commands contains m if some m in [
+	{"names": ["go"], "args": ["mod", "init"], "ecosystem": "go"},
+	{"names": ["uv"], "args": ["init"], "ecosystem": "uv"},
+	{"names": ["npm"], "args": ["init"], "ecosystem": "npm"},
+	{"names": ["yarn"], "args": ["init"], "ecosystem": "yarn"},
+	{"names": ["pnpm"], "args": ["init"], "ecosystem": "pnpm"},
+	{"names": ["bun"], "args": ["init"], "ecosystem": "bun"},
+	{"names": ["poetry"], "args": ["{init,new}"], "ecosystem": "poetry"},
+	{"names": ["cargo"], "args": ["{init,new}"], "ecosystem": "cargo"},
+	{"names": ["bundle"], "args": ["init"], "ecosystem": "bundler"},
+	{"names": ["composer"], "args": ["{init,create-project}"], "ecosystem": "composer"},
+	{"names": ["dotnet"], "args": ["new"], "ecosystem": "nuget"},
+	{"names": ["gradle"], "args": ["init"], "ecosystem": "gradle"},
+	{"names": ["mvn"], "any_arg": "archetype:generate", "ecosystem": "maven"},
 ]
 
 # A bare `yarn` installs dependencies.
@@ -136,13 +272,15 @@ bare_install_commands contains {"names": ["yarn"], "no_positional": true, "ecosy
 # that turns the cache on (any non-empty value other than "false");
 # `default_since` is the first major version that caches with no input
 # (an input set to "false" turns it off); `always` caches unconditionally.
-# `ecosystems` lists what the cache covers; "*" covers everything.
+# `ecosystems` lists what the cache covers; "*" covers everything. An
+# action whose input names the ecosystem (`cache: npm`) lists the values
+# it takes in `offers`.
 cache_actions contains entry if some entry in [
 	{"action": "actions/cache", "always": true, "ecosystems": ["*"]},
 	{"action": "actions/cache/restore", "always": true, "ecosystems": ["*"]},
-	{"action": "actions/setup-node", "input": "cache", "ecosystems_from_input": true},
-	{"action": "actions/setup-python", "input": "cache", "ecosystems_from_input": true},
-	{"action": "actions/setup-java", "input": "cache", "ecosystems_from_input": true},
+	{"action": "actions/setup-node", "input": "cache", "ecosystems_from_input": true, "offers": ["npm", "yarn", "pnpm"]},
+	{"action": "actions/setup-python", "input": "cache", "ecosystems_from_input": true, "offers": ["pip", "pipenv", "poetry"]},
+	{"action": "actions/setup-java", "input": "cache", "ecosystems_from_input": true, "offers": ["maven", "gradle", "sbt"]},
 	{"action": "actions/setup-dotnet", "input": "cache", "ecosystems": ["nuget"]},
 	{"action": "actions/setup-go", "input": "cache", "default_since": 4, "ecosystems": ["go"]},
 	{"action": "ruby/setup-ruby", "input": "bundler-cache", "ecosystems": ["bundler"]},
@@ -158,6 +296,91 @@ cache_actions contains entry if some entry in [
 	{"action": "oven-sh/setup-bun", "input": "cache", "ecosystems": ["bun"]},
 	{"action": "ramsey/composer-install", "always": true, "ecosystems": ["composer"]},
 	{"action": "julia-actions/cache", "always": true, "ecosystems": ["*"]},
+]
+
+# cleaning_goals are Maven goals and Gradle tasks that only delete build
+# output: missing-cache names the goal after them (`mvn clean install`
+# installs by "mvn install").
+cleaning_goals := {"clean"}
+
+# cache_opt_out_inputs are action inputs that switch an action's cache
+# off, with the values that do. Written into a job (`cache: false`,
+# `enable-cache: false`, `package-manager-cache: false`, an explicit
+# `cache: ""`), they are a decision about caching in that job, not an
+# omission.
+cache_opt_out_inputs := {
+	"cache": cache_off_values,
+	"enable-cache": cache_off_values,
+	"package-manager-cache": cache_off_values,
+	"bundler-cache": cache_off_values,
+	"cache-enabled": cache_off_values,
+	"use-cache": cache_off_values,
+	"cache-disabled": cache_on_values,
+	"disable-cache": cache_on_values,
+	"no-cache": cache_on_values,
+	"skip-cache": cache_on_values,
+}
+
+cache_off_values := ["", "false", "none", "off", "no"]
+
+cache_on_values := ["true", "yes", "on"]
+
+# cache_opt_out_flags switch a package manager's own cache off for an
+# install (`pip install --no-cache-dir`); cache_opt_out_env do it for a
+# job or step. Either is a decision about caching for that ecosystem.
+cache_opt_out_flags := {
+	"pip": ["--no-cache-dir", "--no-cache"],
+	"uv": ["--no-cache", "-n"],
+	"poetry": ["--no-cache"],
+	"composer": ["--no-cache"],
+	"gradle": ["--no-build-cache"],
+}
+
+cache_opt_out_env := {"pip": ["PIP_NO_CACHE_DIR"], "uv": ["UV_NO_CACHE"], "poetry": ["POETRY_NO_CACHE"]}
+
+# cache_location_arguments are step arguments that point a package
+# manager at a cache location of the team's choosing (Jenkins
+# `withMaven(mavenLocalRepo: ...)`), like cache_location_flags on a command.
+cache_location_arguments := {"maven": [{"call": "withMaven", "argument": "mavenLocalRepo"}]}
+
+# credential_actions and credential_commands log in to registries or
+# clouds, or sign and attest artifacts. A job that does, or that publishes
+# (release_actions, release_commands), deploys, or may request an OIDC
+# token, never gets cache advice from missing-cache: what it restores from
+# a cache, any run that could write the cache could have planted.
+credential_actions contains action if some action in {
+	"docker/login-action",
+	"aws-actions/configure-aws-credentials",
+	"aws-actions/amazon-ecr-login",
+	"azure/login",
+	"azure/docker-login",
+	"google-github-actions/auth",
+	"actions/attest-build-provenance",
+	"actions/attest",
+	"actions/attest-sbom",
+	"sigstore/cosign-installer",
+	"crazy-max/ghaction-import-gpg",
+	"actions/upload-release-asset",
+	"svenstaro/upload-release-action",
+	"actions/create-release",
+}
+
+# publishing_calls are non-shell steps (Jenkins) that upload or sign
+# artifacts.
+publishing_calls contains call if some call in {
+	"sshPublisher", "nexusArtifactUploader", "nexusPublisher", "s3Upload",
+	"rtUpload", "rtPublishBuildInfo", "googleStorageUpload", "signArtifacts",
+}
+
+credential_commands contains m if some m in [
+	{"names": ["docker", "podman", "buildah", "nerdctl", "skopeo", "oras", "crane", "helm"], "any_arg": "login"},
+	{"names": ["cosign"], "args": ["{sign,sign-blob,attest,attest-blob}"]},
+	{"names": ["gpg", "gpg2"], "requires": "{--sign,-s,--detach-sign,-b,--clearsign,--clear-sign}"},
+	{"names": ["aws"], "args": ["ecr", "{get-login-password,get-login}"]},
+	{"names": ["aws"], "args": ["codeartifact", "login"]},
+	{"names": ["gcloud"], "args": ["auth", "{configure-docker,activate-service-account}"]},
+	{"names": ["az"], "args": ["acr", "login"]},
+	{"names": ["npm", "pnpm", "yarn"], "args": ["{login,adduser}"]},
 ]
 
 # package_cache_path matches cache paths and volume mounts that hold
@@ -183,22 +406,25 @@ cache_input_ecosystems := {
 cache_hint[system][ecosystem] := hint if {
 	some system, hints in {
 		"*": {"*": "cache the package manager's download directory, keyed on the lock file, with the CI system's cache"},
+		# On GitHub, a job that runs a setup action able to cache the
+		# ecosystem is told which input to add to it (missing-cache); these
+		# are for jobs with none.
 		"github": {
-			"npm": "add `cache: npm` to actions/setup-node",
-			"yarn": "add `cache: yarn` to actions/setup-node",
-			"pnpm": "add `cache: pnpm` to actions/setup-node",
-			"bun": "cache ~/.bun/install/cache with actions/cache",
-			"pip": "add `cache: pip` to actions/setup-python",
-			"poetry": "add `cache: poetry` to actions/setup-python",
-			"pipenv": "add `cache: pipenv` to actions/setup-python",
-			"uv": "use astral-sh/setup-uv with `enable-cache: true`",
-			"bundler": "add `bundler-cache: true` to ruby/setup-ruby",
-			"go": "use actions/setup-go v4 or later, which caches modules and builds by default",
-			"maven": "add `cache: maven` to actions/setup-java",
-			"gradle": "use gradle/actions/setup-gradle, which caches by default",
-			"cargo": "add Swatinem/rust-cache",
-			"composer": "cache the `composer config cache-files-dir` directory with actions/cache",
-			"nuget": "add `cache: true` to actions/setup-dotnet",
+			"npm": "cache ~/.npm with actions/cache, keyed on package-lock.json",
+			"yarn": "cache the `yarn cache dir` directory with actions/cache, keyed on yarn.lock",
+			"pnpm": "cache the `pnpm store path` directory with actions/cache, keyed on pnpm-lock.yaml",
+			"bun": "cache ~/.bun/install/cache with actions/cache, keyed on bun.lock",
+			"pip": "cache ~/.cache/pip with actions/cache, keyed on the requirements files",
+			"poetry": "cache ~/.cache/pypoetry with actions/cache, keyed on poetry.lock",
+			"pipenv": "cache ~/.cache/pipenv with actions/cache, keyed on Pipfile.lock",
+			"uv": "cache ~/.cache/uv with actions/cache, keyed on uv.lock",
+			"bundler": "cache vendor/bundle with actions/cache, keyed on Gemfile.lock",
+			"go": "cache ~/go/pkg/mod and ~/.cache/go-build with actions/cache, keyed on go.sum",
+			"maven": "cache ~/.m2/repository with actions/cache, keyed on the pom.xml files",
+			"gradle": "cache ~/.gradle/caches and ~/.gradle/wrapper with actions/cache, keyed on the Gradle build files",
+			"cargo": "cache ~/.cargo/registry, ~/.cargo/git and target/ with actions/cache, keyed on Cargo.lock",
+			"composer": "cache the `composer config cache-files-dir` directory with actions/cache, keyed on composer.lock",
+			"nuget": "cache ~/.nuget/packages with actions/cache, keyed on the packages.lock.json files",
 		},
 		"gitlab": {"*": "add a `cache:` keyed on the lock file (`key: files: [...]`) with the package manager's cache directory inside the project in `paths:`"},
 		"jenkins": {"*": "wrap the install in the Job Cacher `cache(...)` step, or mount the package cache into the agent container"},
@@ -237,10 +463,16 @@ deploy_commands contains m if some m in [
 	{"names": ["git"], "args": ["push", "heroku*"], "tool": "heroku"},
 	{"names": ["serverless", "sls"], "args": ["deploy"], "tool": "cloudformation"},
 	{"names": ["ansible-playbook"], "tool": "generic"},
-	{"names": ["vercel"], "any_arg": "--prod", "tool": "generic"},
-	{"names": ["netlify"], "args": ["deploy"], "tool": "generic"},
-	{"names": ["wrangler"], "args": ["{deploy,publish}"], "tool": "generic"},
-	{"names": ["firebase"], "args": ["deploy"], "tool": "generic"},
+	# Only production deploys: a Vercel or Netlify deploy without --prod is a
+	# preview, which changes nothing users see.
+	{"names": ["vercel"], "requires": "{--prod,--target=production}", "tool": "vercel"},
+	{"names": ["netlify"], "args": ["deploy"], "requires": "{--prod,--prodIfUnlocked,--prod-if-unlocked}", "tool": "netlify"},
+	{"names": ["wrangler"], "args": ["{deploy,publish}"], "tool": "cloudflare-workers"},
+	{"names": ["firebase"], "args": ["deploy"], "requires": "{hosting,hosting:*,--only=hosting,--only=hosting:*}", "tool": "firebase-hosting"},
+	{"names": ["firebase"], "args": ["deploy"], "unless": ["hosting", "hosting:*", "--only=hosting", "--only=hosting:*"], "tool": "generic"},
+	# Salesforce: a deploy, not a validation (--dry-run, --checkonly).
+	{"names": ["sf", "sfdx"], "args": ["project", "deploy", "{start,quick,resume}"], "unless": ["--dry-run"], "tool": "salesforce"},
+	{"names": ["sf", "sfdx"], "args": ["{force:source:deploy,force:mdapi:deploy}"], "unless": ["--checkonly", "-c"], "tool": "salesforce"},
 	{"names": ["argocd"], "args": ["app", "sync"], "tool": "argocd"},
 	{"names": ["cf"], "args": ["push"], "tool": "generic"},
 	{"names": ["capistrano", "cap"], "any_arg": "deploy", "tool": "generic"},
@@ -261,9 +493,29 @@ deploy_actions contains entry if some entry in [
 	{"action": "akhileshns/heroku-deploy", "tool": "heroku"},
 	{"action": "deliverybot/helm", "tool": "helm"},
 	{"action": "pulumi/actions", "tool": "pulumi"},
-	{"action": "amondnet/vercel-action", "tool": "generic"},
-	{"action": "cloudflare/wrangler-action", "tool": "generic"},
+	{"action": "amondnet/vercel-action", "tool": "vercel"},
+	{"action": "cloudflare/wrangler-action", "tool": "cloudflare-workers"},
 	{"action": "appleboy/ssh-action", "tool": "generic"},
+]
+
+# site_deploy_commands and site_deploy_actions publish a static site: a
+# deploy to roll back like any other, but what they ship is documentation
+# or pages as often as code, so the rules about testing what is deployed
+# do not read them (pipeline.deploy_sites holds the deploy tables only).
+site_deploy_commands contains m if some m in [
+	{"names": ["wrangler"], "args": ["pages", "{deploy,publish}"], "tool": "cloudflare-pages"},
+	{"names": ["mkdocs"], "args": ["gh-deploy"], "tool": "github-pages"},
+	{"names": ["gh-pages"], "tool": "github-pages"},
+	# rsync --delete makes a directory on a server (or a served one) the
+	# copy of the build.
+	{"names": ["rsync"], "requires": "{--delete,--delete-*,--del}", "any_arg": "{*:*,$*,\"$*,/var/www*,/srv/*,*/htdocs*,*/public_html*,/usr/share/nginx/*}", "tool": "rsync"},
+]
+
+site_deploy_actions contains entry if some entry in [
+	{"action": "actions/deploy-pages", "tool": "github-pages"},
+	{"action": "peaceiris/actions-gh-pages", "tool": "github-pages"},
+	{"action": "JamesIves/github-pages-deploy-action", "tool": "github-pages"},
+	{"action": "cloudflare/pages-action", "tool": "cloudflare-pages"},
 ]
 
 # rollback_commands undo a deploy, or make the deploy undo itself on failure.
@@ -282,6 +534,68 @@ rollback_commands contains m if some m in [
 	{"names": ["wrangler"], "args": ["rollback"]},
 	{"names": ["cf"], "args": ["rollback"]},
 ]
+
+# atomic_deploy_tools are deploy targets that switch to a new deployment
+# atomically and keep the earlier ones, so going back is one step (the
+# idiom in rollback_idiom): a deploy there is reported at info. Each maps
+# to the target's name for the message.
+atomic_deploy_tools := {
+	"vercel": "Vercel",
+	"netlify": "Netlify",
+	"cloudflare-pages": "Cloudflare Pages",
+	"cloudflare-workers": "Cloudflare Workers",
+	"github-pages": "GitHub Pages",
+	"firebase-hosting": "Firebase Hosting",
+}
+
+# atomic_hosting_urls tell an atomic deploy target by the URL of the
+# environment a job deploys to, when no command names it: the hosts
+# (globs) each target serves sites from.
+atomic_hosting_urls := {
+	"github-pages": ["*.github.io"],
+	"cloudflare-pages": ["*.pages.dev"],
+	"vercel": ["*.vercel.app"],
+	"netlify": ["*.netlify.app"],
+	"firebase-hosting": ["*.web.app", "*.firebaseapp.com"],
+}
+
+# deploy_name_pattern marks a job, step or script as deploying by its
+# name (`deploy`, `./scripts/deploy-preview.sh`, `make deploy`). With an
+# environment it is evidence of a deploy; an environment alone is not.
+deploy_name_pattern := `(?i)(^|[^a-z])(re)?deploy(s|ing|ment|ments)?([^a-z]|$)`
+
+# script_runners are commands that run a named task or script, whose
+# first arguments name it (`make deploy`, `npm run deploy`, `bash deploy.sh`).
+script_runners contains name if some name in {
+	"make", "gmake", "npm", "pnpm", "yarn", "bun", "task", "just", "rake", "fab", "invoke", "mage",
+	"bash", "sh", "zsh", "pwsh", "powershell", "python", "python3", "node", "ruby", "perl",
+}
+
+# non_deploy_job_pattern marks jobs that test, lint, sign or upload: an
+# environment on them scopes secrets, licences or runners; it is no deploy.
+non_deploy_job_pattern := `(?i)(^|[^a-z])(tests?|testing|e2e|lint|linting|sign|signing|notari[sz]e|upload|uploads|scan|scanning|bench|benchmarks?)([^a-z]|$)`
+
+# local_cluster_commands and local_cluster_actions create a throwaway
+# cluster on the runner (kind, minikube, k3d): what a job deploys there is
+# a test, not a deploy.
+local_cluster_commands contains m if some m in [
+	{"names": ["kind"], "args": ["create", "cluster"]},
+	{"names": ["minikube"], "args": ["start"]},
+	{"names": ["k3d"], "args": ["cluster", "create"]},
+	{"names": ["ctlptl"], "args": ["create", "cluster"]},
+]
+
+local_cluster_actions contains action if some action in {
+	"helm/kind-action",
+	"container-tools/kind-action",
+	"engineerd/setup-kind",
+	"medyagh/setup-minikube",
+	"manusa/actions-setup-minikube",
+	"AbsaOSS/k3d-action",
+	"nolar/setup-k3d-k3s",
+	"debianmaster/actions-k3s",
+	"jupyterhub/action-k3s-helm",
+}
 
 # self_rolling_back_flags make a deploy command roll itself back on failure.
 self_rolling_back_flags contains flag if some flag in {
@@ -307,13 +621,17 @@ release_commands contains m if some m in [
 	{"names": ["twine"], "args": ["upload"]},
 	{"names": ["npm", "pnpm", "yarn"], "args": ["publish"]},
 	{"names": ["docker", "podman"], "args": ["push"]},
+	{"names": ["docker", "podman", "buildah"], "args": ["build"], "requires": "--push"},
+	{"names": ["docker", "podman"], "args": ["buildx", "build"], "requires": "--push"},
 	{"names": ["cargo"], "args": ["publish"]},
 	{"names": ["gem"], "args": ["push"]},
 	{"names": ["poetry", "uv", "hatch", "pdm", "flit"], "args": ["publish"]},
-	{"names": ["goreleaser"]},
+	{"names": ["goreleaser"], "unless": ["check", "healthcheck", "init", "build", "--snapshot", "--skip=publish"]},
 	{"names": ["gh"], "args": ["release"]},
-	{"names": ["mvn", "mvnw"], "any_arg": "deploy"},
-	{"names": ["gradle", "gradlew"], "any_arg": "publish*"},
+	{"names": ["mvn", "mvnw"], "any_arg": "{deploy,release:perform}"},
+	{"names": ["pkg-pr-new"], "args": ["publish"]},
+	{"names": ["pnpx"], "args": ["pkg-pr-new", "publish"]},
+	{"names": ["gradle", "gradlew"], "any_arg": "publish*", "unless": ["publishToMavenLocal"]},
 	{"names": ["dotnet"], "args": ["nuget", "push"]},
 ]
 
@@ -324,6 +642,10 @@ production_environment := `(?i)^(prod|production|prd|live|main)([-_ /.:].*)?$|(^
 # (trusted publishing, pages, registries) or only scope secrets for
 # automation and tests: they are not deploy targets.
 non_deploy_environment := `(?i)(^|[^a-z])(github-pages|pages|pypi|testpypi|npm|crates?(\.io)?|rubygems|gems?|nuget|maven|sonatype|homebrew|docker|dockerhub|registry|registries|publish|publishing|release|releases|docs?|documentation|automations?|bots?|secrets?|codecov|coverage|tests?|testing|ci|approval|gate)([^a-z]|$)`
+
+# release_environment matches environments that gate publishing to a
+# registry or store: a job that starts one publishes, whatever it runs.
+release_environment := `(?i)(^|[^a-z])(pypi|testpypi|npm|crates?(\.io)?|rubygems|nuget|maven|sonatype|homebrew|dockerhub|registry|registries|publish|publishing|release|releases)([^a-z]|$)`
 
 # rollback_name_pattern marks a job as a rollback path by its id or name.
 rollback_name_pattern := `(?i)(roll[-_ ]?back|revert|undo[-_ ]deploy|restore[-_ ]previous)`
@@ -344,8 +666,37 @@ rollback_idiom := {
 	"fly": "run `fly releases rollback` (or redeploy the previous image) on failure",
 	"heroku": "run `heroku rollback` on failure",
 	"argocd": "run `argocd app rollback` on failure, or rely on Argo Rollouts' automatic rollback",
+	"salesforce": "keep the deploy all-or-nothing (no `--ignore-errors`), run its tests in the deploy, and redeploy the last good release's source on failure",
+	"rsync": "upload each release to its own directory and switch a symlink to it, so switching back restores the previous one",
+	"vercel": "`vercel rollback` (or promoting the previous deployment) restores the previous deployment in one step",
+	"netlify": "publishing the previous deploy (Deploys > Publish deploy, or the API's restoreSiteDeploy) restores it in one step",
+	"cloudflare-pages": "a rollback to the previous deployment (dashboard or API) restores it in one step",
+	"cloudflare-workers": "`wrangler rollback` restores the previous version in one step",
+	"github-pages": "re-running the previous successful deploy (or reverting the published commit) restores it in one step",
+	"firebase-hosting": "rolling back to the previous release (Hosting dashboard, or `firebase hosting:clone` of it) restores it in one step",
 	"generic": "add a rollback step or job that runs when the deploy fails and redeploys the last known-good version",
 }
+
+# --- images and pinning -----------------------------------------------------
+
+# floating_image_tags are image tags (globs) that name no release but follow
+# the newest one, as "latest" does: `docker:dind` is the latest Docker,
+# `debian:stable-slim` the current Debian.
+floating_image_tags contains tag if some tag in {
+	"latest", "latest-*", "dind", "dind-rootless", "edge", "rolling", "nightly",
+	"stable", "stable-*", "oldstable", "oldstable-*", "testing", "testing-*", "unstable", "sid", "sid-*",
+}
+
+# vm_image_runner_tags are runner tags (globs) of hosted runners whose
+# `image:` names a virtual machine image the runner provider keeps, not a
+# container image anyone can pull by digest: GitLab's hosted macOS and
+# Windows runners (`image: macos-14-xcode-15`).
+vm_image_runner_tags contains tag if some tag in {"saas-macos-*", "saas-windows-*"}
+
+# tag_pinned_actions are actions and reusable workflows (owner/repo) whose
+# publisher requires them to be referenced by a full version tag, not a
+# commit SHA: the SLSA generators check their own ref against a release.
+tag_pinned_actions contains action if some action in {"slsa-framework/slsa-github-generator"}
 
 # --- per-system tables ------------------------------------------------------
 
@@ -385,6 +736,11 @@ command_tables := {
 	"deploy": deploy_commands,
 	"rollback": rollback_commands,
 	"release": release_commands,
+	"analysis": analysis_commands,
+	"local_cluster": local_cluster_commands,
+	"site_deploy": site_deploy_commands,
+	"credential": credential_commands,
+	"project_init": project_init_commands,
 }
 
 # by_name[table][command] holds the matchers of a table that apply to a
@@ -428,7 +784,7 @@ literal_words(glob) := split(trim_suffix(trim_prefix(glob, "{"), "}"), ",") if r
 # matcher is a matcher with every field present, so matching reads fields
 # instead of defaults.
 matcher(m) := object.union(
-	{"args": [], "any_arg": "", "requires": "", "no_positional": false, "unless": [], "unless_after": {}, "only_of": []},
+	{"args": [], "any_arg": "", "requires": "", "no_positional": false, "unless": [], "unless_after": {}, "only_of": [], "few_named": 0},
 	m,
 )
 
@@ -438,9 +794,13 @@ by_action := {
 	"cache": {lower(e.action): e | some e in cache_actions},
 	"deploy": {lower(e.action): e | some e in deploy_actions},
 	"testing": {lower(a): {"action": a} | some a in testing_actions},
+	"script_input": {lower(e.action): e | some e in script_input_actions},
 	"analysis": {lower(a): {"action": a} | some a in analysis_actions},
 	"build": {lower(a): {"action": a} | some a in build_actions},
 	"release": {lower(a): {"action": a} | some a in release_actions},
+	"local_cluster": {lower(a): {"action": a} | some a in local_cluster_actions},
+	"site_deploy": {lower(e.action): e | some e in site_deploy_actions},
+	"credential": {lower(a): {"action": a} | some a in credential_actions},
 }
 
 # by_action_name[action][table] is by_action the other way round, the

@@ -59,6 +59,9 @@ type converter struct {
 	commentAt  map[int]model.Comment // by line
 	references []model.Reference
 	errs       []*model.ParseError
+	// emptyContainers holds the positions of a workflow's `container: ""`
+	// values, which are not errors (see emptyContainers).
+	emptyContainers map[point]bool
 }
 
 func newConverter(s *source) *converter {

@@ -140,7 +140,11 @@ func TestWorkflowJobs(t *testing.T) {
 	check(t, "build when", build.When, "")
 	check(t, "build strategy", build.Strategy, &model.Strategy{
 		Matrix: []model.Var{{Name: str("go", 37, 9, 37, 11), Value: str("[ '1.22', '1.23' ]", 37, 13, 37, 31), Source: "literal", Pos: at(37, 9, 37, 31)}},
-		Pos:    at(35, 5, 37, 31),
+		Values: []model.Var{
+			{Name: str("go", 37, 9, 37, 11), Value: str("1.22", 37, 16, 37, 20), Source: "literal", Pos: at(37, 16, 37, 20)},
+			{Name: str("go", 37, 9, 37, 11), Value: str("1.23", 37, 24, 37, 28), Source: "literal", Pos: at(37, 24, 37, 28)},
+		},
+		Pos: at(35, 5, 37, 31),
 	})
 	check(t, "build permissions", build.Permissions, &model.Permissions{All: str("write-all", 38, 18, 38, 27), Scopes: nil, Pos: at(38, 5, 38, 27)})
 

@@ -1,7 +1,9 @@
 package github
 
 import (
+	"slices"
 	"strings"
+	"unicode"
 
 	"go.yaml.in/yaml/v4"
 
@@ -151,6 +153,28 @@ func (s *source) layout(n *yaml.Node) *layout {
 func (s *source) string(n *yaml.Node) model.String {
 	l := s.layout(n)
 	return model.String{Value: n.Value, Pos: s.pos(l.start, l.end)}
+}
+
+// trimmed is string(n) without the blanks around its text, the way GitHub
+// reads a reference written as a block scalar (`uses: |`), whose value
+// ends with a line break.
+func (s *source) trimmed(n *yaml.Node) model.String {
+	str := s.string(n)
+	value := []rune(n.Value)
+	first := slices.IndexFunc(value, func(r rune) bool { return !unicode.IsSpace(r) })
+	if first < 0 {
+		return str
+	}
+	last := len(value) - 1
+	for unicode.IsSpace(value[last]) {
+		last--
+	}
+	if first == 0 && last == len(value)-1 {
+		return str
+	}
+	l := s.layout(n)
+	end := l.runes[last]
+	return model.String{Value: string(value[first : last+1]), Pos: s.pos(l.runes[first], point{end.line, end.col + 1})}
 }
 
 // skipProperties steps over an anchor (&a) or tag (!!str) before a value.

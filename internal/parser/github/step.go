@@ -79,9 +79,9 @@ func (c *converter) step(n *yaml.Node, defaultShell string) model.Step {
 			Shell:    shellName,
 			Commands: shell.Split(text.Value, shellName, c.src.locate(run)),
 		}
-	case uses != nil && uses.Kind == yaml.ScalarNode && uses.Value != "": // empty is an error
+	case uses != nil && uses.Kind == yaml.ScalarNode && strings.TrimSpace(uses.Value) != "": // empty is an error
 		out.Kind = model.StepUses
-		value := c.src.string(uses)
+		value := c.src.trimmed(uses)
 		var ref model.Reference
 		if strings.HasPrefix(value.Value, "docker://") {
 			ref = c.reference(value, model.RefImage, "step")

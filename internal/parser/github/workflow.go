@@ -18,6 +18,7 @@ func parseWorkflow(file string, src []byte) (*model.Pipeline, error) {
 	c := newConverter(newSource(file, src, root))
 	p := c.pipeline(model.KindWorkflow)
 	wf, syntaxErrs := actionlint.Parse(src)
+	c.emptyContainers = emptyContainers(documentMapping(root))
 	c.syntaxErrors(syntaxErrs)
 	if wf == nil {
 		return p, c.finish(p)
@@ -165,10 +166,15 @@ func (c *converter) job(j *actionlint.Job, workflowShell string) model.Job {
 				}
 			}
 		}
+		out.Strategy.Values = c.matrixValues(field(field(body, "strategy"), "matrix"))
 	}
 	if call := j.WorkflowCall; call != nil && call.Uses != nil {
 		if call.Uses.Value != "" {
-			ref := c.reference(c.str(call.Uses), model.RefReusableWorkflow, "")
+			uses := c.str(call.Uses)
+			if n := c.node(call.Uses); n != nil {
+				uses = c.src.trimmed(n)
+			}
+			ref := c.reference(uses, model.RefReusableWorkflow, "")
 			out.Uses = &ref
 		}
 		out.With = c.vars(field(body, "with"))
@@ -190,15 +196,88 @@ func (c *converter) job(j *actionlint.Job, workflowShell string) model.Job {
 	return out
 }
 
-// syntaxErrors reports actionlint's errors, but for syntax newer than it.
-// actionlint leaves out only the node in error, so the model is still built
-// from the rest of its tree.
-func (c *converter) syntaxErrors(errs []*actionlint.Error) {
-	for _, e := range errs {
-		if !c.isNewerSyntaxError(e) {
-			c.errorAt(point{max(e.Line, 1), max(e.Column, 1)}, e.Message)
+// matrixValues lists the scalar values a matrix gives its variables: the
+// elements of each dimension's list and the entries of each `include:`
+// item, named by the variable, with a dotted path for a value inside a
+// mapping (`config.image` for ${{ matrix.config.image }}). A dimension
+// written as an expression has no values; `exclude:` adds none.
+func (c *converter) matrixValues(matrix *yaml.Node) []model.Var {
+	if matrix = resolve(matrix); matrix == nil || matrix.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out []model.Var
+	for i := 0; i+1 < len(matrix.Content); i += 2 {
+		key, value := matrix.Content[i], resolve(matrix.Content[i+1])
+		if key.Value == "exclude" || value.Kind != yaml.SequenceNode {
+			continue
+		}
+		for _, item := range value.Content {
+			if key.Value == "include" {
+				out = c.flatten(out, "", item)
+			} else {
+				out = c.flattenValue(out, key.Value, key, item)
+			}
 		}
 	}
+	return out
+}
+
+// flatten adds the scalar entries of mapping m, under prefix, to out.
+func (c *converter) flatten(out []model.Var, prefix string, m *yaml.Node) []model.Var {
+	if m = resolve(m); m.Kind != yaml.MappingNode {
+		return out
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		out = c.flattenValue(out, prefix+m.Content[i].Value, m.Content[i], m.Content[i+1])
+	}
+	return out
+}
+
+// flattenValue adds value, named name (written at key), to out: a scalar
+// as one Var, a mapping entry by entry.
+func (c *converter) flattenValue(out []model.Var, name string, key, value *yaml.Node) []model.Var {
+	switch value = resolve(value); value.Kind {
+	case yaml.ScalarNode:
+		v := model.Var{Name: model.String{Value: name, Pos: c.src.string(key).Pos}, Value: c.src.string(value)}
+		v.Source, v.Pos = valueSource(v.Value.Value), v.Value.Pos
+		return append(out, v)
+	case yaml.MappingNode:
+		return c.flatten(out, name+".", value)
+	}
+	return out
+}
+
+// syntaxErrors reports actionlint's errors, but for syntax newer than it
+// and for the empty `container:` GitHub accepts. actionlint leaves out only
+// the node in error, so the model is still built from the rest of its tree.
+func (c *converter) syntaxErrors(errs []*actionlint.Error) {
+	for _, e := range errs {
+		p := point{max(e.Line, 1), max(e.Column, 1)}
+		if c.emptyContainers[p] && strings.HasPrefix(e.Message, "string should not be empty") {
+			continue
+		}
+		if !c.isNewerSyntaxError(e) {
+			c.errorAt(p, e.Message)
+		}
+	}
+}
+
+// emptyContainers are the positions of the jobs' `container: ""` values.
+// GitHub runs such a job on the runner itself (actions/runner#265, the
+// idiom of a matrix where some jobs have no container); an empty
+// `image:` is still an error to GitHub, and to actionlint.
+func emptyContainers(top *yaml.Node) map[point]bool {
+	jobs := resolve(field(top, "jobs"))
+	if jobs == nil || jobs.Kind != yaml.MappingNode {
+		return nil
+	}
+	out := map[point]bool{}
+	for i := 1; i < len(jobs.Content); i += 2 {
+		if v := field(jobs.Content[i], "container"); v != nil && v.Kind == yaml.ScalarNode && v.Value == "" && v.Tag != "!!null" {
+			out[point{v.Line, v.Column}] = true
+		}
+	}
+	return out
 }
 
 // parallelStepKeys are the step keywords of GitHub's parallel steps (June

@@ -6,7 +6,15 @@ import (
 	"github.com/pipelint/pipelint/internal/model"
 )
 
-func caches(n *node) []model.Cache {
+// caches reads a job's `cache:` (key and value), one cache or a list. An
+// empty list is GitLab's way to switch caching off for a job, dropping a
+// `default:` or inherited cache; it is kept as one Off entry at `cache:
+// []`, because rules read a decision against a cache differently from a
+// job that never declared one.
+func caches(key, n *node) []model.Cache {
+	if n.isSeq() && len(n.items) == 0 {
+		return []model.Cache{{Off: true, Pos: join(key.pos, n.pos)}}
+	}
 	var out []model.Cache
 	items := []*node{n}
 	if n.isSeq() {

@@ -2,7 +2,10 @@ package gitlab
 
 import "github.com/pipelint/pipelint/internal/model"
 
-func environment(n *node) *model.Environment {
+// environment reads `environment:`, a name or {name, url, action, ...}.
+// The known variables in the name are expanded (see expand); the name
+// keeps the position where it is written.
+func environment(n *node, known map[string]model.String) *model.Environment {
 	if n.isNull() {
 		return nil
 	}
@@ -16,6 +19,7 @@ func environment(n *node) *model.Environment {
 		env.Tier = n.get("deployment_tier").str()
 		env.OnStop = n.get("on_stop").str()
 	}
+	env.Name.Value = expand(env.Name.Value, known)
 	if env.Action.Value == "" {
 		env.Action.Value = "start"
 	}

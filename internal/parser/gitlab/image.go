@@ -7,8 +7,10 @@ import (
 )
 
 // image reads an image or service (a string or {name, alias, ...}) and
-// records it as a Reference. An image named by a variable alone ($NAME,
-// ${NAME}) whose value is known is referenced where that value is written.
+// records it as a Reference, its known variables expanded (see expand).
+// The reference is where the name is written, or, when the name ends with
+// a known variable (`$IMAGE`, `python:$VERSION`), where that variable's
+// value is written: that is where its tag is set and is pinned.
 func (p *parser) image(n *node, usage string, known map[string]model.String) *model.Image {
 	if n.isNull() {
 		return nil
@@ -24,11 +26,9 @@ func (p *parser) image(n *node, usage string, known map[string]model.String) *mo
 	if img.Name.Value == "" {
 		return img
 	}
-	name := img.Name
-	if m := plainVariable.FindStringSubmatch(name.Value); m != nil {
-		if value, ok := known[strings.Trim(m[1], "{}")]; ok {
-			name = value
-		}
+	name := model.String{Value: expand(img.Name.Value, known), Pos: img.Name.Pos}
+	if value, ok := trailingVariable(img.Name.Value, known); ok {
+		name.Pos = value.Pos
 	}
 	ref := model.Reference{Kind: model.RefImage, Usage: usage, Value: name, Pos: name.Pos, Dynamic: dynamic(name.Value)}
 	ref.Registry, ref.Repo, ref.Ref, ref.Digest = parseImage(name.Value)

@@ -12,7 +12,7 @@ func (p *parser) job(key, n *node) model.Job {
 		Stage:     n.get("stage").str(),
 		Env:       append(own, secrets(n.get("secrets"))...),
 		Needs:     needs(n.get("needs")),
-		Caches:    caches(n.get("cache")),
+		Caches:    caches(n.entry("cache")),
 		Reports:   reports(n),
 		Strategy:  strategy(n.get("parallel")),
 		Pos:       join(key.pos, n.pos),
@@ -36,14 +36,15 @@ func (p *parser) job(key, n *node) model.Job {
 			}
 		}
 	}
-	job.Environment = environment(n.get("environment"))
+	job.Environment = environment(n.get("environment"), known)
 	rules := p.flatten(n.get("rules"))
 	job.Condition = condition(rules, n)
 	job.When = jobWhen(n.get("when"), rules)
 	job.Uses, job.With = p.trigger(n.get("trigger"))
+	shellName := scriptShell(job.Runner.Labels)
 	for _, section := range []string{"before_script", "script", "after_script"} {
 		if k, v := n.entry(section); k != nil {
-			if step := p.scriptStep(k, v); step != nil {
+			if step := p.scriptStep(k, v, shellName); step != nil {
 				job.Steps = append(job.Steps, *step)
 			}
 		}

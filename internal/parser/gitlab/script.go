@@ -1,17 +1,18 @@
 package gitlab
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/shell"
 )
 
-// scriptStep turns a script section into one run step, nil when it has no
-// lines (`before_script: []` switches the default off). Every line keeps
-// its own position (lines may come from different files through
-// !reference), and commands are split line by line.
-func (p *parser) scriptStep(key, value *node) *model.Step {
+// scriptStep turns a script section into one run step in the given shell,
+// nil when it has no lines (`before_script: []` switches the default off).
+// Every line keeps its own position (lines may come from different files
+// through !reference), and commands are split line by line.
+func (p *parser) scriptStep(key, value *node, shellName string) *model.Step {
 	var lines []*node
 	for _, line := range p.flatten(value) {
 		switch {
@@ -30,13 +31,40 @@ func (p *parser) scriptStep(key, value *node) *model.Step {
 	if key.value == "after_script" {
 		step.When = "always"
 	}
-	script := &model.Script{Shell: "bash"}
+	script := &model.Script{Shell: shellName}
 	texts := make([]string, len(lines))
 	for i, line := range lines {
 		texts[i] = line.value
-		script.Commands = append(script.Commands, shell.Split(line.value, "bash", line.locator())...)
+		script.Commands = append(script.Commands, shell.Split(line.value, shellName, line.locator())...)
 	}
 	script.Text = model.String{Value: strings.Join(texts, "\n"), Pos: join(lines[0].pos, lines[len(lines)-1].pos)}
 	step.Script = script
 	return step
 }
+
+// scriptShell is the shell GitLab Runner runs a job's scripts in, as far
+// as the file tells. The runner's configuration chooses it, not the file,
+// but a job chooses its runner by tags. On Windows the Runner's default
+// shell is PowerShell (pwsh for runners registered since Runner 14, Windows
+// PowerShell before; both split alike), so a job with a tag naming Windows
+// or PowerShell gets pwsh and every other job bash. Windows Batch (cmd),
+// deprecated since Runner 11.11, is never guessed.
+func scriptShell(tags []model.String) string {
+	for _, tag := range tags {
+		for _, word := range tagWord.FindAllString(strings.ToLower(tag.Value), -1) {
+			if windowsWord.MatchString(word) {
+				return "pwsh"
+			}
+		}
+	}
+	return "bash"
+}
+
+// A tag's words are its runs of letters and digits. windowsWord matches
+// those that name Windows or PowerShell: windows (windows-1809,
+// saas-windows-medium-amd64, shared-windows), win and win32, win64, win11,
+// win2022, ... (win32-ps), pwsh and powershell; not darwin, wine or winrm.
+var (
+	tagWord     = regexp.MustCompile(`[a-z0-9]+`)
+	windowsWord = regexp.MustCompile(`^(windows|win[0-9]*|pwsh|powershell)$`)
+)

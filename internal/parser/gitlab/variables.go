@@ -36,11 +36,12 @@ func variables(n *node) []model.Var {
 // in the file: the global ones it inherits (`inherit: variables:`), then
 // its own, each only when its value refers to no other variable. One that
 // workflow or job rules or a parallel matrix may set has no single value
-// and is left out.
+// and is left out, and so is one named like GitLab's predefined variables
+// (CI_*, GITLAB_*), which GitLab sets for every pipeline.
 func (p *parser) fixedVariables(n *node, own []model.Var) map[string]model.String {
 	known := map[string]model.String{}
 	add := func(v model.Var) {
-		if v.Value.Value == "" || dynamic(v.Value.Value) {
+		if v.Value.Value == "" || dynamic(v.Value.Value) || predefined(v.Name.Value) {
 			delete(known, v.Name.Value)
 		} else {
 			known[v.Name.Value] = v.Value
@@ -66,6 +67,39 @@ func (p *parser) fixedVariables(n *node, own []model.Var) map[string]model.Strin
 		}
 	}
 	return known
+}
+
+func predefined(name string) bool {
+	return strings.HasPrefix(name, "CI_") || strings.HasPrefix(name, "GITLAB_")
+}
+
+// variableReference matches $NAME, ${NAME} and GitLab's escaped dollar $$.
+var variableReference = regexp.MustCompile(`\$\$|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*`)
+
+// expand replaces the $NAME and ${NAME} in s whose value is known (see
+// fixedVariables) by that value, as GitLab does when it creates the job.
+// Other references and $$ stay as written.
+func expand(s string, known map[string]model.String) string {
+	if !dynamic(s) {
+		return s
+	}
+	return variableReference.ReplaceAllStringFunc(s, func(ref string) string {
+		if value, ok := known[strings.Trim(ref, "${}")]; ok && ref != "$$" {
+			return value.Value
+		}
+		return ref
+	})
+}
+
+// trailingVariable returns the known variable whose reference ends s.
+func trailingVariable(s string, known map[string]model.String) (model.String, bool) {
+	refs := variableReference.FindAllStringIndex(s, -1)
+	if len(refs) == 0 || refs[len(refs)-1][1] != len(s) {
+		return model.String{}, false
+	}
+	ref := s[refs[len(refs)-1][0]:]
+	value, ok := known[strings.Trim(ref, "${}")]
+	return value, ok && ref != "$$"
 }
 
 // secrets reads `secrets:`: NAME: {vault|gcp_secret_manager|...: ...}.

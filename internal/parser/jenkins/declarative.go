@@ -214,6 +214,7 @@ func (b *builder) environment(d *call) []model.Var {
 		if name := identText(target); name != "" && value != nil {
 			v := model.Var{Name: b.pos.str(name, target), Pos: b.pos.node(assign)}
 			v.Value, v.Source = b.value(value)
+			v.Expressions = b.expressions(value)
 			vars = append(vars, v)
 		}
 	}

@@ -33,15 +33,6 @@ func (b *builder) runStep(c *call, sc scope) {
 			Text: text, Shell: shellName,
 			Commands: shell.Split(s.value, shellName, s.locator(b.pos)),
 		}
-		// Until the model can say how the script was quoted, its argument
-		// keeps the Groovy literal as written, quotes included, so that a
-		// rule can tell "…${X}…" (Groovy interpolates) from '…$X…' (the
-		// shell does).
-		for i, a := range c.args {
-			if a.value == scriptNode {
-				step.With[i].Value = b.pos.str(b.pos.sourceText(scriptNode), scriptNode)
-			}
-		}
 	}
 	b.addStep(step, c, sc)
 }

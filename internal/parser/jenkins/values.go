@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/albertocavalcante/groovy-parser-go/cst"
+	"github.com/albertocavalcante/groovy-parser-go/token"
 	"github.com/pipelint/pipelint/internal/model"
 )
 
@@ -42,6 +43,51 @@ func (b *builder) value(n *cst.Node) (model.String, string) {
 	return text, sourceExpression
 }
 
+// expressions returns what Groovy computes into a value before the step
+// runs: the interpolations of a double-quoted or slashy string and, in a
+// `+` concatenation, those of its string operands and every other operand
+// as written. A single-quoted string has none, even beside one that has.
+func (b *builder) expressions(n *cst.Node) []model.String {
+	if s, ok := stringLiteral(n, b.src); ok {
+		var found []model.String
+		for _, in := range s.interpolations {
+			found = append(found, model.String{Value: in.expr, Pos: b.pos.span(in.start, in.end)})
+		}
+		return found
+	}
+	if !isConcatenation(n) {
+		return nil
+	}
+	var found []model.String
+	for _, operand := range n.Children() {
+		if operand.IsToken() {
+			continue
+		}
+		for operand.Kind() == cst.ParenExpr && firstNode(operand) != nil {
+			operand = firstNode(operand)
+		}
+		if _, ok := stringLiteral(operand, b.src); ok || isConcatenation(operand) {
+			found = append(found, b.expressions(operand)...)
+		} else {
+			found = append(found, b.pos.str(b.pos.sourceText(operand), operand))
+		}
+	}
+	return found
+}
+
+// isConcatenation reports whether n is `a + b`.
+func isConcatenation(n *cst.Node) bool {
+	if n.Kind() != cst.BinaryExpr {
+		return false
+	}
+	for _, child := range n.Children() {
+		if child.IsToken() && child.Token().Kind == token.Plus {
+			return true
+		}
+	}
+	return false
+}
+
 // argVars returns a call's arguments as Vars; positional ones have an
 // empty Name.
 func (b *builder) argVars(c *call) []model.Var {
@@ -54,7 +100,7 @@ func (b *builder) argVars(c *call) []model.Var {
 
 func (b *builder) argVar(a arg) model.Var {
 	value, source := b.value(a.value)
-	v := model.Var{Value: value, Source: source, Pos: b.pos.node(a.value)}
+	v := model.Var{Value: value, Source: source, Expressions: b.expressions(a.value), Pos: b.pos.node(a.value)}
 	if a.nameNode != nil {
 		v.Name = b.pos.str(a.name, a.nameNode)
 		start, _ := textSpan(a.nameNode)

@@ -8,5 +8,7 @@ node {
       set +x
       curl -H "Authorization: ${env.K}" https://x
     """
+    sh 'vsce publish -p ${K} --packagePath' + " ${files[0].path}" + K + '!'
+    echo "as ${U}" + ('' + env.P)
   }
 }

@@ -1,6 +1,6 @@
 //go:build unix
 
-package parser
+package repofs
 
 import "syscall"
 

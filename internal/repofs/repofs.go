@@ -1,4 +1,7 @@
-package parser
+// Package repofs reads what a repository holds, which pipelint does not
+// trust: the CI files and what they include, the repository's
+// configuration, a baseline. Every such read goes through FS.
+package repofs
 
 import (
 	"context"
@@ -10,13 +13,12 @@ import (
 	"strings"
 )
 
-// repoFS is the file system the parsers read a repository through, for
-// every system: os.DirFS of its root, except that, since the repository
-// is not trusted,
+// FS is os.DirFS of a repository's root, except that, since the
+// repository is not trusted,
 //
 //   - a path that resolves outside the root through a symbolic link is
-//     refused: a workflow or an include may link to any file of the
-//     machine;
+//     refused: a workflow, an include or a configuration file may link to
+//     any file of the machine;
 //   - only regular files and directories are opened, after a Stat that
 //     opens nothing: opening a FIFO blocks until someone writes to it, and
 //     a device or /dev/stdin may never end;
@@ -27,25 +29,66 @@ import (
 //
 // Its errors say what is wrong without naming the file, as syntax.Read
 // expects.
-type repoFS struct {
+type FS struct {
 	root string // absolute, its own symbolic links resolved
 	// ctx, when set, ends reading: once it is done, nothing more is read.
 	ctx context.Context
 }
 
 var (
-	_ fs.StatFS    = (*repoFS)(nil)
-	_ fs.ReadDirFS = (*repoFS)(nil)
+	_ fs.StatFS    = (*FS)(nil)
+	_ fs.ReadDirFS = (*FS)(nil)
 )
 
-func newRepoFS(root string) *repoFS {
+// New returns the file system of the repository at root.
+func New(root string) *FS {
 	if abs, err := filepath.Abs(root); err == nil {
 		root = abs
 	}
 	if real, err := filepath.EvalSymlinks(root); err == nil {
 		root = real
 	}
-	return &repoFS{root: root}
+	return &FS{root: root}
+}
+
+// WithContext returns r that reads nothing more once ctx is done: the
+// parsers cannot be interrupted, but a pipeline that pulls many files in
+// stops pulling them.
+func (r *FS) WithContext(ctx context.Context) *FS {
+	c := *r
+	c.ctx = ctx
+	return &c
+}
+
+// Repository returns the repository that holds dir: the nearest directory
+// at or above it that holds .git, else dir itself.
+func Repository(dir string) string {
+	for current := dir; ; current = filepath.Dir(current) {
+		if _, err := os.Stat(filepath.Join(current, ".git")); err == nil {
+			return current
+		}
+		if filepath.Dir(current) == current {
+			return dir
+		}
+	}
+}
+
+// ForFile returns the FS of the repository that holds the file at path
+// (absolute, or relative to the working directory), see Repository, and
+// the file's name in it: for a file pipelint reads that the repository may
+// have put in its way, such as its configuration, or a baseline named on
+// the command line.
+func ForFile(path string) (fsys *FS, name string, err error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, "", err
+	}
+	root := Repository(filepath.Dir(abs))
+	rel, err := filepath.Rel(root, abs)
+	if err != nil {
+		return nil, "", err
+	}
+	return New(root), filepath.ToSlash(rel), nil
 }
 
 // refusedError is a file the parsers may not read, and why.
@@ -67,7 +110,7 @@ var errLoop = errors.New("too many levels of symbolic links")
 // there. It follows links one component at a time and refuses a link
 // whose target lies outside the root as soon as it meets one, before
 // looking at the target.
-func (r *repoFS) resolve(op, name string) (real string, linked bool, err error) {
+func (r *FS) resolve(op, name string) (real string, linked bool, err error) {
 	if !fs.ValidPath(name) {
 		return "", false, &fs.PathError{Op: op, Path: name, Err: fs.ErrInvalid}
 	}
@@ -114,7 +157,7 @@ func (r *repoFS) resolve(op, name string) (real string, linked bool, err error) 
 	return current, linked, nil
 }
 
-func (r *repoFS) Open(name string) (fs.File, error) {
+func (r *FS) Open(name string) (fs.File, error) {
 	real, linked, err := r.resolve("open", name)
 	if err != nil {
 		return nil, err
@@ -146,7 +189,7 @@ func (r *repoFS) Open(name string) (fs.File, error) {
 
 var errLinkedDir = &refusedError{"is a directory reached through a symbolic link, which is not searched"}
 
-func (r *repoFS) Stat(name string) (fs.FileInfo, error) {
+func (r *FS) Stat(name string) (fs.FileInfo, error) {
 	real, _, err := r.resolve("stat", name)
 	if err != nil {
 		return nil, err
@@ -158,7 +201,7 @@ func (r *repoFS) Stat(name string) (fs.FileInfo, error) {
 	return renamedInfo{info, path.Base(name)}, nil
 }
 
-func (r *repoFS) ReadDir(name string) ([]fs.DirEntry, error) {
+func (r *FS) ReadDir(name string) ([]fs.DirEntry, error) {
 	real, linked, err := r.resolve("readdir", name)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package parser
+package repofs
 
 // openNonBlocking: no FIFOs to wait on.
 const openNonBlocking = 0
