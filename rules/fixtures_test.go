@@ -137,8 +137,11 @@ func evaluateFixture(t *testing.T, e *engine.Engine, path string, relabel func(*
 	if err != nil {
 		t.Fatal(err)
 	}
-	var lines []findingLine
-	for _, f := range files {
+	// Every file sees the entry's other pipelines, as the runner shows a
+	// repository's (input.repository).
+	pipelines := make([]*model.Pipeline, len(files))
+	view := &model.Repository{}
+	for i, f := range files {
 		parsed := parser.Parse(f)
 		if parsed.Err != nil {
 			t.Fatalf("parse %s: %v", f.Display, parsed.Err)
@@ -147,6 +150,15 @@ func evaluateFixture(t *testing.T, e *engine.Engine, path string, relabel func(*
 		if relabel != nil {
 			relabel(p)
 		}
+		pipelines[i] = p
+		inView := *p
+		inView.Sources, inView.Callees = nil, nil
+		view.Pipelines = append(view.Pipelines, inView)
+	}
+	var lines []findingLine
+	for i, f := range files {
+		p := pipelines[i]
+		p.Repository = view
 		findings, err := e.Evaluate(context.Background(), p)
 		if err != nil {
 			t.Fatal(err)

@@ -40,11 +40,13 @@ findings contains finding if {
 }
 
 # tested is true when the pipeline counts as tested: a job runs tests or is
-# named like one, or the pipeline is named like a test. This is the one
-# place to add evidence from outside the file.
+# named like one, the pipeline is named like a test, or another pipeline
+# of the repository tests the changes.
 tested if count(pipeline.may_test_jobs) > 0
 
 tested if regex.match(tables.testing_name_pattern, input.name.value)
+
+tested if pipeline.tested_elsewhere
 
 # only_called is true for a GitHub reusable workflow that only other
 # workflows call: whether its builds are tested is up to its callers.

@@ -139,34 +139,48 @@ input_commands(text) := [cmd |
 # may_test_jobs adds to testing_jobs the weak evidence of names (a job,
 # step or written GitLab stage named like a test) and of reusable
 # workflows, whose content is in another file.
-may_test_jobs contains i if some i in testing_jobs
+may_test_jobs contains i if some i in own_may_test_jobs
 
+# A job that calls a local workflow or action that tests.
 may_test_jobs contains i if {
+	some i, job in input.jobs
+	some file in called_files(job)
+	file in testing_files
+}
+
+# own_may_test_jobs are the jobs whose own steps and names say they test.
+own_may_test_jobs contains i if some i in testing_jobs
+
+own_may_test_jobs contains i if {
 	some i, job in input.jobs
 	job.stage.pos.line > 0 # GitLab's default stage "test" is not written
 	regex.match(tables.testing_name_pattern, job.stage.value)
 }
 
-may_test_jobs contains i if {
+own_may_test_jobs contains i if {
 	some i, job in input.jobs
 	testing_name(job.id.value)
 }
 
-may_test_jobs contains i if {
+own_may_test_jobs contains i if {
 	some i, job in input.jobs
 	testing_name(job.name.value)
 }
 
-may_test_jobs contains i if {
+own_may_test_jobs contains i if {
 	some i, job in input.jobs
 	some step in job.steps
 	testing_name(step.name.value)
 }
 
-may_test_jobs contains i if {
+# A job that calls a remote reusable workflow may test: what it runs is
+# unknown. A local one is judged by what it runs.
+own_may_test_jobs contains i if {
 	some i, job in input.jobs
 	job.uses != null
+	object.get(job, "callee", "") == ""
 }
+
 
 # testing_name is true for a name that says the job or step tests.
 testing_name(name) if {
@@ -400,3 +414,52 @@ callers_of[file] contains p.file if {
 # callers is the set of files of the repository whose pipelines call the
 # checked file as a local workflow or action, directly or through others.
 callers := graph.reachable(called_by, {input.file}) - {input.file}
+
+# testing_files is the set of files of the repository (and of the checked
+# file's callees) whose jobs run tests.
+testing_files contains p.file if {
+	some p in array.concat(repository_pipelines, object.get(input, "callees", []))
+	count(own_may_test_jobs) > 0 with input as p
+}
+
+# repository_graph maps each file of the repository to the local workflows
+# and actions its jobs call.
+repository_graph[p.file] := {file | some job in p.jobs; some file in direct_callees(job)} if {
+	some p in repository_pipelines
+}
+
+# tests_changes is true for a pipeline that runs on changes to the code
+# (tables.change_events, or no trigger declared) and runs tests, itself or
+# in the local workflows and actions it calls.
+tests_changes(p) if {
+	runs_on_changes(p)
+	some file in graph.reachable(repository_graph, {p.file})
+	file in testing_files
+}
+
+runs_on_changes(p) if count(p.triggers) == 0
+
+runs_on_changes(p) if {
+	some trigger in p.triggers
+	trigger.event.value in tables.change_events
+}
+
+# tested_elsewhere is true when another pipeline of the repository tests
+# the changes: what this pipeline builds, releases or deploys was tested
+# there (a release workflow and the push and pull request workflow).
+#
+# Only a pipeline in the same directory or one above counts: a repository
+# of unrelated example pipelines, one per directory, is not one project.
+tested_elsewhere if {
+	some p in other_pipelines
+	p.kind == "workflow"
+	covers_directory(p.file, input.file)
+	tests_changes(p)
+}
+
+# covers_directory is true when the pipeline file other lies in the
+# directory of file or in a directory above it.
+covers_directory(other, file) if {
+	above := regex.replace(other, `[^/]*$`, "")
+	startswith(file, above)
+}

@@ -177,6 +177,16 @@ analysis_commands contains m if some m in [
 # compatibility checks, code analysis.
 analysis_name_pattern := `(?i)(^|[^a-z])(bench|benchmarks?|benchmarking|perf|performance|profiling|memory|docs?|documentation|wiki|(api|abi)[-_ ]?(diff|compat|compatibility|check)|apidiff|abidiff|semver|compat|compatibility|analy[sz]e|analy[sz]er|analysis|sonar|sonarqube|sonarcloud|owasp|dependency[-_ ]?check|codeql)([^a-z]|$)`
 
+# change_events are the events that start a pipeline for a change to the
+# code: a push, a pull or merge request, a merge queue, a polled commit.
+# A pipeline that declares no trigger runs on every push (GitLab without
+# `workflow: rules`, a Jenkinsfile).
+change_events contains event if some event in {
+	"push", "pull_request", "merge_group", # GitHub
+	"merge_request_event", "external_pull_request_event", # GitLab
+	"pollSCM", "githubPush", "gitlabPush", "bitbucketPush", # Jenkins
+}
+
 # call_triggers are the events by which only another pipeline starts this
 # one (a GitHub reusable workflow): its callers decide what runs before it.
 call_triggers contains event if some event in {"workflow_call"}
