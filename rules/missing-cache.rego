@@ -109,6 +109,11 @@ install_display(cmd, m) := concat(" ", [cmd.name.value, goal]) if {
 
 # --- caches --------------------------------------------------------------------
 
+# job_steps are the steps a job runs, with those of the local workflows and
+# composite actions it calls: a cache set up by `uses: ./.github/actions/setup`
+# covers the job.
+job_steps(job_index) := pipeline.all_steps(input.jobs[job_index])
+
 # A job-level cache (GitLab cache:, the Jenkins Job Cacher, a volume mount)
 # covers the job when it is declared with a key or holds a directory where
 # package managers keep downloads; a cache of build output or a mounted
@@ -138,14 +143,14 @@ covered(job_index, ecosystem) if {
 # So does a step of the job (Jenkins withMaven(mavenLocalRepo: ...)).
 covered(job_index, ecosystem) if {
 	some location in tables.cache_location_arguments[ecosystem]
-	some step in input.jobs[job_index].steps
+	some step in job_steps(job_index)
 	step.call.value == location.call
 	some arg in step.with
 	arg.name.value == location.argument
 }
 
 covered(job_index, ecosystem) if {
-	some step in input.jobs[job_index].steps
+	some step in job_steps(job_index)
 	some provided in cached_by(step)
 	provided in {ecosystem, "*"}
 }
@@ -154,7 +159,7 @@ covered(job_index, ecosystem) if {
 # `cache_key_suffix: x`), is taken at its word: do not guess against the
 # user.
 covered(job_index, _) if {
-	some step in input.jobs[job_index].steps
+	some step in job_steps(job_index)
 	step.uses != null
 	not pipeline.action_entry(step, "cache")
 	some input_var in step.with
@@ -205,7 +210,7 @@ decided(job_index, _) if {
 # false`, `enable-cache: false`, `package-manager-cache: false`, `cache:
 # ""`) ...
 decided(job_index, _) if {
-	some step in input.jobs[job_index].steps
+	some step in job_steps(job_index)
 	step.uses != null
 	some input_var in step.with
 	off := tables.cache_opt_out_inputs[lower(input_var.name.value)]
@@ -304,7 +309,7 @@ job_hint(job_index, ecosystem) := setup_hints(job_index, ecosystem)[0]
 job_hint(job_index, ecosystem) := hint(ecosystem) if count(setup_hints(job_index, ecosystem)) == 0
 
 setup_hints(job_index, ecosystem) := [sprintf("add `%s: %s` to %s", [entry.input, value, versioned(step.uses)]) |
-	some step in input.jobs[job_index].steps
+	some step in job_steps(job_index)
 	entry := pipeline.action_entry(step, "cache")
 	entry.input
 	some value in offered(entry, ecosystem)
