@@ -147,6 +147,17 @@ rollback_jobs contains m.job if {
 	m.table == "rollback"
 }
 
+# A job that calls a local workflow or action for rolling back
+# (`uses: ./.github/workflows/rollback.yml`), or one holding a job named so.
+rollback_jobs contains j if {
+	some j, job in input.jobs
+	some file in pipeline.called_files(job)
+	callee := pipeline.callee_pipelines[file]
+	names := array.concat([file, callee.name.value], [concat(" ", [c.id.value, c.name.value]) | some c in callee.jobs])
+	some name in names
+	regex.match(tables.rollback_name_pattern, name)
+}
+
 rollback_jobs contains j if {
 	some j, job in input.jobs
 	some s, step in job.steps
