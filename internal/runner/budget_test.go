@@ -56,7 +56,7 @@ func registerStuckParser(t *testing.T) *stuckParser {
 }
 
 // repository writes files into a new repository and returns it.
-func repository(t *testing.T, files map[string]string) string {
+func repository(t testing.TB, files map[string]string) string {
 	t.Helper()
 	root := t.TempDir()
 	files[".git/HEAD"] = "ref: refs/heads/main\n"
