@@ -30,6 +30,7 @@ package pipelint.rules.deploy_without_rollback
 
 import data.pipelint.lib.commands
 import data.pipelint.lib.pipeline
+import data.pipelint.lib.runs
 import data.pipelint.lib.tables
 
 findings contains finding if {
@@ -100,16 +101,18 @@ named_for_deploying(i) if {
 	regex.match(tables.deploy_name_pattern, step.name.value)
 }
 
-named_for_deploying(i) if {
+named_for_deploying(i) if i in deploy_named_command_jobs
+
+# deploy_named_command_jobs run a command named for deploying, or give a
+# task runner such a task or script (`make deploy`, `npm run deploy:prod`):
+# collected in one walk of the commands, not one for every job.
+deploy_named_command_jobs contains j if {
 	some [j, _, cmd] in commands.located
-	j == i
 	regex.match(tables.deploy_name_pattern, cmd.name.value)
 }
 
-# A task or script a runner is given (`make deploy`, `npm run deploy:prod`).
-named_for_deploying(i) if {
+deploy_named_command_jobs contains j if {
 	some [j, _, cmd] in commands.located
-	j == i
 	cmd.name.value in tables.script_runners
 	some arg in array.slice(commands.positional(cmd), 0, 2)
 	regex.match(tables.deploy_name_pattern, arg)
@@ -170,44 +173,56 @@ rollback_jobs contains j if {
 rollback_jobs contains j if {
 	some j, job in input.jobs
 	job.when == "manual"
-	env := pipeline.deploy_environment(job)
-	some i, other in input.jobs
-	i != j
-	pipeline.deploy_environment(other) == env
+	pipeline.deploy_environment(job) in shared_environments
 }
+
+# shared_environments are the environments more than one job deploys to,
+# found in one sorted list (see runs) rather than by comparing every job
+# with every other.
+shared_environments := {deploy_environments[start] |
+	some [start, end] in runs.bounds(deploy_environments)
+	end - start > 1
+}
+
+deploy_environments := sort([env | some job in input.jobs; env := pipeline.deploy_environment(job)])
 
 failure_path(job, _) if job.when == "on_failure"
 
 failure_path(_, step) if step.when == "on_failure"
 
 # acts is true for a step that changes the deployed system.
-acts(j, s) if {
+acts(j, s) if [j, s] in acting_steps
+
+# acting_steps are the [job, step] indexes of the steps that run a deploy or
+# rollback command or a deploy action, collected once so that acts does not
+# walk every command.
+acting_steps contains [m.job, m.step] if {
 	some m in commands.matched
-	m.job == j
-	m.step == s
 	m.table in {"deploy", "site_deploy", "rollback"}
 }
 
-acts(j, s) if {
+acting_steps contains [a.job, a.step] if {
 	some a in pipeline.actions
-	a.job == j
-	a.step == s
 	a.table in {"deploy", "site_deploy"}
 }
 
 # A rollback job covers the deploys to its own environment, or every deploy
-# when it names none.
+# when it names none: another job than i in either set. The sets are built
+# once, instead of walking the rollback jobs for every deploy job.
 covered_by_rollback_job(i) if {
-	some j in rollback_jobs
-	j != i
-	not environment_name(input.jobs[j])
+	count(rollback_jobs_without_environment) > 0
+	rollback_jobs_without_environment != {i}
 }
 
-covered_by_rollback_job(i) if {
-	some j in rollback_jobs
-	j != i
-	environment_name(input.jobs[j]) == environment_name(input.jobs[i])
+covered_by_rollback_job(i) if rollback_jobs_by_environment[environment_name(input.jobs[i])] != {i}
+
+rollback_jobs_without_environment := {j | some j in rollback_jobs; not environment_name(input.jobs[j])}
+
+rollback_jobs_by_environment := {rollback_environments[start][0]: {j | some [_, j] in array.slice(rollback_environments, start, end)} |
+	some [start, end] in runs.bounds([env | some [env, _] in rollback_environments])
 }
+
+rollback_environments := sort([[env, j] | some j in rollback_jobs; env := environment_name(input.jobs[j])])
 
 environment_name(job) := job.environment.name.value if {
 	job.environment != null
@@ -216,12 +231,12 @@ environment_name(job) := job.environment.name.value if {
 
 # Within the job: every deploy command undoes itself on failure, or a step
 # runs on failure and redeploys or rolls back.
-job_rolls_back_itself(i) if {
-	job_sites := [site | some site in deploy_sites; site.job == i]
-	count(job_sites) > 0
-	every site in job_sites {
-		self_rolling_back(site.cmd)
-	}
+job_rolls_back_itself(i) if i in self_rolling_back_jobs
+
+# self_rolling_back_jobs deploy, and every deploy of theirs undoes itself.
+self_rolling_back_jobs := {site.job | some site in deploy_sites} - {site.job |
+	some site in deploy_sites
+	not self_rolling_back(site.cmd)
 }
 
 job_rolls_back_itself(i) if {
@@ -243,10 +258,17 @@ self_rolling_back(cmd) if {
 # and keeps earlier deployments: the tool of every deploy site of the job,
 # or, with none, the host of its environment's URL.
 atomic_target(i) := tool if {
-	tools := {site.tool | some site in deploy_sites; site.job == i}
-	[tool] := [t | some t in tools]
+	[tool] := [t | some t in deploy_tools[i]]
 	tables.atomic_deploy_tools[tool]
 }
+
+# deploy_tools holds the tools of the deploy sites of each job, grouped
+# from one sorted list (see runs).
+deploy_tools := {job_tools[start][0]: {tool | some [_, tool] in array.slice(job_tools, start, end)} |
+	some [start, end] in runs.bounds([job | some [job, _] in job_tools])
+}
+
+job_tools := sort([[site.job, site.tool] | some site in deploy_sites])
 
 atomic_target(i) := tool if {
 	not first_site(i)
@@ -269,10 +291,15 @@ what(i) := sprintf("deploys with %s", [first_site(i).what]) if {
 
 what(i) := sprintf("deploys to environment %q", [pipeline.deploy_environment(input.jobs[i])]) if not first_site(i)
 
-first_site(i) := ordered[0][2] if {
-	ordered := sort([[site.pos.line, site.pos.column, site] | some site in deploy_sites; site.job == i])
-	count(ordered) > 0
+first_site(i) := first_sites[i]
+
+# first_sites holds the first deploy site of each job in source order: the
+# start of the job's run in one sorted list of every site (see runs).
+first_sites := {sites_in_order[start][0]: sites_in_order[start][3] |
+	some [start, _] in runs.bounds([job | some [job, _, _, _] in sites_in_order])
 }
+
+sites_in_order := sort([[site.job, site.pos.line, site.pos.column, site] | some site in deploy_sites])
 
 idiom(i) := tables.rollback_idiom[first_site(i).tool]
 

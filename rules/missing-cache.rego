@@ -27,14 +27,16 @@ package pipelint.rules.missing_cache
 
 import data.pipelint.lib.commands
 import data.pipelint.lib.pipeline
+import data.pipelint.lib.runs
 import data.pipelint.lib.tables
 
 # One finding per install command: a command inherited by many jobs (a
 # GitLab template, a Jenkins shared stage) is reported once, where it is
 # written, naming the jobs.
 findings contains finding if {
-	some [pos, ecosystem] in {[u.cmd.name.pos, u.ecosystem] | some u in uncovered}
-	same := [u | some u in uncovered; u.cmd.name.pos == pos; u.ecosystem == ecosystem]
+	some [start, end] in runs.bounds([site | some [site, _] in uncovered_by_site])
+	same := [u | some [_, u] in array.slice(uncovered_by_site, start, end)]
+	[pos, ecosystem] := [same[0].cmd.name.pos, same[0].ecosystem]
 	jobs := sort({input.jobs[u.job].id.value | some u in same})
 	finding := {
 		"msg": sprintf("%s dependencies are installed by %q in %s with no cache; %s", [ecosystem, install_display(same[0].cmd, same[0].matcher), job_list(jobs), job_hint(min({u.job | some u in same}), ecosystem)]),
@@ -43,11 +45,16 @@ findings contains finding if {
 	}
 }
 
+# uncovered_by_site sorts the uncovered installs by where they are written
+# and their ecosystem: the installs of one finding are a run of neighbours
+# (see runs), in the order of the set uncovered.
+uncovered_by_site := sort([[[u.cmd.name.pos, u.ecosystem], u] | some u in uncovered])
+
 # uncovered holds, per job and ecosystem without a cache, the first install,
 # unless caching there was decided against or the job publishes.
 uncovered contains install if {
-	some k, [job_index, ecosystem, _, _, install] in installs_in_order
-	not same_group_as_previous(k)
+	some [start, _] in runs.bounds([[job_index, ecosystem] | some [job_index, ecosystem, _, _, _] in installs_in_order])
+	[job_index, ecosystem, _, _, install] := installs_in_order[start]
 	not covered(job_index, ecosystem)
 	not decided(job_index, ecosystem)
 	not fresh_project(job_index, ecosystem)
@@ -64,21 +71,21 @@ after_install_on_same_agent(job_index, ecosystem) if {
 	runner := input.jobs[job_index].runner
 	not runner.ephemeral
 	runner.pos.line > 0
-	some earlier in installs
-	earlier.ecosystem == ecosystem
-	earlier.job < job_index
-	input.jobs[earlier.job].runner.pos == runner.pos
+	first_install_on_runner[[runner.pos, ecosystem]] < job_index
 }
+
+# first_install_on_runner is, for each runner declaration and ecosystem,
+# the first job that installs: the start of its run in one sorted list
+# (see runs), rather than a walk of the installs for every job.
+first_install_on_runner := {runner_installs[start][0]: runner_installs[start][1] |
+	some [start, _] in runs.bounds([key | some [key, _] in runner_installs])
+}
+
+runner_installs := sort([[[input.jobs[i.job].runner.pos, i.ecosystem], i.job] | some i in installs])
 
 # installs_in_order sorts the installs by job, ecosystem and position: the
-# first install of a job and ecosystem is the one where either changes.
+# first install of a job and ecosystem starts their run.
 installs_in_order := sort([[i.job, i.ecosystem, i.cmd.pos.line, i.cmd.pos.column, i] | some i in installs])
-
-same_group_as_previous(k) if {
-	k > 0
-	installs_in_order[k - 1][0] == installs_in_order[k][0]
-	installs_in_order[k - 1][1] == installs_in_order[k][1]
-}
 
 job_list(jobs) := sprintf("job %q", [jobs[0]]) if count(jobs) == 1
 
@@ -129,13 +136,15 @@ covered(job_index, _) if {
 	regex.match(tables.package_cache_path, path.value)
 }
 
-# The install itself points the package manager at a cached location
+# An install of the job points the package manager at a cached location
 # (mvn -Dmaven.repo.local=...).
-covered(job_index, ecosystem) if {
+covered(job_index, ecosystem) if [job_index, ecosystem] in cache_location_installs
+
+# cache_location_installs are the [job, ecosystem] of such installs,
+# collected once so that covered does not walk every install.
+cache_location_installs contains [install.job, install.ecosystem] if {
 	some install in installs
-	install.job == job_index
-	install.ecosystem == ecosystem
-	some flag in tables.cache_location_flags[ecosystem]
+	some flag in tables.cache_location_flags[install.ecosystem]
 	some arg in install.cmd.args
 	glob.match(flag, null, arg.value)
 }
@@ -219,10 +228,13 @@ decided(job_index, _) if {
 
 # ... a flag of one of the job's commands of the package manager
 # (`pip install --no-cache-dir`, also when that install is of a tool) ...
-decided(job_index, ecosystem) if {
-	flags := tables.cache_opt_out_flags[ecosystem]
+decided(job_index, ecosystem) if [job_index, ecosystem] in opted_out
+
+# opted_out are the [job, ecosystem] of those commands, collected in one
+# walk of the commands rather than one for every job.
+opted_out contains [j, ecosystem] if {
 	some [j, _, cmd] in commands.located
-	j == job_index
+	some ecosystem, flags in tables.cache_opt_out_flags
 	cmd.name.value in package_manager_names[ecosystem]
 	some arg in cmd.args
 	arg.value in flags
@@ -246,11 +258,11 @@ decided(job_index, ecosystem) if {
 
 # fresh_project is true when the job creates the project it installs into
 # (`go mod init`, `uv init`): there is no lock file to key a cache on.
-fresh_project(job_index, ecosystem) if {
+fresh_project(job_index, ecosystem) if [job_index, ecosystem] in fresh_projects
+
+fresh_projects contains [m.job, m.matcher.ecosystem] if {
 	some m in commands.matched
 	m.table == "project_init"
-	m.job == job_index
-	m.matcher.ecosystem == ecosystem
 }
 
 # publishing_jobs publish or sign artifacts, deploy, log in to a registry

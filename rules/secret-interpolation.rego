@@ -28,14 +28,14 @@ package pipelint.rules.secret_interpolation
 import data.pipelint.lib.secrets
 
 findings contains finding if {
-	some job in input.jobs
+	some j, job in input.jobs
 	some step in job.steps
 	step.call.value != "" # cheaper than a look in the table for every step
 	step.call.value in secrets.interpolation_sinks
 	some arg in step.with
 	some expression in arg.expressions
 	name := read_variable(expression.value)
-	name in bound_secrets(job, step)
+	name in bound_secrets(j, step)
 	finding := {
 		"msg": message(step.call.value, name),
 		"pos": expression.pos,
@@ -61,14 +61,21 @@ read_variable(expression) := match[2] if {
 # runs: bindings of credentials() and withCredentials (the _USR and _PSW
 # variants included), less those that hold the part of a credential that
 # is no secret (its user name, the path of a file credential), and the
-# parameters whose names say they are secret.
-bound_secrets(job, step) := {name |
-	some variable in array.concat(array.concat(step.env, job.env), input.env)
+# parameters whose names say they are secret. Those of the job (index j)
+# and of the pipeline are collected once, not again for every step.
+bound_secrets(j, step) := (secret_names(step.env) | job_secrets[j]) | pipeline_secrets
+
+job_secrets := {j: secret_names(job.env) | some j, job in input.jobs}
+
+pipeline_secrets := secret_names(input.env) | {parameter.name.value |
+	some parameter in input.parameters
+	data.pipelint.rules.plaintext_secret.is_secret_name(parameter.name.value)
+}
+
+secret_names(env) := {name |
+	some variable in env
 	variable.source == "secret"
 	some suffix in ["", "_USR", "_PSW"]
 	name := concat("", [variable.name.value, suffix])
 	not secrets.holds_no_secret(name)
-} | {parameter.name.value |
-	some parameter in input.parameters
-	data.pipelint.rules.plaintext_secret.is_secret_name(parameter.name.value)
 }

@@ -22,6 +22,7 @@ package pipelint.rules.unpinned_image
 
 import data.pipelint.lib.expressions
 import data.pipelint.lib.images
+import data.pipelint.lib.runs
 import data.pipelint.lib.tables
 
 # Images written out.
@@ -56,9 +57,8 @@ findings contains finding if {
 	ref.dynamic
 	not images.literal_tag(ref.value.value)
 	[expression, variable] := expressions.matrix_variable(ref.value.value)
-	some job in input.jobs
-	uses_image(job, ref)
-	some value in job.strategy.values
+	some i in image_users[ref.value.pos]
+	some value in input.jobs[i].strategy.values
 	lower(value.name.value) == variable
 	value.source == "literal"
 	image := replace(ref.value.value, expression, value.value.value)
@@ -88,17 +88,19 @@ written_out_fine(image) if contains(image, "$")
 
 written_out_fine(image) if images.repository(trim_prefix(image, "docker://")) in images.built
 
-uses_image(job, ref) if job.container.name.pos == ref.value.pos
-
-uses_image(job, ref) if {
-	some service in job.services
-	service.name.pos == ref.value.pos
+# image_users holds the jobs (indexes) that use the image written at each
+# position, as container, service or step, grouped from one sorted list
+# (see runs) rather than by walking every job for every image.
+image_users := {image_uses[start][0]: {i | some [_, i] in array.slice(image_uses, start, end)} |
+	some [start, end] in runs.bounds([pos | some [pos, _] in image_uses])
 }
 
-uses_image(job, ref) if {
-	some step in job.steps
-	step.uses.value.pos == ref.value.pos
-}
+image_uses := sort([[pos, i] | some i, job in input.jobs; some pos in image_positions(job)])
+
+image_positions(job) := array.concat(
+	[pos | pos := job.container.name.pos],
+	array.concat([service.name.pos | some service in job.services], [step.uses.value.pos | some step in job.steps; step.uses != null]),
+)
 
 # at_offset is the position of text found offset characters into the value
 # at pos, when the value is on one line; else the value's position.
@@ -113,8 +115,13 @@ at_offset(pos, _, _) := pos if pos.line != pos.end_line
 # provider keeps those images, and no digest can be pinned.
 vm_image(ref) if {
 	ref.usage == "container"
+	ref.value.value in vm_images
+}
+
+# vm_images are the container images of the jobs on such runners,
+# collected once rather than for every image.
+vm_images contains job.container.name.value if {
 	some job in input.jobs
-	job.container.name.value == ref.value.value
 	some label in job.runner.labels
 	some pattern in tables.vm_image_runner_tags
 	glob.match(pattern, null, label.value)

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"runtime/metrics"
 	"slices"
 	"strings"
 	"time"
@@ -19,6 +18,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/util"
 
 	"github.com/pipelint/pipelint/internal/finding"
+	"github.com/pipelint/pipelint/internal/memlimit"
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/secret"
 )
@@ -337,7 +337,7 @@ func evaluateTables(ctx context.Context, pkg string, parsed map[string]module, l
 	keepTerm := rego.GenerateJSON(func(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil })
 	ctx, cancel := context.WithTimeout(ctx, lim.time)
 	defer cancel()
-	ctx, stop := limitHeap(ctx, lim.memory)
+	ctx, stop := memlimit.Watch(ctx, lim.memory)
 	defer stop()
 	results, err := rego.New(rego.Compiler(compiler), rego.Query(pkg), rego.Capabilities(Capabilities()), keepTerm).Eval(ctx)
 	if err != nil {
@@ -345,7 +345,7 @@ func evaluateTables(ctx context.Context, pkg string, parsed map[string]module, l
 		switch cause := context.Cause(ctx); {
 		case errors.Is(cause, context.DeadlineExceeded):
 			return nil, fmt.Errorf("%s took longer than %s", what, lim.time)
-		case errors.Is(cause, errHeapLimit):
+		case errors.Is(cause, memlimit.ErrExceeded):
 			return nil, fmt.Errorf("%s took more than %d MiB of memory", what, lim.memory>>20)
 		}
 		return nil, fmt.Errorf("evaluate %s: %w", pkg, err)
@@ -370,43 +370,6 @@ func extendedBy(parsed map[string]module) string {
 		return strings.Join(all, ", ")
 	}
 	return strings.Join(custom, ", ")
-}
-
-var errHeapLimit = errors.New("heap limit reached")
-
-// limitHeap returns a context that is cancelled, with cause errHeapLimit,
-// when the heap grows by more than limit bytes; stop ends the watch. The
-// heap is the process's, so allocations elsewhere count too: the limit is
-// far above what evaluating tables needs. Cancelling stops an evaluation
-// between steps and inside the builtins that build large values.
-func limitHeap(ctx context.Context, limit uint64) (_ context.Context, stop func()) {
-	ctx, cancel := context.WithCancelCause(ctx)
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	heap := func() uint64 {
-		metrics.Read(sample)
-		return sample[0].Value.Uint64()
-	}
-	start := heap()
-	done := make(chan struct{})
-	go func() {
-		ticker := time.NewTicker(5 * time.Millisecond)
-		defer ticker.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-ticker.C:
-				if now := heap(); now > start && now-start > limit {
-					cancel(errHeapLimit)
-					return
-				}
-			}
-		}
-	}()
-	return ctx, func() {
-		close(done)
-		cancel(nil)
-	}
 }
 
 func astModules(modules map[string]module) map[string]*ast.Module {

@@ -2,12 +2,16 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"runtime"
 	"sync"
 	"time"
 
+	"github.com/pipelint/pipelint/internal/engine"
+	"github.com/pipelint/pipelint/internal/finding"
+	"github.com/pipelint/pipelint/internal/memlimit"
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser"
 	"github.com/pipelint/pipelint/internal/parser/syntax"
@@ -36,6 +40,13 @@ const DefaultMaxModelValues = 1_000_000
 // times the CPU at 500,000).
 const DefaultMaxViewValues = 250_000
 
+// DefaultMemoryLimit bounds how much the heap may grow while the rules are
+// evaluated on one file, the rule input included: stopped there, a rule
+// that builds ever larger values fails the file instead of the machine.
+// The largest pipelines the size bound admits grow the live heap by up to
+// about 250 MiB (docs/performance.md).
+const DefaultMemoryLimit = 1 << 30
+
 // maxAbandonedParses is how many parses past their deadline may go on in
 // the background beside the workers' own. A parse cannot be interrupted:
 // it is abandoned, and keeps its memory until it ends, so without a bound
@@ -52,13 +63,14 @@ type budget struct {
 	timeout       time.Duration
 	maxValues     int
 	maxViewValues int
+	memory        uint64 // bytes
 	// parses holds a token for every parse running, abandoned ones
 	// included: its capacity bounds them.
 	parses chan struct{}
 }
 
 func newBudget(opts Options) *budget {
-	b := &budget{timeout: opts.FileTimeout, maxValues: opts.MaxModelValues, maxViewValues: opts.MaxViewValues}
+	b := &budget{timeout: opts.FileTimeout, maxValues: opts.MaxModelValues, maxViewValues: opts.MaxViewValues, memory: opts.MemoryLimit}
 	if b.timeout <= 0 {
 		b.timeout = DefaultFileTimeout
 	}
@@ -67,6 +79,9 @@ func newBudget(opts Options) *budget {
 	}
 	if b.maxViewValues <= 0 {
 		b.maxViewValues = DefaultMaxViewValues
+	}
+	if b.memory == 0 {
+		b.memory = DefaultMemoryLimit
 	}
 	b.parses = make(chan struct{}, runtime.GOMAXPROCS(0)+maxAbandonedParses)
 	return b
@@ -131,6 +146,26 @@ func (b *budget) parseIncluder(ctx context.Context, f parser.File) (syntax.Resul
 
 func (b *budget) timedOut() error {
 	return fmt.Errorf("checking the file took longer than %s; the file was not checked", b.timeout)
+}
+
+// errOverMemory is what evaluate returns when the memory bound stopped the
+// evaluation.
+var errOverMemory = errors.New("over the memory bound")
+
+// evaluate runs the rules on p, stopping them once the heap has grown by
+// more than the memory bound.
+func (b *budget) evaluate(ctx context.Context, e *engine.Engine, p *model.Pipeline) ([]finding.Finding, error) {
+	ctx, stop := memlimit.Watch(ctx, b.memory)
+	defer stop()
+	findings, err := e.Evaluate(ctx, p)
+	if err != nil && errors.Is(context.Cause(ctx), memlimit.ErrExceeded) {
+		return nil, errOverMemory
+	}
+	return findings, err
+}
+
+func (b *budget) overMemory() error {
+	return fmt.Errorf("evaluating the rules took more than %d MiB of memory; the file was not checked", b.memory>>20)
 }
 
 // tooLarge returns an error when p is over the size limit.

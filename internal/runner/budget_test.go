@@ -56,7 +56,7 @@ func registerStuckParser(t *testing.T) *stuckParser {
 }
 
 // repository writes files into a new repository and returns it.
-func repository(t *testing.T, files map[string]string) string {
+func repository(t testing.TB, files map[string]string) string {
 	t.Helper()
 	root := t.TempDir()
 	files[".git/HEAD"] = "ref: refs/heads/main\n"
@@ -205,5 +205,71 @@ func TestModelValues(t *testing.T) {
 	}
 	if capped := modelValues(p, 3); capped > 3+100 {
 		t.Errorf("counting went on to %d past a limit of 3", capped)
+	}
+}
+
+// doublingPolicy is a custom rule that, on a pipeline with a job named
+// "explode", builds an array of 2^40 numbers by doubling one forty times:
+// a few builtin calls that ask for terabytes.
+func doublingPolicy() string {
+	var b strings.Builder
+	b.WriteString(`# METADATA
+# title: Doubling
+# description: Doubles an array until memory runs out.
+# custom:
+#   id: doubling
+#   severity: low
+#   remediation: None.
+package pipelint.rules.doubling
+
+findings contains {"msg": "done", "pos": job.id.pos} if {
+	some job in input.jobs
+	job.id.value == "explode"
+	count(d40) > 0
+}
+
+d0 := [1]
+`)
+	for i := 1; i <= 40; i++ {
+		fmt.Fprintf(&b, "\nd%d := array.concat(d%d, d%d)\n", i, i-1, i-1)
+	}
+	return b.String()
+}
+
+// TestMemoryBound: a rule that doubles an array on one file is stopped at
+// the memory bound, well before the time limit, and the file is reported;
+// the other files, checked at the same time (whose evaluation the bound
+// may have stopped too, the heap being the process's), keep their
+// findings. The check allocates a bounded amount, not terabytes.
+func TestMemoryBound(t *testing.T) {
+	registerStuckParser(t)
+	files := map[string]string{"big.toy": "explode: echo\n", "policy/doubling.rego": doublingPolicy()}
+	for i := range 8 {
+		files[fmt.Sprintf("ci%d.toy", i)] = "build: npm install\n"
+	}
+	root := repository(t, files)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	run := checkWithSafetyNet(t, []string{root}, Options{
+		Policy:      PolicyOptions{PolicyDirs: []string{filepath.Join(root, "policy")}},
+		FileTimeout: time.Hour,
+		MemoryLimit: 64 << 20,
+	})
+	runtime.ReadMemStats(&after)
+	want := []string{"big.toy:1:1: evaluating the rules took more than 64 MiB of memory; the file was not checked"}
+	if got := errorLines(run); !slices.Equal(got, want) {
+		t.Errorf("errors %q, want %q", got, want)
+	}
+	var checked []string
+	for _, f := range run.Findings {
+		checked = append(checked, f.Pos.File+":"+f.RuleID)
+	}
+	for i := range 8 {
+		if file := fmt.Sprintf("ci%d.toy:missing-cache", i); !slices.Contains(checked, file) {
+			t.Errorf("findings %v lack %s", checked, file)
+		}
+	}
+	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 1<<30 {
+		t.Errorf("the check allocated %d MiB", allocated>>20)
 	}
 }

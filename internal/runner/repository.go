@@ -140,20 +140,30 @@ func (c *repositoryCheck) close() {
 }
 
 // evaluate evaluates the files checked among parsed files, which are then
-// dropped.
+// dropped. The memory bound of an evaluation is on the process's heap,
+// which the other workers grow too: a file stopped at the bound while
+// others were evaluated is evaluated again, alone, and only then reported
+// over the bound.
 func (c *repositoryCheck) evaluate(parsed []*parsedFile) {
 	parsed = slices.DeleteFunc(parsed, func(pf *parsedFile) bool {
 		q := c.files[pf.file.Abs(pf.file.Display)]
 		q.done = true
 		return q.context
 	})
-	results := inParallel(parsed, func(pf *parsedFile) fileResult {
+	evaluate := func(pf *parsedFile, alone bool) fileResult {
 		pol, err := c.governing.of(pf.file)
 		if err != nil {
 			return fileResult{errs: secret.Default().MaskErrors(flattenErrors(pf.file.Display, err), nil), masker: secret.Default()}
 		}
-		return pf.evaluate(c.ctx, c.limits, pol, c.repository, c.reportUnused)
-	})
+		return pf.evaluate(c.ctx, c.limits, pol, c.repository, c.reportUnused, alone)
+	}
+	alone := min(runtime.GOMAXPROCS(0), len(parsed)) == 1
+	results := inParallel(parsed, func(pf *parsedFile) fileResult { return evaluate(pf, alone) })
+	for i, r := range results {
+		if r.overMemory {
+			results[i] = evaluate(parsed[i], true)
+		}
+	}
 	for i, pf := range parsed {
 		pf.file.Context = false
 		c.checked = append(c.checked, pf.file)

@@ -47,6 +47,11 @@ type Options struct {
 	// MaxViewValues bounds the repository view every file of a repository
 	// sees, in values of the rule input (DefaultMaxViewValues when 0).
 	MaxViewValues int
+	// MemoryLimit bounds, in bytes, how much the heap may grow while the
+	// rules are evaluated on one file, its rule input included
+	// (DefaultMemoryLimit when 0). An evaluation that takes more is stopped
+	// and reported as an error, and the run goes on.
+	MemoryLimit uint64
 }
 
 // Result is a finished check.
@@ -170,6 +175,10 @@ type fileResult struct {
 	pulledIn   []string            // display paths of the files it includes or calls
 	masker     *secret.Masker      // the masker of the file's policies
 	flagged    []string            // the secrets its sensitive findings flagged
+	// overMemory is set when the evaluation was stopped at the memory
+	// bound while other files were evaluated at the same time, which the
+	// bound cannot tell apart (see repositoryCheck.evaluate).
+	overMemory bool
 }
 
 // parsedFile is a file parsed, waiting for the view of its repository to
@@ -224,11 +233,16 @@ func (pf *parsedFile) fileError(err error) {
 }
 
 // evaluate evaluates the rules on a parsed file, seeing its repository, in
-// what is left of the file's time budget. Errors and warnings quote what
-// the files hold: they are masked as messages are, with the masker of the
-// file's policies and the values its findings flagged.
-func (pf *parsedFile) evaluate(ctx context.Context, limits *budget, pol *Policy, repository *model.Repository, reportUnused bool) fileResult {
-	result := pf.evaluateUnmasked(ctx, limits, pol, repository, reportUnused)
+// what is left of the file's time budget and within the memory bound;
+// alone says that no other file is evaluated meanwhile. Errors and
+// warnings quote what the files hold: they are masked as messages are,
+// with the masker of the file's policies and the values its findings
+// flagged.
+func (pf *parsedFile) evaluate(ctx context.Context, limits *budget, pol *Policy, repository *model.Repository, reportUnused, alone bool) fileResult {
+	result := pf.evaluateUnmasked(ctx, limits, pol, repository, reportUnused, alone)
+	if result.overMemory {
+		return result
+	}
 	result.masker = pol.Engine.Masker()
 	flagged := secret.NewValues(result.flagged)
 	result.errs = result.masker.MaskErrors(result.errs, flagged)
@@ -236,7 +250,7 @@ func (pf *parsedFile) evaluate(ctx context.Context, limits *budget, pol *Policy,
 	return result
 }
 
-func (pf *parsedFile) evaluateUnmasked(ctx context.Context, limits *budget, pol *Policy, repository *model.Repository, reportUnused bool) fileResult {
+func (pf *parsedFile) evaluateUnmasked(ctx context.Context, limits *budget, pol *Policy, repository *model.Repository, reportUnused, alone bool) fileResult {
 	p := pf.pipeline
 	if p == nil {
 		return pf.result
@@ -244,8 +258,13 @@ func (pf *parsedFile) evaluateUnmasked(ctx context.Context, limits *budget, pol 
 	ctx, cancel := context.WithTimeout(ctx, limits.timeout-pf.spent)
 	defer cancel()
 	p.Repository = repository
-	findings, err := pol.Engine.Evaluate(ctx, p)
-	if err != nil && ctx.Err() != nil {
+	findings, err := limits.evaluate(ctx, pol.Engine, p)
+	switch {
+	case errors.Is(err, errOverMemory) && !alone:
+		return fileResult{overMemory: true}
+	case errors.Is(err, errOverMemory):
+		err = limits.overMemory()
+	case err != nil && ctx.Err() != nil:
 		err = limits.timedOut()
 	}
 	if err != nil {

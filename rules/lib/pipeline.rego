@@ -7,6 +7,7 @@
 package pipelint.lib.pipeline
 
 import data.pipelint.lib.commands
+import data.pipelint.lib.runs
 import data.pipelint.lib.tables
 
 # action_name is owner/repo[/path] of an action reference.
@@ -192,10 +193,22 @@ testing_name(name) if {
 
 job_index := {job.id.value: i | some i, job in input.jobs}
 
-# upstream is the set of job indexes a job waits for, directly or not.
-upstream(i) := graph.reachable(needs_graph, {i}) - {i}
+# downstream is the set of jobs (indexes) that wait for one of the given jobs,
+# directly or not, with the given jobs themselves.
+downstream(jobs) := graph.reachable(needed_by, jobs)
 
-needs_graph[i] := {job_index[n.value] | some n in job.needs; job_index[n.value]} if some i, job in input.jobs
+# needs_graph maps each job to the jobs it waits for directly. It is built
+# by one comprehension: OPA checks every key of a partial object rule
+# against every key before it.
+needs_graph := {i: {job_index[n.value] | some n in job.needs; job_index[n.value]} | some i, job in input.jobs}
+
+# needed_by reverses needs_graph: for every job, the jobs that wait for it
+# directly, grouped from the sorted pairs [needed, waiting] (see runs).
+needed_by := object.union({i: set() | some i, _ in input.jobs}, {needs_pairs[start][0]: {i | some [_, i] in array.slice(needs_pairs, start, end)} |
+	some [start, end] in runs.bounds([needed | some [needed, _] in needs_pairs])
+})
+
+needs_pairs := sort([[needed, i] | some i, needs in needs_graph; some needed in needs])
 
 # --- builds -------------------------------------------------------------------
 
@@ -368,7 +381,7 @@ direct_callees(job) := {job.callee | job.callee != ""} | {step.callee | some ste
 
 # call_graph maps the checked file and each of its callees to the files
 # they call directly.
-call_graph[p.file] := {file | some job in p.jobs; some file in direct_callees(job)} if {
+call_graph := {p.file: {file | some job in p.jobs; some file in direct_callees(job)} |
 	some p in array.concat([input], object.get(input, "callees", []))
 }
 
@@ -424,7 +437,7 @@ testing_files contains p.file if {
 
 # repository_graph maps each file of the repository to the local workflows
 # and actions its jobs call.
-repository_graph[p.file] := {file | some job in p.jobs; some file in direct_callees(job)} if {
+repository_graph := {p.file: {file | some job in p.jobs; some file in direct_callees(job)} |
 	some p in repository_pipelines
 }
 

@@ -1,6 +1,8 @@
 // Package hostile writes the large inputs that hostile repositories hold,
 // for the tests that check pipelint copes with them (cmd/pipelint
-// hostile_test.go) and for make bench, which times them.
+// hostile_test.go), for the benchmark of whole checks
+// (internal/runner BenchmarkCheckLarge), and for make bench, which times
+// them as users run pipelint.
 package hostile
 
 import (
@@ -18,13 +20,152 @@ func LongRunWorkflow(size int) []byte {
 	return []byte(head + strings.Repeat(command, n) + "\n")
 }
 
-// DeployJobs is a GitHub workflow of n jobs, each deploying to production
-// with kubectl: rules that compare jobs pairwise take n² steps.
-func DeployJobs(n int) []byte {
-	var b strings.Builder
-	b.WriteString("on: push\njobs:\n")
-	for i := range n {
-		fmt.Fprintf(&b, "  deploy%d:\n    runs-on: ubuntu-latest\n    environment: production\n    steps:\n      - uses: actions/checkout@v4\n      - run: kubectl apply -f k8s/%d.yaml\n", i, i)
+// Shape is a kind of large CI file.
+type Shape struct {
+	Name string // what is large about it, e.g. "github jobs"
+	Path string // where the file sits in its repository, with slashes
+	// File writes a file of the shape of about size bytes.
+	File func(size int) []byte
+	// Invalid files are refused by their CI system; pipelint reports
+	// their errors and checks them all the same.
+	Invalid bool
+}
+
+const (
+	workflowPath = ".github/workflows/large.yml"
+	gitlabPath   = ".gitlab-ci.yml"
+	jenkinsPath  = "Jenkinsfile"
+)
+
+// Shapes are the shapes of file that once made a check slow: long lines
+// and scripts, many jobs or steps, jobs that rules compare with each other,
+// and strings the parsers once rescanned.
+func Shapes() []Shape {
+	return []Shape{
+		{Name: "github run line", Path: workflowPath, File: func(size int) []byte {
+			return []byte(job("echo" + repeatTo(size, " word")))
+		}},
+		{Name: "github long run line", Path: workflowPath, File: LongRunWorkflow},
+		{Name: "github run block", Path: workflowPath, File: func(size int) []byte {
+			return []byte(job("|\n" + repeatTo(size, "          make build && echo ${{ github.sha }} done\n")))
+		}},
+		{Name: "github jobs", Path: workflowPath, File: func(size int) []byte {
+			return workflow(size, func(i int) string {
+				return fmt.Sprintf("  job%d:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: make test %d\n", i, i)
+			})
+		}},
+		{Name: "github steps", Path: workflowPath, File: func(size int) []byte {
+			return []byte("on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n" + numbered(size, func(i int) string {
+				return fmt.Sprintf("      - name: step %d\n        run: echo %d\n", i, i)
+			}))
+		}},
+		// Each job needs the one before: the job graph is a chain.
+		{Name: "github jobs in a chain", Path: workflowPath, File: func(size int) []byte {
+			return workflow(size, func(i int) string {
+				needs := ""
+				if i > 0 {
+					needs = fmt.Sprintf("    needs: [job%d]\n", i-1)
+				}
+				return fmt.Sprintf("  job%d:\n    runs-on: ubuntu-latest\n%s    steps:\n      - uses: actions/checkout@v4\n      - run: make test %d\n", i, needs, i)
+			})
+		}},
+		// Every job deploys to production: rules look for each job's
+		// rollback among all the others.
+		{Name: "github deploy jobs", Path: workflowPath, File: func(size int) []byte {
+			return workflow(size, func(i int) string {
+				return fmt.Sprintf("  deploy%d:\n    runs-on: ubuntu-latest\n    environment: production\n    steps:\n      - uses: actions/checkout@v4\n      - run: kubectl apply -f k8s/%d.yaml\n", i, i)
+			})
+		}},
+		{Name: "github similar jobs", Path: workflowPath, File: func(size int) []byte {
+			return workflow(size, similarJob)
+		}},
+		{Name: "github duplicate jobs", Path: workflowPath, Invalid: true, File: func(size int) []byte {
+			return workflow(size, func(int) string {
+				return "  job:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n"
+			})
+		}},
+		{Name: "github hashes in strings", Path: workflowPath, File: func(size int) []byte {
+			return []byte("on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with: {" +
+				numbered(size, func(i int) string { return fmt.Sprintf(`a%06d: "x #", `, i) }) + "}\n      - run: make # the comment\n")
+		}},
+		{Name: "gitlab jobs", Path: gitlabPath, File: func(size int) []byte {
+			return []byte(numbered(size, func(i int) string {
+				return fmt.Sprintf("job%d:\n  image: registry.example.com/tools/image%d:1.2.3\n  script:\n    - make test TARGET=%d %s\n", i, i, i, strings.Repeat("x", 30))
+			}))
+		}},
+		// Every test job waits for every build job: n² needs in n lines.
+		{Name: "gitlab two stages", Path: gitlabPath, File: func(size int) []byte {
+			return []byte("stages: [build, test]\n" + numbered(size, func(i int) string {
+				return fmt.Sprintf("build%d: {stage: build, script: [make]}\ntest%d: {stage: test, script: [make test]}\n", i, i)
+			}))
+		}},
+		{Name: "gitlab script line", Path: gitlabPath, File: func(size int) []byte {
+			return []byte("job:\n  script:\n    - echo" + repeatTo(size, " word") + "\n")
+		}},
+		{Name: "gitlab script block", Path: gitlabPath, File: func(size int) []byte {
+			return []byte("job:\n  script:\n    - |\n" + repeatTo(size, "      make build && echo ${HOME} done\n"))
+		}},
+		{Name: "gitlab workflow rule", Path: gitlabPath, File: func(size int) []byte {
+			return []byte("workflow:\n  rules:\n    - if: '" + strings.TrimSuffix(repeatTo(size, `$CI_COMMIT_BRANCH == "main" || `), " || ") + "'\njob: {script: [make]}\n")
+		}},
+		{Name: "gitlab hashes in strings", Path: gitlabPath, File: func(size int) []byte {
+			return []byte(".strings: [" + repeatTo(size, `"a #", `) + "]\njob: {script: [make]} # the comment\n")
+		}},
+		{Name: "jenkins sh line", Path: jenkinsPath, File: func(size int) []byte {
+			return []byte("node {\n  sh 'echo" + repeatTo(size, " word") + "'\n}\n")
+		}},
+		{Name: "jenkins sh block", Path: jenkinsPath, File: func(size int) []byte {
+			return []byte("node {\n  sh '''\n" + repeatTo(size, "    make build && echo ${HOME} done\n") + "  '''\n}\n")
+		}},
+		{Name: "jenkins stages", Path: jenkinsPath, File: func(size int) []byte {
+			return []byte("pipeline {\n  agent any\n  stages {\n" + numbered(size, func(i int) string {
+				return fmt.Sprintf("    stage('s%d') { steps { sh 'make build test%s' } }\n", i, strings.Repeat(" target", 40))
+			}) + "  }\n}\n")
+		}},
 	}
-	return []byte(b.String())
+}
+
+// job is a workflow of one job whose one step runs script.
+func job(script string) string {
+	return "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: " + script + "\n"
+}
+
+// workflow is a workflow of as many jobs as fit in size bytes.
+func workflow(size int, job func(i int) string) []byte {
+	return []byte("on: push\njobs:\n" + numbered(size, job))
+}
+
+// numbered joins part(0), part(1), … while they fit in size bytes, and at
+// least one.
+func numbered(size int, part func(i int) string) string {
+	var b strings.Builder
+	for i := 0; ; i++ {
+		next := part(i)
+		if i > 0 && b.Len()+len(next) > size {
+			return b.String()
+		}
+		b.WriteString(next)
+	}
+}
+
+// repeatTo repeats s as often as fits in size bytes, at least once.
+func repeatTo(size int, s string) string { return strings.Repeat(s, max(size/len(s), 1)) }
+
+// similarJob is a job that tests, builds an image and reads a secret, as
+// generated matrix-like workflows repeat with a different number.
+func similarJob(i int) string {
+	return fmt.Sprintf(`  test%d:
+    runs-on: ubuntu-latest
+    env:
+      API_TOKEN: ${{ secrets.TOKEN }}
+      MODE: ci
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+      - run: npm ci
+      - run: npm test -- --shard=%d
+      - run: docker build -t app:%d . && docker push app:%d
+`, i, i, i, i)
 }
