@@ -30,8 +30,8 @@ import data.pipelint.lib.tables
 findings contains finding if {
 	input.kind == "workflow"
 	not only_called
+	site := first_site # before tested, which may look at the whole repository
 	not tested
-	site := first_site
 	finding := {
 		"msg": sprintf("%s with %q but runs no tests anywhere in the pipeline; %s", [verb(site), site.what, fix(site)]),
 		"pos": site.pos,

@@ -146,7 +146,7 @@ may_test_jobs contains i if some i in own_may_test_jobs
 may_test_jobs contains i if {
 	some i, job in input.jobs
 	some file in called_files(job)
-	file in testing_files
+	file_tests(file)
 }
 
 # own_may_test_jobs are the jobs whose own steps and names say they test.
@@ -428,12 +428,20 @@ callers_of[file] contains p.file if {
 # checked file as a local workflow or action, directly or through others.
 callers := graph.reachable(called_by, {input.file}) - {input.file}
 
-# testing_files is the set of files of the repository (and of the checked
-# file's callees) whose jobs run tests.
-testing_files contains p.file if {
-	some p in array.concat(repository_pipelines, object.get(input, "callees", []))
-	count(own_may_test_jobs) > 0 with input as p
+# file_tests is true for a file of the repository (or a callee of the
+# checked file) whose jobs run tests. It is a function, asked only about the
+# files a rule reaches, because judging a pipeline means evaluating it as
+# input: judging them all would make a repository of N files cost N².
+file_tests(file) if {
+	count(own_may_test_jobs) > 0 with input as pipelines_by_file[file]
 }
+
+# pipelines_by_file indexes the checked file's callees and the repository's
+# pipelines by file; the repository's copy wins.
+pipelines_by_file := object.union(
+	{c.file: c | some c in object.get(input, "callees", [])},
+	{p.file: p | some p in repository_pipelines},
+)
 
 # repository_graph maps each file of the repository to the local workflows
 # and actions its jobs call.
@@ -447,7 +455,7 @@ repository_graph := {p.file: {file | some job in p.jobs; some file in direct_cal
 tests_changes(p) if {
 	runs_on_changes(p)
 	some file in graph.reachable(repository_graph, {p.file})
-	file in testing_files
+	file_tests(file)
 }
 
 runs_on_changes(p) if count(p.triggers) == 0
@@ -463,12 +471,30 @@ runs_on_changes(p) if {
 #
 # Only a pipeline in the same directory or one above counts: a repository
 # of unrelated example pipelines, one per directory, is not one project.
+#
+# At most max_judged_pipelines others are judged, the likeliest first (named
+# for tests or CI): judging one means evaluating it, and a repository of N
+# pipelines must not cost N².
 tested_elsewhere if {
-	some p in other_pipelines
-	p.kind == "workflow"
-	covers_directory(p.file, input.file)
+	some p in judged_candidates
 	tests_changes(p)
 }
+
+max_judged_pipelines := 32
+
+judged_candidates := array.slice(
+	[p | some [_, _, p] in sort([[likely_tester_rank(p), p.file, p] |
+		some p in other_pipelines
+		p.kind == "workflow"
+		covers_directory(p.file, input.file)
+		runs_on_changes(p)
+	])],
+	0, max_judged_pipelines,
+)
+
+likely_tester_rank(p) := 0 if {
+	regex.match(`(?i)(^|[^a-z])(tests?|ci|checks?)([^a-z]|$)`, concat(" ", [p.file, p.name.value]))
+} else := 1
 
 # covers_directory is true when the pipeline file other lies in the
 # directory of file or in a directory above it.
