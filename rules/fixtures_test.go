@@ -151,9 +151,7 @@ func evaluateFixture(t *testing.T, e *engine.Engine, path string, relabel func(*
 			relabel(p)
 		}
 		pipelines[i] = p
-		inView := *p
-		inView.Sources, inView.Callees = nil, nil
-		view.Pipelines = append(view.Pipelines, inView)
+		view.Pipelines = append(view.Pipelines, p.InView())
 	}
 	var lines []findingLine
 	for i, f := range files {

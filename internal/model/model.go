@@ -174,6 +174,13 @@ type Repository struct {
 	Pipelines []Pipeline `json:"pipelines"`
 }
 
+// InView returns p as Repository.Pipelines holds it: without the text of
+// its files, its callees (there in their own right) or a repository.
+func (p Pipeline) InView() Pipeline {
+	p.Sources, p.Callees, p.Repository = nil, nil, nil
+	return p
+}
+
 // Lines returns the lines of one of the pipeline's files, nil when the
 // pipeline was not built from it.
 func (p *Pipeline) Lines(file string) []string {

@@ -188,13 +188,6 @@ func newRepositoryView(maxValues int) *repositoryView {
 	return &repositoryView{maxValues: maxValues, byFile: map[string]*model.Pipeline{}, counted: map[string]int{}}
 }
 
-// seen is a pipeline as the view holds it.
-func seen(p *model.Pipeline) *model.Pipeline {
-	s := *p
-	s.Sources, s.Callees, s.Repository = nil, nil, nil
-	return &s
-}
-
 // add adds a parsed file's pipeline and its callees, and reports whether
 // they fit.
 func (v *repositoryView) add(pf *parsedFile) bool {
@@ -202,12 +195,12 @@ func (v *repositoryView) add(pf *parsedFile) bool {
 	if p == nil {
 		return true
 	}
-	added := map[*model.Pipeline]int{p: modelValues(seen(p), v.maxValues)}
+	added := map[*model.Pipeline]int{p: modelValues(p.InView(), v.maxValues)}
 	// The file's own pipeline replaces the one read as another's callee.
 	values := added[p] - v.counted[p.File]
 	for i := range p.Callees {
 		if c := &p.Callees[i]; v.byFile[c.File] == nil {
-			added[c] = modelValues(seen(c), v.maxValues)
+			added[c] = modelValues(c.InView(), v.maxValues)
 			values += added[c]
 		}
 	}
@@ -228,7 +221,7 @@ func (v *repositoryView) add(pf *parsedFile) bool {
 func (v *repositoryView) repository() (*model.Repository, []*model.ParseError) {
 	view := &model.Repository{Pipelines: make([]model.Pipeline, 0, len(v.byFile))}
 	for _, file := range slices.Sorted(maps.Keys(v.byFile)) {
-		view.Pipelines = append(view.Pipelines, *seen(v.byFile[file]))
+		view.Pipelines = append(view.Pipelines, v.byFile[file].InView())
 	}
 	if v.cutAt == "" {
 		return view, nil
