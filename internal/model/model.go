@@ -78,13 +78,42 @@ type Var struct {
 	// "variable" for a plain reference to another variable ($VAR, ${VAR}).
 	Source string `json:"source"`
 	// Expressions are the parts of Value that the CI system's own templating
-	// computes before the step sees it, as written and where written
-	// (Jenkins step arguments and `environment {}` values: the `${…}` and
+	// computes before the step or action sees it: GitHub's `${{ }}` (in a
+	// value of any kind: env, with, outputs, matrix values), and in
+	// Jenkins step arguments and `environment {}` values the `${…}` and
 	// `$name` of double-quoted and slashy strings and, in a `+`
-	// concatenation, also every operand that is not a string literal).
-	// Text in single quotes is never one. Empty on other systems.
-	Expressions []String `json:"expressions"`
-	Pos         Pos      `json:"pos"`
+	// concatenation, also every operand that is not a string literal (text
+	// in single quotes is never one). Empty on GitLab, whose variables the
+	// shell expands.
+	Expressions []Expression `json:"expressions"`
+	Pos         Pos          `json:"pos"`
+}
+
+// Expression is a piece of text the CI system computes and splices into
+// a value before the step or action sees it: a GitHub `${{ }}`, a GitLab
+// `$[[ ]]` input, a Jenkins Groovy interpolation. Whatever text it yields
+// becomes part of a script, an argument or an input as if written there.
+type Expression struct {
+	// Value is the expression itself, without its delimiters:
+	// `github.event.issue.title` for `${{ github.event.issue.title }}`,
+	// `params.TAG` for Jenkins `${params.TAG}`.
+	Value string `json:"value"`
+	// Reads are the context paths the expression reads, sorted, each once:
+	// properties joined by dots, lower case on GitHub (whose contexts
+	// ignore case), `*` for any element (`github.event.commits.*.message`,
+	// also an index that is a number or computed: `secrets[format(...)]`
+	// reads `secrets.*`). A path that stops at an object (`toJSON(github)`)
+	// reads everything under it.
+	Reads []string `json:"reads"`
+	// Flows are the paths of Reads whose text can become part of the
+	// expression's value. Not those only compared, negated, passed to a
+	// function that returns a boolean or a hash (`contains`, `startsWith`,
+	// `hashFiles`, ...) or tested on the left of `&&` (in `a == 'x'`, `!a`,
+	// `a && 'yes' || 'no'` nothing flows); the operands of `||`, `format`,
+	// `join`, `toJSON` and `fromJSON` do.
+	Flows []string `json:"flows"`
+	// Pos spans the expression with its delimiters, `${{` to `}}`.
+	Pos Pos `json:"pos"`
 }
 
 // Comment is a source comment, kept for inline ignores and for version
@@ -109,7 +138,11 @@ type Pipeline struct {
 	// Parameters are values supplied when the pipeline starts: GitHub
 	// workflow_dispatch/workflow_call and action inputs, GitLab spec inputs,
 	// Jenkins parameters. Value holds the default, if any.
-	Parameters  []Var        `json:"parameters"`
+	Parameters []Var `json:"parameters"`
+	// Outputs are the values the pipeline returns to its caller: a
+	// reusable workflow's `on.workflow_call.outputs`, an action's
+	// `outputs:` (Value is a composite action's `value:`).
+	Outputs     []Var        `json:"outputs"`
 	Permissions *Permissions `json:"permissions"`
 	Jobs        []Job        `json:"jobs"`
 	// Callees are the local reusable workflows (`uses:
@@ -237,6 +270,9 @@ type Job struct {
 	Permissions *Permissions `json:"permissions"`
 	// Uses is set when the whole job is a call to another pipeline (a GitHub
 	// reusable workflow, a GitLab trigger); With are its inputs.
+	// Outputs are the values the job makes available to the jobs that
+	// need it (GitHub `outputs:`, read as `needs.<id>.outputs.<name>`).
+	Outputs        []Var      `json:"outputs"`
 	Uses           *Reference `json:"uses"`
 	With           []Var      `json:"with"`
 	SecretsInherit bool       `json:"secrets_inherit"`
@@ -320,7 +356,11 @@ type Strategy struct {
 	// every entry of an `include:` item. Name is the variable, a dotted path
 	// for a value inside a mapping (`config.image`).
 	Values []Var `json:"values"`
-	Pos    Pos   `json:"pos"`
+	// Expressions are the `${{ }}` anywhere in the strategy: in dimension
+	// lists, `include:` items, a whole matrix computed by
+	// `fromJSON(...)`, `max-parallel`.
+	Expressions []Expression `json:"expressions"`
+	Pos         Pos          `json:"pos"`
 }
 
 // Step kinds.
@@ -373,6 +413,11 @@ type Script struct {
 	// windows-1809, win32-ps), as GitLab Runner defaults to PowerShell on
 	// Windows; bash otherwise.
 	Shell string `json:"shell"`
+	// Expressions are the CI system's expressions in Text (GitHub `${{ }}`,
+	// GitLab `$[[ ]]`), substituted into the script before the shell reads
+	// it: an expression's text is shell code. Jenkins scripts keep theirs
+	// in the step's argument (Step.With).
+	Expressions []Expression `json:"expressions"`
 	// Commands are the simple commands of Text in source order, with
 	// wrappers (sudo, env, time, npx, ...) already stripped by the splitter.
 	// The commands of a script that Text runs with sh -c (bash -lc, sudo
@@ -390,7 +435,13 @@ type Command struct {
 	// substitution ($(...), `...`, <(...)): the shell runs it for its
 	// output, which becomes words of another command or a variable's value.
 	Substituted bool `json:"substituted"`
-	Pos         Pos  `json:"pos"`
+	// Writes are the files the command's output is redirected to (`>`,
+	// `>>`, `&>`), as written (`$GITHUB_ENV`, `"$GITHUB_OUTPUT"`), those
+	// of the compound commands around it (`{ ...; } >> f`, a loop's `done
+	// > f`) included, the command's own first. Empty for PowerShell and
+	// cmd scripts, which are split line by line.
+	Writes []String `json:"writes"`
+	Pos    Pos      `json:"pos"`
 }
 
 // Reference kinds.

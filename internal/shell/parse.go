@@ -72,6 +72,8 @@ func (s *script) commands(lang syntax.LangVariant) ([]simpleCommand, bool) {
 	}
 	syntax.Walk(file, func(node syntax.Node) bool {
 		switch node := node.(type) {
+		case *syntax.Stmt:
+			s.enterStatement(node)
 		case *syntax.CmdSubst, *syntax.ProcSubst:
 			inSubstitution(node)
 			open = append(open, [2]uint{node.Pos().Offset(), node.End().Offset()})
@@ -84,12 +86,14 @@ func (s *script) commands(lang syntax.LangVariant) ([]simpleCommand, bool) {
 		case *syntax.CallExpr:
 			if command, ok := s.callCommand(node, timed); ok {
 				command.substituted = inSubstitution(node)
+				command.writes = s.writes(node)
 				commands = append(commands, command)
 				commands = append(commands, s.nestedCommands(node, command)...)
 			}
 		case *syntax.DeclClause:
 			command := s.declCommand(node)
 			command.substituted = inSubstitution(node)
+			command.writes = s.writes(node)
 			commands = append(commands, command)
 		}
 		return true
@@ -101,6 +105,60 @@ func (s *script) commands(lang syntax.LangVariant) ([]simpleCommand, bool) {
 		return commands[i].start.before(commands[j].start)
 	})
 	return commands, true
+}
+
+// redirection is a statement, by its byte span, that redirects the output
+// of the commands in it to files.
+type redirection struct {
+	start, end uint
+	files      []word
+}
+
+// enterStatement is called by the walk for each statement: it leaves the
+// statements the walk is done with and, if this one redirects its
+// output, enters it.
+func (s *script) enterStatement(stmt *syntax.Stmt) {
+	s.leaveStatements(stmt)
+	if files := s.outputFiles(stmt.Redirs); len(files) > 0 {
+		s.redirected = append(s.redirected, redirection{stmt.Pos().Offset(), stmt.End().Offset(), files})
+	}
+}
+
+// leaveStatements drops from s.redirected the statements node is not in:
+// the walk meets a statement before what is inside it, and is done with it
+// at the first node outside it.
+func (s *script) leaveStatements(node syntax.Node) {
+	offset := node.Pos().Offset()
+	for n := len(s.redirected); n > 0 && (offset < s.redirected[n-1].start || offset >= s.redirected[n-1].end); n-- {
+		s.redirected = s.redirected[:n-1]
+	}
+}
+
+// writes are the files the output of a command (node) is redirected to,
+// its own statement's first.
+func (s *script) writes(node syntax.Node) []word {
+	s.leaveStatements(node)
+	var files []word
+	for i := len(s.redirected) - 1; i >= 0; i-- {
+		files = append(files, s.redirected[i].files...)
+	}
+	return files
+}
+
+// outputFiles are the files a statement's redirections send its output
+// to, as written.
+func (s *script) outputFiles(redirs []*syntax.Redirect) []word {
+	var files []word
+	for _, r := range redirs {
+		switch r.Op {
+		case syntax.RdrOut, syntax.AppOut, syntax.RdrAll, syntax.AppAll, syntax.RdrClob, syntax.AppClob:
+			if r.Word != nil && (r.N == nil || r.N.Value == "1") {
+				w := s.word(r.Word)
+				files = append(files, w)
+			}
+		}
+	}
+	return files
 }
 
 // parse runs the parser and turns a panic in it into an error: one odd
@@ -153,6 +211,9 @@ type script struct {
 	// the byte distance to the line start).
 	lineStarts []int
 	columns    []int
+	// redirected holds the statements around the node being walked that
+	// redirect their output, outermost first.
+	redirected []redirection
 }
 
 func newScript(text string, expressions [][]int) *script {

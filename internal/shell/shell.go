@@ -164,6 +164,7 @@ type simpleCommand struct {
 	start       point // the first word or leading assignment
 	words       []word
 	substituted bool // inside $(...), `...` or <(...)
+	writes      []word
 }
 
 // model strips the command's wrappers and converts it, mapping positions
@@ -198,8 +199,21 @@ func (c simpleCommand) model(locate Locate) model.Command {
 		Name:        name.model(locate),
 		Args:        args,
 		Substituted: c.substituted,
+		Writes:      words(c.writes, locate),
 		Pos:         locateSpan(locate, start, end),
 	}
+}
+
+// words converts words, nil for none.
+func words(in []word, locate Locate) []model.String {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make([]model.String, 0, len(in))
+	for _, w := range in {
+		out = append(out, w.model(locate))
+	}
+	return out
 }
 
 func (w word) model(locate Locate) model.String {

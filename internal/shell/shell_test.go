@@ -38,6 +38,12 @@ func cmd(pos model.Pos, name model.String, args ...model.String) model.Command {
 	return model.Command{Name: name, Args: args, Pos: pos}
 }
 
+// writing adds the files a command's output is redirected to.
+func writing(c model.Command, files ...model.String) model.Command {
+	c.Writes = files
+	return c
+}
+
 // inner marks a command as run inside a substitution.
 func inner(c model.Command) model.Command {
 	c.Substituted = true
@@ -177,10 +183,21 @@ func TestSplitPositions(t *testing.T) {
 		name:   "heredocs",
 		script: "cat <<EOF > out.txt\nhello $(whoami)\nEOF\nwc -l out.txt\ncat <<'EOF'\n$(not a command)\nEOF",
 		want: []model.Command{
-			cmd(span(1, 1, 1, 4), w("cat", 1, 1, 4)),
+			writing(cmd(span(1, 1, 1, 4), w("cat", 1, 1, 4)), w("out.txt", 1, 13, 20)),
 			inner(cmd(span(2, 9, 2, 15), w("whoami", 2, 9, 15))),
 			cmd(span(4, 1, 4, 14), w("wc", 4, 1, 3), w("-l", 4, 4, 6), w("out.txt", 4, 7, 14)),
 			cmd(span(5, 1, 5, 4), w("cat", 5, 1, 4)),
+		},
+	}, {
+		name:   "output redirections, of the command and of the blocks around it",
+		script: "echo \"a=1\" >> $GITHUB_ENV\n{ echo b; cat x 2>e; } >> \"$GITHUB_OUTPUT\"\nfor x in a; do echo $x > f; done &> log\necho c 2> err | tee -a $GITHUB_ENV",
+		want: []model.Command{
+			writing(cmd(span(1, 1, 1, 11), w("echo", 1, 1, 5), w("a=1", 1, 6, 11)), w("$GITHUB_ENV", 1, 15, 26)),
+			writing(cmd(span(2, 3, 2, 9), w("echo", 2, 3, 7), w("b", 2, 8, 9)), w(`"$GITHUB_OUTPUT"`, 2, 27, 43)),
+			writing(cmd(span(2, 11, 2, 16), w("cat", 2, 11, 14), w("x", 2, 15, 16)), w(`"$GITHUB_OUTPUT"`, 2, 27, 43)),
+			writing(cmd(span(3, 16, 3, 23), w("echo", 3, 16, 20), w("$x", 3, 21, 23)), w("f", 3, 26, 27), w("log", 3, 37, 40)),
+			cmd(span(4, 1, 4, 7), w("echo", 4, 1, 5), w("c", 4, 6, 7)),
+			cmd(span(4, 17, 4, 35), w("tee", 4, 17, 20), w("-a", 4, 21, 23), w("$GITHUB_ENV", 4, 24, 35)),
 		},
 	}, {
 		name:   "heredoc body after the rest of its line",

@@ -31,6 +31,7 @@ func parseAction(file string, src []byte) (*model.Pipeline, error) {
 	}
 	p.Name = c.scalar(field(top, "name"))
 	p.Parameters = c.actionInputs(field(top, "inputs"))
+	p.Outputs = c.outputs(field(top, "outputs"))
 
 	runsKey, runs := fieldKey(top, "runs")
 	if runs == nil {
@@ -64,6 +65,27 @@ func (c *converter) actionInputs(inputs *yaml.Node) []model.Var {
 		v := model.Var{Name: c.src.string(key), Pos: c.src.entry(key)}
 		v.Value = c.scalar(field(inputs.Content[i+1], "default"))
 		v.Source = valueSource(v.Value.Value)
+		out = append(out, v)
+	}
+	return out
+}
+
+// outputs lists the outputs of a reusable workflow or an action: the
+// entries of a mapping whose values are mappings with a `value:`, which
+// becomes the output's value (an action that is not composite sets its
+// outputs from its code and declares only a description).
+func (c *converter) outputs(m *yaml.Node) []model.Var {
+	if m = resolve(m); m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	out := make([]model.Var, 0, len(m.Content)/2)
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		key := m.Content[i]
+		v := model.Var{Name: c.src.string(key), Source: valueSource(""), Pos: c.src.entry(key)}
+		if value := field(m.Content[i+1], "value"); value != nil {
+			v = c.nodeVar(key, value)
+			v.Pos = c.src.entry(key)
+		}
 		out = append(out, v)
 	}
 	return out

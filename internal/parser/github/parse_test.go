@@ -60,7 +60,9 @@ func TestWorkflowTopLevel(t *testing.T) {
 		{Event: str("workflow_call", 10, 3, 10, 16), Pos: at(10, 3, 14, 37)},
 	})
 	check(t, "env", p.Env, []model.Var{
-		{Name: str("TOKEN", 16, 3, 16, 8), Value: str("${{ secrets.API_TOKEN }}", 16, 10, 16, 34), Source: "secret", Pos: at(16, 3, 16, 34)},
+		{Name: str("TOKEN", 16, 3, 16, 8), Value: str("${{ secrets.API_TOKEN }}", 16, 10, 16, 34), Source: "secret",
+			Expressions: []model.Expression{{Value: "secrets.API_TOKEN", Reads: []string{"secrets.api_token"}, Flows: []string{"secrets.api_token"}, Pos: at(16, 10, 16, 34)}},
+			Pos:         at(16, 3, 16, 34)},
 		{Name: str("HOME_DIR", 17, 3, 17, 11), Value: str("$HOME", 17, 13, 17, 18), Source: "variable", Pos: at(17, 3, 17, 18)},
 		// The value spans the text inside the quotes; the entry ends after them.
 		{Name: str("MODE", 18, 3, 18, 7), Value: str("fast", 18, 10, 18, 14), Source: "literal", Pos: at(18, 3, 18, 15)},
@@ -175,7 +177,9 @@ func TestWorkflowSteps(t *testing.T) {
 	check(t, "checkout pos", steps[0].Pos, at(43, 9, 43, 72))
 
 	check(t, "setup-go id", steps[1].ID, str("tool", 44, 13, 44, 17))
-	check(t, "setup-go with", steps[1].With, []model.Var{{Name: str("go-version", 47, 11, 47, 21), Value: str("${{ matrix.go }}", 47, 23, 47, 39), Source: "expression", Pos: at(47, 11, 47, 39)}})
+	check(t, "setup-go with", steps[1].With, []model.Var{{Name: str("go-version", 47, 11, 47, 21), Value: str("${{ matrix.go }}", 47, 23, 47, 39), Source: "expression",
+		Expressions: []model.Expression{{Value: "matrix.go", Reads: []string{"matrix.go"}, Flows: []string{"matrix.go"}, Pos: at(47, 23, 47, 39)}},
+		Pos:         at(47, 11, 47, 39)}})
 	check(t, "setup-go pos", steps[1].Pos, at(44, 9, 47, 39))
 
 	test := steps[2]
@@ -192,7 +196,9 @@ func TestWorkflowSteps(t *testing.T) {
 		check(t, "first command", cmds[0].Name, str("go", 50, 11, 50, 13))
 		check(t, "second command", cmds[1].Name, str("echo", 51, 13, 51, 17))
 	}
-	check(t, "test env", test.Env, []model.Var{{Name: str("GH", 53, 11, 53, 13), Value: str("${{ github.token }}", 53, 15, 53, 34), Source: "secret", Pos: at(53, 11, 53, 34)}})
+	check(t, "test env", test.Env, []model.Var{{Name: str("GH", 53, 11, 53, 13), Value: str("${{ github.token }}", 53, 15, 53, 34), Source: "secret",
+		Expressions: []model.Expression{{Value: "github.token", Reads: []string{"github.token"}, Flows: []string{"github.token"}, Pos: at(53, 15, 53, 34)}},
+		Pos:         at(53, 11, 53, 34)}})
 
 	check(t, "folded block", steps[3].Script.Text, str("echo folded line", 55, 11, 56, 15))
 	check(t, "plain run", steps[4].Script.Text, str("echo 'plain'", 57, 14, 57, 26))

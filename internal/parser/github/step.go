@@ -75,9 +75,10 @@ func (c *converter) step(n *yaml.Node, defaultShell string) model.Step {
 		out.Kind = model.StepRun
 		text := c.src.string(run)
 		out.Script = &model.Script{
-			Text:     text,
-			Shell:    shellName,
-			Commands: shell.Split(text.Value, shellName, c.src.locate(run)),
+			Text:        text,
+			Shell:       shellName,
+			Expressions: c.expressionsIn(run),
+			Commands:    shell.Split(text.Value, shellName, c.src.locate(run)),
 		}
 	case uses != nil && uses.Kind == yaml.ScalarNode && strings.TrimSpace(uses.Value) != "": // empty is an error
 		out.Kind = model.StepUses
@@ -140,6 +141,7 @@ func (c *converter) nodeVar(key, value *yaml.Node) model.Var {
 		v.Value = model.String{Value: c.src.text(start, end), Pos: c.src.pos(start, end)}
 	}
 	v.Source = valueSource(v.Value.Value)
+	v.Expressions = c.expressionsIn(value)
 	return v
 }
 

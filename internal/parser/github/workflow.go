@@ -28,6 +28,7 @@ func parseWorkflow(file string, src []byte) (*model.Pipeline, error) {
 	p.Name = c.str(wf.Name)
 	p.Triggers, p.Parameters = c.triggers(wf.On)
 	p.Env = c.vars(field(top, "env"))
+	p.Outputs = c.outputs(field(field(field(top, "on"), "workflow_call"), "outputs"))
 	p.Permissions = c.permissions(wf.Permissions)
 	shell := defaultShell(wf.Defaults)
 	jobs := byPos(wf.Jobs, func(j *actionlint.Job) *actionlint.Pos { return j.Pos })
@@ -132,6 +133,7 @@ func (c *converter) job(j *actionlint.Job, workflowShell string) model.Job {
 		Needs:       c.strs(j.Needs),
 		Condition:   c.str(j.If),
 		Env:         c.vars(field(body, "env")),
+		Outputs:     c.vars(field(body, "outputs")),
 		Permissions: c.permissions(j.Permissions),
 		Pos:         c.entryOf(j.Pos),
 	}
@@ -167,6 +169,7 @@ func (c *converter) job(j *actionlint.Job, workflowShell string) model.Job {
 			}
 		}
 		out.Strategy.Values = c.matrixValues(field(field(body, "strategy"), "matrix"))
+		out.Strategy.Expressions = c.expressionsIn(field(body, "strategy"))
 	}
 	if call := j.WorkflowCall; call != nil && call.Uses != nil {
 		if call.Uses.Value != "" {
@@ -240,6 +243,7 @@ func (c *converter) flattenValue(out []model.Var, name string, key, value *yaml.
 	case yaml.ScalarNode:
 		v := model.Var{Name: model.String{Value: name, Pos: c.src.string(key).Pos}, Value: c.src.string(value)}
 		v.Source, v.Pos = valueSource(v.Value.Value), v.Value.Pos
+		v.Expressions = c.expressionsIn(value)
 		return append(out, v)
 	case yaml.MappingNode:
 		return c.flatten(out, name+".", value)

@@ -8,6 +8,32 @@ import (
 	"github.com/pipelint/pipelint/internal/shell"
 )
 
+// inputExpression is a GitLab `$[[ inputs.name ]]` interpolation, with
+// the functions it may pass the value through (`| expand_vars`).
+var inputExpression = regexp.MustCompile(`\$\[\[\s*(.*?)\s*\]\]`)
+
+// inputPath is the input an interpolation reads.
+var inputPath = regexp.MustCompile(`^inputs\.[\w-]+`)
+
+// inputExpressions lists the interpolations of a script line, which GitLab
+// substitutes into the text before the shell reads it (the file's own
+// when it is not included with inputs, whose values are then unknown).
+func inputExpressions(line *node) []model.Expression {
+	if !strings.Contains(line.value, "$[[") {
+		return nil
+	}
+	text := newScalarText(line)
+	var out []model.Expression
+	for _, m := range inputExpression.FindAllStringSubmatchIndex(line.value, -1) {
+		e := model.Expression{Value: line.value[m[2]:m[3]], Pos: text.substring(m[0], m[1]).Pos}
+		if path := inputPath.FindString(e.Value); path != "" {
+			e.Reads, e.Flows = []string{path}, []string{path}
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
 // scriptStep turns a script section into one run step in the given shell,
 // nil when it has no lines (`before_script: []` switches the default off).
 // Every line keeps its own position (lines may come from different files
@@ -36,6 +62,7 @@ func (p *parser) scriptStep(key, value *node, shellName string) *model.Step {
 	for i, line := range lines {
 		texts[i] = line.value
 		script.Commands = append(script.Commands, shell.Split(line.value, shellName, line.locator())...)
+		script.Expressions = append(script.Expressions, inputExpressions(line)...)
 	}
 	script.Text = model.String{Value: strings.Join(texts, "\n"), Pos: join(lines[0].pos, lines[len(lines)-1].pos)}
 	step.Script = script

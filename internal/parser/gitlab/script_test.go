@@ -1,9 +1,11 @@
 package gitlab
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/pipelint/pipelint/internal/model"
 )
@@ -70,4 +72,36 @@ func TestScriptShellFromTags(t *testing.T) {
 			t.Errorf("tags %q: shell %s, want %s", tags, got, want)
 		}
 	}
+}
+
+// TestScriptInputExpressions checks that the `$[[ inputs.x ]]` of script
+// lines, which GitLab substitutes before the shell runs, are listed with
+// the input they read and where they are written.
+func TestScriptInputExpressions(t *testing.T) {
+	src := `spec:
+  inputs:
+    tag:
+      default: latest
+---
+build:
+  script:
+    - echo "$[[ inputs.tag ]]" && make $[[ inputs.tag | expand_vars ]] $CI_COMMIT_REF_NAME
+    - |
+      docker build .
+      docker push x:$[[ inputs.image-tag ]]
+`
+	p, err := parse(fstest.MapFS{".gitlab-ci.yml": {Data: []byte(src)}}, ".gitlab-ci.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, step := range findJob(t, p, "build").Steps {
+		for _, e := range step.Script.Expressions {
+			got = append(got, fmt.Sprintf("%q %v %v@%d:%d-%d:%d", e.Value, e.Reads, e.Flows, e.Pos.Line, e.Pos.Column, e.Pos.EndLine, e.Pos.EndColumn))
+		}
+	}
+	wantText(t, "expressions", strings.Join(got, "\n"), `
+"inputs.tag" [inputs.tag] [inputs.tag]@8:13-8:30
+"inputs.tag | expand_vars" [inputs.tag] [inputs.tag]@8:40-8:71
+"inputs.image-tag" [inputs.image-tag] [inputs.image-tag]@11:21-11:44`)
 }

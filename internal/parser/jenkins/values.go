@@ -47,18 +47,18 @@ func (b *builder) value(n *cst.Node) (model.String, string) {
 // runs: the interpolations of a double-quoted or slashy string and, in a
 // `+` concatenation, those of its string operands and every other operand
 // as written. A single-quoted string has none, even beside one that has.
-func (b *builder) expressions(n *cst.Node) []model.String {
+func (b *builder) expressions(n *cst.Node) []model.Expression {
 	if s, ok := stringLiteral(n, b.src); ok {
-		var found []model.String
+		var found []model.Expression
 		for _, in := range s.interpolations {
-			found = append(found, model.String{Value: in.expr, Pos: b.pos.span(in.start, in.end)})
+			found = append(found, groovyExpression(in.expr, b.pos.span(in.start, in.end)))
 		}
 		return found
 	}
 	if !isConcatenation(n) {
 		return nil
 	}
-	var found []model.String
+	var found []model.Expression
 	for _, operand := range n.Children() {
 		if operand.IsToken() {
 			continue
@@ -69,10 +69,32 @@ func (b *builder) expressions(n *cst.Node) []model.String {
 		if _, ok := stringLiteral(operand, b.src); ok || isConcatenation(operand) {
 			found = append(found, b.expressions(operand)...)
 		} else {
-			found = append(found, b.pos.str(b.pos.sourceText(operand), operand))
+			text := b.pos.str(b.pos.sourceText(operand), operand)
+			found = append(found, groovyExpression(text.Value, text.Pos))
 		}
 	}
 	return found
+}
+
+// groovyPath is the variable or property path an expression starts with:
+// `params.TAG` in `params.TAG ?: 'latest'`, `env.BRANCH_NAME.trim` in
+// `env.BRANCH_NAME.trim()` (the method is dropped).
+var groovyPath = regexp.MustCompile(`^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*`)
+
+// groovyExpression is an expression that reads the path it starts with,
+// whose text becomes part of the value (Groovy interpolates it whole).
+func groovyExpression(text string, pos model.Pos) model.Expression {
+	e := model.Expression{Value: text, Pos: pos}
+	text = strings.TrimSpace(text)
+	path := groovyPath.FindString(text)
+	if strings.HasPrefix(text[len(path):], "(") {
+		path = path[:max(strings.LastIndexByte(path, '.'), 0)]
+	}
+	if path != "" {
+		e.Reads = []string{path}
+		e.Flows = e.Reads
+	}
+	return e
 }
 
 // isConcatenation reports whether n is `a + b`.

@@ -65,6 +65,8 @@ func Render(r syntax.Result) string {
 var (
 	posType    = reflect.TypeFor[model.Pos]()
 	stringType = reflect.TypeFor[model.String]()
+	// Expressions are shown on one line each, like strings.
+	expressionType = reflect.TypeFor[model.Expression]()
 )
 
 func renderStruct(b *strings.Builder, indent string, v reflect.Value, file string) {
@@ -80,7 +82,8 @@ func renderStruct(b *strings.Builder, indent string, v reflect.Value, file strin
 		case value.Kind() == reflect.Pointer:
 			fmt.Fprintf(b, "%s%s:\n", indent, name)
 			renderStruct(b, indent+"  ", value.Elem(), file)
-		case value.Kind() == reflect.Slice && value.Type().Elem().Kind() == reflect.Struct && value.Type().Elem() != stringType:
+		case value.Kind() == reflect.Slice && value.Type().Elem().Kind() == reflect.Struct &&
+			value.Type().Elem() != stringType && value.Type().Elem() != expressionType:
 			for j := range value.Len() {
 				fmt.Fprintf(b, "%s%s[%d]:\n", indent, name, j)
 				renderStruct(b, indent+"  ", value.Index(j), file)
@@ -104,6 +107,8 @@ func scalar(v reflect.Value, file string) string {
 		return fmt.Sprintf("%q %s", x.Value, posText(x.Pos, file))
 	case model.Pos:
 		return posText(x, file)
+	case model.Expression:
+		return fmt.Sprintf("%q reads %v flows %v %s", x.Value, x.Reads, x.Flows, posText(x.Pos, file))
 	}
 	return fmt.Sprintf("%v", v.Interface())
 }
