@@ -77,6 +77,12 @@ type Var struct {
 	// (${{ secrets.X }}, credentials(), a GitLab secrets: provider),
 	// "variable" for a plain reference to another variable ($VAR, ${VAR}).
 	Source string `json:"source"`
+	// Type is a parameter's declared type: on GitHub string, number,
+	// boolean, choice or environment (empty when not declared: a string);
+	// on GitLab string, number, boolean or array, or choice when `options:`
+	// are listed; on Jenkins the parameter's step (string, text,
+	// booleanParam, choice, password, ...). Empty for other variables.
+	Type string `json:"type"`
 	// Expressions are the parts of Value that the CI system's own templating
 	// computes before the step or action sees it: GitHub's `${{ }}` (in a
 	// value of any kind: env, with, outputs, matrix values), and in

@@ -805,6 +805,7 @@ by_action := {
 	"deploy": {lower(e.action): e | some e in deploy_actions},
 	"testing": {lower(a): {"action": a} | some a in testing_actions},
 	"script_input": {lower(e.action): e | some e in script_input_actions},
+	"code_input": {lower(e.action): e | some e in code_input_actions},
 	"analysis": {lower(a): {"action": a} | some a in analysis_actions},
 	"build": {lower(a): {"action": a} | some a in build_actions},
 	"release": {lower(a): {"action": a} | some a in release_actions},

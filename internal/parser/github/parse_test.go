@@ -69,7 +69,7 @@ func TestWorkflowTopLevel(t *testing.T) {
 	})
 	check(t, "parameters", p.Parameters, []model.Var{
 		{Name: str("level", 8, 7, 8, 12), Value: str("info", 9, 18, 9, 22), Source: "literal", Pos: at(8, 7, 9, 22)},
-		{Name: str("token", 12, 7, 12, 12), Value: str("${{ github.token }}", 14, 18, 14, 37), Source: "secret", Pos: at(12, 7, 14, 37)},
+		{Name: str("token", 12, 7, 12, 12), Value: str("${{ github.token }}", 14, 18, 14, 37), Source: "secret", Type: "string", Pos: at(12, 7, 14, 37)},
 	})
 	check(t, "permissions", p.Permissions, &model.Permissions{
 		Scopes: []model.Var{{Name: str("contents", 20, 3, 20, 11), Value: str("read", 20, 13, 20, 17), Source: "literal", Pos: at(20, 3, 20, 17)}},

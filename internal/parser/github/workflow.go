@@ -65,12 +65,12 @@ func (c *converter) triggers(events []actionlint.Event) (triggers []model.Trigge
 		case *actionlint.WorkflowDispatchEvent:
 			at = e.Pos
 			for _, in := range byPos(e.Inputs, func(in *actionlint.DispatchInput) *actionlint.Pos { return posOf(in.Name) }) {
-				params = append(params, c.parameter(in.Name, in.Default))
+				params = append(params, c.parameter(in.Name, in.Default, dispatchInputTypes[in.Type]))
 			}
 		case *actionlint.WorkflowCallEvent:
 			at = e.Pos
 			for _, in := range e.Inputs {
-				params = append(params, c.parameter(in.Name, in.Default))
+				params = append(params, c.parameter(in.Name, in.Default, callInputTypes[in.Type]))
 			}
 		case *actionlint.RepositoryDispatchEvent:
 			at = e.Pos
@@ -93,8 +93,23 @@ func (c *converter) triggers(events []actionlint.Event) (triggers []model.Trigge
 	return triggers, params
 }
 
-func (c *converter) parameter(name, defaultValue *actionlint.String) model.Var {
-	v := model.Var{Name: c.str(name), Value: c.str(defaultValue), Pos: c.entryOf(posOf(name))}
+var (
+	dispatchInputTypes = map[actionlint.WorkflowDispatchEventInputType]string{
+		actionlint.WorkflowDispatchEventInputTypeString:      "string",
+		actionlint.WorkflowDispatchEventInputTypeNumber:      "number",
+		actionlint.WorkflowDispatchEventInputTypeBoolean:     "boolean",
+		actionlint.WorkflowDispatchEventInputTypeChoice:      "choice",
+		actionlint.WorkflowDispatchEventInputTypeEnvironment: "environment",
+	}
+	callInputTypes = map[actionlint.WorkflowCallEventInputType]string{
+		actionlint.WorkflowCallEventInputTypeString:  "string",
+		actionlint.WorkflowCallEventInputTypeNumber:  "number",
+		actionlint.WorkflowCallEventInputTypeBoolean: "boolean",
+	}
+)
+
+func (c *converter) parameter(name, defaultValue *actionlint.String, typ string) model.Var {
+	v := model.Var{Name: c.str(name), Value: c.str(defaultValue), Type: typ, Pos: c.entryOf(posOf(name))}
 	v.Source = valueSource(v.Value.Value)
 	return v
 }

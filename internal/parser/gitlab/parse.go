@@ -238,6 +238,12 @@ func specInputs(spec *node) []model.Var {
 			v.Value = render(def)
 			v.Source = varSource(v.Value.Value)
 		}
+		if t := in.value.get("type"); t != nil && t.kind == scalarNode {
+			v.Type = t.value
+		}
+		if in.value.get("options") != nil {
+			v.Type = "choice"
+		}
 		params = append(params, v)
 	}
 	return params

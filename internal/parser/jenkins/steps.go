@@ -445,7 +445,7 @@ func (b *builder) parameters(items []*cst.Node) {
 			continue
 		}
 		name, _ := b.value(nameNode)
-		v := model.Var{Name: name, Source: sourceLiteral, Pos: b.pos.node(item)}
+		v := model.Var{Name: name, Source: sourceLiteral, Type: param.name, Pos: b.pos.node(item)}
 		for _, key := range []string{"defaultValue", "choices", "value"} {
 			if n := param.named(key); n != nil {
 				v.Value, v.Source = b.value(n)

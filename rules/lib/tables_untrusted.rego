@@ -1,0 +1,90 @@
+# Who controls what a pipeline reads, and how much a trigger grants: the
+# facts the untrusted-input rules (script-injection, prompt-injection,
+# untrusted-checkout, ...) judge by. Written from GitHub's webhook payload
+# and GITHUB_TOKEN documentation. Context paths are lower case, `*`
+# standing for any one element or property, as in Expression.reads.
+# Each table is a partial set: a policy extends it from another file of
+# this package.
+package pipelint.lib.tables
+
+# outsider_contexts are free text that anyone able to open an issue, a
+# pull request from a fork, a comment, a review or a discussion writes:
+# titles and bodies, branch names, commit messages and author names, wiki
+# page names, and the previous text of an edited one.
+outsider_contexts contains path if some path in {
+	"github.head_ref",
+	"github.event.issue.title", "github.event.issue.body",
+	"github.event.pull_request.title", "github.event.pull_request.body",
+	"github.event.pull_request.head.ref", "github.event.pull_request.head.label",
+	"github.event.pull_request.head.repo.default_branch",
+	"github.event.pull_request.head.repo.description",
+	"github.event.pull_request.head.repo.homepage",
+	"github.event.comment.body", "github.event.review.body", "github.event.review_comment.body",
+	"github.event.discussion.title", "github.event.discussion.body",
+	"github.event.pages.*.page_name", "github.event.pages.*.title",
+	"github.event.changes.*.from",
+	"github.event.head_commit.message", "github.event.head_commit.author.name", "github.event.head_commit.committer.name",
+	"github.event.commits.*.message", "github.event.commits.*.author.name", "github.event.commits.*.committer.name",
+	"github.event.merge_group.head_commit.message", "github.event.merge_group.head_commit.author.name",
+	"github.event.workflow_run.head_branch", "github.event.workflow_run.display_title",
+	"github.event.workflow_run.head_commit.message", "github.event.workflow_run.head_commit.author.name",
+	"github.event.workflow_run.head_commit.committer.name",
+	"github.event.workflow_run.pull_requests.*.head.ref",
+	"github.event.workflow_run.head_repository.description",
+	"github.event.check_suite.head_branch", "github.event.check_run.check_suite.head_branch",
+}
+
+# partly_controlled_contexts are structured values an outsider chooses
+# within a format that still admits shell metacharacters: e-mail
+# addresses (`"$(id)"@example.com` is one) and free-form URLs.
+partly_controlled_contexts contains path if some path in {
+	"github.event.head_commit.author.email", "github.event.head_commit.committer.email",
+	"github.event.commits.*.author.email", "github.event.commits.*.committer.email",
+	"github.event.merge_group.head_commit.author.email",
+	"github.event.workflow_run.head_commit.author.email", "github.event.workflow_run.head_commit.committer.email",
+}
+
+# fixed_contexts are values no outsider can shape into code: SHAs,
+# numbers and ids, GitHub's own names and results, logins (letters,
+# digits and hyphens). Rules never report them, even inside a larger
+# context an outsider writes (`github.event.pull_request.head.sha`).
+fixed_contexts contains path if some path in {
+	"github.sha", "github.event.*.sha", "github.event.*.*.sha", "github.event.*.head_sha",
+	"github.event.*.number", "github.event.*.id", "github.event.number",
+	"github.run_id", "github.run_number", "github.run_attempt", "github.job",
+	"github.repository", "github.repository_owner", "github.repository_id", "github.event_name",
+	"github.actor", "github.triggering_actor", "github.event.*.user.login", "github.event.sender.login",
+	"github.ref", "github.ref_name", "github.base_ref", "github.workspace", "github.server_url", "github.api_url",
+	"github.event.pull_request.head.repo.full_name", "github.event.pull_request.head.repo.fork",
+	"github.event.*.html_url", "github.event.*.url",
+	"steps.*.outcome", "steps.*.conclusion", "needs.*.result", "job.status", "runner.*",
+	"secrets.*", "github.token", "vars.*",
+}
+
+# privileged_triggers run the base repository's workflow with its token
+# (write by default on older repositories) and its secrets, on an event an
+# outsider causes: a fork's pull request, an issue, a comment, a review, a
+# discussion, a wiki edit, or a run another of those started.
+privileged_triggers contains event if some event in {
+	"pull_request_target", "workflow_run",
+	"issue_comment", "issues",
+	"discussion", "discussion_comment",
+	"pull_request_review", "pull_request_review_comment",
+	"gollum",
+}
+
+# fork_triggers run on outsiders' changes without the base repository's
+# secrets and with a read-only token when the change comes from a fork.
+fork_triggers contains event if some event in {"pull_request", "merge_group"}
+
+# code_input_actions evaluate one of their inputs as code, in the
+# language given: an expression spliced into it is code, as in `run:`.
+# The actions of script_input_actions run a shell command from an input
+# and count too.
+code_input_actions contains entry if some entry in [
+	{"action": "actions/github-script", "input": "script", "language": "javascript"},
+	{"action": "azure/cli", "input": "inlineScript", "language": "bash"},
+	{"action": "azure/powershell", "input": "inlineScript", "language": "pwsh"},
+	{"action": "appleboy/ssh-action", "input": "script", "language": "bash"},
+	{"action": "mathiasvr/command-output", "input": "run", "language": "bash"},
+]

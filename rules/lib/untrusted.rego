@@ -1,0 +1,298 @@
+# METADATA
+# description: |
+#   Who controls the text a pipeline computes, and how much the pipeline's
+#   trigger grants: the one taint pass the untrusted-input rules share.
+#   Judged from the model's expressions (Expression.reads and .flows) and
+#   the tables of tables_untrusted.rego.
+package pipelint.lib.untrusted
+
+import data.pipelint.lib.pipeline
+import data.pipelint.lib.tables
+
+# control is who writes the text of a context path: "outsider" (anyone who
+# can open an issue or a fork's pull request) or "partly" (an outsider,
+# within a format: e-mail addresses); undefined for everything else. A
+# path that reads a whole object holding such text (`toJSON(github.event)`)
+# is controlled as that text is.
+control(path) := "outsider" if {
+	not fixed(path)
+	some pattern in tables.outsider_contexts
+	covers(pattern, path)
+} else := "partly" if {
+	not fixed(path)
+	some pattern in tables.partly_controlled_contexts
+	covers(pattern, path)
+}
+
+fixed(path) if {
+	some pattern in tables.fixed_contexts
+	glob.match(pattern, ["."], path)
+}
+
+covers(pattern, path) if glob.match(pattern, ["."], path)
+
+covers(pattern, path) if glob.match(concat("", [path, ".**"]), ["."], pattern)
+
+# grade is how much a pipeline with these trigger events grants to the
+# outsiders who start it: "privileged" (the base repository's token and
+# secrets), "fork" (a fork's change, read-only token, no secrets) or
+# "trusted" (only people with write access start it).
+grade(events) := "privileged" if {
+	some event in events
+	event in tables.privileged_triggers
+} else := "fork" if {
+	some event in events
+	event in tables.fork_triggers
+} else := "trusted"
+
+events(p) := {t.event.value | some t in p.triggers}
+
+# called is true for a pipeline that only other pipelines start: a
+# reusable workflow (triggered by workflow_call alone) or an action.
+called(p) if p.kind == "action"
+
+called(p) if {
+	count(p.triggers) > 0
+	every t in p.triggers {
+		t.event.value in tables.call_triggers
+	}
+}
+
+# file_grade is the grade of the file checked: its own triggers', or for
+# a workflow or action others call, the highest of its callers' in the
+# repository; "unknown" when no caller is in view.
+file_grade := grade(events(input)) if not called(input)
+
+file_grade := caller_grade if called(input)
+
+caller_grades := {grade(events(p)) | some p in pipeline.callers}
+
+caller_grade := "privileged" if "privileged" in caller_grades
+else := "fork" if "fork" in caller_grades
+else := "trusted" if "trusted" in caller_grades
+else := "unknown"
+
+# --- taint ------------------------------------------------------------------
+
+# origin is who sets the text of a path an expression lets flow, in job j
+# of the file, at its step s (-1 for the job itself): "outsider" or
+# "partly" for contexts (control), "dispatch" for a workflow_dispatch
+# input (people who can run the workflow), "caller" for an input of a
+# workflow or action whose callers pass it text of unknown origin, or the
+# origin of the text a caller in the repository passes. Taint follows one
+# chain: a context or input, into an env variable, written to
+# $GITHUB_ENV or $GITHUB_OUTPUT, read back as `env.X`, a step output, a job
+# output through `needs`, or a matrix. The result is {"origin", "via"},
+# via naming the path the text came through when it is not path itself.
+origin(path, j, s) := {"origin": o, "via": path} if o := direct(path)
+else := env_origin(trim_prefix(path, "env."), j, s) if startswith(path, "env.")
+else := step_output_origin(path, j) if startswith(path, "steps.")
+else := needs_origin(path) if startswith(path, "needs.")
+else := matrix_origin(j) if startswith(path, "matrix.")
+
+# direct is the origin of a context or an input, before any step runs.
+direct(path) := control(path)
+
+direct(path) := input_origin(name) if {
+	some prefix in ["inputs.", "github.event.inputs."]
+	startswith(path, prefix)
+	name := substring(path, count(prefix), -1)
+	not contains(name, ".")
+}
+
+# input_origin is where an input's text comes from: a dispatch input is
+# typed by people with write access; a called pipeline's input is what its
+# callers pass.
+input_origin(name) := "dispatch" if {
+	"workflow_dispatch" in events(input)
+	some param in input.parameters
+	lower(param.name.value) == name
+	param.type in text_types
+} else := passed_origin(name) if {
+	takes_inputs(input)
+	not typed_not_text(name)
+}
+
+# text_types are the parameter types whose value is free text (an
+# undeclared type is a string).
+text_types := {"", "string", "text"}
+
+typed_not_text(name) if {
+	some param in input.parameters
+	lower(param.name.value) == name
+	not param.type in text_types
+}
+
+takes_inputs(p) if p.kind == "action"
+
+takes_inputs(p) if "workflow_call" in events(p)
+
+passed_origin(name) := "outsider" if "outsider" in passed_origins(name)
+else := "partly" if "partly" in passed_origins(name)
+else := "dispatch" if "dispatch" in passed_origins(name)
+else := "caller" if count(pipeline.callers) == 0
+
+# passed_origins are the origins of the text callers in the repository
+# pass to input name of the file checked.
+passed_origins(name) := {o |
+	some caller in pipeline.callers
+	some value in passed_values(caller, name)
+	some e in value.expressions
+	some path in e.flows
+	o := control(path)
+}
+
+passed_values(caller, name) := [v |
+	some job in caller.jobs
+	job.callee == input.file
+	some v in job.with
+	lower(v.name.value) == name
+]
+
+passed_values(caller, name) := [v |
+	some job in caller.jobs
+	some step in job.steps
+	step.callee == input.file
+	some v in step.with
+	lower(v.name.value) == name
+]
+
+# env_origin is the origin of env variable name where step s of job j
+# reads it: the step's own env, else a write to $GITHUB_ENV by an earlier
+# step, else the job's env, else the pipeline's.
+env_origin(name, j, s) := value_origin(v) if {
+	s >= 0
+	some v in input.jobs[j].steps[s].env
+	lower(v.name.value) == name
+} else := written_origin(j, s, "env", name) if {
+	s >= 0
+} else := value_origin(v) if {
+	some v in input.jobs[j].env
+	lower(v.name.value) == name
+} else := value_origin(v) if {
+	some v in input.env
+	lower(v.name.value) == name
+}
+
+# value_origin is the origin of the first controlled text a variable's
+# value lets flow.
+value_origin(v) := [{"origin": o, "via": path} |
+	some e in v.expressions
+	some path in e.flows
+	o := direct(path)
+][0]
+
+# written_origin is the origin of text an earlier step of job j (before
+# step s, or any step when s is -1) writes under name to $GITHUB_ENV
+# (what "env") or $GITHUB_OUTPUT (what "output").
+written_origin(j, s, what, name) := writes[0].origin if {
+	writes := [w |
+		some w in job_writes[j]
+		w.what == what
+		w.name == name
+		earlier(w.step, s)
+	]
+	count(writes) > 0
+}
+
+earlier(_, -1)
+
+earlier(step, s) if step < s
+
+# job_writes[j] lists what the run steps of job j write to $GITHUB_ENV
+# and $GITHUB_OUTPUT with controlled text: `echo "NAME=${{ ... }}"` or
+# `echo "NAME=$VAR"` where VAR holds such text where the step runs.
+job_writes[j] := writes if {
+	some j, job in input.jobs
+	writes := [w |
+		some s, step in job.steps
+		step.script != null
+		some cmd in step.script.commands
+		count(cmd.writes) > 0
+		some file in cmd.writes
+		what := github_file_kind(file.value)
+		some arg in cmd.args
+		parts := regex.find_all_string_submatch_n(`^["']?([A-Za-z_][A-Za-z0-9_-]*)(=|<<)`, arg.value, 1)
+		count(parts) == 1
+		o := arg_origin(j, s, arg)
+		w := {"what": what, "name": lower(parts[0][1]), "step": s, "step_id": lower(step.id.value), "origin": o}
+	]
+}
+
+github_file_kind(file) := "env" if regex.match(`^"?\$\{?GITHUB_ENV\}?"?$`, file)
+
+github_file_kind(file) := "output" if regex.match(`^"?\$\{?GITHUB_OUTPUT\}?"?$`, file)
+
+# arg_origin is the origin of controlled text in an argument of a command
+# of step s of job j: an expression spliced into it, or a variable that
+# holds such text where the step runs.
+arg_origin(j, s, arg) := {"origin": o, "via": path} if {
+	some e in input.jobs[j].steps[s].script.expressions
+	within(e.pos, arg.pos)
+	some path in e.flows
+	o := direct(path)
+} else := o if {
+	some m in regex.find_all_string_submatch_n(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`, arg.value, -1)
+	o := env_value_origin(lower(m[1]), j, s)
+}
+
+within(inner, outer) if {
+	inner.line == outer.line
+	inner.column >= outer.column
+	inner.end_column <= outer.end_column
+}
+
+# env_value_origin is the origin of an env variable of step s of job j,
+# its job or the pipeline whose value holds controlled text.
+env_value_origin(name, j, s) := value_origin(v) if {
+	some v in input.jobs[j].steps[s].env
+	lower(v.name.value) == name
+} else := value_origin(v) if {
+	some v in input.jobs[j].env
+	lower(v.name.value) == name
+} else := value_origin(v) if {
+	some v in input.env
+	lower(v.name.value) == name
+}
+
+# step_output_origin is the origin of `steps.<id>.outputs.<name>`: what
+# that step of the job wrote to $GITHUB_OUTPUT.
+step_output_origin(path, j) := {"origin": w.origin.origin, "via": w.origin.via} if {
+	parts := split(path, ".")
+	count(parts) == 4
+	parts[2] == "outputs"
+	some w in job_writes[j]
+	w.what == "output"
+	w.step_id == parts[1]
+	w.name == parts[3]
+}
+
+# needs_origin is the origin of `needs.<job>.outputs.<name>`: what that
+# job's output lets flow, directly or from one of its steps' outputs.
+needs_origin(path) := job_output_origin(k, parts[3]) if {
+	parts := split(path, ".")
+	count(parts) == 4
+	parts[2] == "outputs"
+	some k, job in input.jobs
+	lower(job.id.value) == parts[1]
+}
+
+job_output_origin(k, name) := [o |
+	some v in input.jobs[k].outputs
+	lower(v.name.value) == name
+	some e in v.expressions
+	some path in e.flows
+	o := output_source(path, k)
+][0]
+
+output_source(path, _) := {"origin": o, "via": path} if o := direct(path)
+
+output_source(path, k) := step_output_origin(path, k) if startswith(path, "steps.")
+
+# matrix_origin is the origin of a matrix variable computed from
+# controlled text (`matrix: ${{ fromJSON(...) }}`).
+matrix_origin(j) := [{"origin": o, "via": path} |
+	some e in input.jobs[j].strategy.expressions
+	some path in e.flows
+	o := direct(path)
+][0]
