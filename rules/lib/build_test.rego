@@ -10,10 +10,11 @@ cmd(words, line) := {
 	"name": str(words[0], line),
 	"args": [str(w, line) | some w in array.slice(words, 1, count(words))],
 	"substituted": false,
+	"writes": [],
 	"pos": at(line, 7),
 }
 
-run(cmds) := object.union(step, {"kind": "run", "script": {"text": str("", 1), "shell": "bash", "commands": cmds}})
+run(cmds) := object.union(step, {"kind": "run", "script": {"text": str("", 1), "shell": "bash", "expressions": [], "commands": cmds}})
 
 # uses builds an action step: uses("actions/setup-node", "v4", {"cache": "npm"}).
 uses(action, ref, inputs) := object.union(step, {
@@ -24,7 +25,7 @@ uses(action, ref, inputs) := object.union(step, {
 		"ref": ref, "version_comment": "", "value": str(sprintf("%s@%s", [action, ref]), 1),
 		"pinned": false, "local": false, "dynamic": false,
 	},
-	"with": [{"name": str(k, 1), "value": str(v, 1), "source": "literal"} | some k, v in inputs],
+	"with": [{"name": str(k, 1), "value": str(v, 1), "source": "literal", "type": "", "expressions": []} | some k, v in inputs],
 })
 
 step := {
@@ -37,11 +38,18 @@ job(id, steps) := {
 	"runner": {"labels": [], "ephemeral": true}, "container": null, "services": [], "environment": null,
 	"needs": [], "condition": str("", 0), "when": "", "env": [], "caches": [], "reports": [],
 	"strategy": null, "permissions": null, "uses": null, "with": [], "secrets_inherit": false,
-	"callee": "", "steps": steps,
+	"callee": "", "outputs": [], "steps": steps,
 }
 
 pipeline(system, jobs) := {
 	"system": system, "kind": "workflow", "file": "ci.yml", "name": str("", 0),
-	"triggers": [], "env": [], "parameters": [], "permissions": null, "jobs": jobs, "callees": [],
+	"triggers": [], "env": [], "parameters": [], "outputs": [], "permissions": null, "jobs": jobs, "callees": [],
 	"references": [], "comments": [], "sources": [], "repository": null,
 }
+
+# expression builds an expression that reads and lets flow the given
+# paths, on the given line.
+expression(value, paths, line) := {"value": value, "reads": paths, "flows": paths, "pos": at(line, 10)}
+
+# on adds trigger events to a pipeline.
+on(p, events) := object.union(p, {"triggers": [{"event": str(e, 1), "branches": [], "pos": at(1, 1)} | some e in events]})

@@ -73,6 +73,26 @@ privileged_triggers contains event if some event in {
 	"gollum",
 }
 
+# context_events are the events whose payload carries a context: a path
+# under one of these prefixes is only set when one of its events started
+# the run.
+context_events := {
+	"github.head_ref": {"pull_request", "pull_request_target"},
+	"github.event.pull_request": {"pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment"},
+	"github.event.issue": {"issues", "issue_comment"},
+	"github.event.comment": {"issue_comment", "pull_request_review_comment", "commit_comment", "discussion_comment"},
+	"github.event.review": {"pull_request_review"},
+	"github.event.review_comment": {"pull_request_review_comment"},
+	"github.event.discussion": {"discussion", "discussion_comment"},
+	"github.event.pages": {"gollum"},
+	"github.event.head_commit": {"push"},
+	"github.event.commits": {"push"},
+	"github.event.merge_group": {"merge_group"},
+	"github.event.workflow_run": {"workflow_run"},
+	"github.event.check_suite": {"check_suite"},
+	"github.event.check_run": {"check_run"},
+}
+
 # fork_triggers run on outsiders' changes without the base repository's
 # secrets and with a read-only token when the change comes from a fork.
 fork_triggers contains event if some event in {"pull_request", "merge_group"}
@@ -88,3 +108,26 @@ code_input_actions contains entry if some entry in [
 	{"action": "appleboy/ssh-action", "input": "script", "language": "bash"},
 	{"action": "mathiasvr/command-output", "input": "run", "language": "bash"},
 ]
+
+# jenkins_change_variables are the environment variables a Jenkins
+# multibranch build sets from the change it builds, and who writes them:
+# the title, branch and author of a pull request come from its author
+# ("outsider": with a fork's change request, anyone); branch and tag
+# names from people who can push ("pusher"). A Groovy string interpolates
+# them into a script's text before the shell runs it.
+jenkins_change_variables := {
+	"CHANGE_TITLE": "outsider",
+	"CHANGE_BRANCH": "outsider",
+	"CHANGE_AUTHOR": "outsider",
+	"CHANGE_AUTHOR_DISPLAY_NAME": "outsider",
+	"CHANGE_AUTHOR_EMAIL": "outsider",
+	"CHANGE_FORK": "outsider",
+	"BRANCH_NAME": "pusher",
+	"GIT_BRANCH": "pusher",
+	"GIT_LOCAL_BRANCH": "pusher",
+	"TAG_NAME": "pusher",
+}
+
+# shell_calls are the Jenkins steps that run their first argument (or
+# `script:`) as a script, and the shell that reads it.
+shell_calls := {"sh": "sh", "bat": "cmd", "powershell": "powershell", "pwsh": "pwsh"}

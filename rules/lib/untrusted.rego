@@ -47,6 +47,22 @@ grade(events) := "privileged" if {
 
 events(p) := {t.event.value | some t in p.triggers}
 
+# context_grade is the grade of the events of the file checked that carry
+# a context path (`github.event.head_commit` only comes with a push): a
+# workflow on push and pull_request runs a push's commit message with the
+# secrets. A path no declared event carries is graded by all of them, as
+# is the file of a called workflow or action (its callers' grade).
+context_grade(path) := grade(carrying) if {
+	not called(input)
+	carrying := {event |
+		some prefix, carriers in tables.context_events
+		covers(concat("", [prefix, ".**"]), path)
+		some event in carriers
+		event in events(input)
+	}
+	count(carrying) > 0
+} else := file_grade
+
 # called is true for a pipeline that only other pipelines start: a
 # reusable workflow (triggered by workflow_call alone) or an action.
 called(p) if p.kind == "action"
@@ -65,7 +81,11 @@ file_grade := grade(events(input)) if not called(input)
 
 file_grade := caller_grade if called(input)
 
-caller_grades := {grade(events(p)) | some p in pipeline.callers}
+caller_grades := {grade(events(p)) | some p in caller_pipelines}
+
+# caller_pipelines are the pipelines of the repository that call the
+# file checked, directly or through others.
+caller_pipelines := [pipeline.pipelines_by_file[file] | some file in pipeline.callers]
 
 caller_grade := "privileged" if "privileged" in caller_grades
 else := "fork" if "fork" in caller_grades
@@ -96,15 +116,17 @@ direct(path) := control(path)
 direct(path) := input_origin(name) if {
 	some prefix in ["inputs.", "github.event.inputs."]
 	startswith(path, prefix)
-	name := substring(path, count(prefix), -1)
+	name := lower(substring(path, count(prefix), -1))
 	not contains(name, ".")
 }
 
-# input_origin is where an input's text comes from: a dispatch input is
-# typed by people with write access; a called pipeline's input is what its
-# callers pass.
+# input_origin is where an input's text comes from: an input of a
+# pipeline that people start by hand (a GitHub workflow_dispatch input, a
+# GitLab spec input) is typed by whoever starts it; a called pipeline's
+# input is what its callers pass. Inputs whose type admits no free text
+# (boolean, number, choice) have none.
 input_origin(name) := "dispatch" if {
-	"workflow_dispatch" in events(input)
+	started_by_hand(input)
 	some param in input.parameters
 	lower(param.name.value) == name
 	param.type in text_types
@@ -112,6 +134,10 @@ input_origin(name) := "dispatch" if {
 	takes_inputs(input)
 	not typed_not_text(name)
 }
+
+started_by_hand(p) if "workflow_dispatch" in events(p)
+
+started_by_hand(p) if not takes_inputs(p)
 
 # text_types are the parameter types whose value is free text (an
 # undeclared type is a string).
@@ -130,32 +156,33 @@ takes_inputs(p) if "workflow_call" in events(p)
 passed_origin(name) := "outsider" if "outsider" in passed_origins(name)
 else := "partly" if "partly" in passed_origins(name)
 else := "dispatch" if "dispatch" in passed_origins(name)
-else := "caller" if count(pipeline.callers) == 0
+else := "caller" if count(caller_pipelines) == 0
 
 # passed_origins are the origins of the text callers in the repository
 # pass to input name of the file checked.
 passed_origins(name) := {o |
-	some caller in pipeline.callers
+	some caller in caller_pipelines
 	some value in passed_values(caller, name)
 	some e in value.expressions
 	some path in e.flows
 	o := control(path)
 }
 
-passed_values(caller, name) := [v |
-	some job in caller.jobs
-	job.callee == input.file
-	some v in job.with
-	lower(v.name.value) == name
-]
-
-passed_values(caller, name) := [v |
-	some job in caller.jobs
-	some step in job.steps
-	step.callee == input.file
-	some v in step.with
-	lower(v.name.value) == name
-]
+passed_values(caller, name) := array.concat(
+	[v |
+		some job in caller.jobs
+		job.callee == input.file
+		some v in job.with
+		lower(v.name.value) == name
+	],
+	[v |
+		some job in caller.jobs
+		some step in job.steps
+		step.callee == input.file
+		some v in step.with
+		lower(v.name.value) == name
+	],
+)
 
 # env_origin is the origin of env variable name where step s of job j
 # reads it: the step's own env, else a write to $GITHUB_ENV by an earlier
