@@ -197,7 +197,7 @@ jenkins_who := {
 	2: "is a build parameter anyone who can start the build types",
 }
 
-jenkins_severity := {4: "high", 2: "medium", 1: "medium"}
+jenkins_severity := {4: "high", 2: "medium", 1: "low"}
 
 jenkins_reference(path, "cmd") := sprintf("%%%s%%", [jenkins_variable(path)])
 
