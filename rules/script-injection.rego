@@ -37,6 +37,7 @@
 #   tags: [security, injection, external/cwe/cwe-94, external/cwe/cwe-78]
 package pipelint.rules.script_injection
 
+import data.pipelint.lib.commands
 import data.pipelint.lib.pipeline
 import data.pipelint.lib.tables
 import data.pipelint.lib.untrusted
@@ -126,23 +127,16 @@ severities := {
 # fix says how to pass the value instead: through an environment variable
 # the shell reads. A value already in the environment (`${{ env.X }}`)
 # needs no new variable.
-fix(e, shell) := sprintf("read it from the environment instead (%s)", [env_reference(name, shell)]) if {
+fix(e, shell) := sprintf("read it from the environment instead (%s)", [commands.env_reference(name, shell)]) if {
 	[path] := e.reads
 	startswith(path, "env.")
 	name := upper(substring(path, 4, -1))
-} else := sprintf("pass it through an environment variable (%s: %s) and read %s", [name, written(e), env_reference(name, shell)]) if {
+} else := sprintf("pass it through an environment variable (%s: %s) and read %s", [name, written(e), commands.env_reference(name, shell)]) if {
 	name := env_name(e.flows[0])
 }
 
 env_name(path) := upper(replace(parts[count(parts) - 1], "-", "_")) if parts := split(path, ".")
 
-env_reference(name, shell) := sprintf("$env:%s", [name]) if shell in {"pwsh", "powershell"}
-
-env_reference(name, "javascript") := sprintf("process.env.%s", [name])
-
-env_reference(name, "cmd") := sprintf("%%%s%%", [name])
-
-env_reference(name, shell) := sprintf(`"$%s"`, [name]) if not shell in {"pwsh", "powershell", "javascript", "cmd"}
 
 # --- Jenkins ----------------------------------------------------------------
 

@@ -11,7 +11,12 @@
 #   secret was passed to sh using Groovy String interpolation, which is
 #   insecure". Credentials come from `credentials()` in `environment {}`
 #   (with the `_PSW` variant), `withCredentials` bindings, and parameters
-#   whose name says they are secret; the user name of a credential and the
+#   whose name says they are secret. On GitHub, a `${{ secrets.X }}` (or
+#   `${{ github.token }}`) in a `run:` script or in an input an action runs
+#   as code is spliced into the script the same way: the log masks it, but
+#   it is written into the script file on the runner, shows in the process
+#   list when a command takes it as an argument, and its metacharacters
+#   are code (medium). The user name of a credential and the
 #   path of a file credential are no secrets and are not reported.
 # custom:
 #   id: secret-interpolation
@@ -20,11 +25,14 @@
 #   remediation: |
 #     Let the shell read the secret from its environment instead: use a
 #     single-quoted string, `sh 'curl -u "$TOKEN" ...'`, or escape the dollar
-#     sign in a double-quoted one, `sh "curl -u \$TOKEN ..."`. Never echo a
-#     secret.
+#     sign in a double-quoted one, `sh "curl -u \$TOKEN ..."`. On GitHub,
+#     pass it through the step's `env:` (`TOKEN: ${{ secrets.TOKEN }}`) and
+#     read `"$TOKEN"`. Never echo a secret.
 #   tags: [secrets, external/cwe/cwe-214]
 package pipelint.rules.secret_interpolation
 
+import data.pipelint.lib.commands
+import data.pipelint.lib.pipeline
 import data.pipelint.lib.secrets
 
 findings contains finding if {
@@ -79,3 +87,51 @@ secret_names(env) := {name |
 	name := concat("", [variable.name.value, suffix])
 	not secrets.holds_no_secret(name)
 }
+
+# --- Expressions spliced into scripts (GitHub ${{ secrets.X }}) -------------
+
+findings contains finding if {
+	some job in input.jobs
+	some step in job.steps
+	step.script != null
+	some e in step.script.expressions
+	finding := spliced_secret(e, step.script.shell)
+}
+
+findings contains finding if {
+	some job in input.jobs
+	some step in job.steps
+	step.uses != null
+	some table in ["code_input", "script_input"]
+	entry := pipeline.action_entry(step, table)
+	some v in step.with
+	v.name.value == entry.input
+	some e in v.expressions
+	finding := spliced_secret(e, object.get(entry, "language", "bash"))
+}
+
+spliced_secret(e, shell) := finding if {
+	some path in e.flows
+	secret_context(path)
+	name := secret_variable(e.value)
+	finding := {
+		"msg": sprintf("secret %s is spliced into this script by the CI system before it runs, so it is written into the script file and its characters are code; pass it through the step's env (%s: ${{ %s }}) and read %s", [
+			e.value, name, e.value, commands.env_reference(name, shell),
+		]),
+		"pos": e.pos,
+		"severity": "medium",
+	}
+}
+
+secret_context(path) if startswith(path, "secrets.")
+
+secret_context("github.token")
+
+# secret_variable names the variable to pass a secret expression in: the
+# secret's own name when the expression is just one, else SECRET.
+secret_variable(expression) := upper(replace(m[0][1], "-", "_")) if {
+	m := regex.find_all_string_submatch_n(`^(?i:secrets)\.([A-Za-z0-9_-]+)$`, expression, 1)
+	count(m) == 1
+} else := "GITHUB_TOKEN" if {
+	lower(expression) == "github.token"
+} else := "SECRET"

@@ -64,3 +64,24 @@ test_with_credentials_binding_on_the_step if {
 	step := object.union(call_step("sh", [expression("API_KEY", 9, 20, 30)], 9), {"env": [secret_var("API_KEY")]})
 	count(secret_interpolation.findings) == 1 with input as pipeline([step], [], [])
 }
+
+# A GitHub run step whose script holds the given expressions.
+github_script(expressions, shell) := object.union(build.run([]), {"script": {"shell": shell, "expressions": expressions}})
+
+secret_expression(value, path) := {"value": value, "reads": [path], "flows": [path], "pos": build.at(6, 20)}
+
+test_github_secret_spliced_into_a_script_is_medium if {
+	step := github_script([secret_expression("secrets.DEPLOY_TOKEN", "secrets.deploy_token")], "pwsh")
+	findings := secret_interpolation.findings with input as build.pipeline("github", [build.job("a", [step])])
+	count(findings) == 1
+	some f in findings
+	f.severity == "medium"
+	f.pos == build.at(6, 20)
+	contains(f.msg, "(DEPLOY_TOKEN: ${{ secrets.DEPLOY_TOKEN }}) and read $env:DEPLOY_TOKEN")
+}
+
+test_github_secret_only_tested_is_not_reported if {
+	tested := object.union(secret_expression("secrets.X != ''", "secrets.x"), {"flows": []})
+	step := github_script([tested], "bash")
+	count(secret_interpolation.findings) == 0 with input as build.pipeline("github", [build.job("a", [step])])
+}

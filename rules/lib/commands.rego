@@ -182,3 +182,15 @@ subcommands(cmd, n) := [word |
 	}
 	word := args[i]
 ]
+
+# env_reference is how a script in the given shell (or language: a
+# code input's "javascript") reads environment variable name, the safe
+# way to give it a value: "$NAME" quoted, $env:NAME, %NAME%,
+# process.env.NAME.
+env_reference(name, shell) := sprintf("$env:%s", [name]) if shell in {"pwsh", "powershell"}
+
+env_reference(name, "javascript") := sprintf("process.env.%s", [name])
+
+env_reference(name, "cmd") := sprintf("%%%s%%", [name])
+
+env_reference(name, shell) := sprintf(`"$%s"`, [name]) if not shell in {"pwsh", "powershell", "javascript", "cmd"}
