@@ -751,6 +751,7 @@ command_tables := {
 	"site_deploy": site_deploy_commands,
 	"credential": credential_commands,
 	"project_init": project_init_commands,
+	"ai_agent": ai_agent_commands,
 }
 
 # by_name[table][command] holds the matchers of a table that apply to a
@@ -806,6 +807,7 @@ by_action := {
 	"testing": {lower(a): {"action": a} | some a in testing_actions},
 	"script_input": {lower(e.action): e | some e in script_input_actions},
 	"code_input": {lower(e.action): e | some e in code_input_actions},
+	"ai_agent": {lower(e.action): e | some e in ai_agent_actions},
 	"analysis": {lower(a): {"action": a} | some a in analysis_actions},
 	"build": {lower(a): {"action": a} | some a in build_actions},
 	"release": {lower(a): {"action": a} | some a in release_actions},

@@ -131,3 +131,22 @@ jenkins_change_variables := {
 # shell_calls are the Jenkins steps that run their first argument (or
 # `script:`) as a script, and the shell that reads it.
 shell_calls := {"sh": "sh", "bat": "cmd", "powershell": "powershell", "pwsh": "pwsh"}
+
+# ai_agent_actions run an AI coding agent on the prompt given in the
+# inputs named; the agent acts with the job's token and tools, so text in
+# its prompt is instructions.
+ai_agent_actions contains entry if some entry in [
+	{"action": "anthropics/claude-code-action", "inputs": ["prompt", "direct_prompt", "override_prompt", "custom_instructions"]},
+	{"action": "anthropics/claude-code-base-action", "inputs": ["prompt", "append_system_prompt"]},
+	{"action": "google-github-actions/run-gemini-cli", "inputs": ["prompt"]},
+	{"action": "openai/codex-action", "inputs": ["prompt"]},
+	{"action": "actions/ai-inference", "inputs": ["prompt", "system-prompt"]},
+]
+
+# ai_agent_commands are the command-line agents whose arguments are a
+# prompt.
+ai_agent_commands contains m if some m in [
+	{"names": ["claude", "gemini", "codex", "aider", "opencode", "cursor-agent", "amp", "qwen", "goose"]},
+	{"names": ["copilot"]},
+	{"names": ["gh"], "args": ["copilot"]},
+]
