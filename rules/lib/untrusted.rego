@@ -15,23 +15,36 @@ import data.pipelint.lib.tables
 # path that reads a whole object holding such text (`toJSON(github.event)`)
 # is controlled as that text is.
 control(path) := "outsider" if {
-	not fixed(path)
-	some pattern in tables.outsider_contexts
-	covers(pattern, path)
+	startswith(path, "github.")
+	not regex.match(fixed_pattern, path)
+	held_by(path, outsider_pattern, tables.outsider_contexts)
 } else := "partly" if {
-	not fixed(path)
-	some pattern in tables.partly_controlled_contexts
-	covers(pattern, path)
+	startswith(path, "github.")
+	not regex.match(fixed_pattern, path)
+	held_by(path, partly_pattern, tables.partly_controlled_contexts)
 }
 
-fixed(path) if {
-	some pattern in tables.fixed_contexts
-	glob.match(pattern, ["."], path)
+# held_by is true when path is one of the contexts (matches pattern, the
+# regular expression of the table), or an object that holds one.
+held_by(path, pattern, _) if regex.match(pattern, path)
+
+held_by(path, _, contexts) if {
+	prefix := concat("", [path, "."])
+	some context in contexts
+	startswith(context, prefix)
 }
 
-covers(pattern, path) if glob.match(pattern, ["."], path)
+# The tables as one regular expression each, built once per evaluation:
+# a path is matched against all the contexts of a table in one step.
+outsider_pattern := table_pattern(tables.outsider_contexts)
 
-covers(pattern, path) if glob.match(concat("", [path, ".**"]), ["."], pattern)
+partly_pattern := table_pattern(tables.partly_controlled_contexts)
+
+fixed_pattern := table_pattern(tables.fixed_contexts)
+
+# table_pattern turns context paths, `*` standing for one element, into
+# one anchored regular expression.
+table_pattern(contexts) := concat("", ["^(", concat("|", [replace(replace(c, ".", `\.`), "*", `[^.]+`) | some c in contexts]), ")$"])
 
 # grade is how much a pipeline with these trigger events grants to the
 # outsiders who start it: "privileged" (the base repository's token and
@@ -47,6 +60,11 @@ grade(events) := "privileged" if {
 
 events(p) := {t.event.value | some t in p.triggers}
 
+# under is true for a path that is prefix or a path below it.
+under(path, prefix) if path == prefix
+
+under(path, prefix) if startswith(path, concat("", [prefix, "."]))
+
 # context_grade is the grade of the events of the file checked that carry
 # a context path (`github.event.head_commit` only comes with a push): a
 # workflow on push and pull_request runs a push's commit message with the
@@ -56,7 +74,7 @@ context_grade(path) := grade(carrying) if {
 	not called(input)
 	carrying := {event |
 		some prefix, carriers in tables.context_events
-		covers(concat("", [prefix, ".**"]), path)
+		under(path, prefix)
 		some event in carriers
 		event in events(input)
 	}
