@@ -246,12 +246,13 @@ earlier(step, s) if step < s
 
 # job_writes[j] lists what the run steps of job j write to $GITHUB_ENV
 # and $GITHUB_OUTPUT with controlled text: `echo "NAME=${{ ... }}"` or
-# `echo "NAME=$VAR"` where VAR holds such text where the step runs.
-job_writes[j] := writes if {
+# `echo "NAME=$VAR"` where VAR holds such text where the step runs, and
+# the multi-line form, `echo "NAME<<EOF"` followed by commands writing
+# controlled text to the same file before the one that writes EOF.
+job_writes[j] := array.concat(one_line, multi_line) if {
 	some j, job in input.jobs
-	writes := [w |
+	one_line := [w |
 		some s, step in job.steps
-		step.script != null
 		some cmd in step.script.commands
 		count(cmd.writes) > 0
 		some file in cmd.writes
@@ -260,6 +261,27 @@ job_writes[j] := writes if {
 		parts := regex.find_all_string_submatch_n(`^["']?([A-Za-z_][A-Za-z0-9_-]*)(=|<<)`, arg.value, 1)
 		count(parts) == 1
 		o := arg_origin(j, s, arg)
+		w := {"what": what, "name": lower(parts[0][1]), "step": s, "step_id": lower(step.id.value), "origin": o}
+	]
+	multi_line := [w |
+		some s, step in job.steps
+		cmds := step.script.commands
+		some k, cmd in cmds
+		count(cmd.writes) > 0
+		some file in cmd.writes
+		what := github_file_kind(file.value)
+		some arg in cmd.args
+		parts := regex.find_all_string_submatch_n(`^["']?([A-Za-z_][A-Za-z0-9_-]*)<<["']?([A-Za-z0-9_-]+)`, arg.value, 1)
+		count(parts) == 1
+		delimiter := parts[0][2]
+		body := array.slice(cmds, k + 1, count(cmds))
+		ends := [i | some i, c in body; some a in c.args; trim(a.value, `"'`) == delimiter]
+		count(ends) > 0
+		some line in array.slice(body, 0, ends[0])
+		some written in line.writes
+		github_file_kind(written.value) == what
+		some text in line.args
+		o := arg_origin(j, s, text)
 		w := {"what": what, "name": lower(parts[0][1]), "step": s, "step_id": lower(step.id.value), "origin": o}
 	]
 }
