@@ -18,6 +18,7 @@ import (
 	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser"
+	"github.com/pipelint/pipelint/internal/repofs"
 	"github.com/pipelint/pipelint/internal/report"
 	"github.com/pipelint/pipelint/internal/runner"
 	"github.com/pipelint/pipelint/internal/secret"
@@ -242,9 +243,9 @@ func writeReport(stdout io.Writer, out output, run *report.Run) error {
 	if out.path == "" {
 		return out.reporter.Report(stdout, run)
 	}
-	f, err := os.Create(out.path)
+	f, err := repofs.Create(out.path)
 	if err != nil {
-		return err
+		return fmt.Errorf("report %s: %w", out.path, err)
 	}
 	if err := out.reporter.Report(f, run); err != nil {
 		f.Close()
@@ -275,9 +276,9 @@ func writeBaseline(path string, findings []finding.Finding) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	f, err := os.Create(path)
+	f, err := repofs.Create(path)
 	if err != nil {
-		return err
+		return fmt.Errorf("baseline %s: %w", path, err)
 	}
 	if err := baseline.Write(f, findings); err != nil {
 		f.Close()

@@ -345,3 +345,40 @@ func TestHostileFileNamesAndMessagesInCILogs(t *testing.T) {
 		t.Errorf("inspect lacks %q:\n%s", want, stdout)
 	}
 }
+
+// TestHostileReportPaths: a report or baseline path at which the checked
+// repository put a symbolic link is refused with exit code 2, and the
+// link's target is left as it was: written through, the link would let a
+// pull request overwrite any file the job can write (a shell profile, a
+// git hook) with text it partly chooses. os.DevNull is still accepted.
+func TestHostileReportPaths(t *testing.T) {
+	base := writeFiles(t, map[string]string{
+		"victim.txt":           "precious\n",
+		"repo/.git/HEAD":       "ref: refs/heads/main\n",
+		"repo/" + goodWorkflow: unpinnedWorkflow,
+	})
+	repo := filepath.Join(base, "repo")
+	mustSymlink(t, "../victim.txt", filepath.Join(repo, "pipelint.sarif"))
+	const refused = "pipelint.sarif: is a symbolic link, not a regular file; it was not written (the repository checked may have put it there): remove it or name another file\n"
+	for _, c := range []struct {
+		args []string
+		want string // standard error
+	}{
+		{[]string{"--format", "sarif=pipelint.sarif"}, "pipelint: report " + refused},
+		{[]string{"--format", "sarif", "--output", "pipelint.sarif"}, "pipelint: report " + refused},
+		{[]string{"--write-baseline", "pipelint.sarif"}, "pipelint: baseline " + refused},
+	} {
+		args := append(append([]string{"check", "--no-config"}, c.args...), ".")
+		code, _, stderr := pipelintInChild(t, repo, nil, args...)
+		if code != exitError || stderr != c.want {
+			t.Errorf("%q: exit %d, stderr %q; want exit %d and %q", c.args, code, stderr, exitError, c.want)
+		}
+		if data, err := os.ReadFile(filepath.Join(base, "victim.txt")); err != nil || string(data) != "precious\n" {
+			t.Fatalf("%q: the link's target was written (%d bytes, %v)", c.args, len(data), err)
+		}
+	}
+	code, stdout, stderr := pipelintInChild(t, repo, nil, "check", "--no-config", "--format", "json", "--output", os.DevNull, ".")
+	if code != exitFindings || stdout != "" || stderr != "" {
+		t.Errorf("--output %s: exit %d, stdout %q, stderr %q; want exit %d and no output", os.DevNull, code, stdout, stderr, exitFindings)
+	}
+}

@@ -77,3 +77,26 @@ func TestHostileSpecialConfiguration(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileReportFIFO: a FIFO at a report or baseline path is refused
+// without being opened: opening it for writing waits for a reader.
+func TestHostileReportFIFO(t *testing.T) {
+	root := writeFiles(t, map[string]string{".git/HEAD": "ref: refs/heads/main\n", goodWorkflow: unpinnedWorkflow})
+	if err := syscall.Mkfifo(filepath.Join(root, "report.json"), 0o644); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	const refused = "report.json: is a named pipe, not a regular file; it was not written (the repository checked may have put it there): remove it or name another file\n"
+	for _, c := range []struct {
+		args []string
+		want string // standard error
+	}{
+		{[]string{"--format", "json=report.json"}, "pipelint: report " + refused},
+		{[]string{"--write-baseline", "report.json"}, "pipelint: baseline " + refused},
+	} {
+		args := append(append([]string{"check", "--no-config"}, c.args...), ".")
+		code, _, stderr := pipelintInChild(t, root, nil, args...)
+		if code != exitError || stderr != c.want {
+			t.Errorf("%q: exit %d, stderr %q; want exit %d and %q", c.args, code, stderr, exitError, c.want)
+		}
+	}
+}
