@@ -382,3 +382,32 @@ func TestHostileReportPaths(t *testing.T) {
 		t.Errorf("--output %s: exit %d, stdout %q, stderr %q; want exit %d and no output", os.DevNull, code, stdout, stderr, exitFindings)
 	}
 }
+
+// TestHostileConfigPrint: `config print` shows a repository's
+// configuration, whose keys, values and directory name it chose, escaped
+// for terminals and CI logs as the reports are: no workflow command at the
+// start of a line (an option key, a line of a multi-line value, the
+// directory in the heading), no log command, no control character.
+func TestHostileConfigPrint(t *testing.T) {
+	const dir = "repo\n::error::heading\x1b[2J"
+	base := writeFiles(t, map[string]string{
+		dir + "/.git/HEAD": "ref: refs/heads/main\n",
+		dir + "/.pipelint.yaml": "rules:\n  unpinned-action:\n    options:\n" +
+			`      "::error file=a.yml::key": "##[error]value \e[2J \u202e"` + "\n" +
+			`      list: ["::warning::item", "two\n::notice::lines", "##vso[task.complete]"]` + "\n" +
+			`ignore-paths: ["#` + "\u200b" + `#[add-mask]x", "a` + "\u202e" + `b"]` + "\n",
+	})
+	code, stdout, stderr := pipelint(t, filepath.Join(base, dir), "config", "print")
+	if code != exitClean {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	assertSafeForCILogs(t, "config print", stdout)
+	for _, want := range []string{
+		`      \x3a:error file=a.yml::key: "#\x23[error]value \e[2J \u202e"` + "\n",
+		`ignore-paths: ["#` + "\u200b" + `\x23[add-mask]x", "a\u202eb"]` + "\n",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+}
