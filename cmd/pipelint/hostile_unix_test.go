@@ -100,3 +100,35 @@ func TestHostileReportFIFO(t *testing.T) {
 		}
 	}
 }
+
+// TestHostilePolicyFIFO: a FIFO named like a policy file, or like the
+// help page beside a rule, or a link to one, is refused with a message
+// naming it, without being opened: opening it would wait for a writer
+// and stop the run before any file is checked.
+func TestHostilePolicyFIFO(t *testing.T) {
+	for _, c := range []struct {
+		fifo, link string // in the policy directory p
+		want       string
+	}{
+		{fifo: "evil.rego", want: "p/evil.rego: is a named pipe, not a regular file; it was not read"},
+		{fifo: "pipe", link: "evil.rego", want: "p/evil.rego: is a named pipe, not a regular file; it was not read"},
+		{fifo: "acme-actions-only.md", want: "p/acme-actions-only.md: is a named pipe, not a regular file; it was not read"},
+	} {
+		root := writeFiles(t, map[string]string{goodWorkflow: unpinnedWorkflow, "p/rule.rego": orgRule})
+		if err := syscall.Mkfifo(filepath.Join(root, "p", c.fifo), 0o644); err != nil {
+			t.Skip("no FIFOs here:", err)
+		}
+		if c.link != "" {
+			mustSymlink(t, c.fifo, filepath.Join(root, "p", c.link))
+		}
+		for _, args := range [][]string{{"check", "--no-config", "--policy", "p", "."}, {"policy", "doc", "p"}, {"policy", "test", "p"}} {
+			if c.fifo == "acme-actions-only.md" && args[0] == "policy" && args[1] == "test" {
+				continue // tests have no use for help pages
+			}
+			code, _, stderr := pipelintInChild(t, root, nil, args...)
+			if code != exitError || !strings.Contains(stderr, c.want) {
+				t.Errorf("%s in p, %q: exit %d, stderr %q; want exit %d and %q", c.fifo, args, code, stderr, exitError, c.want)
+			}
+		}
+	}
+}

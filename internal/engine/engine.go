@@ -165,7 +165,9 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		}
 		if mod.custom {
 			rule.Custom = true
-			rule.Help = customHelp(mod, rule.ID)
+			if rule.Help, err = customHelp(mod, name, rule.ID); err != nil {
+				return nil, err
+			}
 			if rule.HelpURI, err = helpLink(name, rule.ID, mod.Module); err != nil {
 				return nil, err
 			}

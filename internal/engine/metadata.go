@@ -15,6 +15,7 @@ import (
 
 	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/repofs"
 	"github.com/pipelint/pipelint/internal/secret"
 )
 
@@ -54,9 +55,9 @@ func loadModules(trees []policyTree, tests bool) (map[string]module, error) {
 			if !tests && strings.HasSuffix(path, "_test.rego") {
 				return nil
 			}
-			src, err := fs.ReadFile(fsys, path)
+			src, err := readPolicyFile(fsys, path)
 			if err != nil {
-				return err
+				return fmt.Errorf("%s: %w", name, err)
 			}
 			if _, taken := modules[name]; taken { // keep module names unique across trees
 				name = fmt.Sprintf("%d/%s", i, name)
@@ -277,13 +278,30 @@ func intField(obj map[string]any, key string) int {
 }
 
 // customHelp is the documentation of a custom rule: the <id>.md file beside
-// its .rego file, if there is one.
-func customHelp(mod module, id string) string {
-	page, err := fs.ReadFile(mod.tree, path.Join(path.Dir(mod.file), id+".md"))
-	if err != nil {
-		return ""
+// its .rego file, if there is one; name is the module's name in messages.
+func customHelp(mod module, name, id string) (string, error) {
+	page, err := readPolicyFile(mod.tree, path.Join(path.Dir(mod.file), id+".md"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
 	}
-	return multiLine(string(page))
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", path.Join(path.Dir(name), id+".md"), err)
+	}
+	return multiLine(string(page)), nil
+}
+
+// readPolicyFile reads a file of a policy tree, which may be a
+// repository's (`policies:`): a file that is not regular is refused after
+// a Stat, which opens nothing, since opening a FIFO waits for a writer.
+func readPolicyFile(fsys fs.FS, name string) ([]byte, error) {
+	info, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, repofs.NotRegular(info.Mode())
+	}
+	return fs.ReadFile(fsys, name)
 }
 
 // helpLink is the first related_resources link of a rule's METADATA, which

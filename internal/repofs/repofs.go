@@ -186,7 +186,15 @@ func (r *FS) Open(name string) (fs.File, error) {
 		}
 		return os.Open(real)
 	}
-	return nil, &refusedError{describeMode(info.Mode()) + ", not a regular file; it was not read"}
+	return nil, NotRegular(info.Mode())
+}
+
+// NotRegular is the error for reading a file of the given mode, neither a
+// regular file nor a directory, which FS refuses without opening it:
+// "is a named pipe, not a regular file; it was not read". Another reader
+// of untrusted files (policy directories) refuses them with it too.
+func NotRegular(mode fs.FileMode) error {
+	return &refusedError{describeMode(mode) + ", not a regular file; it was not read"}
 }
 
 var errLinkedDir = &refusedError{"is a directory reached through a symbolic link, which is not searched"}
