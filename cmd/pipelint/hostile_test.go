@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -410,4 +411,23 @@ func TestHostileConfigPrint(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, stdout)
 		}
 	}
+}
+
+// TestHostileManySecrets: the digest of each secret a file holds, for its
+// fingerprint, is slow on purpose (secret.Digest, 1.5 ms here) and counts
+// in the file's time budget: a workflow of 5,000 different literal
+// passwords takes more than 6 s of digests on any machine, so within a
+// budget of 1 s it is an error, and the good workflow beside it is still
+// reported. Before, the digests ran after the budget was checked, and the
+// file took 8 s.
+func TestHostileManySecrets(t *testing.T) {
+	var secrets strings.Builder
+	secrets.WriteString("on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    env:\n")
+	for i := range 5000 {
+		fmt.Fprintf(&secrets, "      DB_PASSWORD_%d: \"pw%05dXq9z\"\n", i, i)
+	}
+	secrets.WriteString("    steps:\n      - run: make\n")
+	root := writeFiles(t, map[string]string{goodWorkflow: unpinnedWorkflow, ".github/workflows/secrets.yml": secrets.String()})
+	code, report := jsonCheckInChild(t, root, nil, "--file-timeout", "1s", ".")
+	assertErrors(t, code, report, wantError{".github/workflows/secrets.yml", 1, 1, `^checking the file took longer than 1s; the file was not checked$`})
 }

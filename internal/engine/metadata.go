@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -234,21 +235,38 @@ func decodeFinding(rule finding.Rule, value any, masker *secret.Masker) (finding
 // protectSecrets gives every sensitive finding the digest of the secret
 // at its span (see secret.Digest), for its fingerprint, and masks that
 // secret wherever the message of any finding of the file quotes it: only
-// the rule that found it knew it was one.
-func protectSecrets(findings []finding.Finding, p *model.Pipeline) {
+// the rule that found it knew it was one. A digest is slow on purpose
+// (each guess of someone who holds a baseline costs as much), so a value
+// that recurs under the same rule is digested once, and once ctx is done
+// no more is digested: a file of thousands of secrets stays within its
+// time.
+func protectSecrets(ctx context.Context, findings []finding.Finding, p *model.Pipeline) error {
+	type secretOf struct{ ruleID, file, value string } // what a digest is of
+	digests := map[secretOf]string{}
 	var values []string
 	for i := range findings {
 		f := &findings[i]
 		if !f.Sensitive {
 			continue
 		}
-		if value, ok := secret.ValueAt(p.Lines(f.Pos.File), f.Pos); ok {
-			f.SecretDigest = secret.Digest(f.RuleID, f.Pos.File, value)
+		value, ok := secret.ValueAt(p.Lines(f.Pos.File), f.Pos)
+		if !ok {
+			continue
+		}
+		key := secretOf{f.RuleID, f.Pos.File, value}
+		digest, done := digests[key]
+		if !done {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			digest = secret.Digest(f.RuleID, f.Pos.File, value)
+			digests[key] = digest
 			values = append(values, value)
 		}
+		f.SecretDigest = digest
 	}
 	if len(values) == 0 {
-		return
+		return nil
 	}
 	flagged := secret.NewValues(values) // once: a file may flag thousands
 	for i := range findings {
@@ -256,6 +274,7 @@ func protectSecrets(findings []finding.Finding, p *model.Pipeline) {
 			findings[i].Message = masked
 		}
 	}
+	return nil
 }
 
 func stringField(obj map[string]any, key string) string {
