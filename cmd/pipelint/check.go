@@ -69,8 +69,12 @@ holding .git, else the directory scanned).
 one run writes a SARIF file for code scanning and text for people:
   pipelint check --format sarif=pipelint.sarif --format text
 
-Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 a usage error
-or a file that could not be read or parsed (the other files are still checked).`,
+Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 a usage error,
+a configuration that cannot be used, or a file that could not be read or
+parsed. The other files are still checked, and the other repositories when a
+repository's own .pipelint.yaml cannot be used (its files are not); a --config
+file, a --policy directory or a --baseline file that cannot be used stops the
+run.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				args = []string{"."}

@@ -56,7 +56,8 @@ func TestHostileSpecialFiles(t *testing.T) {
 
 // TestHostileSpecialConfiguration: a .pipelint.yaml or a --baseline file
 // that is a FIFO is refused without being opened, which would block until
-// someone writes to it; a refused configuration or baseline stops the run.
+// someone writes to it; the repository's refused configuration is its
+// error, a refused baseline stops the run.
 func TestHostileSpecialConfiguration(t *testing.T) {
 	root := writeFiles(t, map[string]string{".git/HEAD": "ref: refs/heads/main\n", goodWorkflow: unpinnedWorkflow})
 	for _, name := range []string{".pipelint.yaml", "baseline.json"} {
@@ -66,14 +67,14 @@ func TestHostileSpecialConfiguration(t *testing.T) {
 	}
 	for _, c := range []struct {
 		args []string
-		want string // a line of standard error
+		want string // a line of standard output or standard error
 	}{
-		{[]string{"check", "."}, filepath.Join(root, ".pipelint.yaml") + ":1:1: the configuration file is a named pipe, not a regular file; it was not read"},
+		{[]string{"check", "."}, ".pipelint.yaml:1:1: error: the configuration file is a named pipe, not a regular file; it was not read"},
 		{[]string{"check", "--no-config", "--baseline", "baseline.json", "."}, "pipelint: --baseline baseline.json: is a named pipe, not a regular file; it was not read"},
 	} {
-		code, _, stderr := pipelintInChild(t, root, nil, c.args...)
-		if code != exitError || !strings.Contains("\n"+stderr, "\n"+c.want+"\n") {
-			t.Errorf("%q: exit %d, stderr %q; want exit %d and %q", c.args, code, stderr, exitError, c.want)
+		code, stdout, stderr := pipelintInChild(t, root, nil, c.args...)
+		if code != exitError || !strings.Contains("\n"+stdout+stderr, "\n"+c.want+"\n") {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit %d and %q", c.args, code, stdout, stderr, exitError, c.want)
 		}
 	}
 }
