@@ -394,11 +394,8 @@ func TestHostileReportPaths(t *testing.T) {
 func TestHostileConfigPrint(t *testing.T) {
 	const dir = "repo\n::error::heading\x1b[2J"
 	base := writeFiles(t, map[string]string{
-		dir + "/.git/HEAD": "ref: refs/heads/main\n",
-		dir + "/.pipelint.yaml": "rules:\n  unpinned-action:\n    options:\n" +
-			`      "::error file=a.yml::key": "##[error]value \e[2J \u202e"` + "\n" +
-			`      list: ["::warning::item", "two\n::notice::lines", "##vso[task.complete]"]` + "\n" +
-			`ignore-paths: ["#` + "\u200b" + `#[add-mask]x", "a` + "\u202e" + `b"]` + "\n",
+		dir + "/.git/HEAD":      "ref: refs/heads/main\n",
+		dir + "/.pipelint.yaml": terminalInput(t, "pipelint.yaml"),
 	})
 	code, stdout, stderr := pipelint(t, filepath.Join(base, dir), "config", "print")
 	if code != exitClean {
