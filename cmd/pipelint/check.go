@@ -18,6 +18,7 @@ import (
 	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser"
+	"github.com/pipelint/pipelint/internal/repofs"
 	"github.com/pipelint/pipelint/internal/report"
 	"github.com/pipelint/pipelint/internal/runner"
 	"github.com/pipelint/pipelint/internal/secret"
@@ -68,8 +69,12 @@ holding .git, else the directory scanned).
 one run writes a SARIF file for code scanning and text for people:
   pipelint check --format sarif=pipelint.sarif --format text
 
-Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 a usage error
-or a file that could not be read or parsed (the other files are still checked).`,
+Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 a usage error,
+a configuration that cannot be used, or a file that could not be read or
+parsed. The other files are still checked, and the other repositories when a
+repository's own .pipelint.yaml cannot be used (its files are not); a --config
+file, a --policy directory or a --baseline file that cannot be used stops the
+run.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				args = []string{"."}
@@ -242,9 +247,9 @@ func writeReport(stdout io.Writer, out output, run *report.Run) error {
 	if out.path == "" {
 		return out.reporter.Report(stdout, run)
 	}
-	f, err := os.Create(out.path)
+	f, err := repofs.Create(out.path)
 	if err != nil {
-		return err
+		return fmt.Errorf("report %s: %w", out.path, err)
 	}
 	if err := out.reporter.Report(f, run); err != nil {
 		f.Close()
@@ -275,9 +280,9 @@ func writeBaseline(path string, findings []finding.Finding) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	f, err := os.Create(path)
+	f, err := repofs.Create(path)
 	if err != nil {
-		return err
+		return fmt.Errorf("baseline %s: %w", path, err)
 	}
 	if err := baseline.Write(f, findings); err != nil {
 		f.Close()

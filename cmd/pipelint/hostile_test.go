@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -133,9 +134,11 @@ func TestHostileSymlinksOutOfTheRepository(t *testing.T) {
 // TestHostileConfigurationOutOfTheRepository: a repository's
 // .pipelint.yaml, a --config file or a --baseline file that is a symbolic
 // link out of the repository is refused, unread: a configuration's errors
-// quote its keys, a baseline's its fields. Configuration and baseline
-// apply to every file, so a refused one stops the run with exit code 2,
-// as a broken one does.
+// quote its keys, a baseline's its fields. A --config or --baseline file
+// applies to every file, so a refused one stops the run with exit code 2,
+// as a broken one does; a repository's own configuration is that
+// repository's error, in the report (see
+// TestHostileConfigurationInAScanOfRepositories).
 func TestHostileConfigurationOutOfTheRepository(t *testing.T) {
 	base := writeFiles(t, map[string]string{
 		"outside.yaml":          "stolen-secret-key: 1\n",
@@ -150,15 +153,15 @@ func TestHostileConfigurationOutOfTheRepository(t *testing.T) {
 	outside := strings.TrimSuffix(outsideMessage, "$")
 	for _, c := range []struct {
 		args []string
-		want string // a line of standard error
+		want string // a line of standard output or standard error
 	}{
-		{[]string{"check", "."}, filepath.Join(repo, ".pipelint.yaml") + ":1:1: the configuration file " + outside},
+		{[]string{"check", "."}, ".pipelint.yaml:1:1: error: the configuration file " + outside},
 		{[]string{"check", "--config", "ci/pipelint.yaml", "."}, "ci/pipelint.yaml:1:1: the configuration file " + outside},
 		{[]string{"check", "--no-config", "--baseline", ".pipelint-baseline.json", "."}, "pipelint: --baseline .pipelint-baseline.json: " + outside},
 	} {
 		code, stdout, stderr := pipelintInChild(t, repo, nil, c.args...)
-		if code != exitError || !strings.Contains("\n"+stderr, "\n"+c.want+"\n") {
-			t.Errorf("%q: exit %d, stderr %q; want exit %d and %q", c.args, code, stderr, exitError, c.want)
+		if code != exitError || !strings.Contains("\n"+stdout+stderr, "\n"+c.want+"\n") {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit %d and %q", c.args, code, stdout, stderr, exitError, c.want)
 		}
 		if strings.Contains(stdout+stderr, "stolen") {
 			t.Errorf("%q: a file outside the repository was read:\n%s%s", c.args, stdout, stderr)
@@ -343,5 +346,144 @@ func TestHostileFileNamesAndMessagesInCILogs(t *testing.T) {
 	assertSafeForCILogs(t, "inspect", stdout+stderr)
 	if want := `actions/checkout@#\u0023vso[task.setvariable variable=PATH]/tmp/evil`; !strings.Contains(stdout, want) {
 		t.Errorf("inspect lacks %q:\n%s", want, stdout)
+	}
+}
+
+// TestHostileReportPaths: a report or baseline path at which the checked
+// repository put a symbolic link is refused with exit code 2, and the
+// link's target is left as it was: written through, the link would let a
+// pull request overwrite any file the job can write (a shell profile, a
+// git hook) with text it partly chooses. os.DevNull is still accepted.
+func TestHostileReportPaths(t *testing.T) {
+	base := writeFiles(t, map[string]string{
+		"victim.txt":           "precious\n",
+		"repo/.git/HEAD":       "ref: refs/heads/main\n",
+		"repo/" + goodWorkflow: unpinnedWorkflow,
+	})
+	repo := filepath.Join(base, "repo")
+	mustSymlink(t, "../victim.txt", filepath.Join(repo, "pipelint.sarif"))
+	const refused = "pipelint.sarif: is a symbolic link, not a regular file; it was not written (the repository checked may have put it there): remove it or name another file\n"
+	for _, c := range []struct {
+		args []string
+		want string // standard error
+	}{
+		{[]string{"--format", "sarif=pipelint.sarif"}, "pipelint: report " + refused},
+		{[]string{"--format", "sarif", "--output", "pipelint.sarif"}, "pipelint: report " + refused},
+		{[]string{"--write-baseline", "pipelint.sarif"}, "pipelint: baseline " + refused},
+	} {
+		args := append(append([]string{"check", "--no-config"}, c.args...), ".")
+		code, _, stderr := pipelintInChild(t, repo, nil, args...)
+		if code != exitError || stderr != c.want {
+			t.Errorf("%q: exit %d, stderr %q; want exit %d and %q", c.args, code, stderr, exitError, c.want)
+		}
+		if data, err := os.ReadFile(filepath.Join(base, "victim.txt")); err != nil || string(data) != "precious\n" {
+			t.Fatalf("%q: the link's target was written (%d bytes, %v)", c.args, len(data), err)
+		}
+	}
+	code, stdout, stderr := pipelintInChild(t, repo, nil, "check", "--no-config", "--format", "json", "--output", os.DevNull, ".")
+	if code != exitFindings || stdout != "" || stderr != "" {
+		t.Errorf("--output %s: exit %d, stdout %q, stderr %q; want exit %d and no output", os.DevNull, code, stdout, stderr, exitFindings)
+	}
+}
+
+// TestHostileConfigPrint: `config print` shows a repository's
+// configuration, whose keys, values and directory name it chose, escaped
+// for terminals and CI logs as the reports are: no workflow command at the
+// start of a line (an option key, a line of a multi-line value, the
+// directory in the heading), no log command, no control character.
+func TestHostileConfigPrint(t *testing.T) {
+	const dir = "repo\n::error::heading\x1b[2J"
+	base := writeFiles(t, map[string]string{
+		dir + "/.git/HEAD":      "ref: refs/heads/main\n",
+		dir + "/.pipelint.yaml": terminalInput(t, "pipelint.yaml"),
+	})
+	code, stdout, stderr := pipelint(t, filepath.Join(base, dir), "config", "print")
+	if code != exitClean {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	assertSafeForCILogs(t, "config print", stdout)
+	for _, want := range []string{
+		`      \x3a:error file=a.yml::key: "#\x23[error]value \e[2J \u202e"` + "\n",
+		`ignore-paths: ["#` + "\u200b" + `\x23[add-mask]x", "a\u202eb"]` + "\n",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+// TestHostileManySecrets: the digest of each secret a file holds, for its
+// fingerprint, is slow on purpose (secret.Digest, 1.5 ms here) and counts
+// in the file's time budget: a workflow of 5,000 different literal
+// passwords takes more than 6 s of digests on any machine, so within a
+// budget of 1 s it is an error, and the good workflow beside it is still
+// reported. Before, the digests ran after the budget was checked, and the
+// file took 8 s.
+func TestHostileManySecrets(t *testing.T) {
+	var secrets strings.Builder
+	secrets.WriteString("on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    env:\n")
+	for i := range 5000 {
+		fmt.Fprintf(&secrets, "      DB_PASSWORD_%d: \"pw%05dXq9z\"\n", i, i)
+	}
+	secrets.WriteString("    steps:\n      - run: make\n")
+	root := writeFiles(t, map[string]string{goodWorkflow: unpinnedWorkflow, ".github/workflows/secrets.yml": secrets.String()})
+	code, report := jsonCheckInChild(t, root, nil, "--file-timeout", "1s", ".")
+	assertErrors(t, code, report, wantError{".github/workflows/secrets.yml", 1, 1, `^checking the file took longer than 1s; the file was not checked$`})
+}
+
+// TestHostileConfigurationInAScanOfRepositories: in a scan of several
+// repositories, one repository's .pipelint.yaml that cannot be used
+// (invalid, or a link out of the repository) is that repository's error:
+// its errors are reported, the files it governs are not checked, the
+// other repositories are, and the exit code is 2. What the user named
+// governs every file and still stops the run: a --config file, or a
+// --policy directory, that cannot be used.
+func TestHostileConfigurationInAScanOfRepositories(t *testing.T) {
+	base := writeFiles(t, map[string]string{
+		"outside.yaml":                         "stolen-secret-key: 1\n",
+		"scan/a/.git/HEAD":                     "ref: refs/heads/main\n",
+		"scan/a/" + goodWorkflow:               unpinnedWorkflow,
+		"scan/b/.git/HEAD":                     "ref: refs/heads/main\n",
+		"scan/b/.pipelint.yaml":                "rules:\n  no-such-rule:\n    enabled: false\n",
+		"scan/b/.github/workflows/ci.yml":      unpinnedWorkflow,
+		"scan/b/.github/workflows/release.yml": unpinnedWorkflow,
+		"scan/c/.git/HEAD":                     "ref: refs/heads/main\n",
+		"scan/c/.github/workflows/ci.yml":      unpinnedWorkflow,
+		"broken.yaml":                          "rules: [\n",
+		"p/broken.rego":                        "package pipelint.rules.broken\n\nfindings contains x if {\n",
+	})
+	scan := filepath.Join(base, "scan")
+	mustSymlink(t, "../../outside.yaml", filepath.Join(scan, "c", ".pipelint.yaml"))
+
+	code, stdout, stderr := pipelintInChild(t, scan, nil, "check", "--format", "json", ".")
+	var report checkReport
+	if err := json.Unmarshal([]byte(stdout), &report); err != nil {
+		t.Fatalf("exit %d, no JSON report (%v)\nstdout: %.2000s\nstderr: %.2000s", code, err, stdout, stderr)
+	}
+	assertErrors(t, code, report,
+		wantError{".pipelint.yaml", 1, 1, `^the configuration cannot be used, so the 2 CI files it governs were not checked$`},
+		wantError{".pipelint.yaml", 1, 1, `^the configuration cannot be used, so the CI file it governs was not checked$`},
+		wantError{".pipelint.yaml", 1, 1, `^the configuration file ` + outsideMessage},
+		wantError{".pipelint.yaml", 2, 3, `^unknown rule "no-such-rule" \(known rules: .*\)$`})
+	if report.Summary.Files != 1 || len(report.Findings) != 1 {
+		t.Errorf("%d files checked, findings %+v; want a's workflow alone", report.Summary.Files, report.Findings)
+	}
+	if strings.Contains(stdout+stderr, "stolen") {
+		t.Errorf("a file outside the repository was read:\n%s%s", stdout, stderr)
+	}
+
+	for _, c := range []struct {
+		args []string
+		want string // the first line of standard error
+	}{
+		{[]string{"--config", "../broken.yaml", "."}, "../broken.yaml:1:1: did not find expected node content\n"},
+		{[]string{"--policy", "../p", "."}, "load policies: 1 error occurred: ../p/broken.rego:4: rego_parse_error: "},
+		// b's configuration fails with the policy, and without it.
+		{[]string{"--policy", "../p", "b"}, "load policies: 1 error occurred: ../p/broken.rego:4: rego_parse_error: "},
+	} {
+		code, stdout, stderr := pipelintInChild(t, scan, nil, append([]string{"check"}, c.args...)...)
+		if code != exitError || stdout != "" || !strings.HasPrefix(stderr, c.want) {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit %d, no report, and %q first", c.args, code, stdout, stderr, exitError, c.want)
+		}
 	}
 }

@@ -56,7 +56,8 @@ func TestHostileSpecialFiles(t *testing.T) {
 
 // TestHostileSpecialConfiguration: a .pipelint.yaml or a --baseline file
 // that is a FIFO is refused without being opened, which would block until
-// someone writes to it; a refused configuration or baseline stops the run.
+// someone writes to it; the repository's refused configuration is its
+// error, a refused baseline stops the run.
 func TestHostileSpecialConfiguration(t *testing.T) {
 	root := writeFiles(t, map[string]string{".git/HEAD": "ref: refs/heads/main\n", goodWorkflow: unpinnedWorkflow})
 	for _, name := range []string{".pipelint.yaml", "baseline.json"} {
@@ -66,14 +67,69 @@ func TestHostileSpecialConfiguration(t *testing.T) {
 	}
 	for _, c := range []struct {
 		args []string
-		want string // a line of standard error
+		want string // a line of standard output or standard error
 	}{
-		{[]string{"check", "."}, filepath.Join(root, ".pipelint.yaml") + ":1:1: the configuration file is a named pipe, not a regular file; it was not read"},
+		{[]string{"check", "."}, ".pipelint.yaml:1:1: error: the configuration file is a named pipe, not a regular file; it was not read"},
 		{[]string{"check", "--no-config", "--baseline", "baseline.json", "."}, "pipelint: --baseline baseline.json: is a named pipe, not a regular file; it was not read"},
 	} {
-		code, _, stderr := pipelintInChild(t, root, nil, c.args...)
-		if code != exitError || !strings.Contains("\n"+stderr, "\n"+c.want+"\n") {
+		code, stdout, stderr := pipelintInChild(t, root, nil, c.args...)
+		if code != exitError || !strings.Contains("\n"+stdout+stderr, "\n"+c.want+"\n") {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit %d and %q", c.args, code, stdout, stderr, exitError, c.want)
+		}
+	}
+}
+
+// TestHostileReportFIFO: a FIFO at a report or baseline path is refused
+// without being opened: opening it for writing waits for a reader.
+func TestHostileReportFIFO(t *testing.T) {
+	root := writeFiles(t, map[string]string{".git/HEAD": "ref: refs/heads/main\n", goodWorkflow: unpinnedWorkflow})
+	if err := syscall.Mkfifo(filepath.Join(root, "report.json"), 0o644); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	const refused = "report.json: is a named pipe, not a regular file; it was not written (the repository checked may have put it there): remove it or name another file\n"
+	for _, c := range []struct {
+		args []string
+		want string // standard error
+	}{
+		{[]string{"--format", "json=report.json"}, "pipelint: report " + refused},
+		{[]string{"--write-baseline", "report.json"}, "pipelint: baseline " + refused},
+	} {
+		args := append(append([]string{"check", "--no-config"}, c.args...), ".")
+		code, _, stderr := pipelintInChild(t, root, nil, args...)
+		if code != exitError || stderr != c.want {
 			t.Errorf("%q: exit %d, stderr %q; want exit %d and %q", c.args, code, stderr, exitError, c.want)
+		}
+	}
+}
+
+// TestHostilePolicyFIFO: a FIFO named like a policy file, or like the
+// help page beside a rule, or a link to one, is refused with a message
+// naming it, without being opened: opening it would wait for a writer
+// and stop the run before any file is checked.
+func TestHostilePolicyFIFO(t *testing.T) {
+	for _, c := range []struct {
+		fifo, link string // in the policy directory p
+		want       string
+	}{
+		{fifo: "evil.rego", want: "p/evil.rego: is a named pipe, not a regular file; it was not read"},
+		{fifo: "pipe", link: "evil.rego", want: "p/evil.rego: is a named pipe, not a regular file; it was not read"},
+		{fifo: "acme-actions-only.md", want: "p/acme-actions-only.md: is a named pipe, not a regular file; it was not read"},
+	} {
+		root := writeFiles(t, map[string]string{goodWorkflow: unpinnedWorkflow, "p/rule.rego": orgRule})
+		if err := syscall.Mkfifo(filepath.Join(root, "p", c.fifo), 0o644); err != nil {
+			t.Skip("no FIFOs here:", err)
+		}
+		if c.link != "" {
+			mustSymlink(t, c.fifo, filepath.Join(root, "p", c.link))
+		}
+		for _, args := range [][]string{{"check", "--no-config", "--policy", "p", "."}, {"policy", "doc", "p"}, {"policy", "test", "p"}} {
+			if c.fifo == "acme-actions-only.md" && args[0] == "policy" && args[1] == "test" {
+				continue // tests have no use for help pages
+			}
+			code, _, stderr := pipelintInChild(t, root, nil, args...)
+			if code != exitError || !strings.Contains(stderr, c.want) {
+				t.Errorf("%s in p, %q: exit %d, stderr %q; want exit %d and %q", c.fifo, args, code, stderr, exitError, c.want)
+			}
 		}
 	}
 }

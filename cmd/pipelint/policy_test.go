@@ -76,16 +76,16 @@ func TestConfigErrorsNamePositions(t *testing.T) {
 		".github/workflows/ci.yml": twoFindings,
 		".pipelint.yaml":           "rules:\n  unpinned-action:\n    severity: urgent\n  no-such-rule:\n    enabled: false\n",
 	})
-	code, _, stderr := pipelint(t, root, "check")
-	if code != exitError || !strings.Contains(stderr, ".pipelint.yaml:3:") {
-		t.Errorf("exit %d, stderr %q", code, stderr)
+	code, stdout, _ := pipelint(t, root, "check")
+	if code != exitError || !strings.Contains(stdout, ".pipelint.yaml:3:") {
+		t.Errorf("exit %d, stdout %q", code, stdout)
 	}
 	root = writeFiles(t, map[string]string{
 		".github/workflows/ci.yml": twoFindings,
 		".pipelint.yaml":           "rules:\n  no-such-rule:\n    enabled: false\n",
 	})
-	if code, _, stderr := pipelint(t, root, "check"); code != exitError || !strings.Contains(stderr, ".pipelint.yaml:2:") || !strings.Contains(stderr, "no-such-rule") {
-		t.Errorf("unknown rule: exit %d, stderr %q", code, stderr)
+	if code, stdout, _ := pipelint(t, root, "check"); code != exitError || !strings.Contains(stdout, ".pipelint.yaml:2:") || !strings.Contains(stdout, "no-such-rule") {
+		t.Errorf("unknown rule: exit %d, stdout %q", code, stdout)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -57,7 +58,14 @@ func newConfigCommand() *cobra.Command {
 			if err != nil {
 				return reportConfigError(cmd.ErrOrStderr(), err)
 			}
-			return config.Print(cmd.OutOrStdout(), config.Effective(policy.Config, policy.Engine.Rules()))
+			// The configuration is the repository's, keys and values: escaped
+			// for terminals and CI logs as the reports are.
+			var printed strings.Builder
+			if err := config.Print(&printed, config.Effective(policy.Config, policy.Engine.Rules())); err != nil {
+				return err
+			}
+			_, err = io.WriteString(cmd.OutOrStdout(), report.EscapeLines(printed.String()))
+			return err
 		},
 	}
 	opts.register(printCmd)

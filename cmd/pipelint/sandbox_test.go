@@ -95,9 +95,9 @@ func TestConfigPoliciesStayInTheRepository(t *testing.T) {
 		"shared/rule.rego":              orgRule,
 	})
 	repo := filepath.Join(top, "repo")
-	code, _, stderr := pipelint(t, repo, "check")
-	if want := `.pipelint.yaml:1:12: policy directory "../shared" is outside the repository; only --policy can name a directory elsewhere`; code != exitError || !strings.Contains(stderr, want) {
-		t.Errorf("config: exit %d, stderr %q, want %q", code, stderr, want)
+	code, stdout, _ := pipelint(t, repo, "check")
+	if want := `.pipelint.yaml:1:12: error: policy directory "../shared" is outside the repository; only --policy can name a directory elsewhere`; code != exitError || !strings.Contains(stdout, want) {
+		t.Errorf("config: exit %d, stdout %q, want %q", code, stdout, want)
 	}
 	code, stdout, stderr := pipelint(t, repo, "check", "--no-config", "--policy", "../shared")
 	if code != exitFindings || !strings.Contains(stdout, "acme-actions-only") {

@@ -242,11 +242,21 @@ jobs:
 }
 
 // A configuration error quotes the configuration, which may hold a
-// pasted token: it is masked as the errors of checked files are.
+// pasted token: it is masked as the errors of checked files are, in the
+// report when the configuration is the repository's, on standard error
+// when it was named with --config.
 func TestConfigurationErrorsMaskSecrets(t *testing.T) {
 	root := writeFiles(t, map[string]string{".git/HEAD": "ref: refs/heads/main\n", ".pipelint.yaml": "rules:\n  " + firstToken + ":\n    enabled: false\n"})
-	code, _, stderr := pipelint(t, root, "check", ".")
-	if want := `.pipelint.yaml:2:3: rule id "ghp_****" is not kebab-case`; code != exitError || !strings.Contains(stderr, want) || len(leaks(stderr)) > 0 {
-		t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr, exitError, want)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"check", "."}, `.pipelint.yaml:2:3: error: rule id "ghp_****" is not kebab-case`},
+		{[]string{"check", "--config", ".pipelint.yaml", "."}, `.pipelint.yaml:2:3: rule id "ghp_****" is not kebab-case`},
+	} {
+		code, stdout, stderr := pipelint(t, root, c.args...)
+		if code != exitError || !strings.Contains(stdout+stderr, c.want) || len(leaks(stdout+stderr)) > 0 {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want %d and %q", c.args, code, stdout, stderr, exitError, c.want)
+		}
 	}
 }

@@ -67,9 +67,10 @@ type position struct{ line, column, endColumn int }
 // when it is a directory) and in each parent up to the repository root: the
 // first directory holding .git, or the filesystem root. It returns "" and
 // no error when there is none. Two config files in one directory are an
-// error, since only one of them could win. Anything by a config file's
-// name but a directory is one, a symbolic link or a FIFO too, so that
-// Load refuses it rather than the run going on without it.
+// error, since only one of them could win: a *model.ParseError at the
+// second. Anything by a config file's name but a directory is one, a
+// symbolic link or a FIFO too, so that Load refuses it rather than the run
+// going on without it.
 func Find(start string) (string, error) {
 	abs, err := filepath.Abs(start)
 	if err != nil {
@@ -95,7 +96,7 @@ func Find(start string) (string, error) {
 		case 1:
 			return found[0], nil
 		case 2:
-			return "", fmt.Errorf("%s: both %s and %s exist; keep one", dir, FileNames[0], FileNames[1])
+			return "", errorAt(found[1], position{line: 1, column: 1, endColumn: 2}, fmt.Sprintf("both %s and %s exist; keep one", FileNames[0], FileNames[1]))
 		}
 		if isRepositoryRoot(dir) {
 			return "", nil

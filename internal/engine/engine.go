@@ -165,7 +165,9 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		}
 		if mod.custom {
 			rule.Custom = true
-			rule.Help = customHelp(mod, rule.ID)
+			if rule.Help, err = customHelp(mod, name, rule.ID); err != nil {
+				return nil, err
+			}
 			if rule.HelpURI, err = helpLink(name, rule.ID, mod.Module); err != nil {
 				return nil, err
 			}
@@ -209,16 +211,17 @@ func (e *Engine) Rules() []finding.Rule { return e.rules }
 func (e *Engine) Masker() *secret.Masker { return e.masker }
 
 // Evaluate runs every rule on one pipeline and returns its findings sorted
-// by position and rule, with fingerprints.
+// by position and rule, with fingerprints. The rules have the engine's time
+// limit; ctx bounds the whole, the digests of secrets included.
 func (e *Engine) Evaluate(ctx context.Context, p *model.Pipeline) ([]finding.Finding, error) {
 	input, err := toValue(p)
 	if err != nil {
 		return nil, fmt.Errorf("%s: build rule input: %w", p.File, err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, e.timeout)
+	evalCtx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
-	results, err := e.query.Eval(ctx, rego.EvalParsedInput(input))
-	if ctx.Err() == context.DeadlineExceeded {
+	results, err := e.query.Eval(evalCtx, rego.EvalParsedInput(input))
+	if evalCtx.Err() == context.DeadlineExceeded {
 		return nil, fmt.Errorf("%s: evaluating the rules took longer than %s; the file was not checked", p.File, e.timeout)
 	}
 	if err != nil {
@@ -245,7 +248,12 @@ func (e *Engine) Evaluate(ctx context.Context, p *model.Pipeline) ([]finding.Fin
 		}
 		findings = append(findings, f)
 	}
-	protectSecrets(findings, p)
+	// The digests of the secrets are slow on purpose, and not the rules'
+	// doing: they count in the caller's time (the file's budget, in the
+	// runner), not in the rules' limit.
+	if err := protectSecrets(ctx, findings, p); err != nil {
+		return nil, fmt.Errorf("%s: digest the secrets: %w", p.File, err)
+	}
 	finding.Sort(findings)
 	finding.Fingerprint(findings, p.Lines)
 	return findings, nil

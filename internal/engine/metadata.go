@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/repofs"
 	"github.com/pipelint/pipelint/internal/secret"
 )
 
@@ -54,9 +56,9 @@ func loadModules(trees []policyTree, tests bool) (map[string]module, error) {
 			if !tests && strings.HasSuffix(path, "_test.rego") {
 				return nil
 			}
-			src, err := fs.ReadFile(fsys, path)
+			src, err := readPolicyFile(fsys, path)
 			if err != nil {
-				return err
+				return fmt.Errorf("%s: %w", name, err)
 			}
 			if _, taken := modules[name]; taken { // keep module names unique across trees
 				name = fmt.Sprintf("%d/%s", i, name)
@@ -233,21 +235,38 @@ func decodeFinding(rule finding.Rule, value any, masker *secret.Masker) (finding
 // protectSecrets gives every sensitive finding the digest of the secret
 // at its span (see secret.Digest), for its fingerprint, and masks that
 // secret wherever the message of any finding of the file quotes it: only
-// the rule that found it knew it was one.
-func protectSecrets(findings []finding.Finding, p *model.Pipeline) {
+// the rule that found it knew it was one. A digest is slow on purpose
+// (each guess of someone who holds a baseline costs as much), so a value
+// that recurs under the same rule is digested once, and once ctx is done
+// no more is digested: a file of thousands of secrets stays within its
+// time.
+func protectSecrets(ctx context.Context, findings []finding.Finding, p *model.Pipeline) error {
+	type secretOf struct{ ruleID, file, value string } // what a digest is of
+	digests := map[secretOf]string{}
 	var values []string
 	for i := range findings {
 		f := &findings[i]
 		if !f.Sensitive {
 			continue
 		}
-		if value, ok := secret.ValueAt(p.Lines(f.Pos.File), f.Pos); ok {
-			f.SecretDigest = secret.Digest(f.RuleID, f.Pos.File, value)
+		value, ok := secret.ValueAt(p.Lines(f.Pos.File), f.Pos)
+		if !ok {
+			continue
+		}
+		key := secretOf{f.RuleID, f.Pos.File, value}
+		digest, done := digests[key]
+		if !done {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			digest = secret.Digest(f.RuleID, f.Pos.File, value)
+			digests[key] = digest
 			values = append(values, value)
 		}
+		f.SecretDigest = digest
 	}
 	if len(values) == 0 {
-		return
+		return nil
 	}
 	flagged := secret.NewValues(values) // once: a file may flag thousands
 	for i := range findings {
@@ -255,6 +274,7 @@ func protectSecrets(findings []finding.Finding, p *model.Pipeline) {
 			findings[i].Message = masked
 		}
 	}
+	return nil
 }
 
 func stringField(obj map[string]any, key string) string {
@@ -277,13 +297,30 @@ func intField(obj map[string]any, key string) int {
 }
 
 // customHelp is the documentation of a custom rule: the <id>.md file beside
-// its .rego file, if there is one.
-func customHelp(mod module, id string) string {
-	page, err := fs.ReadFile(mod.tree, path.Join(path.Dir(mod.file), id+".md"))
-	if err != nil {
-		return ""
+// its .rego file, if there is one; name is the module's name in messages.
+func customHelp(mod module, name, id string) (string, error) {
+	page, err := readPolicyFile(mod.tree, path.Join(path.Dir(mod.file), id+".md"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
 	}
-	return multiLine(string(page))
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", path.Join(path.Dir(name), id+".md"), err)
+	}
+	return multiLine(string(page)), nil
+}
+
+// readPolicyFile reads a file of a policy tree, which may be a
+// repository's (`policies:`): a file that is not regular is refused after
+// a Stat, which opens nothing, since opening a FIFO waits for a writer.
+func readPolicyFile(fsys fs.FS, name string) ([]byte, error) {
+	info, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, repofs.NotRegular(info.Mode())
+	}
+	return fs.ReadFile(fsys, name)
 }
 
 // helpLink is the first related_resources link of a rule's METADATA, which

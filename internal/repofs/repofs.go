@@ -1,6 +1,8 @@
 // Package repofs reads what a repository holds, which pipelint does not
 // trust: the CI files and what they include, the repository's
-// configuration, a baseline. Every such read goes through FS.
+// configuration, a baseline. Every such read goes through FS, and every
+// file pipelint writes (a report, a baseline) through Create, since the
+// repository may have put something at its path.
 package repofs
 
 import (
@@ -184,7 +186,15 @@ func (r *FS) Open(name string) (fs.File, error) {
 		}
 		return os.Open(real)
 	}
-	return nil, &refusedError{describeMode(info.Mode()) + ", not a regular file; it was not read"}
+	return nil, NotRegular(info.Mode())
+}
+
+// NotRegular is the error for reading a file of the given mode, neither a
+// regular file nor a directory, which FS refuses without opening it:
+// "is a named pipe, not a regular file; it was not read". Another reader
+// of untrusted files (policy directories) refuses them with it too.
+func NotRegular(mode fs.FileMode) error {
+	return &refusedError{describeMode(mode) + ", not a regular file; it was not read"}
 }
 
 var errLinkedDir = &refusedError{"is a directory reached through a symbolic link, which is not searched"}
@@ -221,8 +231,57 @@ type renamedInfo struct {
 
 func (i renamedInfo) Name() string { return i.name }
 
+// Create opens the file at path for writing, created or emptied: a report
+// or a baseline, whose path often lies in the checkout of the repository
+// checked. Only a regular file is written, or os.DevNull: a symbolic link
+// there is refused, neither followed (it may lead to a shell profile or a
+// git hook) nor replaced, and a FIFO or a device is refused without being
+// opened (opening a FIFO waits for a reader). Refusing, rather than
+// writing a file beside it and renaming it over the path, leaves alone
+// what a user put there on purpose (/dev/stderr, a link to a shared
+// report, a FIFO another process reads), never replaces a system file when
+// run as root, and says that the checkout holds a trap. Links among the
+// directories on the way are the caller's, and followed.
+func Create(path string) (*os.File, error) {
+	if path == os.DevNull {
+		return os.OpenFile(path, os.O_WRONLY, 0)
+	}
+	if info, err := os.Lstat(path); err == nil && !info.Mode().IsRegular() {
+		return nil, refusedWrite(info.Mode())
+	}
+	// A link or a FIFO put at the path since Lstat is refused, not
+	// followed or waited on.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|openNoFollow|openNonBlocking, 0o666)
+	if err != nil {
+		if info, lerr := os.Lstat(path); lerr == nil && !info.Mode().IsRegular() {
+			return nil, refusedWrite(info.Mode())
+		}
+		return nil, underlying(err)
+	}
+	info, err := f.Stat()
+	if err == nil && !info.Mode().IsRegular() {
+		err = refusedWrite(info.Mode())
+	}
+	if err == nil {
+		err = f.Truncate(0)
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+func refusedWrite(mode fs.FileMode) error {
+	return &refusedError{describeMode(mode) + ", not a regular file; it was not written (the repository checked may have put it there): remove it or name another file"}
+}
+
 func describeMode(mode fs.FileMode) string {
 	switch {
+	case mode&fs.ModeSymlink != 0:
+		return "is a symbolic link"
+	case mode.IsDir():
+		return "is a directory"
 	case mode&fs.ModeNamedPipe != 0:
 		return "is a named pipe"
 	case mode&fs.ModeSocket != 0:

@@ -54,3 +54,45 @@ func errorText(err error) string {
 	}
 	return err.Error()
 }
+
+// TestCreate: a regular file is emptied and written, a missing one
+// created; a symbolic link, even to a file inside, or a directory, is
+// refused, and what it leads to is left as it was.
+func TestCreate(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) error {
+		f, err := Create(filepath.Join(dir, name))
+		if err != nil {
+			return err
+		}
+		if _, err := f.WriteString(content); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	}
+	if err := os.WriteFile(filepath.Join(dir, "old.json"), []byte("a longer earlier report"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "dir"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("old.json", filepath.Join(dir, "link.json")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	for _, c := range []struct{ name, err string }{
+		{"old.json", ""},
+		{"new.json", ""},
+		{"link.json", "is a symbolic link, not a regular file; it was not written (the repository checked may have put it there): remove it or name another file"},
+		{"dir", "is a directory, not a regular file; it was not written (the repository checked may have put it there): remove it or name another file"},
+	} {
+		if got := errorText(write(c.name, "{}")); got != c.err {
+			t.Errorf("%s: %q, want %q", c.name, got, c.err)
+		}
+	}
+	for name, want := range map[string]string{"old.json": "{}", "new.json": "{}"} {
+		if got, err := os.ReadFile(filepath.Join(dir, name)); err != nil || string(got) != want {
+			t.Errorf("%s holds %q (%v), want %q", name, got, err, want)
+		}
+	}
+}

@@ -65,6 +65,31 @@ func EscapeFileName(name string) string {
 	return name
 }
 
+// EscapeLines is Escape for a text of several lines whose content comes
+// from a repository and whose layout matters, such as its configuration
+// printed back (`pipelint config print`): each line is escaped on its own,
+// and a line that the GitHub Actions runner would read as a workflow
+// command, one that starts with "::" once spaces and invisible characters
+// are left out, has its first ":" written "\x3a".
+func EscapeLines(text string) string {
+	var b strings.Builder
+	for line := range strings.SplitAfterSeq(text, "\n") {
+		body, newline := strings.CutSuffix(line, "\n")
+		body = Escape(body)
+		start := strings.IndexFunc(body, func(r rune) bool { return !unicode.IsSpace(r) && !ignorable(r) })
+		if start >= 0 {
+			if _, command := matchPrefix(body, start, "::"); command {
+				body = body[:start] + `\x3a` + body[start+1:]
+			}
+		}
+		b.WriteString(body)
+		if newline {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
 // commandHashes returns the byte offsets in s of the second "#" of every
 // log command that CI runners find anywhere in a line: GitHub's old
 // syntax "##[name]" (`##[error]`, `##[add-mask]`, `##[set-output …]`),

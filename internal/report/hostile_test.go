@@ -166,6 +166,16 @@ func TestEscape(t *testing.T) {
 			t.Errorf("EscapeFileName(%q) = %q, want %q", in, got, want)
 		}
 	}
+	for in, want := range map[string]string{
+		"rules:\n  a: 1\n":                    "rules:\n  a: 1\n",
+		"::error::x\n  ::warning::y\nz ::not": `\x3a:error::x` + "\n  " + `\x3a:warning::y` + "\nz ::not",
+		"\u200b :\u00ad:x\n\t::y\r\n: :z\n::": "\u200b " + `\x3a` + "\u00ad:x\n\t" + `\x3a:y\r` + "\n: :z\n" + `\x3a:`,
+		"a: \"##[error]\x1b[2J\"\n":           `a: "#\x23[error]\x1b[2J"` + "\n",
+	} {
+		if got := EscapeLines(in); got != want {
+			t.Errorf("EscapeLines(%q) = %q, want %q", in, got, want)
+		}
+	}
 }
 
 // TestGitHubEscapesControlCharacters: GitHub's escapes (%25, %0D, %0A, and

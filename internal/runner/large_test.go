@@ -2,6 +2,8 @@ package runner
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -45,6 +47,54 @@ func BenchmarkCheckLarge(b *testing.B) {
 			b.ReportMetric(float64(findings), "findings")
 		})
 	}
+}
+
+// BenchmarkCheckSecrets checks a workflow of 5,000 literal passwords, one
+// env entry each, all different or all the same: every one is a sensitive
+// finding, whose fingerprint takes a slow digest of the secret
+// (secret.Digest). It reports the CPU time as BenchmarkCheckLarge does.
+func BenchmarkCheckSecrets(b *testing.B) {
+	for _, c := range []struct {
+		name     string
+		password func(i int) string
+	}{
+		{"5000 different", func(i int) string { return fmt.Sprintf("pw%05dXq9z", i) }},
+		{"5000 the same", func(int) string { return "hunter2-prod" }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			root := repository(b, map[string]string{".github/workflows/ci.yml": literalPasswords(5000, c.password)})
+			opts := Options{Policy: PolicyOptions{NoConfig: true}, FileTimeout: time.Hour}
+			if _, err := Check(context.Background(), []string{root}, opts); err != nil {
+				b.Fatal(err)
+			}
+			var findings int
+			start := cpuTime()
+			for b.Loop() {
+				result, err := Check(context.Background(), []string{root}, opts)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if errs := result.Run.Errors; len(errs) > 0 {
+					b.Fatalf("%d errors, the first %s", len(errs), errs[0])
+				}
+				findings = len(result.Run.Findings)
+			}
+			b.ReportMetric((cpuTime()-start).Seconds()/float64(b.N), "cpu-s/op")
+			b.ReportMetric(float64(findings), "findings")
+		})
+	}
+}
+
+// literalPasswords is a workflow whose job sets n variables named for a
+// password to literal values.
+func literalPasswords(n int, password func(i int) string) string {
+	var b strings.Builder
+	b.WriteString("on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    env:\n")
+	for i := range n {
+		fmt.Fprintf(&b, "      DB_PASSWORD_%d: %q\n", i, password(i))
+	}
+	b.WriteString("    steps:\n      - run: make\n")
+	return b.String()
 }
 
 // largestAdmitted returns the largest file of the shape, of at most size

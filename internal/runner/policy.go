@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/pipelint/pipelint/internal/engine"
 	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/ignore"
+	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/rules"
 )
 
@@ -60,14 +62,36 @@ func newPolicies(ctx context.Context, opts PolicyOptions) *policies {
 	return &policies{ctx: ctx, opts: opts, byDir: map[string]string{}, built: map[string]*Policy{}, fails: map[string]error{}}
 }
 
-// forPath returns the policy of a file or directory.
+// foundConfigError is a configuration found in a repository, rather than
+// named by --config, that cannot be used.
+type foundConfigError struct {
+	file string // the configuration file, absolute
+	err  error
+}
+
+func (e *foundConfigError) Error() string { return e.err.Error() }
+func (e *foundConfigError) Unwrap() error { return e.err }
+
+// forPath returns the policy of a file or directory. The error is a
+// *foundConfigError when a configuration found in a repository cannot be
+// used.
 func (ps *policies) forPath(path string) (*Policy, error) {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	file, err := ps.configFile(path)
+	var twoFiles *model.ParseError // config.Find's error for two configuration files in a directory
+	if errors.As(err, &twoFiles) {
+		return nil, &foundConfigError{file: twoFiles.Pos.File, err: err}
+	}
 	if err != nil {
 		return nil, err
 	}
+	return ps.forFile(file)
+}
+
+// forFile returns the policy of a configuration file ("" for none); ps.mu
+// is held.
+func (ps *policies) forFile(file string) (*Policy, error) {
 	if p, ok := ps.built[file]; ok {
 		return p, nil
 	}
@@ -76,12 +100,33 @@ func (ps *policies) forPath(path string) (*Policy, error) {
 	}
 	p, err := ps.build(file)
 	if err != nil {
+		if file != "" && file != ps.opts.ConfigFile {
+			err = &foundConfigError{file: file, err: err}
+		}
 		ps.fails[file] = err
 		return nil, err
 	}
 	ps.built[file] = p
 	ps.order = append(ps.order, file)
 	return p, nil
+}
+
+// repositoryError returns the repository's configuration that err, from
+// forPath, is about; or else err itself, which stops the run, since what
+// the user named governs every file: a --config file, the --policy
+// directories. A repository's configuration is compiled with those
+// directories, so it is blamed only when they compile without it.
+func (ps *policies) repositoryError(err error) (*foundConfigError, error) {
+	var found *foundConfigError
+	if !errors.As(err, &found) {
+		return nil, err
+	}
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if _, err := ps.forFile(""); err != nil {
+		return nil, err
+	}
+	return found, nil
 }
 
 func (ps *policies) configFile(path string) (string, error) {

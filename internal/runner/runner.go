@@ -63,8 +63,10 @@ type Result struct {
 	Skipped []parser.Skipped
 }
 
-// ConfigError is a configuration or policy that cannot be used: the run
-// stops before any file is checked.
+// ConfigError is a configuration or policy that governs every file (named
+// by --config or --policy) and cannot be used: the run stops before any
+// file is checked. A repository's own configuration that cannot be used
+// is that repository's error instead (see Check).
 type ConfigError struct{ Err error }
 
 func (e *ConfigError) Error() string { return e.Err.Error() }
@@ -79,17 +81,41 @@ func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
 	discovery.Context = true
 	files, skipped, discoveryErr := parser.Discover(paths, discovery)
 	governing := newPolicies(ctx, opts.Policy)
-	// Every configuration is read and compiled before any file is checked,
-	// so that a broken one stops the run at once. A file only in view
-	// follows its configuration's ignored paths, if it can be read.
+	// Every configuration is read and compiled before any file is checked.
+	// One the user named governs every file: if it cannot be used, the run
+	// stops at once. A repository's own configuration governs only files
+	// of that repository, which may be one of many scanned and is not
+	// trusted: if it cannot be used, its errors are reported, the files it
+	// governs are not checked, and the other repositories are. A file only
+	// in view follows its configuration's ignored paths, if it can be read.
+	unusable := map[string]*unusableConfig{}
+	var unusableOrder []string
+	blame := func(err error, governed int) error {
+		found, err := governing.repositoryError(err)
+		if err != nil {
+			return &ConfigError{err}
+		}
+		u, ok := unusable[found.file]
+		if !ok {
+			u = &unusableConfig{foundConfigError: found}
+			unusable[found.file] = u
+			unusableOrder = append(unusableOrder, found.file)
+		}
+		u.governs += governed
+		return nil
+	}
 	for _, f := range files {
 		if _, err := governing.of(f); err != nil && !f.Context {
-			return nil, &ConfigError{err}
+			if err := blame(err, 1); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if !slices.ContainsFunc(files, func(f parser.File) bool { return !f.Context }) { // the rules of the first path's configuration still appear in reports
 		if _, err := governing.forPath(paths[0]); err != nil {
-			return nil, &ConfigError{err}
+			if err := blame(err, 0); err != nil {
+				return nil, err
+			}
 		}
 	}
 	files = slices.DeleteFunc(files, func(f parser.File) bool {
@@ -116,6 +142,9 @@ func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
 		Source:       sources.source,
 	}
 	result.Run = run
+	for _, file := range unusableOrder {
+		run.Errors = append(run.Errors, secret.Default().MaskErrors(unusable[file].errors(), nil)...)
+	}
 	for _, r := range results {
 		run.Findings = append(run.Findings, r.findings...)
 		run.Suppressed = append(run.Suppressed, r.suppressed...)
@@ -133,6 +162,41 @@ func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
 		run.Findings = b.Filter(run.Findings)
 	}
 	return result, nil
+}
+
+// unusableConfig is a configuration found in a repository that cannot be
+// used.
+type unusableConfig struct {
+	*foundConfigError
+	governs int // how many CI files it governs, which were not checked
+}
+
+// errors are the configuration's errors, and one that says which files
+// were not checked, at its file as the repository's other paths are
+// shown: relative to the repository that holds it.
+func (u *unusableConfig) errors() []*model.ParseError {
+	root := repofs.Repository(filepath.Dir(u.file))
+	display := func(file string) string {
+		if rel, err := filepath.Rel(root, file); err == nil && filepath.IsAbs(file) {
+			return filepath.ToSlash(rel)
+		}
+		return file
+	}
+	at := model.Pos{File: display(u.file), Line: 1, Column: 1, EndLine: 1, EndColumn: 2}
+	var errs []*model.ParseError
+	switch u.governs {
+	case 0:
+	case 1:
+		errs = append(errs, &model.ParseError{Pos: at, Message: "the configuration cannot be used, so the CI file it governs was not checked"})
+	default:
+		errs = append(errs, &model.ParseError{Pos: at, Message: fmt.Sprintf("the configuration cannot be used, so the %d CI files it governs were not checked", u.governs)})
+	}
+	for _, e := range flattenErrors(at.File, u.err) {
+		shown := *e
+		shown.Pos.File = display(e.Pos.File)
+		errs = append(errs, &shown)
+	}
+	return errs
 }
 
 // readBaseline reads the baseline file at path. It may lie in the
