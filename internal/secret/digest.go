@@ -15,7 +15,7 @@ import (
 const DigestKey = "pipelint secret fingerprint v1"
 
 // DigestIterations is the cost of one Digest: PBKDF2-HMAC-SHA256 with this
-// many iterations takes about 4 ms, which a run pays once per secret
+// many iterations takes about 1.5 ms, which a run pays once per secret
 // found, and which makes each guess of an attacker who holds a baseline
 // file cost as much.
 const DigestIterations = 10_000
