@@ -441,6 +441,12 @@ type Command struct {
 	// substitution ($(...), `...`, <(...)): the shell runs it for its
 	// output, which becomes words of another command or a variable's value.
 	Substituted bool `json:"substituted"`
+	// Piped is true for a command whose input is the output of the
+	// pipeline element written before it: `b` and `c` of `a | b |& c`,
+	// `iex` of PowerShell's `iwr $url | iex`. Only a simple command that is
+	// itself an element is marked, not the commands of a compound one
+	// (`a | { b; }`, `a | while read l; do b; done`).
+	Piped bool `json:"piped"`
 	// Writes are the files the command's output is redirected to (`>`,
 	// `>>`, `&>`), as written (`$GITHUB_ENV`, `"$GITHUB_OUTPUT"`), those
 	// of the compound commands around it (`{ ...; } >> f`, a loop's `done

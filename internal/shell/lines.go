@@ -51,6 +51,9 @@ type lineScanner struct {
 	commands []simpleCommand
 	words    []word
 	spans    [][2]int // the byte span of each of words
+	// piped is set by a pipe: the next command reads the output of the
+	// one before it, even when a line break comes between.
+	piped bool
 
 	// root is text as a parsed script, made when a command runs a script
 	// with sh -c, to place that script's commands.
@@ -108,6 +111,7 @@ func (s *lineScanner) scan() {
 		case s.separator() != "":
 			separator := s.separator()
 			s.endCommand()
+			s.piped = separator == "|"
 			for range separator {
 				s.advance() // separators are ASCII
 			}
@@ -250,7 +254,8 @@ func (s *lineScanner) endCommand() {
 		first.value = first.value[1:]
 		first.start.column++
 	}
-	command := simpleCommand{start: start, words: s.words}
+	command := simpleCommand{start: start, words: s.words, piped: s.piped}
+	s.piped = false
 	s.commands = append(s.commands, command)
 	if s.record == nil {
 		s.commands = append(s.commands, s.nestedCommands(command)...)

@@ -32,6 +32,14 @@ func TestSplitNestedPositions(t *testing.T) {
 			cmd(span(1, 34, 1, 55), w("apt-get", 1, 34, 41), w("install", 1, 42, 49), w("-y", 1, 50, 52), w("jq", 1, 53, 55)),
 		},
 	}, {
+		name:   "a pipeline in the script",
+		script: "sudo sh -c 'curl -s x | bash'",
+		want: []model.Command{
+			cmd(span(1, 1, 1, 30), w("sh", 1, 6, 8), w("-c", 1, 9, 11), w("curl -s x | bash", 1, 12, 30)),
+			cmd(span(1, 13, 1, 22), w("curl", 1, 13, 17), w("-s", 1, 18, 20), w("x", 1, 21, 22)),
+			fromPipe(cmd(span(1, 25, 1, 29), w("bash", 1, 25, 29))),
+		},
+	}, {
 		name:   "multi-line single-quoted script",
 		script: "set -e\nsh -c '\n  cd app\n  pip install -r req.txt\n'",
 		want: []model.Command{

@@ -58,6 +58,9 @@ func (s *script) commands(lang syntax.LangVariant) ([]simpleCommand, bool) {
 	// The bash `time` keyword is not a word of the command it times; it is
 	// put back so that it is stripped like the other wrappers.
 	timed := map[*syntax.CallExpr]syntax.Pos{}
+	// piped holds the commands that are an element of a pipeline after its
+	// first: the walk meets the pipeline before its elements.
+	piped := map[*syntax.CallExpr]bool{}
 	// open holds the byte spans of the $(...), `...` and <(...) around the
 	// node being walked, outermost first: the walk meets a substitution
 	// before what is inside it, and is done with it at the first node
@@ -83,9 +86,14 @@ func (s *script) commands(lang syntax.LangVariant) ([]simpleCommand, bool) {
 					timed[call] = node.Time
 				}
 			}
+		case *syntax.BinaryCmd:
+			if call := pipedCall(node); call != nil {
+				piped[call] = true
+			}
 		case *syntax.CallExpr:
 			if command, ok := s.callCommand(node, timed); ok {
 				command.substituted = inSubstitution(node)
+				command.piped = piped[node]
 				command.writes = s.writes(node)
 				commands = append(commands, command)
 				commands = append(commands, s.nestedCommands(node, command)...)
@@ -105,6 +113,35 @@ func (s *script) commands(lang syntax.LangVariant) ([]simpleCommand, bool) {
 		return commands[i].start.before(commands[j].start)
 	})
 	return commands, true
+}
+
+// pipedCall returns the simple command that reads the output of the left
+// side of a pipe: the first element of its right side, when that element
+// is a simple command (timed or not). The parser nests `a | b | c` either
+// way round, so the right side may be a pipeline itself.
+func pipedCall(pipe *syntax.BinaryCmd) *syntax.CallExpr {
+	if pipe.Op != syntax.Pipe && pipe.Op != syntax.PipeAll {
+		return nil
+	}
+	stmt := pipe.Y
+	for {
+		switch cmd := stmt.Cmd.(type) {
+		case *syntax.BinaryCmd:
+			if cmd.Op != syntax.Pipe && cmd.Op != syntax.PipeAll {
+				return nil
+			}
+			stmt = cmd.X
+		case *syntax.TimeClause:
+			if cmd.Stmt == nil {
+				return nil
+			}
+			stmt = cmd.Stmt
+		case *syntax.CallExpr:
+			return cmd
+		default:
+			return nil
+		}
+	}
 }
 
 // redirection is a statement, by its byte span, that redirects the output

@@ -164,6 +164,7 @@ type simpleCommand struct {
 	start       point // the first word or leading assignment
 	words       []word
 	substituted bool // inside $(...), `...` or <(...)
+	piped       bool // reads the output of the pipeline element before it
 	writes      []word
 }
 
@@ -199,6 +200,7 @@ func (c simpleCommand) model(locate Locate) model.Command {
 		Name:        name.model(locate),
 		Args:        args,
 		Substituted: c.substituted,
+		Piped:       c.piped,
 		Writes:      words(c.writes, locate),
 		Pos:         locateSpan(locate, start, end),
 	}

@@ -50,6 +50,13 @@ func inner(c model.Command) model.Command {
 	return c
 }
 
+// fromPipe marks a command as reading the output of the pipeline element
+// before it.
+func fromPipe(c model.Command) model.Command {
+	c.Piped = true
+	return c
+}
+
 func TestSplitPositions(t *testing.T) {
 	tests := []struct {
 		name, shell, script string
@@ -177,7 +184,34 @@ func TestSplitPositions(t *testing.T) {
 		script: "curl -s x | sh",
 		want: []model.Command{
 			cmd(span(1, 1, 1, 10), w("curl", 1, 1, 5), w("-s", 1, 6, 8), w("x", 1, 9, 10)),
-			cmd(span(1, 13, 1, 15), w("sh", 1, 13, 15)),
+			fromPipe(cmd(span(1, 13, 1, 15), w("sh", 1, 13, 15))),
+		},
+	}, {
+		name:   "pipelines: every simple element after the first reads the one before",
+		script: "a \"$(x)\" | b |& sudo c && d\ne |\n  time f\ng | { h; } | while read l; do i; done",
+		want: []model.Command{
+			cmd(span(1, 1, 1, 9), w("a", 1, 1, 2), w(`"$(x)"`, 1, 3, 9)),
+			inner(cmd(span(1, 6, 1, 7), w("x", 1, 6, 7))),
+			fromPipe(cmd(span(1, 12, 1, 13), w("b", 1, 12, 13))),
+			fromPipe(cmd(span(1, 17, 1, 23), w("c", 1, 22, 23))),
+			cmd(span(1, 27, 1, 28), w("d", 1, 27, 28)),
+			cmd(span(2, 1, 2, 2), w("e", 2, 1, 2)),
+			fromPipe(cmd(span(3, 3, 3, 9), w("f", 3, 8, 9))),
+			cmd(span(4, 1, 4, 2), w("g", 4, 1, 2)),
+			cmd(span(4, 7, 4, 8), w("h", 4, 7, 8)),
+			cmd(span(4, 20, 4, 26), w("read", 4, 20, 24), w("l", 4, 25, 26)),
+			cmd(span(4, 31, 4, 32), w("i", 4, 31, 32)),
+		},
+	}, {
+		name:   "pipelines split by lines",
+		shell:  "pwsh",
+		script: "iwr https://x/i.ps1 | iex\nGet-Item a ||\n  b |\n  Out-Host",
+		want: []model.Command{
+			cmd(span(1, 1, 1, 20), w("iwr", 1, 1, 4), w("https://x/i.ps1", 1, 5, 20)),
+			fromPipe(cmd(span(1, 23, 1, 26), w("iex", 1, 23, 26))),
+			cmd(span(2, 1, 2, 11), w("Get-Item", 2, 1, 9), w("a", 2, 10, 11)),
+			cmd(span(3, 3, 3, 4), w("b", 3, 3, 4)),
+			fromPipe(cmd(span(4, 3, 4, 11), w("Out-Host", 4, 3, 11))),
 		},
 	}, {
 		name:   "heredocs",
@@ -197,7 +231,7 @@ func TestSplitPositions(t *testing.T) {
 			writing(cmd(span(2, 11, 2, 16), w("cat", 2, 11, 14), w("x", 2, 15, 16)), w(`"$GITHUB_OUTPUT"`, 2, 27, 43)),
 			writing(cmd(span(3, 16, 3, 23), w("echo", 3, 16, 20), w("$x", 3, 21, 23)), w("f", 3, 26, 27), w("log", 3, 37, 40)),
 			cmd(span(4, 1, 4, 7), w("echo", 4, 1, 5), w("c", 4, 6, 7)),
-			cmd(span(4, 17, 4, 35), w("tee", 4, 17, 20), w("-a", 4, 21, 23), w("$GITHUB_ENV", 4, 24, 35)),
+			fromPipe(cmd(span(4, 17, 4, 35), w("tee", 4, 17, 20), w("-a", 4, 21, 23), w("$GITHUB_ENV", 4, 24, 35))),
 		},
 	}, {
 		name:   "heredoc body after the rest of its line",
@@ -313,7 +347,7 @@ func TestSplitPositions(t *testing.T) {
 		want: []model.Command{
 			cmd(span(1, 1, 1, 11), w("if", 1, 1, 3), w("then", 1, 4, 8), w("fi", 1, 9, 11)),
 			cmd(span(2, 1, 2, 14), w("npm", 2, 1, 4), w("test", 2, 5, 9), w("2>&1", 2, 10, 14)),
-			cmd(span(2, 17, 2, 24), w("tee", 2, 17, 20), w("log", 2, 21, 24)),
+			fromPipe(cmd(span(2, 17, 2, 24), w("tee", 2, 17, 20), w("log", 2, 21, 24))),
 			cmd(span(2, 27, 2, 31), w("wait", 2, 27, 31)),
 		},
 	}, {
