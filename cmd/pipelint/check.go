@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/pipelint/pipelint/internal/advisory"
 	"github.com/pipelint/pipelint/internal/baseline"
 	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
@@ -40,6 +41,7 @@ type checkOptions struct {
 	sarifIncludeSuppress bool
 	sarifCategory        string
 	fileTimeout          time.Duration
+	advisories           string
 }
 
 // policyFlags choose the configuration and the policies; `rules` and
@@ -97,6 +99,7 @@ run.`,
 	flags.BoolVar(&opts.reportUnusedIgnores, "report-unused-ignores", false, "report inline ignores that suppress nothing")
 	flags.BoolVar(&opts.sarifIncludeSuppress, "sarif-include-suppressed", false, "list suppressed findings in SARIF, with their suppression")
 	flags.StringVar(&opts.sarifCategory, "sarif-category", "", "code scanning category for SARIF (automationDetails.id)")
+	flags.StringVar(&opts.advisories, "advisories", "", "security advisories about actions for known-vulnerable-action, beyond the built-in ones: an OSV JSON file or a directory of them, such as GitHub's advisory database export (read locally, never fetched)")
 	flags.DurationVar(&opts.fileTimeout, "file-timeout", runner.DefaultFileTimeout, "time limit for checking one file, parse and rules; a file that takes longer is reported as an error and the others are still checked")
 	return cmd
 }
@@ -126,6 +129,11 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 	outputs, err := parseOutputs(stdout, opts)
 	if err != nil {
 		return err
+	}
+	if opts.advisories != "" {
+		if opts.policy.Advisories, err = advisory.Load(opts.advisories); err != nil {
+			return fmt.Errorf("--advisories: %w", err)
+		}
 	}
 	result, err := runner.Check(ctx, paths, runner.Options{
 		Policy:              opts.policy.PolicyOptions,

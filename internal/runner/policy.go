@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/pipelint/pipelint/docs"
+	"github.com/pipelint/pipelint/internal/advisory"
 	"github.com/pipelint/pipelint/internal/config"
 	"github.com/pipelint/pipelint/internal/engine"
 	"github.com/pipelint/pipelint/internal/finding"
@@ -28,6 +29,10 @@ type PolicyOptions struct {
 	NoConfig bool
 	// PolicyDirs are directories of custom Rego policies.
 	PolicyDirs []string
+	// Advisories are security advisories about actions, beyond the
+	// built-in ones, for known-vulnerable-action (pipelint check
+	// --advisories).
+	Advisories []advisory.Advisory
 }
 
 // Policy is a configuration and the rules compiled for it.
@@ -159,7 +164,7 @@ func (ps *policies) build(file string) (*Policy, error) {
 	if err != nil {
 		return nil, err
 	}
-	eng, err := NewEngine(ps.ctx, append(dirs, ps.opts.PolicyDirs...), cfg.Options())
+	eng, err := NewEngine(ps.ctx, append(dirs, ps.opts.PolicyDirs...), cfg.Options(), ps.opts.Advisories...)
 	if err != nil {
 		return nil, err
 	}
@@ -192,12 +197,18 @@ func (ps *policies) rules() []finding.Rule {
 }
 
 // NewEngine compiles the built-in rules and the policy directories, with
-// rule options (by rule id) from a configuration.
-func NewEngine(ctx context.Context, policyDirs []string, options map[string]any) (*engine.Engine, error) {
-	if len(policyDirs) == 0 && len(options) == 0 {
+// rule options (by rule id) from a configuration and advisories beyond the
+// built-in ones, which rules read as data.pipelint.config.rules and
+// data.pipelint.config.advisories.
+func NewEngine(ctx context.Context, policyDirs []string, options map[string]any, advisories ...advisory.Advisory) (*engine.Engine, error) {
+	if len(policyDirs) == 0 && len(options) == 0 && len(advisories) == 0 {
 		return builtInEngine()
 	}
-	engineOpts := append(builtIn(), engine.WithData(map[string]any{"rules": ruleData(options)}))
+	data := map[string]any{"rules": ruleData(options)}
+	if len(advisories) > 0 {
+		data["advisories"] = advisories
+	}
+	engineOpts := append(builtIn(), engine.WithData(data))
 	for _, dir := range policyDirs {
 		info, err := os.Stat(dir)
 		if err != nil {
