@@ -98,9 +98,10 @@ findings contains finding if {
 	some step in job.steps
 	cmds := step.script.commands
 	some cmd in cmds
+	substitutes(cmd) # cheap, before the interpreter tables are consulted
 	sources := [c |
 		some word in evaluated_words(cmd)
-		regex.match("[$<]\\(|`", word.value)
+		substitution(word.value)
 		some c in cmds
 		c.substituted
 		within(c.pos, word.pos)
@@ -114,6 +115,19 @@ findings contains finding if {
 		"severity": severity(url),
 	}
 }
+
+# substitutes is true for a command with a word that runs a substitution
+# ($(...), <(...), `...`).
+substitutes(cmd) if {
+	some arg in cmd.args
+	substitution(arg.value)
+}
+
+substitution(word) if contains(word, "$(")
+
+substitution(word) if contains(word, "<(")
+
+substitution(word) if contains(word, "`")
 
 # evaluated_words are the arguments a command runs as code: every one of
 # eval and source, the script (or the code of -c) of an interpreter.
@@ -139,6 +153,7 @@ findings contains finding if {
 	some job in input.jobs
 	some step in job.steps
 	some cmd in step.script.commands
+	powershell_evaluation(cmd) # cheap, before any text is built
 	evaluates_download_text(cmd)
 	url := url_in_text(text(cmd))
 	finding := {
@@ -147,6 +162,10 @@ findings contains finding if {
 		"severity": severity(url),
 	}
 }
+
+powershell_evaluation(cmd) if lower(trim_suffix(cmd.name.value, ".exe")) in {"iex", "invoke-expression", "pwsh", "powershell"}
+
+powershell_evaluation(cmd) if contains(lower(cmd.name.value), "scriptblock")
 
 evaluates_download_text(cmd) if {
 	name(cmd) in {"iex", "invoke-expression"}
@@ -173,6 +192,7 @@ findings contains finding if {
 	d.at + 1 < count(flat)
 	runs := [q |
 		some q in numbers.range(d.at + 1, count(flat) - 1)
+		mentions(flat[q], d.file) # cheap, before the command is parsed
 		runs_file(flat[q], d.file)
 	]
 	count(runs) > 0
@@ -191,16 +211,27 @@ findings contains finding if {
 downloads contains {"job": i, "at": p, "file": file, "url": url_of(cmd), "cmd": cmd} if {
 	some i, flat in job_commands
 	some p, cmd in flat
-	name(cmd) in tables.download_commands
+	lower(cmd.name.value) in tables.download_commands
 	file := base(output_file(cmd))
 	file != ""
 }
 
 # job_commands are the commands of each job that downloads something, in
 # order across its steps.
-job_commands := {i: [c | some step in input.jobs[i].steps; some c in step.script.commands] |
+job_commands := {i: [c | some step in input.jobs[i].steps; some c in step.script.commands] | some i in downloading_jobs}
+
+downloading_jobs contains i if {
 	some [i, _, cmd] in commands.located
 	lower(cmd.name.value) in tables.download_commands
+}
+
+# mentions is true for a command whose name or an argument holds the
+# file's name.
+mentions(cmd, file) if endswith(lower(cmd.name.value), lower(file))
+
+mentions(cmd, file) if {
+	some arg in cmd.args
+	contains(arg.value, file)
 }
 
 runs_file(cmd, file) if {
@@ -315,7 +346,15 @@ remote_name(url) := base(regex.replace(url, `[?#].*$`, ""))
 
 # name is a command's name as the tables list it: lower case, without
 # `.exe`, Python and PyPy without their version.
-name(cmd) := regex.replace(lower(trim_suffix(cmd.name.value, ".exe")), `^(python|pypy)[0-9.]*$`, "$1")
+name(cmd) := n if {
+	n := lower(trim_suffix(cmd.name.value, ".exe"))
+	not startswith(n, "py")
+}
+
+name(cmd) := regex.replace(n, `^(python|pypy)[0-9.]*$`, "$1") if {
+	n := lower(trim_suffix(cmd.name.value, ".exe"))
+	startswith(n, "py")
+}
 
 text(cmd) := concat(" ", array.concat([cmd.name.value], [a.value | some a in cmd.args]))
 
