@@ -114,7 +114,7 @@ func newPolicyCommand() *cobra.Command {
 		Short: "Print the rule table of a policy directory",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			eng, err := runner.NewEngine(cmd.Context(), args, nil)
+			eng, err := runner.NewEngine(cmd.Context(), args, nil, nil)
 			if err != nil {
 				return reportConfigError(cmd.ErrOrStderr(), err)
 			}

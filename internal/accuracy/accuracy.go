@@ -108,7 +108,7 @@ func Evaluate(ctx context.Context, repos []corpustest.Repository, judgements []J
 func ruleIDs(ctx context.Context) ([]string, error) {
 	// The engine of the built-in rules is compiled once per process and
 	// shared by every check.
-	eng, err := runner.NewEngine(ctx, nil, nil)
+	eng, err := runner.NewEngine(ctx, nil, nil, nil)
 	if err != nil {
 		return nil, err
 	}

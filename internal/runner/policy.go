@@ -164,7 +164,7 @@ func (ps *policies) build(file string) (*Policy, error) {
 	if err != nil {
 		return nil, err
 	}
-	eng, err := NewEngine(ps.ctx, append(dirs, ps.opts.PolicyDirs...), cfg.Options(), ps.opts.Advisories...)
+	eng, err := NewEngine(ps.ctx, append(dirs, ps.opts.PolicyDirs...), cfg.Options(), ps.opts.Advisories)
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +200,7 @@ func (ps *policies) rules() []finding.Rule {
 // rule options (by rule id) from a configuration and advisories beyond the
 // built-in ones, which rules read as data.pipelint.config.rules and
 // data.pipelint.config.advisories.
-func NewEngine(ctx context.Context, policyDirs []string, options map[string]any, advisories ...advisory.Advisory) (*engine.Engine, error) {
+func NewEngine(ctx context.Context, policyDirs []string, options map[string]any, advisories []advisory.Advisory) (*engine.Engine, error) {
 	if len(policyDirs) == 0 && len(options) == 0 && len(advisories) == 0 {
 		return builtInEngine()
 	}
