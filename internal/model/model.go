@@ -235,7 +235,10 @@ func (p *Pipeline) Lines(file string) []string {
 type Trigger struct {
 	Event    String   `json:"event"` // push, pull_request, schedule, workflow_dispatch, ...
 	Branches []String `json:"branches"`
-	Pos      Pos      `json:"pos"`
+	// Tags are the tag patterns of a GitHub push trigger's `tags:` filter:
+	// a push of a matching tag starts the pipeline (a release).
+	Tags []String `json:"tags"`
+	Pos  Pos      `json:"pos"`
 }
 
 // Permissions are the token permissions granted to a pipeline or job.
@@ -419,6 +422,12 @@ type Script struct {
 	// windows-1809, win32-ps), as GitLab Runner defaults to PowerShell on
 	// Windows; bash otherwise.
 	Shell string `json:"shell"`
+	// WorkingDirectory is the directory the script runs in, as declared:
+	// GitHub `working-directory:` of the step, else of the job's or the
+	// workflow's `defaults.run`, relative to the workspace unless absolute.
+	// Empty when none is declared: the workspace (or the directory a
+	// Jenkins `dir {}` block or GitLab sets, which are not read).
+	WorkingDirectory String `json:"working_directory"`
 	// Expressions are the CI system's expressions in Text (GitHub `${{ }}`,
 	// GitLab `$[[ ]]`), substituted into the script before the shell reads
 	// it: an expression's text is shell code. Jenkins scripts keep theirs

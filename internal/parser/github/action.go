@@ -101,7 +101,7 @@ func (c *converter) compositeJob(runsKey, runs *yaml.Node) model.Job {
 		c.errorAt(point{runsKey.Line, runsKey.Column}, `"steps" must be a sequence in a composite action`)
 		return job
 	}
-	job.Steps = c.steps(steps, "bash")
+	job.Steps = c.steps(steps, stepDefaults{shell: "bash"})
 	for _, step := range job.Steps {
 		if step.Kind == model.StepOther && step.Call.Value == "" {
 			c.errs = append(c.errs, &model.ParseError{

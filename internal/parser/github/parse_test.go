@@ -226,6 +226,20 @@ func TestWorkflowDefaultShell(t *testing.T) {
 	check(t, "workflow default beats the windows default", p.Jobs[0].Steps[0].Script.Shell, "bash")
 }
 
+func TestWorkflowWorkingDirectory(t *testing.T) {
+	src := "on: push\ndefaults:\n  run:\n    working-directory: app\njobs:\n  a:\n    runs-on: ubuntu-latest\n" +
+		"    defaults:\n      run:\n        shell: sh\n    steps:\n      - run: make\n      - run: make\n        working-directory: pr\n" +
+		"  b:\n    runs-on: ubuntu-latest\n    defaults:\n      run:\n        working-directory: lib\n    steps:\n      - run: make\n"
+	p, err := Parse(workflowFile, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, "the workflow's default", p.Jobs[0].Steps[0].Script.WorkingDirectory, str("app", 4, 24, 4, 27))
+	check(t, "a job's shell keeps the workflow's directory", p.Jobs[0].Steps[0].Script.Shell, "sh")
+	check(t, "the step's own", p.Jobs[0].Steps[1].Script.WorkingDirectory, str("pr", 14, 28, 14, 30))
+	check(t, "the job's default", p.Jobs[1].Steps[0].Script.WorkingDirectory, str("lib", 19, 28, 19, 31))
+}
+
 func TestCompositeAction(t *testing.T) {
 	const file = ".github/actions/cache/action.yml"
 	p := parseFile(t, "testdata/composite/action.yml", file)
@@ -448,6 +462,9 @@ func TestTriggerForms(t *testing.T) {
 		"on:\n  schedule:\n    - cron: '0 0 * * *'\n  pull_request_target:\n    branches: main\njobs: {}\n": {
 			{Event: str("schedule", 2, 3, 2, 11), Pos: at(2, 3, 3, 24)},
 			{Event: str("pull_request_target", 4, 3, 4, 22), Branches: []model.String{str("main", 5, 15, 5, 19)}, Pos: at(4, 3, 5, 19)},
+		},
+		"on:\n  push:\n    tags: ['v*']\n    branches: [main]\njobs: {}\n": {
+			{Event: str("push", 2, 3, 2, 7), Branches: []model.String{str("main", 4, 16, 4, 20)}, Tags: []model.String{str("v*", 3, 13, 3, 15)}, Pos: at(2, 3, 4, 21)},
 		},
 	} {
 		p, _ := Parse(workflowFile, []byte(src))

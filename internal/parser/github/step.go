@@ -13,17 +13,24 @@ import (
 
 // steps converts a `steps:` sequence. The steps of a `parallel:` group are
 // listed in place of the group.
-func (c *converter) steps(seq *yaml.Node, defaultShell string) []model.Step {
+// stepDefaults are the shell and working directory of a run step that
+// declares neither (`defaults.run`).
+type stepDefaults struct {
+	shell string
+	dir   model.String
+}
+
+func (c *converter) steps(seq *yaml.Node, defaults stepDefaults) []model.Step {
 	if seq = resolve(seq); seq == nil || seq.Kind != yaml.SequenceNode {
 		return nil
 	}
 	out := make([]model.Step, 0, len(seq.Content))
 	for _, n := range seq.Content {
 		if group := field(n, "parallel"); group != nil {
-			out = append(out, c.steps(group, defaultShell)...)
+			out = append(out, c.steps(group, defaults)...)
 			continue
 		}
-		out = append(out, c.step(n, defaultShell))
+		out = append(out, c.step(n, defaults))
 	}
 	if len(out) == 0 {
 		return nil
@@ -35,7 +42,7 @@ func (c *converter) steps(seq *yaml.Node, defaultShell string) []model.Step {
 // YAML nodes rather than from actionlint so that workflow jobs and
 // composite actions (which actionlint has no syntax tree for) share this
 // code; actionlint still reports the syntax errors of workflow steps.
-func (c *converter) step(n *yaml.Node, defaultShell string) model.Step {
+func (c *converter) step(n *yaml.Node, defaults stepDefaults) model.Step {
 	n = resolve(n)
 	start, end := c.src.outer(n)
 	out := model.Step{Kind: model.StepOther, Pos: c.src.pos(start, end)}
@@ -43,7 +50,7 @@ func (c *converter) step(n *yaml.Node, defaultShell string) model.Step {
 		return out
 	}
 	var run, uses, control *yaml.Node
-	shellName := defaultShell
+	shellName, dir := defaults.shell, defaults.dir
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		key, value := n.Content[i], resolve(n.Content[i+1])
 		switch key.Value {
@@ -62,6 +69,8 @@ func (c *converter) step(n *yaml.Node, defaultShell string) model.Step {
 			out.ContinueOnError = value.Kind == yaml.ScalarNode && strings.EqualFold(value.Value, "true")
 		case "shell":
 			shellName = programName(value.Value)
+		case "working-directory":
+			dir = c.scalar(value)
 		case "run":
 			run = value
 		case "uses":
@@ -75,10 +84,11 @@ func (c *converter) step(n *yaml.Node, defaultShell string) model.Step {
 		out.Kind = model.StepRun
 		text := c.src.string(run)
 		out.Script = &model.Script{
-			Text:        text,
-			Shell:       shellName,
-			Expressions: c.expressionsIn(run),
-			Commands:    shell.Split(text.Value, shellName, c.src.locate(run)),
+			Text:             text,
+			Shell:            shellName,
+			WorkingDirectory: dir,
+			Expressions:      c.expressionsIn(run),
+			Commands:         shell.Split(text.Value, shellName, c.src.locate(run)),
 		}
 	case uses != nil && uses.Kind == yaml.ScalarNode && strings.TrimSpace(uses.Value) != "": // empty is an error
 		out.Kind = model.StepUses

@@ -30,13 +30,13 @@ func parseWorkflow(file string, src []byte) (*model.Pipeline, error) {
 	p.Env = c.vars(field(top, "env"))
 	p.Outputs = c.outputs(field(field(field(top, "on"), "workflow_call"), "outputs"))
 	p.Permissions = c.permissions(wf.Permissions)
-	shell := defaultShell(wf.Defaults)
+	defaults := c.runDefaults(wf.Defaults, stepDefaults{})
 	jobs := byPos(wf.Jobs, func(j *actionlint.Job) *actionlint.Pos { return j.Pos })
 	if len(jobs) > 0 {
 		p.Jobs = make([]model.Job, 0, len(jobs))
 	}
 	for _, j := range jobs {
-		p.Jobs = append(p.Jobs, c.job(j, shell))
+		p.Jobs = append(p.Jobs, c.job(j, defaults))
 	}
 	return p, c.finish(p)
 }
@@ -56,10 +56,10 @@ func documentMapping(root *yaml.Node) *yaml.Node {
 func (c *converter) triggers(events []actionlint.Event) (triggers []model.Trigger, params []model.Var) {
 	for _, event := range events {
 		var at *actionlint.Pos
-		var branches *actionlint.WebhookEventFilter
+		var branches, tags *actionlint.WebhookEventFilter
 		switch e := event.(type) {
 		case *actionlint.WebhookEvent:
-			at, branches = e.Pos, e.Branches
+			at, branches, tags = e.Pos, e.Branches, e.Tags
 		case *actionlint.ScheduledEvent:
 			at = e.Pos
 		case *actionlint.WorkflowDispatchEvent:
@@ -87,6 +87,9 @@ func (c *converter) triggers(events []actionlint.Event) (triggers []model.Trigge
 		t := model.Trigger{Event: c.src.string(name), Pos: c.src.entry(name)}
 		if branches != nil {
 			t.Branches = c.strs(branches.Values)
+		}
+		if tags != nil {
+			t.Tags = c.strs(tags.Values)
 		}
 		triggers = append(triggers, t)
 	}
@@ -133,14 +136,22 @@ func (c *converter) permissions(p *actionlint.Permissions) *model.Permissions {
 	}
 }
 
-func defaultShell(d *actionlint.Defaults) string {
-	if d == nil || d.Run == nil || d.Run.Shell == nil {
-		return ""
+// runDefaults is what `defaults.run` gives the run steps: d's shell and
+// working directory over outer's (the workflow's, for a job).
+func (c *converter) runDefaults(d *actionlint.Defaults, outer stepDefaults) stepDefaults {
+	if d == nil || d.Run == nil {
+		return outer
 	}
-	return d.Run.Shell.Value
+	if d.Run.Shell != nil {
+		outer.shell = d.Run.Shell.Value
+	}
+	if d.Run.WorkingDirectory != nil {
+		outer.dir = c.str(d.Run.WorkingDirectory)
+	}
+	return outer
 }
 
-func (c *converter) job(j *actionlint.Job, workflowShell string) model.Job {
+func (c *converter) job(j *actionlint.Job, workflow stepDefaults) model.Job {
 	body := c.valueNode(j.Pos)
 	out := model.Job{
 		ID:          c.str(j.ID),
@@ -198,19 +209,16 @@ func (c *converter) job(j *actionlint.Job, workflowShell string) model.Job {
 		out.With = c.vars(field(body, "with"))
 		out.SecretsInherit = call.InheritSecrets
 	}
-	shell := defaultShell(j.Defaults)
-	if shell == "" {
-		shell = workflowShell
-	}
-	if shell == "" {
-		shell = "bash"
+	defaults := c.runDefaults(j.Defaults, workflow)
+	if defaults.shell == "" {
+		defaults.shell = "bash"
 		for _, label := range out.Runner.Labels {
 			if strings.Contains(strings.ToLower(label.Value), "windows") {
-				shell = "pwsh"
+				defaults.shell = "pwsh"
 			}
 		}
 	}
-	out.Steps = c.steps(field(body, "steps"), shell)
+	out.Steps = c.steps(field(body, "steps"), defaults)
 	return out
 }
 
