@@ -44,7 +44,7 @@ findings contains finding if {
 	v.name.value in inputs
 	o := outsider_text(v, j, s)
 	finding := {
-		"msg": sprintf("the cache %s %q of %q is built from %s, which an outsider writes, on %s, which writes the default branch's cache scope: anyone can choose the entry other runs restore; key the cache on lock files and runner.os", [v.name.value, v.value.value, step.uses.value.value, source_name(o), privileged_events]),
+		"msg": sprintf("cache %s %q of %q is built from %q, which an outsider writes: on %s the pull request's author picks the entry this job restores and the key it saves under, in the default branch's scope that every run restores from; key the cache on lock files and runner.os", [v.name.value, trim_space(v.value.value), step.uses.value.value, o.via, privileged_events]),
 		"pos": v.value.pos,
 		"severity": "high",
 	}
@@ -60,8 +60,6 @@ outsider_text(v, j, s) := [o |
 	o := untrusted.origin(path, j, s)
 	o.origin in {"outsider", "partly"}
 ][0]
-
-source_name(o) := sprintf("%q", [o.via])
 
 privileged_events := concat(", ", sort(events)) if {
 	events := {e | some e in untrusted.events(input); e in tables.privileged_triggers}
@@ -88,17 +86,17 @@ findings contains finding if {
 # or a step of a local action it calls (reported at the call).
 restores(step) := array.concat(array.concat(action_restores(step), script_restores(step)), called_restores(step))
 
-action_restores(step) := [{"how": sprintf("%q%s", [step.uses.value.value, restore.how]), "fix": restore.fix, "pos": step.uses.value.pos} |
+action_restores(step) := [{"how": sprintf("%q%s", [step.uses.value.value, restore.how]), "fix": sprintf(restore.fix, ["it"]), "pos": step.uses.value.pos} |
 	restore := restored(step)
 ]
 
-script_restores(step) := [{"how": sprintf("%q (--cache-from type=gha)", [concat(" ", [cmd.name.value, commands.first_positional(cmd)])]), "fix": "drop `--cache-from type=gha` from the release build", "pos": cmd.name.pos} |
+script_restores(step) := [{"how": sprintf("%q (--cache-from type=gha)", [concat(" ", [cmd.name.value, commands.first_positional(cmd)])]), "fix": "drop `--cache-from type=gha` from it", "pos": cmd.name.pos} |
 	some cmd in step.script.commands
 	some i, arg in cmd.args
 	gha_cache_arg(cmd.args, i, arg.value)
 ]
 
-called_restores(step) := [{"how": sprintf("%q, whose step %q%s", [step.uses.value.value, inner.uses.value.value, restore.how]), "fix": restore.fix, "pos": step.uses.value.pos} |
+called_restores(step) := [{"how": sprintf("%q, which runs %q%s", [step.uses.value.value, inner.uses.value.value, restore.how]), "fix": sprintf(restore.fix, [sprintf("%q in %s", [inner.uses.value.value, file])]), "pos": step.uses.value.pos} |
 	step.callee != ""
 	some file in sort(pipeline.called_files({"callee": "", "steps": [step]}))
 	some called in pipeline.callee_pipelines[file].jobs
@@ -128,8 +126,7 @@ trigger_pipelines contains input if not untrusted.called(input)
 
 trigger_pipelines contains p if {
 	untrusted.called(input)
-	some p in pipeline.repository_pipelines
-	p.file in pipeline.callers
+	some p in untrusted.caller_pipelines
 }
 
 release_trigger_name(_, t) := "release" if t.event.value == "release"
@@ -161,15 +158,16 @@ publishing_jobs contains m.job if {
 	m.table == "credential"
 }
 
-# restored says how a step restores a cache: {"how", "fix"}.
-restored(step) := {"how": "", "fix": "drop the cache from this job"} if {
+# restored says how a step restores a cache: {"how", "fix"}, fix being
+# a format naming the step with %s.
+restored(step) := {"how": "", "fix": "drop %s from this job"} if {
 	entry := pipeline.action_entry(step, "cache")
 	entry.always
 	not switched_off(step)
 	not restores_nothing(step)
 }
 
-restored(step) := {"how": sprintf(" (%s: %s)", [entry.input, value]), "fix": sprintf("remove `%s` from this job's step", [entry.input])} if {
+restored(step) := {"how": sprintf(" (%s: %s)", [entry.input, value]), "fix": sprintf("remove `%s: %s` from %%s", [entry.input, value])} if {
 	entry := pipeline.action_entry(step, "cache")
 	entry.input
 	value := pipeline.input_value(step, entry.input)
@@ -177,7 +175,7 @@ restored(step) := {"how": sprintf(" (%s: %s)", [entry.input, value]), "fix": spr
 	not switched_off(step)
 }
 
-restored(step) := {"how": sprintf(", which caches by default since v%d", [entry.default_since]), "fix": sprintf("set `%s: false` on it", [entry.input])} if {
+restored(step) := {"how": sprintf(" (caches by default since v%d)", [entry.default_since]), "fix": sprintf("set `%s: false` on %%s", [entry.input])} if {
 	entry := pipeline.action_entry(step, "cache")
 	entry.default_since
 	not entry.input in {v.name.value | some v in step.with}
@@ -186,7 +184,7 @@ restored(step) := {"how": sprintf(", which caches by default since v%d", [entry.
 }
 
 # A build action told to read Docker layers from the GitHub Actions cache.
-restored(step) := {"how": sprintf(" (%s: %s)", [name, value]), "fix": sprintf("drop `%s` from this job's build", [name])} if {
+restored(step) := {"how": sprintf(" (%s: %s)", [name, value]), "fix": sprintf("drop `%s` from %%s", [name])} if {
 	some name, pattern in gha_cache_inputs[lower(pipeline.action_name(step.uses))]
 	value := pipeline.input_value(step, name)
 	regex.match(pattern, value)

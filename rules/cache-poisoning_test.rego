@@ -19,7 +19,7 @@ test_default_cache_of_a_setup_action_in_a_release_job if {
 	[f] := [f | some f in findings(on_tags, [build.uses("actions/setup-go", "v5", {}), publish])]
 	f.severity == "medium"
 	f.msg == concat("", [
-		`job "release" publishes on a push of tags "v*" and restores a cache with "actions/setup-go@v5", which caches by default since v4: `,
+		`job "release" publishes on a push of tags "v*" and restores a cache with "actions/setup-go@v5" (caches by default since v4): `,
 		`an entry written by any run on the default branch (a privileged workflow running a pull request's code, a compromised dependency) goes into the release; `,
 		"set `cache: false` on it",
 	])
@@ -70,7 +70,7 @@ test_key_an_outsider_writes_on_a_privileged_trigger if {
 	cache := object.union(build.uses("actions/cache", "v4", {}), {"with": [outsider_key]})
 	[f] := [f | some f in findings([trigger("pull_request_target", [])], [cache])]
 	f.severity == "high"
-	contains(f.msg, `is built from "github.head_ref", which an outsider writes, on pull_request_target`)
+	contains(f.msg, `is built from "github.head_ref", which an outsider writes: on pull_request_target the pull request's author picks`)
 
 	# A pull request's own runs write their own scope.
 	count(findings([trigger("pull_request", [])], [cache])) == 0

@@ -79,12 +79,18 @@ gate_note(gates) := "" if count(gates) == 0
 
 gate_note(gates) := sprintf(" (gated by %s: safe only if a maintainer reviews every push before it runs)", [concat(" and ", gates)]) if count(gates) > 0
 
-# trigger_name names the privileged events the file runs on, or its
-# callers'.
-trigger_name := concat(", ", sort(events)) if {
-	events := {e | some e in untrusted.events(input); e in tables.privileged_triggers}
-	count(events) > 0
-} else := "called from a privileged workflow, this"
+# trigger_name names the privileged events the file runs on, or, for a
+# workflow or action others call, its callers'.
+trigger_name := concat(", ", privileged_events(input)) if not untrusted.called(input)
+
+trigger_name := sprintf("called on %s, this %s", [concat(", ", sort(events)), noun[input.kind]]) if {
+	untrusted.called(input)
+	events := {e | some p in untrusted.caller_pipelines; some e in privileged_events(p)}
+}
+
+privileged_events(p) := sort({e | some e in untrusted.events(p); e in tables.privileged_triggers})
+
+noun := {"workflow": "workflow", "action": "action"}
 
 # --- what the job gets from the pull request ------------------------------------------
 
@@ -100,14 +106,20 @@ acquisitions contains got if {
 	got := checkout(j, s, step)
 }
 
+# A script's first command that fetches the head (a `git fetch` of a head
+# commit and the `git checkout` of it are one act).
 acquisitions contains got if {
-	some [j, s, cmd] in commands.located
-	what := fetch_command(j, s, cmd)
-	step := input.jobs[j].steps[s]
+	some [j, s] in {[j, s] | some [j, s, _, _] in fetches}
+	[_, cmd, what] := min({[f[2].name.pos, f[2], f[3]] | some f in fetches; f[0] == j; f[1] == s})
 	got := {
 		"job": j, "step": s, "order": [s, cmd.name.pos.line, cmd.name.pos.column], "pos": cmd.name.pos,
-		"what": what, "kind": "head", "dir": script_dir(step),
+		"what": what, "kind": "head", "dir": script_dir(input.jobs[j].steps[s]),
 	}
+}
+
+fetches contains [j, s, cmd, what] if {
+	some [j, s, cmd] in commands.located
+	what := fetch_command(j, s, cmd)
 }
 
 acquisitions contains got if {
@@ -290,7 +302,7 @@ path_kinds(path, _, _) := {kind |
 } if startswith(path, "needs.")
 
 path_kinds(path, _, _) := {kind |
-	some caller in pipeline.callers
+	some caller in untrusted.caller_pipelines
 	some v in untrusted.passed_values(caller, trim_prefix(path, "inputs."))
 	some e in v.expressions
 	some p in e.flows
@@ -494,9 +506,12 @@ command_cwd(step, cmd) := normalized(cds[count(cds) - 1]) if {
 	count(cds) > 0
 } else := script_dir(step)
 
-command_what(cmd) := concat(" ", [written_name(cmd), commands.first_positional(cmd)]) if {
-	cmd.name.value in {"npm", "pnpm", "yarn", "bun", "go", "cargo", "dotnet", "make", "gmake", "gradle", "mvn", "pip", "pip3", "poetry", "uv", "bundle", "composer", "bash", "sh", "python", "python3", "node"}
-	count(commands.positional(cmd)) > 0
+# command_what names a command for messages: as written, with its first
+# argument when that is a plain word (`npm ci`, `bash site/x.sh`), never
+# anything that could hold a secret.
+command_what(cmd) := concat(" ", [written_name(cmd), cmd.args[0].value]) if {
+	count(cmd.args) > 0
+	regex.match(`^[a-z][a-z0-9:._/-]*$`, cmd.args[0].value)
 } else := written_name(cmd)
 
 # written_name is a command's name as written (`./build.sh`), or as the
