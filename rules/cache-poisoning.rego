@@ -122,12 +122,11 @@ release_triggers contains name if {
 	name := release_trigger_name(p, t)
 }
 
-trigger_pipelines contains input if not untrusted.called(input)
-
-trigger_pipelines contains p if {
-	untrusted.called(input)
-	some p in untrusted.caller_pipelines
-}
+# trigger_pipelines are the pipelines whose triggers start the file: its
+# own, or its callers'. An array, not a set: a set would hash the whole
+# input.
+trigger_pipelines := [input] if not untrusted.called(input)
+else := untrusted.caller_pipelines
 
 release_trigger_name(_, t) := "release" if t.event.value == "release"
 

@@ -638,25 +638,67 @@ unprivileged_events_only(got) if {
 	}
 }
 
+# conditions are the conditions the job runs under: the step's, the
+# job's and those of the jobs it needs (a skipped job skips the jobs after
+# it).
 conditions(got) := [c |
-	some c in [input.jobs[got.job].condition.value, input.jobs[got.job].steps[got.step].condition.value]
+	some c in array.concat(
+		[input.jobs[got.job].steps[got.step].condition.value],
+		[input.jobs[k].condition.value | some k in graph.reachable(needs_of(input), {got.job})],
+	)
 	c != ""
 ]
 
 # gate_names names the gates by which maintainers let the job run: a
-# condition of the job or step, the job's environment, a permission check
-# by an earlier step.
-gate_names(got) := sort({gate.name |
-	some condition in conditions(got)
+# condition of the step, the job or a job it needs (a skipped job skips
+# the jobs after it), the environment of one of those jobs, a permission
+# check by an earlier step; for a workflow others call, the gates of every
+# job of a privileged workflow that calls it, when each has one.
+gate_names(got) := sort(((step_gates(got) | job_gates(input, got.job)) | caller_gates) | permission_checks(got))
+
+step_gates(got) := {gate.name |
 	some gate in tables.approval_gates
-	regex.match(gate.pattern, condition)
-} | {sprintf("environment %q", [input.jobs[got.job].environment.name.value]) |
-	input.jobs[got.job].environment != null
-} | {"a permission check" |
+	regex.match(gate.pattern, input.jobs[got.job].steps[got.step].condition.value)
+}
+
+# job_gates are the gates of job i of pipeline p and of the jobs it needs.
+job_gates(p, i) := {name |
+	some k in graph.reachable(needs_of(p), {i})
+	some name in own_gates(p.jobs[k])
+}
+
+own_gates(job) := {gate.name |
+	some gate in tables.approval_gates
+	regex.match(gate.pattern, job.condition.value)
+} | {sprintf("environment %q", [job.environment.name.value]) | job.environment != null}
+
+needs_of(p) := {i: {index[n.value] | some n in job.needs; index[n.value]} |
+	index := {job.id.value: k | some k, job in p.jobs}
+	some i, job in p.jobs
+}
+
+caller_gates := set() if not untrusted.called(input)
+
+caller_gates := gates if {
+	untrusted.called(input)
+	calls := [job_gates(p, i) |
+		some p in untrusted.caller_pipelines
+		untrusted.grade(untrusted.events(p)) == "privileged"
+		some i, job in p.jobs
+		input.file in pipeline.direct_callees(job)
+	]
+	count(calls) > 0
+	every gates in calls {
+		count(gates) > 0
+	}
+	gates := union({g | some g in calls})
+} else := set()
+
+permission_checks(got) := {"a permission check" |
 	some s, step in input.jobs[got.job].steps
 	s < got.step
 	regex.match(tables.permission_check_pattern, step_code(step))
-})
+}
 
 # step_code is the code a step runs: its script, or actions/github-script's.
 step_code(step) := step.script.text.value if step.script != null
