@@ -149,3 +149,13 @@ test_artifacts_of_the_triggering_run if {
 	own := build.uses("actions/download-artifact", "v4", {"name": "dist"})
 	count(findings("workflow_run", [own, build.run([build.cmd(["npm", "ci"], 5)])])) == 0
 }
+
+# An interpreter runs the repository's file it is given, past the options
+# that take a value; a tool it runs from the PATH is no file of the head.
+test_interpreters_given_a_file if {
+	count(findings("pull_request_target", [checkout([head_sha]), build.run([build.cmd(["bash", "-o", "pipefail", "scripts/ci.sh"], 5)])])) == 1
+	count(findings("pull_request_target", [checkout([head_sha]), build.run([build.cmd(["python3.12", "tools/report.py"], 5)])])) == 1
+	count(findings("pull_request_target", [checkout([head_sha]), build.run([build.cmd(["bash", "-c", "echo hi"], 5)])])) == 1
+	[f] := [f | some f in findings("pull_request_target", [checkout([head_sha]), build.run([build.cmd(["bash", "-c", "echo hi"], 5)])])]
+	f.severity == "medium"
+}
