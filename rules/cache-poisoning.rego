@@ -69,9 +69,10 @@ privileged_events := concat(", ", sort(events)) if {
 # --- caches restored into a release -------------------------------------------------------
 
 findings contains finding if {
-	trigger := release_trigger
+	count(release_triggers) > 0
 	some j in publishing_jobs
 	job := input.jobs[j]
+	trigger := [t.name | some t in release_triggers; not excluded(job, t)][0]
 	some step in job.steps
 	some restore in restores(step)
 	finding := {
@@ -111,16 +112,16 @@ gha_cache_arg(args, i, value) if {
 	args[i - 1].value == "--cache-from"
 }
 
-# release_trigger names the trigger by which the file releases: a
-# release, a push of tags, or, for a workflow named for releasing, a run
-# by hand; for a reusable workflow, its callers'.
-release_trigger := [name | some name in release_triggers][0]
-
-release_triggers contains name if {
+# release_triggers are the triggers by which the file releases, {"event",
+# "tag", "name"}: a release, a push of tags, or, for a workflow named for
+# releasing, a run by hand; for a reusable workflow, its callers'. tag
+# says whether the run's ref is a tag. Sorted, so a message names the same
+# one every time.
+release_triggers := sort([r |
 	some p in trigger_pipelines
 	some t in p.triggers
-	name := release_trigger_name(p, t)
-}
+	r := release_trigger(p, t)
+])
 
 # trigger_pipelines are the pipelines whose triggers start the file: its
 # own, or its callers'. An array, not a set: a set would hash the whole
@@ -128,17 +129,41 @@ release_triggers contains name if {
 trigger_pipelines := [input] if not untrusted.called(input)
 else := untrusted.caller_pipelines
 
-release_trigger_name(_, t) := "release" if t.event.value == "release"
+release_trigger(_, t) := {"event": "release", "tag": true, "name": "release"} if t.event.value == "release"
 
-release_trigger_name(_, t) := sprintf("a push of tags %q", [concat(", ", [tag.value | some tag in t.tags])]) if {
+release_trigger(_, t) := {"event": "push", "tag": true, "name": sprintf("a push of tags %q", [concat(", ", [tag.value | some tag in t.tags])])} if {
 	t.event.value == "push"
 	count(t.tags) > 0
 }
 
-release_trigger_name(p, t) := "workflow_dispatch of a release workflow" if {
+release_trigger(p, t) := {"event": "workflow_dispatch", "tag": false, "name": "workflow_dispatch of a release workflow"} if {
 	t.event.value == "workflow_dispatch"
 	some name in [p.name.value, regex.replace(p.file, `^.*/|\.ya?ml$`, "")]
 	regex.match(tables.release_workflow_pattern, name)
+}
+
+# excluded is true when the job's condition keeps it from running on the
+# release trigger: in every alternative, it requires other events
+# (`github.event_name == 'pull_request'`), a pull request's data (absent on
+# a release, a push or a dispatch) or, for a tag, a branch.
+excluded(job, trigger) if {
+	job.condition.value != ""
+	every d in split(job.condition.value, "||") {
+		excluding(d, trigger)
+	}
+}
+
+excluding(d, trigger) if {
+	names := tables.compared_events(d)
+	count(names) > 0
+	not trigger.event in names
+}
+
+excluding(d, _) if regex.match(`github\.event\.pull_request\.[a-z_.]+\s*==|==\s*github\.event\.pull_request\.`, d)
+
+excluding(d, trigger) if {
+	trigger.tag
+	regex.match(`github\.ref\s*==\s*'refs/heads/`, d)
 }
 
 # publishing_jobs publish, release, deploy, or log in to a registry or a

@@ -37,8 +37,7 @@ import data.pipelint.lib.untrusted
 findings contains finding if {
 	untrusted.file_grade == "privileged"
 	some got in acquisitions
-	not trusted_authors_only(got)
-	not unprivileged_events_only(got)
+	not outsiders_excluded(got)
 	finding := judged(got)
 }
 
@@ -400,8 +399,8 @@ run_sites(got) := {site |
 }
 
 # reader_sites are, after the head checked out into the workspace itself,
-# the later commands and actions other than inert ones: they work in the
-# author's tree. Artifacts are data by design (GitHub's recipe for
+# the later commands and actions other than inert ones (which only move or
+# report files): they work in the author's tree. Artifacts are data by design (GitHub's recipe for
 # workflow_run), and a head checked out into its own directory is the
 # pattern of a base's tools reading it: neither is reported unless run.
 reader_sites(got) := {site |
@@ -409,6 +408,7 @@ reader_sites(got) := {site |
 	got.dir == ""
 	some site in job_sites[got.job]
 	not site.runs
+	not site.inert
 	reaches(got, site)
 }
 
@@ -463,7 +463,7 @@ job_sites[j] contains site if {
 	cwd := command_cwd(step, cmd)
 	site := {
 		"job": j, "order": [s, cmd.name.pos.line, cmd.name.pos.column], "pos": cmd.name.pos,
-		"what": command_what(cmd), "runs": command_runs(cmd), "cwd": cwd,
+		"what": command_what(cmd), "runs": command_runs(cmd), "inert": command_inert(cmd), "cwd": cwd,
 		"dirs": array.concat([cwd, normalized(written(cmd.name.pos))], [d | some a in cmd.args; some d in arg_dirs(a.value)]),
 	}
 }
@@ -475,7 +475,7 @@ job_sites[j] contains site if {
 	not inert(step)
 	site := {
 		"job": j, "order": [s, 0, 0], "pos": step.uses.value.pos, "what": step.uses.value.value,
-		"runs": step_runs(step), "cwd": "",
+		"runs": step_runs(step), "inert": false, "cwd": "",
 		"dirs": array.concat([normalized(step.uses.value.value)], [normalized(v.value.value) | some v in step.with]),
 	}
 }
@@ -483,6 +483,18 @@ job_sites[j] contains site if {
 # arg_dirs are the paths an argument may name: itself, or what follows
 # its `=` (`--prefix=pr`).
 arg_dirs(text) := {normalized(trim(text, `"'`)), normalized(trim(regex.replace(text, `^[^=]*=`, ""), `"'`))}
+
+# command_inert is true for a command that runs nothing of the tree: one
+# that only moves or reports files, or a shell or interpreter given its
+# code inline (`bash -c '...'`, whose commands are judged one by one).
+default command_inert(_) := false
+
+command_inert(cmd) if cmd.name.value in tables.inert_commands
+
+command_inert(cmd) if {
+	interpreter(cmd)
+	not script_arg(cmd)
+}
 
 default command_runs(_) := false
 
@@ -549,14 +561,31 @@ code_command(cmd) if repository_path(trim(script_arg(cmd), `"'`))
 
 # script_arg is the file an interpreter or a shell is given to run: its
 # first argument that is no option and no option's value (`bash -o
-# pipefail x.sh`).
+# pipefail x.sh`); none when it is given its code inline (`bash -ec`,
+# `node --eval`).
 script_arg(cmd) := [a.value |
-	entry := object.get(tables.script_interpreters, regex.replace(cmd.name.value, `^(python|pypy)[0-9.]*$`, "$1"), {"value_options": []})
-	interpreter(cmd)
+	entry := interpreter_entry(cmd)
+	not inline_code(cmd, entry)
 	some i, a in cmd.args
 	not startswith(a.value, "-")
 	not option_value(cmd.args, i, entry.value_options)
 ][0]
+
+interpreter_entry(cmd) := object.union(
+	{"code": "", "code_words": [], "value_options": []},
+	object.get(tables.script_interpreters, regex.replace(cmd.name.value, `^(python|pypy)[0-9.]*$`, "$1"), {}),
+) if interpreter(cmd)
+
+inline_code(cmd, entry) if {
+	entry.code != ""
+	some a in cmd.args
+	regex.match(sprintf(`^-[A-Za-z]*[%s][A-Za-z]*$`, [entry.code]), a.value)
+}
+
+inline_code(cmd, entry) if {
+	some a in cmd.args
+	lower(a.value) in {lower(w) | some w in entry.code_words}
+}
 
 interpreter(cmd) if cmd.name.value in tables.file_runners
 
@@ -606,33 +635,29 @@ workspace_code_entry(step) := entry if {
 
 # --- who lets it run --------------------------------------------------------------------
 
-# trusted_authors_only is true when the job or step runs only for pull
-# requests from the repository itself or by its members: every
-# alternative of its condition requires it.
-trusted_authors_only(got) if {
+# outsiders_excluded is true when the job or step runs only for pull
+# requests from the repository itself or by its members, or only on
+# events that are not privileged: every alternative of one of its
+# conditions requires one or the other (`github.event_name ==
+# 'workflow_dispatch' || github.event.pull_request.user.login ==
+# 'dependabot[bot]'`).
+outsiders_excluded(got) if {
 	some condition in conditions(got)
-	disjuncts := split(condition, "||")
-	every d in disjuncts {
-		trusted_disjunct(d)
+	every d in split(condition, "||") {
+		excluding_disjunct(d)
 	}
 }
 
-trusted_disjunct(d) if {
+excluding_disjunct(d) if {
 	some pattern in tables.trusted_author_patterns
 	regex.match(pattern, d)
 	not regex.match(`author_association\s*!=|!=\s*github\.repository|head\.repo\.full_name\s*!=`, d)
 }
 
-# unprivileged_events_only is true when the condition of the job or step
-# lets it run only on events that are not privileged (`github.event_name
-# == 'pull_request'` in every alternative).
-unprivileged_events_only(got) if {
-	some condition in conditions(got)
-	not contains(condition, "event_name !=")
-	every d in split(condition, "||") {
-		regex.match(`github\.event_name\s*==|==\s*github\.event_name`, d)
-	}
-	names := {m[1] | some m in regex.find_all_string_submatch_n(`'([a-z_]+)'`, condition, -1)}
+excluding_disjunct(d) if {
+	names := tables.compared_events(d)
+	count(names) > 0
+	not regex.match(`event_name\s*!=`, d)
 	every name in names {
 		not name in tables.privileged_triggers
 	}

@@ -151,11 +151,17 @@ test_artifacts_of_the_triggering_run if {
 }
 
 # An interpreter runs the repository's file it is given, past the options
-# that take a value; a tool it runs from the PATH is no file of the head.
+# that take a value; code given inline (`bash -c`) is the workflow's own.
 test_interpreters_given_a_file if {
 	count(findings("pull_request_target", [checkout([head_sha]), build.run([build.cmd(["bash", "-o", "pipefail", "scripts/ci.sh"], 5)])])) == 1
 	count(findings("pull_request_target", [checkout([head_sha]), build.run([build.cmd(["python3.12", "tools/report.py"], 5)])])) == 1
-	count(findings("pull_request_target", [checkout([head_sha]), build.run([build.cmd(["bash", "-c", "echo hi"], 5)])])) == 1
-	[f] := [f | some f in findings("pull_request_target", [checkout([head_sha]), build.run([build.cmd(["bash", "-c", "echo hi"], 5)])])]
+	count(findings("pull_request_target", [checkout([head_sha]), build.run([build.cmd(["bash", "-c", "echo hi"], 5), build.cmd(["echo", "hi"], 5)])])) == 0
+}
+
+# Commands that only move or report files leave the head data; any other
+# is reported as reading it.
+test_inert_commands if {
+	count(findings("pull_request_target", [checkout([head_sha]), build.run([build.cmd(["git", "diff", "--name-only"], 5), build.cmd(["curl", "-X", "POST", "https://api.github.com"], 6)])])) == 0
+	[f] := [f | some f in findings("pull_request_target", [checkout([head_sha]), build.run([build.cmd(["sonar-scanner"], 5)])])]
 	f.severity == "medium"
 }

@@ -156,15 +156,28 @@ inert_actions contains action if some action in {
 	"actions/create-github-app-token", "actions/github-script",
 }
 
+# inert_commands only move, compare or report files and text: in the
+# author's tree they run none of its code (git reads no hooks or
+# configuration from a checkout).
+inert_commands contains name if some name in {
+	"git", "gh", "hub", "curl", "wget", "echo", "printf", "cat", "jq", "yq", "grep", "egrep", "fgrep",
+	"sed", "awk", "cut", "tr", "sort", "uniq", "head", "tail", "wc", "ls", "find", "test", "[", "[[",
+	"diff", "cmp", "comm", "mkdir", "rm", "cp", "mv", "ln", "touch", "chmod", "tar", "unzip", "zip",
+	"gzip", "gunzip", "base64", "sha256sum", "sha1sum", "shasum", "md5sum", "date", "sleep", "true",
+	"false", "exit", "export", "cd", "pushd", "popd", "set", "shopt", "read", "basename", "dirname",
+	"realpath", "tee", "which", "command", "type", ":",
+}
+
 # --- who lets the code run ------------------------------------------------------------
 
 # approval_gates are conditions by which a maintainer lets a pull
 # request's code run (a label only they can add, a comment only their
 # association passes, an environment's reviewers): they lower the risk
 # as far as the maintainer reads every push first. `name` says which in
-# messages; `pattern` matches the job's or step's `if:`.
+# messages; `pattern` matches the job's or step's `if:` (a label that must
+# be absent, `!contains(...)`, lets anyone in).
 approval_gates contains gate if some gate in [
-	{"name": "a label condition", "pattern": `labels\.\*\.name|github\.event\.label\.name|github\.event\.action\s*==\s*'labeled'`},
+	{"name": "a label condition", "pattern": `(^|[^!])contains\(\s*github\.event\.pull_request\.labels\.\*\.name|github\.event\.label\.name\s*==|github\.event\.action\s*==\s*'labeled'`},
 	{"name": "the commenter's association", "pattern": `(comment|review)\.author_association`},
 	{"name": "an actor condition", "pattern": `github\.(triggering_)?actor\b`},
 ]
@@ -183,6 +196,15 @@ trusted_author_patterns contains pattern if some pattern in [
 	`head\.repo\.fork\s*==\s*false|!\s*github\.event\.pull_request\.head\.repo\.fork`,
 	`pull_request\.user\.login\s*==\s*'[^']*\[bot\]'`,
 ]
+
+# compared_events are the event names a condition compares
+# `github.event_name` with for equality (`github.event_name ==
+# 'pull_request'`, `'push' == github.event_name`).
+compared_events(condition) := {n |
+	some m in regex.find_all_string_submatch_n(`github\.event_name\s*==\s*'([a-z_]+)'|'([a-z_]+)'\s*==\s*github\.event_name`, condition, -1)
+	some n in array.slice(m, 1, 3)
+	n != ""
+}
 
 # --- caches ------------------------------------------------------------------------------
 
