@@ -238,7 +238,10 @@ type Trigger struct {
 	// Tags are the tag patterns of a GitHub push trigger's `tags:` filter:
 	// a push of a matching tag starts the pipeline (a release).
 	Tags []String `json:"tags"`
-	Pos  Pos      `json:"pos"`
+	// Types are the activity types the trigger is limited to (GitHub
+	// `types: [opened, labeled]`); empty for every type.
+	Types []String `json:"types"`
+	Pos   Pos      `json:"pos"`
 }
 
 // Permissions are the token permissions granted to a pipeline or job.

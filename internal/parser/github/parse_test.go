@@ -466,6 +466,9 @@ func TestTriggerForms(t *testing.T) {
 		"on:\n  push:\n    tags: ['v*']\n    branches: [main]\njobs: {}\n": {
 			{Event: str("push", 2, 3, 2, 7), Branches: []model.String{str("main", 4, 16, 4, 20)}, Tags: []model.String{str("v*", 3, 13, 3, 15)}, Pos: at(2, 3, 4, 21)},
 		},
+		"on:\n  pull_request_target:\n    types: [opened, labeled]\njobs: {}\n": {
+			{Event: str("pull_request_target", 2, 3, 2, 22), Types: []model.String{str("opened", 3, 13, 3, 19), str("labeled", 3, 21, 3, 28)}, Pos: at(2, 3, 3, 29)},
+		},
 	} {
 		p, _ := Parse(workflowFile, []byte(src))
 		check(t, src, p.Triggers, want)

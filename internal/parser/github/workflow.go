@@ -57,9 +57,10 @@ func (c *converter) triggers(events []actionlint.Event) (triggers []model.Trigge
 	for _, event := range events {
 		var at *actionlint.Pos
 		var branches, tags *actionlint.WebhookEventFilter
+		var types []*actionlint.String
 		switch e := event.(type) {
 		case *actionlint.WebhookEvent:
-			at, branches, tags = e.Pos, e.Branches, e.Tags
+			at, branches, tags, types = e.Pos, e.Branches, e.Tags, e.Types
 		case *actionlint.ScheduledEvent:
 			at = e.Pos
 		case *actionlint.WorkflowDispatchEvent:
@@ -73,7 +74,7 @@ func (c *converter) triggers(events []actionlint.Event) (triggers []model.Trigge
 				params = append(params, c.parameter(in.Name, in.Default, callInputTypes[in.Type]))
 			}
 		case *actionlint.RepositoryDispatchEvent:
-			at = e.Pos
+			at, types = e.Pos, e.Types
 		case *actionlint.ImageVersionEvent:
 			at = e.Pos
 		}
@@ -90,6 +91,9 @@ func (c *converter) triggers(events []actionlint.Event) (triggers []model.Trigge
 		}
 		if tags != nil {
 			t.Tags = c.strs(tags.Values)
+		}
+		if len(types) > 0 {
+			t.Types = c.strs(types)
 		}
 		triggers = append(triggers, t)
 	}
