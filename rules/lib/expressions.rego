@@ -38,3 +38,31 @@ result_literals(text) := {{"value": m[2], "offset": offset} |
 	some at in indexof_n(text, m[0])
 	offset := at + count(m[0]) - count(m[2]) - 1
 }
+
+# of_pipeline lists every expression the model holds for a pipeline: in
+# its env and outputs, and in its jobs' env, inputs, outputs, strategy,
+# containers and steps (env, inputs, scripts). Conditions are text.
+of_pipeline(p) := array.concat(
+	[e | some v in array.concat(p.env, p.outputs); some e in v.expressions],
+	[e | some job in p.jobs; some e in of_job(job)],
+)
+
+of_job(job) := array.concat(
+	[e | some v in job_vars(job); some e in v.expressions],
+	array.concat(
+		object.get(job, ["strategy", "expressions"], []),
+		[e | some step in job.steps; some e in of_step(step)],
+	),
+)
+
+job_vars(job) := array.concat(
+	array.concat(job.env, job.with),
+	array.concat(job.outputs, [v | some image in images(job); some v in image.env]),
+)
+
+images(job) := array.concat([job.container | job.container != null], job.services)
+
+of_step(step) := array.concat(
+	[e | some v in array.concat(step.env, step.with); some e in v.expressions],
+	object.get(step, ["script", "expressions"], []),
+)
