@@ -1,0 +1,41 @@
+# METADATA
+# title: Every secret sent to the runner
+# description: |
+#   An expression reads the whole `secrets` context (`toJSON(secrets)`) or
+#   picks a secret by a computed name (`secrets[format('KEY_{0}',
+#   matrix.env)]`). GitHub sends a job only the secrets it names, unless it
+#   cannot tell which: then every secret of the repository, its
+#   organisation and environment goes to the runner, where any step
+#   can leak them, and `toJSON(secrets)` puts them all in one value.
+# custom:
+#   id: secrets-overexposed
+#   severity: high
+#   precision: very-high
+#   remediation: |
+#     Name each secret the job needs (`secrets.NPM_TOKEN`). For a secret
+#     chosen per matrix entry, put the choice in the matrix:
+#     `include: [{env: prod, token: PROD_TOKEN}]` cannot name it either, so
+#     write one `if:`-guarded step per secret, or one job per environment
+#     with environment secrets under the same name.
+#   tags: [security, secrets, least-privilege, external/cwe/cwe-200]
+package pipelint.rules.secrets_overexposed
+
+import data.pipelint.lib.expressions
+
+findings contains finding if {
+	some e in expressions.of_pipeline(input)
+	some path in e.reads
+	finding := judged(e, path)
+}
+
+judged(e, "secrets") := {
+	"msg": sprintf("%q reads the whole secrets context: every secret of the repository, its organisation and environment goes to the runner, in one value; name each secret the job needs (secrets.NAME)", [e.value]),
+	"pos": e.pos,
+	"severity": "high",
+}
+
+judged(e, "secrets.*") := {
+	"msg": sprintf("%q picks a secret by a computed name: every secret of the repository, its organisation and environment goes to the runner for it to choose from; name each secret the job needs (secrets.NAME)", [e.value]),
+	"pos": e.pos,
+	"severity": "medium",
+}
