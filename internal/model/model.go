@@ -150,7 +150,14 @@ type Pipeline struct {
 	// `outputs:` (Value is a composite action's `value:`).
 	Outputs     []Var        `json:"outputs"`
 	Permissions *Permissions `json:"permissions"`
-	Jobs        []Job        `json:"jobs"`
+	// PermissionsApply is true when the system lets the file scope the
+	// token its jobs get (GitHub workflows' `permissions:`), so that a
+	// file declaring none leaves the system's broad default: true for
+	// every GitHub workflow, whether it declares permissions or not;
+	// false for actions and on systems whose job token is scoped outside
+	// the file (GitLab, Jenkins).
+	PermissionsApply bool  `json:"permissions_apply"`
+	Jobs             []Job `json:"jobs"`
 	// Callees are the local reusable workflows (`uses:
 	// ./.github/workflows/x.yml`, or `$/.github/workflows/x.yml`) and
 	// actions (`uses: ./path` or `$/path`, read from path/action.yml or

@@ -30,6 +30,7 @@ func parseWorkflow(file string, src []byte) (*model.Pipeline, error) {
 	p.Env = c.vars(field(top, "env"))
 	p.Outputs = c.outputs(field(field(field(top, "on"), "workflow_call"), "outputs"))
 	p.Permissions = c.permissions(wf.Permissions)
+	p.PermissionsApply = true
 	defaults := c.runDefaults(wf.Defaults, stepDefaults{})
 	jobs := byPos(wf.Jobs, func(j *actionlint.Job) *actionlint.Pos { return j.Pos })
 	if len(jobs) > 0 {
