@@ -42,6 +42,7 @@ git_push_commands contains m if some m in [
 	{"names": ["git"], "args": ["push"]},
 	{"names": ["git"], "args": ["subtree", "push"]},
 	{"names": ["mkdocs"], "args": ["gh-deploy"]},
+	{"names": ["mike"], "args": ["{deploy,delete,alias,set-default,retitle}"], "requires": "{-p,--push}"},
 	{"names": ["ghp-import"], "requires": "{-p,--push}"},
 	{"names": ["gh-pages"]},
 	{"names": ["lerna"], "args": ["{version,publish}"], "unless": ["--no-push", "--no-git-tag-version"]},
@@ -49,9 +50,10 @@ git_push_commands contains m if some m in [
 	{"names": ["semantic-release", "release-it"]},
 ]
 
-# git_push_actions commit and push to the repository (or open a pull
-# request from a pushed branch): a job that uses one after actions/checkout
-# keeps the checkout's credentials on purpose.
+# git_push_actions commit and push to the repository (a branch, a pull
+# request's branch, GitHub Pages): a job that uses one after
+# actions/checkout keeps the checkout's credentials on purpose, whether
+# the action pushes with them or with a token of its own.
 git_push_actions contains action if some action in {
 	"stefanzweifel/git-auto-commit-action",
 	"endbug/add-and-commit",
@@ -62,6 +64,9 @@ git_push_actions contains action if some action in {
 	"github-actions-x/commit",
 	"devops-infra/action-commit-push",
 	"planetscale/ghcommit-action",
+	"peaceiris/actions-gh-pages",
+	"jamesives/github-pages-deploy-action",
+	"helm/chart-releaser-action",
 }
 
 # oidc_commands request the job's OIDC token (`id-token: write`):
@@ -152,9 +157,3 @@ author_activity_types contains type if some type in {"opened", "reopened"}
 # runner group asked for one of these holds GitHub's machines, fresh for
 # every job.
 hosted_runner_labels := `(?i)^(ubuntu|windows|macos)-`
-
-# job_token_permissions says, per CI system, whether a pipeline file sets
-# what its jobs' token may do (GitHub's `permissions:`): where it does,
-# declaring nothing leaves the broad default. GitLab's job token and
-# Jenkins' credentials are scoped outside the file.
-job_token_permissions[system] := declared if some system, declared in {"*": true, "github": true, "gitlab": false, "jenkins": false}
