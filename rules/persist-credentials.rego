@@ -79,8 +79,10 @@ message(j, _) := sprintf("%s keeps %s in .git/config, and %q on line %d uploads 
 ]) if j.case == "artifact"
 
 message(j, jobs) := sprintf("%s leaves %s configured for git for the rest of %s%s, and no later step pushes with it; set %s: false", [
-	j.step.uses.value.value, credential(j.step), job_list(jobs), trigger_note, j.input,
+	j.step.uses.value.value, credential(j.step), job_list(jobs), severity_note[j.severity], j.input,
 ]) if j.case == "left"
+
+severity_note := {"high": trigger_note, "medium": "", "low": ""}
 
 job_list(jobs) := sprintf("job %q", [jobs[0]]) if count(jobs) == 1
 
@@ -96,6 +98,7 @@ worth_keeping(job, _) if permissions.may_write(input, job)
 
 exposure_severity(job, step) := "high" if {
 	untrusted.file_grade == "privileged"
+	not regex.match(tables.trusted_event_condition, job.condition.value)
 	worth_keeping(job, step)
 } else := "medium" if {
 	custom_credential(step)

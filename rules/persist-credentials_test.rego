@@ -66,6 +66,10 @@ test_token_left_behind if {
 	# on a privileged trigger, a token that may write is high
 	severities(workflow(["pull_request_target"], null, [checkout("v4", {})])) == ["high"]
 	severities(workflow(["pull_request_target"], read_only, [checkout("v4", {})])) == []
+
+	# unless the job only runs for events people with write access cause
+	p := workflow(["workflow_run"], null, [checkout("v4", {})])
+	severities(json.patch(p, [{"op": "replace", "path": "/jobs/0/condition/value", "value": "github.event.workflow_run.event == 'push'"}])) == ["low"]
 }
 
 test_explicit_choices if {

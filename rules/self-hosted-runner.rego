@@ -125,6 +125,6 @@ own_guard(condition) if {
 	regex.match(pattern, condition)
 }
 
-own_guard(condition) if regex.match(`(?i)github\.event_name\s*==\s*'(push|schedule|workflow_dispatch|release|repository_dispatch)'`, condition)
+own_guard(condition) if regex.match(tables.trusted_event_condition, condition)
 
 runs_anyway(condition) if regex.match(`(?i)\b(always|failure|cancelled)\(\)`, condition)
