@@ -27,6 +27,10 @@ findings contains finding if {
 	finding := judged(job)
 }
 
+# A local workflow whose secrets are known to be few gets only those at
+# run time (GitHub sends a job the secrets it names): passing them by name
+# documents its interface, an info. One that reads none, or that could
+# not be read, is low; another repository's, medium.
 judged(job) := {
 	"msg": sprintf("reusable workflow %q of another repository gets every secret of this one, its organisation and environment through secrets: inherit; pass only the secrets it declares under secrets:", [job.uses.value.value]),
 	"pos": job.uses.value.pos,
@@ -49,7 +53,7 @@ judged(job) := {
 } else := {
 	"msg": sprintf("local workflow %q gets every secret through secrets: inherit but reads only %s; pass %s under secrets: instead", [job.uses.value.value, names, them]),
 	"pos": job.uses.value.pos,
-	"severity": "low",
+	"severity": "info",
 } if {
 	not needs_all(job)
 	read := secrets_read(job)

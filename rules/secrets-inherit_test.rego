@@ -29,7 +29,7 @@ test_remote_callee_is_medium if {
 
 test_local_callee_names_what_it_reads if {
 	c := callee([reading(["secrets.npm_token", "secrets.github_token", "secrets.aws_key", "github.sha"])])
-	result(caller(call("./.github/workflows/deploy.yml", true, c.file), [c])) == [["low", `local workflow "./.github/workflows/deploy.yml" gets every secret through secrets: inherit but reads only secrets.AWS_KEY, secrets.NPM_TOKEN; pass them under secrets: instead`]]
+	result(caller(call("./.github/workflows/deploy.yml", true, c.file), [c])) == [["info", `local workflow "./.github/workflows/deploy.yml" gets every secret through secrets: inherit but reads only secrets.AWS_KEY, secrets.NPM_TOKEN; pass them under secrets: instead`]]
 	none := callee([reading(["github.sha"])])
 	result(caller(call("./.github/workflows/deploy.yml", true, none.file), [none])) == [["low", `local workflow "./.github/workflows/deploy.yml" gets every secret through secrets: inherit but reads none; remove secrets: inherit`]]
 }
