@@ -21,6 +21,7 @@ test_bot_comparisons if {
 		"'dependabot[bot]' == github.actor",
 		"GITHUB.ACTOR == 'Dependabot[bot]'",
 		"github.actor == 'dependabot'",
+		"github.event_name == 'push' || github.actor == 'dependabot[bot]'",
 		"startsWith(github.actor, 'renovate')",
 		"endsWith(github.actor, '[bot]')",
 		"contains(fromJSON('[\"dependabot[bot]\", \"octocat\"]'), github.actor)",

@@ -135,8 +135,8 @@ author_contexts := `(?i)github\.event\.[a-z_]+\.user\.(login|id|type)|performed_
 
 # trusted_event_condition matches a condition that limits a job or step
 # to events only people with write access cause, or, on workflow_run, to
-# runs such an event started.
-trusted_event_condition := `(?i)github\.event(_name|\.workflow_run\.event)\s*==\s*'(push|schedule|workflow_dispatch|release|repository_dispatch)'`
+# runs such an event started: with no `||` that could let others in.
+trusted_event_condition := `(?is)^[^|]*github\.event(_name|\.workflow_run\.event)\s*==\s*'(push|schedule|workflow_dispatch|release|repository_dispatch)'[^|]*$`
 
 # spoofable_actor_triggers are the events whose actor (github.actor) can
 # be someone, or a bot, other than whoever wrote the change the workflow
