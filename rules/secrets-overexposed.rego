@@ -1,18 +1,22 @@
 # METADATA
-# title: Every secret sent to the runner
+# title: Every secret exposed at once
 # description: |
 #   An expression reads the whole `secrets` context (`toJSON(secrets)`) or
 #   picks a secret by a computed name (`secrets[format('KEY_{0}',
 #   matrix.env)]`). GitHub sends a job only the secrets it names, unless it
 #   cannot tell which: then every secret of the repository, its
 #   organisation and environment goes to the runner, where any step
-#   can leak them, and `toJSON(secrets)` puts them all in one value.
+#   can leak them, and `toJSON(secrets)` puts them all in one value. On
+#   GitLab, `CI_DEBUG_TRACE` set to true in the file prints every
+#   variable, masked ones included, into the job log.
 # custom:
 #   id: secrets-overexposed
 #   severity: high
 #   precision: very-high
 #   remediation: |
-#     Name each secret the job needs (`secrets.NPM_TOKEN`). For a secret
+#     Name each secret the job needs (`secrets.NPM_TOKEN`). On GitLab,
+#     remove CI_DEBUG_TRACE from the file and set it for one run, when
+#     needed, as a pipeline variable. For a secret
 #     chosen per matrix entry, put the choice in the matrix:
 #     `include: [{env: prod, token: PROD_TOKEN}]` cannot name it either, so
 #     write one `if:`-guarded step per secret, or one job per environment
@@ -21,6 +25,7 @@
 package pipelint.rules.secrets_overexposed
 
 import data.pipelint.lib.expressions
+import data.pipelint.lib.tables
 
 findings contains finding if {
 	some e in expressions.of_pipeline(input)
@@ -38,4 +43,25 @@ judged(e, "secrets.*") := {
 	"msg": sprintf("%q picks a secret by a computed name: every secret of the repository, its organisation and environment goes to the runner for it to choose from; name each secret the job needs (secrets.NAME)", [e.value]),
 	"pos": e.pos,
 	"severity": "medium",
+}
+
+# Debug tracing set in the file: for every job, or for one.
+findings contains finding if {
+	some v in input.env
+	finding := debug_trace(v, "every job")
+}
+
+findings contains finding if {
+	some job in input.jobs
+	some v in job.env
+	finding := debug_trace(v, sprintf("job %q", [job.id.value]))
+}
+
+debug_trace(v, whom) := {
+	"msg": sprintf("%s=%q makes %s print every variable, masked secrets included, into its log; remove it, and set it for one run as a pipeline variable when needed", [v.name.value, v.value.value, whom]),
+	"pos": v.pos,
+	"severity": "high",
+} if {
+	v.name.value in tables.debug_trace_variables
+	lower(trim_space(v.value.value)) in tables.debug_trace_true_values
 }
