@@ -60,7 +60,7 @@ func TestBaselineAgreesFromAnyDirectory(t *testing.T) {
 // an identical finding earlier in the file is suppressed inline.
 func TestBaselineFingerprintIsTheReportedOne(t *testing.T) {
 	workflow := "on: push\njobs:\n  a: # pipelint: ignore[unpinned-action] mirrored\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n" +
-		"  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+		"  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\npermissions: {}\n"
 	root := writeFiles(t, map[string]string{".github/workflows/ci.yml": workflow})
 	_, stdout, _ := pipelint(t, root, "check", "--format", "json", "--write-baseline", "b.json")
 	reported := decodeJSON(t, stdout).Findings

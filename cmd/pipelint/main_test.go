@@ -41,7 +41,7 @@ func writeFiles(t *testing.T, files map[string]string) string {
 	return root
 }
 
-const unpinnedWorkflow = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+const unpinnedWorkflow = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\npermissions: {}\n"
 
 func TestCheckExamples(t *testing.T) {
 	code, stdout, stderr := pipelint(t, repoRoot, "check", "testdata/examples")
@@ -58,10 +58,12 @@ func TestCheckExamples(t *testing.T) {
 }
 
 // TestPrimerWorkflow: the workflow of the document pipelint grew from has
-// two unpinned actions and nothing else: its package upload is a release,
-// not a deploy, it does run tests, and its uncached pip install is in the
-// job that uploads to PyPI, where a cache could be poisoned (missing-cache
-// never recommends one there).
+// two unpinned actions, no permissions (so its job, which runs pip
+// installs, gets the default token) and a checkout that leaves that token
+// for every later step, and nothing else: its package upload is a
+// release, not a deploy, it does run tests, and its uncached pip install
+// is in the job that uploads to PyPI, where a cache could be poisoned
+// (missing-cache never recommends one there).
 func TestPrimerWorkflow(t *testing.T) {
 	code, stdout, _ := pipelint(t, repoRoot, "check", "--system", "github", "--format", "json", "testdata/primer/python-ci-cd.yml")
 	if code != exitFindings {
@@ -81,7 +83,7 @@ func TestPrimerWorkflow(t *testing.T) {
 	for _, f := range result.Findings {
 		got = append(got, f.RuleID)
 	}
-	want := []string{"unpinned-action", "unpinned-action"}
+	want := []string{"excessive-permissions", "persist-credentials", "unpinned-action", "unpinned-action"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("findings %v, want %v", got, want)
 	}

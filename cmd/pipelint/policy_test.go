@@ -20,6 +20,7 @@ jobs:
     steps:
       - uses: actions/checkout@v4
       - uses: actions/setup-go@v5
+permissions: {}
 `
 
 func findingLines(stdout string) []string {
@@ -130,7 +131,8 @@ func TestBaseline(t *testing.T) {
 	}
 
 	// Lines move and a new unpinned action appears: exactly one new finding.
-	edited := strings.Replace(twoFindings, "jobs:\n", "env:\n  A: b\n\njobs:\n", 1) + "      - uses: actions/cache@v4\n"
+	edited := strings.Replace(twoFindings, "jobs:\n", "env:\n  A: b\n\njobs:\n", 1)
+	edited = strings.Replace(edited, "permissions: {}\n", "      - uses: actions/cache@v4\npermissions: {}\n", 1)
 	if err := os.WriteFile(filepath.Join(root, ".github/workflows/ci.yml"), []byte(edited), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +232,7 @@ func TestMinSeverity(t *testing.T) {
 // The configuration example of the issue: per-owner pinning policies.
 func TestUnpinnedActionPolicies(t *testing.T) {
 	workflow := "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n" +
-		"      - uses: actions/checkout@v4\n      - uses: my-org/tool@main\n      - uses: other/thing@v1\n"
+		"      - uses: actions/checkout@v4\n      - uses: my-org/tool@main\n      - uses: other/thing@v1\npermissions: {}\n"
 	root := writeFiles(t, map[string]string{
 		".github/workflows/ci.yml": workflow,
 		".pipelint.yaml":           "rules:\n  unpinned-action:\n    options:\n      policies: {\"actions/*\": ref-pin, \"my-org/*\": any, \"*\": hash-pin}\n",
