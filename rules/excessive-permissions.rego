@@ -40,7 +40,7 @@ workflow_findings contains {
 	"pos": input.permissions.all.pos,
 	"severity": severity,
 } if {
-	not untrusted.called(input)
+	not reusable
 	lower(input.permissions.all.value) == "write-all"
 	jobs := [input.jobs[i].id.value | some i in permissions.inheriting(input)]
 	count(jobs) > 0
@@ -52,7 +52,7 @@ workflow_findings contains {
 	"pos": job.permissions.all.pos,
 	"severity": severity,
 } if {
-	not untrusted.called(input)
+	not reusable
 	some job in input.jobs
 	lower(job.permissions.all.value) == "write-all"
 }
@@ -82,12 +82,10 @@ workflow_findings contains {
 	"pos": default_token_pos,
 	"severity": default_token_severity,
 } if {
-	not untrusted.called(input)
+	not reusable
 	input.permissions == null
 	count(input.jobs) > 0
-	every job in input.jobs {
-		job.permissions == null
-	}
+	not some_job_declares
 }
 
 # Some jobs declare permissions, this one and the workflow do not.
@@ -96,28 +94,43 @@ workflow_findings contains {
 	"pos": job.id.pos,
 	"severity": default_token_severity,
 } if {
-	not untrusted.called(input)
+	not reusable
 	input.permissions == null
-	some other in input.jobs
-	other.permissions != null
+	some_job_declares
 	some job in input.jobs
 	job.permissions == null
 }
 
+some_job_declares if {
+	some job in input.jobs
+	job.permissions != null
+}
+
+# reusable is true for a workflow only other workflows start.
+reusable if untrusted.called(input)
+
 # --- severity and wording -------------------------------------------------------
 
-grade := untrusted.file_grade
+severity := "high" if privileged else := "medium"
 
-severity := "high" if grade == "privileged" else := "medium"
+default_token_severity := "medium" if privileged else := "low"
 
-default_token_severity := "medium" if grade == "privileged" else := "low"
+# privileged is true when the workflow runs on a trigger outsiders cause,
+# or is called from one that does; the file's own triggers are read first,
+# as they decide for most files.
+privileged if count(privileged_events) > 0
+
+privileged if {
+	reusable
+	untrusted.file_grade == "privileged"
+}
 
 # trigger_note names the privileged trigger that lets outsiders start the
 # workflow, or its callers'.
 trigger_note := sprintf(" (it runs on %s, which outsiders can start)", [concat(", ", privileged_events)]) if {
 	count(privileged_events) > 0
 } else := " (it is called from a workflow outsiders can start)" if {
-	grade == "privileged"
+	privileged
 } else := ""
 
 privileged_events := sort({t.event.value | some t in input.triggers; t.event.value in tables.privileged_triggers})
@@ -125,7 +138,7 @@ privileged_events := sort({t.event.value | some t in input.triggers; t.event.val
 # default_token_pos is the trigger that makes the default token matter
 # most, else the first trigger, else the file's start.
 default_token_pos := [t.event.pos | some t in input.triggers; t.event.value in tables.privileged_triggers][0] if {
-	grade == "privileged"
+	count(privileged_events) > 0
 } else := input.triggers[0].event.pos if {
 	count(input.triggers) > 0
 } else := input.pos

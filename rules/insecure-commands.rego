@@ -20,9 +20,11 @@
 package pipelint.rules.insecure_commands
 
 import data.pipelint.lib.tables
+import data.pipelint.lib.text
 import data.pipelint.lib.untrusted
 
 findings contains finding if {
+	text.mentions(tables.unsecure_commands_variable)
 	some site in enabled
 	finding := {
 		"msg": sprintf("%s=%q re-enables the set-env and add-path workflow commands%s: any text a step prints can set the next steps' environment and PATH; remove it and write to $GITHUB_ENV and $GITHUB_PATH", [site.var.name.value, site.var.value.value, site.where]),
@@ -32,6 +34,7 @@ findings contains finding if {
 }
 
 findings contains finding if {
+	mentions_workflow_commands
 	some j, job in input.jobs
 	some s, step in job.steps
 	some p in printed(step)
@@ -89,11 +92,23 @@ printed(step) := {{"pos": cmd.pos, "command": command} |
 	some arg in cmd.args
 	some command in printed_commands(arg.value)
 } if {
+	prints_commands(step.script.text.value)
 	some cmd in step.script.commands
 	some arg in cmd.args
 	count(printed_commands(arg.value)) > 0
 } else := {{"pos": step.script.text.pos, "command": command} |
+	prints_commands(step.script.text.value)
 	some command in printed_commands(step.script.text.value)
 }
+
+mentions_workflow_commands if text.mentions("::set-env")
+
+mentions_workflow_commands if text.mentions("::add-path")
+
+# prints_commands is a cheap look at the whole script before its words
+# are matched one by one.
+prints_commands(text) if contains(text, "::set-env")
+
+prints_commands(text) if contains(text, "::add-path")
 
 printed_commands(text) := {m[1] | some m in regex.find_all_string_submatch_n(tables.unsecure_workflow_commands, text, -1)}

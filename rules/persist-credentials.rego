@@ -28,14 +28,21 @@ import data.pipelint.lib.untrusted
 
 # One finding per checkout as written: a step shared by several jobs (a
 # YAML anchor) is reported once, naming them, at the worst of its cases.
-findings contains finding if {
-	some pos in {j.pos | some j in judged}
+findings contains {"msg": message(j, [j.job]), "pos": j.pos, "severity": j.severity} if {
+	count(positions) == count(judged) # no step shared: the common case
+	some j in judged
+}
+
+findings contains {"msg": message(first, jobs), "pos": pos, "severity": first.severity} if {
+	count(positions) < count(judged)
+	some pos in positions
 	same := [j | some j in judged; j.pos == pos]
 	worst := max([rank[j.severity] | some j in same])
 	first := [j | some j in same; rank[j.severity] == worst][0]
 	jobs := sort({j.job | some j in same; rank[j.severity] == worst})
-	finding := {"msg": message(first, jobs), "pos": pos, "severity": first.severity}
 }
+
+positions := {j.pos | some j in judged}
 
 rank := {"low": 1, "medium": 2, "high": 3}
 
@@ -45,41 +52,39 @@ judged contains judgement(c) if some c in persisting_checkouts
 # behind in a job that does not push with it afterwards: {"job", "step",
 # "entry", "explicit"} (explicit when `persist-credentials: true` is
 # written, a decision, judged only for the artifact it leaks into).
-persisting_checkouts contains {"job": j, "step": s, "entry": entry, "explicit": value == "true"} if {
-	some j, job in input.jobs
-	some s, step in job.steps
-	step.uses.kind == "action"
-	name := lower(pipeline.action_name(step.uses))
-	some entry in tables.credential_checkouts
-	entry.action == name
-	value := lower(trim_space(pipeline.input_value(step, entry.input)))
+persisting_checkouts contains {"job": a.job, "step": a.step, "entry": a.entry, "explicit": value == "true"} if {
+	some a in pipeline.actions
+	a.table == "credential_checkout"
+	value := lower(trim_space(with_value(input.jobs[a.job].steps[a.step], a.entry.input)))
 	value in {"", "true"}
-	not pushes_later(job, s)
+	not pushes_later(a.job, a.step)
 }
 
 # judgement is what a checkout exposes: {"case", "severity", "pos",
-# "job", "step" (the step object), "input", "upload"}. The artifact case
-# first: the credential is in .git/config and a later upload carries .git.
-judgement(c) := case(c, job, step, base) if {
+# "job", "uses" (the action as written), "input", "credential" (the checkout's
+# own token or key input, [] for the job's GITHUB_TOKEN), "upload"}. The
+# artifact case first: the credential is in .git/config and a later upload
+# carries .git.
+judgement(c) := case(c, job, base) if {
 	job := input.jobs[c.job]
 	step := job.steps[c.step]
-	base := {"pos": step.uses.value.pos, "job": job.id.value, "step": step, "input": c.entry.input}
+	base := {"pos": step.uses.value.pos, "job": job.id.value, "uses": step.uses.value.value, "input": c.entry.input, "credential": credential_input(step)}
 }
 
-case(c, job, step, base) := object.union(base, {"case": "artifact", "severity": "high", "upload": upload}) if {
-	in_git_config(step.uses, c.entry)
+case(c, job, base) := object.union(base, {"case": "artifact", "severity": "high", "upload": upload}) if {
 	upload := leaking_uploads(c)[0]
-} else := object.union(base, {"case": "left", "severity": exposure_severity(job, step)}) if {
+	in_git_config(input.jobs[c.job].steps[c.step].uses, c.entry)
+} else := object.union(base, {"case": "left", "severity": exposure_severity(job, base.credential)}) if {
 	not c.explicit
-	worth_keeping(job, step)
+	worth_keeping(job, base.credential)
 }
 
 message(j, _) := sprintf("%s keeps %s in .git/config, and %q on line %d uploads it as an artifact (path %q): anyone who can download the run's artifacts gets it; set %s: false", [
-	j.step.uses.value.value, credential(j.step), j.upload.action, j.upload.line, j.upload.path, j.input,
+	j.uses, credential_text(j.credential), j.upload.action, j.upload.line, j.upload.path, j.input,
 ]) if j.case == "artifact"
 
 message(j, jobs) := sprintf("%s leaves %s configured for git for the rest of %s%s, and no later step pushes with it; set %s: false", [
-	j.step.uses.value.value, credential(j.step), job_list(jobs), severity_note[j.severity], j.input,
+	j.uses, credential_text(j.credential), job_list(jobs), severity_note[j.severity], j.input,
 ]) if j.case == "left"
 
 severity_note := {"high": trigger_note, "medium": "", "low": ""}
@@ -92,36 +97,53 @@ job_list(jobs) := sprintf("jobs %q, %q and %d more", [jobs[0], jobs[1], count(jo
 
 # worth_keeping is true for a credential that can do more than read: a
 # token or key given to the checkout, or a GITHUB_TOKEN that may write.
-worth_keeping(_, step) if custom_credential(step)
+worth_keeping(_, credential) if count(credential) > 0
 
 worth_keeping(job, _) if permissions.may_write(input, job)
 
-exposure_severity(job, step) := "high" if {
-	untrusted.file_grade == "privileged"
+exposure_severity(job, credential) := "high" if {
+	privileged
 	not regex.match(tables.trusted_event_condition, job.condition.value)
-	worth_keeping(job, step)
+	worth_keeping(job, credential)
 } else := "medium" if {
-	custom_credential(step)
+	count(credential) > 0
 } else := "low"
 
 trigger_note := sprintf(", which runs on %s", [concat(", ", privileged_events)]) if {
 	count(privileged_events) > 0
 } else := ", called from a workflow outsiders can start" if {
-	untrusted.file_grade == "privileged"
+	privileged
 } else := ""
+
+# privileged is true when the workflow runs on a trigger outsiders cause,
+# or is called from one that does; the file's own triggers are read first,
+# as they decide for most files.
+privileged if count(privileged_events) > 0
+
+privileged if {
+	untrusted.called(input)
+	untrusted.file_grade == "privileged"
+}
 
 privileged_events := sort({t.event.value | some t in input.triggers; t.event.value in tables.privileged_triggers})
 
+# with_value is the value of a step's input, "" when it is not set: one
+# pass over the inputs.
+with_value(step, name) := values[0] if {
+	values := [v.value.value | some v in step.with; v.name.value == name]
+	count(values) > 0
+} else := ""
+
 # --- the credential -----------------------------------------------------------
 
-custom_credential(step) if credential_input(step)
-
-credential_input(step) := [[name, v] |
-	some name in ["ssh-key", "token"]
+# credential_input is the checkout's own credential, [input name], or []
+# when it uses the job's GITHUB_TOKEN.
+credential_input(step) := [name |
 	some v in step.with
-	v.name.value == name
+	v.name.value in {"ssh-key", "token"}
 	not default_token(v)
-][0]
+	name := v.name.value
+]
 
 default_token(v) if {
 	count(v.expressions) > 0
@@ -132,11 +154,10 @@ default_token(v) if {
 	}
 }
 
-credential(step) := sprintf("the SSH key passed as %q", [name]) if {
-	[name, _] := credential_input(step)
-	name == "ssh-key"
-} else := sprintf("the token passed as %q", [name]) if {
-	[name, _] := credential_input(step)
+credential_text(credential) := "the SSH key passed as \"ssh-key\"" if {
+	"ssh-key" in credential
+} else := "the token passed as \"token\"" if {
+	"token" in credential
 } else := "the job's GITHUB_TOKEN"
 
 # in_git_config is true for a checkout version that writes the credential
@@ -163,55 +184,64 @@ minor_number(text) := to_number(text) if text != ""
 
 # --- what comes after -----------------------------------------------------------
 
-# later_steps are the steps of job after step s, with those of the local
-# actions and workflows they call.
-later_steps(job, s) := array.concat(after, [called |
-	some step in after
-	step.callee != ""
+# pushing_steps are the [job, step] indexes of the steps that push: a
+# push command or action, a local action or workflow that does, or one
+# that could not be read, which may.
+pushing_steps contains [m.job, m.step] if {
+	some m in commands.matched
+	m.table == "git_push"
+}
+
+pushing_steps contains [a.job, a.step] if {
+	some a in pipeline.actions
+	a.table == "git_push"
+}
+
+pushing_steps contains [j, s] if {
+	some j, job in input.jobs
+	some s, step in job.steps
+	step.uses.local
+	local_may_push(step)
+}
+
+local_may_push(step) if step.callee == ""
+
+local_may_push(step) if {
 	some callee_job in pipeline.callee_pipelines[step.callee].jobs
 	some called in callee_job.steps
-]) if {
-	after := array.slice(job.steps, s + 1, count(job.steps))
+	called_pushes(called)
 }
 
-pushes_later(job, s) if {
-	some step in later_steps(job, s)
-	step.uses.kind == "action"
-	lower(pipeline.action_name(step.uses)) in tables.git_push_actions
-}
+called_pushes(step) if pipeline.action_entry(step, "git_push")
 
-# A local action or workflow that could not be read may push.
-pushes_later(job, s) if {
-	some step in array.slice(job.steps, s + 1, count(job.steps))
-	step.uses.local
-	step.callee == ""
-}
-
-pushes_later(job, s) if {
-	some step in later_steps(job, s)
+called_pushes(step) if {
 	some cmd in step.script.commands
-	some m in tables.git_push_commands
-	cmd.name.value in m.names
-	commands.matches(cmd, tables.matcher(m))
+	count(commands.matching("git_push", cmd)) > 0
+}
+
+pushes_later(j, s) if {
+	some [k, p] in pushing_steps
+	k == j
+	p > s
 }
 
 # leaking_uploads are the later artifact uploads of the job that take the
 # checkout's .git directory: a path covering it, of a version (or with an
 # input) that keeps hidden files.
 leaking_uploads(c) := [{"action": step.uses.value.value, "line": step.uses.value.pos.line, "path": path} |
-	job := input.jobs[c.job]
-	checkout := job.steps[c.step]
-	dir := checkout_dir(checkout)
-	some step in array.slice(job.steps, c.step + 1, count(job.steps))
-	step.uses.kind == "action"
-	some upload in tables.artifact_uploads
-	upload.action == lower(pipeline.action_name(step.uses))
-	keeps_hidden(step, upload)
-	some path in upload_paths(step, upload)
+	some a in uploads
+	a.job == c.job
+	a.step > c.step
+	dir := checkout_dir(input.jobs[c.job].steps[c.step])
+	step := input.jobs[a.job].steps[a.step]
+	keeps_hidden(step, a.entry)
+	some path in upload_paths(step, a.entry)
 	covers(path, dir)
 ]
 
-keeps_hidden(step, upload) if lower(trim_space(pipeline.input_value(step, upload.hidden_input))) == "true"
+uploads := [a | some a in pipeline.actions; a.table == "artifact_upload"]
+
+keeps_hidden(step, upload) if lower(trim_space(with_value(step, upload.hidden_input))) == "true"
 
 keeps_hidden(step, upload) if {
 	[major, minor] := version(step.uses)
@@ -227,10 +257,10 @@ keeps_hidden(step, upload) if {
 
 # checkout_dir is where the checkout puts the repository, relative to the
 # workspace, without ./ and trailing slashes: "" for the workspace itself.
-checkout_dir(step) := normal_path(pipeline.input_value(step, "path"))
+checkout_dir(step) := normal_path(with_value(step, "path"))
 
 upload_paths(step, upload) := [line |
-	some raw in split(pipeline.input_value(step, upload.input), "\n")
+	some raw in split(with_value(step, upload.input), "\n")
 	line := trim_space(raw)
 	line != ""
 	not startswith(line, "!")

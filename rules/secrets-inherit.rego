@@ -80,7 +80,7 @@ called(job) := [pipeline.callee_pipelines[file] | some file in pipeline.called_f
 # every workflow whatever the caller passes.
 secrets_read(job) := sort({name |
 	some p in called(job)
-	some e in expressions.of_pipeline(p)
+	some e in expressions.reading(p, "secrets")
 	some path in e.reads
 	startswith(path, "secrets.")
 	name := substring(path, count("secrets."), -1)
@@ -92,7 +92,7 @@ secrets_read(job) := sort({name |
 # context or a secret by a computed name, or passes them all on itself.
 needs_all(job) if {
 	some p in called(job)
-	some e in expressions.of_pipeline(p)
+	some e in expressions.reading(p, "secrets")
 	some path in e.reads
 	path in {"secrets", "secrets.*"}
 }

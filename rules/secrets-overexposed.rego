@@ -26,12 +26,19 @@ package pipelint.rules.secrets_overexposed
 
 import data.pipelint.lib.expressions
 import data.pipelint.lib.tables
+import data.pipelint.lib.text
 
 findings contains finding if {
-	some e in expressions.of_pipeline(input)
+	mentions_whole_or_index
+	some e in expressions.reading(input, "secrets")
 	some path in e.reads
 	finding := judged(e, path)
 }
+
+# mentions_whole_or_index is a cheap look at the text: `secrets` followed
+# by what ends a whole context (`toJSON(secrets)`, `secrets }}`) or opens
+# an index.
+mentions_whole_or_index if text.matches(`secrets\s*[\[)},]`)
 
 judged(e, "secrets") := {
 	"msg": sprintf("%q reads the whole secrets context: every secret of the repository, its organisation and environment goes to the runner, in one value; name each secret the job needs (secrets.NAME)", [e.value]),
@@ -47,14 +54,21 @@ judged(e, "secrets.*") := {
 
 # Debug tracing set in the file: for every job, or for one.
 findings contains finding if {
+	mentions_debug_trace
 	some v in input.env
 	finding := debug_trace(v, "every job")
 }
 
 findings contains finding if {
+	mentions_debug_trace
 	some job in input.jobs
 	some v in job.env
 	finding := debug_trace(v, sprintf("job %q", [job.id.value]))
+}
+
+mentions_debug_trace if {
+	some name in tables.debug_trace_variables
+	text.mentions(name)
 }
 
 debug_trace(v, whom) := {

@@ -28,11 +28,11 @@ import data.pipelint.lib.untrusted
 
 findings contains finding if {
 	input.kind == "workflow"
+	some i, job in input.jobs
+	some site in self_hosted(job)
 	untrusted.file_grade in {"privileged", "fork"}
 	outsider_event
-	some i, job in input.jobs
 	not guarded(i)
-	some site in self_hosted(job)
 	finding := {
 		"msg": sprintf("job %q runs on %s in a workflow %s; %s: move the job to a GitHub-hosted runner or keep outsiders' runs from it", [job.id.value, site.what, started_by, keeps[site.group]]),
 		"pos": site.pos,
@@ -55,6 +55,7 @@ self_hosted(job) := [{"what": "a self-hosted runner", "pos": label.pos, "group":
 	lower(value.value.value) == "self-hosted"
 ] if {
 	some label in job.runner.labels
+	contains(label.value, "${{") # cheaper than the expression's parts, for every label
 	expressions.matrix_variable(label.value)
 } else := [{"what": "a runner group", "pos": job.runner.pos, "group": true}] if {
 	job.runner.pos.line > 0

@@ -21,9 +21,11 @@
 package pipelint.rules.spoofable_bot_condition
 
 import data.pipelint.lib.tables
+import data.pipelint.lib.text
 import data.pipelint.lib.untrusted
 
 findings contains finding if {
+	text.mentions_any_case("actor")
 	spoofable
 	some site in conditions
 	not regex.match(tables.author_contexts, site.context)
@@ -68,14 +70,18 @@ outsider_note := sprintf("on %s anyone can get a bot to act on their pull reques
 # decides with it: a step's own and its job's.
 conditions contains {"condition": job.condition, "context": job.condition.value} if {
 	some job in input.jobs
-	job.condition.value != ""
+	names_actor(job.condition.value)
 }
 
 conditions contains {"condition": step.condition, "context": concat("\n", [job.condition.value, step.condition.value])} if {
 	some job in input.jobs
 	some step in job.steps
-	step.condition.value != ""
+	names_actor(step.condition.value)
 }
+
+# names_actor is a cheap look at a condition before its comparisons are
+# matched.
+names_actor(condition) if contains(lower(condition), "actor")
 
 # actor_gates lists the comparisons of a condition that let a bot's
 # login through github.actor, as written.

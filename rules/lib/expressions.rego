@@ -39,19 +39,25 @@ result_literals(text) := {{"value": m[2], "offset": offset} |
 	offset := at + count(m[0]) - count(m[2]) - 1
 }
 
-# of_pipeline lists every expression the model holds for a pipeline: in
-# its env and outputs, and in its jobs' env, inputs, outputs, strategy,
-# containers and steps (env, inputs, scripts). Conditions are text.
-of_pipeline(p) := array.concat(
-	[e | some v in array.concat(p.env, p.outputs); some e in v.expressions],
-	[e | some job in p.jobs; some e in of_job(job)],
+# reading lists the expressions the model holds for a pipeline (in its env
+# and outputs, and in its jobs' env, inputs, outputs, strategy, containers
+# and steps: env, inputs, scripts) that read a path starting with prefix
+# (`secrets`). Conditions are text. Each place is filtered before it is
+# collected: a file holds thousands of expressions, few read any one
+# context.
+reading(p, prefix) := array.concat(
+	[e | some v in array.concat(p.env, p.outputs); some e in v.expressions; reads_under(e, prefix)],
+	[e | some job in p.jobs; some e in job_reading(job, prefix)],
 )
 
-of_job(job) := array.concat(
-	[e | some v in job_vars(job); some e in v.expressions],
+job_reading(job, prefix) := array.concat(
 	array.concat(
-		object.get(job, ["strategy", "expressions"], []),
-		[e | some step in job.steps; some e in of_step(step)],
+		[e | some v in job_vars(job); some e in v.expressions; reads_under(e, prefix)],
+		[e | some e in object.get(job, ["strategy", "expressions"], []); reads_under(e, prefix)],
+	),
+	array.concat(
+		[e | some step in job.steps; some v in array.concat(step.env, step.with); some e in v.expressions; reads_under(e, prefix)],
+		[e | some step in job.steps; some e in object.get(step, ["script", "expressions"], []); reads_under(e, prefix)],
 	),
 )
 
@@ -62,7 +68,7 @@ job_vars(job) := array.concat(
 
 images(job) := array.concat([job.container | job.container != null], job.services)
 
-of_step(step) := array.concat(
-	[e | some v in array.concat(step.env, step.with); some e in v.expressions],
-	object.get(step, ["script", "expressions"], []),
-)
+reads_under(e, prefix) if {
+	some path in e.reads
+	startswith(path, prefix)
+}

@@ -752,6 +752,7 @@ command_tables := {
 	"credential": credential_commands,
 	"project_init": project_init_commands,
 	"ai_agent": ai_agent_commands,
+	"git_push": git_push_commands,
 }
 
 # by_name[table][command] holds the matchers of a table that apply to a
@@ -814,6 +815,9 @@ by_action := {
 	"local_cluster": {lower(a): {"action": a} | some a in local_cluster_actions},
 	"site_deploy": {lower(e.action): e | some e in site_deploy_actions},
 	"credential": {lower(a): {"action": a} | some a in credential_actions},
+	"git_push": {lower(a): {"action": a} | some a in git_push_actions},
+	"credential_checkout": {lower(e.action): e | some e in credential_checkouts},
+	"artifact_upload": {lower(e.action): e | some e in artifact_uploads},
 }
 
 # by_action_name[action][table] is by_action the other way round, the

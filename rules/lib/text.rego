@@ -1,0 +1,26 @@
+# METADATA
+# description: |
+#   The text of the file checked, for a cheap look before a rule walks the
+#   model: a word a rule's finding needs (`ACTIONS_ALLOW_UNSECURE_COMMANDS`,
+#   `github.actor`) is looked for once, in Go, and the file is only read
+#   element by element when it is there. Never a reason to report.
+package pipelint.lib.text
+
+# file_text is the text of the file checked and of the files it includes,
+# not of its callees (checked on their own), as one string.
+file_text := concat("\n", [concat("\n", s.lines) | some s in input.sources; not s.callee])
+
+# mentions is true when the text holds word, or when the input carries no
+# text (a unit test's), which is then read in full.
+mentions(word) := contains(file_text, word) if has_text else := true
+
+# mentions_any_case is mentions ignoring case, for words of contexts
+# (GitHub's ignore case).
+mentions_any_case(word) := contains(file_text_lower, lower(word)) if has_text else := true
+
+file_text_lower := lower(file_text)
+
+# matches is mentions for a regular expression.
+matches(pattern) := regex.match(pattern, file_text) if has_text else := true
+
+has_text if count(object.get(input, "sources", [])) > 0
