@@ -28,6 +28,7 @@
 package pipelint.rules.prompt_injection
 
 import data.pipelint.lib.commands
+import data.pipelint.lib.permissions
 import data.pipelint.lib.pipeline
 import data.pipelint.lib.untrusted
 
@@ -90,29 +91,10 @@ grade_text := {
 	"unknown": "",
 }
 
-severity_for("privileged", j) := "critical" if can_write(j)
+severity_for("privileged", j) := "critical" if permissions.may_write(input, input.jobs[j])
 
-severity_for("privileged", j) := "high" if not can_write(j)
+severity_for("privileged", j) := "high" if not permissions.may_write(input, input.jobs[j])
 
 severity_for("trusted", _) := "medium"
 
 severity_for("unknown", _) := "medium"
-
-# can_write is true when job j's token may write: a write scope or
-# write-all, or no permissions declared (the repository's default, write
-# on many repositories).
-can_write(j) if {
-	permissions := effective_permissions(j)
-	permissions == null
-}
-
-can_write(j) if effective_permissions(j).all.value == "write-all"
-
-can_write(j) if {
-	some scope in effective_permissions(j).scopes
-	scope.value.value == "write"
-}
-
-effective_permissions(j) := input.jobs[j].permissions if input.jobs[j].permissions != null
-
-else := input.permissions
