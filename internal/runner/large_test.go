@@ -16,35 +16,15 @@ import (
 // BenchmarkCheckLarge checks one file of each of hostile.Shapes with
 // Check, as large as the size bound admits (at most 80 % of the file size
 // limit, 4 MB): the most one file's check can cost. Besides the time, it
-// reports the CPU time of the process (user and system, collections
-// included, so both cores count), the file's size and model values, and
-// its findings.
+// reports what benchmarkCheck does and the file's size and model values.
 func BenchmarkCheckLarge(b *testing.B) {
 	for _, shape := range hostile.Shapes() {
 		b.Run(shape.Name, func(b *testing.B) {
 			src, values := largestAdmitted(b, shape, syntax.MaxFileSize*4/5)
 			root := repository(b, map[string]string{shape.Path: string(src)})
-			// No time limit: a slow build is measured, not stopped.
-			opts := Options{Policy: PolicyOptions{NoConfig: true}, FileTimeout: time.Hour}
-			if _, err := Check(context.Background(), []string{root}, opts); err != nil {
-				b.Fatal(err) // and compile the rules before the clock starts
-			}
-			var findings int
-			start := cpuTime()
-			for b.Loop() {
-				result, err := Check(context.Background(), []string{root}, opts)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if errs := result.Run.Errors; len(errs) > 0 && !shape.Invalid {
-					b.Fatalf("%d errors, the first %s", len(errs), errs[0])
-				}
-				findings = len(result.Run.Findings)
-			}
-			b.ReportMetric((cpuTime()-start).Seconds()/float64(b.N), "cpu-s/op")
+			benchmarkCheck(b, root, shape.Invalid)
 			b.ReportMetric(float64(len(src)), "bytes")
 			b.ReportMetric(float64(values), "values")
-			b.ReportMetric(float64(findings), "findings")
 		})
 	}
 }
@@ -52,7 +32,7 @@ func BenchmarkCheckLarge(b *testing.B) {
 // BenchmarkCheckSecrets checks a workflow of 5,000 literal passwords, one
 // env entry each, all different or all the same: every one is a sensitive
 // finding, whose fingerprint takes a slow digest of the secret
-// (secret.Digest). It reports the CPU time as BenchmarkCheckLarge does.
+// (secret.Digest).
 func BenchmarkCheckSecrets(b *testing.B) {
 	for _, c := range []struct {
 		name     string
@@ -63,26 +43,35 @@ func BenchmarkCheckSecrets(b *testing.B) {
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			root := repository(b, map[string]string{".github/workflows/ci.yml": literalPasswords(5000, c.password)})
-			opts := Options{Policy: PolicyOptions{NoConfig: true}, FileTimeout: time.Hour}
-			if _, err := Check(context.Background(), []string{root}, opts); err != nil {
-				b.Fatal(err)
-			}
-			var findings int
-			start := cpuTime()
-			for b.Loop() {
-				result, err := Check(context.Background(), []string{root}, opts)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if errs := result.Run.Errors; len(errs) > 0 {
-					b.Fatalf("%d errors, the first %s", len(errs), errs[0])
-				}
-				findings = len(result.Run.Findings)
-			}
-			b.ReportMetric((cpuTime()-start).Seconds()/float64(b.N), "cpu-s/op")
-			b.ReportMetric(float64(findings), "findings")
+			benchmarkCheck(b, root, false)
 		})
 	}
+}
+
+// benchmarkCheck checks the repository at root with Check, without a time
+// limit (a slow build is measured, not stopped), and reports the CPU time
+// of the process per check (user and system, collections included, so
+// both cores count) and the findings. Errors fail the benchmark unless
+// the input is invalid on purpose.
+func benchmarkCheck(b *testing.B, root string, invalid bool) {
+	opts := Options{Policy: PolicyOptions{NoConfig: true}, FileTimeout: time.Hour}
+	if _, err := Check(context.Background(), []string{root}, opts); err != nil {
+		b.Fatal(err) // and compile the rules before the clock starts
+	}
+	var findings int
+	start := cpuTime()
+	for b.Loop() {
+		result, err := Check(context.Background(), []string{root}, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if errs := result.Run.Errors; len(errs) > 0 && !invalid {
+			b.Fatalf("%d errors, the first %s", len(errs), errs[0])
+		}
+		findings = len(result.Run.Findings)
+	}
+	b.ReportMetric((cpuTime()-start).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric(float64(findings), "findings")
 }
 
 // literalPasswords is a workflow whose job sets n variables named for a
