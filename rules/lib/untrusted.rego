@@ -122,8 +122,11 @@ else := "unknown"
 # $GITHUB_ENV or $GITHUB_OUTPUT, read back as `env.X`, a step output, a job
 # output through `needs`, or a matrix. The result is {"origin", "via"},
 # via naming the path the text came through when it is not path itself.
-origin(path, j, s) := {"origin": o, "via": path} if o := direct(path)
-else := env_origin(trim_prefix(path, "env."), j, s) if startswith(path, "env.")
+origin(path, j, s) := passed_input(path) if {
+	passed_input(path)
+} else := {"origin": o, "via": path} if {
+	o := direct(path)
+} else := env_origin(trim_prefix(path, "env."), j, s) if startswith(path, "env.")
 else := step_output_origin(path, j) if startswith(path, "steps.")
 else := needs_origin(path) if startswith(path, "needs.")
 else := matrix_origin(j) if startswith(path, "matrix.")
@@ -175,6 +178,26 @@ passed_origin(name) := "outsider" if "outsider" in passed_origins(name)
 else := "partly" if "partly" in passed_origins(name)
 else := "dispatch" if "dispatch" in passed_origins(name)
 else := "caller" if count(caller_pipelines) == 0
+
+# passed_input is the origin of an input of the file checked that a
+# caller in the repository passes controlled text to, the worst first,
+# via naming that text and the caller: {"origin": "outsider", "via":
+# "github.event.comment.body, passed by .github/workflows/comment.yml"}.
+passed_input(path) := sort(passed)[0][1] if {
+	startswith(path, "inputs.")
+	name := substring(path, 7, -1)
+	takes_inputs(input)
+	not typed_not_text(name)
+	passed := [[rank, {"origin": o, "via": sprintf("%s, passed by %s", [flow, caller.file])}] |
+		some caller in caller_pipelines
+		some value in passed_values(caller, name)
+		some e in value.expressions
+		some flow in e.flows
+		o := control(flow)
+		rank := {"outsider": 0, "partly": 1}[o]
+	]
+	count(passed) > 0
+}
 
 # passed_origins are the origins of the text callers in the repository
 # pass to input name of the file checked.
