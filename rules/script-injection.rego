@@ -45,27 +45,8 @@ import data.pipelint.lib.untrusted
 # --- Expressions spliced into scripts and code inputs ------------------------
 
 findings contains finding if {
-	some j, job in input.jobs
-	some s, step in job.steps
-	step.script != null
-	some e in step.script.expressions
-	finding := expression_finding(e, j, s, {"what": "this script before the shell runs it", "shell": step.script.shell})
-}
-
-findings contains finding if {
-	some j, job in input.jobs
-	some s, step in job.steps
-	step.uses != null
-	some table in ["code_input", "script_input"]
-	entry := pipeline.action_entry(step, table)
-	some v in step.with
-	v.name.value == entry.input
-	some e in v.expressions
-	sink := {
-		"what": sprintf("the `%s` input of %s, which runs it as code", [entry.input, entry.action]),
-		"shell": object.get(entry, "language", "bash"),
-	}
-	finding := expression_finding(e, j, s, sink)
+	some site in pipeline.spliced
+	finding := expression_finding(site.expression, site.job, site.step, site)
 }
 
 # expression_finding reports expression e, in a sink of step s of job j,

@@ -91,23 +91,8 @@ secret_names(env) := {name |
 # --- Expressions spliced into scripts (GitHub ${{ secrets.X }}) -------------
 
 findings contains finding if {
-	some job in input.jobs
-	some step in job.steps
-	step.script != null
-	some e in step.script.expressions
-	finding := spliced_secret(e, step.script.shell)
-}
-
-findings contains finding if {
-	some job in input.jobs
-	some step in job.steps
-	step.uses != null
-	some table in ["code_input", "script_input"]
-	entry := pipeline.action_entry(step, table)
-	some v in step.with
-	v.name.value == entry.input
-	some e in v.expressions
-	finding := spliced_secret(e, object.get(entry, "language", "bash"))
+	some site in pipeline.spliced
+	finding := spliced_secret(site.expression, site.shell)
 }
 
 spliced_secret(e, shell) := finding if {

@@ -502,3 +502,26 @@ covers_directory(other, file) if {
 	above := regex.replace(other, `[^/]*$`, "")
 	startswith(file, above)
 }
+
+# spliced lists every expression the CI system splices into code before
+# it runs, once per file: those of a step's script, and those of an input
+# an action runs as code (the code_input and script_input tables). Each is
+# {"job", "step", "expression", "shell", "what"}: the shell or language
+# that reads the code, and the sink in words.
+spliced contains {"job": j, "step": s, "expression": e, "shell": step.script.shell, "what": "this script before the shell runs it"} if {
+	some j, job in input.jobs
+	some s, step in job.steps
+	some e in step.script.expressions
+}
+
+spliced contains {"job": j, "step": s, "expression": e, "shell": object.get(entry, "language", "bash"), "what": what} if {
+	some j, job in input.jobs
+	some s, step in job.steps
+	step.uses != null
+	some table in ["code_input", "script_input"]
+	entry := action_entry(step, table)
+	some v in step.with
+	v.name.value == entry.input
+	some e in v.expressions
+	what := sprintf("the `%s` input of %s, which runs it as code", [entry.input, entry.action])
+}

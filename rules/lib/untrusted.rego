@@ -174,10 +174,9 @@ takes_inputs(p) if p.kind == "action"
 
 takes_inputs(p) if "workflow_call" in events(p)
 
-passed_origin(name) := "outsider" if "outsider" in passed_origins(name)
-else := "partly" if "partly" in passed_origins(name)
-else := "dispatch" if "dispatch" in passed_origins(name)
-else := "caller" if count(caller_pipelines) == 0
+passed_origin(name) := passed.origin if {
+	passed := passed_input(concat("", ["inputs.", name]))
+} else := "caller" if count(caller_pipelines) == 0
 
 # passed_input is the origin of an input of the file checked that a
 # caller in the repository passes controlled text to, the worst first,
@@ -197,16 +196,6 @@ passed_input(path) := sort(passed)[0][1] if {
 		rank := {"outsider": 0, "partly": 1}[o]
 	]
 	count(passed) > 0
-}
-
-# passed_origins are the origins of the text callers in the repository
-# pass to input name of the file checked.
-passed_origins(name) := {o |
-	some caller in caller_pipelines
-	some value in passed_values(caller, name)
-	some e in value.expressions
-	some path in e.flows
-	o := control(path)
 }
 
 passed_values(caller, name) := array.concat(

@@ -21,7 +21,7 @@ func (c *converter) expressionsIn(n *yaml.Node) []model.Expression {
 	}
 	if n.Kind == yaml.ScalarNode {
 		if !strings.Contains(n.Value, "${{") {
-			return nil
+			return nil // no layout of the text for nothing
 		}
 		return findExpressions(n.Value, c.src.locate(n))
 	}
@@ -38,6 +38,9 @@ func (c *converter) expressionsIn(n *yaml.Node) []model.Expression {
 // findExpressions parses the `${{ }}` of text with actionlint's expression
 // parser; locate maps a line and column of text to the source.
 func findExpressions(text string, locate shell.Locate) []model.Expression {
+	if !strings.Contains(text, "${{") {
+		return nil
+	}
 	var out []model.Expression
 	line, column, scanned := 1, 1, 0 // the point of text[scanned]
 	advance := func(to int) {

@@ -1,6 +1,8 @@
 package github
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pipelint/pipelint/internal/model"
@@ -37,35 +39,13 @@ func TestExpressionAnalysis(t *testing.T) {
 	}
 	for _, test := range tests {
 		got := analyse(test.body)
-		if got.value != test.value || !equalStrings(got.reads, test.reads) || !equalStrings(got.flows, test.flows) {
+		if got.value != test.value || !slices.Equal(got.reads, test.reads) || !slices.Equal(got.flows, test.flows) {
 			t.Errorf("analyse(%q) = value %q, reads %q, flows %q; want %q, %q, %q", test.body, got.value, got.reads, got.flows, test.value, test.reads, test.flows)
 		}
-		if want := len(test.body) - len(afterExpression(test.body)); got.length != want {
+		if want := strings.Index(test.body, "}}") + 2; got.length != want {
 			t.Errorf("analyse(%q) takes %d bytes, want %d", test.body, got.length, want)
 		}
 	}
-}
-
-// afterExpression is what follows the first }} of body.
-func afterExpression(body string) string {
-	for i := 0; i+1 < len(body); i++ {
-		if body[i:i+2] == "}}" {
-			return body[i+2:]
-		}
-	}
-	return ""
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestExpressionPositions checks the spans of expressions in scripts,
@@ -93,10 +73,6 @@ jobs:
 		t.Fatal(err)
 	}
 	job := p.Jobs[0]
-	type got struct {
-		what string
-		list []model.Expression
-	}
 	want := []struct {
 		value string
 		pos   model.Pos
@@ -107,16 +83,9 @@ jobs:
 		{"github.sha", at(13, 16, 13, 31)},
 		{"github.event.comment.body", at(16, 33, 16, 65)},
 	}
-	all := []got{
-		{"output", job.Outputs[0].Expressions},
-		{"matrix", job.Strategy.Expressions},
-		{"script", job.Steps[0].Script.Expressions},
-		{"with", job.Steps[1].With[0].Expressions},
-	}
-	var found []model.Expression
-	for _, g := range all {
-		found = append(found, g.list...)
-	}
+	// An output, a matrix, a script and an action input, in that order.
+	found := slices.Concat(job.Outputs[0].Expressions, job.Strategy.Expressions,
+		job.Steps[0].Script.Expressions, job.Steps[1].With[0].Expressions)
 	if len(found) != len(want) {
 		t.Fatalf("found %d expressions, want %d: %+v", len(found), len(want), found)
 	}

@@ -83,12 +83,13 @@ func (c *converter) step(n *yaml.Node, defaults stepDefaults) model.Step {
 	case run != nil && run.Kind == yaml.ScalarNode:
 		out.Kind = model.StepRun
 		text := c.src.string(run)
+		locate := c.src.locate(run) // one layout of the text for both
 		out.Script = &model.Script{
 			Text:             text,
 			Shell:            shellName,
 			WorkingDirectory: dir,
-			Expressions:      c.expressionsIn(run),
-			Commands:         shell.Split(text.Value, shellName, c.src.locate(run)),
+			Expressions:      findExpressions(text.Value, locate),
+			Commands:         shell.Split(text.Value, shellName, locate),
 		}
 	case uses != nil && uses.Kind == yaml.ScalarNode && strings.TrimSpace(uses.Value) != "": // empty is an error
 		out.Kind = model.StepUses
