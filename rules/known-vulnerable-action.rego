@@ -43,7 +43,7 @@ findings contains finding if {
 # the version that ends the matching range ("" when none does).
 hits_of(ref) := [hit |
 	some name in names(ref)
-	some entry in by_action[name]
+	some entry in object.get(tables.action_advisories_by_name, name, set()) | object.get(supplied_by_action, name, set())
 	some hit in affects(entry, ref)
 ]
 
@@ -51,15 +51,14 @@ names(ref) := {lower(concat("/", [ref.owner, ref.repo]))} if ref.path == ""
 
 names(ref) := {lower(concat("/", [ref.owner, ref.repo])), lower(concat("/", [ref.owner, ref.repo, ref.path]))} if ref.path != ""
 
-# advisories are the table's and those supplied with --advisories.
-advisories := array.concat([a | some a in tables.action_advisories], supplied)
-
+# The table's advisories are indexed by action name once, in the tables
+# (action_advisories_by_name); those supplied with --advisories here.
 default supplied := []
 
 supplied := data.pipelint.config.advisories
 
-by_action[name] contains {"advisory": a, "affected": affected} if {
-	some a in advisories
+supplied_by_action[name] contains {"advisory": a, "affected": affected} if {
+	some a in supplied
 	some affected in a.affected
 	name := lower(affected.action)
 }
@@ -92,11 +91,14 @@ listed_hits(entry, ref) := [object.union({"kind": "version", "advisory": entry.a
 # carries none, counts as one when the table lists them for its id.)
 pinned_past_compromise(entry, ref) if {
 	is_sha(ref.ref)
-	entry.advisory.id in compromises
+	compromised(entry.advisory.id)
 }
 
-compromises contains a.id if {
-	some a in advisories
+compromised(id) if id in tables.compromised_advisories
+
+compromised(id) if {
+	some a in supplied
+	a.id == id
 	some affected in a.affected
 	count(affected.commits) > 0
 }

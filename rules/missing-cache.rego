@@ -234,17 +234,9 @@ decided(job_index, ecosystem) if [job_index, ecosystem] in opted_out
 # walk of the commands rather than one for every job.
 opted_out contains [j, ecosystem] if {
 	some [j, _, cmd] in commands.located
-	some ecosystem, flags in tables.cache_opt_out_flags
-	cmd.name.value in package_manager_names[ecosystem]
+	some ecosystem, flags in tables.cache_opt_out_flags_by_command[cmd.name.value]
 	some arg in cmd.args
 	arg.value in flags
-}
-
-# package_manager_names are the command names of each ecosystem's installs.
-package_manager_names[ecosystem] contains name if {
-	some m in tables.install_commands
-	ecosystem := m.ecosystem
-	some name in m.names
 }
 
 # ... or the package manager's variable for it (PIP_NO_CACHE_DIR) in the

@@ -31,10 +31,16 @@ package pipelint.rules.remote_script_exec
 
 import data.pipelint.lib.commands
 import data.pipelint.lib.tables
+import data.pipelint.lib.text as source_text
+
+# Every finding needs a download, and most files have none: the text is
+# looked at once before any command is.
+mentions_download if source_text.matches(tables.download_mention_pattern)
 
 # --- piped into an interpreter ---------------------------------------------------
 
 findings contains finding if {
+	mentions_download
 	some job in input.jobs
 	some step in job.steps
 	cmds := step.script.commands
@@ -94,6 +100,7 @@ upstream(cmds, k) := [cmds[j] |
 # --- run through a substitution -------------------------------------------------
 
 findings contains finding if {
+	mentions_download
 	some job in input.jobs
 	some step in job.steps
 	cmds := step.script.commands
@@ -150,6 +157,7 @@ within(inner, outer) if {
 # inside the argument of Invoke-Expression, or in a -Command that calls it,
 # is found in their text.
 findings contains finding if {
+	mentions_download
 	some job in input.jobs
 	some step in job.steps
 	some cmd in step.script.commands
@@ -187,6 +195,7 @@ evaluates_download_text(cmd) if {
 # --- saved, then run ----------------------------------------------------------------
 
 findings contains finding if {
+	mentions_download
 	some d in downloads
 	flat := job_commands[d.job]
 	d.at + 1 < count(flat)

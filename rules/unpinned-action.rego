@@ -69,8 +69,8 @@ required(ref) if {
 # version tag of an action that must be referenced by tag (the SLSA
 # generators verify their own ref, and fail on a commit SHA).
 pinned_as_its_publisher_requires(ref) if {
-	lower(concat("/", [ref.owner, ref.repo])) in {lower(a) | some a in tables.tag_pinned_actions}
 	regex.match(`^v[0-9]+\.[0-9]+\.[0-9]+$`, ref.ref)
+	lower(concat("/", [ref.owner, ref.repo])) in tables.tag_pinned_action_names
 }
 
 severity := {"none": "high", "branch": "high", "short-sha": "medium", "tag": "medium"}

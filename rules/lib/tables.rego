@@ -348,6 +348,16 @@ cache_opt_out_flags := {
 
 cache_opt_out_env := {"pip": ["PIP_NO_CACHE_DIR"], "uv": ["UV_NO_CACHE"], "poetry": ["POETRY_NO_CACHE"]}
 
+# cache_opt_out_flags_by_command is cache_opt_out_flags by the command
+# names of each ecosystem's installs ({name: {ecosystem: flags}}), so a
+# command is looked up once instead of against every ecosystem.
+cache_opt_out_flags_by_command[name][ecosystem] := flags if {
+	some ecosystem, flags in cache_opt_out_flags
+	some m in install_commands
+	m.ecosystem == ecosystem
+	some name in m.names
+}
+
 # cache_location_arguments are step arguments that point a package
 # manager at a cache location of the team's choosing (Jenkins
 # `withMaven(mavenLocalRepo: ...)`), like cache_location_flags on a command.
@@ -707,6 +717,10 @@ vm_image_runner_tags contains tag if some tag in {"saas-macos-*", "saas-windows-
 # publisher requires them to be referenced by a full version tag, not a
 # commit SHA: the SLSA generators check their own ref against a release.
 tag_pinned_actions contains action if some action in {"slsa-framework/slsa-github-generator"}
+
+# tag_pinned_action_names are tag_pinned_actions in lower case, as GitHub
+# compares names.
+tag_pinned_action_names := {lower(a) | some a in tag_pinned_actions}
 
 # --- per-system tables ------------------------------------------------------
 

@@ -97,3 +97,19 @@ action_advisories contains advisory if some advisory in [
 		}],
 	},
 ]
+
+# action_advisories_by_name indexes action_advisories by the lower-case
+# name of each action they affect: {name: {{"advisory", "affected"}}}.
+action_advisories_by_name[name] contains {"advisory": a, "affected": affected} if {
+	some a in action_advisories
+	some affected in a.affected
+	name := lower(affected.action)
+}
+
+# compromised_advisories are the ids of the advisories that list
+# compromised commits.
+compromised_advisories contains a.id if {
+	some a in action_advisories
+	some affected in a.affected
+	count(affected.commits) > 0
+}

@@ -150,3 +150,31 @@ ai_agent_commands contains m if some m in [
 	{"names": ["copilot"]},
 	{"names": ["gh"], "args": ["copilot"]},
 ]
+
+# The context tables as anchored regular expressions, built once with the
+# tables: a path is matched against a whole table in one step. The
+# holders patterns match the objects that hold such a context
+# (`github.event.issue` holds the issue's title), for an expression that
+# reads the whole object (`toJSON(github.event)`).
+outsider_contexts_pattern := context_pattern(outsider_contexts)
+
+outsider_holders_pattern := context_pattern(holders(outsider_contexts))
+
+partly_controlled_contexts_pattern := context_pattern(partly_controlled_contexts)
+
+partly_controlled_holders_pattern := context_pattern(holders(partly_controlled_contexts))
+
+fixed_contexts_pattern := context_pattern(fixed_contexts)
+
+# holders are the paths above each context: github.event and
+# github.event.issue for github.event.issue.title.
+holders(contexts) := {concat(".", array.slice(parts, 0, n)) |
+	some c in contexts
+	parts := split(c, ".")
+	count(parts) > 1
+	some n in numbers.range(1, count(parts) - 1)
+}
+
+# context_pattern turns context paths, `*` standing for one element, into
+# one anchored regular expression.
+context_pattern(contexts) := concat("", ["^(", concat("|", [replace(replace(c, ".", `\.`), "*", `[^.]+`) | some c in contexts]), ")$"])

@@ -16,35 +16,20 @@ import data.pipelint.lib.tables
 # is controlled as that text is.
 control(path) := "outsider" if {
 	startswith(path, "github.")
-	not regex.match(fixed_pattern, path)
-	held_by(path, outsider_pattern, tables.outsider_contexts)
+	not regex.match(tables.fixed_contexts_pattern, path)
+	held_by(path, tables.outsider_contexts_pattern, tables.outsider_holders_pattern)
 } else := "partly" if {
 	startswith(path, "github.")
-	not regex.match(fixed_pattern, path)
-	held_by(path, partly_pattern, tables.partly_controlled_contexts)
+	not regex.match(tables.fixed_contexts_pattern, path)
+	held_by(path, tables.partly_controlled_contexts_pattern, tables.partly_controlled_holders_pattern)
 }
 
 # held_by is true when path is one of the contexts (matches pattern, the
-# regular expression of the table), or an object that holds one.
+# regular expression of the table), or an object that holds one (matches
+# holders).
 held_by(path, pattern, _) if regex.match(pattern, path)
 
-held_by(path, _, contexts) if {
-	prefix := concat("", [path, "."])
-	some context in contexts
-	startswith(context, prefix)
-}
-
-# The tables as one regular expression each, built once per evaluation:
-# a path is matched against all the contexts of a table in one step.
-outsider_pattern := table_pattern(tables.outsider_contexts)
-
-partly_pattern := table_pattern(tables.partly_controlled_contexts)
-
-fixed_pattern := table_pattern(tables.fixed_contexts)
-
-# table_pattern turns context paths, `*` standing for one element, into
-# one anchored regular expression.
-table_pattern(contexts) := concat("", ["^(", concat("|", [replace(replace(c, ".", `\.`), "*", `[^.]+`) | some c in contexts]), ")$"])
+held_by(path, _, holders) if regex.match(holders, path)
 
 # grade is how much a pipeline with these trigger events grants to the
 # outsiders who start it: "privileged" (the base repository's token and
