@@ -43,7 +43,8 @@ findings contains finding if {
 # the version that ends the matching range ("" when none does).
 hits_of(ref) := [hit |
 	some name in names(ref)
-	some entry in object.get(tables.action_advisories_by_name, name, set()) | object.get(supplied_by_action, name, set())
+	some advisories_by_name in [tables.action_advisories_by_name, supplied_by_action]
+	some entry in advisories_by_name[name]
 	some hit in affects(entry, ref)
 ]
 

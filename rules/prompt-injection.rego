@@ -34,11 +34,12 @@ import data.pipelint.lib.untrusted
 
 # An agent action's prompt input.
 findings contains finding if {
-	some j, job in input.jobs
-	some s, step in job.steps
-	step.uses != null
-	entry := pipeline.action_entry(step, "ai_agent")
-	some v in step.with
+	some a in pipeline.actions
+	a.table == "ai_agent"
+	entry := a.entry
+	j := a.job
+	s := a.step
+	some v in input.jobs[j].steps[s].with
 	v.name.value in entry.inputs
 	some e in v.expressions
 	finding := report(j, s, [untrusted.origin(path, j, s) | some path in e.flows], e.pos, sprintf("the `%s` input of %s", [v.name.value, entry.action]))

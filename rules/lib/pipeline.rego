@@ -33,10 +33,8 @@ actions contains {"table": table, "entry": entry, "job": i, "step": s} if {
 	step.uses.kind == "action"
 	name := lower(action_name(step.uses))
 	some table, entry in tables.by_action_name[name]
-	inputs_allow(step, object.get(conditions_by_action, [name, table], {}))
+	inputs_allow(step, object.get(tables.action_input_conditions_by_name, [name, table], {}))
 }
-
-conditions_by_action := {lower(action): c | some action, c in tables.action_input_conditions}
 
 inputs_allow(_, conditions) if {
 	not conditions.only_if
@@ -515,12 +513,12 @@ spliced contains {"job": j, "step": s, "expression": e, "shell": step.script.she
 }
 
 spliced contains {"job": j, "step": s, "expression": e, "shell": object.get(entry, "language", "bash"), "what": what} if {
-	some j, job in input.jobs
-	some s, step in job.steps
-	step.uses != null
-	some table in ["code_input", "script_input"]
-	entry := action_entry(step, table)
-	some v in step.with
+	some a in actions
+	a.table in {"code_input", "script_input"}
+	entry := a.entry
+	j := a.job
+	s := a.step
+	some v in input.jobs[j].steps[s].with
 	v.name.value == entry.input
 	some e in v.expressions
 	what := sprintf("the `%s` input of %s, which runs it as code", [entry.input, entry.action])

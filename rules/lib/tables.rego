@@ -144,6 +144,10 @@ action_input_conditions := {
 	"docker/build-push-action": {"release": {"only_if": {"push": `^(true|\$\{\{.*)$`, "outputs": `push=(true|\$\{\{)`}}},
 }
 
+# action_input_conditions_by_name is action_input_conditions by the lower
+# case action name, as steps are matched.
+action_input_conditions_by_name := {lower(action): c | some action, c in action_input_conditions}
+
 # container_build_calls are non-shell steps that build an image (Jenkins
 # `docker.build(...)`). Such an image ships when the job then pushes an
 # image (a call matching container_push_call, `image.push()`); otherwise it
