@@ -36,6 +36,10 @@ type converter struct {
 	numbers []*ast.Term          // number terms by value, up to maxSharedNumber
 	files   map[string]*ast.Term // file name terms
 	empty   *ast.Term            // the empty array
+
+	// withoutPositions gives every position the zero value, as the
+	// repository view holds them (see model.Repository).
+	withoutPositions bool
 }
 
 // termBlock is how many terms are allocated at once.
@@ -121,6 +125,9 @@ func (c *converter) termOf(v reflect.Value) (*ast.Term, error) {
 		return c.term(ast.NewArray(terms...)), nil
 	case reflect.Struct:
 		if v.IsZero() {
+			return zeroTerm(v.Type())
+		}
+		if v.Type() == posType && c.withoutPositions {
 			return zeroTerm(v.Type())
 		}
 		if v.Type() == posType && v.CanAddr() {
@@ -235,7 +242,9 @@ func repositoryTerm(r *model.Repository) (*ast.Term, error) {
 	}
 	lazy := entry.(*lazyTerm)
 	lazy.once.Do(func() {
-		var c converter // its terms live as long as the repository's
+		// Its terms live as long as the repository's. Positions are half
+		// of a pipeline's values, and nothing is reported in the view.
+		c := converter{withoutPositions: true}
 		lazy.term, lazy.err = c.structTerm(reflect.ValueOf(r).Elem())
 	})
 	return lazy.term, lazy.err

@@ -210,6 +210,11 @@ type SourceFile struct {
 // values in all (the largest real repositories hold about 230,000): the
 // files are taken in path order, then the child pipelines they start, and
 // the view stops at the first pipeline that does not fit, with a warning.
+//
+// Rules judge the view's pipelines but report only on the file checked
+// and its includes and callees, so their elements carry no position
+// (every pos is zero): positions are half of a pipeline's values, and a
+// large repository's view is held in memory for the whole check.
 type Repository struct {
 	// Pipelines are every GitHub workflow and action, GitLab pipeline
 	// (with its includes and child pipelines) and Jenkinsfile of the
