@@ -126,7 +126,7 @@ release_triggers := sort([r |
 # trigger_pipelines are the pipelines whose triggers start the file: its
 # own, or its callers'. An array, not a set: a set would hash the whole
 # input.
-trigger_pipelines := [input] if not untrusted.called(input)
+trigger_pipelines := [input] if not untrusted.called_file
 else := untrusted.caller_pipelines
 
 release_trigger(_, t) := {"event": "release", "tag": true, "name": "release"} if t.event.value == "release"

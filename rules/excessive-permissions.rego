@@ -107,7 +107,7 @@ some_job_declares if {
 }
 
 # reusable is true for a workflow only other workflows start.
-reusable if untrusted.called(input)
+reusable if untrusted.called_file
 
 # --- severity and wording -------------------------------------------------------
 

@@ -33,6 +33,7 @@ findings contains finding if {
 	ref.kind in {"action", "reusable-workflow"}
 	not ref.local
 	not ref.dynamic
+	advised_repository(lower(concat("/", [ref.owner, ref.repo]))) # cheap, before the advisories are read
 	hits := {hit | some hit in hits_of(ref)}
 	count(hits) > 0
 	finding := report(ref, hits)
@@ -57,6 +58,14 @@ names(ref) := {lower(concat("/", [ref.owner, ref.repo])), lower(concat("/", [ref
 default supplied := []
 
 supplied := data.pipelint.config.advisories
+
+advised_repository(name) if name in tables.advised_repositories
+
+advised_repository(name) if {
+	some a in supplied
+	some affected in a.affected
+	name == lower(concat("/", array.slice(split(affected.action, "/"), 0, 2)))
+}
 
 supplied_by_action[name] contains {"advisory": a, "affected": affected} if {
 	some a in supplied

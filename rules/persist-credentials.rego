@@ -121,7 +121,7 @@ trigger_note := sprintf(", which runs on %s", [concat(", ", privileged_events)])
 privileged if count(privileged_events) > 0
 
 privileged if {
-	untrusted.called(input)
+	untrusted.called_file
 	untrusted.file_grade == "privileged"
 }
 

@@ -86,14 +86,14 @@ else := "medium"
 fork_code if "pull_request" in untrusted.events(input)
 
 fork_code if {
-	untrusted.called(input)
+	untrusted.called_file
 	"fork" in untrusted.caller_grades
 }
 
 # outsider_event is true when an outsider's action starts the workflow: a
 # privileged trigger or a pull request (a merge queue only runs what
 # maintainers queued).
-outsider_event if untrusted.called(input)
+outsider_event if untrusted.called_file
 
 outsider_event if {
 	some event in untrusted.events(input)
@@ -104,7 +104,7 @@ started_by := sprintf("outsiders start (%s)", [concat(", ", sort([e |
 	some e in untrusted.events(input)
 	e in tables.privileged_triggers | {"pull_request"}
 ]))]) if {
-	not untrusted.called(input)
+	not untrusted.called_file
 } else := "called from one outsiders start"
 
 # guarded is true for a job that does not run for outsiders: its condition

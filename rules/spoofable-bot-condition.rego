@@ -45,7 +45,7 @@ severity := "high" if untrusted.file_grade == "privileged" else := "medium"
 spoofable if count(spoofable_events) > 0
 
 spoofable if {
-	untrusted.called(input)
+	untrusted.called_file
 	untrusted.file_grade in {"privileged", "fork"}
 }
 

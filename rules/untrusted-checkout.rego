@@ -80,10 +80,10 @@ gate_note(gates) := sprintf(" (gated by %s: safe only if a maintainer reviews ev
 
 # trigger_name names the privileged events the file runs on, or, for a
 # workflow or action others call, its callers'.
-trigger_name := concat(", ", privileged_events(input)) if not untrusted.called(input)
+trigger_name := concat(", ", privileged_events(input)) if not untrusted.called_file
 
 trigger_name := sprintf("called on %s, this %s", [concat(", ", sort(events)), noun[input.kind]]) if {
-	untrusted.called(input)
+	untrusted.called_file
 	events := {e | some p in untrusted.caller_pipelines; some e in privileged_events(p)}
 }
 
@@ -702,10 +702,10 @@ needs_of(p) := {i: {index[n.value] | some n in job.needs; index[n.value]} |
 	some i, job in p.jobs
 }
 
-caller_gates := set() if not untrusted.called(input)
+caller_gates := set() if not untrusted.called_file
 
 caller_gates := gates if {
-	untrusted.called(input)
+	untrusted.called_file
 	calls := [job_gates(p, i) |
 		some p in untrusted.caller_pipelines
 		untrusted.grade(untrusted.events(p)) == "privileged"

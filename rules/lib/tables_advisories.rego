@@ -113,3 +113,11 @@ compromised_advisories contains a.id if {
 	some affected in a.affected
 	count(affected.commits) > 0
 }
+
+# advised_repositories are the repositories (owner/repo, lower case) of
+# the actions action_advisories affect: a reference to any other is not
+# looked at further.
+advised_repositories contains lower(concat("/", array.slice(split(affected.action, "/"), 0, 2))) if {
+	some a in action_advisories
+	some affected in a.affected
+}

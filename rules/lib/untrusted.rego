@@ -56,7 +56,7 @@ under(path, prefix) if startswith(path, concat("", [prefix, "."]))
 # secrets. A path no declared event carries is graded by all of them, as
 # is the file of a called workflow or action (its callers' grade).
 context_grade(path) := grade(carrying) if {
-	not called(input)
+	not called_file
 	carrying := {event |
 		some prefix, carriers in tables.context_events
 		under(path, prefix)
@@ -65,6 +65,9 @@ context_grade(path) := grade(carrying) if {
 	}
 	count(carrying) > 0
 } else := file_grade
+
+# called_file is called(input), once per evaluation.
+called_file if called(input)
 
 # called is true for a pipeline that only other pipelines start: a
 # reusable workflow (triggered by workflow_call alone) or an action.
@@ -80,9 +83,9 @@ called(p) if {
 # file_grade is the grade of the file checked: its own triggers', or for
 # a workflow or action others call, the highest of its callers' in the
 # repository; "unknown" when no caller is in view.
-file_grade := grade(events(input)) if not called(input)
+file_grade := grade(events(input)) if not called_file
 
-file_grade := caller_grade if called(input)
+file_grade := caller_grade if called_file
 
 caller_grades := {grade(events(p)) | some p in caller_pipelines}
 
