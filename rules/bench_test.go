@@ -2,6 +2,10 @@ package rules_test
 
 import (
 	"context"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pipelint/pipelint/docs"
@@ -69,4 +73,62 @@ func BenchmarkEvaluateEmpty(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkEvaluateWithout measures what each rule adds to the evaluation
+// of a system's corpus: every rule but one, against all of them
+// ("all"). Compare allocs/op, which do not move with the machine's load
+// (docs/performance.md); the corpus is parsed once beforehand.
+func BenchmarkEvaluateWithout(b *testing.B) {
+	pipelines := parsedCorpus(b, model.GitHub)
+	ruleFiles, err := fs.Glob(rules.FS, "*.rego")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ruleFiles = slices.DeleteFunc(ruleFiles, func(name string) bool { return strings.HasSuffix(name, "_test.rego") })
+	for _, left := range append([]string{""}, ruleFiles...) {
+		name := "all"
+		if left != "" {
+			name = strings.TrimSuffix(left, ".rego")
+		}
+		b.Run(name, func(b *testing.B) {
+			e, err := engine.New(context.Background(), engine.WithPolicies(without(rules.FS, left)))
+			if err != nil {
+				b.Skipf("%s cannot be left out: %v", left, err) // another rule reads its package
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, p := range pipelines {
+					if _, err := e.Evaluate(context.Background(), p); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
+
+// without is fsys without the named file.
+func without(fsys fs.FS, name string) fs.FS {
+	if name == "" {
+		return fsys
+	}
+	return filteredFS{fsys, name}
+}
+
+type filteredFS struct {
+	fs.FS
+	left string
+}
+
+func (f filteredFS) Open(name string) (fs.File, error) {
+	if name == f.left {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return f.FS.Open(name)
+}
+
+func (f filteredFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	entries, err := fs.ReadDir(f.FS, name)
+	return slices.DeleteFunc(entries, func(e fs.DirEntry) bool { return path.Join(name, e.Name()) == f.left }), err
 }
