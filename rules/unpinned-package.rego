@@ -160,12 +160,22 @@ package_movement(install, spec) := "fixed" if {
 	# Only local archives (--find-links) are read.
 	has_option(install.cmd, install.manager.offline_options)
 } else := "fixed" if {
+	asks_for_prereleases(install.cmd)
+} else := "fixed" if {
 	contains(spec, "$")
 } else := "fixed" if {
 	# Crates of a git repository or a directory: --git is judged on its own.
 	install.matcher.manager == "cargo"
 	count(option_values(install.cmd, ["--git", "--path"])) > 0
 } else := version_movement(install.matcher.manager, version_of(install, spec))
+
+# asks_for_prereleases is true for an install that takes pre-releases or
+# nightly builds on purpose (pip --pre, an index of nightly wheels): the
+# job tests what is coming, which a pin would defeat.
+asks_for_prereleases(cmd) if {
+	some arg in cmd.args
+	regex.match(tables.prerelease_arguments, arg.value)
+}
 
 # vcs_source is true for a package fetched from version control, npm's
 # `owner/repo` shorthand for a GitHub repository included.
@@ -250,6 +260,7 @@ npm_moving(version) if version == ""
 
 npm_moving(version) if {
 	not regex.match(`^v[0-9]`, version)
+	not lower(version) in tables.prerelease_tags
 	regex.match(`^(\*|x|[A-Za-z][\w.-]*|>=?\s*[0-9][0-9.]*)$`, version)
 }
 

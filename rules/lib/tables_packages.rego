@@ -139,6 +139,17 @@ package_managers := {
 # fetches nothing by name.
 local_package_pattern := `(?i)^(\.\.?(/|\[|$)|/|~/|file:)|^[^:@]*/[^:@]*$|\.(whl|tar\.gz|tgz|zip|egg|gem|crate)$`
 
+# prerelease_arguments match an argument by which an install asks for
+# pre-releases or nightly builds (`pip install --pre`, `gem install
+# --prerelease`, `-i https://.../nightly-wheels/simple`, `tf-nightly`):
+# such a job tests what is coming on purpose.
+prerelease_arguments := `^--pre(release)?$|(?i)nightly`
+
+# prerelease_tags are the npm dist-tags that name what is coming
+# (`@playwright/test@next`), asked for on purpose by jobs that test or roll
+# to the next release; `latest` is not one of them.
+prerelease_tags contains tag if some tag in {"next", "canary", "nightly", "beta", "alpha", "rc", "insiders", "insider", "experimental", "dev", "preview", "edge"}
+
 # vcs_package_pattern matches a package fetched from a version control
 # repository: pip's `git+https://...@ref`, npm's `github:owner/repo#ref`
 # and `git+https://...#ref`, pip's `name @ git+...`.
