@@ -43,10 +43,11 @@ import data.pipelint.lib.untrusted
 
 findings contains finding if {
 	some install in installs
-	packages := named(install)
-	some movement in {"branch", "latest"}
+	packages := moving_packages(install)
+	count(packages) > 0
+	not run_from_workspace(install.cmd)
+	some movement in {p.movement | some p in packages}
 	moving := [p | some p in packages; p.movement == movement]
-	count(moving) > 0
 	finding := {
 		"msg": sprintf("%q installs %s %s; %s", [
 			commands.display(install.cmd, install.matcher), listed(moving), reason[movement],
@@ -77,11 +78,19 @@ listed(packages) := sprintf("%s and %d more", [
 ]) if count(packages) > 3
 
 # installs are the package installs of the pipeline, from the one match of
-# every command table (commands.matched), with their manager's entry.
-installs contains object.union(m, {"manager": tables.package_managers[m.matcher.manager]}) if {
+# every command table (commands.matched), with their manager's entry and
+# the packages they name: the words after the subcommand, neither options
+# nor the values of its manager's value options.
+installs contains object.union(m, {"manager": manager, "packages": packages}) if {
 	some m in commands.matched
 	m.table == "package_install"
-	not run_from_workspace(m.cmd)
+	manager := tables.package_managers[m.matcher.manager]
+	words := [arg |
+		some i, arg in m.cmd.args
+		not startswith(arg.value, "-")
+		not option_value(m.cmd.args, i, manager)
+	]
+	packages := array.slice(words, count(m.matcher.args), count(words))
 }
 
 # run_from_workspace is true for a command run by the path of a file at
@@ -96,42 +105,46 @@ run_from_workspace(cmd) if {
 
 source_lines := {s.file: s.lines | some s in object.get(input, "sources", [])}
 
-# named lists the packages an install names, with how each moves: the
-# words after its subcommand, and the sources its options give (pip -e,
-# cargo --git).
-named(install) := array.concat(
+# moving_packages lists the packages an install names that move, with
+# how far ("branch" or "latest"): among the words after its subcommand,
+# and the sources its options give (pip -e, cargo --git). None when the
+# whole install keeps to local archives or asks for pre-releases.
+moving_packages(install) := [] if {
+	has_option(install.cmd, install.manager.offline_options) # --find-links archives only
+} else := [] if {
+	asks_for_prereleases(install.cmd)
+} else := array.concat(
 	[{"arg": arg, "movement": movement} |
-		some arg in packages(install)
+		some arg in named_packages(install)
 		movement := package_movement(install, arg.value)
+		movement != "fixed"
+		not package_name(arg.value) in install.manager.bootstrap
 	],
 	[{"arg": arg, "movement": movement} |
+		count(install.manager.source_options) > 0
 		some arg in option_values(install.cmd, install.manager.source_options)
 		movement := source_movement(install, arg.value)
+		movement != "fixed"
 	],
 )
 
-# packages are the words of an install after its subcommand.
-packages(install) := array.slice(all, count(install.matcher.args), count(all)) if all := words(install)
-
-# words are the arguments of a command that are neither options nor the
-# values of its manager's value options.
-words(install) := [arg |
-	some i, arg in install.cmd.args
-	not startswith(arg.value, "-")
-	not option_value(install.cmd.args, i, install.manager)
-]
-
-option_value(args, i, manager) if args[i - 1].value in manager.value_options
+# named_packages are the packages an install names by name: none for the
+# crates of a git repository or a directory (--git is judged on its own).
+named_packages(install) := [] if {
+	install.matcher.manager == "cargo"
+	count(option_values(install.cmd, ["--git", "--path"])) > 0
+} else := install.packages
 
 # option_values are the values given to the options: `-e X`, `-e=X`,
 # `--editable=X` (with the position of the whole word).
 option_values(cmd, options) := array.concat(
 	[cmd.args[i + 1] | some i, arg in cmd.args; arg.value in options; cmd.args[i + 1]],
-	[{"value": value, "pos": arg.pos} |
+	[{"value": substring(arg.value, count(option) + 1, -1), "pos": arg.pos} |
 		some arg in cmd.args
+		startswith(arg.value, "-")
 		some option in options
-		startswith(arg.value, concat("", [option, "="]))
-		value := substring(arg.value, count(option) + 1, -1)
+		startswith(arg.value, option)
+		substring(arg.value, count(option), 1) == "="
 	],
 )
 
@@ -147,34 +160,33 @@ has_option(cmd, options) if {
 
 # package_movement is how far a package as written moves: "branch",
 # "latest", or "fixed" for anything not reported (a version, a bounded
-# range, a path, a name in a variable, the manager itself).
-package_movement(install, spec) := "fixed" if {
-	package_name(spec) in install.manager.bootstrap
-} else := vcs_movement(spec) if {
+# range, a path, a name in a variable).
+package_movement(install, spec) := vcs_movement(spec) if {
 	vcs_source(install, spec)
 } else := url_movement(spec) if {
 	regex.match(`^https?://`, spec)
 } else := "fixed" if {
-	regex.match(tables.local_package_pattern, spec)
-} else := "fixed" if {
-	# Only local archives (--find-links) are read.
-	has_option(install.cmd, install.manager.offline_options)
-} else := "fixed" if {
-	asks_for_prereleases(install.cmd)
-} else := "fixed" if {
 	contains(spec, "$")
 } else := "fixed" if {
-	# Crates of a git repository or a directory: --git is judged on its own.
-	install.matcher.manager == "cargo"
-	count(option_values(install.cmd, ["--git", "--path"])) > 0
+	regex.match(tables.local_package_pattern, spec)
 } else := version_movement(install.matcher.manager, version_of(install, spec))
+
+# option_value is true for the argument at i when the one before is a
+# value option of the manager.
+option_value(args, i, manager) if args[i - 1].value in manager.value_options
 
 # asks_for_prereleases is true for an install that takes pre-releases or
 # nightly builds on purpose (pip --pre, an index of nightly wheels): the
 # job tests what is coming, which a pin would defeat.
 asks_for_prereleases(cmd) if {
 	some arg in cmd.args
-	regex.match(tables.prerelease_arguments, arg.value)
+	arg.value in tables.prerelease_options
+}
+
+asks_for_prereleases(cmd) if {
+	some arg in cmd.args
+	contains(arg.value, "ightly")
+	regex.match(tables.prerelease_words, arg.value)
 }
 
 # vcs_source is true for a package fetched from version control, npm's
@@ -279,9 +291,10 @@ version_movement(manager, version) := "fixed" if {
 # --- project installs that do not hold to the lock file ----------------------------
 
 findings contains finding if {
+	count(lock_files) > 0
 	some install in installs
 	install.matcher.project
-	count(packages(install)) == 0
+	count(install.packages) == 0
 	not has_option(install.cmd, tables.global_install_flags)
 	not has_option(install.cmd, install.manager.frozen_options)
 	lock := lock_file(install)
@@ -302,15 +315,19 @@ unlocked_fix := {
 # lock_file is the lock file of the directory the install runs in, of a
 # kind its manager only holds to when frozen.
 lock_file(install) := lock.file if {
-	dir := install_directory(install)
-	some lock in input.repository.dependency_files
+	some lock in lock_files
 	lock.kind in install.manager.lock_kinds
-	parent(lock.file) == dir
+	parent(lock.file) == install_directory(install)
 }
+
+lock_files := [f | some f in dependency_files; f.kind != "requirements"]
+
+dependency_files := object.get(input, ["repository", "dependency_files"], [])
 
 # --- requirement files -----------------------------------------------------------
 
 findings contains finding if {
+	count(requirement_files) > 0
 	some install in installs
 	install.matcher.manager == "pip"
 	some arg in option_values(install.cmd, ["-r", "--requirement"])
@@ -371,6 +388,7 @@ loose_requirements(file) := [l |
 	some line in requirement_files[f].requirements
 	movement := requirement_movement(line.value)
 	movement != "fixed"
+	not package_name(line.value) in tables.package_managers.pip.bootstrap
 	l := {"line": line, "movement": movement}
 ] if {
 	requirement_files[file]
@@ -384,7 +402,7 @@ pinned_elsewhere(files) if {
 	regex.match(`(^|\s)(-c|--constraint|--require-hashes|--hash)(\s|=|$)`, line.value)
 }
 
-requirement_files := {f.file: f | some f in object.get(input, ["repository", "dependency_files"], []); f.kind == "requirements"}
+requirement_files := {f.file: f | some f in dependency_files; f.kind == "requirements"}
 
 # requirement_graph links each requirements file to those it includes,
 # by paths relative to its own directory.
@@ -410,8 +428,8 @@ pip_install := {"matcher": {"manager": "pip", "args": ["install"]}, "manager": t
 findings contains finding if {
 	some install in installs
 	install.matcher.lifecycle
-	count(packages(install)) == 0 # a tool named is judged by its version
 	untrusted.file_grade == "privileged"
+	count(install.packages) == 0 # a tool named is judged by its version
 	not has_option(install.cmd, tables.global_install_flags)
 	not has_option(install.cmd, ["--ignore-scripts"])
 	not scripts_ignored(install)

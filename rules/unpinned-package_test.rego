@@ -192,7 +192,7 @@ test_a_requirements_file_with_loose_lines if {
 }
 
 test_a_pinned_requirements_file_is_not_reported if {
-	files := [requirements("requirements.txt", ["requests==2.32.3", "--index-url https://example.com/simple", "-e .", "tomli==2.0.1; python_version < '3.11'"])]
+	files := [requirements("requirements.txt", ["requests==2.32.3", "--index-url https://example.com/simple", "-e .", "tomli==2.0.1; python_version < '3.11'", "setuptools", "pip"])]
 	found_in([["pip", "install", "-r", "requirements.txt"]], files, ["push"]) == set()
 }
 

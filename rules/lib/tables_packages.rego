@@ -37,7 +37,7 @@ package_install_commands contains m if some m in [
 #     named (gem -v, cargo --version), as a version specifier;
 #   source_options: options whose value is a package source to judge like
 #     a package (pip -e git+...), or the repository of the packages named
-#     (cargo --git), with ref_options naming its ref (cargo --rev);
+#     (cargo --git);
 #   offline_options: options that keep the install from the registry, to
 #     local archives only (pip --no-index);
 #   frozen_options: options that make a project install follow its lock
@@ -51,7 +51,7 @@ package_install_commands contains m if some m in [
 #   pin: how to pin, for messages.
 package_managers := {
 	"pip": {
-		"value_options": [
+		"value_options": {
 			"-r", "--requirement", "-c", "--constraint", "-i", "--index-url", "--extra-index-url", "--index",
 			"--default-index", "-f", "--find-links", "-t", "--target", "--prefix", "--root", "--platform",
 			"--python-version", "--implementation", "--abi", "--src", "--upgrade-strategy", "--progress-bar",
@@ -60,76 +60,70 @@ package_managers := {
 			"--cert", "--client-cert", "--report", "--keyring-provider", "--with", "--suffix", "--pip-args",
 			"--spec", "--python-platform", "--resolution", "--prerelease", "--extra", "--with-requirements",
 			"--with-editable", "-e", "--editable",
-		],
-		"version_options": [],
-		"source_options": ["-e", "--editable"],
-		"offline_options": ["--no-index", "--offline"],
-		"ref_options": [],
-		"frozen_options": [],
-		"lock_kinds": [],
-		"bootstrap": ["pip", "setuptools", "wheel"],
+		},
+		"version_options": set(),
+		"source_options": {"-e", "--editable"},
+		"offline_options": {"--no-index", "--offline"},
+		"frozen_options": set(),
+		"lock_kinds": set(),
+		"bootstrap": {"pip", "setuptools", "wheel"},
 		"pin": "pin each with == (name==1.2.3), or install from a requirements file with hashes",
 	},
 	"npm": {
-		"value_options": [
+		"value_options": {
 			"--prefix", "-C", "--dir", "--registry", "--cache", "--loglevel", "--tag", "--workspace", "-w",
 			"--omit", "--include", "--install-strategy", "--userconfig", "--globalconfig", "--filter", "--reporter",
-		],
-		"version_options": [],
-		"source_options": [],
-		"offline_options": ["--offline"],
-		"ref_options": [],
-		"frozen_options": [],
-		"lock_kinds": ["npm-lock"],
-		"bootstrap": ["npm"],
+		},
+		"version_options": set(),
+		"source_options": set(),
+		"offline_options": {"--offline"},
+		"frozen_options": set(),
+		"lock_kinds": {"npm-lock"},
+		"bootstrap": {"npm"},
 		"pin": "pin each to a version (name@1.2.3)",
 	},
 	"yarn": {
-		"value_options": ["--cwd", "--registry", "--cache-folder", "--modules-folder", "--network-timeout", "--mutex", "--global-folder", "--prefix"],
-		"version_options": [],
-		"source_options": [],
-		"offline_options": ["--offline"],
-		"ref_options": [],
-		"frozen_options": ["--frozen-lockfile", "--immutable"],
-		"lock_kinds": ["yarn-lock-v1"],
-		"bootstrap": [],
+		"value_options": {"--cwd", "--registry", "--cache-folder", "--modules-folder", "--network-timeout", "--mutex", "--global-folder", "--prefix"},
+		"version_options": set(),
+		"source_options": set(),
+		"offline_options": {"--offline"},
+		"frozen_options": {"--frozen-lockfile", "--immutable"},
+		"lock_kinds": {"yarn-lock-v1"},
+		"bootstrap": set(),
 		"pin": "pin each to a version (name@1.2.3)",
 	},
 	"go": {
-		"value_options": ["-tags", "-ldflags", "-gcflags", "-asmflags", "-mod", "-modfile", "-o", "-p", "-pkgdir", "-toolexec", "-overlay", "-buildmode", "-compiler", "-installsuffix", "-pgo"],
-		"version_options": [],
-		"source_options": [],
-		"offline_options": ["--offline"],
-		"ref_options": [],
-		"frozen_options": [],
-		"lock_kinds": [],
-		"bootstrap": [],
+		"value_options": {"-tags", "-ldflags", "-gcflags", "-asmflags", "-mod", "-modfile", "-o", "-p", "-pkgdir", "-toolexec", "-overlay", "-buildmode", "-compiler", "-installsuffix", "-pgo"},
+		"version_options": set(),
+		"source_options": set(),
+		"offline_options": {"--offline"},
+		"frozen_options": set(),
+		"lock_kinds": set(),
+		"bootstrap": set(),
 		"pin": "pin a release (path@v1.2.3)",
 	},
 	"gem": {
-		"value_options": ["-v", "--version", "-i", "--install-dir", "-n", "--bindir", "-s", "--source", "--platform", "-p", "--http-proxy", "-P", "--trust-policy", "--document", "-g", "--file", "--build-root"],
-		"version_options": ["-v", "--version"],
-		"source_options": [],
-		"offline_options": ["--offline"],
-		"ref_options": [],
-		"frozen_options": [],
-		"lock_kinds": [],
-		"bootstrap": ["bundler", "rubygems-update"],
+		"value_options": {"-v", "--version", "-i", "--install-dir", "-n", "--bindir", "-s", "--source", "--platform", "-p", "--http-proxy", "-P", "--trust-policy", "--document", "-g", "--file", "--build-root"},
+		"version_options": {"-v", "--version"},
+		"source_options": set(),
+		"offline_options": {"--offline"},
+		"frozen_options": set(),
+		"lock_kinds": set(),
+		"bootstrap": {"bundler", "rubygems-update"},
 		"pin": "pin a version with -v 1.2.3",
 	},
 	"cargo": {
-		"value_options": [
+		"value_options": {
 			"--version", "--vers", "--git", "--branch", "--tag", "--rev", "--path", "--root", "--index", "--registry",
 			"--features", "-f", "--target", "--target-dir", "--bin", "--example", "-j", "--jobs", "--profile",
 			"--config", "-z", "--color",
-		],
-		"version_options": ["--version", "--vers"],
-		"source_options": ["--git"],
-		"offline_options": ["--offline"],
-		"ref_options": {"--rev": "commit", "--tag": "tag", "--branch": "branch"},
-		"frozen_options": [],
-		"lock_kinds": [],
-		"bootstrap": [],
+		},
+		"version_options": {"--version", "--vers"},
+		"source_options": {"--git"},
+		"offline_options": {"--offline"},
+		"frozen_options": set(),
+		"lock_kinds": set(),
+		"bootstrap": set(),
 		"pin": "pin a version with --version 1.2.3 (and add --locked)",
 	},
 }
@@ -139,11 +133,13 @@ package_managers := {
 # fetches nothing by name.
 local_package_pattern := `(?i)^(\.\.?(/|\[|$)|/|~/|file:)|^[^:@]*/[^:@]*$|\.(whl|tar\.gz|tgz|zip|egg|gem|crate)$`
 
-# prerelease_arguments match an argument by which an install asks for
-# pre-releases or nightly builds (`pip install --pre`, `gem install
-# --prerelease`, `-i https://.../nightly-wheels/simple`, `tf-nightly`):
-# such a job tests what is coming on purpose.
-prerelease_arguments := `^--pre(release)?$|(?i)nightly`
+# prerelease_options ask an install for pre-releases (`pip install --pre`,
+# `gem install --prerelease`), and prerelease_words match an argument
+# that names nightly builds (`-i https://.../nightly-wheels/simple`,
+# `tf-nightly`): such a job tests what is coming on purpose.
+prerelease_options contains option if some option in {"--pre", "--prerelease"}
+
+prerelease_words := `(?i)nightly`
 
 # prerelease_tags are the npm dist-tags that name what is coming
 # (`@playwright/test@next`), asked for on purpose by jobs that test or roll
