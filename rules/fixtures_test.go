@@ -141,6 +141,9 @@ func evaluateFixture(t *testing.T, e *engine.Engine, path string, relabel func(*
 	// repository's (input.repository).
 	pipelines := make([]*model.Pipeline, len(files))
 	view := &model.Repository{}
+	if info, _ := os.Stat(path); info.IsDir() {
+		view.DependencyFiles = parser.DependencyFiles(context.Background(), base)
+	}
 	for i, f := range files {
 		parsed := parser.Parse(f)
 		if parsed.Err != nil {

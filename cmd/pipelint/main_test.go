@@ -59,8 +59,9 @@ func TestCheckExamples(t *testing.T) {
 
 // TestPrimerWorkflow: the workflow of the document pipelint grew from has
 // two unpinned actions, no permissions (so its job, which runs pip
-// installs, gets the default token) and a checkout that leaves that token
-// for every later step, and nothing else: its package upload is a
+// installs, gets the default token), a checkout that leaves that token
+// for every later step and twine installed with no version in the job
+// that uploads to PyPI, and nothing else: its package upload is a
 // release, not a deploy, it does run tests, and its uncached pip install
 // is in the job that uploads to PyPI, where a cache could be poisoned
 // (missing-cache never recommends one there).
@@ -83,7 +84,7 @@ func TestPrimerWorkflow(t *testing.T) {
 	for _, f := range result.Findings {
 		got = append(got, f.RuleID)
 	}
-	want := []string{"excessive-permissions", "persist-credentials", "unpinned-action", "unpinned-action"}
+	want := []string{"excessive-permissions", "persist-credentials", "unpinned-action", "unpinned-action", "unpinned-package"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("findings %v, want %v", got, want)
 	}

@@ -37,9 +37,10 @@ type converter struct {
 	files   map[string]*ast.Term // file name terms
 	empty   *ast.Term            // the empty array
 
-	// withoutPositions gives every position the zero value, as the
-	// repository view holds them (see model.Repository).
-	withoutPositions bool
+	// inRepository is set while the repository view is converted: its
+	// pipelines carry no positions (see model.Repository).
+	inRepository     bool
+	withoutPositions bool // every position is the zero value
 }
 
 // termBlock is how many terms are allocated at once.
@@ -108,6 +109,10 @@ func (c *converter) termOf(v reflect.Value) (*ast.Term, error) {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return c.number(int(v.Int())), nil
 	case reflect.Slice:
+		if v.Type() == pipelinesType && c.inRepository && !c.withoutPositions {
+			c.withoutPositions = true
+			defer func() { c.withoutPositions = false }()
+		}
 		if v.Len() == 0 {
 			if c.empty == nil {
 				c.empty = c.term(ast.NewArray())
@@ -154,7 +159,10 @@ func (c *converter) structTerm(v reflect.Value) (*ast.Term, error) {
 	return c.term(obj), nil
 }
 
-var posType = reflect.TypeFor[model.Pos]()
+var (
+	posType       = reflect.TypeFor[model.Pos]()
+	pipelinesType = reflect.TypeFor[[]model.Pipeline]()
+)
 
 // posKeys are the JSON names of model.Pos, in the order of its fields.
 var posKeys = [5]*ast.Term{ast.StringTerm("file"), ast.StringTerm("line"), ast.StringTerm("column"), ast.StringTerm("end_line"), ast.StringTerm("end_column")}
@@ -243,8 +251,9 @@ func repositoryTerm(r *model.Repository) (*ast.Term, error) {
 	lazy := entry.(*lazyTerm)
 	lazy.once.Do(func() {
 		// Its terms live as long as the repository's. Positions are half
-		// of a pipeline's values, and nothing is reported in the view.
-		c := converter{withoutPositions: true}
+		// of a pipeline's values, and nothing is reported in the view's
+		// pipelines.
+		c := converter{inRepository: true}
 		lazy.term, lazy.err = c.structTerm(reflect.ValueOf(r).Elem())
 	})
 	return lazy.term, lazy.err

@@ -212,9 +212,10 @@ type SourceFile struct {
 // the view stops at the first pipeline that does not fit, with a warning.
 //
 // Rules judge the view's pipelines but report only on the file checked
-// and its includes and callees, so their elements carry no position
-// (every pos is zero): positions are half of a pipeline's values, and a
-// large repository's view is held in memory for the whole check.
+// and its includes and callees, so the elements of Pipelines carry no
+// position (every pos is zero): positions are half of a pipeline's
+// values, and a large repository's view is held in memory for the whole
+// check.
 type Repository struct {
 	// Pipelines are every GitHub workflow and action, GitLab pipeline
 	// (with its includes and child pipelines) and Jenkinsfile of the
@@ -223,6 +224,36 @@ type Repository struct {
 	// their `file` with `input.file`. They have no `sources`, `callees` or
 	// `repository`: a callee is found among them by its file.
 	Pipelines []Pipeline `json:"pipelines"`
+	// DependencyFiles are the repository's lock files and pip requirement
+	// files, found by name, so that a rule can tell whether an install
+	// follows a lock file, or installs what a requirement file leaves
+	// unpinned, without reading the repository itself. They are searched
+	// for under the repository's root (not in .git, node_modules, vendor,
+	// testdata or virtual environments, nor through symbolic links), among
+	// at most 50,000 files and directories; at most 512 are listed, and at
+	// most 128 requirement files of at most 256 KiB are read, 5,000
+	// requirement lines in all. Sorted by file; empty when pipelint was
+	// given no repository (a rule's unit test).
+	DependencyFiles []DependencyFile `json:"dependency_files"`
+}
+
+// DependencyFile is a file of the repository that decides what a package
+// manager installs.
+type DependencyFile struct {
+	// File is the path relative to the repository root, forward slashes.
+	File string `json:"file"`
+	// Kind is the file's format: "npm-lock" (package-lock.json,
+	// npm-shrinkwrap.json), "yarn-lock-v1" (the yarn.lock of Yarn 1),
+	// "yarn-lock" (of Yarn 2 and later, or of no version it says),
+	// "pnpm-lock", "bun-lock", or "requirements": a pip requirements or
+	// constraints file, by its name (requirements*.txt, *requirements.in,
+	// constraints*.txt, any .txt or .in of a directory named requirements).
+	Kind string `json:"kind"`
+	// Requirements are the lines of a requirements file as pip reads
+	// them: a line continued with `\` joined to the next, comments and
+	// blank lines left out, options (`-r other.txt`, `--hash=...`) kept;
+	// Pos is where each starts. Empty for the other kinds.
+	Requirements []String `json:"requirements"`
 }
 
 // InView returns p as Repository.Pipelines holds it: without the text of

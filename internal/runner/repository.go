@@ -63,6 +63,9 @@ type queued struct {
 
 func (c *repositoryCheck) run(files []parser.File) {
 	c.view = newRepositoryView(c.limits.maxViewValues)
+	if len(files) > 0 {
+		c.view.dependencyFiles = parser.DependencyFiles(c.ctx, files[0].Repository)
+	}
 	c.files = map[string]*queued{}
 	for _, f := range files {
 		c.enqueue(f)
@@ -182,6 +185,8 @@ type repositoryView struct {
 	byFile    map[string]*model.Pipeline
 	counted   map[string]int // values of each pipeline in byFile
 	cutAt     string         // the file of the first pipeline left out
+	// dependencyFiles are the repository's, found once for all its files.
+	dependencyFiles []model.DependencyFile
 }
 
 func newRepositoryView(maxValues int) *repositoryView {
@@ -219,7 +224,7 @@ func (v *repositoryView) add(pf *parsedFile) bool {
 // cut: a rule would otherwise judge the repository on part of it without
 // saying so.
 func (v *repositoryView) repository() (*model.Repository, []*model.ParseError) {
-	view := &model.Repository{Pipelines: make([]model.Pipeline, 0, len(v.byFile))}
+	view := &model.Repository{Pipelines: make([]model.Pipeline, 0, len(v.byFile)), DependencyFiles: v.dependencyFiles}
 	for _, file := range slices.Sorted(maps.Keys(v.byFile)) {
 		view.Pipelines = append(view.Pipelines, v.byFile[file].InView())
 	}

@@ -179,3 +179,49 @@ func TestChildInViewIsChecked(t *testing.T) {
 		t.Errorf("%d files checked, views %q; want 2, %q", run.FilesChecked, got, want)
 	}
 }
+
+// dependencyPolicy reports the dependency files each file checked sees.
+const dependencyPolicy = `# METADATA
+# title: The dependency files
+# description: Lists the dependency files a file sees.
+# custom:
+#   id: dependency-files
+#   severity: info
+#   remediation: Nothing to fix, it only shows them.
+package pipelint.rules.dependency_files
+
+findings contains {"msg": msg, "pos": {"line": 1, "column": 1}} if {
+	msg := concat(" ", [sprintf("%s:%s:%d", [f.file, f.kind, count(f.requirements)]) | some f in input.repository.dependency_files])
+}
+`
+
+// TestRepositoryDependencyFiles: every file checked sees the lock files
+// and requirement files of its repository, a file named alone included.
+func TestRepositoryDependencyFiles(t *testing.T) {
+	policy := t.TempDir()
+	if err := os.WriteFile(filepath.Join(policy, "dependency-files.rego"), []byte(dependencyPolicy), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	root := repository(t, map[string]string{
+		".github/workflows/ci.yml": "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pip install -r requirements.txt\n",
+		".gitlab-ci.yml":           "test:\n  script: npm install\n",
+		"requirements.txt":         "requests\nflask==3.0.0\n",
+		"web/package-lock.json":    "{}",
+	})
+	want := "requirements.txt:requirements:2 web/package-lock.json:npm-lock:0"
+	for path, checked := range map[string]int{root: 2, filepath.Join(root, ".gitlab-ci.yml"): 1} {
+		run := checkWithSafetyNet(t, []string{path}, Options{Policy: PolicyOptions{PolicyDirs: []string{policy}}})
+		seen := 0
+		for _, f := range run.Findings {
+			if f.RuleID != "dependency-files" {
+				continue
+			}
+			if seen++; f.Message != want {
+				t.Errorf("%s sees %q, want %q", f.Pos.File, f.Message, want)
+			}
+		}
+		if seen != checked {
+			t.Errorf("checking %s: %d files saw the dependency files, want %d", path, seen, checked)
+		}
+	}
+}

@@ -11,11 +11,11 @@ matched_tables(words_list) := tables if {
 }
 
 test_matched_finds_every_table_a_command_is_in if {
-	matched_tables([["npm", "ci"], ["npm", "test"], ["echo", "hi"]]) == {["install", "npm"], ["testing", "npm"]}
+	matched_tables([["npm", "ci"], ["npm", "test"], ["echo", "hi"]]) == {["install", "npm"], ["package_install", "npm"], ["testing", "npm"]}
 }
 
 test_matched_reads_the_first_positional_argument_past_flags if {
-	matched_tables([["npm", "--silent", "ci"]]) == {["install", "npm"]}
+	matched_tables([["npm", "--silent", "ci"]]) == {["install", "npm"], ["package_install", "npm"]}
 }
 
 test_matched_follows_globs_in_the_first_argument if {
@@ -32,7 +32,7 @@ test_matched_says_where_the_command_is if {
 }
 
 test_a_bare_yarn_installs_but_yarn_add_does_not_count_as_bare if {
-	matched_tables([["yarn"]]) == {["bare_install", "yarn"]}
+	matched_tables([["yarn"]]) == {["bare_install", "yarn"], ["package_install", "yarn"]}
 	not ["bare_install", "yarn"] in matched_tables([["yarn", "build"]])
 }
 

@@ -771,6 +771,7 @@ command_tables := {
 	"project_init": project_init_commands,
 	"ai_agent": ai_agent_commands,
 	"git_push": git_push_commands,
+	"package_install": package_install_commands,
 }
 
 # by_name[table][command] holds the matchers of a table that apply to a
