@@ -133,6 +133,7 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		rego.Query(findingsQuery),
 		rego.Capabilities(Capabilities()),
 		rego.StrictBuiltinErrors(true),
+		keepTerms, // findings are read as Rego values, not converted to Go ones first
 	}
 	tables, err := foldTables(ctx, modules, limits{time: cfg.timeout, memory: cfg.tablesLimit})
 	if err != nil {
@@ -229,12 +230,18 @@ func (e *Engine) Evaluate(ctx context.Context, p *model.Pipeline) ([]finding.Fin
 	}
 	findings := make([]finding.Finding, 0, len(results))
 	for _, result := range results {
-		pkg, _ := result.Bindings["rule_package"].(string)
+		pkg := ""
+		if t, ok := result.Bindings["rule_package"].(*ast.Term); ok {
+			if name, ok := t.Value.(ast.String); ok {
+				pkg = string(name)
+			}
+		}
 		rule, ok := e.byPackage[pkg]
 		if !ok {
 			return nil, fmt.Errorf("%s: findings from package %s.%s, which has no rule metadata", p.File, rulesPackage, pkg)
 		}
-		f, err := decodeFinding(rule, result.Bindings["finding"], e.masker)
+		term, _ := result.Bindings["finding"].(*ast.Term)
+		f, err := decodeFinding(rule, term, e.masker)
 		if err != nil {
 			return nil, fmt.Errorf("%s: rule %s: %w", p.File, rule.ID, err)
 		}
@@ -258,6 +265,10 @@ func (e *Engine) Evaluate(ctx context.Context, p *model.Pipeline) ([]finding.Fin
 	finding.Fingerprint(findings, p.Lines)
 	return findings, nil
 }
+
+// keepTerms makes an evaluation's results Rego values (*ast.Term), which
+// the engine reads directly, instead of Go values built from them.
+var keepTerms = rego.GenerateJSON(func(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil })
 
 // tablePackages hold the tables the rules read: the classification of
 // commands and actions, and the formats of secrets. Nothing in them depends
@@ -342,12 +353,11 @@ func evaluateTables(ctx context.Context, pkg string, parsed map[string]module, l
 	if compiler.Compile(astModules(parsed)); compiler.Failed() {
 		return nil, compiler.Errors
 	}
-	keepTerm := rego.GenerateJSON(func(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil })
 	ctx, cancel := context.WithTimeout(ctx, lim.time)
 	defer cancel()
 	ctx, stop := memlimit.Watch(ctx, lim.memory)
 	defer stop()
-	results, err := rego.New(rego.Compiler(compiler), rego.Query(pkg), rego.Capabilities(Capabilities()), keepTerm).Eval(ctx)
+	results, err := rego.New(rego.Compiler(compiler), rego.Query(pkg), rego.Capabilities(Capabilities()), keepTerms).Eval(ctx)
 	if err != nil {
 		what := fmt.Sprintf("%s: evaluating the tables package %s", extendedBy(parsed), pkg)
 		switch cause := context.Cause(ctx); {

@@ -190,21 +190,20 @@ func ruleFromAnnotations(file string, mod *ast.Module) (finding.Rule, error) {
 // The message is masked as it is decoded (see secret.Masker), whatever
 // rule wrote it: a rule may quote a value without knowing it holds a
 // secret.
-func decodeFinding(rule finding.Rule, value any, masker *secret.Masker) (finding.Finding, error) {
-	obj, ok := value.(map[string]any)
+func decodeFinding(rule finding.Rule, value *ast.Term, masker *secret.Masker) (finding.Finding, error) {
+	obj, ok := value.Value.(ast.Object)
 	if !ok {
-		return finding.Finding{}, fmt.Errorf("a finding must be an object with msg and pos, got %T", value)
+		return finding.Finding{}, fmt.Errorf("a finding must be an object with msg and pos, got %s", ast.ValueName(value.Value))
 	}
 	f := finding.Finding{RuleID: rule.ID, Severity: rule.Severity}
-	msg, _ := obj["msg"].(string)
-	msg = oneLine(msg) // messages quote the files checked, which may hold anything
+	msg := oneLine(stringField(obj, "msg")) // messages quote the files checked, which may hold anything
 	if msg == "" {
 		return finding.Finding{}, fmt.Errorf("a finding has no msg")
 	}
 	// The same message recurs across files (one action pinned to one tag in
 	// many repositories): a large scan keeps one copy of each.
 	f.Message = unique.Make(masker.Mask(msg)).Value()
-	pos, ok := obj["pos"].(map[string]any)
+	pos, ok := field(obj, "pos").(ast.Object)
 	if !ok {
 		return finding.Finding{}, fmt.Errorf("finding %q has no pos object", f.Message)
 	}
@@ -221,14 +220,14 @@ func decodeFinding(rule finding.Rule, value any, masker *secret.Masker) (finding
 	if f.Pos.EndLine < f.Pos.Line {
 		f.Pos.EndLine, f.Pos.EndColumn = f.Pos.Line, f.Pos.Column+1
 	}
-	if s, ok := obj["severity"].(string); ok {
-		severity, err := finding.ParseSeverity(s)
+	if s, ok := field(obj, "severity").(ast.String); ok {
+		severity, err := finding.ParseSeverity(string(s))
 		if err != nil {
 			return finding.Finding{}, fmt.Errorf("finding %q: %w", f.Message, err)
 		}
 		f.Severity = severity
 	}
-	f.Sensitive, _ = obj["sensitive"].(bool)
+	f.Sensitive = field(obj, "sensitive") == ast.Boolean(true)
 	return f, nil
 }
 
@@ -277,23 +276,16 @@ func protectSecrets(ctx context.Context, findings []finding.Finding, p *model.Pi
 	return nil
 }
 
-func stringField(obj map[string]any, key string) string {
-	s, _ := obj[key].(string)
-	return s
+func stringField(obj ast.Object, key string) string {
+	s, _ := field(obj, key).(ast.String)
+	return string(s)
 }
 
-// intField reads a number that came out of Rego as json.Number.
-func intField(obj map[string]any, key string) int {
-	switch n := obj[key].(type) {
-	case interface{ Int64() (int64, error) }:
-		i, _ := n.Int64()
-		return int(i)
-	case int:
-		return n
-	case float64:
-		return int(n)
-	}
-	return 0
+// intField reads a whole number, 0 when there is none.
+func intField(obj ast.Object, key string) int {
+	n, _ := field(obj, key).(ast.Number)
+	i, _ := n.Int()
+	return i
 }
 
 // customHelp is the documentation of a custom rule: the <id>.md file beside
