@@ -58,6 +58,7 @@ func Parse(path string, src []byte) (*model.Pipeline, error) {
 	b := &builder{pos: pos, src: src, pipeline: p}
 	b.comments(green)
 	b.file(root)
+	p.Groovy = b.groovy(green)
 	for _, job := range b.jobs {
 		p.Jobs = append(p.Jobs, *job)
 	}
