@@ -500,9 +500,14 @@ type Reference struct {
 	// or "agent"; for includes "local", "project", "remote", "template" or
 	// "component"; empty otherwise.
 	Usage string `json:"usage"`
-	// Value is the whole reference as written, except a GitLab image
-	// named by variables: they are expanded as in Environment.Name, and
-	// when the name ends with one (`$IMAGE`, `python:$VERSION`), Pos is
+	// Value is the whole reference as written, except an image named by
+	// variables the file sets: GitLab variables are expanded as in
+	// Environment.Name; a Jenkins variable the whole file assigns once, to
+	// a string without interpolation (`def IMAGE = 'node:20'`, an
+	// `environment {}` entry), and never binds otherwise (a parameter, a
+	// loop, withEnv), is read as that string, as is a string interpolating
+	// only such variables (`"${REGISTRY}/app:${TAG}"`). When the name ends
+	// with a variable (`$IMAGE`, `python:$VERSION`, `${TAG}`), Pos is
 	// where that variable's value is written, which sets the tag.
 	Value String `json:"value"`
 	// Parsed parts. For actions and workflows Owner/Repo/Path; for images
