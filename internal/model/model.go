@@ -182,7 +182,11 @@ type Pipeline struct {
 	// Repository is every pipeline of the repository the file belongs to,
 	// set by the run for the file checked; null elsewhere.
 	Repository *Repository `json:"repository"`
-	Pos        Pos         `json:"pos"`
+	// Groovy is what the code of a Jenkinsfile calls, reads, constructs,
+	// annotates and imports, for rules about the code itself rather than
+	// the steps it runs; null on other systems.
+	Groovy *Groovy `json:"groovy"`
+	Pos    Pos     `json:"pos"`
 }
 
 // SourceFile is the text of one file, split into lines without their line
@@ -221,8 +225,8 @@ type Repository struct {
 	// (with its includes and child pipelines) and Jenkinsfile of the
 	// repository that could be parsed, and every local callee of those,
 	// each file once, sorted by file, the file checked included: compare
-	// their `file` with `input.file`. They have no `sources`, `callees` or
-	// `repository`: a callee is found among them by its file.
+	// their `file` with `input.file`. They have no `sources`, `callees`,
+	// `repository` or `groovy`: a callee is found among them by its file.
 	Pipelines []Pipeline `json:"pipelines"`
 	// DependencyFiles are the repository's lock files and pip requirement
 	// files, found by name, so that a rule can tell whether an install
@@ -257,9 +261,10 @@ type DependencyFile struct {
 }
 
 // InView returns p as Repository.Pipelines holds it: without the text of
-// its files, its callees (there in their own right) or a repository.
+// its files, its callees (there in their own right), a repository or its
+// Groovy code.
 func (p Pipeline) InView() Pipeline {
-	p.Sources, p.Callees, p.Repository = nil, nil, nil
+	p.Sources, p.Callees, p.Repository, p.Groovy = nil, nil, nil, nil
 	return p
 }
 
@@ -531,9 +536,14 @@ type Reference struct {
 	// or "agent"; for includes "local", "project", "remote", "template" or
 	// "component"; empty otherwise.
 	Usage string `json:"usage"`
-	// Value is the whole reference as written, except a GitLab image
-	// named by variables: they are expanded as in Environment.Name, and
-	// when the name ends with one (`$IMAGE`, `python:$VERSION`), Pos is
+	// Value is the whole reference as written, except an image named by
+	// variables the file sets: GitLab variables are expanded as in
+	// Environment.Name; a Jenkins variable the whole file assigns once, to
+	// a string without interpolation (`def IMAGE = 'node:20'`, an
+	// `environment {}` entry), and never binds otherwise (a parameter, a
+	// loop, withEnv), is read as that string, as is a string interpolating
+	// only such variables (`"${REGISTRY}/app:${TAG}"`). When the name ends
+	// with a variable (`$IMAGE`, `python:$VERSION`, `${TAG}`), Pos is
 	// where that variable's value is written, which sets the tag.
 	Value String `json:"value"`
 	// Parsed parts. For actions and workflows Owner/Repo/Path; for images
@@ -563,4 +573,88 @@ type Reference struct {
 	// Integrity is a remote include's integrity hash, if given.
 	Integrity String `json:"integrity"`
 	Pos       Pos    `json:"pos"`
+}
+
+// Groovy is the code of a Jenkinsfile as Groovy reads it, wherever it is
+// written: in steps and script blocks, in functions and classes whether
+// they are called or not, in field initialisers, closures, annotations'
+// arguments and string interpolations. Each list is in source order.
+type Groovy struct {
+	// Calls are in the order they start; of those starting at the same
+	// place, the outer first (`a.b().c()` is c, then b).
+	Calls       []GroovyCall       `json:"calls"`
+	Annotations []GroovyAnnotation `json:"annotations"`
+	Imports     []GroovyImport     `json:"imports"`
+}
+
+// GroovyCall kinds.
+const (
+	// CallMethod is a method call: `x.m(...)`, `m(...)`, `m 'a'`, a step
+	// call included; a method pointer `X.&m` counts as one.
+	CallMethod = "method"
+	// CallProperty is a property read, `x.p`, which Groovy performs by
+	// calling the getter (`Jenkins.instance` calls `getInstance()`).
+	CallProperty = "property"
+	// CallConstructor is `new X(...)`.
+	CallConstructor = "constructor"
+)
+
+// Receiver kinds of a GroovyCall.
+const (
+	ReceiverName   = "name"   // a dotted name: Runtime, jenkins.model.Jenkins, this.class, env
+	ReceiverString = "string" // a string literal, interpolated or not, or a parenthesised `+` concatenation holding one
+	ReceiverList   = "list"   // a list literal
+	ReceiverOther  = "other"  // anything else: a call's result, an index, a closure, ...
+)
+
+// GroovyCall is a method call, property read or constructor call.
+type GroovyCall struct {
+	Kind string `json:"kind"` // CallMethod, CallProperty or CallConstructor
+	// Receiver is what the method is called or the property read on: for
+	// a dotted name, the name as written (`?.` read as `.`); for anything
+	// else an empty value at the receiver's position. Zero when there is
+	// none: a constructor, or a call of a step or of the script's own
+	// methods (`sh 'x'`, `evaluate(x)`).
+	Receiver String `json:"receiver"`
+	// ReceiverKind is one of the Receiver* constants, "" when there is no
+	// receiver.
+	ReceiverKind string `json:"receiver_kind"`
+	// Name is the method, the property or the class constructed, as
+	// written: `exec`, `classLoader`, `java.lang.ProcessBuilder` (a
+	// generic class without its type arguments).
+	Name String `json:"name"`
+	// Function is the function of the file whose body holds the call:
+	// its name, `Class.method` for a method of a class; "" outside any.
+	// A closure belongs to the function it is written in.
+	Function string `json:"function"`
+	Pos      Pos    `json:"pos"` // the whole expression, receiver and arguments
+}
+
+// GroovyAnnotation is an annotation (`@NonCPS`, `@Grab('g:a:v')`),
+// those nested in another's arguments (`@Grapes([@Grab(...)])`) included.
+type GroovyAnnotation struct {
+	// Name is the annotation as written, without the `@`: `Grab`,
+	// `groovy.lang.Grab`.
+	Name String `json:"name"`
+	// Arguments are the text between its parentheses as written; empty
+	// when it has none.
+	Arguments String `json:"arguments"`
+	// Target is the kind of declaration it is written on: "method",
+	// "class", "variable" (a variable or field), "import" or "other".
+	Target string `json:"target"`
+	// Declares is the name that declaration declares: the function as in
+	// GroovyCall.Function, the class, the variable or the import's name.
+	Declares string `json:"declares"`
+	Pos      Pos    `json:"pos"`
+}
+
+// GroovyImport is an import declaration.
+type GroovyImport struct {
+	// Name is what is imported, as written: a class
+	// (`jenkins.model.Jenkins`), a static member
+	// (`java.lang.Runtime.getRuntime`) or all of a package or class
+	// (`groovy.json.*`).
+	Name   String `json:"name"`
+	Static bool   `json:"static"`
+	Pos    Pos    `json:"pos"`
 }

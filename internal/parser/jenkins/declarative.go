@@ -249,8 +249,7 @@ func (b *builder) agent(d *call) *agent {
 				image = kind.positional(0)
 			}
 			if image != nil {
-				value, source := b.value(image)
-				img := b.image(value, source != sourceLiteral, "agent")
+				img := b.imageOf(image, "agent")
 				ag.container = &img
 			}
 			if _, args, ok := b.stringValue(option(kind, "args")); ok {
@@ -270,8 +269,7 @@ func (b *builder) agent(d *call) *agent {
 				images = b.podYAMLImages(pod)
 			}
 			if image := option(directivesOf(kind.body)["containerTemplate"], "image"); image != nil {
-				value, source := b.value(image)
-				images = append(images, b.image(value, source != sourceLiteral, "agent"))
+				images = append(images, b.imageOf(image, "agent"))
 			}
 			if len(images) > 0 {
 				ag.container = &images[0]

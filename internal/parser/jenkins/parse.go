@@ -57,6 +57,10 @@ func Parse(path string, src []byte) (*model.Pipeline, error) {
 
 	b := &builder{pos: pos, src: src, pipeline: p}
 	b.comments(green)
+	constants, images := b.fileConstants(green)
+	b.constants = constants
+	p.Groovy = b.groovy(green)
+	b.idleImages = idleImages(images, p.Groovy)
 	b.file(root)
 	for _, job := range b.jobs {
 		p.Jobs = append(p.Jobs, *job)
@@ -146,6 +150,8 @@ type builder struct {
 	// methods are the file's top-level functions by name; inlined counts
 	// the source bytes their calls expanded, against maxInlineFactor.
 	methods      map[string][]method
+	constants    map[string]constant
+	idleImages   map[int]bool // see idleImages
 	inlined      int
 	inlineCapped bool
 }

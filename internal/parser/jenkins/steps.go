@@ -133,8 +133,8 @@ func (b *builder) podTemplate(c *call, sc scope) {
 	var images []model.Image
 	for _, item := range listItems(c.named("containers")) {
 		if tmpl, ok := asCall(item); ok && tmpl.name == "containerTemplate" {
-			if value, s, ok := b.stringValue(tmpl.named("image")); ok {
-				images = append(images, b.image(value, s.interpolated(), "agent"))
+			if image := tmpl.named("image"); image != nil {
+				images = append(images, b.imageOf(image, "agent"))
 			}
 		}
 	}
@@ -163,9 +163,44 @@ func (b *builder) podYAMLImages(s *groovyString) []model.Image {
 	return images
 }
 
+// pullingImageMethods are the methods of docker.image('x') that pull the
+// image, or run it.
+var pullingImageMethods = []string{"inside", "withRun", "run", "pull"}
+
+// idleImages returns where a bare docker.image('x') is assigned to a
+// variable no pulling method is ever called on: after
+// `foo = docker.image('x')`, `foo.imageName()` pulls nothing. assigned
+// holds, by variable, where such calls are assigned to it.
+func idleImages(assigned map[string][]int, g *model.Groovy) map[int]bool {
+	pulled := map[string]bool{}
+	for _, c := range g.Calls {
+		if c.Kind == model.CallMethod && c.ReceiverKind == model.ReceiverName && slices.Contains(pullingImageMethods, c.Name.Value) {
+			pulled[c.Receiver.Value] = true
+		}
+	}
+	idle := map[int]bool{}
+	for name, offsets := range assigned {
+		for _, offset := range offsets {
+			idle[offset] = !pulled[name]
+		}
+	}
+	return idle
+}
+
+// idleImage reports whether value is one of the idle images.
+func (b *builder) idleImage(value *cst.Node) bool {
+	start, _ := textSpan(value)
+	return b.idleImages[start]
+}
+
+// localImageMethods act on an image already on the node (built or pulled
+// before) without pulling it: docker.image('x').push() publishes what the
+// pipeline made, no image it runs.
+var localImageMethods = []string{"push", "tag", "imageName", "id"}
+
 // dockerImage interprets docker.image('x') and the methods called on it:
 // inside { } runs the body in the container, withRun { } starts it as a
-// service next to the body.
+// service next to the body, run() and pull() fetch it.
 func (b *builder) dockerImage(c *call, sc scope) {
 	imageCall := c
 	if c.receiver != nil && c.receiver.name == "docker.image" {
@@ -177,11 +212,32 @@ func (b *builder) dockerImage(c *call, sc scope) {
 		usage = "service"
 	}
 	var img *model.Image
-	if n := imageCall.positional(0); n != nil {
-		value, source := b.value(n)
-		image := b.image(value, source != sourceLiteral, usage)
+	if n := imageCall.positional(0); n != nil && !slices.Contains(localImageMethods, method) {
+		image := b.imageOf(n, usage)
 		img = &image
 	}
+	b.dockerRun(c, sc, img, usage, c.positional(0))
+}
+
+// withDockerContainer interprets the step docker.image('x').inside calls:
+// withDockerContainer(image: 'x', args: '-v …') { … }.
+func (b *builder) withDockerContainer(c *call, sc scope) {
+	n := c.named("image")
+	if n == nil {
+		n = c.positional(0)
+	}
+	var img *model.Image
+	if n != nil {
+		image := b.imageOf(n, "container")
+		img = &image
+	}
+	b.dockerRun(c, sc, img, "container", c.named("args"))
+}
+
+// dockerRun walks the body of a call that runs img as usage ("container":
+// the body runs in it; "service": next to the body), given docker run
+// arguments args. A call without a body is a step.
+func (b *builder) dockerRun(c *call, sc scope, img *model.Image, usage string, args *cst.Node) {
 	if c.body == nil {
 		b.addStep(b.otherStep(c), c, sc)
 		return
@@ -192,7 +248,7 @@ func (b *builder) dockerImage(c *call, sc scope) {
 			services: slices.Clone(sc.agent.services), caches: slices.Clone(sc.agent.caches)}
 	}
 	var caches []model.Cache
-	if _, args, ok := b.stringValue(c.positional(0)); ok {
+	if _, args, ok := b.stringValue(args); ok {
 		caches = b.volumeCaches(args)
 	}
 	ag.caches = append(ag.caches, caches...)

@@ -174,6 +174,67 @@ func (b *builder) library(n *cst.Node) {
 	})
 }
 
+// imageOf records the image n names. A name that is one of the file's
+// constants, or a string whose interpolations all are (`"${REGISTRY}/app:${TAG}"`),
+// is read as its literal, positioned where that literal is written when
+// the constant ends the name (and so sets the tag), as GitLab variables
+// are. Anything else computed is dynamic, and stays as written.
+func (b *builder) imageOf(n *cst.Node, usage string) model.Image {
+	if value, ok := b.resolved(n); ok {
+		return b.image(value, false, usage)
+	}
+	value, source := b.value(n)
+	return b.image(value, source != sourceLiteral, usage)
+}
+
+// resolved returns the text of n when it is a constant, or a string whose
+// interpolations are all constants.
+func (b *builder) resolved(n *cst.Node) (model.String, bool) {
+	if c, ok := b.constantNamed(b.pos.sourceText(n)); ok && (n.Kind() == cst.IdentExpr || n.Kind() == cst.PropertyExpr) {
+		return c.value, true
+	}
+	s, ok := stringLiteral(n, b.src)
+	if !ok || !s.interpolated() {
+		return model.String{}, false
+	}
+	start, end := s.contentSpan()
+	out := model.String{Pos: b.pos.span(start, end)}
+	var text strings.Builder
+	next := 0 // the next interpolation
+	for i := 0; i < len(s.value); i++ {
+		if next < len(s.interpolations) && s.sourceOffsets[i] == s.interpolations[next].start {
+			in := s.interpolations[next]
+			c, ok := b.constantNamed(in.expr)
+			if !ok {
+				return model.String{}, false
+			}
+			text.WriteString(c.value.Value)
+			if in.end == end {
+				out.Pos = c.value.Pos
+			}
+			for i+1 < len(s.value) && s.sourceOffsets[i+1] < in.end {
+				i++
+			}
+			next++
+			continue
+		}
+		text.WriteByte(s.value[i])
+	}
+	out.Value = text.String()
+	return out, next == len(s.interpolations)
+}
+
+// constantNamed returns the constant an expression names: `X`, or
+// `env.X` for an environment variable.
+func (b *builder) constantNamed(expr string) (constant, bool) {
+	if name, ok := strings.CutPrefix(expr, "env."); ok {
+		c, found := b.constants[name]
+		return c, found && c.env
+	}
+	c, found := b.constants[expr]
+	return c, found
+}
+
 // image records a container image reference and returns the image.
 func (b *builder) image(value model.String, dynamic bool, usage string) model.Image {
 	registry, repo, tag, digest := splitImage(value.Value)

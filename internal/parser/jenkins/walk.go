@@ -98,7 +98,7 @@ func (b *builder) statement(n *cst.Node, sc *scope) {
 		b.expression(expr, *sc)
 	case cst.VariableDecl:
 		b.annotations(n)
-		if value := afterAssign(n); value != nil {
+		if value := afterAssign(n); value != nil && !b.idleImage(value) {
 			b.expression(value, *sc)
 		}
 	case cst.FieldDecl, cst.ImportDecl, cst.MethodDecl, cst.ClassDecl, cst.InterfaceDecl, cst.EnumDecl, cst.TraitDecl:
@@ -166,7 +166,9 @@ func (b *builder) expression(n *cst.Node, sc scope) {
 		return
 	}
 	if n.Kind() == cst.AssignExpr && afterAssign(n) != nil {
-		n = afterAssign(n)
+		if n = afterAssign(n); b.idleImage(n) {
+			return
+		}
 	}
 	found := calls(n)
 	if len(found) == 0 { // `!sh(...)`, `x == sh(...)`
@@ -267,6 +269,9 @@ func (b *builder) call(c *call, sc scope) {
 		return
 	case "docker.image":
 		b.dockerImage(c, sc)
+		return
+	case "withDockerContainer":
+		b.withDockerContainer(c, sc)
 		return
 	}
 	b.genericStep(c, sc)

@@ -65,8 +65,14 @@ func Render(r syntax.Result) string {
 var (
 	posType    = reflect.TypeFor[model.Pos]()
 	stringType = reflect.TypeFor[model.String]()
-	// Expressions are shown on one line each, like strings.
-	expressionType = reflect.TypeFor[model.Expression]()
+	// Expressions and the Groovy code's calls, annotations and imports
+	// are shown on one line each, like strings.
+	oneLine = map[reflect.Type]bool{
+		reflect.TypeFor[model.Expression]():       true,
+		reflect.TypeFor[model.GroovyCall]():       true,
+		reflect.TypeFor[model.GroovyAnnotation](): true,
+		reflect.TypeFor[model.GroovyImport]():     true,
+	}
 )
 
 func renderStruct(b *strings.Builder, indent string, v reflect.Value, file string) {
@@ -83,7 +89,7 @@ func renderStruct(b *strings.Builder, indent string, v reflect.Value, file strin
 			fmt.Fprintf(b, "%s%s:\n", indent, name)
 			renderStruct(b, indent+"  ", value.Elem(), file)
 		case value.Kind() == reflect.Slice && value.Type().Elem().Kind() == reflect.Struct &&
-			value.Type().Elem() != stringType && value.Type().Elem() != expressionType:
+			value.Type().Elem() != stringType && !oneLine[value.Type().Elem()]:
 			for j := range value.Len() {
 				fmt.Fprintf(b, "%s%s[%d]:\n", indent, name, j)
 				renderStruct(b, indent+"  ", value.Index(j), file)
@@ -109,6 +115,27 @@ func scalar(v reflect.Value, file string) string {
 		return posText(x, file)
 	case model.Expression:
 		return fmt.Sprintf("%q reads %v flows %v %s", x.Value, x.Reads, x.Flows, posText(x.Pos, file))
+	case model.GroovyCall:
+		text := fmt.Sprintf("%s %s", x.Kind, scalar(reflect.ValueOf(x.Name), file))
+		if x.ReceiverKind != "" {
+			text += fmt.Sprintf(" on %s %s", x.ReceiverKind, scalar(reflect.ValueOf(x.Receiver), file))
+		}
+		if x.Function != "" {
+			text += fmt.Sprintf(" in %q", x.Function)
+		}
+		return text + " " + posText(x.Pos, file)
+	case model.GroovyAnnotation:
+		text := "@" + scalar(reflect.ValueOf(x.Name), file)
+		if x.Arguments.Value != "" {
+			text += " (" + scalar(reflect.ValueOf(x.Arguments), file) + ")"
+		}
+		return fmt.Sprintf("%s on %s %q %s", text, x.Target, x.Declares, posText(x.Pos, file))
+	case model.GroovyImport:
+		static := ""
+		if x.Static {
+			static = "static "
+		}
+		return fmt.Sprintf("%s%s %s", static, scalar(reflect.ValueOf(x.Name), file), posText(x.Pos, file))
 	}
 	return fmt.Sprintf("%v", v.Interface())
 }
