@@ -190,7 +190,7 @@ func ruleFromAnnotations(file string, mod *ast.Module) (finding.Rule, error) {
 // The message is masked as it is decoded (see secret.Masker), whatever
 // rule wrote it: a rule may quote a value without knowing it holds a
 // secret.
-func decodeFinding(rule finding.Rule, value *ast.Term, masker *secret.Masker) (finding.Finding, error) {
+func decodeFinding(rule finding.Rule, value *ast.Term, mask func(string) string) (finding.Finding, error) {
 	obj, ok := value.Value.(ast.Object)
 	if !ok {
 		return finding.Finding{}, fmt.Errorf("a finding must be an object with msg and pos, got %s", ast.ValueName(value.Value))
@@ -202,7 +202,7 @@ func decodeFinding(rule finding.Rule, value *ast.Term, masker *secret.Masker) (f
 	}
 	// The same message recurs across files (one action pinned to one tag in
 	// many repositories): a large scan keeps one copy of each.
-	f.Message = unique.Make(masker.Mask(msg)).Value()
+	f.Message = unique.Make(mask(msg)).Value()
 	pos, ok := field(obj, "pos").(ast.Object)
 	if !ok {
 		return finding.Finding{}, fmt.Errorf("finding %q has no pos object", f.Message)
