@@ -67,54 +67,12 @@ first_positional(cmd) := cmd.args[0].value if {
 } else := positional(cmd)[0]
 
 # matches is true when cmd meets every condition of the matcher m (from the
-# tables' indexes, so every field is present).
+# tables' indexes, so every field is present). The conditions on the
+# arguments are checked by the builtin pipelint.command_matches, in one
+# call (docs/policies.md).
 matches(cmd, m) if {
-	args := positional(cmd)
-	leading_args_match(args, m.args)
-	any_arg_matches(args, m.any_arg)
-	required_arg(cmd, m.requires)
-	not unwanted_positional(args, m.no_positional)
-	not excluded(cmd, m.unless)
-	not excluded_after(cmd, m.unless_after)
-	not names_only_tools(cmd, args, m)
-}
-
-leading_args_match(args, patterns) if {
-	count(args) >= count(patterns)
-	every i, pattern in patterns {
-		glob.match(pattern, null, args[i])
-	}
-}
-
-any_arg_matches(_, "")
-
-any_arg_matches(args, pattern) if {
-	pattern != ""
-	some arg in args
-	glob.match(pattern, null, arg)
-}
-
-required_arg(_, "")
-
-required_arg(cmd, pattern) if {
-	pattern != ""
-	some arg in cmd.args
-	glob.match(pattern, null, arg.value)
-}
-
-unwanted_positional(args, true) if count(args) > 0
-
-excluded(cmd, unless) if {
-	some pattern in unless
-	some arg in cmd.args
-	glob.match(pattern, null, arg.value)
-}
-
-excluded_after(cmd, pairs) if {
-	count(pairs) > 0
-	some i, arg in cmd.args
-	pattern := pairs[arg.value]
-	glob.match(pattern, null, cmd.args[i + 1].value)
+	pipelint.command_matches(cmd, m)
+	not names_only_tools(cmd, positional(cmd), m)
 }
 
 names_only_tools(cmd, args, m) if {

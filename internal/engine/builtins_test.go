@@ -1,0 +1,46 @@
+package engine
+
+import (
+	"context"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/rego"
+)
+
+// TestCommandMatches checks each condition of pipelint.command_matches as
+// a policy calls it, against `pip install --no-cache-dir -r req.txt`.
+func TestCommandMatches(t *testing.T) {
+	const cmd = `{"name": {"value": "pip"}, "args": [{"value": "install"}, {"value": "--no-cache-dir"}, {"value": "-r"}, {"value": "req.txt"}]}`
+	tests := []struct {
+		matcher string
+		want    bool
+	}{
+		{`{}`, true},
+		{`{"args": ["install"]}`, true},
+		{`{"args": ["inst*", "req.*"]}`, true},
+		{`{"args": ["install", "req.txt", "more"]}`, false}, // fewer positional arguments than patterns
+		{`{"args": ["uninstall"]}`, false},
+		{`{"any_arg": "*.txt"}`, true},
+		{`{"any_arg": "-r"}`, false}, // flags are not positional
+		{`{"any_arg": ""}`, true},
+		{`{"requires": "--no-cache*"}`, true},
+		{`{"requires": "--user"}`, false},
+		{`{"no_positional": true}`, false},
+		{`{"no_positional": false}`, true},
+		{`{"unless": ["--user", "--no-cache-dir"]}`, false},
+		{`{"unless": {"--user"}}`, true},
+		{`{"unless_after": {"-r": "req*"}}`, false},
+		{`{"unless_after": {"-r": "dev*"}}`, true},
+		{`{"unless_after": {"req.txt": "*"}}`, true}, // nothing follows the last argument
+	}
+	for _, tt := range tests {
+		query := "x := pipelint.command_matches(" + cmd + ", " + tt.matcher + ")"
+		rs, err := rego.New(rego.Query(query), rego.Capabilities(Capabilities())).Eval(context.Background())
+		if err != nil || len(rs) != 1 {
+			t.Fatalf("%s: %v (%d results)", tt.matcher, err, len(rs))
+		}
+		if got := rs[0].Bindings["x"]; got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.matcher, got, tt.want)
+		}
+	}
+}
