@@ -45,7 +45,7 @@ findings contains finding if {
 
 tokens contains {"name": pattern.name, "value": match, "pos": span(source.file, i, line, match)} if {
 	some [source, text] in texts
-	strings.replace_n(secrets.token_keywords, text) != text
+	pipelint.contains_any(text, secrets.token_keywords)
 	some pattern in secrets.token_patterns
 	secrets.has_keyword(text, pattern)
 	regex.match(pattern.regex, text)
@@ -273,7 +273,7 @@ command_finding(value, service) := {
 # in secrets.short_flag_commands.
 flag_args contains [c, i] if {
 	some [_, text] in texts
-	strings.replace_n(secrets.password_flag_keywords, text) != text
+	pipelint.contains_any(text, secrets.password_flag_keywords)
 	some c, cmd in commands.all
 	some i, arg in cmd.args
 	startswith(arg.value, "-")

@@ -31,7 +31,46 @@ var commandMatches = &ast.Builtin{
 	),
 }
 
+// containsAny is the builtin pipelint.contains_any(text, words): true when
+// text contains one of the strings of words (a set or an array). It is the
+// cheap test that keeps a rule's regular expressions off a file that holds
+// none of their keywords; strings.replace_n, the way to ask it in one call
+// of a Rego builtin, builds a new replacer for every call.
+var containsAny = &ast.Builtin{
+	Name:        "pipelint.contains_any",
+	Description: "Reports whether a text contains any of the given strings.",
+	Decl: types.NewFunction(
+		types.Args(
+			types.Named("text", types.S),
+			types.Named("words", types.NewAny(types.NewSet(types.S), types.NewArray(nil, types.S))),
+		),
+		types.Named("result", types.B),
+	),
+}
+
 func init() {
+	ast.RegisterBuiltin(containsAny)
+	topdown.RegisterBuiltinFunc(containsAny.Name, func(_ topdown.BuiltinContext, operands []*ast.Term, iter func(*ast.Term) error) error {
+		text, err := builtins.StringOperand(operands[0].Value, 1)
+		if err != nil {
+			return err
+		}
+		found := false
+		contains := func(t *ast.Term) bool {
+			word, ok := t.Value.(ast.String)
+			found = ok && strings.Contains(string(text), string(word))
+			return found
+		}
+		switch words := operands[1].Value.(type) {
+		case ast.Set:
+			words.Until(contains)
+		case *ast.Array:
+			words.Until(contains)
+		default:
+			return builtins.NewOperandTypeErr(2, operands[1].Value, "set", "array")
+		}
+		return iter(ast.InternedTerm(found))
+	})
 	ast.RegisterBuiltin(commandMatches)
 	topdown.RegisterBuiltinFunc(commandMatches.Name, func(_ topdown.BuiltinContext, operands []*ast.Term, iter func(*ast.Term) error) error {
 		cmd, err := builtins.ObjectOperand(operands[0].Value, 1)

@@ -44,3 +44,24 @@ func TestCommandMatches(t *testing.T) {
 		}
 	}
 }
+
+func TestContainsAny(t *testing.T) {
+	tests := []struct {
+		query string
+		want  bool
+	}{
+		{`pipelint.contains_any("token ghp_x here", {"AKIA", "ghp_"})`, true},
+		{`pipelint.contains_any("nothing here", {"AKIA", "ghp_"})`, false},
+		{`pipelint.contains_any("a --password b", ["--password"])`, true},
+		{`pipelint.contains_any("anything", set())`, false},
+	}
+	for _, tt := range tests {
+		rs, err := rego.New(rego.Query("x := "+tt.query), rego.Capabilities(Capabilities())).Eval(context.Background())
+		if err != nil || len(rs) != 1 {
+			t.Fatalf("%s: %v (%d results)", tt.query, err, len(rs))
+		}
+		if got := rs[0].Bindings["x"]; got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.query, got, tt.want)
+		}
+	}
+}

@@ -56,10 +56,10 @@ token_patterns contains p if some p in [
 # does: it tells whether a value holds a token.
 token_prefilter := concat("|", [sprintf("(?:%s)", [p.regex]) | some p in token_patterns])
 
-# token_keywords maps every keyword of the token patterns to "", the form
-# strings.replace_n takes: a text that removing them all leaves unchanged
-# holds no token, which one call tells instead of one per keyword.
-token_keywords := {keyword: "" | some pattern in token_patterns; some keyword in pattern.keywords}
+# token_keywords are the keywords of all the token patterns: a text that
+# holds none of them (pipelint.contains_any) holds no token, which one call
+# tells instead of one per keyword.
+token_keywords := {keyword | some pattern in token_patterns; some keyword in pattern.keywords}
 
 # has_keyword is true when text contains one of the literal strings every
 # match of the pattern contains (case-sensitive). It is a cheap test that
@@ -142,10 +142,10 @@ user_password_flags contains flag if some flag in {"-u", "--user", "--proxy-user
 
 user_password_commands contains name if some name in {"curl", "wget"}
 
-# password_flag_keywords are the password flags any command may take,
-# keyed for strings.replace_n: a file without any of them needs no look at
-# the arguments of its other commands.
-password_flag_keywords := {flag: "" | some flag in password_flags; flag != "-p"}
+# password_flag_keywords are the password flags any command may take: a
+# file without any of them needs no look at the arguments of its other
+# commands.
+password_flag_keywords := {flag | some flag in password_flags; flag != "-p"}
 
 # short_flag_commands are the commands whose short flags may carry a
 # password (-p, -pSECRET, -u user:password).
