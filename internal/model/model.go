@@ -329,15 +329,16 @@ type Image struct {
 	Env []Var `json:"env"`
 	// Options are the `docker run` options the container is started with,
 	// as written: GitHub `options:` of the job container or a service,
-	// Jenkins `args` of a docker agent. A Jenkins `docker.image(...)`
-	// call's options stay with its step (`with`).
+	// Jenkins `args` of a docker agent and the first argument of
+	// `docker.image(...).inside(...)`, `withRun(...)` or `run(...)`.
 	Options String `json:"options"`
 	// Volumes are the volumes mounted into the container as written
 	// (`/var/run/docker.sock:/var/run/docker.sock`): GitHub `volumes:`.
 	Volumes []String `json:"volumes"`
 	// Command are the arguments the container's entrypoint is started
-	// with: GitLab `command:` of a service (a docker:dind service's daemon
-	// flags).
+	// with, as written: GitLab `command:` of a service (a docker:dind
+	// service's daemon flags), the second argument of Jenkins
+	// `docker.image(...).withRun(...)` or `run(...)`.
 	Command []String `json:"command"`
 	Pos     Pos      `json:"pos"`
 }

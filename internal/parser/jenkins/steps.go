@@ -180,6 +180,10 @@ func (b *builder) dockerImage(c *call, sc scope) {
 	if n := imageCall.positional(0); n != nil {
 		value, source := b.value(n)
 		image := b.image(value, source != sourceLiteral, usage)
+		image.Options, _, _ = b.stringValue(c.positional(0))
+		if command, _, ok := b.stringValue(c.positional(1)); ok && usage == "service" {
+			image.Command = []model.String{command}
+		}
 		img = &image
 	}
 	if c.body == nil {
