@@ -61,3 +61,62 @@ job_scoped_tokens contains name if some name in {
 
 # job_token_contexts are the GitHub expressions of the job's own token.
 job_token_contexts contains path if some path in {"github.token", "secrets.github_token"}
+
+# --- GitLab security scanners ------------------------------------------------
+
+# security_scanners are GitLab's security scanners as its templates add
+# them: the variable that switches a scanner off (its jobs' first rule is
+# `if: $X_DISABLED == 'true' || $X_DISABLED == '1'`, `when: never`; older
+# templates test only that it is set), the templates that add it (globs
+# over the `include: template:` path; Auto-DevOps adds them all), the
+# names of its scanning jobs (globs), and the finding's severity.
+# Container scanning and DAST need an image or a running application,
+# which many projects do not have: switching them off is more often a
+# fitting choice.
+security_scanners[scanner] := entry if some scanner, entry in {
+	"SAST": {
+		"variable": "SAST_DISABLED",
+		"templates": ["{Security,Jobs}/SAST{,.latest,-IaC,-IaC.latest}.gitlab-ci.yml", "SAST.gitlab-ci.yml"],
+		"jobs": ["*-sast"], "severity": "medium",
+	},
+	"secret detection": {
+		"variable": "SECRET_DETECTION_DISABLED",
+		"templates": ["{Security,Jobs}/Secret-Detection{,.latest}.gitlab-ci.yml"],
+		"jobs": ["secret_detection"], "severity": "medium",
+	},
+	"dependency scanning": {
+		"variable": "DEPENDENCY_SCANNING_DISABLED",
+		"templates": ["{Security,Jobs}/Dependency-Scanning{,.latest,.v2}.gitlab-ci.yml", "Dependency-Scanning.gitlab-ci.yml"],
+		"jobs": ["*-dependency_scanning", "dependency-scanning"], "severity": "medium",
+	},
+	"container scanning": {
+		"variable": "CONTAINER_SCANNING_DISABLED",
+		"templates": ["{Security,Jobs}/Container-Scanning{,.latest}.gitlab-ci.yml"],
+		"jobs": ["container_scanning"], "severity": "low",
+	},
+	"DAST": {
+		"variable": "DAST_DISABLED",
+		"templates": ["{Security,Jobs}/DAST{,.latest}.gitlab-ci.yml", "DAST{,.latest}.gitlab-ci.yml"],
+		"jobs": ["dast"], "severity": "low",
+	},
+}
+
+# scanner_bundles are templates that add every scanner of security_scanners.
+scanner_bundles contains template if some template in {"Auto-DevOps.gitlab-ci.yml"}
+
+# configuration_scanner_jobs are the templates' jobs that hold settings
+# for the scanning jobs and never run themselves (their rules already say
+# `when: never`), and the analyzers GitLab retired in 15.4, whose jobs
+# only fail: switching one off changes nothing.
+configuration_scanner_jobs contains job if some job in {
+	"sast", "iac-sast", "dependency_scanning",
+	"bandit-sast", "eslint-sast", "gosec-sast",
+}
+
+# scanner_text finds, in a file's text, a scanner switched off by its
+# variable or one of its jobs named: the cheap look before any variable
+# or job is read.
+scanner_text := `_DISABLED|sast|secret_detection|dependency.scanning|container_scanning|dast`
+
+# true_switch_values switch a scanner off (compared in lower case).
+true_switch_values contains value if some value in {"true", "1"}
