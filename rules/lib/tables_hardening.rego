@@ -120,3 +120,48 @@ scanner_text := `_DISABLED|sast|secret_detection|dependency.scanning|container_s
 
 # true_switch_values switch a scanner off (compared in lower case).
 true_switch_values contains value if some value in {"true", "1"}
+
+# --- Docker daemons -----------------------------------------------------------
+
+# docker_daemon_text finds, in a file's text, what insecure-docker-daemon
+# looks for: the cheap look before any container is read.
+docker_daemon_text := `docker\.sock|docker_engine|--privileged|DOCKER_TLS_CERTDIR|:2375|--tls=false`
+
+# docker_socket_mount matches `docker run` options (or a volume entry)
+# that mount the Docker daemon's socket, or its Windows pipe, into a
+# container: whoever runs in it commands the daemon, as root on its
+# machine.
+docker_socket_mount := `(?:^|[\s=,"'])(?:/var)?/run/docker\.sock(?:[:,"'\s]|$)|//\./pipe/docker_engine|\\\\\.\\pipe\\docker_engine`
+
+# privileged_option matches the `docker run` option that lifts every
+# isolation of a container from its machine.
+privileged_option := `(?:^|\s)--privileged(?:=true)?(?:\s|$)`
+
+# plain_daemon_option matches daemon flags and client settings that serve
+# or reach the Docker API in plain TCP, with no TLS and so no
+# authentication: a dockerd listening on tcp://...:2375 or told
+# --tls=false.
+plain_daemon_option := `(?:^|\s)(?:--tls=false|(?:-H|--host)[=\s]+tcp://[^\s]*:2375)(?:\s|$)`
+
+# plain_docker_host matches a DOCKER_HOST a client reaches the daemon at in
+# plain TCP.
+plain_docker_host := `^\s*tcp://[^\s]*:2375/?\s*$`
+
+# dind_image_pattern matches images that run a Docker daemon
+# (docker:27-dind, docker:dind-rootless).
+dind_image_pattern := `(?i)dind`
+
+# docker_image_pattern matches Docker's own images (the daemon and its
+# client, docker:27, docker:dind), on Docker Hub: giving one the socket or
+# privileges gives them to the daemon's own makers.
+docker_image_pattern := `^(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)/)?(?:library/)?docker(?::[^/]*)?(?:@.*)?$`
+
+# docker_run_calls are the Jenkins steps that start a container with
+# `docker run` options given as their arguments, and whose code runs in
+# it: the job's steps ("container") or the image's own ("service").
+docker_run_calls := {
+	"docker.image.inside": "container",
+	"withDockerContainer": "container",
+	"docker.image.withRun": "service",
+	"docker.image.run": "service",
+}
