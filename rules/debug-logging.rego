@@ -27,6 +27,7 @@ import data.pipelint.lib.text
 # One look at the file's text, for a debug variable or a trace, keeps
 # every other file from reading any element.
 findings contains finding if {
+	text.mentions_any(tables.debug_logging_keywords)
 	text.matches(tables.debug_logging_text)
 	some finding in variable_findings | trace_findings
 }

@@ -1,6 +1,7 @@
 package pipelint.rules.debug_logging_test
 
 import data.pipelint.lib.build
+import data.pipelint.lib.tables
 import data.pipelint.rules.debug_logging
 
 var(name, value, source, line) := {"name": build.str(name, line), "value": build.str(value, line), "source": source, "expressions": [], "pos": build.at(line, 3)}
@@ -92,4 +93,16 @@ test_jenkins_bindings if {
 	found(pipeline([script([["set", "-x"], ["login", "$REGISTRY_PSW"]], [])], env)) == {[10, "low"]}
 	found(pipeline([script([["set", "-x"], ["login", "$REGISTRY_USR"]], [])], env)) == set()
 	found(pipeline([script([["set", "-x"], ["echo", "$LOGIN_USER"]], [var("LOGIN_USER", "login", "secret", 5)])], [])) == set()
+}
+
+# The first look at a file must let every debug variable and trace through.
+test_keywords_cover_the_tables if {
+	every name, _ in tables.debug_variables {
+		some word, _ in tables.debug_logging_keywords
+		contains(name, word)
+	}
+	every trace in ["set -x", "set -o xtrace", "bash -x", "sh -eux"] {
+		some word, _ in tables.debug_logging_keywords
+		contains(trace, word)
+	}
 }

@@ -27,7 +27,7 @@ import data.pipelint.lib.tables
 import data.pipelint.lib.text
 
 findings contains finding if {
-	text.matches(tables.scanner_text)
+	text.mentions_any(tables.scanner_keywords)
 	some site in switched_off
 	not explained(site.span)
 	entry := tables.security_scanners[site.scanner]

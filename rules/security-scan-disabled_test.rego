@@ -1,6 +1,7 @@
 package pipelint.rules.security_scan_disabled_test
 
 import data.pipelint.lib.build
+import data.pipelint.lib.tables
 import data.pipelint.rules.security_scan_disabled
 
 var(name, value, line) := {"name": build.str(name, line), "value": build.str(value, line), "source": "literal", "expressions": [], "pos": build.at(line, 3)}
@@ -70,4 +71,16 @@ test_explained_settings_are_decisions if {
 	found(object.union(pipeline(["Jobs/SAST.gitlab-ci.yml"], [v], []), {"comments": [comment(3)]})) == {[5, "medium"]}
 	overridden := job("semgrep-sast", "never", {"pos": object.union(build.at(8, 1), {"end_line": 10})})
 	found(object.union(pipeline(["Jobs/SAST.gitlab-ci.yml"], [], [overridden]), {"comments": [comment(10)]})) == set()
+}
+
+# The first look at a file must let every scanner's variable and job through.
+test_keywords_cover_the_tables if {
+	every _, entry in tables.security_scanners {
+		some word, _ in tables.scanner_keywords
+		contains(entry.variable, word)
+		every job in entry.jobs {
+			some w, _ in tables.scanner_keywords
+			contains(job, w)
+		}
+	}
 }

@@ -38,13 +38,17 @@ debug_variables[name] := entry if some name, entry in {
 
 # xtrace_text finds, in a file's text or a script's, a shell told to print
 # each command before it runs it (`set -x`, `set -euxo pipefail`, `set -o
-# xtrace`, `bash -x script.sh`): the cheap look before any command is
-# read, which the commands then confirm. Literal words and classes only:
-# `\b` or `\s+` make Go's matcher allocate on every file.
+# xtrace`, `bash -x script.sh`): the look before a script's commands are
+# read, which then tell exactly.
 xtrace_text := `set -[A-Za-z]*x|set -o xtrace|sh -[A-Za-z]*x`
 
+# debug_logging_keywords are words every debug variable and every trace
+# holds (text.mentions_any's form): debug-logging's first look at a file's
+# text, before debug_logging_text tells exactly.
+debug_logging_keywords := {word: "" | some word in {"_DEBUG", "set -", "sh -"}}
+
 # debug_logging_text finds, in a file's text, any of debug_variables or a
-# shell trace: debug-logging's one look before it reads any element.
+# shell trace.
 debug_logging_text := concat("|", array.concat([name | some name, _ in debug_variables], [xtrace_text]))
 
 # xtrace_shells trace the script they run when given -x.
@@ -113,19 +117,25 @@ configuration_scanner_jobs contains job if some job in {
 	"bandit-sast", "eslint-sast", "gosec-sast",
 }
 
-# scanner_text finds, in a file's text, a scanner switched off by its
-# variable or one of its jobs named: the cheap look before any variable
-# or job is read.
-scanner_text := `_DISABLED|sast|secret_detection|dependency.scanning|container_scanning|dast`
+# scanner_keywords are words every scanner's variable or job name holds
+# (text.mentions_any's form): the look at a file's text before any
+# variable or job is read.
+scanner_keywords := {word: "" | some word in {
+	"_DISABLED", "-sast", "secret_detection", "dependency_scanning", "dependency-scanning",
+	"container_scanning", "dast",
+}}
 
 # true_switch_values switch a scanner off (compared in lower case).
 true_switch_values contains value if some value in {"true", "1"}
 
 # --- Docker daemons -----------------------------------------------------------
 
-# docker_daemon_text finds, in a file's text, what insecure-docker-daemon
-# looks for: the cheap look before any container is read.
-docker_daemon_text := `docker\.sock|docker_engine|--privileged|DOCKER_TLS_CERTDIR|:2375|--tls=false`
+# docker_daemon_keywords are words every finding of insecure-docker-daemon
+# holds (text.mentions_any's form): the look at a file's text before any
+# container is read.
+docker_daemon_keywords := {word: "" | some word in {
+	"docker.sock", "docker_engine", "--privileged", "DOCKER_TLS_CERTDIR", ":2375", "--tls=false",
+}}
 
 # docker_socket_mount matches `docker run` options (or a volume entry)
 # that mount the Docker daemon's socket, or its Windows pipe, into a
