@@ -6,17 +6,13 @@
 #   matrix.env)]`). GitHub sends a job only the secrets it names, unless it
 #   cannot tell which: then every secret of the repository, its
 #   organisation and environment goes to the runner, where any step
-#   can leak them, and `toJSON(secrets)` puts them all in one value. On
-#   GitLab, `CI_DEBUG_TRACE` set to true in the file prints every
-#   variable, masked ones included, into the job log.
+#   can leak them, and `toJSON(secrets)` puts them all in one value.
 # custom:
 #   id: secrets-overexposed
 #   severity: high
 #   precision: very-high
 #   remediation: |
-#     Name each secret the job needs (`secrets.NPM_TOKEN`). On GitLab,
-#     remove CI_DEBUG_TRACE from the file and set it for one run, when
-#     needed, as a pipeline variable. For a secret
+#     Name each secret the job needs (`secrets.NPM_TOKEN`). For a secret
 #     chosen per matrix entry, put the choice in the matrix:
 #     `include: [{env: prod, token: PROD_TOKEN}]` cannot name it either, so
 #     write one `if:`-guarded step per secret, or one job per environment
@@ -25,7 +21,6 @@
 package pipelint.rules.secrets_overexposed
 
 import data.pipelint.lib.expressions
-import data.pipelint.lib.tables
 import data.pipelint.lib.text
 
 findings contains finding if {
@@ -50,32 +45,4 @@ judged(e, "secrets.*") := {
 	"msg": sprintf("%q picks a secret by a computed name: every secret of the repository, its organisation and environment goes to the runner for it to choose from; name each secret the job needs (secrets.NAME)", [e.value]),
 	"pos": e.pos,
 	"severity": "medium",
-}
-
-# Debug tracing set in the file: for every job, or for one.
-findings contains finding if {
-	mentions_debug_trace
-	some v in input.env
-	finding := debug_trace(v, "every job")
-}
-
-findings contains finding if {
-	mentions_debug_trace
-	some job in input.jobs
-	some v in job.env
-	finding := debug_trace(v, sprintf("job %q", [job.id.value]))
-}
-
-mentions_debug_trace if {
-	some name in tables.debug_trace_variables
-	text.mentions(name)
-}
-
-debug_trace(v, whom) := {
-	"msg": sprintf("%s=%q makes %s print every variable, masked secrets included, into its log; remove it, and set it for one run as a pipeline variable when needed", [v.name.value, v.value.value, whom]),
-	"pos": v.pos,
-	"severity": "high",
-} if {
-	v.name.value in tables.debug_trace_variables
-	lower(trim_space(v.value.value)) in tables.debug_trace_true_values
 }

@@ -54,17 +54,3 @@ test_every_place_is_read if {
 		count(secrets_overexposed.findings) == 1 with input as p
 	}
 }
-
-debug_trace(value) := {"name": build.str("CI_DEBUG_TRACE", 3), "value": build.str(value, 3), "source": "literal", "expressions": [], "pos": build.at(3, 3)}
-
-test_gitlab_debug_trace if {
-	every value in ["true", "TRUE", "1", "t"] {
-		findings := secrets_overexposed.findings with input as object.union(workflow([]), {"env": [debug_trace(value)]})
-		[f.severity | some f in findings] == ["high"]
-	}
-	every value in ["false", "0", "yes"] {
-		count(secrets_overexposed.findings) == 0 with input as object.union(workflow([job([])]), {"env": [debug_trace(value)]})
-	}
-	findings := secrets_overexposed.findings with input as workflow([object.union(job([]), {"env": [debug_trace("true")]})])
-	[f.msg | some f in findings] == [`CI_DEBUG_TRACE="true" makes job "a" print every variable, masked secrets included, into its log; remove it, and set it for one run as a pipeline variable when needed`]
-}

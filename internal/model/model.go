@@ -315,7 +315,10 @@ type Job struct {
 	// Needs are the ids of jobs this one waits for.
 	Needs []String `json:"needs"`
 	// Condition is the job-level condition as written (GitHub `if:`, GitLab
-	// rules if:, Jenkins `when {}`), When its normalised effect (see Step.When).
+	// rules if:, Jenkins `when {}`), When its normalised effect (see
+	// Step.When), or "never" for a GitLab job that no pipeline runs: every
+	// one of its rules says `when: never` (how a job an include defines is
+	// switched off).
 	Condition String `json:"condition"`
 	When      string `json:"when"`
 	Env       []Var  `json:"env"`
@@ -365,7 +368,20 @@ type Image struct {
 	// Env are the variables the container starts with: GitHub
 	// `container.env` and `services.<id>.env`, GitLab service `variables:`.
 	Env []Var `json:"env"`
-	Pos Pos   `json:"pos"`
+	// Options are the `docker run` options the container is started with,
+	// as written: GitHub `options:` of the job container or a service,
+	// Jenkins `args` of a docker agent and the first argument of
+	// `docker.image(...).inside(...)`, `withRun(...)` or `run(...)`.
+	Options String `json:"options"`
+	// Volumes are the volumes mounted into the container as written
+	// (`/var/run/docker.sock:/var/run/docker.sock`): GitHub `volumes:`.
+	Volumes []String `json:"volumes"`
+	// Command are the arguments the container's entrypoint is started
+	// with, as written: GitLab `command:` of a service (a docker:dind
+	// service's daemon flags), the second argument of Jenkins
+	// `docker.image(...).withRun(...)` or `run(...)`.
+	Command []String `json:"command"`
+	Pos     Pos      `json:"pos"`
 }
 
 // Environment is a deployment target.

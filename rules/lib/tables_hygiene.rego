@@ -158,11 +158,3 @@ author_activity_types contains type if some type in {"opened", "reopened"}
 # runner group asked for one of these holds GitHub's machines, fresh for
 # every job.
 hosted_runner_labels := `(?i)^(ubuntu|windows|macos)-`
-
-# debug_trace_variables make GitLab print every variable of the job into
-# its log, masked ones included, when set to a value the runner reads as
-# true (Go's strconv.ParseBool: 1, t, true in any case; GitLab keeps the
-# log from non-members only for "true").
-debug_trace_variables contains name if some name in {"CI_DEBUG_TRACE"}
-
-debug_trace_true_values contains value if some value in {"1", "t", "true"}

@@ -20,6 +20,13 @@ mentions_any_case(word) := contains(file_text_lower, lower(word)) if has_text el
 
 file_text_lower := lower(file_text)
 
+# mentions_any is mentions for any of several words, given as the keys of
+# an object whose values are "" (the form strings.replace_n takes): one
+# scan of the text for all of them. Prefer it to matches with an
+# alternation (`a|b|c`), which Go's regular expressions scan ten times
+# slower.
+mentions_any(words) := strings.replace_n(words, file_text) != file_text if has_text else := true
+
 # matches is mentions for a regular expression.
 matches(pattern) := regex.match(pattern, file_text) if has_text else := true
 

@@ -525,3 +525,35 @@ jobs:
 	check(t, "service env", job.Services[0].Env, []model.Var{{Name: str("POSTGRES_PASSWORD", 13, 11, 13, 28), Value: str("Hx9aQ2kLmP7zRvW", 13, 30, 13, 45), Source: "literal", Pos: at(13, 11, 13, 45)}})
 	check(t, "service without env", job.Services[1].Env, nil)
 }
+
+// The options and volumes a container or service starts with are in the
+// model as written, for rules on what the container may reach.
+func TestContainerOptionsAndVolumes(t *testing.T) {
+	src := `on: push
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    container:
+      image: node:20
+      options: --privileged --cpus 2
+      volumes:
+        - /var/run/docker.sock:/var/run/docker.sock
+    services:
+      dind:
+        image: docker:dind
+        options: "--privileged"
+      cache: redis:7
+    steps:
+      - run: make
+`
+	p, err := Parse(workflowFile, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := p.Jobs[0]
+	check(t, "container options", job.Container.Options, str("--privileged --cpus 2", 7, 16, 7, 37))
+	check(t, "container volumes", job.Container.Volumes, []model.String{str("/var/run/docker.sock:/var/run/docker.sock", 9, 11, 9, 52)})
+	check(t, "service options", job.Services[0].Options, str("--privileged", 13, 19, 13, 31))
+	check(t, "service without options", job.Services[1].Options, model.String{})
+	check(t, "service without volumes", job.Services[1].Volumes, nil)
+}

@@ -174,7 +174,7 @@ func (c *converter) job(j *actionlint.Job, workflow stepDefaults) model.Job {
 	// the wrong kind): it pulls in nothing.
 	if ct := j.Container; ct != nil && ct.Image != nil && ct.Image.Value != "" {
 		key, value := fieldKey(body, "container")
-		image := c.image(ct.Image, "container", model.String{}, key, value)
+		image := c.image(ct, "container", model.String{}, key, value)
 		out.Container = &image
 	}
 	if j.Services != nil {
@@ -183,7 +183,7 @@ func (c *converter) job(j *actionlint.Job, workflow stepDefaults) model.Job {
 				continue
 			}
 			key := c.node(svc.Name)
-			out.Services = append(out.Services, c.image(svc.Container.Image, "service", c.str(svc.Name), key, c.src.values[key]))
+			out.Services = append(out.Services, c.image(svc.Container, "service", c.str(svc.Name), key, c.src.values[key]))
 		}
 	}
 	if e := j.Environment; e != nil {
@@ -358,8 +358,16 @@ func (c *converter) runner(r *actionlint.Runner, body *yaml.Node) model.Runner {
 
 // image is a job container or service; key is the key of its entry and
 // value its value, a mapping unless only the image is named.
-func (c *converter) image(name *actionlint.String, usage string, alias model.String, key, value *yaml.Node) model.Image {
-	image := model.Image{Name: c.str(name), Alias: alias, Env: c.vars(field(value, "env"))}
+func (c *converter) image(ct *actionlint.Container, usage string, alias model.String, key, value *yaml.Node) model.Image {
+	image := model.Image{Name: c.str(ct.Image), Alias: alias, Env: c.vars(field(value, "env")), Options: c.str(ct.Options)}
+	// Read from the YAML: actionlint 1.7 files `volumes:` under Ports.
+	if volumes := field(value, "volumes"); volumes != nil && volumes.Kind == yaml.SequenceNode {
+		for _, v := range volumes.Content {
+			if v.Kind == yaml.ScalarNode {
+				image.Volumes = append(image.Volumes, c.src.string(v))
+			}
+		}
+	}
 	if key != nil {
 		image.Pos = c.src.entry(key)
 	}

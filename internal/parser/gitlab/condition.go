@@ -43,21 +43,27 @@ var normalWhen = map[string]string{"manual": "manual", "on_failure": "on_failure
 
 // jobWhen normalises `when:`. Without a job-level `when`, rules decide:
 // when every rule that can run the job says the same manual, on_failure or
-// always, that is the job's.
+// always, that is the job's; when every rule says never, no pipeline runs
+// the job: "never".
 func jobWhen(when *node, rules []*node) string {
 	if w := when.text(); w != "" {
 		return normalWhen[w]
 	}
 	result := ""
+	never := 0
 	for i, r := range rules {
 		w := r.get("when").text()
 		if w == "never" {
+			never++
 			continue
 		}
 		if i > 0 && normalWhen[w] != result || normalWhen[w] == "" {
 			return ""
 		}
 		result = normalWhen[w]
+	}
+	if never > 0 && never == len(rules) {
+		return "never"
 	}
 	return result
 }

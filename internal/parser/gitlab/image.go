@@ -22,6 +22,9 @@ func (p *parser) image(n *node, usage string, known map[string]model.String) *mo
 		img.Name = n.get("name").str()
 		img.Alias = n.get("alias").str()
 		img.Env = variables(n.get("variables"))
+		for _, arg := range p.flatten(n.get("command")) {
+			img.Command = append(img.Command, arg.str())
+		}
 	}
 	if img.Name.Value == "" {
 		return img

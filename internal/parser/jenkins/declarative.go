@@ -252,8 +252,11 @@ func (b *builder) agent(d *call) *agent {
 				img := b.imageOf(image, "agent")
 				ag.container = &img
 			}
-			if _, args, ok := b.stringValue(option(kind, "args")); ok {
+			if options, args, ok := b.stringValue(option(kind, "args")); ok {
 				ag.caches = append(ag.caches, b.volumeCaches(args)...)
+				if ag.container != nil {
+					ag.container.Options = options
+				}
 			}
 		case "dockerfile":
 			ag.runner.Ephemeral = true

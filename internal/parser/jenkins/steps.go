@@ -214,6 +214,10 @@ func (b *builder) dockerImage(c *call, sc scope) {
 	var img *model.Image
 	if n := imageCall.positional(0); n != nil && !slices.Contains(localImageMethods, method) {
 		image := b.imageOf(n, usage)
+		image.Options, _, _ = b.stringValue(c.positional(0))
+		if command, _, ok := b.stringValue(c.positional(1)); ok && usage == "service" {
+			image.Command = []model.String{command}
+		}
 		img = &image
 	}
 	b.dockerRun(c, sc, img, usage, c.positional(0))
@@ -229,6 +233,7 @@ func (b *builder) withDockerContainer(c *call, sc scope) {
 	var img *model.Image
 	if n != nil {
 		image := b.imageOf(n, "container")
+		image.Options, _, _ = b.stringValue(c.named("args"))
 		img = &image
 	}
 	b.dockerRun(c, sc, img, "container", c.named("args"))

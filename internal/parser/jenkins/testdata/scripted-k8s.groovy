@@ -6,7 +6,7 @@ podTemplate(label: 'pod', containers: [
   node(POD_LABEL) {
     stage('Build') {
       container('go') { sh 'go build ./...' }
-      docker.image('redis:7').withRun('-p 6379:6379') { c ->
+      docker.image('redis:7').withRun('-p 6379:6379', 'redis-server --appendonly yes') { c ->
         sh "go test ./... # uses ${c.id}"
       }
     }

@@ -1,0 +1,177 @@
+# Facts about debug output, GitLab's security scanners and Docker daemons
+# that debug-logging, security-scan-disabled and insecure-docker-daemon
+# judge by. Written from GitLab's documentation of CI/CD variables, of
+# GitLab Runner and of its security templates (Jobs/*.gitlab-ci.yml),
+# GitHub's of debug logging, and Docker's of the daemon socket and of the
+# docker:dind image. Each table is a partial set or object: a policy
+# extends it from another file of this package.
+package pipelint.lib.tables
+
+# --- debug output -----------------------------------------------------------
+
+# debug_variables turn on a CI system's debug output when the file sets
+# them: what the log then holds, the values that turn it on (compared in
+# lower case) and the finding's severity. GitLab Runner reads its two
+# with Go's strconv.ParseBool (1, t, true); GitLab keeps such a log from
+# non-members only for "true". GitHub's runner reads its two from the
+# repository's secrets and variables only: set in `env:`, they turn on
+# the debug output of the actions and tools that read them (@actions/core
+# reads RUNNER_DEBUG, others ACTIONS_STEP_DEBUG), on every run.
+debug_variables[name] := entry if some name, entry in {
+	"CI_DEBUG_TRACE": {
+		"prints": "the trace of every command with the value of every variable, masked secrets included",
+		"on": {"1", "t", "true"}, "severity": "high",
+	},
+	"CI_DEBUG_SERVICES": {
+		"prints": "the service containers' logs, in among the job's own lines, where masking misses secrets",
+		"on": {"1", "t", "true"}, "severity": "medium",
+	},
+	"ACTIONS_STEP_DEBUG": {
+		"prints": "the debug output of the actions and tools that read it (request bodies, resolved inputs)",
+		"on": {"1", "true"}, "severity": "low",
+	},
+	"ACTIONS_RUNNER_DEBUG": {
+		"prints": "the debug output of the actions and tools that read it",
+		"on": {"1", "true"}, "severity": "low",
+	},
+}
+
+# xtrace_text finds, in a file's text or a script's, a shell told to print
+# each command before it runs it (`set -x`, `set -euxo pipefail`, `set -o
+# xtrace`, `bash -x script.sh`): the look before a script's commands are
+# read, which then tell exactly.
+xtrace_text := `set -[A-Za-z]*x|set -o xtrace|sh -[A-Za-z]*x`
+
+# debug_logging_keywords are words every debug variable and every trace
+# holds (text.mentions_any's form): debug-logging's first look at a file's
+# text, before debug_logging_text tells exactly.
+debug_logging_keywords := {word: "" | some word in {"_DEBUG", "set -", "sh -"}}
+
+# debug_logging_text finds, in a file's text, any of debug_variables or a
+# shell trace.
+debug_logging_text := concat("|", array.concat([name | some name, _ in debug_variables], [xtrace_text]))
+
+# xtrace_shells trace the script they run when given -x.
+xtrace_shells contains name if some name in {"bash", "sh", "zsh", "ksh", "dash"}
+
+# job_scoped_tokens are credentials a CI system mints for one job, masks
+# in every log and revokes when the job ends: a trace that prints one
+# leaks nothing that outlives the job.
+job_scoped_tokens contains name if some name in {
+	"CI_JOB_TOKEN", "CI_BUILD_TOKEN", "CI_REGISTRY_PASSWORD", "CI_DEPENDENCY_PROXY_PASSWORD",
+	"CI_JOB_JWT", "CI_JOB_JWT_V1", "CI_JOB_JWT_V2",
+	"GITHUB_TOKEN", "ACTIONS_RUNTIME_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+}
+
+# job_token_contexts are the GitHub expressions of the job's own token.
+job_token_contexts contains path if some path in {"github.token", "secrets.github_token"}
+
+# --- GitLab security scanners ------------------------------------------------
+
+# security_scanners are GitLab's security scanners as its templates add
+# them: the variable that switches a scanner off (its jobs' first rule is
+# `if: $X_DISABLED == 'true' || $X_DISABLED == '1'`, `when: never`; older
+# templates test only that it is set), the templates that add it (globs
+# over the `include: template:` path; Auto-DevOps adds them all), the
+# names of its scanning jobs (globs), and the finding's severity.
+# Container scanning and DAST need an image or a running application,
+# which many projects do not have: switching them off is more often a
+# fitting choice.
+security_scanners[scanner] := entry if some scanner, entry in {
+	"SAST": {
+		"variable": "SAST_DISABLED",
+		"templates": ["{Security,Jobs}/SAST{,.latest,-IaC,-IaC.latest}.gitlab-ci.yml", "SAST.gitlab-ci.yml"],
+		"jobs": ["*-sast"], "severity": "medium",
+	},
+	"secret detection": {
+		"variable": "SECRET_DETECTION_DISABLED",
+		"templates": ["{Security,Jobs}/Secret-Detection{,.latest}.gitlab-ci.yml"],
+		"jobs": ["secret_detection"], "severity": "medium",
+	},
+	"dependency scanning": {
+		"variable": "DEPENDENCY_SCANNING_DISABLED",
+		"templates": ["{Security,Jobs}/Dependency-Scanning{,.latest,.v2}.gitlab-ci.yml", "Dependency-Scanning.gitlab-ci.yml"],
+		"jobs": ["*-dependency_scanning", "dependency-scanning"], "severity": "medium",
+	},
+	"container scanning": {
+		"variable": "CONTAINER_SCANNING_DISABLED",
+		"templates": ["{Security,Jobs}/Container-Scanning{,.latest}.gitlab-ci.yml"],
+		"jobs": ["container_scanning"], "severity": "low",
+	},
+	"DAST": {
+		"variable": "DAST_DISABLED",
+		"templates": ["{Security,Jobs}/DAST{,.latest}.gitlab-ci.yml", "DAST{,.latest}.gitlab-ci.yml"],
+		"jobs": ["dast"], "severity": "low",
+	},
+}
+
+# scanner_bundles are templates that add every scanner of security_scanners.
+scanner_bundles contains template if some template in {"Auto-DevOps.gitlab-ci.yml"}
+
+# configuration_scanner_jobs are the templates' jobs that hold settings
+# for the scanning jobs and never run themselves (their rules already say
+# `when: never`), and the analyzers GitLab retired in 15.4, whose jobs
+# only fail: switching one off changes nothing.
+configuration_scanner_jobs contains job if some job in {
+	"sast", "iac-sast", "dependency_scanning",
+	"bandit-sast", "eslint-sast", "gosec-sast",
+}
+
+# scanner_keywords are words every scanner's variable or job name holds
+# (text.mentions_any's form): the look at a file's text before any
+# variable or job is read.
+scanner_keywords := {word: "" | some word in {
+	"_DISABLED", "-sast", "secret_detection", "dependency_scanning", "dependency-scanning",
+	"container_scanning", "dast",
+}}
+
+# true_switch_values switch a scanner off (compared in lower case).
+true_switch_values contains value if some value in {"true", "1"}
+
+# --- Docker daemons -----------------------------------------------------------
+
+# docker_daemon_keywords are words every finding of insecure-docker-daemon
+# holds (text.mentions_any's form): the look at a file's text before any
+# container is read.
+docker_daemon_keywords := {word: "" | some word in {
+	"docker.sock", "docker_engine", "--privileged", "DOCKER_TLS_CERTDIR", ":2375", "--tls=false",
+}}
+
+# docker_socket_mount matches `docker run` options (or a volume entry)
+# that mount the Docker daemon's socket, or its Windows pipe, into a
+# container: whoever runs in it commands the daemon, as root on its
+# machine.
+docker_socket_mount := `(?:^|[\s=,"'])(?:/var)?/run/docker\.sock(?:[:,"'\s]|$)|//\./pipe/docker_engine|\\\\\.\\pipe\\docker_engine`
+
+# privileged_option matches the `docker run` option that lifts every
+# isolation of a container from its machine.
+privileged_option := `(?:^|\s)--privileged(?:=true)?(?:\s|$)`
+
+# plain_daemon_option matches daemon flags and client settings that serve
+# or reach the Docker API in plain TCP, with no TLS and so no
+# authentication: a dockerd listening on tcp://...:2375 or told
+# --tls=false.
+plain_daemon_option := `(?:^|\s)(?:--tls=false|(?:-H|--host)[=\s]+tcp://[^\s]*:2375)(?:\s|$)`
+
+# plain_docker_host matches a DOCKER_HOST a client reaches the daemon at in
+# plain TCP.
+plain_docker_host := `^\s*tcp://[^\s]*:2375/?\s*$`
+
+# dind_image_pattern matches images that run a Docker daemon
+# (docker:27-dind, docker:dind-rootless).
+dind_image_pattern := `(?i)dind`
+
+# docker_image_pattern matches Docker's own images (the daemon and its
+# client, docker:27, docker:dind), on Docker Hub: giving one the socket or
+# privileges gives them to the daemon's own makers.
+docker_image_pattern := `^(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)/)?(?:library/)?docker(?::[^/]*)?(?:@.*)?$`
+
+# docker_run_calls are the Jenkins steps that start a container with
+# `docker run` options given as their arguments, and whose code runs in
+# it: the job's steps ("container") or the image's own ("service").
+docker_run_calls := {
+	"docker.image.inside": "container",
+	"withDockerContainer": "container",
+	"docker.image.withRun": "service",
+	"docker.image.run": "service",
+}
