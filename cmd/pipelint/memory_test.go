@@ -72,3 +72,25 @@ func TestMemoryPolicyNoCollectionStorm(t *testing.T) {
 	}
 	t.Logf("%d collections", cycles)
 }
+
+// TestMemoryLimitLeavesTheHeapRoom: the limit counts the runtime's memory
+// besides the heap, so a live heap just under the floor's share still may
+// grow by half. A 10,000-file scan holds 55-65 MiB live and 35-40 MiB of
+// metadata and fragmented spans: a limit of the floor alone left the heap
+// 1-3 MiB to grow into, and the collector ran 1,000 times (half the CPU).
+func TestMemoryLimitLeavesTheHeapRoom(t *testing.T) {
+	const mib = 1 << 20
+	for _, tt := range []struct{ live, overhead, want int64 }{
+		{20 * mib, 10 * mib, memoryFloor},           // a small scan: the floor
+		{62 * mib, 38 * mib, 62*mib*3/2 + 38*mib},   // just under the floor's share
+		{200 * mib, 40 * mib, 200*mib*3/2 + 40*mib}, // a large heap grows by half
+	} {
+		got := memoryLimit(tt.live, tt.overhead)
+		if got != tt.want {
+			t.Errorf("memoryLimit(%d MiB live, %d MiB besides) = %d MiB, want %d MiB", tt.live/mib, tt.overhead/mib, got/mib, tt.want/mib)
+		}
+		if room := got - tt.overhead - tt.live; room < tt.live/2 {
+			t.Errorf("%d MiB live, %d MiB besides: the heap may grow by %d MiB, less than half", tt.live/mib, tt.overhead/mib, room/mib)
+		}
+	}
+}
