@@ -46,6 +46,8 @@ import data.pipelint.lib.untrusted
 # job, at its first act (the earliest deploy, publish or login).
 findings contains finding if {
 	input.kind == "workflow"
+	outsiders_may_start
+	act_in_text
 	some i, context in outsider_jobs
 	act := first_act(i)
 	finding := {
@@ -66,26 +68,110 @@ outsider_jobs[i] := context if {
 }
 
 candidate_jobs contains i if {
-	github_outsiders
+	github_run
 	some i in acting_jobs
+	github_candidate(i)
 }
 
 candidate_jobs contains i if {
-	some i, job in input.jobs
+	merge_request_file
+	some i in acting_jobs
+	may_run_in_merge_requests(input.jobs[i])
+}
+
+candidate_jobs contains i if {
+	change_request_file
+	some i in acting_jobs
+}
+
+# outsiders_may_start is true for a file that outsiders' changes may start,
+# by what is cheapest to tell: a trigger they cause (pull_request only with
+# credentials named; a call when the callers' is privileged), or, in the
+# text (lib/text), rules: or only: (GitLab) or change requests (Jenkins).
+outsiders_may_start if {
+	some trigger in input.triggers
+	trigger.event.value in tables.privileged_triggers
+}
+
+outsiders_may_start if {
+	some trigger in input.triggers
+	trigger.event.value == "pull_request"
+	credentials_in_text
+}
+
+outsiders_may_start if {
+	some trigger in input.triggers
+	trigger.event.value in tables.call_triggers
+	untrusted.file_grade == "privileged"
+}
+
+# credentials_in_text is true when the text names secrets, an OpenID
+# Connect token or a self-hosted machine: a pull_request job without any
+# has no credentials to take.
+credentials_in_text if {
+	some word in ["secrets.", "id-token", "self-hosted"]
+	text.mentions(word)
+}
+
+outsiders_may_start if text.matches(`(?m)^\s*(rules|only)\s*:`)
+
+outsiders_may_start if text.matches(tables.change_request_condition)
+
+merge_request_file if count(input.rules) > 0
+
+merge_request_file if {
+	some job in input.jobs
+	count(job.rules) + count(job.condition.value) > 0
 	may_run_in_merge_requests(job)
-	i in acting_jobs
 }
 
-candidate_jobs contains i if {
-	text.matches(tables.change_request_condition)
-	some i in acting_jobs
+# act_in_text is true when the file's text holds a word an act needs
+# (tables.act_text_pattern): the look before any command is read.
+act_in_text if text.matches(tables.act_text_pattern)
+
+# github_candidate is true for an acting job of a GitHub workflow that
+# outsiders may start, judged by the conditions of the job and of the jobs
+# it waits for: on a privileged trigger, one whose conditions let outsiders
+# in; on pull_request, one that gets credentials and neither keeps forks
+# out nor skips pull requests.
+github_candidate(i) if {
+	count(privileged_events) > 0
+	conditions := job_conditions(i)
+	not outsiders_kept_out(conditions)
+	not merged_only(conditions)
 }
 
-github_outsiders if count(privileged_events) > 0
+github_candidate(i) if {
+	count(privileged_events) == 0
+	pull_request_run
+	may_have_credentials(i)
+	conditions := job_conditions(i)
+	not pull_requests_kept_out(conditions)
+	not fork_guarded(conditions)
+}
 
-github_outsiders if {
+# change_request_file is true for a file one of whose jobs' conditions
+# speaks of change requests (a Jenkins stage's when { }).
+change_request_file if {
+	some job in input.jobs
+	job.condition.value != ""
+	regex.match(tables.change_request_condition, job.condition.value)
+}
+
+pull_request_run if {
 	not untrusted.called(input)
 	"pull_request" in outsider_events
+}
+
+# github_run is true for a GitHub workflow outsiders may start: a
+# privileged trigger, or a pull_request whose text names credentials
+# (secrets, an OpenID Connect token, a self-hosted machine).
+github_run if untrusted.file_grade == "privileged"
+
+github_run if {
+	untrusted.file_grade == "fork"
+	pull_request_run
+	credentials_in_text
 }
 
 # job_context is the context of the first kind that applies: the kinds
@@ -95,8 +181,7 @@ job_context(i) := context if {
 	context := privileged_context(i)
 } else := context if {
 	count(privileged_events) == 0
-	not untrusted.called(input)
-	"pull_request" in outsider_events
+	pull_request_run
 	context := pull_request_context(i)
 } else := context if {
 	may_run_in_merge_requests(input.jobs[i])
@@ -142,6 +227,16 @@ acts contains {"job": site.job, "pos": site.pos, "what": sprintf("publishes with
 acts contains {"job": site.job, "pos": site.pos, "what": sprintf("publishes with %s", [site.what]), "kind": "ship"} if {
 	some site in pipeline.release_sites
 	site.cmd == null
+	not switched_at_run_time(site)
+}
+
+# switched_at_run_time is true for an action step whose act a run-time
+# value switches on or off (tables.run_time_switches).
+switched_at_run_time(site) if {
+	some step in input.jobs[site.job].steps
+	step.uses.value.pos == site.pos
+	switch := tables.run_time_switches[lower(pipeline.action_name(step.uses))]
+	pipeline.is_run_time_value(pipeline.input_value(step, switch))
 }
 
 acts contains {"job": m.job, "pos": m.cmd.name.pos, "what": sprintf("deploys a preview with %q", [commands.display(m.cmd, m.matcher)]), "kind": "preview"} if {
@@ -169,7 +264,7 @@ acts contains {"job": i, "pos": v.name.pos, "what": sprintf("receives the OpenID
 # A long-lived deploy or publishing credential the job receives: a GitHub
 # secret it reads, a GitLab `secrets:` variable (tables.deploy_secret_pattern).
 acts contains {"job": i, "pos": e.pos, "what": sprintf("receives the deploy secret %s", [upper(name)]), "kind": "secret"} if {
-	text.mentions_any_case("secrets.")
+	deploy_secret_in_text
 	some i, job in input.jobs
 	some e in expressions.job_reading(job, "secrets.")
 	some path in e.reads
@@ -179,11 +274,14 @@ acts contains {"job": i, "pos": e.pos, "what": sprintf("receives the deploy secr
 }
 
 acts contains {"job": i, "pos": v.name.pos, "what": sprintf("receives the deploy secret %s", [v.name.value]), "kind": "secret"} if {
+	deploy_secret_in_text
 	some i, job in input.jobs
 	some v in job.env
 	v.source == "secret"
 	regex.match(tables.deploy_secret_pattern, v.name.value)
 }
+
+deploy_secret_in_text if text.matches(tables.deploy_secret_text_pattern)
 
 # Jenkins steps that deploy or publish.
 acts contains {"job": i, "pos": step.call.pos, "what": sprintf("%s with %s", [verb, step.call.value]), "kind": "ship"} if {
@@ -280,16 +378,36 @@ head_runs(i) := sort([[site.order, {"site": site, "what": got.what, "pos": got.p
 	some site in checkouts.run_sites(got)
 ])[0][1]
 
-# privileged_excluded is true for a job that outsiders cannot start: its
-# conditions (or its first act's step's) keep outsiders' events, forks and
-# non-members out, or run it only once a maintainer merged the pull
-# request.
-privileged_excluded(i) if checkouts.outsiders_excluded(job_got(i))
+# privileged_excluded is true for a job that outsiders cannot start: the
+# condition of its first act's step (the job's were read before) keeps
+# outsiders' events, forks and non-members out, or runs it only once a
+# maintainer merged the pull request.
+privileged_excluded(i) if outsiders_kept_out(act_conditions(i))
 
-privileged_excluded(i) if merged_only(i)
+privileged_excluded(i) if merged_only(act_conditions(i))
 
-merged_only(i) if {
-	some condition in checkouts.conditions(job_got(i))
+# job_conditions are the conditions of job i and of the jobs it waits for
+# (a skipped job skips the jobs after it); act_conditions add that of the
+# step of its first act.
+job_conditions(i) := [c | some k in deploys.upstream(i); c := input.jobs[k].condition.value; c != ""]
+
+act_conditions(i) := array.concat(
+	[step.condition.value | act := first_act(i); some step in input.jobs[i].steps; within(act.pos, step.pos); step.condition.value != ""],
+	job_conditions(i),
+)
+
+# outsiders_kept_out is true when every alternative of one of the
+# conditions lets only the repository's own pull requests, its members or
+# events outsiders do not cause in (lib/checkouts).
+outsiders_kept_out(conditions) if {
+	some condition in conditions
+	every d in split(condition, "||") {
+		checkouts.excluding_disjunct(d)
+	}
+}
+
+merged_only(conditions) if {
+	some condition in conditions
 	every d in split(condition, "||") {
 		regex.match(tables.merged_condition, d)
 	}
@@ -311,7 +429,18 @@ within(inner, outer) if {
 	[inner.line, inner.column] <= [outer.end_line, outer.end_column]
 }
 
-job_gates(i) := checkouts.gate_names(job_got(i))
+# job_gates are the gates of lib/checkouts, and a permission check in a
+# job it waits for: a step there that checks the commenter's association
+# or permission and fails the job, which skips this one.
+job_gates(i) := sort({g | some g in checkouts.gate_names(job_got(i))} | upstream_permission_checks(i))
+
+upstream_permission_checks(i) := {"a permission check" |
+	some k in deploys.upstream(i)
+	k != i
+	some step in input.jobs[k].steps
+	some code in [step.condition.value, checkouts.step_code(step)]
+	regex.match(tables.permission_check_pattern, code)
+}
 
 gate_note(gates) := "" if count(gates) == 0
 
@@ -335,8 +464,8 @@ lowered(severity, gates) := {"critical": "high", "high": "medium", "medium": "lo
 pull_request_context(i) := context if {
 	first_act(i).kind in {"ship", "login"}
 	credentials := job_credentials(i)
-	not pull_request_excluded(i)
-	not fork_guarded(i)
+	not pull_requests_kept_out(act_conditions(i))
+	not fork_guarded(act_conditions(i))
 	context := {
 		"who": sprintf("with %s on pull_request", [credentials]),
 		"note": environment_note(i),
@@ -356,13 +485,27 @@ job_credentials(i) := sprintf("secret %s", [concat(", ", names)]) if {
 	some label in input.jobs[i].runner.labels
 	lower(label.value) == "self-hosted"
 } else := "an OpenID Connect token (id-token: write)" if {
+	id_token_write(i)
 	some act in acts
 	act.job == i
 	act.kind == "login"
-	"write" == object.get(
-		{lower(s.name.value): lower(s.value.value) | some s in permissions.effective(input, input.jobs[i]).scopes},
-		"id-token", "",
-	)
+}
+
+# may_have_credentials is job_credentials before the acts are known: a
+# secret read, a self-hosted runner, or the id-token: write permission.
+may_have_credentials(i) if count(secrets_read(i)) > 0
+
+may_have_credentials(i) if {
+	some label in input.jobs[i].runner.labels
+	lower(label.value) == "self-hosted"
+}
+
+may_have_credentials(i) if id_token_write(i)
+
+id_token_write(i) if {
+	some scope in permissions.effective(input, input.jobs[i]).scopes
+	lower(scope.name.value) == "id-token"
+	lower(scope.value.value) == "write"
 }
 
 secrets_read(i) := sort({upper(substring(path, 8, -1)) |
@@ -372,22 +515,20 @@ secrets_read(i) := sort({upper(substring(path, 8, -1)) |
 	path != "secrets.github_token"
 })
 
-# pull_request_excluded is true for a job that does not run on pull
-# requests: every alternative of one of its conditions (or its act's
-# step's, or a job's it needs) names a branch or tag ref, another event,
-# or a merged pull request.
-pull_request_excluded(i) if {
-	some condition in checkouts.conditions(job_got(i))
+# pull_requests_kept_out is true when every alternative of one of the
+# conditions names a branch or tag ref, another event, or a merged pull
+# request: the job does not run on pull requests.
+pull_requests_kept_out(conditions) if {
+	some condition in conditions
 	every d in split(condition, "||") {
 		not_on_pull_requests(d)
 	}
 }
 
-# fork_guarded is true when a condition of the job (or of its act's step,
-# or of a job it needs) looks at the pull request's head repository, its
-# fork flag or its author's association.
-fork_guarded(i) if {
-	some condition in checkouts.conditions(job_got(i))
+# fork_guarded is true when one of the conditions looks at the pull
+# request's head repository, its fork flag or its author's association.
+fork_guarded(conditions) if {
+	some condition in conditions
 	some pattern in tables.fork_guards
 	regex.match(pattern, condition)
 }

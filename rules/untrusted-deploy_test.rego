@@ -44,6 +44,10 @@ test_privileged_gates_and_exclusions if {
 	found(github(["issue_comment"], [with_condition(job, "github.event.comment.author_association == 'OWNER'")])) == {[10, "medium"]}
 	found(github(["pull_request_target"], [object.union(job, {"environment": {"name": build.str("production", 4)}})])) == {[10, "medium"]}
 
+	# a permission check in a job it waits for
+	check := build.job("check", [object.union(build.run([build.cmd(["exit", "1"], 5)]), {"condition": build.str("github.event.comment.author_association != 'MEMBER'", 5)})])
+	found(github(["issue_comment"], [check, object.union(job, {"needs": [build.str("check", 3)]})])) == {[10, "medium"]}
+
 	# merged by a maintainer, from the repository itself, or another event only
 	every condition in [
 		"github.event.pull_request.merged == true",
@@ -114,6 +118,7 @@ test_pull_request_jobs if {
 		"github.event_name != 'pull_request'",
 		"github.event.pull_request.head.repo.full_name == github.repository",
 		"!github.event.pull_request.head.repo.fork",
+		"startsWith(github.event.ref, 'refs/tags')",
 	] {
 		found(github(["pull_request", "push"], [with_condition(with_secret, condition)])) == set()
 	}
@@ -121,6 +126,12 @@ test_pull_request_jobs if {
 	# a fork's run still gets a self-hosted machine's credentials
 	self_hosted := object.union(build.job("j", [deploy]), {"runner": {"labels": [build.str("self-hosted", 4)], "ephemeral": false}})
 	found(github(["pull_request"], [self_hosted])) == {[10, "medium"]}
+
+	# an image pushed only when a run-time value says so
+	push_step := object.union(build.uses("docker/build-push-action", "v6", {"push": "${{ github.event_name != 'pull_request' }}"}), {"pos": build.at(10, 7)})
+	found(github(["pull_request"], [build.job("j", [secret_env(push_step, "REGISTRY_TOKEN")])])) == set()
+	always := object.union(build.uses("docker/build-push-action", "v6", {"push": "true"}), {"pos": build.at(10, 7)})
+	found(github(["pull_request"], [build.job("j", [secret_env(always, "REGISTRY_TOKEN")])])) == {[1, "medium"]}
 
 	# a preview is what a pull request job is for
 	found(github(["pull_request"], [build.job("j", [secret_env(deploy_step(["netlify", "deploy", "--dir", "build"], 10), "NETLIFY_AUTH_TOKEN")])])) == set()

@@ -132,4 +132,63 @@ non_pull_request_conditions contains pattern if some pattern in [
 	`github\.event_name\s*!=\s*'pull_request'`,
 	`github\.event\.pull_request\.merged\s*==\s*true`,
 	`github\.event_name\s*==\s*'(push|schedule|workflow_dispatch|release|repository_dispatch|workflow_run|merge_group)'`,
+	`startsWith\(\s*github\.event\.ref\s*,\s*'refs/(heads|tags)/?`,
+	`github\.event\.ref\s*==\s*'refs/(heads|tags)/`,
 ]
+
+# run_time_switches name, per action, the input that switches its act on
+# or off (docker/build-push-action's `push:`): when a run-time value sets
+# it (`push: ${{ github.event_name != 'pull_request' }}`), whether a given
+# run acts is not in the file, and the step is not taken for an act.
+run_time_switches := {"docker/build-push-action": "push"}
+
+
+# --- text guards ---------------------------------------------------------------
+
+# act_text_pattern matches the text of a file that may hold what
+# untrusted-deploy reports: a command of the deploy, site deploy,
+# infrastructure, release or preview tables (its name, and the first word
+# the table names after it on the same line: `npm ... publish`), a Jenkins
+# deploy or publishing step at the start of a line, an image a Jenkins job
+# builds (and may push), an action of the deploy, site, release, preview or
+# cloud login tables, GitLab `id_tokens:`, a deploy secret's name. The rule
+# looks for it in the file's text (lib/text) before it reads any command.
+# A subcommand written on a later line than its command is not seen.
+act_text_pattern := concat("|", array.concat(
+	array.concat(
+		[command_text_pattern(m) | some m in act_command_matchers],
+		[sprintf(`(?m)^\s*(%s)\b`, [concat("|", sort(deploy_calls | publishing_calls))])],
+	),
+	[
+		sprintf(`(?i:\b(%s)@)`, [concat("|", sort([escaped(a) | some a in act_actions]))]),
+		`\bdocker\.build\b`,
+		`\bid_tokens\s*:`,
+		deploy_secret_text_pattern,
+	],
+))
+
+# deploy_secret_text_pattern matches a deploy secret's name
+# (deploy_secret_pattern) anywhere in a text.
+deploy_secret_text_pattern := sprintf(`(?i:\b(%s)\b)`, [trim_suffix(trim_prefix(deploy_secret_pattern, "(?i)^"), "$")])
+
+act_command_matchers := (((deploy_commands | site_deploy_commands) | infrastructure_commands) | release_commands) | preview_deploy_commands
+
+act_actions := (({e.action | some e in deploy_actions | site_deploy_actions} | release_actions) | preview_deploy_actions) | cloud_login_actions
+
+# command_text_pattern is a matcher as text: its names, then the words its
+# first argument may be later on the line when the matcher names them, then
+# the argument it requires when that is a word or a list of words.
+command_text_pattern(m) := concat("", [command_words_pattern(m), required_pattern(m)])
+
+command_words_pattern(m) := sprintf(`\b(%s)\b[^\n]*\b(%s)\b`, [names_pattern(m), concat("|", [escaped(w) | some w in words])]) if {
+	words := literal_words(object.get(m, ["args", 0], "*"))
+} else := sprintf(`\b(%s)\b`, [names_pattern(m)])
+
+required_pattern(m) := sprintf(`[^\n]*(%s)`, [concat("|", [escaped(w) | some w in words])]) if {
+	words := literal_words(object.get(m, "requires", "*"))
+} else := ""
+
+names_pattern(m) := concat("|", [escaped(n) | some n in m.names])
+
+escaped(text) := replace(text, ".", `\.`)
+

@@ -24,3 +24,14 @@ test_for_system_falls_back_to_the_default if {
 	tables.for_system(tables.persistent_runner_severity, "madeup-ci") == "low"
 	tables.for_system(tables.cache_hint, "madeup-ci") == tables.cache_hint["*"]
 }
+
+test_text_guards if {
+	regex.match(tables.act_text_pattern, "      - run: npx wrangler deploy")
+	regex.match(tables.act_text_pattern, "run: python -m twine upload dist/*")
+	regex.match(tables.act_text_pattern, "  - uses: AWS-Actions/configure-aws-credentials@v4")
+	regex.match(tables.act_text_pattern, "  id_tokens:")
+	regex.match(tables.act_text_pattern, "KEY: ${{ secrets.AWS_SECRET_ACCESS_KEY }}")
+	regex.match(tables.act_text_pattern, "        ansiblePlaybook credentialsId: 'x'")
+	regex.match(tables.act_text_pattern, "kubectl --context prod apply -f k8s/")
+	not regex.match(tables.act_text_pattern, "run: npm ci && npm test\n  - run: docker build .")
+}
