@@ -62,11 +62,12 @@ named_for_deploying(i) if i in deploy_named_command_jobs
 # collected in one walk of the commands, not one for every job.
 deploy_named_command_jobs contains j if {
 	some [j, _, cmd] in commands.located
-	regex.match(tables.deploy_name_pattern, cmd.name.value)
+	deploy_named_command(cmd)
 }
 
-deploy_named_command_jobs contains j if {
-	some [j, _, cmd] in commands.located
+deploy_named_command(cmd) if regex.match(tables.deploy_name_pattern, cmd.name.value)
+
+deploy_named_command(cmd) if {
 	cmd.name.value in tables.script_runners
 	some arg in array.slice(commands.positional(cmd), 0, 2)
 	regex.match(tables.deploy_name_pattern, arg)

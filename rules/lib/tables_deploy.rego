@@ -71,6 +71,24 @@ credential_calls contains call if some call in {
 	"withDockerRegistry", "docker.withRegistry", "withVault", "azureCLI",
 }
 
+# approval_idiom says, per system, how to put a reviewer before a
+# production deploy (read with for_system; see tables.rego).
+approval_idiom[system] := idiom if some system, idiom in {
+	"*": "put an approval a reviewer controls before the deploy",
+	"github": "give the job an `environment:` whose protection rules require a reviewer",
+	"gitlab": "give the job an `environment:` (protected, with required approvals) or `when: manual`",
+	"jenkins": "add an `input` step with a `submitter` before the deploy",
+}
+
+# production_word matches a word (a run of letters and digits) of a
+# job's names, a deploy command's arguments, a variable's value or a
+# runner label that names production.
+production_word := `(?i)^(prod|production|prd|live)$`
+
+# non_production_word matches a word of a job's id or name that names
+# another target: such a job deploys elsewhere, whatever else it mentions.
+non_production_word := `(?i)^(staging|stage|stg|dev|develop|development|test|testing|qa|uat|preview|review|sandbox|demo|nightly|canary|integration|int)$`
+
 # merge_request_conditions say whether an atom of a GitLab `if:` (a
 # comparison or a variable alone, between `&&`) holds in a merge request
 # pipeline, where CI_PIPELINE_SOURCE is merge_request_event, the
@@ -142,6 +160,9 @@ non_pull_request_conditions contains pattern if some pattern in [
 # run acts is not in the file, and the step is not taken for an act.
 run_time_switches := {"docker/build-push-action": "push"}
 
+# build_mode_variables say how code is built or run, not where it is
+# deployed: `NODE_ENV: production` is an optimised build.
+build_mode_variables := {"NODE_ENV", "BABEL_ENV", "RAILS_ENV", "RACK_ENV", "MIX_ENV", "FLASK_ENV", "APP_ENV", "GO_ENV", "BUILD_ENV", "BUILD_MODE", "CONFIGURATION", "BUILD_CONFIGURATION"}
 
 # --- text guards ---------------------------------------------------------------
 
@@ -170,6 +191,22 @@ act_text_pattern := concat("|", array.concat(
 # deploy_secret_text_pattern matches a deploy secret's name
 # (deploy_secret_pattern) anywhere in a text.
 deploy_secret_text_pattern := sprintf(`(?i:\b(%s)\b)`, [trim_suffix(trim_prefix(deploy_secret_pattern, "(?i)^"), "$")])
+
+# deploy_text_pattern matches the text of a file that may hold a deploy
+# deploy-without-approval reads: a command of the deploy, site deploy or
+# infrastructure tables, a Jenkins deploy step, an action of the deploy or
+# site tables, or the word deploy (a job, step or script named so).
+deploy_text_pattern := concat("|", array.concat(
+	[command_text_pattern(m) | some m in deploy_commands | site_deploy_commands | infrastructure_commands],
+	[
+		sprintf(`(?i:\b(%s)@)`, [concat("|", sort([escaped(e.action) | some e in deploy_actions | site_deploy_actions]))]),
+		`(?i:deploy)`,
+	],
+))
+
+# production_text_pattern matches a text that holds a production word
+# (production_word) anywhere.
+production_text_pattern := `(?i)(^|[^a-z0-9])(prod|production|prd|live)([^a-z0-9]|$)`
 
 act_command_matchers := (((deploy_commands | site_deploy_commands) | infrastructure_commands) | release_commands) | preview_deploy_commands
 

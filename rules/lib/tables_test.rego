@@ -34,4 +34,8 @@ test_text_guards if {
 	regex.match(tables.act_text_pattern, "        ansiblePlaybook credentialsId: 'x'")
 	regex.match(tables.act_text_pattern, "kubectl --context prod apply -f k8s/")
 	not regex.match(tables.act_text_pattern, "run: npm ci && npm test\n  - run: docker build .")
+	regex.match(tables.deploy_text_pattern, "run: ./scripts/deploy.sh")
+	not regex.match(tables.deploy_text_pattern, "run: make test")
+	regex.match(tables.production_text_pattern, "kubectl --context=prod-eu apply")
+	not regex.match(tables.production_text_pattern, "productivity")
 }
