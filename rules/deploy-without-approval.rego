@@ -30,13 +30,13 @@ package pipelint.rules.deploy_without_approval
 import data.pipelint.lib.commands
 import data.pipelint.lib.deploys
 import data.pipelint.lib.pipeline
+import data.pipelint.lib.runs
 import data.pipelint.lib.tables
 import data.pipelint.lib.text
 
 findings contains finding if {
 	input.kind == "workflow"
 	production_in_text
-	text.matches(tables.deploy_text_pattern)
 	some i in ungated_deploy_jobs
 	why := production(i)
 	site := first_site(i)
@@ -81,26 +81,34 @@ deploy_sites contains {"job": i, "pos": step.call.pos, "what": sprintf("%q", [st
 # A job named for deploying, or running a script or task named so,
 # deploys when no command tells how: at that command, else at the step
 # named so, else at its first step.
-named_sites contains {"job": i, "pos": site.pos, "what": site.what, "cmd": site.cmd} if {
+named_sites := {i: object.union(named_site(i), {"job": i}) |
 	text.matches(`(?i)deploy`)
 	some i, job in input.jobs
 	not gated(i)
 	count(job.steps) > 0
 	deploys.named_for_deploying(i)
-	site := named_site(i)
 }
 
 named_site(i) := {"pos": cmd.name.pos, "what": sprintf("%q", [concat(" ", array.concat([cmd.name.value], array.slice(commands.positional(cmd), 0, 1)))]), "cmd": cmd} if {
-	cmd := [cmd | some [j, _, cmd] in commands.located; j == i; deploys.deploy_named_command(cmd)][0]
+	cmd := [cmd | some step in input.jobs[i].steps; some cmd in step.script.commands; deploys.deploy_named_command(cmd)][0]
 } else := {"pos": step.pos, "what": sprintf("step %q", [step.name.value]), "cmd": null} if {
 	step := [step | some step in input.jobs[i].steps; regex.match(tables.deploy_name_pattern, step.name.value)][0]
 } else := {"pos": input.jobs[i].steps[0].pos, "what": "its steps", "cmd": null}
 
 deploy_jobs := {site.job | some site in deploy_sites}
 
-first_site(i) := sort([[s.pos.line, s.pos.column, s] | some s in deploy_sites; s.job == i])[0][2] if {
+first_site(i) := job_sites[i][0] if {
 	i in deploy_jobs
-} else := [s | some s in named_sites; s.job == i][0]
+} else := named_sites[i]
+
+# job_sites holds the deploy sites of each job in source order, grouped
+# from one sorted list of every site (see runs) rather than by a pass over
+# the sites for every job.
+job_sites := {sites_in_order[start][0]: [site | some [_, _, _, site] in array.slice(sites_in_order, start, end)] |
+	some [start, end] in runs.bounds([job | some [job, _, _, _] in sites_in_order])
+}
+
+sites_in_order := sort([[site.job, site.pos.line, site.pos.column, site] | some site in deploy_sites])
 
 # ungated_deploy_jobs are the deploy jobs no environment or manual job
 # gates (cheap facts of the model, read before any name): those whose
@@ -110,9 +118,9 @@ ungated_deploy_jobs contains i if {
 	not gated(i)
 }
 
-ungated_deploy_jobs contains site.job if {
-	some site in named_sites
-	not site.job in deploy_jobs
+ungated_deploy_jobs contains i if {
+	some i, _ in named_sites
+	not i in deploy_jobs
 }
 
 # --- approvals -----------------------------------------------------------------
@@ -207,10 +215,9 @@ name_texts(i) := array.concat(
 )
 
 argument_texts(i) := array.concat(
-	[["argument", arg.value] | some site in (deploy_sites | named_sites); site.job == i; site.cmd != null; some arg in site.cmd.args],
+	[["argument", arg.value] | some site in array.concat(object.get(job_sites, i, []), [s | s := named_sites[i]]); site.cmd != null; some arg in site.cmd.args],
 	[["input", v.value.value] |
-		some site in deploy_sites
-		site.job == i
+		some site in object.get(job_sites, i, [])
 		site.cmd == null
 		some step in input.jobs[i].steps
 		step_at(step, site.pos)

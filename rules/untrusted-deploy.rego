@@ -38,6 +38,7 @@ import data.pipelint.lib.deploys
 import data.pipelint.lib.expressions
 import data.pipelint.lib.permissions
 import data.pipelint.lib.pipeline
+import data.pipelint.lib.runs
 import data.pipelint.lib.tables
 import data.pipelint.lib.text
 import data.pipelint.lib.untrusted
@@ -47,7 +48,7 @@ import data.pipelint.lib.untrusted
 findings contains finding if {
 	input.kind == "workflow"
 	outsiders_may_start
-	act_in_text
+	act_in_model
 	some i, context in outsider_jobs
 	act := first_act(i)
 	finding := {
@@ -85,9 +86,10 @@ candidate_jobs contains i if {
 }
 
 # outsiders_may_start is true for a file that outsiders' changes may start,
-# by what is cheapest to tell: a trigger they cause (pull_request only with
-# credentials named; a call when the callers' is privileged), or, in the
-# text (lib/text), rules: or only: (GitLab) or change requests (Jenkins).
+# by what is cheapest to tell: a privileged trigger, pull_request with
+# credentials named in the text, a call from a privileged workflow, rules
+# or only: (GitLab), a condition on change requests (Jenkins). Most files
+# stop here.
 outsiders_may_start if {
 	some trigger in input.triggers
 	trigger.event.value in tables.privileged_triggers
@@ -105,6 +107,10 @@ outsiders_may_start if {
 	untrusted.file_grade == "privileged"
 }
 
+outsiders_may_start if merge_request_file
+
+outsiders_may_start if change_request_file
+
 # credentials_in_text is true when the text names secrets, an OpenID
 # Connect token or a self-hosted machine: a pull_request job without any
 # has no credentials to take.
@@ -113,21 +119,51 @@ credentials_in_text if {
 	text.mentions(word)
 }
 
-outsiders_may_start if text.matches(`(?m)^\s*(rules|only)\s*:`)
-
-outsiders_may_start if text.matches(tables.change_request_condition)
-
-merge_request_file if count(input.rules) > 0
-
-merge_request_file if {
-	some job in input.jobs
-	count(job.rules) + count(job.condition.value) > 0
-	may_run_in_merge_requests(job)
+# act_in_model is true when the file has what an act needs: a command or
+# action of the act tables (commands.matched and pipeline.actions, which
+# the other deploy, build and cache rules read too), a Jenkins deploy or
+# publishing step, GitLab id_tokens, or a file where deploy secrets count.
+act_in_model if {
+	some m in commands.matched
+	m.table in {"deploy", "site_deploy", "infrastructure", "release", "preview_deploy"}
 }
 
-# act_in_text is true when the file's text holds a word an act needs
-# (tables.act_text_pattern): the look before any command is read.
-act_in_text if text.matches(tables.act_text_pattern)
+act_in_model if {
+	some a in pipeline.actions
+	a.table in {"deploy", "site_deploy", "release", "preview_deploy", "cloud_login"}
+}
+
+act_in_model if {
+	some job in input.jobs
+	some step in job.steps
+	step.call.value != ""
+	step.call.value in jenkins_act_calls
+}
+
+act_in_model if {
+	some job in input.jobs
+	count(job.id_tokens) > 0
+}
+
+act_in_model if secret_acts_read
+
+jenkins_act_calls := (tables.deploy_calls | tables.publishing_calls) | tables.container_build_calls
+
+# github_run is true for a GitHub workflow outsiders may start: a
+# privileged trigger (its own, or its callers'), or a pull_request whose
+# text names credentials.
+github_run if untrusted.file_grade == "privileged"
+
+github_run if {
+	untrusted.file_grade == "fork"
+	pull_request_run
+	credentials_in_text
+}
+
+pull_request_run if {
+	not untrusted.called(input)
+	"pull_request" in outsider_events
+}
 
 # github_candidate is true for an acting job of a GitHub workflow that
 # outsiders may start, judged by the conditions of the job and of the jobs
@@ -150,28 +186,26 @@ github_candidate(i) if {
 	not fork_guarded(conditions)
 }
 
+# merge_request_file is true for a file with rules or only: that may put a
+# job in merge request pipelines (GitLab).
+merge_request_file if count(input.rules) > 0
+
+merge_request_file if {
+	some job in input.jobs
+	count(job.rules) > 0
+}
+
+merge_request_file if {
+	some job in input.jobs
+	startswith(job.condition.value, "only:")
+}
+
 # change_request_file is true for a file one of whose jobs' conditions
 # speaks of change requests (a Jenkins stage's when { }).
 change_request_file if {
 	some job in input.jobs
-	job.condition.value != ""
-	regex.match(tables.change_request_condition, job.condition.value)
-}
-
-pull_request_run if {
-	not untrusted.called(input)
-	"pull_request" in outsider_events
-}
-
-# github_run is true for a GitHub workflow outsiders may start: a
-# privileged trigger, or a pull_request whose text names credentials
-# (secrets, an OpenID Connect token, a self-hosted machine).
-github_run if untrusted.file_grade == "privileged"
-
-github_run if {
-	untrusted.file_grade == "fork"
-	pull_request_run
-	credentials_in_text
+	some word in ["changeRequest", "CHANGE_ID"]
+	contains(job.condition.value, word)
 }
 
 # job_context is the context of the first kind that applies: the kinds
@@ -190,7 +224,7 @@ job_context(i) := context if {
 
 # may_run_in_merge_requests is true for a job that rules, only: or
 # workflow: rules may put in merge request pipelines (a GitLab job that
-# has any): the cheap look before the acts are read.
+# has any).
 may_run_in_merge_requests(job) if count(job.rules) > 0
 
 may_run_in_merge_requests(job) if startswith(job.condition.value, "only:")
@@ -264,7 +298,8 @@ acts contains {"job": i, "pos": v.name.pos, "what": sprintf("receives the OpenID
 # A long-lived deploy or publishing credential the job receives: a GitHub
 # secret it reads, a GitLab `secrets:` variable (tables.deploy_secret_pattern).
 acts contains {"job": i, "pos": e.pos, "what": sprintf("receives the deploy secret %s", [upper(name)]), "kind": "secret"} if {
-	deploy_secret_in_text
+	secret_acts_read
+	text.mentions("secrets.")
 	some i, job in input.jobs
 	some e in expressions.job_reading(job, "secrets.")
 	some path in e.reads
@@ -274,14 +309,17 @@ acts contains {"job": i, "pos": e.pos, "what": sprintf("receives the deploy secr
 }
 
 acts contains {"job": i, "pos": v.name.pos, "what": sprintf("receives the deploy secret %s", [v.name.value]), "kind": "secret"} if {
-	deploy_secret_in_text
+	secret_acts_read
 	some i, job in input.jobs
 	some v in job.env
 	v.source == "secret"
 	regex.match(tables.deploy_secret_pattern, v.name.value)
 }
 
-deploy_secret_in_text if text.matches(tables.deploy_secret_text_pattern)
+# secret_acts_read is true where a deploy secret alone is an act: not on
+# a pull_request workflow (whose jobs act only by deploying, publishing or
+# logging in), where reading every job's expressions would be spent.
+secret_acts_read if untrusted.file_grade != "fork"
 
 # Jenkins steps that deploy or publish.
 acts contains {"job": i, "pos": step.call.pos, "what": sprintf("%s with %s", [verb, step.call.value]), "kind": "ship"} if {
@@ -303,12 +341,20 @@ release_query(cmd) if {
 acting_jobs := {act.job | some act in acts}
 
 # first_act is the job's act written first; a preview, a login or a
-# deploy secret counts only when the job ships nothing.
-first_act(i) := sort([[act.pos.file, act.pos.line, act.pos.column, act] | some act in acts; act.job == i; act.kind == "ship"])[0][3] if {
-	some act in acts
-	act.job == i
-	act.kind == "ship"
-} else := sort([[act.pos.file, act.pos.line, act.pos.column, act] | some act in acts; act.job == i])[0][3]
+# deploy secret counts only when the job ships nothing. The first of each
+# job is the start of its run in one sorted list of every act (see runs),
+# not a pass over the acts for every job.
+first_act(i) := first_acts[i]
+
+first_acts := {acts_in_order[start][0]: acts_in_order[start][5] |
+	some [start, _] in runs.bounds([job | some [job, _, _, _, _, _] in acts_in_order])
+}
+
+acts_in_order := sort([[act.job, kind_rank(act.kind), act.pos.file, act.pos.line, act.pos.column, act] | some act in acts])
+
+kind_rank("ship") := 0
+
+kind_rank(kind) := 1 if kind != "ship"
 
 # --- GitHub: who starts the workflow ------------------------------------------
 
@@ -486,10 +532,10 @@ job_credentials(i) := sprintf("secret %s", [concat(", ", names)]) if {
 	lower(label.value) == "self-hosted"
 } else := "an OpenID Connect token (id-token: write)" if {
 	id_token_write(i)
-	some act in acts
-	act.job == i
-	act.kind == "login"
+	i in login_jobs
 }
+
+login_jobs := {act.job | some act in acts; act.kind == "login"}
 
 # may_have_credentials is job_credentials before the acts are known: a
 # secret read, a self-hosted runner, or the id-token: write permission.
@@ -626,18 +672,21 @@ or_before_ok(rule) if {
 # holds when one of its parts does; a conjunction when all its atoms do
 # (tables.merge_request_conditions). Parentheses around a mix of && and
 # || are not read: "maybe".
-merge_request_holds("") := "yes"
-
-merge_request_holds(text) := "maybe" if {
-	text != ""
+merge_request_holds(text) := "yes" if {
+	text == ""
+} else := "maybe" if {
 	contains(text, "(")
 	contains(text, "&&")
 	contains(text, "||")
 } else := result if {
-	text != ""
-	parts := [conjunction_holds(d) | some d in split(replace(replace(text, "(", ""), ")", ""), "||")]
-	result := either(parts)
-}
+	disjuncts := split(replace(replace(text, "(", ""), ")", ""), "||")
+	count(disjuncts) <= max_disjuncts
+	result := either([conjunction_holds(d) | some d in disjuncts])
+} else := "maybe"
+
+# max_disjuncts bounds the alternatives of one `if:` that are read: a
+# longer one (no one writes it; a hostile file may) may hold.
+max_disjuncts := 64
 
 either(parts) := "yes" if "yes" in parts
 else := "no" if every p in parts { p == "no" }
@@ -719,7 +768,7 @@ code_note(i) := sprintf(", and builds the change's code (%q at line %d)", [cmd.n
 	cmd := change_code(i)
 } else := ""
 
-change_code(i) := [cmd | some [j, _, cmd] in commands.located; j == i; checkouts.runs_code(cmd)][0]
+change_code(i) := [cmd | some step in input.jobs[i].steps; some cmd in step.script.commands; checkouts.runs_code(cmd)][0]
 
 change_request_severity(i) := "critical" if change_code(i)
 

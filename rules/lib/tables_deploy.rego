@@ -164,68 +164,9 @@ run_time_switches := {"docker/build-push-action": "push"}
 # deployed: `NODE_ENV: production` is an optimised build.
 build_mode_variables := {"NODE_ENV", "BABEL_ENV", "RAILS_ENV", "RACK_ENV", "MIX_ENV", "FLASK_ENV", "APP_ENV", "GO_ENV", "BUILD_ENV", "BUILD_MODE", "CONFIGURATION", "BUILD_CONFIGURATION"}
 
-# --- text guards ---------------------------------------------------------------
-
-# act_text_pattern matches the text of a file that may hold what
-# untrusted-deploy reports: a command of the deploy, site deploy,
-# infrastructure, release or preview tables (its name, and the first word
-# the table names after it on the same line: `npm ... publish`), a Jenkins
-# deploy or publishing step at the start of a line, an image a Jenkins job
-# builds (and may push), an action of the deploy, site, release, preview or
-# cloud login tables, GitLab `id_tokens:`, a deploy secret's name. The rule
-# looks for it in the file's text (lib/text) before it reads any command.
-# A subcommand written on a later line than its command is not seen.
-act_text_pattern := concat("|", array.concat(
-	array.concat(
-		[command_text_pattern(m) | some m in act_command_matchers],
-		[sprintf(`(?m)^\s*(%s)\b`, [concat("|", sort(deploy_calls | publishing_calls))])],
-	),
-	[
-		sprintf(`(?i:\b(%s)@)`, [concat("|", sort([escaped(a) | some a in act_actions]))]),
-		`\bdocker\.build\b`,
-		`\bid_tokens\s*:`,
-		deploy_secret_text_pattern,
-	],
-))
-
-# deploy_secret_text_pattern matches a deploy secret's name
-# (deploy_secret_pattern) anywhere in a text.
-deploy_secret_text_pattern := sprintf(`(?i:\b(%s)\b)`, [trim_suffix(trim_prefix(deploy_secret_pattern, "(?i)^"), "$")])
-
-# deploy_text_pattern matches the text of a file that may hold a deploy
-# deploy-without-approval reads: a command of the deploy, site deploy or
-# infrastructure tables, a Jenkins deploy step, an action of the deploy or
-# site tables, or the word deploy (a job, step or script named so).
-deploy_text_pattern := concat("|", array.concat(
-	[command_text_pattern(m) | some m in deploy_commands | site_deploy_commands | infrastructure_commands],
-	[
-		sprintf(`(?i:\b(%s)@)`, [concat("|", sort([escaped(e.action) | some e in deploy_actions | site_deploy_actions]))]),
-		`(?i:deploy)`,
-	],
-))
+# --- guards ---------------------------------------------------------------------
 
 # production_text_pattern matches a text that holds a production word
-# (production_word) anywhere.
+# (production_word) anywhere: deploy-without-approval looks for it in the
+# file's text before it reads any deploy.
 production_text_pattern := `(?i)(^|[^a-z0-9])(prod|production|prd|live)([^a-z0-9]|$)`
-
-act_command_matchers := (((deploy_commands | site_deploy_commands) | infrastructure_commands) | release_commands) | preview_deploy_commands
-
-act_actions := (({e.action | some e in deploy_actions | site_deploy_actions} | release_actions) | preview_deploy_actions) | cloud_login_actions
-
-# command_text_pattern is a matcher as text: its names, then the words its
-# first argument may be later on the line when the matcher names them, then
-# the argument it requires when that is a word or a list of words.
-command_text_pattern(m) := concat("", [command_words_pattern(m), required_pattern(m)])
-
-command_words_pattern(m) := sprintf(`\b(%s)\b[^\n]*\b(%s)\b`, [names_pattern(m), concat("|", [escaped(w) | some w in words])]) if {
-	words := literal_words(object.get(m, ["args", 0], "*"))
-} else := sprintf(`\b(%s)\b`, [names_pattern(m)])
-
-required_pattern(m) := sprintf(`[^\n]*(%s)`, [concat("|", [escaped(w) | some w in words])]) if {
-	words := literal_words(object.get(m, "requires", "*"))
-} else := ""
-
-names_pattern(m) := concat("|", [escaped(n) | some n in m.names])
-
-escaped(text) := replace(text, ".", `\.`)
-
