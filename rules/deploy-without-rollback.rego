@@ -29,6 +29,7 @@
 package pipelint.rules.deploy_without_rollback
 
 import data.pipelint.lib.commands
+import data.pipelint.lib.deploys
 import data.pipelint.lib.pipeline
 import data.pipelint.lib.runs
 import data.pipelint.lib.tables
@@ -58,64 +59,21 @@ message(i) := sprintf("job %q %s with no rollback path in the pipeline; %s switc
 # pipeline.deploy_sites and the static site deploys.
 deploy_sites contains site if some site in pipeline.deploy_sites
 
-deploy_sites contains {"job": m.job, "what": commands.display(m.cmd, m.matcher), "tool": m.matcher.tool, "pos": m.cmd.name.pos, "cmd": m.cmd} if {
-	some m in commands.matched
-	m.table == "site_deploy"
-}
-
-deploy_sites contains {"job": a.job, "what": a.entry.action, "tool": a.entry.tool, "pos": step.uses.value.pos, "cmd": null} if {
-	some a in pipeline.actions
-	a.table == "site_deploy"
-	step := input.jobs[a.job].steps[a.step]
-}
+deploy_sites contains site if some site in deploys.site_sites
 
 # deploy_jobs are the jobs that deploy: by a deploy command or action,
 # unless into a throwaway cluster the job creates, or to an environment
 # when the job, a step or a script is named for deploying.
 deploy_jobs contains site.job if {
 	some site in deploy_sites
-	not site.job in local_cluster_jobs
+	not site.job in deploys.local_cluster_jobs
 }
 
 deploy_jobs contains i if {
 	some i, job in input.jobs
 	pipeline.deploy_environment(job)
-	named_for_deploying(i)
+	deploys.named_for_deploying(i)
 	not only_tests_lints_signs_or_uploads(job)
-}
-
-local_cluster_jobs contains m.job if {
-	some m in commands.matched
-	m.table == "local_cluster"
-}
-
-local_cluster_jobs contains a.job if {
-	some a in pipeline.actions
-	a.table == "local_cluster"
-}
-
-named_for_deploying(i) if regex.match(tables.deploy_name_pattern, concat(" ", [input.jobs[i].id.value, input.jobs[i].name.value]))
-
-named_for_deploying(i) if {
-	some step in input.jobs[i].steps
-	regex.match(tables.deploy_name_pattern, step.name.value)
-}
-
-named_for_deploying(i) if i in deploy_named_command_jobs
-
-# deploy_named_command_jobs run a command named for deploying, or give a
-# task runner such a task or script (`make deploy`, `npm run deploy:prod`):
-# collected in one walk of the commands, not one for every job.
-deploy_named_command_jobs contains j if {
-	some [j, _, cmd] in commands.located
-	regex.match(tables.deploy_name_pattern, cmd.name.value)
-}
-
-deploy_named_command_jobs contains j if {
-	some [j, _, cmd] in commands.located
-	cmd.name.value in tables.script_runners
-	some arg in array.slice(commands.positional(cmd), 0, 2)
-	regex.match(tables.deploy_name_pattern, arg)
 }
 
 only_tests_lints_signs_or_uploads(job) if {

@@ -138,6 +138,9 @@ type Pipeline struct {
 	// Triggers are the events that start the pipeline: GitHub `on:` events,
 	// GitLab workflow rules sources, Jenkins `triggers {}` entries.
 	Triggers []Trigger `json:"triggers"`
+	// Rules decide whether the pipeline is created at all, as written:
+	// GitLab `workflow: rules:` (see Rule). Empty elsewhere.
+	Rules []Rule `json:"rules"`
 	// Env holds pipeline-wide variables: GitHub top-level env, GitLab global
 	// variables, Jenkins pipeline-level environment.
 	Env []Var `json:"env"`
@@ -321,7 +324,17 @@ type Job struct {
 	// switched off).
 	Condition String `json:"condition"`
 	When      string `json:"when"`
-	Env       []Var  `json:"env"`
+	// Rules are every rule of a GitLab job's `rules:` in order, as written
+	// (Condition holds the first `if:` alone). Empty elsewhere, and for a
+	// job that uses `only:`/`except:` (Condition renders those).
+	Rules []Rule `json:"rules"`
+	Env   []Var  `json:"env"`
+	// IDTokens are the OpenID Connect tokens the CI system mints for the
+	// job, each in a variable: GitLab `id_tokens:`, Name the variable,
+	// Value its audience (`aud:`, a list written as "[a, b]"), Source
+	// "secret". A GitHub job asks for one with the `id-token: write`
+	// permission instead (Permissions).
+	IDTokens []Var `json:"id_tokens"`
 	// Caches are cache declarations of the job itself (GitLab `cache:`,
 	// Jenkins `cache(...)` wrappers and cache volume mounts). GitHub caches
 	// are steps (actions/cache, setup actions) and appear in Steps.
@@ -347,6 +360,19 @@ type Job struct {
 	Callee string `json:"callee"`
 	Steps  []Step `json:"steps"`
 	Pos    Pos    `json:"pos"`
+}
+
+// Rule is one rule of a GitLab `rules:` list. GitLab reads the rules in
+// order and the first whose `if:` holds (and whose `changes:` and
+// `exists:`, not modelled, match) decides: When "never" leaves the job (or
+// pipeline) out, any other value puts it in. A rule without `if:` always
+// holds.
+type Rule struct {
+	If String `json:"if"`
+	// When is the rule's `when:` as written: "" (on_success), "never",
+	// "manual", "always", "on_failure" or "delayed".
+	When String `json:"when"`
+	Pos  Pos    `json:"pos"`
 }
 
 // Runner describes the machine a job runs on.
@@ -463,7 +489,9 @@ type Step struct {
 	// always the repository's.
 	Callee string `json:"callee"`
 	// Call is the step function of an other step (Jenkins `junit`, `cache`,
-	// a shared-library step), With its arguments.
+	// a shared-library step), With its arguments. A Jenkins stage's `input
+	// { … }` directive is the job's first step, an `input` call whose With
+	// are the directive's settings (`message`, `submitter`, ...).
 	Call String `json:"call"`
 	With []Var  `json:"with"`
 	Env  []Var  `json:"env"`

@@ -36,14 +36,14 @@ step := {
 job(id, steps) := {
 	"id": str(id, 2), "name": str("", 0), "stage": str("", 0),
 	"runner": {"labels": [], "ephemeral": true}, "container": null, "services": [], "environment": null,
-	"needs": [], "condition": str("", 0), "when": "", "env": [], "caches": [], "reports": [],
+	"needs": [], "condition": str("", 0), "when": "", "rules": [], "env": [], "id_tokens": [], "caches": [], "reports": [],
 	"strategy": null, "permissions": null, "uses": null, "with": [], "secrets_inherit": false,
 	"callee": "", "outputs": [], "steps": steps,
 }
 
 pipeline(system, jobs) := {
 	"system": system, "kind": "workflow", "file": "ci.yml", "name": str("", 0),
-	"triggers": [], "env": [], "parameters": [], "outputs": [], "permissions": null, "jobs": jobs, "callees": [],
+	"triggers": [], "rules": [], "env": [], "parameters": [], "outputs": [], "permissions": null, "jobs": jobs, "callees": [],
 	"references": [], "comments": [], "sources": [], "repository": null,
 }
 

@@ -304,22 +304,23 @@ deploy_sites contains {"job": a.job, "what": a.entry.action, "tool": a.entry.too
 	step := input.jobs[a.job].steps[a.step]
 }
 
-# release_sites are the commands and steps that publish an artifact.
-release_sites contains {"job": m.job, "pos": m.cmd.name.pos} if {
+# release_sites are the commands and steps that publish an artifact, with
+# what publishes in words and the command (null for a step).
+release_sites contains {"job": m.job, "pos": m.cmd.name.pos, "what": commands.display(m.cmd, m.matcher), "cmd": m.cmd} if {
 	some m in commands.matched
 	m.table == "release"
 	not m.cmd.substituted
 }
 
-release_sites contains {"job": a.job, "pos": input.jobs[a.job].steps[a.step].uses.value.pos} if {
+release_sites contains {"job": a.job, "pos": input.jobs[a.job].steps[a.step].uses.value.pos, "what": a.entry.action, "cmd": null} if {
 	some a in actions
 	a.table == "release"
 }
 
-release_sites contains {"job": i, "pos": input.jobs[i].steps[s].call.pos} if some [i, s] in container_pushes
+release_sites contains {"job": i, "pos": input.jobs[i].steps[s].call.pos, "what": "an image push", "cmd": null} if some [i, s] in container_pushes
 
 # A job that starts an environment gating a registry or store publishes.
-release_sites contains {"job": i, "pos": job.environment.name.pos} if {
+release_sites contains {"job": i, "pos": job.environment.name.pos, "what": sprintf("the %q environment", [job.environment.name.value]), "cmd": null} if {
 	some i, job in input.jobs
 	job.environment.action.value in {"", "start"}
 	regex.match(tables.release_environment, job.environment.name.value)

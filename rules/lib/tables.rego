@@ -772,6 +772,8 @@ command_tables := {
 	"ai_agent": ai_agent_commands,
 	"git_push": git_push_commands,
 	"package_install": package_install_commands,
+	"infrastructure": infrastructure_commands,
+	"preview_deploy": preview_deploy_commands,
 }
 
 # by_name[table][command] holds the matchers of a table that apply to a
@@ -837,6 +839,8 @@ by_action := {
 	"git_push": {lower(a): {"action": a} | some a in git_push_actions},
 	"credential_checkout": {lower(e.action): e | some e in credential_checkouts},
 	"artifact_upload": {lower(e.action): e | some e in artifact_uploads},
+	"cloud_login": {lower(a): {"action": a} | some a in cloud_login_actions},
+	"preview_deploy": {lower(a): {"action": a} | some a in preview_deploy_actions},
 }
 
 # by_action_name[action][table] is by_action the other way round, the

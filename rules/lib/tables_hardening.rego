@@ -45,7 +45,7 @@ xtrace_text := `set -[A-Za-z]*x|set -o xtrace|sh -[A-Za-z]*x`
 # debug_logging_keywords are words every debug variable and every trace
 # holds (text.mentions_any's form): debug-logging's first look at a file's
 # text, before debug_logging_text tells exactly.
-debug_logging_keywords := {word: "" | some word in {"_DEBUG", "set -", "sh -"}}
+debug_logging_keywords := {"_DEBUG", "set -", "sh -"}
 
 # debug_logging_text finds, in a file's text, any of debug_variables or a
 # shell trace.
@@ -120,10 +120,10 @@ configuration_scanner_jobs contains job if some job in {
 # scanner_keywords are words every scanner's variable or job name holds
 # (text.mentions_any's form): the look at a file's text before any
 # variable or job is read.
-scanner_keywords := {word: "" | some word in {
+scanner_keywords := {
 	"_DISABLED", "-sast", "secret_detection", "dependency_scanning", "dependency-scanning",
 	"container_scanning", "dast",
-}}
+}
 
 # true_switch_values switch a scanner off (compared in lower case).
 true_switch_values contains value if some value in {"true", "1"}
@@ -133,9 +133,9 @@ true_switch_values contains value if some value in {"true", "1"}
 # docker_daemon_keywords are words every finding of insecure-docker-daemon
 # holds (text.mentions_any's form): the look at a file's text before any
 # container is read.
-docker_daemon_keywords := {word: "" | some word in {
+docker_daemon_keywords := {
 	"docker.sock", "docker_engine", "--privileged", "DOCKER_TLS_CERTDIR", ":2375", "--tls=false",
-}}
+}
 
 # docker_socket_mount matches `docker run` options (or a volume entry)
 # that mount the Docker daemon's socket, or its Windows pipe, into a

@@ -24,3 +24,8 @@ test_for_system_falls_back_to_the_default if {
 	tables.for_system(tables.persistent_runner_severity, "madeup-ci") == "low"
 	tables.for_system(tables.cache_hint, "madeup-ci") == tables.cache_hint["*"]
 }
+
+test_production_text_pattern if {
+	regex.match(tables.production_text_pattern, "kubectl --context=prod-eu apply")
+	not regex.match(tables.production_text_pattern, "productivity")
+}

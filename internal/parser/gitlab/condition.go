@@ -39,6 +39,19 @@ func condition(rules []*node, job *node) model.String {
 	return model.String{}
 }
 
+// rulesOf reads a `rules:` list (already flattened): each mapping's `if:`
+// and `when:` as written, positioned at the mapping.
+func rulesOf(rules []*node) []model.Rule {
+	var out []model.Rule
+	for _, r := range rules {
+		if !r.isMap() {
+			continue
+		}
+		out = append(out, model.Rule{If: r.get("if").str(), When: r.get("when").str(), Pos: r.pos})
+	}
+	return out
+}
+
 var normalWhen = map[string]string{"manual": "manual", "on_failure": "on_failure", "always": "always"}
 
 // jobWhen normalises `when:`. Without a job-level `when`, rules decide:

@@ -39,6 +39,8 @@ func (p *parser) job(key, n *node) model.Job {
 	job.Environment = environment(n.get("environment"), known)
 	rules := p.flatten(n.get("rules"))
 	job.Condition = condition(rules, n)
+	job.Rules = rulesOf(rules)
+	job.IDTokens = idTokens(n.get("id_tokens"))
 	job.When = jobWhen(n.get("when"), rules)
 	job.Uses, job.With = p.trigger(n.get("trigger"))
 	shellName := scriptShell(job.Runner.Labels)

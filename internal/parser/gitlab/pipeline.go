@@ -18,10 +18,11 @@ func (p *parser) build(pipeline *model.Pipeline, config *node) {
 	defaults := defaultsOf(config)
 	workflow := config.get("workflow")
 	pipeline.Name = workflow.get("name").str()
-	pipeline.Triggers = workflowTriggers(p.flatten(workflow.get("rules")))
+	p.workflowRules = p.flatten(workflow.get("rules"))
+	pipeline.Triggers = workflowTriggers(p.workflowRules)
+	pipeline.Rules = rulesOf(p.workflowRules)
 	pipeline.Env = variables(config.get("variables"))
 	p.globals = pipeline.Env
-	p.workflowRules = p.flatten(workflow.get("rules"))
 	// A small file can make a huge model through extends and default:.
 	total := 0
 	var explicitNeeds []bool

@@ -124,6 +124,19 @@ func secrets(n *node) []model.Var {
 	return vars
 }
 
+// idTokens reads `id_tokens:`: NAME: {aud: audience or [audiences]}.
+func idTokens(n *node) []model.Var {
+	var vars []model.Var
+	for _, pr := range n.pairsOrNil() {
+		v := model.Var{Name: pr.key.str(), Source: "secret", Pos: join(pr.key.pos, pr.value.pos)}
+		if aud := pr.value.get("aud"); !aud.isNull() {
+			v.Value = render(aud)
+		}
+		vars = append(vars, v)
+	}
+	return vars
+}
+
 // strategy reads `parallel: matrix:`, one Var per dimension of each matrix
 // entry, Value the values as written ("a" or "[a, b]").
 func strategy(n *node) *model.Strategy {

@@ -132,10 +132,33 @@ func (b *builder) stageDirectives(directives map[string]*call, sc scope) scope {
 	if d := directives["when"]; d != nil {
 		sc.when = b.blockText(d.body)
 	}
-	if directives["input"] != nil {
+	if d := directives["input"]; d != nil {
 		sc.manual = true
+		sc.input = b.inputStep(d)
 	}
 	return sc
+}
+
+// inputStep is the step a stage's `input { message '…'; submitter '…' }`
+// directive stands for: Jenkins runs the input step with these settings
+// before the stage's steps. With holds the settings, each named by its
+// directive (`parameters { … }` is not read).
+func (b *builder) inputStep(d *call) *model.Step {
+	step := &model.Step{Kind: model.StepOther, Call: b.callName(d), When: whenManual, Pos: b.headPos(d)}
+	for _, stmt := range statements(d.body) {
+		for _, c := range calls(stmt) {
+			if c.name == "" || c.body != nil || len(c.args) != 1 || c.args[0].nameNode != nil {
+				continue
+			}
+			v := b.argVar(c.args[0])
+			v.Name = b.pos.str(c.name, c.nameNode)
+			start, _ := textSpan(c.nameNode)
+			_, end := textSpan(c.args[0].value)
+			v.Pos = b.pos.span(start, end)
+			step.With = append(step.With, v)
+		}
+	}
+	return step
 }
 
 // parallelStages walks `parallel { stage … }`: every branch needs what the

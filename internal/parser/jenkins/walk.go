@@ -46,7 +46,8 @@ type scope struct {
 	agent    *agent
 	jobEnv   []model.Var // environment directives of enclosing stages
 	when     model.String
-	manual   bool // an enclosing stage waits for input
+	manual   bool        // an enclosing stage waits for input
+	input    *model.Step // the input step that stage's directive stands for
 	strategy *model.Strategy
 	// For steps: variables bound by enclosing withEnv/withCredentials, and
 	// the post condition, catch or finally they sit in.
@@ -414,6 +415,11 @@ func (b *builder) newJob(id model.String, n *cst.Node, sc scope) *model.Job {
 	}
 	if sc.manual {
 		job.When = whenManual
+	}
+	if sc.input != nil {
+		input := *sc.input
+		input.With = slices.Clone(input.With)
+		job.Steps = append(job.Steps, input)
 	}
 	if a := sc.agent; a != nil {
 		job.Runner = a.runner

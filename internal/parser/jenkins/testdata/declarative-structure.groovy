@@ -29,7 +29,7 @@ pipeline {
       }
     }
     stage('Approve') {
-      input { message 'Ship?'; ok 'Yes' }
+      input { message 'Ship?'; ok 'Yes'; submitter 'release-managers' }
       steps {
         cache(maxCacheSize: 250, caches: [arbitraryFileCache(path: '.m2/repository', cacheValidityDecidingFile: 'pom.xml')]) {
           sh './mvnw -B deploy'

@@ -1,0 +1,89 @@
+# METADATA
+# description: |
+#   What deploys besides pipeline.deploy_sites, shared by the deploy
+#   rules: static site deploys, infrastructure changes, jobs named for
+#   deploying, and jobs that deploy into a throwaway cluster on the
+#   runner (a test, not a deploy).
+package pipelint.lib.deploys
+
+import data.pipelint.lib.commands
+import data.pipelint.lib.pipeline
+import data.pipelint.lib.runs
+import data.pipelint.lib.tables
+
+# site_sites are the commands and steps that publish a static site
+# (tables site_deploy_commands and site_deploy_actions), as
+# pipeline.deploy_sites lists deploys: {"job", "what", "tool", "pos",
+# "cmd"}.
+site_sites contains {"job": m.job, "what": commands.display(m.cmd, m.matcher), "tool": m.matcher.tool, "pos": m.cmd.name.pos, "cmd": m.cmd} if {
+	some m in commands.matched
+	m.table == "site_deploy"
+}
+
+site_sites contains {"job": a.job, "what": a.entry.action, "tool": a.entry.tool, "pos": step.uses.value.pos, "cmd": null} if {
+	some a in pipeline.actions
+	a.table == "site_deploy"
+	step := input.jobs[a.job].steps[a.step]
+}
+
+# infrastructure_sites are the commands that change or remove cloud
+# infrastructure beyond the deploy commands (tables.infrastructure_commands).
+infrastructure_sites contains {"job": m.job, "what": commands.display(m.cmd, m.matcher), "tool": m.matcher.tool, "pos": m.cmd.name.pos, "cmd": m.cmd} if {
+	some m in commands.matched
+	m.table == "infrastructure"
+}
+
+# local_cluster_jobs create a throwaway cluster on the runner (kind,
+# minikube, k3d): what they deploy there is a test.
+local_cluster_jobs contains m.job if {
+	some m in commands.matched
+	m.table == "local_cluster"
+}
+
+local_cluster_jobs contains a.job if {
+	some a in pipeline.actions
+	a.table == "local_cluster"
+}
+
+# named_for_deploying is true for a job whose id or name, one of whose
+# steps, or a command or task it runs is named for deploying (`deploy`,
+# `Deploy to production`, `./deploy.sh`, `make deploy`).
+named_for_deploying(i) if regex.match(tables.deploy_name_pattern, concat(" ", [input.jobs[i].id.value, input.jobs[i].name.value]))
+
+named_for_deploying(i) if {
+	some step in input.jobs[i].steps
+	regex.match(tables.deploy_name_pattern, step.name.value)
+}
+
+named_for_deploying(i) if i in deploy_named_command_jobs
+
+# deploy_named_command_jobs run a command named for deploying, or give a
+# task runner such a task or script (`make deploy`, `npm run deploy:prod`):
+# collected in one walk of the commands, not one for every job.
+deploy_named_command_jobs contains j if {
+	some [j, _, cmd] in commands.located
+	deploy_named_command(cmd)
+}
+
+deploy_named_command(cmd) if regex.match(tables.deploy_name_pattern, cmd.name.value)
+
+deploy_named_command(cmd) if {
+	cmd.name.value in tables.script_runners
+	some arg in array.slice(commands.positional(cmd), 0, 2)
+	regex.match(tables.deploy_name_pattern, arg)
+}
+
+# upstream is the set of job i and the jobs it waits for, directly or not.
+# Jobs are found by id through jobs_by_id, since Jenkins stages may share
+# a name (pipeline.job_index keeps one job per id).
+upstream(i) := graph.reachable(needs_graph, {i})
+
+needs_graph := {i: {k | some n in job.needs; some k in object.get(jobs_by_id, n.value, set())} | some i, job in input.jobs}
+
+# jobs_by_id maps each job id to the indexes of the jobs that have it,
+# grouped from one sorted list (see runs).
+jobs_by_id := {id_pairs[start][0]: {k | some [_, k] in array.slice(id_pairs, start, end)} |
+	some [start, end] in runs.bounds([id | some [id, _] in id_pairs])
+}
+
+id_pairs := sort([[job.id.value, k] | some k, job in input.jobs])
