@@ -61,10 +61,14 @@ supplied := data.pipelint.config.advisories
 
 advised_repository(name) if name in tables.advised_repositories
 
-advised_repository(name) if {
+advised_repository(name) if name in supplied_repositories
+
+# supplied_repositories are advised_repositories for the advisories
+# supplied with --advisories (thousands, from GitHub's whole export),
+# gathered once per evaluation rather than once per reference.
+supplied_repositories contains lower(concat("/", array.slice(split(affected.action, "/"), 0, 2))) if {
 	some a in supplied
 	some affected in a.affected
-	name == lower(concat("/", array.slice(split(affected.action, "/"), 0, 2)))
 }
 
 supplied_by_action[name] contains {"advisory": a, "affected": affected} if {
@@ -106,9 +110,10 @@ pinned_past_compromise(entry, ref) if {
 
 compromised(id) if id in tables.compromised_advisories
 
-compromised(id) if {
+compromised(id) if id in supplied_compromises
+
+supplied_compromises contains a.id if {
 	some a in supplied
-	a.id == id
 	some affected in a.affected
 	count(affected.commits) > 0
 }
