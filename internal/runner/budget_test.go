@@ -240,7 +240,8 @@ d0 := [1]
 // the memory bound, well before the time limit, and the file is reported;
 // the other files, checked at the same time (whose evaluation the bound
 // may have stopped too, the heap being the process's), keep their
-// findings. The check allocates a bounded amount, not terabytes.
+// findings. The check allocates a bounded amount (a few doublings past
+// the bound), not terabytes.
 func TestMemoryBound(t *testing.T) {
 	registerStuckParser(t)
 	files := map[string]string{"big.toy": "explode: echo\n", "policy/doubling.rego": doublingPolicy()}
@@ -269,7 +270,11 @@ func TestMemoryBound(t *testing.T) {
 			t.Errorf("findings %v lack %s", checked, file)
 		}
 	}
-	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 1<<30 {
+	// The watch looks at the heap from a goroutine that a loaded machine
+	// runs late, and each late look lets the rule double its array once
+	// more: 1 GiB was seen under load. Unbounded, the rule asks for
+	// terabytes.
+	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 4<<30 {
 		t.Errorf("the check allocated %d MiB", allocated>>20)
 	}
 }
