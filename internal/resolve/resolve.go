@@ -11,6 +11,7 @@
 //	sha, err := refs.Commit("v4")                // annotated tags peeled
 //	tag, ok := refs.MostSpecificTag(sha)         // "v4.2.2"
 //	digest, err := r.Digest(ctx, "node:20")      // "sha256:…"
+//	reach, err := r.Reachable(ctx, "actions/checkout", sha) // not an impostor
 //
 // Refs are listed through the git protocol (smart HTTP, what `git
 // ls-remote` does), with GITHUB_TOKEN or GH_TOKEN as the password when one
@@ -54,6 +55,7 @@ type Resolver struct {
 	timeout           time.Duration
 	offline           bool
 	insecureLocalhost bool
+	historyDepth      int
 	cache             cache
 }
 
@@ -65,6 +67,7 @@ type config struct {
 	timeout           time.Duration
 	offline           bool
 	insecureLocalhost bool
+	historyDepth      int
 	now               func() time.Time
 }
 
@@ -118,6 +121,12 @@ func WithInsecureLocalhost() Option {
 	return func(c *config) { c.insecureLocalhost = true }
 }
 
+// WithHistoryDepth sets how many commits of each branch's and tag's
+// history Reachable reads (DefaultHistoryDepth when not set).
+func WithHistoryDepth(commits int) Option {
+	return func(c *config) { c.historyDepth = commits }
+}
+
 // WithClock sets the clock the time to live is measured with (time.Now
 // when not set).
 func WithClock(now func() time.Time) Option {
@@ -128,12 +137,13 @@ func WithClock(now func() time.Time) Option {
 // on the first answer stored.
 func New(opts ...Option) (*Resolver, error) {
 	cfg := config{
-		githubURL: DefaultGitHubURL,
-		token:     tokenFromEnv(),
-		cacheDir:  os.Getenv("PIPELINT_CACHE_DIR"),
-		ttl:       DefaultTTL,
-		timeout:   DefaultTimeout,
-		now:       time.Now,
+		githubURL:    DefaultGitHubURL,
+		token:        tokenFromEnv(),
+		cacheDir:     os.Getenv("PIPELINT_CACHE_DIR"),
+		ttl:          DefaultTTL,
+		timeout:      DefaultTimeout,
+		historyDepth: DefaultHistoryDepth,
+		now:          time.Now,
 	}
 	for _, opt := range opts {
 		opt(&cfg)
@@ -145,6 +155,9 @@ func New(opts ...Option) (*Resolver, error) {
 	}
 	if cfg.timeout <= 0 {
 		return nil, fmt.Errorf("timeout %v: want a positive duration", cfg.timeout)
+	}
+	if cfg.historyDepth <= 0 {
+		return nil, fmt.Errorf("history depth %d: want a positive number of commits", cfg.historyDepth)
 	}
 	if cfg.cacheDir == "" {
 		userCache, err := os.UserCacheDir()
@@ -159,6 +172,7 @@ func New(opts ...Option) (*Resolver, error) {
 		timeout:           cfg.timeout,
 		offline:           cfg.offline,
 		insecureLocalhost: cfg.insecureLocalhost,
+		historyDepth:      cfg.historyDepth,
 		cache:             cache{dir: cfg.cacheDir, ttl: cfg.ttl, now: cfg.now},
 	}, nil
 }

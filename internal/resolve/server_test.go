@@ -52,15 +52,15 @@ func runGit(t *testing.T, dir string, args ...string) string {
 // fixture is the commits of the repository octo/action that newGitServer
 // serves:
 //
-//	one ← two ← three ← fork
+//	root ← base ← one ← two ← three ← fork
 //
-// main is at three and dev at two. Tags: v1 (lightweight) and v1.0.0
+// main is at three and dev at two; no ref points at root or base. Tags: v1 (lightweight) and v1.0.0
 // (annotated) at one; v2 and v2.1 (annotated), v2.1.0 and release
 // (lightweight) at three. A branch v2 at two shares the tag's name. fork is
 // reachable only from refs/pull/1/head, as a pull request from a fork is.
 type fixture struct {
-	one, two, three, fork string
-	bare                  string // the served repository's directory
+	root, base, one, two, three, fork string
+	bare                              string // the served repository's directory
 }
 
 // gitServer serves repositories over smart HTTP with git http-backend,
@@ -87,6 +87,8 @@ func newGitServer(t *testing.T, token string) *gitServer {
 		runGit(t, work, "commit", "-q", "--allow-empty", "-m", msg)
 		return runGit(t, work, "rev-parse", "HEAD")
 	}
+	f.root = commit("root")
+	f.base = commit("base")
 	f.one = commit("one")
 	runGit(t, work, "tag", "v1")
 	runGit(t, work, "tag", "-a", "-m", "v1.0.0", "v1.0.0")
