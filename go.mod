@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	github.com/albertocavalcante/groovy-parser-go v0.0.0-20260218103838-adf14fa75938
+	github.com/aymanbagabas/go-udiff v0.4.2
 	github.com/bmatcuk/doublestar/v4 v4.10.4
 	github.com/fatih/color v1.19.0
 	github.com/go-git/go-git/v5 v5.19.3

@@ -81,6 +81,7 @@ workflow_findings contains {
 	"msg": sprintf("the workflow declares no permissions%s, so every job gets the repository's default GITHUB_TOKEN, which can write to most scopes unless the repository restricts it; declare permissions (contents: read for most jobs)", [trigger_note]),
 	"pos": default_token_pos,
 	"severity": default_token_severity,
+	"fix": read_only_fix,
 } if {
 	not reusable
 	input.permissions == null
@@ -93,6 +94,7 @@ workflow_findings contains {
 	"msg": sprintf("job %q declares no permissions and neither does the workflow%s, so it gets the repository's default GITHUB_TOKEN, which can write to most scopes unless the repository restricts it; declare the scopes it needs", [job.id.value, trigger_note]),
 	"pos": job.id.pos,
 	"severity": default_token_severity,
+	"fix": read_only_fix,
 } if {
 	not reusable
 	input.permissions == null
@@ -100,6 +102,11 @@ workflow_findings contains {
 	some job in input.jobs
 	job.permissions == null
 }
+
+# read_only_fix declares `permissions: contents: read` for the workflow,
+# which then reaches every job that declares none: unsafe, since a job
+# that writes with its token stops working until it is granted the scope.
+read_only_fix := {"kind": "add-permissions", "pos": input.pos, "permissions": {"contents": "read"}, "unsafe": true}
 
 some_job_declares if {
 	some job in input.jobs

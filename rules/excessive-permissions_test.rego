@@ -9,6 +9,7 @@ workflow(events, permissions, jobs) := object.union(build.pipeline("github", job
 	"triggers": [trigger(e, 1) | some e in events],
 	"permissions": permissions,
 	"permissions_apply": true,
+	"pos": build.at(1, 1),
 })
 
 scopes(pairs) := {"all": build.str("", 0), "scopes": [{"name": build.str(name, 5), "value": build.str(level, 5), "pos": build.at(5, 3)} | some [name, level] in pairs]}
@@ -83,6 +84,22 @@ test_no_permissions if {
 	# per job when others declare theirs
 	lint := build.job("lint", [])
 	found(workflow(["push"], null, [with_permissions(tests, scopes([["contents", "read"]])), lint])) == {[2, "low"]}
+}
+
+fixes(p) := {[f.pos.line, f.fix] | some f in findings; f.fix} if {
+	findings := excessive_permissions.findings with input as p
+}
+
+# Where the workflow declares no permissions, the fix declares contents:
+# read for it (unsafe: a job that writes needs its scope granted); the
+# findings about scopes written are not fixed.
+test_fix if {
+	read_only := {"kind": "add-permissions", "pos": build.at(1, 1), "permissions": {"contents": "read"}, "unsafe": true}
+	fixes(workflow(["push"], null, [tests])) == {[1, read_only]}
+	lint := build.job("lint", [])
+	fixes(workflow(["push"], null, [with_permissions(tests, scopes([["contents", "read"]])), lint])) == {[2, read_only]}
+	fixes(workflow(["push"], all("write-all"), [tests])) == set()
+	fixes(workflow(["push"], scopes([["contents", "write"]]), [tests, lint])) == set()
 }
 
 test_reusable_workflows_and_other_systems_are_not_judged if {

@@ -28,12 +28,12 @@ import data.pipelint.lib.untrusted
 
 # One finding per checkout as written: a step shared by several jobs (a
 # YAML anchor) is reported once, naming them, at the worst of its cases.
-findings contains {"msg": message(j, [j.job]), "pos": j.pos, "severity": j.severity} if {
+findings contains {"msg": message(j, [j.job]), "pos": j.pos, "severity": j.severity, "fix": fix(j)} if {
 	count(positions) == count(judged) # no step shared: the common case
 	some j in judged
 }
 
-findings contains {"msg": message(first, jobs), "pos": pos, "severity": first.severity} if {
+findings contains {"msg": message(first, jobs), "pos": pos, "severity": first.severity, "fix": fix(first)} if {
 	count(positions) < count(judged)
 	some pos in positions
 	same := [j | some j in judged; j.pos == pos]
@@ -43,6 +43,16 @@ findings contains {"msg": message(first, jobs), "pos": pos, "severity": first.se
 }
 
 positions := {j.pos | some j in judged}
+
+# fix sets the input to false on the checkout. It is unsafe when, in any
+# job the checkout runs in, the setting was written `true` (a decision)
+# or a later step runs git or gh: the rule knows the push commands and
+# actions it does not report, but not every other use of the credential
+# (a fetch of a private submodule, a tag, gh with the git credential), so
+# any later git or gh command makes the fix unsafe.
+fix(j) := {"kind": "set-input", "pos": j.pos, "input": j.input, "value": "false", "unsafe": unsafe} if {
+	unsafe := count([other | some other in judged; other.pos == j.pos; other.unsafe]) > 0
+}
 
 rank := {"low": 1, "medium": 2, "high": 3}
 
@@ -68,8 +78,20 @@ persisting_checkouts contains {"job": a.job, "step": a.step, "entry": a.entry, "
 judgement(c) := case(c, job, base) if {
 	job := input.jobs[c.job]
 	step := job.steps[c.step]
-	base := {"pos": step.uses.value.pos, "job": job.id.value, "uses": step.uses.value.value, "input": c.entry.input, "credential": credential_input(step)}
+	base := {
+		"pos": step.uses.value.pos, "job": job.id.value, "uses": step.uses.value.value, "input": c.entry.input,
+		"credential": credential_input(step), "unsafe": fix_unsafe(c),
+	}
 }
+
+fix_unsafe(c) := true if {
+	c.explicit
+} else := true if {
+	some s, step in input.jobs[c.job].steps
+	s > c.step
+	some cmd in step.script.commands
+	cmd.name.value in {"git", "gh"}
+} else := false
 
 case(c, job, base) := object.union(base, {"case": "artifact", "severity": "high", "upload": upload}) if {
 	upload := leaking_uploads(c)[0]

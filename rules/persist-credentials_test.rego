@@ -24,7 +24,22 @@ test_artifact_of_the_workspace_is_high if {
 		"msg": `actions/checkout@v4 keeps the job's GITHUB_TOKEN in .git/config, and "actions/upload-artifact@v3" on line 1 uploads it as an artifact (path "."): anyone who can download the run's artifacts gets it; set persist-credentials: false`,
 		"pos": build.at(1, 7),
 		"severity": "high",
+		"fix": {"kind": "set-input", "pos": build.at(1, 7), "input": "persist-credentials", "value": "false", "unsafe": false},
 	}}
+}
+
+unsafe_fixes(p) := [f.fix.unsafe | some f in findings] if {
+	findings := persist_credentials.findings with input as p
+}
+
+# The fix sets persist-credentials: false; it is unsafe when true was
+# written, or a later step runs git or gh, which may use the credential.
+test_fix if {
+	unsafe_fixes(workflow(["push"], null, [checkout("v4", {}), build.run([build.cmd(["make"], 3)])])) == [false]
+	unsafe_fixes(workflow(["push"], null, [checkout("v4", {}), build.run([build.cmd(["git", "fetch", "--tags"], 3)])])) == [true]
+	unsafe_fixes(workflow(["push"], null, [checkout("v4", {}), build.run([build.cmd(["gh", "release", "view"], 3)])])) == [true]
+	unsafe_fixes(workflow(["push"], null, [build.run([build.cmd(["git", "fetch"], 3)]), checkout("v4", {})])) == [false]
+	unsafe_fixes(workflow(["push"], read_only, [checkout("v4", {"persist-credentials": "true"}), upload("v3", {"path": "."})])) == [true]
 }
 
 # Upload paths that take the checkout's .git, and those that do not.

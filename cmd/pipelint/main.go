@@ -120,7 +120,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newCheckCommand(), newRulesCommand(), newConfigCommand(), newInitCommand(), newPolicyCommand(), newInspectCommand(), newVersionCommand())
+	root.AddCommand(newCheckCommand(), newRulesCommand(), newConfigCommand(), newInitCommand(), newPolicyCommand(), newInspectCommand(), newFixCommand(), newVersionCommand())
 	err := root.Execute()
 	var exit *exitCodeError
 	switch {

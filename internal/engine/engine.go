@@ -280,6 +280,12 @@ func (e *Engine) Evaluate(ctx context.Context, p *model.Pipeline) ([]finding.Fin
 		if f.Pos.File != p.File && !slices.ContainsFunc(p.Sources, func(s model.SourceFile) bool { return s.File == f.Pos.File }) {
 			return nil, fmt.Errorf("%s: rule %s: finding %q points at %q, which is neither the file checked nor one it includes", p.File, rule.ID, f.Message, f.Pos.File)
 		}
+		if f.Fix != nil && f.Fix.Pos.File == "" {
+			f.Fix.Pos.File = p.File
+		}
+		if f.Fix != nil && f.Fix.Pos.File != f.Pos.File {
+			return nil, fmt.Errorf("%s: rule %s: the fix of finding %q is in %q, not in the finding's file %q", p.File, rule.ID, f.Message, f.Fix.Pos.File, f.Pos.File)
+		}
 		findings = append(findings, f)
 	}
 	// The digests of the secrets are slow on purpose, and not the rules'

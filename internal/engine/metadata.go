@@ -185,8 +185,8 @@ func ruleFromAnnotations(file string, mod *ast.Module) (finding.Rule, error) {
 
 // decodeFinding turns one element of a rule's findings set into a Finding.
 // A rule emits {"msg": string, "pos": <a model Pos>} and optionally
-// "severity" (to raise or lower this one finding) and "sensitive": true when
-// the span at pos holds a secret.
+// "severity" (to raise or lower this one finding), "sensitive": true when
+// the span at pos holds a secret, and "fix" (see decodeFix).
 // The message is masked as it is decoded (see secret.Masker), whatever
 // rule wrote it: a rule may quote a value without knowing it holds a
 // secret.
@@ -207,13 +207,7 @@ func decodeFinding(rule finding.Rule, value *ast.Term, mask func(string) string)
 	if !ok {
 		return finding.Finding{}, fmt.Errorf("finding %q has no pos object", f.Message)
 	}
-	f.Pos = model.Pos{
-		File:      stringField(pos, "file"),
-		Line:      intField(pos, "line"),
-		Column:    intField(pos, "column"),
-		EndLine:   intField(pos, "end_line"),
-		EndColumn: intField(pos, "end_column"),
-	}
+	f.Pos = decodePos(pos)
 	if f.Pos.Line < 1 || f.Pos.Column < 1 {
 		return finding.Finding{}, fmt.Errorf("finding %q has no position (line %d, column %d)", f.Message, f.Pos.Line, f.Pos.Column)
 	}
@@ -228,7 +222,56 @@ func decodeFinding(rule finding.Rule, value *ast.Term, mask func(string) string)
 		f.Severity = severity
 	}
 	f.Sensitive = field(obj, "sensitive") == ast.Boolean(true)
+	if fix := field(obj, "fix"); fix != nil {
+		decoded, err := decodeFix(fix)
+		if err != nil {
+			return finding.Finding{}, fmt.Errorf("finding %q: %w", f.Message, err)
+		}
+		f.Fix = decoded
+	}
 	return f, nil
+}
+
+// decodeFix reads the optional "fix" object of a finding (see
+// finding.Fix): {"kind", "pos", "unsafe"} and what the kind needs,
+// "input" and "value" for set-input, "permissions" ({scope: level}) for
+// add-permissions.
+func decodeFix(value ast.Value) (*finding.Fix, error) {
+	obj, ok := value.(ast.Object)
+	if !ok {
+		return nil, fmt.Errorf("fix must be an object, got %s", ast.ValueName(value))
+	}
+	fix := &finding.Fix{
+		Kind:   finding.FixKind(stringField(obj, "kind")),
+		Unsafe: field(obj, "unsafe") == ast.Boolean(true),
+		Input:  stringField(obj, "input"),
+		Value:  stringField(obj, "value"),
+	}
+	if pos, ok := field(obj, "pos").(ast.Object); ok {
+		fix.Pos = decodePos(pos)
+	}
+	if scopes, ok := field(obj, "permissions").(ast.Object); ok {
+		for _, scope := range scopes.Keys() {
+			name, _ := scope.Value.(ast.String)
+			level, _ := scopes.Get(scope).Value.(ast.String)
+			fix.Permissions = append(fix.Permissions, finding.Permission{Scope: string(name), Level: string(level)})
+		}
+	}
+	slices.SortFunc(fix.Permissions, func(a, b finding.Permission) int { return strings.Compare(a.Scope, b.Scope) })
+	if err := fix.Validate(); err != nil {
+		return nil, err
+	}
+	return fix, nil
+}
+
+func decodePos(pos ast.Object) model.Pos {
+	return model.Pos{
+		File:      stringField(pos, "file"),
+		Line:      intField(pos, "line"),
+		Column:    intField(pos, "column"),
+		EndLine:   intField(pos, "end_line"),
+		EndColumn: intField(pos, "end_column"),
+	}
 }
 
 // protectSecrets gives every sensitive finding the digest of the secret

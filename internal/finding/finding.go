@@ -101,6 +101,9 @@ type Finding struct {
 	// different fingerprints. Empty when the engine could not read the
 	// span. It is never printed.
 	SecretDigest string
+	// Fix is what would make the finding go away, when its rule knows;
+	// nil otherwise.
+	Fix *Fix
 }
 
 // Compare orders findings by position, then rule and message: the order

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"testing/fstest"
 
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser/syntax"
@@ -70,4 +71,33 @@ func Children(f File, result syntax.Result) []File {
 		children = append(children, c)
 	}
 	return children
+}
+
+// ParseText parses f as if its text were src, reading anything it pulls
+// in as Parse does: to tell what an edit of the file would make of it.
+func ParseText(ctx context.Context, f File, src []byte) syntax.Result {
+	p, ok := Lookup(f.System)
+	if !ok {
+		return syntax.Result{Err: fileError(f, fmt.Sprintf("unknown system %q (want %s)", f.System, SystemNames()))}
+	}
+	repo := textOverlay{FS: repofs.New(f.Root).WithContext(ctx), path: f.Path, text: src}
+	result := p.Parse(syntax.Input{Repo: repo, Path: f.Path, Display: f.Display})
+	if result.Pipeline != nil {
+		result.Pipeline.File = f.Display
+	}
+	return result
+}
+
+// textOverlay is a file system in which one file holds text.
+type textOverlay struct {
+	fs.FS
+	path string
+	text []byte
+}
+
+func (o textOverlay) Open(name string) (fs.File, error) {
+	if name == o.path {
+		return fstest.MapFS{name: {Data: o.text, Mode: 0o644}}.Open(name)
+	}
+	return o.FS.Open(name)
 }

@@ -61,6 +61,17 @@ type Result struct {
 	Warnings []*model.ParseError
 	// Skipped are files that look like CI files but were not checked.
 	Skipped []parser.Skipped
+	// Checked are the files checked, each with its findings once the
+	// configuration and inline ignores are applied (the baseline is not),
+	// for `pipelint fix`, which edits them.
+	Checked []CheckedFile
+}
+
+// CheckedFile is a file checked and what was found in it and the files
+// it includes.
+type CheckedFile struct {
+	File     parser.File
+	Findings []finding.Finding
 }
 
 // ConfigError is a configuration or policy that governs every file (named
@@ -145,7 +156,8 @@ func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
 	for _, file := range unusableOrder {
 		run.Errors = append(run.Errors, secret.Default().MaskErrors(unusable[file].errors(), nil)...)
 	}
-	for _, r := range results {
+	for i, r := range results {
+		result.Checked = append(result.Checked, CheckedFile{File: checked[i], Findings: r.findings})
 		run.Findings = append(run.Findings, r.findings...)
 		run.Suppressed = append(run.Suppressed, r.suppressed...)
 		run.Errors = append(run.Errors, r.errs...)

@@ -1,0 +1,184 @@
+package fix
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pipelint/pipelint/internal/finding"
+	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/github"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+func parseAs(name string) func([]byte) (*model.Pipeline, error) {
+	return func(src []byte) (*model.Pipeline, error) { return github.Parse(name, src) }
+}
+
+// checkoutFixes proposes, as the rules would, persist-credentials: false
+// on every checkout and contents: read for a workflow without
+// permissions (unsafe).
+func checkoutFixes(t *testing.T, name string, src []byte) []finding.Finding {
+	t.Helper()
+	p, err := github.Parse(name, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var findings []finding.Finding
+	for _, job := range p.Jobs {
+		for _, step := range job.Steps {
+			if step.Uses != nil && step.Uses.Repo == "checkout" {
+				pos := step.Uses.Value.Pos
+				findings = append(findings, finding.Finding{RuleID: "persist-credentials", Message: "m", Pos: pos,
+					Fix: &finding.Fix{Kind: finding.SetInput, Pos: pos, Input: "persist-credentials", Value: "false"}})
+			}
+		}
+	}
+	if p.Permissions == nil {
+		findings = append(findings, finding.Finding{RuleID: "excessive-permissions", Message: "m", Pos: p.Pos,
+			Fix: &finding.Fix{Kind: finding.AddPermissions, Pos: p.Pos, Unsafe: true, Permissions: []finding.Permission{{Scope: "contents", Level: "read"}}}})
+	}
+	return findings
+}
+
+// TestGolden fixes every testdata/<case>.yml with checkoutFixes and
+// compares the text with <case>.yml.fixed, byte for byte, and the fixes
+// left with <case>.yml.left. With -update it writes them.
+func TestGolden(t *testing.T) {
+	cases, err := filepath.Glob("testdata/*.yml")
+	if err != nil || len(cases) == 0 {
+		t.Fatalf("no cases: %v", err)
+	}
+	for _, path := range cases {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			src, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := filepath.Base(path)
+			out, err := File(context.Background(), Source{Name: name, Src: src, Parse: parseAs(name)}, checkoutFixes(t, name, src), Options{Unsafe: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var left strings.Builder
+			for _, l := range out.Left {
+				fmt.Fprintf(&left, "%d:%d %s: %s\n", l.Finding.Pos.Line, l.Finding.Pos.Column, l.Finding.RuleID, l.Reason)
+			}
+			golden(t, path+".fixed", out.Src)
+			golden(t, path+".left", []byte(left.String()))
+		})
+	}
+}
+
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if len(got) == 0 {
+			os.Remove(path)
+			return
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		want, err = nil, nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs (go test -update rewrites it):\n got: %q\nwant: %q", path, got, want)
+	}
+}
+
+const twoCheckouts = `on: push
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/checkout@v4
+`
+
+// A fixed file whose model differs beyond the values fixed is refused:
+// here the parse of the fixed text (constructed) loses a step.
+func TestRefusedWhenTheParseDisagrees(t *testing.T) {
+	src := []byte(twoCheckouts)
+	parse := func(text []byte) (*model.Pipeline, error) {
+		p, err := github.Parse("ci.yml", text)
+		if err == nil && bytes.Contains(text, []byte("persist-credentials")) {
+			p.Jobs[0].Steps = p.Jobs[0].Steps[:1]
+		}
+		return p, err
+	}
+	findings := checkoutFixes(t, "ci.yml", src)
+	out, err := File(context.Background(), Source{Name: "ci.yml", Src: src, Parse: parse}, findings, Options{})
+	if want := "ci.yml: not fixed: job \"a\" lost its step 2 when fixed"; err == nil || err.Error() != want || out != nil {
+		t.Errorf("error = %v, want %q", err, want)
+	}
+	// The values fixed must be there once parsed.
+	parse = func(text []byte) (*model.Pipeline, error) {
+		return github.Parse("ci.yml", bytes.ReplaceAll(text, []byte("persist-credentials: false"), []byte("persist-credentials: true")))
+	}
+	_, err = File(context.Background(), Source{Name: "ci.yml", Src: src, Parse: parse}, findings, Options{})
+	if err == nil || !strings.Contains(err.Error(), `does not read persist-credentials: "false" once fixed`) {
+		t.Errorf("error = %v", err)
+	}
+	// Anything else that differs is named by its path in the model.
+	parse = func(text []byte) (*model.Pipeline, error) {
+		if bytes.Contains(text, []byte("persist-credentials")) {
+			text = bytes.ReplaceAll(text, []byte("a:\n    runs-on"), []byte("b:\n    runs-on"))
+		}
+		return github.Parse("ci.yml", text)
+	}
+	_, err = File(context.Background(), Source{Name: "ci.yml", Src: src, Parse: parse}, findings, Options{})
+	if err == nil || !strings.Contains(err.Error(), "parses to a different pipeline (at jobs[0].id.value)") {
+		t.Errorf("error = %v", err)
+	}
+}
+
+// Unsafe fixes wait for Options.Unsafe; of two fixes that edit the same
+// place, the first in finding order is applied and the other is left,
+// whatever order they come in.
+func TestUnsafeAndOverlapping(t *testing.T) {
+	src := []byte(twoCheckouts)
+	findings := checkoutFixes(t, "ci.yml", src)
+	other := findings[0]
+	other.RuleID = "zz-other"
+	other.Fix = &finding.Fix{Kind: finding.SetInput, Pos: other.Pos, Input: "fetch-depth", Value: "0"}
+	for _, order := range [][]finding.Finding{append(findings, other), append([]finding.Finding{other}, findings...)} {
+		out, err := File(context.Background(), Source{Name: "ci.yml", Src: src, Parse: parseAs("ci.yml")}, order, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var left []string
+		for _, l := range out.Left {
+			left = append(left, l.Finding.RuleID+": "+l.Reason)
+		}
+		want := []string{
+			"excessive-permissions: the fix may change what the pipeline does; apply it with --unsafe",
+			"zz-other: it overlaps the fix of persist-credentials at 6:15, which is applied",
+		}
+		if strings.Join(left, "\n") != strings.Join(want, "\n") || len(out.Fixed) != 2 || strings.Count(string(out.Src), "persist-credentials: false") != 2 {
+			t.Errorf("left %q, fixed %d:\n%s", left, len(out.Fixed), out.Src)
+		}
+	}
+}
+
+// A finding without a fix changes nothing and is not listed.
+func TestNothingToFix(t *testing.T) {
+	src := []byte(twoCheckouts)
+	out, err := File(context.Background(), Source{Name: "ci.yml", Src: src, Parse: parseAs("ci.yml")}, []finding.Finding{{RuleID: "r", Pos: model.Pos{File: "ci.yml", Line: 1, Column: 1}}}, Options{Unsafe: true})
+	if err != nil || !bytes.Equal(out.Src, src) || len(out.Fixed)+len(out.Left)+len(out.Edits) != 0 {
+		t.Errorf("out = %+v, %v", out, err)
+	}
+}
