@@ -53,7 +53,10 @@ message(i, why, site, approval) := sprintf("job %q deploys with %s to production
 # production_in_text is true when the file's text holds a production
 # word, or the configuration names production environments: the look
 # before any command is read.
-production_in_text if text.matches(tables.production_text_pattern)
+production_in_text if {
+	text.mentions_any_lower(tables.production_text_words)
+	text.matches(tables.production_text_pattern)
+}
 
 production_in_text if count(pipeline.production_environments) > 0
 
@@ -82,7 +85,7 @@ deploy_sites contains {"job": i, "pos": step.call.pos, "what": sprintf("%q", [st
 # deploys when no command tells how: at that command, else at the step
 # named so, else at its first step.
 named_sites := {i: object.union(named_site(i), {"job": i}) |
-	text.matches(`(?i)deploy`)
+	text.mentions_any_case("deploy")
 	some i, job in input.jobs
 	not gated(i)
 	count(job.steps) > 0

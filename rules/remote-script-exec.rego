@@ -35,7 +35,7 @@ import data.pipelint.lib.text as source_text
 
 # Every finding needs a download, and most files have none: the text is
 # looked at once before any command is.
-mentions_download if source_text.matches(tables.download_mention_pattern)
+mentions_download if source_text.mentions_any_lower(tables.download_mentions)
 
 # --- piped into an interpreter ---------------------------------------------------
 

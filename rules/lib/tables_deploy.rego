@@ -168,5 +168,8 @@ build_mode_variables := {"NODE_ENV", "BABEL_ENV", "RAILS_ENV", "RACK_ENV", "MIX_
 
 # production_text_pattern matches a text that holds a production word
 # (production_word) anywhere: deploy-without-approval looks for it in the
-# file's text before it reads any deploy.
+# file's text before it reads any deploy, after a look for the words
+# themselves (production_text_words), which most files do not hold.
 production_text_pattern := `(?i)(^|[^a-z0-9])(prod|production|prd|live)([^a-z0-9]|$)`
+
+production_text_words := {"prod", "prd", "live"}

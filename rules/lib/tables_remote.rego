@@ -14,10 +14,10 @@ download_commands contains name if some name in {
 	"iwr", "irm", "invoke-webrequest", "invoke-restmethod",
 }
 
-# download_mention_pattern finds a download command's name, or a
-# PowerShell download, anywhere in a file's text: a file without one has
-# nothing for remote-script-exec to report.
-download_mention_pattern := concat("", ["(?i)", concat("|", array.concat(sort(download_commands), [`\.downloadstring\(`]))])
+# download_mentions are a download command's name and a PowerShell
+# download, in lower case: a file's text without any, whatever its case,
+# has nothing for remote-script-exec to report.
+download_mentions := {lower(name) | some name in download_commands} | {".downloadstring("}
 
 # download_outputs says, per download command, how it names the file it
 # writes: `file` options take the file (`-o x.sh`, also at the end of a

@@ -18,6 +18,11 @@ mentions(word) := contains(file_text, word) if has_text else := true
 # (GitHub's ignore case).
 mentions_any_case(word) := contains(file_text_lower, lower(word)) if has_text else := true
 
+# mentions_any_lower is mentions_any ignoring case, for words written in
+# lower case. Prefer it to matches with `(?i)`: a case-insensitive regular
+# expression is the slowest kind to scan a whole file with.
+mentions_any_lower(words) := pipelint.contains_any(file_text_lower, words) if has_text else := true
+
 file_text_lower := lower(file_text)
 
 # mentions_any is mentions for any of a set of words, in one call
