@@ -28,8 +28,15 @@ import data.pipelint.lib.text
 # every other file from reading any element.
 findings contains finding if {
 	text.mentions_any(tables.debug_logging_keywords)
-	text.matches(tables.debug_logging_text)
+	debug_logging_in_text
 	some finding in variable_findings | trace_findings
+}
+
+debug_logging_in_text if text.mentions_any(object.keys(tables.debug_variables))
+
+debug_logging_in_text if {
+	some pattern in tables.xtrace_patterns
+	text.matches(pattern)
 }
 
 # --- debug variables ----------------------------------------------------------
@@ -72,7 +79,7 @@ debug_sites contains {"var": v, "whom": "the step"} if {
 trace_findings contains finding if {
 	some job in input.jobs
 	some step in job.steps
-	regex.match(tables.xtrace_text, step.script.text.value)
+	traces(step.script.text.value)
 	cmds := step.script.commands
 	some k, cmd in cmds
 	trace := tracing(cmd)
@@ -86,6 +93,12 @@ trace_findings contains finding if {
 		"pos": cmd.pos,
 		"severity": severity[first[0]],
 	}
+}
+
+# traces is true for a script that tells a shell to print each command.
+traces(script) if {
+	some pattern in tables.xtrace_patterns
+	regex.match(pattern, script)
 }
 
 trace_scope := {"on": "every later command", "shell": "every command of the script it runs"}
