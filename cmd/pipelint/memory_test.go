@@ -82,7 +82,7 @@ func TestMemoryLimitLeavesTheHeapRoom(t *testing.T) {
 	const mib = 1 << 20
 	for _, tt := range []struct{ live, overhead, want int64 }{
 		{20 * mib, 10 * mib, memoryFloor},           // a small scan: the floor
-		{62 * mib, 38 * mib, 62*mib*3/2 + 38*mib},   // just under the floor's share
+		{90 * mib, 38 * mib, 90*mib*3/2 + 38*mib},   // just over the floor's share
 		{200 * mib, 40 * mib, 200*mib*3/2 + 40*mib}, // a large heap grows by half
 	} {
 		got := memoryLimit(tt.live, tt.overhead)
