@@ -136,13 +136,13 @@ func TestRefsErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), srv.URL+"/octo/missing.git") {
 		t.Errorf("Refs(octo/missing) error = %v; want one naming the repository's URL", err)
 	}
-	requests, _ := srv.seen()
+	requests, _ := srv.Seen()
 	for _, repo := range []string{"octo", "octo/action/sub", "../action", "octo/..", "octo/a b", "", "octo/"} {
 		if _, err := r.Refs(context.Background(), repo); err == nil || !strings.Contains(err.Error(), "want owner/name") {
 			t.Errorf("Refs(%q) error = %v; want an invalid name", repo, err)
 		}
 	}
-	if after, _ := srv.seen(); after != requests {
+	if after, _ := srv.Seen(); after != requests {
 		t.Errorf("invalid names made %d requests", after-requests)
 	}
 }
@@ -169,7 +169,7 @@ func TestToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "Basic " + base64.StdEncoding.EncodeToString([]byte("x-access-token:"+token))
-	if _, auth := srv.seen(); auth[len(auth)-1] != want {
+	if _, auth := srv.Seen(); auth[len(auth)-1] != want {
 		t.Errorf("last request's Authorization = %q, want %q", auth[len(auth)-1], want)
 	}
 
