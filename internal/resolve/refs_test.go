@@ -227,3 +227,30 @@ func TestTimeout(t *testing.T) {
 		t.Errorf("Refs from a server that never answers, with a timeout: %v, want context.DeadlineExceeded", err)
 	}
 }
+
+// Pin names the most specific version tag at a tag's commit, and nothing
+// beside a branch's, whose name the pin's comment keeps.
+func TestPin(t *testing.T) {
+	srv := newGitServer(t, "")
+	r := newTestResolver(t, srv.URL)
+	f := srv.repo
+	for _, tc := range []struct{ ref, sha, version string }{
+		{"v2", f.three, "v2.1.0"},      // annotated major tag
+		{"release", f.three, "v2.1.0"}, // not a version, at a version's commit
+		{"v1", f.one, "v1.0.0"},
+		{"refs/tags/v1", f.one, "v1.0.0"},
+		{"main", f.three, ""},        // a branch
+		{"refs/heads/v2", f.two, ""}, // the branch, not the tag
+	} {
+		sha, version, err := r.Pin(context.Background(), "octo", "action", tc.ref)
+		if err != nil || sha != tc.sha || version != tc.version {
+			t.Errorf("Pin(%q) = %q, %q, %v; want %q, %q", tc.ref, sha, version, err, tc.sha, tc.version)
+		}
+	}
+	if _, _, err := r.Pin(context.Background(), "octo", "action", "v9"); !errors.Is(err, ErrUnknownRef) {
+		t.Errorf("Pin(v9): %v; want ErrUnknownRef", err)
+	}
+	if _, _, err := r.Pin(context.Background(), "octo", "missing", "v1"); err == nil || !strings.Contains(err.Error(), "octo/missing.git") {
+		t.Errorf("Pin of a missing repository: %v; want an error naming it", err)
+	}
+}
