@@ -29,12 +29,22 @@ findings contains finding if {
 	required(ref)
 	not pinned_as_its_publisher_requires(ref)
 	mutability := refs.mutability(ref)
-	finding := {
-		"msg": message(ref, mutability),
-		"pos": ref.value.pos,
-		"severity": severity[mutability],
-	}
+	finding := object.union(
+		{
+			"msg": message(ref, mutability),
+			"pos": ref.value.pos,
+			"severity": severity[mutability],
+		},
+		pin_fix(ref, mutability),
+	)
 }
+
+# pin_fix pins a tag or a branch to the commit it names now, the tag in a
+# trailing comment (`pipelint fix`, which resolves it over the network or
+# from its cache). A ref-less or abbreviated ref names nothing to resolve.
+pin_fix(ref, mutability) := {"fix": {"kind": "pin-reference", "pos": ref.value.pos}} if {
+	mutability in {"tag", "branch"}
+} else := {}
 
 # policies, an option in .pipelint.yaml, says per owner/repository pattern
 # how strictly to pin: "hash-pin" (a full SHA, the default), "ref-pin" (any

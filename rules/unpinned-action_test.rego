@@ -16,7 +16,22 @@ test_tag_is_reported_medium if {
 		"msg": `action "actions/checkout@v4" is pinned to tag "v4", which can be moved; pin it to a full commit SHA`,
 		"pos": {"file": "w.yml", "line": 3, "column": 15, "end_line": 3, "end_column": 40},
 		"severity": "medium",
+		"fix": {"kind": "pin-reference", "pos": {"file": "w.yml", "line": 3, "column": 15, "end_line": 3, "end_column": 40}},
 	}}
+}
+
+# A tag or a branch is pinned by `pipelint fix` to the commit it names; no
+# ref, or an abbreviated SHA, names nothing to resolve.
+test_fix_pins_tags_and_branches if {
+	refs := [
+		ref("o/r@v1", "v1", {}),
+		ref("o/r/.github/workflows/x.yml@main", "main", {"kind": "reusable-workflow", "value": {"value": "o/r/.github/workflows/x.yml@main", "pos": {"line": 9}}}),
+		ref("o/r", "", {"value": {"value": "o/r", "pos": {"line": 10}}}),
+		ref("o/r@abc1234", "abc1234", {"value": {"value": "o/r@abc1234", "pos": {"line": 11}}}),
+	]
+	fixed := {[f.pos.line, f.fix.kind] | some f in unpinned_action.findings; f.fix} with input as {"references": refs}
+	fixed == {[3, "pin-reference"], [9, "pin-reference"]}
+	count(unpinned_action.findings) == 4 with input as {"references": refs}
 }
 
 test_branch_is_high if {

@@ -24,6 +24,7 @@ import data.pipelint.lib.expressions
 import data.pipelint.lib.images
 import data.pipelint.lib.runs
 import data.pipelint.lib.tables
+import data.pipelint.lib.text
 
 # Images written out.
 findings contains finding if {
@@ -33,8 +34,16 @@ findings contains finding if {
 	not ref.dynamic
 	not images.is_built(ref)
 	not vm_image(ref)
-	finding := judged(ref, ref.value.value, ref.ref, ref.value.pos)
+	finding := object.union(judged(ref, ref.value.value, ref.ref, ref.value.pos), pin_fix(ref))
 }
+
+# pin_fix adds the digest the tag names now to the image (`pipelint fix`,
+# which resolves it over the network or from its cache), where the image
+# is written out as it is named: not where the name is put together from
+# variables, whose value is written elsewhere.
+pin_fix(ref) := {"fix": {"kind": "pin-reference", "pos": ref.value.pos}} if {
+	text.at(ref.value.pos) == ref.value.value
+} else := {}
 
 # Images computed at run time whose tag the file fixes whatever the
 # expressions give: `name-${{ matrix.v }}:latest` is latest.

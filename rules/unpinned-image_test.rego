@@ -23,6 +23,27 @@ test_tag_is_medium if {
 	}}
 }
 
+# `pipelint fix` adds the digest where the image is written as it is
+# named; not where its name is put together from variables (the value's
+# position is then the variable's, whose text is not the image), nor on an
+# input without its text.
+test_fix_where_the_image_is_written if {
+	at := {"file": "w.yml", "line": 2, "column": 16, "end_line": 2, "end_column": 23}
+	source := {"file": "w.yml", "lines": ["jobs:", "    container: node:20 # runtime"]}
+	some found in unpinned_image.findings with input as {"jobs": [], "references": [image("node:20", "", "node", "20", {"value": {"pos": at}})], "sources": [source]}
+	found.fix == {"kind": "pin-reference", "pos": at}
+}
+
+test_no_fix_where_variables_name_the_image if {
+	# `python:$VERSION`: the position is where VERSION's value (3.12) is written.
+	source := {"file": "w.yml", "lines": ["", "", "", "", "  VERSION: 3.12                   "]}
+	at := {"file": "w.yml", "line": 5, "column": 12, "end_line": 5, "end_column": 16}
+	some found in unpinned_image.findings with input as {"jobs": [], "references": [image("python:3.12", "", "python", "3.12", {"value": {"value": "python:3.12", "pos": at}})], "sources": [source]}
+	not found.fix
+	some unsourced in unpinned_image.findings with input as {"jobs": [], "references": [image("node:20", "", "node", "20", {})]}
+	not unsourced.fix
+}
+
 test_no_tag_is_high if {
 	some f in unpinned_image.findings with input as {"jobs": [], "references": [image("redis", "", "redis", "", {"usage": "service"})]}
 	f.severity == "high"

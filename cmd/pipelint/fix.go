@@ -17,17 +17,20 @@ import (
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser"
 	"github.com/pipelint/pipelint/internal/report"
+	"github.com/pipelint/pipelint/internal/resolve"
 	"github.com/pipelint/pipelint/internal/runner"
 	"github.com/pipelint/pipelint/internal/secret"
 )
 
 type fixOptions struct {
-	dryRun bool
-	rules  []string
-	unsafe bool
-	system string
-	quiet  bool
-	policy policyFlags
+	dryRun    bool
+	rules     []string
+	unsafe    bool
+	system    string
+	quiet     bool
+	offline   bool
+	githubURL string
+	policy    policyFlags
 }
 
 func newFixCommand() *cobra.Command {
@@ -45,6 +48,14 @@ is and the reason is printed.
 Fixes that may change what a pipeline does (listed as unsafe in each rule's
 page) are applied only with --unsafe.
 
+Pinning an action or a reusable workflow to a commit, or an image to its
+digest, looks the ref up: over the network (the git server at --github-url,
+with GITHUB_TOKEN or GH_TOKEN when set; the image's registry, with your
+docker credentials), through a cache on disk (PIPELINT_CACHE_DIR, else
+pipelint/resolve in your cache directory). With --offline only the cache is
+read, and what it lacks is left unpinned, with the reason. docs/fix.md says
+more.
+
 Exit codes: 0 nothing left to fix, 1 findings remain that could not be
 fixed, 2 a usage error, a configuration that cannot be used, or a file that
 could not be read, parsed, fixed or written.`,
@@ -61,6 +72,8 @@ could not be read, parsed, fixed or written.`,
 	flags.BoolVar(&opts.unsafe, "unsafe", false, "also apply the fixes that may change what the pipeline does")
 	flags.StringVar(&opts.system, "system", "", "treat every file as this system: "+parser.SystemNames())
 	flags.BoolVarP(&opts.quiet, "quiet", "q", false, "print no warnings, notes or fixes left, only the diff and errors")
+	flags.BoolVar(&opts.offline, "offline", false, "pin refs and images from the cache only, looking nothing up over the network")
+	flags.StringVar(&opts.githubURL, "github-url", resolve.DefaultGitHubURL, "base URL of the GitHub server actions and reusable workflows are read from, such as a GitHub Enterprise Server's")
 	opts.policy.register(cmd)
 	return cmd
 }
@@ -69,6 +82,12 @@ func fixFiles(ctx context.Context, stdout, stderr io.Writer, paths []string, opt
 	system := model.System(opts.system)
 	if _, known := parser.Lookup(system); system != "" && !known {
 		return fmt.Errorf("unknown --system %q (want %s)", opts.system, parser.SystemNames())
+	}
+	// Building the resolver reads nothing and connects nowhere: only the
+	// pins of the findings fixed look refs up.
+	resolver, err := resolve.New(resolve.WithGitHubURL(opts.githubURL), resolve.WithOffline(opts.offline))
+	if err != nil {
+		return fmt.Errorf("resolving refs: %w", err)
 	}
 	result, err := runner.Check(ctx, paths, runner.Options{
 		Policy:      opts.policy.PolicyOptions,
@@ -103,7 +122,7 @@ func fixFiles(ctx context.Context, stdout, stderr io.Writer, paths []string, opt
 		if !slices.ContainsFunc(findings, func(f finding.Finding) bool { return f.Fix != nil }) {
 			continue
 		}
-		src, out, err := fixFile(ctx, checked.File, findings, opts)
+		src, out, err := fixFile(ctx, checked.File, findings, fix.Options{Unsafe: opts.unsafe, Resolver: resolver})
 		if err != nil {
 			fmt.Fprintf(stderr, "%s\n", report.Escape(secret.Default().Mask(err.Error())))
 			errorCount++
@@ -144,7 +163,7 @@ func fixFiles(ctx context.Context, stdout, stderr io.Writer, paths []string, opt
 
 // fixFile applies the fixes of one file's findings to its text, parsing
 // the fixed text as the check parsed the file.
-func fixFile(ctx context.Context, f parser.File, findings []finding.Finding, opts fixOptions) ([]byte, *fix.Outcome, error) {
+func fixFile(ctx context.Context, f parser.File, findings []finding.Finding, opts fix.Options) ([]byte, *fix.Outcome, error) {
 	src, err := parser.ReadSource(f, f.Display)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", f.Display, err)
@@ -153,7 +172,7 @@ func fixFile(ctx context.Context, f parser.File, findings []finding.Finding, opt
 		result := parser.ParseText(ctx, f, text)
 		return result.Pipeline, result.Err
 	}
-	out, err := fix.File(ctx, fix.Source{Name: f.Display, Src: src, Parse: parse}, findings, fix.Options{Unsafe: opts.unsafe})
+	out, err := fix.File(ctx, fix.Source{Name: f.Display, Src: src, Parse: parse}, findings, opts)
 	return src, out, err
 }
 

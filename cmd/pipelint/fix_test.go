@@ -9,7 +9,8 @@ import (
 
 // fixRepository is a repository whose workflow has one safe fix
 // (persist-credentials on the test job's checkout), one unsafe one
-// (permissions), an ignored finding and one with no fix (unpinned-action).
+// (permissions), an ignored finding and pins (unpinned-action), which
+// these tests leave alone.
 const fixWorkflow = `name: ci
 on: push
 jobs:
@@ -43,8 +44,9 @@ func readText(t *testing.T, path string) string {
 // --dry-run prints the diff of the safe fixes and writes nothing; the
 // findings that remain make the exit code 1.
 func TestFixDryRun(t *testing.T) {
+	t.Setenv("PIPELINT_CACHE_DIR", t.TempDir()) // empty: the pins are left
 	root, workflow := fixRepository(t)
-	code, stdout, stderr := pipelint(t, root, "fix", "--dry-run", "--no-config")
+	code, stdout, stderr := pipelint(t, root, "fix", "--dry-run", "--no-config", "--offline")
 	if code != exitFindings {
 		t.Fatalf("exit %d, want %d; stderr: %s", code, exitFindings, stderr)
 	}
@@ -60,6 +62,7 @@ func TestFixDryRun(t *testing.T) {
 	}
 	for _, line := range []string{
 		".github/workflows/ci.yml:2:5: excessive-permissions: not fixed: the fix may change what the pipeline does; apply it with --unsafe",
+		`.github/workflows/ci.yml:7:15: unpinned-action: not fixed: resolve "actions/checkout@v4": refs of https://github.com/actions/checkout.git: not in the cache, and offline mode forbids looking it up`,
 		"would fix 1 finding in 1 file; 3 findings left",
 	} {
 		if !strings.Contains(stderr, line+"\n") {

@@ -125,7 +125,9 @@ func (d *document) addPermissions(p *model.Pipeline, fix finding.Fix) ([]udiff.E
 }
 
 // pin replaces the ref of an action or reusable workflow with the commit
-// it names, the tag in a trailing comment, or adds the digest to an image.
+// it names, the version in a trailing comment, or adds the digest to an
+// image. The reference must be written where the model says, as it is
+// named: an image whose name is put together from variables is not.
 func (d *document) pin(ctx context.Context, p *model.Pipeline, fix finding.Fix, resolver Resolver) ([]udiff.Edit, error) {
 	var ref *model.Reference
 	for i := range p.References {
@@ -142,9 +144,16 @@ func (d *document) pin(ctx context.Context, p *model.Pipeline, fix finding.Fix, 
 	case fix.Pos.Line != fix.Pos.EndLine:
 		return nil, fmt.Errorf("%q is not written on one line", ref.Value.Value)
 	}
+	valueStart, err := d.offset(fix.Pos.Line, fix.Pos.Column)
+	if err != nil {
+		return nil, err
+	}
 	valueEnd, err := d.offset(fix.Pos.EndLine, fix.Pos.EndColumn)
 	if err != nil {
 		return nil, err
+	}
+	if written := string(d.src[valueStart:valueEnd]); written != ref.Value.Value {
+		return nil, fmt.Errorf("%q is written %q, not as it is named", ref.Value.Value, written)
 	}
 	switch ref.Kind {
 	case model.RefAction, model.RefReusableWorkflow:
@@ -152,25 +161,20 @@ func (d *document) pin(ctx context.Context, p *model.Pipeline, fix finding.Fix, 
 		if at < 0 || ref.Ref == "" {
 			return nil, fmt.Errorf("%q names no ref", ref.Value.Value)
 		}
-		sha, tag, err := resolver.Commit(ctx, ref.Owner, ref.Repo, ref.Ref)
+		sha, version, err := resolver.Pin(ctx, ref.Owner, ref.Repo, ref.Ref)
 		if err != nil {
 			return nil, fmt.Errorf("resolve %q: %w", ref.Value.Value, err)
 		}
-		refStart, err := d.offset(fix.Pos.Line, fix.Pos.Column+len([]rune(ref.Value.Value[:at+1])))
+		if version == "" {
+			version = ref.Ref
+		}
+		comment, err := d.versionComment(p, fix.Pos, version)
 		if err != nil {
 			return nil, err
 		}
-		if tag == "" {
-			tag = ref.Ref
-		}
-		edits := []udiff.Edit{{Start: refStart, End: valueEnd, New: sha}}
-		comment, err := d.versionComment(p, fix.Pos, tag)
-		if err != nil {
-			return nil, err
-		}
-		return append(edits, comment), nil
+		return []udiff.Edit{{Start: valueStart + at + 1, End: valueEnd, New: sha}, comment}, nil
 	case model.RefImage:
-		digest, err := resolver.Digest(ctx, ref.Value.Value)
+		digest, err := resolver.Digest(ctx, strings.TrimPrefix(ref.Value.Value, "docker://"))
 		if err != nil {
 			return nil, fmt.Errorf("resolve %q: %w", ref.Value.Value, err)
 		}

@@ -31,13 +31,14 @@ import (
 )
 
 // Resolver finds what a reference names now, for finding.PinReference
-// fixes. Every call asks the network (or a cache of it) and must honour
-// ctx.
+// fixes: *resolve.Resolver is one. Every call asks the network (or a cache
+// of it) and must honour ctx.
 type Resolver interface {
-	// Commit returns the full commit SHA that ref (a tag, branch or SHA)
-	// names in the GitHub repository owner/repo, and the most specific tag
-	// pointing at that commit ("" when none does).
-	Commit(ctx context.Context, owner, repo, ref string) (sha, tag string, err error)
+	// Pin returns the full commit SHA that ref (a tag or branch) names in
+	// the GitHub repository owner/repo, and the version to write beside
+	// the pin: the most specific tag at that commit when ref is a tag,
+	// else "" (ref itself is written).
+	Pin(ctx context.Context, owner, repo, ref string) (sha, version string, err error)
 	// Digest returns the digest (sha256:...) that image (registry/repo:tag)
 	// names.
 	Digest(ctx context.Context, image string) (string, error)
@@ -81,8 +82,8 @@ type Left struct {
 }
 
 // File applies the fixes of the findings that have one and are in the
-// file. An error means the file is left as it is: it could not be read as
-// YAML, or the fixed text does not parse to the same model apart from the
+// file. An error means the file is left as it is: it could not be parsed,
+// or the fixed text does not parse to the same model apart from the
 // values fixed (the error says where they differ).
 func File(ctx context.Context, src Source, findings []finding.Finding, opts Options) (*Outcome, error) {
 	out := &Outcome{Src: src.Src}
@@ -105,10 +106,7 @@ func File(ctx context.Context, src Source, findings []finding.Finding, opts Opti
 	if err != nil {
 		return nil, fmt.Errorf("%s: parse before fixing: %w", src.Name, err)
 	}
-	doc, err := newDocument(src.Name, src.Src)
-	if err != nil {
-		return nil, err
-	}
+	doc := newDocument(src.Src)
 	finding.Sort(candidates) // which of two overlapping fixes wins does not depend on the input order
 	var applied []appliedFix
 	for _, f := range candidates {
@@ -173,10 +171,10 @@ func overlapping(kept []appliedFix, edits []udiff.Edit) (finding.Finding, bool) 
 	return finding.Finding{}, false
 }
 
-// document is a file's text with its YAML nodes, to find where keys are
-// written and how the file indents them.
+// document is a file's text, with its YAML nodes when it is YAML, to find
+// where keys are written and how the file indents them. A Jenkinsfile is
+// not: its references are pinned from the model's positions alone.
 type document struct {
-	name        string
 	src         []byte
 	bom         int   // bytes of a byte-order mark, which columns do not count
 	lineStarts  []int // byte offset of each line
@@ -185,10 +183,11 @@ type document struct {
 	learned     bool                  // whether indent was read from the file
 	collections map[[2]int]*yaml.Node // block mappings and sequences by line and column, the outer one kept
 	root        *yaml.Node
+	notYAML     error // why the text has no YAML nodes, for the fixes that need them
 }
 
-func newDocument(name string, src []byte) (*document, error) {
-	d := &document{name: name, src: src, lineBreak: "\n", indent: 2, collections: map[[2]int]*yaml.Node{}}
+func newDocument(src []byte) *document {
+	d := &document{src: src, lineBreak: "\n", indent: 2, collections: map[[2]int]*yaml.Node{}}
 	text := string(src)
 	if strings.HasPrefix(text, "\uFEFF") {
 		d.bom = len("\uFEFF")
@@ -203,14 +202,16 @@ func newDocument(name string, src []byte) (*document, error) {
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(src, &root); err != nil {
-		return nil, fmt.Errorf("%s: read as YAML: %w", name, err)
+		d.notYAML = fmt.Errorf("the file cannot be read as YAML: %w", err)
+		return d
 	}
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("%s: the file is not a YAML mapping", name)
+		d.notYAML = errors.New("the file is not a YAML mapping")
+		return d
 	}
 	d.root = root.Content[0]
 	d.index(d.root)
-	return d, nil
+	return d
 }
 
 // index records the collections by position and learns the file's
@@ -285,8 +286,14 @@ func (d *document) nextLine(line int) (int, string) {
 func (d *document) plan(ctx context.Context, p *model.Pipeline, fix finding.Fix, resolver Resolver) ([]udiff.Edit, error) {
 	switch fix.Kind {
 	case finding.SetInput:
+		if d.notYAML != nil {
+			return nil, d.notYAML
+		}
 		return d.setInput(p, fix)
 	case finding.AddPermissions:
+		if d.notYAML != nil {
+			return nil, d.notYAML
+		}
 		return d.addPermissions(p, fix)
 	case finding.PinReference:
 		if resolver == nil {

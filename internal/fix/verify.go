@@ -16,16 +16,20 @@ import (
 // what they meant to. Positions are left out of the comparison (inserted
 // lines move what follows), and so are the file's lines.
 func sameApartFrom(before, after *model.Pipeline, fixes []appliedFix) error {
+	var pinned []model.Pos
 	for _, a := range fixes {
 		if err := forgetFixed(before, after, a.fix); err != nil {
 			return err
 		}
+		if a.fix.Kind == finding.PinReference {
+			pinned = append(pinned, a.fix.Pos)
+		}
 	}
-	b, err := comparable(before)
+	b, err := comparable(before, pinned)
 	if err != nil {
 		return err
 	}
-	c, err := comparable(after)
+	c, err := comparable(after, pinned)
 	if err != nil {
 		return err
 	}
@@ -53,8 +57,8 @@ func forgetFixed(before, after *model.Pipeline, fix finding.Fix) error {
 					return fmt.Errorf("step %d of job %q does not read %s: %q once fixed", s+1, job.ID.Value, fix.Input, fix.Value)
 				}
 				notInput := func(v model.Var) bool { return v.Name.Value == fix.Input }
-				before.Jobs[j].Steps[s].With = deleteVars(before.Jobs[j].Steps[s].With, notInput)
-				fixed.With = deleteVars(fixed.With, notInput)
+				before.Jobs[j].Steps[s].With = deleteAll(before.Jobs[j].Steps[s].With, notInput)
+				fixed.With = deleteAll(fixed.With, notInput)
 			}
 		}
 	case finding.AddPermissions:
@@ -68,47 +72,33 @@ func forgetFixed(before, after *model.Pipeline, fix finding.Fix) error {
 		}
 		before.Permissions, after.Permissions = nil, nil
 	case finding.PinReference:
+		// The values written at the reference (its value, and an image's
+		// name or a variable's value there) are forgotten by comparable.
 		for i, ref := range before.References {
-			if ref.Value.Pos != fix.Pos {
-				continue
-			}
-			if i >= len(after.References) || !after.References[i].Pinned {
+			if ref.Value.Pos == fix.Pos && (i >= len(after.References) || !after.References[i].Pinned) {
 				return fmt.Errorf("%q is not pinned once fixed", ref.Value.Value)
-			}
-			forgetPin(&before.References[i])
-			forgetPin(&after.References[i])
-		}
-		for j, job := range before.Jobs {
-			for s, step := range job.Steps {
-				if step.Uses != nil && step.Uses.Value.Pos == fix.Pos && j < len(after.Jobs) && s < len(after.Jobs[j].Steps) && after.Jobs[j].Steps[s].Uses != nil {
-					forgetPin(before.Jobs[j].Steps[s].Uses)
-					forgetPin(after.Jobs[j].Steps[s].Uses)
-				}
 			}
 		}
 		onLine := func(c model.Comment) bool { return c.Pos.Line == fix.Pos.Line }
-		before.Comments = slices.DeleteFunc(before.Comments, onLine)
-		after.Comments = slices.DeleteFunc(after.Comments, onLine) // lines only move below the fix
+		before.Comments = deleteAll(before.Comments, onLine)
+		after.Comments = deleteAll(after.Comments, onLine) // lines only move below the fix
 	}
 	return nil
 }
 
-// deleteVars deletes vars, leaving nil rather than empty, as a parse of
-// a step without them does.
-func deleteVars(vars []model.Var, del func(model.Var) bool) []model.Var {
-	if vars = slices.DeleteFunc(vars, del); len(vars) == 0 {
+// deleteAll deletes the elements del says, leaving nil rather than
+// empty, as a parse of a file without them does.
+func deleteAll[T any](elems []T, del func(T) bool) []T {
+	if elems = slices.DeleteFunc(elems, del); len(elems) == 0 {
 		return nil
 	}
-	return vars
+	return elems
 }
 
-// forgetPin clears what pinning a reference changes.
-func forgetPin(r *model.Reference) {
-	r.Value.Value, r.Ref, r.Digest, r.Pinned, r.VersionComment = "", "", "", false, ""
-}
-
-// comparable is a pipeline as JSON values without positions and sources.
-func comparable(p *model.Pipeline) (any, error) {
+// comparable is a pipeline as JSON values without positions and sources,
+// and without what pinning the references at pinned changes: the values
+// written there, and the parts of the references.
+func comparable(p *model.Pipeline, pinned []model.Pos) (any, error) {
 	data, err := json.Marshal(p)
 	if err != nil {
 		return nil, err
@@ -120,7 +110,44 @@ func comparable(p *model.Pipeline) (any, error) {
 	if m, ok := v.(map[string]any); ok {
 		delete(m, "sources")
 	}
+	forgetPinned(v, pinned)
 	return withoutPositions(v), nil
+}
+
+// forgetPinned clears, in a pipeline as JSON values, the strings written
+// where a reference of pinned starts (a pin makes its end move), and
+// what the references there say of their pin.
+func forgetPinned(v any, pinned []model.Pos) {
+	switch v := v.(type) {
+	case map[string]any:
+		if _, ok := v["value"].(string); ok && startsAtOneOf(v["pos"], pinned) {
+			v["value"] = ""
+		}
+		if value, ok := v["value"].(map[string]any); ok && v["kind"] != nil && startsAtOneOf(value["pos"], pinned) {
+			for _, k := range []string{"ref", "digest", "pinned", "version_comment"} {
+				delete(v, k)
+			}
+		}
+		for _, e := range v {
+			forgetPinned(e, pinned)
+		}
+	case []any:
+		for _, e := range v {
+			forgetPinned(e, pinned)
+		}
+	}
+}
+
+// startsAtOneOf reports whether pos, a position as JSON values, starts
+// where one of starts does.
+func startsAtOneOf(pos any, starts []model.Pos) bool {
+	m, ok := pos.(map[string]any)
+	if !ok {
+		return false
+	}
+	return slices.ContainsFunc(starts, func(s model.Pos) bool {
+		return m["file"] == s.File && m["line"] == float64(s.Line) && m["column"] == float64(s.Column)
+	})
 }
 
 func withoutPositions(v any) any {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pipelint/pipelint/internal/resolve/resolvetest"
 )
 
 // clock is a settable time for the time to live.
@@ -77,7 +79,7 @@ func TestCacheTTL(t *testing.T) {
 		return refs
 	}
 	lookup()
-	runGit(t, srv.repo.bare, "tag", "v3", srv.repo.two) // the repository moves on
+	resolvetest.Git(t, srv.repo.bare, "tag", "v3", srv.repo.two) // the repository moves on
 	c.now = c.now.Add(59 * time.Minute)
 	if _, ok := lookup().Tags["v3"]; ok {
 		t.Error("an answer younger than the time to live was looked up again")
@@ -98,7 +100,7 @@ func TestOffline(t *testing.T) {
 	if !errors.Is(err, ErrOffline) || !strings.Contains(err.Error(), srv.URL+"/octo/action.git") {
 		t.Errorf("offline miss: %v; want ErrOffline naming the repository", err)
 	}
-	if requests, _ := srv.seen(); requests != 0 {
+	if requests, _ := srv.Seen(); requests != 0 {
 		t.Errorf("offline mode made %d requests", requests)
 	}
 
@@ -141,12 +143,12 @@ func TestCorruptCache(t *testing.T) {
 		if !errors.Is(err, ErrOffline) {
 			t.Errorf("offline, with the entry %q: %v; want a miss", corrupt, err)
 		}
-		before, _ := srv.seen()
+		before, _ := srv.Seen()
 		refs, err := r.Refs(context.Background(), "octo/action")
 		if err != nil || refs.Tags["v2"] != srv.repo.three {
 			t.Errorf("with the entry %q: %+v, %v", corrupt, refs, err)
 		}
-		if after, _ := srv.seen(); after == before {
+		if after, _ := srv.Seen(); after == before {
 			t.Errorf("the entry %q was used", corrupt)
 		}
 		if data, _ := os.ReadFile(files[0]); !strings.Contains(string(data), srv.repo.three) {

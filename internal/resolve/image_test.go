@@ -4,10 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
-	"io"
-	"log"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,33 +11,14 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/registry"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"github.com/pipelint/pipelint/internal/resolve/resolvetest"
 )
 
-// newRegistry serves an in-process registry on 127.0.0.1 and returns its
-// host:port. When user is set, every request must carry user:password.
-// DOCKER_CONFIG is set to a directory of the test's own, holding no
-// credentials.
-func newRegistry(t *testing.T, user, password string) (*httptest.Server, string) {
-	t.Helper()
-	t.Setenv("DOCKER_CONFIG", t.TempDir())
-	handler := registry.New(registry.Logger(log.New(io.Discard, "", 0)))
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if u, p, ok := r.BasicAuth(); user != "" && (!ok || u != user || p != password) {
-			w.Header().Set("WWW-Authenticate", `Basic realm="test"`)
-			http.Error(w, "authentication required", http.StatusUnauthorized)
-			return
-		}
-		handler.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	return srv, strings.TrimPrefix(srv.URL, "http://")
-}
-
 func TestDigest(t *testing.T) {
-	srv, host := newRegistry(t, "", "")
+	srv, host := resolvetest.NewRegistry(t, "", "")
 	img, err := random.Image(64, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +72,7 @@ func TestDigest(t *testing.T) {
 }
 
 func TestDigestHTTPSOnly(t *testing.T) {
-	_, host := newRegistry(t, "", "")
+	_, host := resolvetest.NewRegistry(t, "", "")
 	img, err := random.Image(64, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -119,7 +96,7 @@ func TestDigestHTTPSOnly(t *testing.T) {
 
 func TestDigestDockerCredentials(t *testing.T) {
 	const user, password = "robot", "registry-s3cret"
-	_, host := newRegistry(t, user, password)
+	_, host := resolvetest.NewRegistry(t, user, password)
 	img, err := random.Image(64, 1)
 	if err != nil {
 		t.Fatal(err)

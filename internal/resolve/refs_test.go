@@ -136,13 +136,13 @@ func TestRefsErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), srv.URL+"/octo/missing.git") {
 		t.Errorf("Refs(octo/missing) error = %v; want one naming the repository's URL", err)
 	}
-	requests, _ := srv.seen()
+	requests, _ := srv.Seen()
 	for _, repo := range []string{"octo", "octo/action/sub", "../action", "octo/..", "octo/a b", "", "octo/"} {
 		if _, err := r.Refs(context.Background(), repo); err == nil || !strings.Contains(err.Error(), "want owner/name") {
 			t.Errorf("Refs(%q) error = %v; want an invalid name", repo, err)
 		}
 	}
-	if after, _ := srv.seen(); after != requests {
+	if after, _ := srv.Seen(); after != requests {
 		t.Errorf("invalid names made %d requests", after-requests)
 	}
 }
@@ -169,7 +169,7 @@ func TestToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "Basic " + base64.StdEncoding.EncodeToString([]byte("x-access-token:"+token))
-	if _, auth := srv.seen(); auth[len(auth)-1] != want {
+	if _, auth := srv.Seen(); auth[len(auth)-1] != want {
 		t.Errorf("last request's Authorization = %q, want %q", auth[len(auth)-1], want)
 	}
 
@@ -225,5 +225,32 @@ func TestTimeout(t *testing.T) {
 	_, err := newTestResolver(t, srv.URL, WithTimeout(200*time.Millisecond)).Refs(context.Background(), "octo/action")
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Refs from a server that never answers, with a timeout: %v, want context.DeadlineExceeded", err)
+	}
+}
+
+// Pin names the most specific version tag at a tag's commit, and nothing
+// beside a branch's, whose name the pin's comment keeps.
+func TestPin(t *testing.T) {
+	srv := newGitServer(t, "")
+	r := newTestResolver(t, srv.URL)
+	f := srv.repo
+	for _, tc := range []struct{ ref, sha, version string }{
+		{"v2", f.three, "v2.1.0"},      // annotated major tag
+		{"release", f.three, "v2.1.0"}, // not a version, at a version's commit
+		{"v1", f.one, "v1.0.0"},
+		{"refs/tags/v1", f.one, "v1.0.0"},
+		{"main", f.three, ""},        // a branch
+		{"refs/heads/v2", f.two, ""}, // the branch, not the tag
+	} {
+		sha, version, err := r.Pin(context.Background(), "octo", "action", tc.ref)
+		if err != nil || sha != tc.sha || version != tc.version {
+			t.Errorf("Pin(%q) = %q, %q, %v; want %q, %q", tc.ref, sha, version, err, tc.sha, tc.version)
+		}
+	}
+	if _, _, err := r.Pin(context.Background(), "octo", "action", "v9"); !errors.Is(err, ErrUnknownRef) {
+		t.Errorf("Pin(v9): %v; want ErrUnknownRef", err)
+	}
+	if _, _, err := r.Pin(context.Background(), "octo", "missing", "v1"); err == nil || !strings.Contains(err.Error(), "octo/missing.git") {
+		t.Errorf("Pin of a missing repository: %v; want an error naming it", err)
 	}
 }

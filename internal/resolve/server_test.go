@@ -1,53 +1,10 @@
 package resolve
 
 import (
-	"io"
-	"net/http"
-	"net/http/cgi"
-	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
+
+	"github.com/pipelint/pipelint/internal/resolve/resolvetest"
 )
-
-// gitHTTPBackend is where Debian's git installs its smart HTTP server.
-const gitHTTPBackend = "/usr/lib/git-core/git-http-backend"
-
-// gitEnv makes git independent of the machine's configuration, and its
-// commits the same on every run.
-var gitEnv = []string{
-	"GIT_CONFIG_NOSYSTEM=1",
-	"GIT_CONFIG_GLOBAL=/dev/null",
-	"GIT_AUTHOR_NAME=test", "GIT_AUTHOR_EMAIL=test@example.com", "GIT_AUTHOR_DATE=2024-01-01T00:00:00Z",
-	"GIT_COMMITTER_NAME=test", "GIT_COMMITTER_EMAIL=test@example.com", "GIT_COMMITTER_DATE=2024-01-01T00:00:00Z",
-}
-
-// requireGit skips the test when git or its HTTP backend is missing.
-func requireGit(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	if _, err := os.Stat(gitHTTPBackend); err != nil {
-		t.Skipf("git http-backend is not installed: %v", err)
-	}
-}
-
-// runGit runs git in dir and returns its output, trimmed.
-func runGit(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), gitEnv...)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
 
 // fixture is the commits of the repository octo/action that newGitServer
 // serves:
@@ -63,79 +20,35 @@ type fixture struct {
 	bare                              string // the served repository's directory
 }
 
-// gitServer serves repositories over smart HTTP with git http-backend,
-// and records the Authorization header of each request.
+// gitServer serves octo/action (see fixture).
 type gitServer struct {
-	*httptest.Server
+	*resolvetest.GitServer
 	repo fixture
-
-	mu       sync.Mutex
-	requests int
-	auth     []string
 }
 
 // newGitServer serves octo/action (see fixture). When token is set, a
 // request without it as the password of x-access-token is refused.
 func newGitServer(t *testing.T, token string) *gitServer {
 	t.Helper()
-	requireGit(t)
-	root := t.TempDir()
-	work := filepath.Join(root, "work")
-	runGit(t, root, "init", "-q", "-b", "main", work)
+	srv := resolvetest.NewGitServer(t, token)
+	repo := srv.NewRepo(t, "octo/action")
 	var f fixture
-	commit := func(msg string) string {
-		runGit(t, work, "commit", "-q", "--allow-empty", "-m", msg)
-		return runGit(t, work, "rev-parse", "HEAD")
-	}
-	f.root = commit("root")
-	f.base = commit("base")
-	f.one = commit("one")
-	runGit(t, work, "tag", "v1")
-	runGit(t, work, "tag", "-a", "-m", "v1.0.0", "v1.0.0")
-	f.two = commit("two")
-	runGit(t, work, "branch", "dev")
-	runGit(t, work, "branch", "v2")
-	f.three = commit("three")
-	runGit(t, work, "tag", "-a", "-m", "v2", "v2")
-	runGit(t, work, "tag", "-a", "-m", "v2.1", "v2.1")
-	runGit(t, work, "tag", "v2.1.0")
-	runGit(t, work, "tag", "release")
-	f.fork = commit("fork")
-	runGit(t, work, "update-ref", "refs/pull/1/head", f.fork)
-	runGit(t, work, "reset", "-q", "--hard", f.three)
-	f.bare = filepath.Join(root, "repos", "octo", "action.git")
-	runGit(t, root, "clone", "-q", "--mirror", work, f.bare)
-
-	s := &gitServer{repo: f}
-	backend := &cgi.Handler{
-		Path: gitHTTPBackend,
-		Env:  append([]string{"GIT_PROJECT_ROOT=" + filepath.Join(root, "repos"), "GIT_HTTP_EXPORT_ALL=1"}, gitEnv[:2]...),
-		// The backend explains its 404s on stderr; the tests check the
-		// client's error instead.
-		Stderr: io.Discard,
-	}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		s.requests++
-		s.auth = append(s.auth, r.Header.Get("Authorization"))
-		s.mu.Unlock()
-		if token != "" {
-			if user, password, ok := r.BasicAuth(); !ok || user != "x-access-token" || password != token {
-				w.Header().Set("WWW-Authenticate", `Basic realm="test"`)
-				http.Error(w, "authentication required", http.StatusUnauthorized)
-				return
-			}
-		}
-		backend.ServeHTTP(w, r)
-	}))
-	t.Cleanup(s.Close)
-	return s
-}
-
-// seen is the number of requests served so far, and their Authorization
-// headers.
-func (s *gitServer) seen() (int, []string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.requests, append([]string(nil), s.auth...)
+	f.root = repo.Commit("root")
+	f.base = repo.Commit("base", f.root)
+	f.one = repo.Commit("one", f.base)
+	f.two = repo.Commit("two", f.one)
+	f.three = repo.Commit("three", f.two)
+	f.fork = repo.Commit("fork", f.three)
+	f.bare = repo.Dir
+	repo.SetRef("refs/heads/main", f.three)
+	repo.SetRef("refs/heads/dev", f.two)
+	repo.SetRef("refs/heads/v2", f.two)
+	repo.SetRef("refs/tags/v1", f.one)
+	repo.AnnotatedTag("v1.0.0", f.one)
+	repo.AnnotatedTag("v2", f.three)
+	repo.AnnotatedTag("v2.1", f.three)
+	repo.SetRef("refs/tags/v2.1.0", f.three)
+	repo.SetRef("refs/tags/release", f.three)
+	repo.SetRef("refs/pull/1/head", f.fork)
+	return &gitServer{GitServer: srv, repo: f}
 }

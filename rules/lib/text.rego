@@ -34,3 +34,12 @@ mentions_any(words) := pipelint.contains_any(file_text, words) if has_text else 
 matches(pattern) := regex.match(pattern, file_text) if has_text else := true
 
 has_text if count(object.get(input, "sources", [])) > 0
+
+# at is the text written at pos, when pos is on one line of a file of the
+# input; else "".
+at(pos) := substring(line, pos.column - 1, pos.end_column - pos.column) if {
+	pos.line == pos.end_line
+	some source in input.sources
+	source.file == pos.file
+	line := source.lines[pos.line - 1]
+} else := ""
