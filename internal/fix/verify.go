@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
@@ -126,8 +127,11 @@ func comparable(p *model.Pipeline) (any, error) {
 func withoutPositions(v any) any {
 	switch v := v.(type) {
 	case map[string]any:
-		delete(v, "pos")
 		for k, e := range v {
+			if k == "pos" || strings.HasSuffix(k, "_pos") { // version_comment_pos
+				delete(v, k)
+				continue
+			}
 			v[k] = withoutPositions(e)
 		}
 	case []any:
