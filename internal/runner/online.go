@@ -168,7 +168,8 @@ func (f *refFacts) apply(pf *parsedFile) {
 		var problem string
 		switch {
 		case lookup.err != nil:
-			problem = fmt.Sprintf("could not check %s online: %v", name, lookup.err)
+			// go-git ends some errors with an empty detail ("repository not found: ").
+			problem = fmt.Sprintf("could not check %s online: %s", name, strings.TrimSuffix(lookup.err.Error(), ": "))
 		case lookup.entry.Kind == "":
 			problem = fmt.Sprintf("%q is no branch or tag of %s", name.ref, name.repo)
 		default:
