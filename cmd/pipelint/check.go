@@ -74,6 +74,10 @@ holding .git, else the directory scanned).
 one run writes a SARIF file for code scanning and text for people:
   pipelint check --format sarif=pipelint.sarif --format text
 
+Check makes no network request unless --online asks it to look up, on
+GitHub (or --github-url), the refs that actions and reusable workflows name,
+to verify pins; a ref it cannot look up is a warning, not an error.
+
 Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 a usage error,
 a configuration that cannot be used, or a file that could not be read or
 parsed. The other files are still checked, and the other repositories when a
