@@ -1,7 +1,9 @@
 package rules_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -48,6 +50,11 @@ func newEngine(t testing.TB) *engine.Engine {
 // negative/ must produce none. An entry is a file named <system>-<case>.<ext>
 // or a directory holding a small repository. Only the fixture's own rule is
 // looked at, so one rule's change never disturbs another rule's fixtures.
+//
+// What `check --online` would find on the server (input.resolved) is given
+// to an entry by a file beside it, <entry>.resolved.json: a JSON array of
+// model.ResolvedRef, set on every pipeline of the entry. Without one, the
+// entry is checked as offline.
 func TestFixtures(t *testing.T) {
 	e := newEngine(t)
 	eachFixture(t, func(t *testing.T, ruleID, polarity, path string) {
@@ -80,7 +87,7 @@ func eachFixture(t *testing.T, test func(t *testing.T, ruleID, polarity, path st
 				continue
 			}
 			for _, entry := range entries {
-				if strings.HasSuffix(entry.Name(), ".out") {
+				if strings.HasSuffix(entry.Name(), ".out") || strings.HasSuffix(entry.Name(), resolvedSuffix) {
 					continue
 				}
 				path := filepath.Join(dir, entry.Name())
@@ -137,6 +144,7 @@ func evaluateFixture(t *testing.T, e *engine.Engine, path string, relabel func(*
 	if err != nil {
 		t.Fatal(err)
 	}
+	resolved := readResolved(t, path)
 	// Every file sees the entry's other pipelines, as the runner shows a
 	// repository's (input.repository).
 	pipelines := make([]*model.Pipeline, len(files))
@@ -150,6 +158,7 @@ func evaluateFixture(t *testing.T, e *engine.Engine, path string, relabel func(*
 			t.Fatalf("parse %s: %v", f.Display, parsed.Err)
 		}
 		p := parsed.Pipeline
+		p.Resolved = resolved
 		if relabel != nil {
 			relabel(p)
 		}
@@ -173,6 +182,31 @@ func evaluateFixture(t *testing.T, e *engine.Engine, path string, relabel func(*
 		}
 	}
 	return lines
+}
+
+// resolvedSuffix names the file of what a fixture entry's refs resolve
+// to online.
+const resolvedSuffix = ".resolved.json"
+
+// readResolved reads the refs an entry resolves to online, nil when it has
+// no such file. Unknown fields are errors, so a misspelt fact cannot leave
+// a case testing nothing.
+func readResolved(t *testing.T, path string) []model.ResolvedRef {
+	t.Helper()
+	data, err := os.ReadFile(path + resolvedSuffix)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	decoder := json.NewDecoder(bytes.NewReader(data))
+	decoder.DisallowUnknownFields()
+	var resolved []model.ResolvedRef
+	if err := decoder.Decode(&resolved); err != nil {
+		t.Fatalf("%s%s: %v", path, resolvedSuffix, err)
+	}
+	return resolved
 }
 
 // asRepository makes the files of a directory entry the files of a

@@ -10,9 +10,9 @@
 #   the newest 4.x.y), a branch the newest release of all; a commit SHA is
 #   judged by its version comment (`@<sha> # v4.1.0`) and by the list of
 #   compromised commits, only by that list for an advisory that has one
-#   (the tags moved, not the commits). The advisories are pipelint's own
-#   table, and
-#   those supplied with `pipelint check --advisories FILE` (OSV JSON, such
+#   (the tags moved, not the commits). With `pipelint check --online`, a
+#   commit SHA is also judged by every tag that points at it, as that tag
+#   would be. The advisories are pipelint's own table, and those supplied with `pipelint check --advisories FILE` (OSV JSON, such
 #   as GitHub's advisory database export).
 # custom:
 #   id: known-vulnerable-action
@@ -26,6 +26,7 @@
 #   tags: [supply-chain, external/cwe/cwe-1395]
 package pipelint.rules.known_vulnerable_action
 
+import data.pipelint.lib.refs
 import data.pipelint.lib.tables
 
 findings contains finding if {
@@ -85,17 +86,18 @@ commit_hits(entry, ref) := [object.union({"kind": "commit", "advisory": entry.ad
 	startswith(lower(commit), lower(ref.ref))
 ]
 
-range_hits(entry, ref) := [{"kind": "range", "advisory": entry.advisory, "fixed": r.fixed, "last_affected": r.last_affected} |
+range_hits(entry, ref) := [{"kind": "range", "advisory": entry.advisory, "fixed": r.fixed, "last_affected": r.last_affected, "by": v.by, "text": v.text} |
 	not pinned_past_compromise(entry, ref)
-	version := version_of_ref(ref)
+	some v in version_texts(ref)
+	version := version_of(v.text, ref)
 	some r in entry.affected.ranges
 	in_range(version, r)
 ]
 
-listed_hits(entry, ref) := [object.union({"kind": "version", "advisory": entry.advisory}, ends(entry.affected)) |
-	written := version_text(ref)
+listed_hits(entry, ref) := [object.union({"kind": "version", "advisory": entry.advisory, "by": v.by, "text": v.text}, ends(entry.affected)) |
+	some v in version_texts(ref)
 	some listed in entry.affected.versions
-	trim_prefix(listed, "v") == trim_prefix(written, "v")
+	trim_prefix(listed, "v") == trim_prefix(v.text, "v")
 ]
 
 # pinned_past_compromise is true for a commit SHA judged against an
@@ -139,21 +141,25 @@ is_sha(ref) if regex.match(`^[0-9a-fA-F]{7,40}$`, ref)
 
 # --- versions ------------------------------------------------------------------------
 
-# version_text is the version a reference names: its ref, or the version
-# comment of a commit SHA; undefined for a SHA without one.
-version_text(ref) := ref.ref if not is_sha(ref.ref)
+# version_texts are the versions a reference names, each with what names
+# it ("by"): its ref; for a commit SHA, its version comment and, with
+# `check --online`, every tag pointing at the commit (input.resolved).
+version_texts(ref) := {{"text": ref.ref, "by": "ref"}} if not is_sha(ref.ref)
 
-version_text(ref) := regex.replace(ref.version_comment, `^.*/`, "") if {
-	is_sha(ref.ref)
+version_texts(ref) := comment_version(ref) | {{"text": tag, "by": "tag"} | some tag in refs.resolved(ref).tags_at_commit} if is_sha(ref.ref)
+
+comment_version(ref) := {{"text": regex.replace(ref.version_comment, `^.*/`, ""), "by": "comment"}} if {
 	ref.version_comment != ""
-}
+} else := set()
 
-# version_of_ref is the version a reference runs, as [major, minor, patch]:
-# a tag's, where a part left out stands for the newest of its line (`v4`
-# is the newest 4.x.y); the newest of all for a branch or no ref.
-version_of_ref(ref) := parsed if {
-	parsed := parse_version(version_text(ref), newest)
-} else := [newest, newest, newest] if {
+# version_of is the version a reference runs by one of its version texts,
+# as [major, minor, patch]: a tag's, where a part left out stands for the
+# newest of its line (`v4` is the newest 4.x.y); the newest of all for a
+# branch or no ref.
+version_of(text, _) := parse_version(text, newest)
+
+version_of(text, ref) := [newest, newest, newest] if {
+	not parse_version(text, newest)
 	not is_sha(ref.ref)
 }
 
@@ -203,7 +209,7 @@ report(ref, hits) := {
 }
 
 report(ref, hits) := {
-	"msg": sprintf("%s %q%s is in the affected range of %s; %s", [noun[ref.kind], ref.value.value, judged_by(ref), advisory_list(hits), fix(hits)]),
+	"msg": sprintf("%s %q%s is in the affected range of %s; %s", [noun[ref.kind], ref.value.value, judged_by(ref, hits), advisory_list(hits), fix(hits)]),
 	"pos": ref.value.pos,
 	"severity": max_severity({severity_of(h.advisory) | some h in hits}),
 } if {
@@ -215,9 +221,18 @@ has_commit_hit(hits) if {
 	h.kind == "commit"
 }
 
-judged_by(ref) := sprintf(" (by its version comment %q)", [ref.version_comment]) if is_sha(ref.ref)
-
-judged_by(ref) := "" if not is_sha(ref.ref)
+# judged_by says what made a commit SHA affected: its version comment,
+# else the tags at its commit.
+judged_by(ref, hits) := sprintf(" (by its version comment %q)", [ref.version_comment]) if {
+	some h in hits
+	h.by == "comment"
+} else := sprintf(" (by the tag %s at its commit)", [concat_and(tags)]) if {
+	tags := sort({sprintf("%q", [h.text]) | some h in hits; h.by == "tag"})
+	count(tags) == 1
+} else := sprintf(" (by the tags %s at its commit)", [concat_and(tags)]) if {
+	tags := sort({sprintf("%q", [h.text]) | some h in hits; h.by == "tag"})
+	count(tags) > 1
+} else := ""
 
 # advisory_list names each advisory once, with its first CVE alias:
 # "GHSA-x (CVE-y) and GHSA-z (CVE-w)".

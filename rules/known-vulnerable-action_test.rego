@@ -131,3 +131,31 @@ test_reusable_workflow if {
 	some f in known_vulnerable_action.findings with input as {"references": [r]}
 	startswith(f.msg, "reusable workflow ")
 }
+
+# With check --online, a commit SHA is judged by the tags at its commit
+# too, as the tag itself would be; the version comment, when it is
+# affected, is what the message names.
+test_sha_by_tags_at_its_commit if {
+	sha := "ed68ef82c095e0d48ec87eccea555d944a631a4c"
+	uses := concat("@", ["tj-actions/changed-files", sha])
+	one := known_vulnerable_action.findings with input as {"references": [ref(uses, "")], "resolved": resolved(sha, ["v40.2.0"])}
+	[f.msg | some f in one] == [sprintf(`action "tj-actions/changed-files@%s" (by the tag "v40.2.0" at its commit) is in the affected range of GHSA-mcph-m25j-8j63 (CVE-2023-51664); update to 41.0.0 or later`, [sha])]
+	two := known_vulnerable_action.findings with input as {"references": [ref(uses, "")], "resolved": resolved(sha, ["v40", "v40.2.0", "latest"])}
+	[f.msg | some f in two] == [sprintf(`action "tj-actions/changed-files@%s" (by the tags "v40" and "v40.2.0" at its commit) is in the affected range of GHSA-mcph-m25j-8j63 (CVE-2023-51664); update to 41.0.0 or later`, [sha])]
+	commented := known_vulnerable_action.findings with input as {"references": [ref(uses, "v40")], "resolved": resolved(sha, ["v40.2.0"])}
+	[f.msg | some f in commented] == [sprintf(`action "tj-actions/changed-files@%s" (by its version comment "v40") is in the affected range of GHSA-mcph-m25j-8j63 (CVE-2023-51664); update to 41.0.0 or later`, [sha])]
+
+	# Tags past the range, no tag at all, or the facts of another
+	# repository: nothing.
+	count(known_vulnerable_action.findings) == 0 with input as {"references": [ref(uses, "")], "resolved": resolved(sha, ["v46.0.1"])}
+	count(known_vulnerable_action.findings) == 0 with input as {"references": [ref(uses, "")], "resolved": resolved(sha, [])}
+	count(known_vulnerable_action.findings) == 0 with input as {"references": [ref(concat("@", ["tj-actions/other", sha]), "")], "resolved": resolved(sha, ["v40.2.0"])}
+
+	# A tag moved to a compromised commit does not make the commit it
+	# pointed at before affected by that compromise.
+	count(known_vulnerable_action.findings) == 0 with input as {"references": [ref(uses, "")], "resolved": resolved(sha, ["v45.0.7"])}
+}
+
+# resolved is what check --online finds of a commit of
+# tj-actions/changed-files with the given tags.
+resolved(sha, tags) := [{"repo": "tj-actions/changed-files", "ref": sha, "kind": "commit", "commit": sha, "tags_at_commit": tags, "branches_at_commit": [], "ambiguous": false, "reachable": "yes"}]

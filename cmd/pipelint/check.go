@@ -21,6 +21,7 @@ import (
 	"github.com/pipelint/pipelint/internal/parser"
 	"github.com/pipelint/pipelint/internal/repofs"
 	"github.com/pipelint/pipelint/internal/report"
+	"github.com/pipelint/pipelint/internal/resolve"
 	"github.com/pipelint/pipelint/internal/runner"
 	"github.com/pipelint/pipelint/internal/secret"
 )
@@ -42,6 +43,8 @@ type checkOptions struct {
 	sarifCategory        string
 	fileTimeout          time.Duration
 	advisories           string
+	online               bool
+	githubURL            string
 }
 
 // policyFlags choose the configuration and the policies; `rules` and
@@ -70,6 +73,10 @@ holding .git, else the directory scanned).
 --format may be given several times, each as FORMAT or FORMAT=FILE, so that
 one run writes a SARIF file for code scanning and text for people:
   pipelint check --format sarif=pipelint.sarif --format text
+
+Check makes no network request unless --online asks it to look up, on
+GitHub (or --github-url), the refs that actions and reusable workflows name,
+to verify pins; a ref it cannot look up is a warning, not an error.
 
 Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 a usage error,
 a configuration that cannot be used, or a file that could not be read or
@@ -100,6 +107,8 @@ run.`,
 	flags.BoolVar(&opts.sarifIncludeSuppress, "sarif-include-suppressed", false, "list suppressed findings in SARIF, with their suppression")
 	flags.StringVar(&opts.sarifCategory, "sarif-category", "", "code scanning category for SARIF (automationDetails.id)")
 	flags.StringVar(&opts.advisories, "advisories", "", "security advisories about actions for known-vulnerable-action, beyond the built-in ones: an OSV JSON file or a directory of them, such as GitHub's advisory database export (read locally, never fetched)")
+	flags.BoolVar(&opts.online, "online", false, "look up on GitHub the refs that actions and reusable workflows name, to verify pins (impostor-commit, ref-version-mismatch, ref-confusion, and known-vulnerable-action by the tags of a pinned commit); uses GITHUB_TOKEN or GH_TOKEN when set, and a cache")
+	flags.StringVar(&opts.githubURL, "github-url", resolve.DefaultGitHubURL, "with --online, the base URL of the GitHub server, such as a GitHub Enterprise Server")
 	flags.DurationVar(&opts.fileTimeout, "file-timeout", runner.DefaultFileTimeout, "time limit for checking one file, parse and rules; a file that takes longer is reported as an error and the others are still checked")
 	return cmd
 }
@@ -135,6 +144,15 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 			return fmt.Errorf("--advisories: %w", err)
 		}
 	}
+	var resolver *resolve.Resolver
+	switch {
+	case opts.online:
+		if resolver, err = resolve.New(resolve.WithGitHubURL(opts.githubURL)); err != nil {
+			return fmt.Errorf("--online: %w", err)
+		}
+	case opts.githubURL != resolve.DefaultGitHubURL:
+		return errors.New("--github-url is used only with --online")
+	}
 	result, err := runner.Check(ctx, paths, runner.Options{
 		Policy:              opts.policy.PolicyOptions,
 		Discovery:           parser.Options{System: system, SkipUnknown: opts.skipUnknown},
@@ -142,6 +160,7 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 		ReportUnusedIgnores: opts.reportUnusedIgnores,
 		ToolVersion:         pipelintVersion(),
 		FileTimeout:         opts.fileTimeout,
+		Resolver:            resolver,
 	})
 	var configErr *runner.ConfigError
 	if errors.As(err, &configErr) {

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
@@ -153,8 +154,11 @@ func startsAtOneOf(pos any, starts []model.Pos) bool {
 func withoutPositions(v any) any {
 	switch v := v.(type) {
 	case map[string]any:
-		delete(v, "pos")
 		for k, e := range v {
+			if k == "pos" || strings.HasSuffix(k, "_pos") { // version_comment_pos
+				delete(v, k)
+				continue
+			}
 			v[k] = withoutPositions(e)
 		}
 	case []any:

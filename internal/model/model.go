@@ -185,6 +185,15 @@ type Pipeline struct {
 	// Repository is every pipeline of the repository the file belongs to,
 	// set by the run for the file checked; null elsewhere.
 	Repository *Repository `json:"repository"`
+	// Resolved is what the GitHub server says of the refs the file's
+	// actions and reusable workflows name, looked up by `pipelint check
+	// --online` (never otherwise, so empty without it): one entry for
+	// each `owner/repo@ref` of References, and for the version comment
+	// of each one pinned to a commit (`owner/repo@v4.1.0` for `@<sha> #
+	// v4.1.0`), sorted by repository and ref. A ref whose lookup failed
+	// has no entry (the run warns instead). This is all a policy knows of
+	// the network, which it never reaches.
+	Resolved []ResolvedRef `json:"resolved"`
 	// Groovy is what the code of a Jenkinsfile calls, reads, constructs,
 	// annotates and imports, for rules about the code itself rather than
 	// the steps it runs; null on other systems.
@@ -264,10 +273,10 @@ type DependencyFile struct {
 }
 
 // InView returns p as Repository.Pipelines holds it: without the text of
-// its files, its callees (there in their own right), a repository or its
-// Groovy code.
+// its files, its callees (there in their own right), a repository, its
+// Groovy code or its resolved refs.
 func (p Pipeline) InView() Pipeline {
-	p.Sources, p.Callees, p.Repository, p.Groovy = nil, nil, nil, nil
+	p.Sources, p.Callees, p.Repository, p.Groovy, p.Resolved = nil, nil, nil, nil, nil
 	return p
 }
 
@@ -614,9 +623,58 @@ type Reference struct {
 	// VersionComment is the version written in a trailing comment
 	// (`@<sha> # v4.1.0`), the usual hint when a SHA hides the version.
 	VersionComment string `json:"version_comment"`
+	// VersionCommentPos is where that version is written in the comment
+	// (the `v4.1.0` of `# tag=v4.1.0`); zero when there is none.
+	VersionCommentPos Pos `json:"version_comment_pos"`
 	// Integrity is a remote include's integrity hash, if given.
 	Integrity String `json:"integrity"`
 	Pos       Pos    `json:"pos"`
+}
+
+// ResolvedRef kinds.
+const (
+	ResolvedTag    = "tag"
+	ResolvedBranch = "branch"
+	ResolvedCommit = "commit"
+)
+
+// Reachable values of a ResolvedRef.
+const (
+	ReachableYes       = "yes"
+	ReachableNo        = "no"
+	ReachableUndecided = "undecided"
+)
+
+// ResolvedRef is what the server of a GitHub repository says a ref of it
+// names, at the time of the check (see Pipeline.Resolved).
+type ResolvedRef struct {
+	// Repo is the repository, `owner/name` as written (an action's path
+	// left out); Ref the ref as written. Rules find the entry of a
+	// reference by both (data.pipelint.lib.refs.resolved).
+	Repo string `json:"repo"`
+	Ref  string `json:"ref"`
+	// Kind is what Ref names: a ResolvedTag (of a name that is both a tag
+	// and a branch too, as git resolves it first), a ResolvedBranch, a
+	// ResolvedCommit for a full 40-hex SHA, or "" when the repository has
+	// no branch or tag of that name.
+	Kind string `json:"kind"`
+	// Commit is the full SHA, in lower case, of the commit Ref names (an
+	// annotated tag peeled to its commit); "" when Kind is "".
+	Commit string `json:"commit"`
+	// TagsAtCommit and BranchesAtCommit are the names of the tags and
+	// branches that point at Commit, sorted.
+	TagsAtCommit     []string `json:"tags_at_commit"`
+	BranchesAtCommit []string `json:"branches_at_commit"`
+	// Ambiguous is true when Ref is both a branch and a tag, so what runs
+	// depends on which one the resolver picks (ref confusion).
+	Ambiguous bool `json:"ambiguous"`
+	// Reachable says whether Commit is in the history of a branch or tag
+	// of Repo: ReachableYes, ReachableNo (every history read to its first
+	// commit, and none holds it: a commit from a fork, fetched through the
+	// parent's name), or ReachableUndecided (older than the part of each
+	// history read, or the histories could not be read). Always "yes" for a
+	// tag or branch; "" when Kind is "".
+	Reachable string `json:"reachable"`
 }
 
 // Groovy is the code of a Jenkinsfile as Groovy reads it, wherever it is

@@ -43,6 +43,7 @@ type repositoryCheck struct {
 	limits       *budget
 	governing    *policies
 	reportUnused bool
+	online       *refFacts // nil unless checking online
 
 	view       *repositoryView
 	repository *model.Repository // the view, once final
@@ -153,6 +154,9 @@ func (c *repositoryCheck) evaluate(parsed []*parsedFile) {
 		q.done = true
 		return q.context
 	})
+	if c.online != nil {
+		c.online.resolve(c.ctx, parsed)
+	}
 	evaluate := func(pf *parsedFile, alone bool) fileResult {
 		pol, err := c.governing.of(pf.file)
 		if err != nil {

@@ -23,6 +23,7 @@ import (
 	"github.com/pipelint/pipelint/internal/parser/syntax"
 	"github.com/pipelint/pipelint/internal/repofs"
 	"github.com/pipelint/pipelint/internal/report"
+	"github.com/pipelint/pipelint/internal/resolve"
 	"github.com/pipelint/pipelint/internal/secret"
 )
 
@@ -52,6 +53,12 @@ type Options struct {
 	// (DefaultMemoryLimit when 0). An evaluation that takes more is stopped
 	// and reported as an error, and the run goes on.
 	MemoryLimit uint64
+	// Resolver, when set, looks up on the GitHub server what the refs of
+	// the actions and reusable workflows of each file name, into
+	// model.Pipeline.Resolved (pipelint check --online); a ref that cannot
+	// be resolved is a warning at its reference. Lookups are not counted
+	// in the file's time budget: the resolver bounds each one.
+	Resolver *resolve.Resolver
 }
 
 // Result is a finished check.
@@ -136,8 +143,12 @@ func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
 	result := &Result{Skipped: skipped}
 	var checked []parser.File
 	var results []fileResult
+	var online *refFacts
+	if opts.Resolver != nil {
+		online = newRefFacts(opts.Resolver)
+	}
 	for _, repository := range byRepository(files) {
-		c := &repositoryCheck{ctx: ctx, limits: limits, governing: governing, reportUnused: opts.ReportUnusedIgnores}
+		c := &repositoryCheck{ctx: ctx, limits: limits, governing: governing, reportUnused: opts.ReportUnusedIgnores, online: online}
 		c.run(repository)
 		checked = append(checked, c.checked...)
 		results = append(results, c.results...)

@@ -17,3 +17,18 @@ mutability(ref) := "none" if {
 
 # is_branch_like is true for refs that name a branch or a moving alias.
 is_branch_like(ref) if mutability(ref) in {"none", "branch"}
+
+# resolved is what `pipelint check --online` found on the server of the
+# ref a reference names (an entry of input.resolved: kind, commit,
+# tags_at_commit, branches_at_commit, ambiguous, reachable); undefined
+# without --online, or when the lookup failed.
+resolved(ref) := resolved_by_name[sprintf("%s/%s@%s", [ref.owner, ref.repo, ref.ref])]
+
+# resolved_version_comment is the same for the version comment of a
+# reference (`@<sha> # v4.1.0` looks up v4.1.0 in the same repository).
+resolved_version_comment(ref) := resolved_by_name[sprintf("%s/%s@%s", [ref.owner, ref.repo, ref.version_comment])]
+
+resolved_by_name[name] := entry if {
+	some entry in input.resolved
+	name := sprintf("%s@%s", [entry.repo, entry.ref])
+}

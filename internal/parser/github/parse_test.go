@@ -99,6 +99,7 @@ func TestWorkflowReferences(t *testing.T) {
 	postgres.Repo, postgres.Ref = "postgres", "16"
 	checkout := ref(model.RefAction, "", str("actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11", 43, 15, 43, 72))
 	checkout.Owner, checkout.Repo, checkout.Ref, checkout.Pinned, checkout.VersionComment = "actions", "checkout", "b4ffde65f46336ab88eb53be808477a3936bae11", true, "v4.1.1"
+	checkout.VersionCommentPos = at(43, 75, 43, 81)
 	setupGo := ref(model.RefAction, "", str("actions/setup-go@v5", 45, 16, 45, 35))
 	setupGo.Owner, setupGo.Repo, setupGo.Ref = "actions", "setup-go", "v5"
 	alpine := ref(model.RefImage, "step", str("docker://alpine:3.19", 60, 15, 60, 35))

@@ -3,6 +3,7 @@ package github
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/pipelint/pipelint/internal/model"
 )
@@ -32,7 +33,7 @@ func (c *converter) reference(value model.String, kind, usage string) model.Refe
 	ref.Value, ref.Pos = value, value.Pos
 	ref.Dynamic = strings.Contains(value.Value, "${{")
 	if comment, ok := c.commentAt[value.Pos.EndLine]; ok && comment.Pos.Column >= value.Pos.EndColumn {
-		ref.VersionComment = versionInComment(comment.Text)
+		ref.VersionComment, ref.VersionCommentPos = versionInComment(comment)
 	}
 	c.references = append(c.references, ref)
 	return ref
@@ -81,17 +82,31 @@ func imageReference(name string) model.Reference {
 	return out
 }
 
-// versionInComment finds the version in a comment after a pinned reference:
-// `v4.1.1`, `tag=v4.1.1`, `pin@v4` or a lone word such as `main`.
-func versionInComment(text string) string {
-	fields := strings.Fields(text)
-	for _, f := range fields {
-		if f = f[strings.LastIndexAny(f, "@=")+1:]; versionLike.MatchString(f) {
-			return f
+// commentWord is a word of a comment.
+var commentWord = regexp.MustCompile(`\S+`)
+
+// versionInComment finds the version in a comment after a pinned reference,
+// and where it is written: `v4.1.1`, `tag=v4.1.1`, `pin@v4` or a lone word
+// such as `main`.
+func versionInComment(comment model.Comment) (string, model.Pos) {
+	words := commentWord.FindAllStringIndex(comment.Text, -1)
+	at := func(start, end int) model.Pos {
+		// Text is trimmed: its first character follows the # and the
+		// blanks the comment's span holds before it.
+		first := comment.Pos.EndColumn - utf8.RuneCountInString(comment.Text)
+		pos := comment.Pos
+		pos.Column = first + utf8.RuneCountInString(comment.Text[:start])
+		pos.EndColumn = pos.Column + utf8.RuneCountInString(comment.Text[start:end])
+		return pos
+	}
+	for _, w := range words {
+		start := w[0] + strings.LastIndexAny(comment.Text[w[0]:w[1]], "@=") + 1
+		if version := comment.Text[start:w[1]]; versionLike.MatchString(version) {
+			return version, at(start, w[1])
 		}
 	}
-	if len(fields) == 1 && !strings.ContainsAny(fields[0], ":[]") {
-		return fields[0]
+	if len(words) == 1 && !strings.ContainsAny(comment.Text, ":[]") {
+		return comment.Text, at(words[0][0], words[0][1])
 	}
-	return ""
+	return "", model.Pos{}
 }

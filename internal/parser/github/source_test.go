@@ -2,6 +2,7 @@ package github
 
 import (
 	"testing"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v4"
 
@@ -190,17 +191,30 @@ func TestComments(t *testing.T) {
 }
 
 func TestVersionComment(t *testing.T) {
-	for comment, want := range map[string]string{
-		"v4.1.1":                          "v4.1.1",
-		"tag=v4.1.1":                      "v4.1.1",
-		"pin@v2":                          "v2",
-		"ratchet:actions/checkout@v4":     "v4",
-		"v1.2.3-rc.1 (latest)":            "v1.2.3-rc.1",
-		"main":                            "main",
-		"zizmor: ignore[unpinned-uses]":   "",
-		"pipelint: ignore[rule-2] reason": "",
+	// Each comment is written `#  <text>` from column 10 of line 3: its
+	// text starts at column 13.
+	for text, want := range map[string]struct {
+		version    string
+		start, end int // columns of the version, 0 for none
+	}{
+		"v4.1.1":                          {"v4.1.1", 13, 19},
+		"tag=v4.1.1":                      {"v4.1.1", 17, 23},
+		"pin@v2":                          {"v2", 17, 19},
+		"ratchet:actions/checkout@v4":     {"v4", 38, 40},
+		"v1.2.3-rc.1 (latest)":            {"v1.2.3-rc.1", 13, 24},
+		"é v2":                            {"v2", 15, 17}, // columns count code points
+		"main":                            {"main", 13, 17},
+		"zizmor: ignore[unpinned-uses]":   {"", 0, 0},
+		"pipelint: ignore[rule-2] reason": {"", 0, 0},
 	} {
-		check(t, comment, versionInComment(comment), want)
+		comment := model.Comment{Text: text, Pos: span("f.yml", 3, 10, 3, 13+utf8.RuneCountInString(text))}
+		version, pos := versionInComment(comment)
+		wantPos := model.Pos{}
+		if want.start > 0 {
+			wantPos = span("f.yml", 3, want.start, 3, want.end)
+		}
+		check(t, text, version, want.version)
+		check(t, text+" position", pos, wantPos)
 	}
 }
 

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cgi"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+// The git server below copies what it needs of internal/resolve's
+// (server_test.go), until both share a test-support package.
+
+// gitHTTPBackend is where Debian's git installs its smart HTTP server.
+const gitHTTPBackend = "/usr/lib/git-core/git-http-backend"
+
+// gitEnv makes git independent of the machine's configuration, and its
+// commits the same on every run.
+var gitEnv = []string{
+	"GIT_CONFIG_NOSYSTEM=1",
+	"GIT_CONFIG_GLOBAL=/dev/null",
+	"GIT_AUTHOR_NAME=test", "GIT_AUTHOR_EMAIL=test@example.com", "GIT_AUTHOR_DATE=2024-01-01T00:00:00Z",
+	"GIT_COMMITTER_NAME=test", "GIT_COMMITTER_EMAIL=test@example.com", "GIT_COMMITTER_DATE=2024-01-01T00:00:00Z",
+}
+
+func runGit(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), gitEnv...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// actionRepo is the commits of octo/action that serveActionRepo serves:
+//
+//	one ← two ← three ← fork
+//
+// Tags: v1 (lightweight) and v1.0.0 (annotated) at one; v2 (annotated)
+// and v2.1.0 at three. main is at three, and a branch v2, named like the
+// tag, at two. fork is reachable only from refs/pull/1/head, as a pull
+// request's commit from a fork is.
+type actionRepo struct{ one, two, three, fork string }
+
+// serveActionRepo serves octo/action over smart HTTP with git
+// http-backend, and counts the requests served.
+func serveActionRepo(t *testing.T) (*httptest.Server, actionRepo, *atomic.Int32) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	if _, err := os.Stat(gitHTTPBackend); err != nil {
+		t.Skipf("git http-backend is not installed: %v", err)
+	}
+	root := t.TempDir()
+	work := filepath.Join(root, "work")
+	runGit(t, root, "init", "-q", "-b", "main", work)
+	commit := func(msg string) string {
+		runGit(t, work, "commit", "-q", "--allow-empty", "-m", msg)
+		return runGit(t, work, "rev-parse", "HEAD")
+	}
+	var repo actionRepo
+	repo.one = commit("one")
+	runGit(t, work, "tag", "v1")
+	runGit(t, work, "tag", "-a", "-m", "v1.0.0", "v1.0.0")
+	repo.two = commit("two")
+	runGit(t, work, "branch", "v2")
+	repo.three = commit("three")
+	runGit(t, work, "tag", "-a", "-m", "v2", "v2")
+	runGit(t, work, "tag", "v2.1.0")
+	repo.fork = commit("fork")
+	runGit(t, work, "update-ref", "refs/pull/1/head", repo.fork)
+	runGit(t, work, "reset", "-q", "--hard", repo.three)
+	runGit(t, root, "clone", "-q", "--mirror", work, filepath.Join(root, "repos", "octo", "action.git"))
+
+	backend := &cgi.Handler{
+		Path:   gitHTTPBackend,
+		Env:    append([]string{"GIT_PROJECT_ROOT=" + filepath.Join(root, "repos"), "GIT_HTTP_EXPORT_ALL=1"}, gitEnv[:2]...),
+		Stderr: io.Discard, // it explains its 404s there; the test checks pipelint's warnings instead
+	}
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		backend.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, repo, &requests
+}
+
+// check --online verifies the pins of a workflow against a real git
+// server: a fork's commit (impostor-commit), a version comment naming a
+// tag of another commit (ref-version-mismatch), a name that is a branch
+// and a tag (ref-confusion), a commit whose tags an advisory covers
+// (known-vulnerable-action); refs it cannot resolve are warnings, not
+// errors. Without --online, none of that is looked up or reported.
+func TestCheckOnline(t *testing.T) {
+	srv, repo, requests := serveActionRepo(t)
+	t.Setenv("GITHUB_TOKEN", "")
+	t.Setenv("GH_TOKEN", "")
+	t.Setenv("PIPELINT_CACHE_DIR", t.TempDir())
+	advisory := `{"id": "PIPELINT-TEST-0100", "summary": "test advisory", "affected": [{
+	  "package": {"ecosystem": "GitHub Actions", "name": "octo/action"},
+	  "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.0.0"}]}]}],
+	  "database_specific": {"severity": "MODERATE"}}`
+	root := writeFiles(t, map[string]string{
+		".git/HEAD":      "ref: refs/heads/main\n",
+		"advisory.json":  advisory,
+		".pipelint.yaml": "rules:\n  unpinned-action:\n    enabled: false\n",
+		".github/workflows/ci.yml": "on: push\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n" +
+			"      - uses: octo/action@" + repo.fork + "\n" + // 7
+			"      - uses: octo/action@" + repo.one + " # v2.1.0\n" + // 8
+			"      - uses: octo/action@" + repo.three + " # v2.1.0\n" + // 9
+			"      - uses: octo/action@v2\n" + // 10
+			"      - uses: octo/action@v2.1.0\n" + // 11
+			"      - uses: octo/action@v9\n" + // 12
+			"      - uses: octo/missing@v1\n", // 13
+	})
+	online := []string{"impostor-commit", "ref-version-mismatch", "ref-confusion", "known-vulnerable-action"}
+	onlineFindings := func(stdout string) []string {
+		return slices.DeleteFunc(findingLines(stdout), func(line string) bool {
+			return !slices.ContainsFunc(online, func(id string) bool { return strings.Contains(line, " "+id+": ") })
+		})
+	}
+
+	code, stdout, stderr := pipelint(t, root, "check", "--advisories", "advisory.json", "--online", "--github-url", srv.URL)
+	want := []string{
+		fmt.Sprintf(`.github/workflows/ci.yml:7:15: high impostor-commit: action "octo/action@%s" is pinned to a commit that no branch or tag of octo/action holds: it can come from a fork, served through the repository's name; pin the commit of one of its releases`, repo.fork),
+		fmt.Sprintf(`.github/workflows/ci.yml:8:15: medium known-vulnerable-action: action "octo/action@%s" (by the tags "v1" and "v1.0.0" at its commit) is in the affected range of PIPELINT-TEST-0100; update to 2.0.0 or later`, repo.one),
+		fmt.Sprintf(`.github/workflows/ci.yml:8:70: medium ref-version-mismatch: action "octo/action@%s" is commented as version "v2.1.0", but tag "v2.1.0" points at commit %s (tags at the pinned commit: "v1", "v1.0.0"); pin the tag's commit or correct the comment`, repo.one, repo.three[:7]),
+		`.github/workflows/ci.yml:10:15: medium ref-confusion: action "octo/action@v2" names "v2", both a branch and a tag of octo/action, which can point at different commits; pin it to the full commit SHA of the tag`,
+	}
+	if got := onlineFindings(stdout); code != exitFindings || !slices.Equal(got, want) {
+		t.Errorf("check --online: exit %d, findings\n  %s\nwant\n  %s\nstderr:\n%s", code, strings.Join(got, "\n  "), strings.Join(want, "\n  "), stderr)
+	}
+	warnings := slices.DeleteFunc(strings.Split(stderr, "\n"), func(line string) bool { return !strings.Contains(line, ": warning: ") })
+	wantWarnings := []string{
+		`.github/workflows/ci.yml:12:15: warning: "v9" is no branch or tag of octo/action`,
+		`.github/workflows/ci.yml:13:15: warning: could not check octo/missing@v1 online: list refs of ` + srv.URL + `/octo/missing.git: repository not found`,
+	}
+	if !slices.Equal(warnings, wantWarnings) {
+		t.Errorf("warnings\n  %s\nwant\n  %s", strings.Join(warnings, "\n  "), strings.Join(wantWarnings, "\n  "))
+	}
+
+	// Offline, the same file: nothing looked up, nothing reported but
+	// what the file alone shows (the range of a tag written as the ref is
+	// not: v2.1.0 is past the advisory).
+	before := requests.Load()
+	code, stdout, stderr = pipelint(t, root, "check", "--advisories", "advisory.json")
+	if got := onlineFindings(stdout); code == exitError || len(got) != 0 || strings.Contains(stderr, "warning") {
+		t.Errorf("check without --online: exit %d, findings %q, stderr %q; want none of the online rules and no warning", code, got, stderr)
+	}
+	if after := requests.Load(); after != before {
+		t.Errorf("check without --online made %d requests", after-before)
+	}
+	if code, _, stderr := pipelint(t, root, "check", "--github-url", srv.URL); code != exitError || !strings.Contains(stderr, "--github-url is used only with --online") {
+		t.Errorf("--github-url without --online: exit %d, stderr %q; want a usage error", code, stderr)
+	}
+}
