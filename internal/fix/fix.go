@@ -110,6 +110,7 @@ func File(ctx context.Context, src Source, findings []finding.Finding, opts Opti
 		return nil, err
 	}
 	finding.Sort(candidates) // which of two overlapping fixes wins does not depend on the input order
+	doc.moves = doc.planMoves(before, candidates)
 	var applied []appliedFix
 	for _, f := range candidates {
 		edits, err := doc.plan(ctx, before, *f.Fix, opts.Resolver)
@@ -125,7 +126,7 @@ func File(ctx context.Context, src Source, findings []finding.Finding, opts Opti
 			out.Left = append(out.Left, Left{f, fmt.Sprintf("it overlaps the fix of %s at %d:%d, which is applied", other.RuleID, other.Pos.Line, other.Pos.Column)})
 			continue
 		}
-		applied = append(applied, appliedFix{fix: *f.Fix, edits: edits, findings: []finding.Finding{f}})
+		applied = append(applied, appliedFix{fix: *f.Fix, edits: edits, findings: []finding.Finding{f}, moved: doc.moves[f.Fix.Pos].step})
 	}
 	if len(applied) == 0 {
 		return out, nil
@@ -156,6 +157,7 @@ type appliedFix struct {
 	fix      finding.Fix
 	edits    []udiff.Edit
 	findings []finding.Finding
+	moved    *movedStep // what the MoveToEnv fixes of a step change
 }
 
 // overlapping returns the first finding of an applied fix whose edits
@@ -185,6 +187,7 @@ type document struct {
 	learned     bool                  // whether indent was read from the file
 	collections map[[2]int]*yaml.Node // block mappings and sequences by line and column, the outer one kept
 	root        *yaml.Node
+	moves       map[model.Pos]move // the MoveToEnv fixes, planned step by step
 }
 
 func newDocument(name string, src []byte) (*document, error) {
@@ -293,6 +296,12 @@ func (d *document) plan(ctx context.Context, p *model.Pipeline, fix finding.Fix,
 			return nil, errors.New("pinning a reference needs to resolve it, which this run does not do")
 		}
 		return d.pin(ctx, p, fix, resolver)
+	case finding.MoveToEnv:
+		planned, ok := d.moves[fix.Pos]
+		if !ok {
+			return nil, errors.New("the move was not planned")
+		}
+		return planned.edits, planned.err
 	}
 	return nil, fmt.Errorf("fixes of kind %s are not applied yet", fix.Kind)
 }
