@@ -68,7 +68,8 @@ type Outcome struct {
 	Src []byte
 	// Edits are the byte edits of the original text that give Src, sorted.
 	Edits []udiff.Edit
-	// Fixed are the findings whose fix was applied.
+	// Fixed are the findings whose fix was applied, each with the edits
+	// of its fix (finding.Finding.Edits) as positions in the original text.
 	Fixed []finding.Finding
 	// Left are the findings with a fix that was not applied, and why.
 	Left []Left
@@ -133,7 +134,11 @@ func File(ctx context.Context, src Source, findings []finding.Finding, opts Opti
 	}
 	for _, a := range applied {
 		out.Edits = append(out.Edits, a.edits...)
-		out.Fixed = append(out.Fixed, a.findings...)
+		textEdits := doc.textEdits(a.edits)
+		for _, f := range a.findings {
+			f.Edits = textEdits
+			out.Fixed = append(out.Fixed, f)
+		}
 	}
 	udiff.SortEdits(out.Edits)
 	fixed, err := udiff.ApplyBytes(src.Src, out.Edits)
@@ -256,6 +261,26 @@ func (d *document) offset(line, column int) (int, error) {
 		rest = rest[size:]
 	}
 	return start, nil
+}
+
+// textEdits are byte edits of the text as positions in it.
+func (d *document) textEdits(edits []udiff.Edit) []finding.TextEdit {
+	sorted := slices.Clone(edits)
+	udiff.SortEdits(sorted)
+	out := make([]finding.TextEdit, len(sorted))
+	for i, e := range sorted {
+		startLine, startColumn := d.point(e.Start)
+		endLine, endColumn := d.point(e.End)
+		out[i] = finding.TextEdit{Pos: model.Pos{File: d.name, Line: startLine, Column: startColumn, EndLine: endLine, EndColumn: endColumn}, New: e.New}
+	}
+	return out
+}
+
+// point is the 1-based line and column, in code points, of a byte offset.
+func (d *document) point(offset int) (line, column int) {
+	offset = max(offset, d.lineStarts[0])                 // not inside a byte-order mark
+	line, _ = slices.BinarySearch(d.lineStarts, offset+1) // the line starting after offset, 1-based
+	return line, utf8.RuneCount(d.src[d.lineStarts[line-1]:offset]) + 1
 }
 
 // trailingBreak is the YAML line break a line ends with, "" for none.

@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/aymanbagabas/go-udiff"
 
 	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
@@ -78,6 +81,9 @@ func TestGolden(t *testing.T) {
 				fmt.Fprintf(&left, "%d:%d %s: %s\n", l.Finding.Pos.Line, l.Finding.Pos.Column, l.Finding.RuleID, l.Reason)
 			}
 			golden(t, path+".fixed", out.Src)
+			if got := applyTextEdits(t, src, out.Fixed); !bytes.Equal(got, out.Src) {
+				t.Errorf("the findings' edits give\n%q\nnot\n%q", got, out.Src)
+			}
 			golden(t, path+".left", []byte(left.String()))
 		})
 	}
@@ -255,4 +261,43 @@ func TestEnvName(t *testing.T) {
 	if got := uniqueName("BODY", taken); got != "BODY" {
 		t.Errorf("uniqueName = %q", got)
 	}
+}
+
+// applyTextEdits applies the edits of the findings (each edit once) by
+// their line and column positions.
+func applyTextEdits(t *testing.T, src []byte, findings []finding.Finding) []byte {
+	t.Helper()
+	text := string(src)
+	offset := func(line, column int) int {
+		at := strings.Index(text, "\uFEFF") + len("\uFEFF") // after a byte-order mark, if any
+		if !strings.HasPrefix(text, "\uFEFF") {
+			at = 0
+		}
+		for range line - 1 {
+			at += strings.IndexByte(text[at:], '\n') + 1
+		}
+		for range column - 1 {
+			_, size := utf8.DecodeRuneInString(text[at:])
+			at += size
+		}
+		return at
+	}
+	seen := map[finding.TextEdit]bool{}
+	var edits []udiff.Edit
+	for _, f := range findings {
+		if len(f.Edits) == 0 {
+			t.Errorf("%s at %d:%d was fixed without edits", f.RuleID, f.Pos.Line, f.Pos.Column)
+		}
+		for _, e := range f.Edits {
+			if !seen[e] {
+				seen[e] = true
+				edits = append(edits, udiff.Edit{Start: offset(e.Pos.Line, e.Pos.Column), End: offset(e.Pos.EndLine, e.Pos.EndColumn), New: e.New})
+			}
+		}
+	}
+	out, err := udiff.Apply(text, edits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []byte(out)
 }
