@@ -265,7 +265,7 @@ func (d *document) expressionSpans(text string, expressions []model.Expression) 
 		}
 		if e.Pos.Line == e.Pos.EndLine {
 			if from, err := d.offset(e.Pos.Line, e.Pos.Column); err == nil {
-				if to, err := d.offset(e.Pos.EndLine, e.Pos.EndColumn); err == nil && strings.HasPrefix(text[start:], string(d.src[from:to])) {
+				if to, err := d.offset(e.Pos.EndLine, e.Pos.EndColumn); err == nil && from < to && strings.HasPrefix(text[start:], string(d.src[from:to])) {
 					written[i] = string(d.src[from:to])
 					end = start + to - from
 				}
