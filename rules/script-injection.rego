@@ -44,10 +44,20 @@ import data.pipelint.lib.untrusted
 
 # --- Expressions spliced into scripts and code inputs ------------------------
 
-findings contains finding if {
+findings contains object.union(finding, move_to_env(site)) if {
 	some site in pipeline.spliced
 	finding := expression_finding(site.expression, site.job, site.step, site)
 }
+
+# move_to_env is the fix of an expression in a GitHub step's script:
+# `pipelint fix --unsafe` sets a variable of the step's env to it and
+# makes the script read the variable. Unsafe: the script then gets the
+# value as text, never as code, and as one word, which is the point but
+# changes what a script that meant either does.
+move_to_env(site) := {"fix": {"kind": "move-to-env", "pos": site.expression.pos, "unsafe": true}} if {
+	input.system == "github"
+	site.expression in input.jobs[site.job].steps[site.step].script.expressions
+} else := {}
 
 # expression_finding reports expression e, in a sink of step s of job j,
 # when text someone other than the repository's writers may set flows

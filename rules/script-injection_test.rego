@@ -88,6 +88,23 @@ test_code_inputs_of_actions_are_sinks if {
 	contains(f.msg, "process.env.TITLE")
 }
 
+# An expression in a GitHub script comes with its (unsafe) fix, moving it
+# into the step's env; one in a code input, or on GitLab, without.
+test_scripts_on_github_have_a_move_to_env_fix if {
+	[f] := [f | some f in script_injection.findings] with input as workflow(["pull_request_target"], [script([title])])
+	f.fix == {"kind": "move-to-env", "pos": title.pos, "unsafe": true}
+	code := object.union(build.uses("actions/github-script", "v7", {"script": "..."}), {"with": [{
+		"name": build.str("script", 5), "value": build.str("", 5), "source": "expression",
+		"type": "", "expressions": [title], "pos": build.at(5, 1),
+	}]})
+	[g] := [g | some g in script_injection.findings] with input as workflow(["pull_request_target"], [code])
+	not g.fix
+	gitlab := object.union(workflow(["pull_request_target"], [script([title])]), {"system": "gitlab"})
+	count(script_injection.findings) == 1 with input as gitlab
+	fixes := [h.fix | some h in script_injection.findings; h.fix] with input as gitlab
+	fixes == []
+}
+
 jenkins_sh(expressions) := object.union(build.step, {"kind": "run", "call": build.str("sh", 4), "with": [{
 	"name": build.str("", 0), "value": build.str("...", 4), "source": "expression",
 	"type": "", "expressions": expressions, "pos": build.at(4, 1),

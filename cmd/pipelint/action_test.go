@@ -304,3 +304,67 @@ func TestActionInstallVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestActionFixSummary runs the fix step of action.yml as the runner
+// does: with fix "true" the job summary holds the diff pipelint fix
+// --dry-run prints, in a fence no backtick of the diff closes, and the
+// files are not changed; "unsafe" adds the unsafe fixes; anything else is
+// an error. The step never fails the job for findings.
+func TestActionFixSummary(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	if testing.Short() {
+		t.Skip("builds pipelint")
+	}
+	step, defaults := namedStep(t, "fix", "Show what pipelint fix would change")
+	if step.Shell != "bash" || strings.Contains(step.Run, "${{") {
+		t.Errorf("fix step: shell %q, or its script expands an expression", step.Shell)
+	}
+	if defaults["fix"] != "false" {
+		t.Errorf("fix defaults to %q, want false", defaults["fix"])
+	}
+	runnerTemp := t.TempDir()
+	buildForAction(t, runnerTemp)
+	const workflow = "on: issues\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n      - run: echo \"${{ github.event.issue.title }}\" # ```\n"
+	run := func(t *testing.T, fix string) (int, string, string) {
+		t.Helper()
+		workspace := writeFiles(t, map[string]string{".github/workflows/ci.yml": workflow})
+		script := filepath.Join(t.TempDir(), "fix.sh")
+		if err := os.WriteFile(script, []byte(step.Run), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		summary := filepath.Join(t.TempDir(), "summary")
+		cmd := exec.Command(bash, "--noprofile", "--norc", "-eo", "pipefail", script)
+		cmd.Dir = workspace
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "RUNNER_TEMP=" + runnerTemp, "GITHUB_STEP_SUMMARY=" + summary,
+			"INPUT_PATHS=" + defaults["paths"], "INPUT_FIX=" + fix, "INPUT_CONFIG="}
+		log, err := cmd.CombinedOutput()
+		var exit *exec.ExitError
+		if err != nil && !errors.As(err, &exit) {
+			t.Fatal(err)
+		}
+		if after, err := os.ReadFile(filepath.Join(workspace, ".github/workflows/ci.yml")); err != nil || string(after) != workflow {
+			t.Errorf("the workflow was changed (%v):\n%s", err, after)
+		}
+		sum, _ := os.ReadFile(summary)
+		return cmd.ProcessState.ExitCode(), string(log), string(sum)
+	}
+
+	code, log, summary := run(t, "true")
+	if code != 0 || !strings.Contains(summary, "`pipelint fix` would make these changes:\n\n````diff\n--- a/.github/workflows/ci.yml") ||
+		!strings.Contains(summary, "+          persist-credentials: false") || strings.Contains(summary, "EVENT_ISSUE_TITLE") || !strings.HasSuffix(summary, "\n````\n") {
+		t.Errorf("fix true: exit %d, summary:\n%s\nlog:\n%s", code, summary, log)
+	}
+	if strings.Contains(log, "persist-credentials: false") {
+		t.Errorf("the log shows the diff:\n%s", log)
+	}
+	code, log, summary = run(t, "unsafe")
+	if code != 0 || !strings.Contains(summary, "`pipelint fix --unsafe` would make these changes:") || !strings.Contains(summary, `+      - run: echo "${EVENT_ISSUE_TITLE}"`) {
+		t.Errorf("fix unsafe: exit %d, summary:\n%s\nlog:\n%s", code, summary, log)
+	}
+	if code, log, _ = run(t, "yes"); code != 2 || !strings.Contains(log, "fix must be true, unsafe or false") {
+		t.Errorf("fix yes: exit %d, log:\n%s", code, log)
+	}
+}

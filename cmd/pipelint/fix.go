@@ -23,14 +23,15 @@ import (
 )
 
 type fixOptions struct {
-	dryRun    bool
-	rules     []string
-	unsafe    bool
-	system    string
-	quiet     bool
-	offline   bool
-	githubURL string
-	policy    policyFlags
+	dryRun      bool
+	rules       []string
+	unsafe      bool
+	system      string
+	skipUnknown bool
+	quiet       bool
+	offline     bool
+	githubURL   string
+	policy      policyFlags
 }
 
 func newFixCommand() *cobra.Command {
@@ -71,6 +72,7 @@ could not be read, parsed, fixed or written.`,
 	flags.StringArrayVar(&opts.rules, "rule", nil, "fix only the findings of this rule (repeatable)")
 	flags.BoolVar(&opts.unsafe, "unsafe", false, "also apply the fixes that may change what the pipeline does")
 	flags.StringVar(&opts.system, "system", "", "treat every file as this system: "+parser.SystemNames())
+	flags.BoolVar(&opts.skipUnknown, "skip-unknown", false, "skip files named on the command line that are not CI files and that no pipeline includes (for hooks that pass every changed YAML file)")
 	flags.BoolVarP(&opts.quiet, "quiet", "q", false, "print no warnings, notes or fixes left, only the diff and errors")
 	flags.BoolVar(&opts.offline, "offline", false, "pin refs and images from the cache only, looking nothing up over the network")
 	flags.StringVar(&opts.githubURL, "github-url", resolve.DefaultGitHubURL, "base URL of the GitHub server actions and reusable workflows are read from, such as a GitHub Enterprise Server's")
@@ -91,7 +93,7 @@ func fixFiles(ctx context.Context, stdout, stderr io.Writer, paths []string, opt
 	}
 	result, err := runner.Check(ctx, paths, runner.Options{
 		Policy:      opts.policy.PolicyOptions,
-		Discovery:   parser.Options{System: system},
+		Discovery:   parser.Options{System: system, SkipUnknown: opts.skipUnknown},
 		ToolVersion: pipelintVersion(),
 	})
 	var configErr *runner.ConfigError

@@ -127,3 +127,52 @@ func TestFixErrors(t *testing.T) {
 		t.Error("the other file must still be fixed")
 	}
 }
+
+// --skip-unknown passes over named files that are not CI files, as the
+// pipelint-fix pre-commit hook names every changed YAML file.
+func TestFixSkipUnknown(t *testing.T) {
+	root, workflow := fixRepository(t)
+	other := filepath.Join(root, "mkdocs.yml")
+	if err := os.WriteFile(other, []byte("site_name: docs\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := pipelint(t, root, "fix", "--no-config", "--rule", "persist-credentials", "--dry-run", workflow, other)
+	if code != exitError || !strings.Contains(stderr, "mkdocs.yml:1:1: not a known CI file") {
+		t.Errorf("without --skip-unknown: exit %d, stderr %s", code, stderr)
+	}
+	code, _, stderr = pipelint(t, root, "fix", "--no-config", "--rule", "persist-credentials", "--skip-unknown", workflow, other)
+	if code != exitClean || strings.Contains(stderr, "mkdocs") || !strings.Contains(readText(t, workflow), "persist-credentials: false") || readText(t, other) != "site_name: docs\n" {
+		t.Errorf("with --skip-unknown: exit %d, stderr %s", code, stderr)
+	}
+}
+
+// check marks what fix would change, counts it in the summary, and gives
+// the edits to SARIF as fixes; a pin, which needs the network, is marked
+// but has no SARIF fix.
+func TestCheckShowsFixes(t *testing.T) {
+	root, _ := fixRepository(t)
+	_, stdout, stderr := pipelint(t, root, "check", "--no-config")
+	for _, want := range []string{
+		".github/workflows/ci.yml:2:5: low excessive-permissions [fixable with --unsafe]: ",
+		".github/workflows/ci.yml:7:15: low persist-credentials [fixable]: ",
+		".github/workflows/ci.yml:7:15: medium unpinned-action: ",
+		"; 1 fixable by pipelint fix, 1 more with --unsafe",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("text lacks %q:\n%s%s", want, stdout, stderr)
+		}
+	}
+	_, stdout, _ = pipelint(t, root, "check", "--no-config", "--format", "sarif")
+	for _, want := range []string{
+		`"text": "Set input persist-credentials to \"false\""`,
+		`"text": "        with:\n          persist-credentials: false\n"`,
+		`"text": "Declare permissions contents: read (unsafe: `,
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("SARIF lacks %s:\n%s", want, stdout)
+		}
+	}
+	if n := strings.Count(stdout, `"fixes"`); n != 2 {
+		t.Errorf("%d results with fixes, want 2", n)
+	}
+}

@@ -44,13 +44,14 @@ func TestPreCommitHook(t *testing.T) {
 		git("add", "-A")
 	}
 	write := func(content string) { writeFile(".github/workflows/ci.yml", content) }
-	tryRepo := func() (string, error) {
-		cmd := exec.Command("pre-commit", "try-repo", repoRoot, "pipelint", "--all-files", "--color", "never")
+	tryHook := func(hook string) (string, error) {
+		cmd := exec.Command("pre-commit", "try-repo", repoRoot, hook, "--all-files", "--color", "never")
 		cmd.Dir = target
 		cmd.Env = append(os.Environ(), "PRE_COMMIT_HOME="+cache, "NO_COLOR=1")
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}
+	tryRepo := func() (string, error) { return tryHook("pipelint") }
 
 	git("init", "-q")
 	write(unpinnedWorkflow)
@@ -78,5 +79,23 @@ func TestPreCommitHook(t *testing.T) {
 	out, err = tryRepo()
 	if err == nil || !strings.Contains(out, ".gitlab/ci/build.yml:2:10: medium unpinned-image") {
 		t.Fatalf("the hook should fail on an unpinned image in a fragment; err %v, output:\n%s", err, out)
+	}
+
+	// pipelint-fix fixes the workflow in place, which fails the hook (the
+	// files changed); run again it changes nothing, and still fails on the
+	// finding only --unsafe fixes. Other YAML is passed over.
+	writeFile(".gitlab/ci/build.yml", "build:\n  image: golang:1.26@sha256:"+strings.Repeat("b", 64)+"\n  script: go test ./...\n")
+	pinned := "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n"
+	write(pinned)
+	out, err = tryHook("pipelint-fix")
+	fixed, readErr := os.ReadFile(filepath.Join(target, ".github", "workflows", "ci.yml"))
+	if err == nil || readErr != nil || !strings.Contains(string(fixed), "persist-credentials: false") {
+		t.Fatalf("the fix hook should fix the checkout and fail; err %v, output:\n%s\nfile:\n%s", err, out, fixed)
+	}
+	git("add", "-A")
+	out, err = tryHook("pipelint-fix")
+	again, _ := os.ReadFile(filepath.Join(target, ".github", "workflows", "ci.yml"))
+	if err == nil || string(again) != string(fixed) || !strings.Contains(out, "excessive-permissions: not fixed: the fix may change what the pipeline does") {
+		t.Fatalf("the fix hook should change nothing more and leave the unsafe fix; err %v, output:\n%s", err, out)
 	}
 }

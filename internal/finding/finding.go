@@ -104,6 +104,29 @@ type Finding struct {
 	// Fix is what would make the finding go away, when its rule knows;
 	// nil otherwise.
 	Fix *Fix
+	// Edits are the text edits `pipelint fix` makes for Fix (with the
+	// other fixes applied together with it, such as every expression of
+	// a step moved at once), as the check computes them without the
+	// network; empty when Fix is nil, needs the network (PinReference),
+	// or cannot be applied to the file as written.
+	Edits []TextEdit
+}
+
+// TextEdit replaces the text at Pos (an empty span inserts) with New.
+type TextEdit struct {
+	Pos model.Pos
+	New string
+}
+
+// Fixable reports whether `pipelint fix` changes the file for the
+// finding, and whether only with --unsafe: when its edits are known, or
+// when its fix pins a reference, which is done once the reference
+// resolves.
+func (f Finding) Fixable() (fixable, unsafe bool) {
+	if f.Fix == nil || len(f.Edits) == 0 && f.Fix.Kind != PinReference {
+		return false, false
+	}
+	return true, f.Fix.Unsafe
 }
 
 // Compare orders findings by position, then rule and message: the order

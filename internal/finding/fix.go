@@ -88,3 +88,29 @@ func (f Fix) Validate() error {
 	}
 	return nil
 }
+
+// Describe says in one line what the fix does, and when it is unsafe that
+// `pipelint fix` applies it only with --unsafe.
+func (f Fix) Describe() string {
+	var what string
+	switch f.Kind {
+	case PinReference:
+		what = "Pin the reference to the commit or digest it names now"
+	case SetInput:
+		what = fmt.Sprintf("Set input %s to %q", f.Input, f.Value)
+	case AddPermissions:
+		scopes := make([]string, len(f.Permissions))
+		for i, p := range f.Permissions {
+			scopes[i] = p.Scope + ": " + p.Level
+		}
+		what = "Declare permissions " + strings.Join(scopes, ", ")
+	case MoveToEnv:
+		what = "Move the expression into the step's env and read it as a variable"
+	default:
+		what = "Apply the fix " + string(f.Kind)
+	}
+	if f.Unsafe {
+		what += " (unsafe: it may change what the pipeline does; pipelint fix applies it with --unsafe)"
+	}
+	return what
+}

@@ -69,7 +69,8 @@ type Outcome struct {
 	Src []byte
 	// Edits are the byte edits of the original text that give Src, sorted.
 	Edits []udiff.Edit
-	// Fixed are the findings whose fix was applied.
+	// Fixed are the findings whose fix was applied, each with the edits
+	// of its fix (finding.Finding.Edits) as positions in the original text.
 	Fixed []finding.Finding
 	// Left are the findings with a fix that was not applied, and why.
 	Left []Left
@@ -106,8 +107,9 @@ func File(ctx context.Context, src Source, findings []finding.Finding, opts Opti
 	if err != nil {
 		return nil, fmt.Errorf("%s: parse before fixing: %w", src.Name, err)
 	}
-	doc := newDocument(src.Src)
+	doc := newDocument(src.Name, src.Src)
 	finding.Sort(candidates) // which of two overlapping fixes wins does not depend on the input order
+	doc.moves = doc.planMoves(before, candidates)
 	var applied []appliedFix
 	for _, f := range candidates {
 		edits, err := doc.plan(ctx, before, *f.Fix, opts.Resolver)
@@ -123,14 +125,18 @@ func File(ctx context.Context, src Source, findings []finding.Finding, opts Opti
 			out.Left = append(out.Left, Left{f, fmt.Sprintf("it overlaps the fix of %s at %d:%d, which is applied", other.RuleID, other.Pos.Line, other.Pos.Column)})
 			continue
 		}
-		applied = append(applied, appliedFix{fix: *f.Fix, edits: edits, findings: []finding.Finding{f}})
+		applied = append(applied, appliedFix{fix: *f.Fix, edits: edits, findings: []finding.Finding{f}, moved: doc.moves[f.Fix.Pos].step})
 	}
 	if len(applied) == 0 {
 		return out, nil
 	}
 	for _, a := range applied {
 		out.Edits = append(out.Edits, a.edits...)
-		out.Fixed = append(out.Fixed, a.findings...)
+		textEdits := doc.textEdits(a.edits)
+		for _, f := range a.findings {
+			f.Edits = textEdits
+			out.Fixed = append(out.Fixed, f)
+		}
 	}
 	udiff.SortEdits(out.Edits)
 	fixed, err := udiff.ApplyBytes(src.Src, out.Edits)
@@ -154,6 +160,7 @@ type appliedFix struct {
 	fix      finding.Fix
 	edits    []udiff.Edit
 	findings []finding.Finding
+	moved    *movedStep // what the MoveToEnv fixes of a step change
 }
 
 // overlapping returns the first finding of an applied fix whose edits
@@ -175,6 +182,7 @@ func overlapping(kept []appliedFix, edits []udiff.Edit) (finding.Finding, bool) 
 // where keys are written and how the file indents them. A Jenkinsfile is
 // not: its references are pinned from the model's positions alone.
 type document struct {
+	name        string // the file's display name, for the positions of edits
 	src         []byte
 	bom         int   // bytes of a byte-order mark, which columns do not count
 	lineStarts  []int // byte offset of each line
@@ -183,11 +191,12 @@ type document struct {
 	learned     bool                  // whether indent was read from the file
 	collections map[[2]int]*yaml.Node // block mappings and sequences by line and column, the outer one kept
 	root        *yaml.Node
-	notYAML     error // why the text has no YAML nodes, for the fixes that need them
+	notYAML     error              // why the text has no YAML nodes, for the fixes that need them
+	moves       map[model.Pos]move // the MoveToEnv fixes, planned step by step
 }
 
-func newDocument(src []byte) *document {
-	d := &document{src: src, lineBreak: "\n", indent: 2, collections: map[[2]int]*yaml.Node{}}
+func newDocument(name string, src []byte) *document {
+	d := &document{name: name, src: src, lineBreak: "\n", indent: 2, collections: map[[2]int]*yaml.Node{}}
 	text := string(src)
 	if strings.HasPrefix(text, "\uFEFF") {
 		d.bom = len("\uFEFF")
@@ -256,6 +265,26 @@ func (d *document) offset(line, column int) (int, error) {
 	return start, nil
 }
 
+// textEdits are byte edits of the text as positions in it.
+func (d *document) textEdits(edits []udiff.Edit) []finding.TextEdit {
+	sorted := slices.Clone(edits)
+	udiff.SortEdits(sorted)
+	out := make([]finding.TextEdit, len(sorted))
+	for i, e := range sorted {
+		startLine, startColumn := d.point(e.Start)
+		endLine, endColumn := d.point(e.End)
+		out[i] = finding.TextEdit{Pos: model.Pos{File: d.name, Line: startLine, Column: startColumn, EndLine: endLine, EndColumn: endColumn}, New: e.New}
+	}
+	return out
+}
+
+// point is the 1-based line and column, in code points, of a byte offset.
+func (d *document) point(offset int) (line, column int) {
+	offset = max(offset, d.lineStarts[0])                 // not inside a byte-order mark
+	line, _ = slices.BinarySearch(d.lineStarts, offset+1) // the line starting after offset, 1-based
+	return line, utf8.RuneCount(d.src[d.lineStarts[line-1]:offset]) + 1
+}
+
 // trailingBreak is the YAML line break a line ends with, "" for none.
 func trailingBreak(line string) string {
 	return line[len(strings.TrimRight(line, syntax.YAMLLineBreaks)):]
@@ -300,6 +329,12 @@ func (d *document) plan(ctx context.Context, p *model.Pipeline, fix finding.Fix,
 			return nil, errors.New("pinning a reference needs to resolve it, which this run does not do")
 		}
 		return d.pin(ctx, p, fix, resolver)
+	case finding.MoveToEnv:
+		planned, ok := d.moves[fix.Pos]
+		if !ok {
+			return nil, errors.New("the move was not planned")
+		}
+		return planned.edits, planned.err
 	}
 	return nil, fmt.Errorf("fixes of kind %s are not applied yet", fix.Kind)
 }

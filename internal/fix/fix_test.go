@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/aymanbagabas/go-udiff"
 
 	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/model"
@@ -22,8 +25,9 @@ func parseAs(name string) func([]byte) (*model.Pipeline, error) {
 }
 
 // checkoutFixes proposes, as the rules would, persist-credentials: false
-// on every checkout and contents: read for a workflow without
-// permissions (unsafe).
+// on every checkout, contents: read for a workflow without permissions
+// (unsafe) and moving every expression of a script into the step's env
+// (unsafe).
 func checkoutFixes(t *testing.T, name string, src []byte) []finding.Finding {
 	t.Helper()
 	p, err := github.Parse(name, src)
@@ -37,6 +41,12 @@ func checkoutFixes(t *testing.T, name string, src []byte) []finding.Finding {
 				pos := step.Uses.Value.Pos
 				findings = append(findings, finding.Finding{RuleID: "persist-credentials", Message: "m", Pos: pos,
 					Fix: &finding.Fix{Kind: finding.SetInput, Pos: pos, Input: "persist-credentials", Value: "false"}})
+			}
+			if step.Script != nil {
+				for _, e := range step.Script.Expressions {
+					findings = append(findings, finding.Finding{RuleID: "script-injection", Message: "m", Pos: e.Pos,
+						Fix: &finding.Fix{Kind: finding.MoveToEnv, Pos: e.Pos, Unsafe: true}})
+				}
 			}
 		}
 	}
@@ -71,6 +81,9 @@ func TestGolden(t *testing.T) {
 				fmt.Fprintf(&left, "%d:%d %s: %s\n", l.Finding.Pos.Line, l.Finding.Pos.Column, l.Finding.RuleID, l.Reason)
 			}
 			golden(t, path+".fixed", out.Src)
+			if got := applyTextEdits(t, src, out.Fixed); !bytes.Equal(got, out.Src) {
+				t.Errorf("the findings' edits give\n%q\nnot\n%q", got, out.Src)
+			}
 			golden(t, path+".left", []byte(left.String()))
 		})
 	}
@@ -181,4 +194,110 @@ func TestNothingToFix(t *testing.T) {
 	if err != nil || !bytes.Equal(out.Src, src) || len(out.Fixed)+len(out.Left)+len(out.Edits) != 0 {
 		t.Errorf("out = %+v, %v", out, err)
 	}
+}
+
+const titleScript = `on: issues
+permissions: {}
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "${{ github.event.issue.title }}"
+      - run: echo hi
+`
+
+// The check of a moved expression accepts the new script and env of its
+// step and nothing else: a re-parse that disagrees on the script, on the
+// env or on another step refuses the file.
+func TestMoveToEnvRefusedWhenTheParseDisagrees(t *testing.T) {
+	src := []byte(titleScript)
+	findings := checkoutFixes(t, "ci.yml", src)
+	out, err := File(context.Background(), Source{Name: "ci.yml", Src: src, Parse: parseAs("ci.yml")}, findings, Options{Unsafe: true})
+	if err != nil || len(out.Fixed) != 1 || !strings.Contains(string(out.Src), `echo "${EVENT_ISSUE_TITLE}"`) {
+		t.Fatalf("fixed %+v, %v", out, err)
+	}
+	for _, c := range []struct{ from, to, want string }{
+		{`echo "${EVENT_ISSUE_TITLE}"`, `echo "${OTHER}"`, `step 1 of job "a" does not run the script expected once fixed`},
+		{`EVENT_ISSUE_TITLE: ${{`, `OTHER: ${{`, `step 1 of job "a" does not have the env expected once fixed`},
+		{`echo hi`, `echo ho`, `parses to a different pipeline (at jobs[0].steps[1].script.commands[0].args[0].value)`},
+	} {
+		parse := func(text []byte) (*model.Pipeline, error) {
+			if bytes.Contains(text, []byte("EVENT_ISSUE_TITLE")) {
+				text = bytes.ReplaceAll(text, []byte(c.from), []byte(c.to))
+			}
+			return github.Parse("ci.yml", text)
+		}
+		_, err := File(context.Background(), Source{Name: "ci.yml", Src: src, Parse: parse}, findings, Options{Unsafe: true})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s → %s: error = %v, want %q", c.from, c.to, err, c.want)
+		}
+	}
+}
+
+// Variable names come from the property path read, without github. and
+// never in GitHub's own GITHUB_ and RUNNER_ namespaces; they are unique
+// in any case.
+func TestEnvName(t *testing.T) {
+	for _, c := range []struct {
+		e    model.Expression
+		want string
+	}{
+		{model.Expression{Value: "github.event.issue.title"}, "EVENT_ISSUE_TITLE"},
+		{model.Expression{Value: "github.event.commits[0].message"}, "EVENT_COMMITS_0_MESSAGE"},
+		{model.Expression{Value: "inputs.tag-name"}, "INPUTS_TAG_NAME"},
+		{model.Expression{Value: "format('{0}', github.head_ref, env.X)", Flows: []string{"env.x", "github.head_ref"}}, "HEAD_REF"},
+		{model.Expression{Value: "runner.temp"}, "VALUE_RUNNER_TEMP"},
+		{model.Expression{Value: "env.GITHUB_TITLE"}, "ENV_GITHUB_TITLE"},
+		{model.Expression{Value: "'a' || 'b'"}, "VALUE"},
+	} {
+		if got := envName(c.e); got != c.want {
+			t.Errorf("envName(%q) = %q, want %q", c.e.Value, got, c.want)
+		}
+	}
+	taken := map[string]bool{"TITLE": true, "TITLE_2": true}
+	if got := uniqueName("Title", taken); got != "Title_3" {
+		t.Errorf("uniqueName = %q", got)
+	}
+	if got := uniqueName("BODY", taken); got != "BODY" {
+		t.Errorf("uniqueName = %q", got)
+	}
+}
+
+// applyTextEdits applies the edits of the findings (each edit once) by
+// their line and column positions.
+func applyTextEdits(t *testing.T, src []byte, findings []finding.Finding) []byte {
+	t.Helper()
+	text := string(src)
+	offset := func(line, column int) int {
+		at := strings.Index(text, "\uFEFF") + len("\uFEFF") // after a byte-order mark, if any
+		if !strings.HasPrefix(text, "\uFEFF") {
+			at = 0
+		}
+		for range line - 1 {
+			at += strings.IndexByte(text[at:], '\n') + 1
+		}
+		for range column - 1 {
+			_, size := utf8.DecodeRuneInString(text[at:])
+			at += size
+		}
+		return at
+	}
+	seen := map[finding.TextEdit]bool{}
+	var edits []udiff.Edit
+	for _, f := range findings {
+		if len(f.Edits) == 0 {
+			t.Errorf("%s at %d:%d was fixed without edits", f.RuleID, f.Pos.Line, f.Pos.Column)
+		}
+		for _, e := range f.Edits {
+			if !seen[e] {
+				seen[e] = true
+				edits = append(edits, udiff.Edit{Start: offset(e.Pos.Line, e.Pos.Column), End: offset(e.Pos.EndLine, e.Pos.EndColumn), New: e.New})
+			}
+		}
+	}
+	out, err := udiff.Apply(text, edits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []byte(out)
 }

@@ -19,7 +19,7 @@ import (
 func sameApartFrom(before, after *model.Pipeline, fixes []appliedFix) error {
 	var pinned []model.Pos
 	for _, a := range fixes {
-		if err := forgetFixed(before, after, a.fix); err != nil {
+		if err := forgetFixed(before, after, a); err != nil {
 			return err
 		}
 		if a.fix.Kind == finding.PinReference {
@@ -40,10 +40,10 @@ func sameApartFrom(before, after *model.Pipeline, fixes []appliedFix) error {
 	return nil
 }
 
-// forgetFixed checks that after holds what fix set, then removes the
+// forgetFixed checks that after holds what a fix set, then removes the
 // fixed values from both models.
-func forgetFixed(before, after *model.Pipeline, fix finding.Fix) error {
-	switch fix.Kind {
+func forgetFixed(before, after *model.Pipeline, a appliedFix) error {
+	switch fix := a.fix; fix.Kind {
 	case finding.SetInput:
 		for j, job := range before.Jobs {
 			for s, step := range job.Steps {
@@ -83,6 +83,34 @@ func forgetFixed(before, after *model.Pipeline, fix finding.Fix) error {
 		onLine := func(c model.Comment) bool { return c.Pos.Line == fix.Pos.Line }
 		before.Comments = deleteAll(before.Comments, onLine)
 		after.Comments = deleteAll(after.Comments, onLine) // lines only move below the fix
+	case finding.MoveToEnv:
+		return forgetMoved(before, after, a.moved)
+	}
+	return nil
+}
+
+// forgetMoved checks that the step of moved runs the script expected and
+// has the variables added after its own, then removes its script's text,
+// expressions and commands, and its env, from both models: nothing else
+// of the pipeline may change.
+func forgetMoved(before, after *model.Pipeline, moved *movedStep) error {
+	j, s := moved.job, moved.step
+	job := before.Jobs[j]
+	if j >= len(after.Jobs) || s >= len(after.Jobs[j].Steps) {
+		return fmt.Errorf("job %q lost its step %d when fixed", job.ID.Value, s+1)
+	}
+	was, now := &before.Jobs[j].Steps[s], &after.Jobs[j].Steps[s]
+	if now.Script == nil || now.Script.Text.Value != moved.script {
+		return fmt.Errorf("step %d of job %q does not run the script expected once fixed", s+1, job.ID.Value)
+	}
+	want := append(slices.Clone(was.Env), moved.added...)
+	sameVar := func(a, b model.Var) bool { return a.Name.Value == b.Name.Value && a.Value.Value == b.Value.Value }
+	if !slices.EqualFunc(want, now.Env, sameVar) {
+		return fmt.Errorf("step %d of job %q does not have the env expected once fixed", s+1, job.ID.Value)
+	}
+	for _, st := range []*model.Step{was, now} {
+		st.Script.Text, st.Script.Expressions, st.Script.Commands = model.String{}, nil, nil
+		st.Env = nil
 	}
 	return nil
 }

@@ -56,22 +56,29 @@ func TestPreCommitFilesCoverDetect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var hooks []struct{ Entry, Files string }
-	if err := yaml.Unmarshal(data, &hooks); err != nil || len(hooks) != 1 {
+	var hooks []struct{ ID, Entry, Files string }
+	if err := yaml.Unmarshal(data, &hooks); err != nil || len(hooks) != 2 {
 		t.Fatalf("hooks: %v (%d)", err, len(hooks))
 	}
-	if !strings.Contains(hooks[0].Entry, "--skip-unknown") {
-		t.Errorf("the hook's entry %q must pass --skip-unknown: it matches YAML files that are not CI files", hooks[0].Entry)
-	}
-	files := regexp.MustCompile(hooks[0].Files)
-	for path, system := range detectCases {
-		if system != "" && !files.MatchString(path) {
-			t.Errorf("%q: the pre-commit pattern does not match a %s file", path, system)
+	for i, want := range []string{"pipelint check", "pipelint fix"} {
+		if !strings.HasPrefix(hooks[i].Entry, want+" ") {
+			t.Errorf("hook %s runs %q, want %s", hooks[i].ID, hooks[i].Entry, want)
 		}
 	}
-	for _, path := range []string{"ci/deploy.gitlab-ci.yml", ".gitlab/ci/build.yml", "templates/x.yaml"} {
-		if !files.MatchString(path) {
-			t.Errorf("%q: the pre-commit pattern must match YAML files, which GitLab pipelines may include", path)
+	for _, hook := range hooks {
+		if !strings.Contains(hook.Entry, "--skip-unknown") {
+			t.Errorf("the entry %q of hook %s must pass --skip-unknown: it matches YAML files that are not CI files", hook.Entry, hook.ID)
+		}
+		files := regexp.MustCompile(hook.Files)
+		for path, system := range detectCases {
+			if system != "" && !files.MatchString(path) {
+				t.Errorf("%s: %q: the pre-commit pattern does not match a %s file", hook.ID, path, system)
+			}
+		}
+		for _, path := range []string{"ci/deploy.gitlab-ci.yml", ".gitlab/ci/build.yml", "templates/x.yaml"} {
+			if !files.MatchString(path) {
+				t.Errorf("%s: %q: the pre-commit pattern must match YAML files, which GitLab pipelines may include", hook.ID, path)
+			}
 		}
 	}
 }

@@ -131,6 +131,9 @@ func buildSARIF(run *Run, results sarifResults) (*sarif.Report, error) {
 			// Not AddPartialFingerprint: it writes to a nil map and panics.
 			result.WithPartialFingerprints(map[string]string{"primaryLocationLineHash": f.Fingerprint})
 		}
+		if len(f.Edits) > 0 && f.Fix != nil {
+			result.WithFixes([]*sarif.Fix{sarifFix(f)})
+		}
 		if r.Reason != "" {
 			result.WithSuppressions([]*sarif.Suppression{sarif.NewSuppression().WithKind("inSource").WithJustification(r.Reason)})
 		}
@@ -272,6 +275,30 @@ var securitySeverity = map[finding.Severity]string{
 	finding.Medium:   "5.5",
 	finding.Low:      "3.0",
 	finding.Info:     "1.0",
+}
+
+// sarifFix is the change `pipelint fix` makes for a finding: its edits,
+// by file, as replacements of regions (empty to insert). The edits never
+// hold a secret: the run leaves out those that would (see
+// finding.Finding.Edits).
+func sarifFix(f finding.Finding) *sarif.Fix {
+	out := sarif.NewFix().WithDescription(sarif.NewTextMessage(f.Fix.Describe()))
+	var change *sarif.ArtifactChange
+	file := ""
+	for _, e := range f.Edits {
+		if change == nil || e.Pos.File != file {
+			file = e.Pos.File
+			change = sarif.NewArtifactChange().WithArtifactLocation(artifactLocation(file))
+			out.AddArtifactChange(change)
+		}
+		region := sarif.NewRegion().
+			WithStartLine(e.Pos.Line).WithStartColumn(e.Pos.Column).
+			WithEndLine(e.Pos.EndLine).WithEndColumn(e.Pos.EndColumn)
+		change.AddReplacement(sarif.NewReplacement().
+			WithDeletedRegion(region).
+			WithInsertedContent(sarif.NewArtifactContent().WithText(e.New)))
+	}
+	return out
 }
 
 // sarifLocation points at a file relative to the checkout root, and at the

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
@@ -382,4 +383,59 @@ func jsonString(t *testing.T, v any) string {
 func equalJSON(t *testing.T, a, b any) bool {
 	t.Helper()
 	return jsonString(t, a) == jsonString(t, b)
+}
+
+// A finding with edits carries them as one SARIF fix, its description
+// saying when it is unsafe; a finding without edits (a pin the network
+// resolves, or no fix at all) has no fixes. The document stays valid.
+func TestSARIFFixes(t *testing.T) {
+	run := sampleRun()
+	run.Findings = append(run.Findings, finding.Finding{RuleID: "unpinned-action", Severity: finding.Medium, Message: "safe",
+		Pos:   pos("action.yml", 2, 3, 2, 9),
+		Fix:   &finding.Fix{Kind: finding.SetInput, Pos: pos("action.yml", 2, 3, 2, 9), Input: "persist-credentials", Value: "false"},
+		Edits: []finding.TextEdit{{Pos: pos("action.yml", 3, 1, 3, 1), New: "  with:\n    persist-credentials: false\n"}}})
+	out, _ := renderSARIF(t, run)
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				Message struct{ Text string }
+				Fixes   []struct {
+					Description     struct{ Text string }
+					ArtifactChanges []struct {
+						ArtifactLocation struct {
+							URI       string `json:"uri"`
+							URIBaseID string `json:"uriBaseId"`
+						} `json:"artifactLocation"`
+						Replacements []struct {
+							DeletedRegion   struct{ StartLine, StartColumn, EndLine, EndColumn int }
+							InsertedContent struct{ Text string }
+						}
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(out, &log); err != nil {
+		t.Fatal(err)
+	}
+	var withFixes []string
+	for _, r := range log.Runs[0].Results {
+		for _, f := range r.Fixes {
+			for _, c := range f.ArtifactChanges {
+				for _, rep := range c.Replacements {
+					d := rep.DeletedRegion
+					withFixes = append(withFixes, fmt.Sprintf("%s | %s | %s %d:%d-%d:%d %q", r.Message.Text, f.Description.Text,
+						c.ArtifactLocation.URI, d.StartLine, d.StartColumn, d.EndLine, d.EndColumn, rep.InsertedContent.Text))
+				}
+			}
+		}
+	}
+	want := []string{
+		`"github.event.issue.title" is expanded into a script; use an environment variable & quote it | Move the expression into the step's env and read it as a variable (unsafe: it may change what the pipeline does; pipelint fix applies it with --unsafe) | .github/workflows/ci.yml 10:20-10:51 "${EVENT_ISSUE_TITLE}"`,
+		`"github.event.issue.title" is expanded into a script; use an environment variable & quote it | Move the expression into the step's env and read it as a variable (unsafe: it may change what the pipeline does; pipelint fix applies it with --unsafe) | .github/workflows/ci.yml 11:1-11:1 "        env:\n          EVENT_ISSUE_TITLE: ${{ github.event.issue.title }}\n"`,
+		`safe | Set input persist-credentials to "false" | action.yml 3:1-3:1 "  with:\n    persist-credentials: false\n"`,
+	}
+	if strings.Join(withFixes, "\n") != strings.Join(want, "\n") {
+		t.Errorf("fixes:\n%s\nwant:\n%s", strings.Join(withFixes, "\n"), strings.Join(want, "\n"))
+	}
 }

@@ -23,11 +23,14 @@ var _ Reporter = (*Text)(nil)
 //	 3 | on push:
 //	   | ^
 //
-//	ci.yml:12:15: high unpinned-action: "actions/checkout@v4" is not pinned to a commit
+//	ci.yml:12:15: high unpinned-action [fixable]: "actions/checkout@v4" is not pinned to a commit
 //	 12 |       - uses: actions/checkout@v4
 //	    |               ^~~~~~~~~~~~~~~~~~~
 //
-//	1 finding (1 high) in 1 file; 1 error
+//	1 finding (1 high) in 1 file; 1 fixable by pipelint fix; 1 error
+//
+// A finding `pipelint fix` changes the file for is marked [fixable], or
+// [fixable with --unsafe] when its fix may change what the pipeline does.
 //
 // Snippets mask every secret on their line (see snippetOf).
 type Text struct {
@@ -53,9 +56,9 @@ func (t *Text) Report(w io.Writer, run *Run) error {
 	for _, f := range run.Findings {
 		severity := p.severity(f.Severity)
 		r := regionOf(f.Pos)
-		fmt.Fprintf(&out, "%s %s %s: %s\n",
+		fmt.Fprintf(&out, "%s %s %s%s: %s\n",
 			p.bold(fmt.Sprintf("%s:%d:%d:", EscapeFileName(f.Pos.File), r.StartLine, r.StartColumn)),
-			severity(Escape(string(f.Severity))), Escape(f.RuleID), Escape(f.Message))
+			severity(Escape(string(f.Severity))), Escape(f.RuleID), fixMark(f), Escape(f.Message))
 		writeSnippet(&out, run, f, severity, secrets)
 	}
 	out.WriteString(summary(run))
@@ -196,8 +199,8 @@ func maskedOffset(spans []secret.Span, offset int, end bool) int {
 	return offset + shift
 }
 
-// summary is the last line: "3 findings (1 high, 2 medium) in 4 files; 2
-// suppressed; 1 error".
+// summary is the last line: "3 findings (1 high, 2 medium) in 4 files; 1
+// fixable by pipelint fix, 1 more with --unsafe; 2 suppressed; 1 error".
 func summary(run *Run) string {
 	var s strings.Builder
 	if len(run.Findings) == 0 {
@@ -216,6 +219,22 @@ func summary(run *Run) string {
 		fmt.Fprintf(&s, "%s (%s)", plural(len(run.Findings), "finding"), strings.Join(parts, ", "))
 	}
 	fmt.Fprintf(&s, " in %s", plural(run.FilesChecked, "file"))
+	safe, unsafe := 0, 0
+	for _, f := range run.Findings {
+		if fixable, needsUnsafe := f.Fixable(); fixable && needsUnsafe {
+			unsafe++
+		} else if fixable {
+			safe++
+		}
+	}
+	switch {
+	case safe > 0 && unsafe > 0:
+		fmt.Fprintf(&s, "; %d fixable by pipelint fix, %d more with --unsafe", safe, unsafe)
+	case safe > 0:
+		fmt.Fprintf(&s, "; %d fixable by pipelint fix", safe)
+	case unsafe > 0:
+		fmt.Fprintf(&s, "; %d fixable by pipelint fix --unsafe", unsafe)
+	}
 	if len(run.Suppressed) > 0 {
 		fmt.Fprintf(&s, "; %d suppressed", len(run.Suppressed))
 	}
@@ -226,6 +245,18 @@ func summary(run *Run) string {
 		fmt.Fprintf(&s, "; %s", notice)
 	}
 	return s.String()
+}
+
+// fixMark is what follows the rule id of a finding `pipelint fix`
+// changes the file for.
+func fixMark(f finding.Finding) string {
+	switch fixable, unsafe := f.Fixable(); {
+	case fixable && unsafe:
+		return " [fixable with --unsafe]"
+	case fixable:
+		return " [fixable]"
+	}
+	return ""
 }
 
 func plural(n int, noun string) string {

@@ -26,8 +26,8 @@ func TestTextWithoutSource(t *testing.T) {
 	run.Source = nil
 	run.Errors = nil
 	run.Findings = run.Findings[1:2]
-	want := `.github/workflows/ci.yml:9:15: high unpinned-action: "actions/checkout@v4" is not pinned to a commit
-1 finding (1 high) in 5 files
+	want := `.github/workflows/ci.yml:9:15: high unpinned-action [fixable]: "actions/checkout@v4" is not pinned to a commit
+1 finding (1 high) in 5 files; 1 fixable by pipelint fix
 `
 	if got := string(render(t, "text", Options{}, run)); got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
@@ -141,7 +141,18 @@ func TestTextMasksSecretsOfOtherFindings(t *testing.T) {
 
 func TestSummary(t *testing.T) {
 	run := sampleRun()
-	if got, want := summary(run), "6 findings (1 critical, 1 high, 1 medium, 1 low, 2 info) in 5 files; 2 errors"; got != want {
+	if got, want := summary(run), "6 findings (1 critical, 1 high, 1 medium, 1 low, 2 info) in 5 files; 1 fixable by pipelint fix, 1 more with --unsafe; 2 errors"; got != want {
+		t.Errorf("summary = %q, want %q", got, want)
+	}
+	// Only unsafe fixes; and a fix whose edits could not be computed
+	// (other than a pin, which the network resolves) is not counted.
+	unsafeOnly := sampleRun()
+	unsafeOnly.Findings, unsafeOnly.Errors = unsafeOnly.Findings[2:3], nil
+	if got, want := summary(unsafeOnly), "1 finding (1 medium) in 5 files; 1 fixable by pipelint fix --unsafe"; got != want {
+		t.Errorf("summary = %q, want %q", got, want)
+	}
+	unsafeOnly.Findings[0].Edits = nil
+	if got, want := summary(unsafeOnly), "1 finding (1 medium) in 5 files"; got != want {
 		t.Errorf("summary = %q, want %q", got, want)
 	}
 	run.Findings, run.Errors, run.FilesChecked = run.Findings[:1], run.Errors[:1], 1

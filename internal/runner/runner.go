@@ -168,6 +168,7 @@ func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
 		run.Errors = append(run.Errors, secret.Default().MaskErrors(unusable[file].errors(), nil)...)
 	}
 	for i, r := range results {
+		r.findings = withEdits(ctx, checked[i], r)
 		result.Checked = append(result.Checked, CheckedFile{File: checked[i], Findings: r.findings})
 		run.Findings = append(run.Findings, r.findings...)
 		run.Suppressed = append(run.Suppressed, r.suppressed...)

@@ -1,0 +1,93 @@
+package runner
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pipelint/pipelint/internal/finding"
+	"github.com/pipelint/pipelint/internal/parser"
+)
+
+const fixableWorkflow = `on: issues
+jobs:
+  greet:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: echo "${{ github.event.issue.title }}"
+`
+
+func writeRepository(t *testing.T, name, text string) string {
+	t.Helper()
+	root := t.TempDir()
+	dir := filepath.Join(root, ".github", "workflows")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// The check gives each finding whose fix needs no network the edits
+// `pipelint fix --unsafe` makes; a pin, which needs the network, has none.
+func TestFindingsCarryTheirFixEdits(t *testing.T) {
+	root := writeRepository(t, "ci.yml", fixableWorkflow)
+	result, err := Check(context.Background(), []string{root}, Options{Policy: PolicyOptions{NoConfig: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	edits := map[string]string{}
+	for _, f := range result.Run.Findings {
+		var texts []string
+		for _, e := range f.Edits {
+			texts = append(texts, e.New)
+		}
+		edits[f.RuleID] = strings.Join(texts, "|")
+	}
+	want := map[string]string{
+		"persist-credentials":   "        with:\n          persist-credentials: false\n",
+		"excessive-permissions": "permissions:\n  contents: read\n",
+		"script-injection":      "${EVENT_ISSUE_TITLE}|        env:\n          EVENT_ISSUE_TITLE: ${{ github.event.issue.title }}\n",
+		"unpinned-action":       "",
+	}
+	for rule, text := range want {
+		if got, ok := edits[rule]; !ok || got != text {
+			t.Errorf("%s: edits %q (found: %v), want %q", rule, got, ok, text)
+		}
+	}
+	if len(result.Checked) != 1 || len(result.Checked[0].Findings) != len(result.Run.Findings) {
+		t.Fatalf("checked %+v", result.Checked)
+	}
+}
+
+// A change whose text holds a secret is given to no finding: reports
+// would print it.
+func TestNoEditsHoldingASecret(t *testing.T) {
+	root := writeRepository(t, "ci.yml", fixableWorkflow)
+	files, _, err := parser.Discover([]string{root}, parser.Options{})
+	if err != nil || len(files) != 1 {
+		t.Fatalf("discover: %v %v", files, err)
+	}
+	f := files[0]
+	at := f.Display
+	uses := finding.Finding{RuleID: "r", Message: "m"}
+	uses.Pos.File, uses.Pos.Line, uses.Pos.Column, uses.Pos.EndLine, uses.Pos.EndColumn = at, 6, 15, 6, 34
+	withSecret, plain := uses, uses
+	withSecret.Fix = &finding.Fix{Kind: finding.SetInput, Pos: uses.Pos, Input: "token", Value: "ghp_abcdefghijklmnopqrstuvwxyz0123456789"}
+	plain.RuleID = "s"
+	plain.Fix = &finding.Fix{Kind: finding.SetInput, Pos: uses.Pos, Input: "fetch-depth", Value: "0"}
+	for _, c := range []struct {
+		found finding.Finding
+		edits int
+	}{{withSecret, 0}, {plain, 1}} {
+		got := withEdits(context.Background(), f, fileResult{findings: []finding.Finding{c.found}})
+		if len(got) != 1 || len(got[0].Edits) != c.edits {
+			t.Errorf("%s: edits %+v, want %d", c.found.Fix.Value, got[0].Edits, c.edits)
+		}
+	}
+}
