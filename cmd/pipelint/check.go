@@ -161,6 +161,7 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 		ToolVersion:         pipelintVersion(),
 		FileTimeout:         opts.fileTimeout,
 		Resolver:            resolver,
+		FixEdits:            slices.ContainsFunc(outputs, func(o output) bool { return report.ShowsFixes(o.reporter) }),
 	})
 	var configErr *runner.ConfigError
 	if errors.As(err, &configErr) {

@@ -67,6 +67,18 @@ type Reporter interface {
 	Report(w io.Writer, run *Run) error
 }
 
+// ShowsFixes reports whether r shows what `pipelint fix` would change
+// (finding.Finding.Edits): SARIF's fixes, the marks and counts of the
+// text and Markdown reports. Working the edits out parses each file with
+// a fix again, a tenth of a check, which the other formats need not pay.
+func ShowsFixes(r Reporter) bool {
+	switch r.(type) {
+	case *Text, *SARIF, *Markdown:
+		return true
+	}
+	return false
+}
+
 // Options tune the reporters; each format reads only what applies to it.
 type Options struct {
 	// Color turns on ANSI colours in the text format. The caller decides,

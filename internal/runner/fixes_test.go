@@ -33,11 +33,21 @@ func writeRepository(t *testing.T, name, text string) string {
 	return root
 }
 
-// The check gives each finding whose fix needs no network the edits
-// `pipelint fix --unsafe` makes; a pin, which needs the network, has none.
+// The check asked for them gives each finding whose fix needs no network
+// the edits `pipelint fix --unsafe` makes; a pin, which needs the
+// network, has none. Not asked, it works none out.
 func TestFindingsCarryTheirFixEdits(t *testing.T) {
 	root := writeRepository(t, "ci.yml", fixableWorkflow)
-	result, err := Check(context.Background(), []string{root}, Options{Policy: PolicyOptions{NoConfig: true}})
+	plain, err := Check(context.Background(), []string{root}, Options{Policy: PolicyOptions{NoConfig: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range plain.Run.Findings {
+		if len(f.Edits) > 0 {
+			t.Errorf("%s: edits %+v worked out unasked", f.RuleID, f.Edits)
+		}
+	}
+	result, err := Check(context.Background(), []string{root}, Options{Policy: PolicyOptions{NoConfig: true}, FixEdits: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,6 +59,10 @@ type Options struct {
 	// be resolved is a warning at its reference. Lookups are not counted
 	// in the file's time budget: the resolver bounds each one.
 	Resolver *resolve.Resolver
+	// FixEdits asks for the edits of the fixes made without the network
+	// on each finding (finding.Finding.Edits), for the reports that show
+	// them (report.ShowsFixes).
+	FixEdits bool
 }
 
 // Result is a finished check.
@@ -167,8 +171,17 @@ func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
 	for _, file := range unusableOrder {
 		run.Errors = append(run.Errors, secret.Default().MaskErrors(unusable[file].errors(), nil)...)
 	}
+	if opts.FixEdits {
+		files := make([]int, len(results))
+		for i := range files {
+			files[i] = i
+		}
+		edited := inParallel(files, func(i int) []finding.Finding { return withEdits(ctx, checked[i], results[i]) })
+		for i := range results {
+			results[i].findings = edited[i]
+		}
+	}
 	for i, r := range results {
-		r.findings = withEdits(ctx, checked[i], r)
 		result.Checked = append(result.Checked, CheckedFile{File: checked[i], Findings: r.findings})
 		run.Findings = append(run.Findings, r.findings...)
 		run.Suppressed = append(run.Suppressed, r.suppressed...)
