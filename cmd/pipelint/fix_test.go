@@ -153,10 +153,13 @@ func TestCheckShowsFixes(t *testing.T) {
 	root, _ := fixRepository(t)
 	_, stdout, stderr := pipelint(t, root, "check", "--no-config")
 	for _, want := range []string{
-		".github/workflows/ci.yml:2:5: low excessive-permissions [fixable with --unsafe]: ",
-		".github/workflows/ci.yml:7:15: low persist-credentials [fixable]: ",
+		".github/workflows/ci.yml:2:5: low excessive-permissions: the workflow declares no permissions",
+		"declare permissions (contents: read for most jobs) [fixable with --unsafe]\n",
+		".github/workflows/ci.yml:7:15: low persist-credentials: actions/checkout@v4 leaves",
+		"set persist-credentials: false [fixable]\n",
 		".github/workflows/ci.yml:7:15: medium unpinned-action: ",
-		"; 1 fixable by pipelint fix, 1 more with --unsafe",
+		"pin it to a full commit SHA [fixable]\n",
+		"; 3 fixable by pipelint fix, 1 more with --unsafe",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("text lacks %q:\n%s%s", want, stdout, stderr)

@@ -2,45 +2,12 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/cgi"
-	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
+
+	"github.com/pipelint/pipelint/internal/resolve/resolvetest"
 )
-
-// The git server below copies what it needs of internal/resolve's
-// (server_test.go), until both share a test-support package.
-
-// gitHTTPBackend is where Debian's git installs its smart HTTP server.
-const gitHTTPBackend = "/usr/lib/git-core/git-http-backend"
-
-// gitEnv makes git independent of the machine's configuration, and its
-// commits the same on every run.
-var gitEnv = []string{
-	"GIT_CONFIG_NOSYSTEM=1",
-	"GIT_CONFIG_GLOBAL=/dev/null",
-	"GIT_AUTHOR_NAME=test", "GIT_AUTHOR_EMAIL=test@example.com", "GIT_AUTHOR_DATE=2024-01-01T00:00:00Z",
-	"GIT_COMMITTER_NAME=test", "GIT_COMMITTER_EMAIL=test@example.com", "GIT_COMMITTER_DATE=2024-01-01T00:00:00Z",
-}
-
-func runGit(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), gitEnv...)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
 
 // actionRepo is the commits of octo/action that serveActionRepo serves:
 //
@@ -53,48 +20,24 @@ func runGit(t *testing.T, dir string, args ...string) string {
 type actionRepo struct{ one, two, three, fork string }
 
 // serveActionRepo serves octo/action over smart HTTP with git
-// http-backend, and counts the requests served.
-func serveActionRepo(t *testing.T) (*httptest.Server, actionRepo, *atomic.Int32) {
+// http-backend.
+func serveActionRepo(t *testing.T) (*resolvetest.GitServer, actionRepo) {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	if _, err := os.Stat(gitHTTPBackend); err != nil {
-		t.Skipf("git http-backend is not installed: %v", err)
-	}
-	root := t.TempDir()
-	work := filepath.Join(root, "work")
-	runGit(t, root, "init", "-q", "-b", "main", work)
-	commit := func(msg string) string {
-		runGit(t, work, "commit", "-q", "--allow-empty", "-m", msg)
-		return runGit(t, work, "rev-parse", "HEAD")
-	}
+	srv := resolvetest.NewGitServer(t, "")
+	r := srv.NewRepo(t, "octo/action")
 	var repo actionRepo
-	repo.one = commit("one")
-	runGit(t, work, "tag", "v1")
-	runGit(t, work, "tag", "-a", "-m", "v1.0.0", "v1.0.0")
-	repo.two = commit("two")
-	runGit(t, work, "branch", "v2")
-	repo.three = commit("three")
-	runGit(t, work, "tag", "-a", "-m", "v2", "v2")
-	runGit(t, work, "tag", "v2.1.0")
-	repo.fork = commit("fork")
-	runGit(t, work, "update-ref", "refs/pull/1/head", repo.fork)
-	runGit(t, work, "reset", "-q", "--hard", repo.three)
-	runGit(t, root, "clone", "-q", "--mirror", work, filepath.Join(root, "repos", "octo", "action.git"))
-
-	backend := &cgi.Handler{
-		Path:   gitHTTPBackend,
-		Env:    append([]string{"GIT_PROJECT_ROOT=" + filepath.Join(root, "repos"), "GIT_HTTP_EXPORT_ALL=1"}, gitEnv[:2]...),
-		Stderr: io.Discard, // it explains its 404s there; the test checks pipelint's warnings instead
-	}
-	var requests atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		requests.Add(1)
-		backend.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	return srv, repo, &requests
+	repo.one = r.Commit("one")
+	repo.two = r.Commit("two", repo.one)
+	repo.three = r.Commit("three", repo.two)
+	repo.fork = r.Commit("fork", repo.three)
+	r.SetRef("refs/tags/v1", repo.one)
+	r.AnnotatedTag("v1.0.0", repo.one)
+	r.SetRef("refs/heads/v2", repo.two)
+	r.SetRef("refs/heads/main", repo.three)
+	r.AnnotatedTag("v2", repo.three)
+	r.SetRef("refs/tags/v2.1.0", repo.three)
+	r.SetRef("refs/pull/1/head", repo.fork)
+	return srv, repo
 }
 
 // check --online verifies the pins of a workflow against a real git
@@ -104,7 +47,7 @@ func serveActionRepo(t *testing.T) (*httptest.Server, actionRepo, *atomic.Int32)
 // (known-vulnerable-action); refs it cannot resolve are warnings, not
 // errors. Without --online, none of that is looked up or reported.
 func TestCheckOnline(t *testing.T) {
-	srv, repo, requests := serveActionRepo(t)
+	srv, repo := serveActionRepo(t)
 	t.Setenv("GITHUB_TOKEN", "")
 	t.Setenv("GH_TOKEN", "")
 	t.Setenv("PIPELINT_CACHE_DIR", t.TempDir())
@@ -154,12 +97,12 @@ func TestCheckOnline(t *testing.T) {
 	// Offline, the same file: nothing looked up, nothing reported but
 	// what the file alone shows (the range of a tag written as the ref is
 	// not: v2.1.0 is past the advisory).
-	before := requests.Load()
+	before, _ := srv.Seen()
 	code, stdout, stderr = pipelint(t, root, "check", "--advisories", "advisory.json")
 	if got := onlineFindings(stdout); code == exitError || len(got) != 0 || strings.Contains(stderr, "warning") {
 		t.Errorf("check without --online: exit %d, findings %q, stderr %q; want none of the online rules and no warning", code, got, stderr)
 	}
-	if after := requests.Load(); after != before {
+	if after, _ := srv.Seen(); after != before {
 		t.Errorf("check without --online made %d requests", after-before)
 	}
 	if code, _, stderr := pipelint(t, root, "check", "--github-url", srv.URL); code != exitError || !strings.Contains(stderr, "--github-url is used only with --online") {

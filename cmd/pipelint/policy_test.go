@@ -47,8 +47,8 @@ func TestConfigDisablesRemapsAndIgnoresPaths(t *testing.T) {
 	})
 	_, stdout, stderr := pipelint(t, root, "check", "--format", "text")
 	got := strings.Join(findingLines(stdout), "\n")
-	want := ".github/workflows/ci.yml:7:15: low unpinned-action: action \"actions/checkout@v4\" is pinned to tag \"v4\", which can be moved; pin it to a full commit SHA\n" +
-		".github/workflows/ci.yml:8:15: low unpinned-action: action \"actions/setup-go@v5\" is pinned to tag \"v5\", which can be moved; pin it to a full commit SHA"
+	want := ".github/workflows/ci.yml:7:15: low unpinned-action: action \"actions/checkout@v4\" is pinned to tag \"v4\", which can be moved; pin it to a full commit SHA [fixable]\n" +
+		".github/workflows/ci.yml:8:15: low unpinned-action: action \"actions/setup-go@v5\" is pinned to tag \"v5\", which can be moved; pin it to a full commit SHA [fixable]"
 	if got != want {
 		t.Errorf("findings:\n%s\nwant:\n%s\nstderr: %s", got, want, stderr)
 	}

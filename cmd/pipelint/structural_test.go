@@ -44,7 +44,7 @@ jobs:
 	for _, want := range []string{
 		`.github/workflows/ci.yml:5:15: error: input type of workflow_dispatch event must be one of "string", "number", "boolean", "choice", "environment" but got "int"`,
 		`.github/workflows/ci.yml:8:14: error: string should not be empty`,
-		`.github/workflows/ci.yml:14:15: medium unpinned-action: action "actions/checkout@v4" is pinned to tag "v4", which can be moved; pin it to a full commit SHA`,
+		`.github/workflows/ci.yml:14:15: medium unpinned-action: action "actions/checkout@v4" is pinned to tag "v4", which can be moved; pin it to a full commit SHA [fixable]`,
 	} {
 		if !strings.Contains(stdout.String(), want+"\n") {
 			t.Errorf("output lacks\n%s\ngot:\n%s\nstderr:\n%s", want, stdout.String(), stderr.String())

@@ -23,14 +23,16 @@ var _ Reporter = (*Text)(nil)
 //	 3 | on push:
 //	   | ^
 //
-//	ci.yml:12:15: high unpinned-action [fixable]: "actions/checkout@v4" is not pinned to a commit
+//	ci.yml:12:15: high unpinned-action: "actions/checkout@v4" is not pinned to a commit [fixable]
 //	 12 |       - uses: actions/checkout@v4
 //	    |               ^~~~~~~~~~~~~~~~~~~
 //
 //	1 finding (1 high) in 1 file; 1 fixable by pipelint fix; 1 error
 //
 // A finding `pipelint fix` changes the file for is marked [fixable], or
-// [fixable with --unsafe] when its fix may change what the pipeline does.
+// [fixable with --unsafe] when its fix may change what the pipeline does,
+// after the message: the line up to the message keeps the one form
+// scripts and editors read (file:line:col: severity rule: message).
 //
 // Snippets mask every secret on their line (see snippetOf).
 type Text struct {
@@ -56,9 +58,9 @@ func (t *Text) Report(w io.Writer, run *Run) error {
 	for _, f := range run.Findings {
 		severity := p.severity(f.Severity)
 		r := regionOf(f.Pos)
-		fmt.Fprintf(&out, "%s %s %s%s: %s\n",
+		fmt.Fprintf(&out, "%s %s %s: %s%s\n",
 			p.bold(fmt.Sprintf("%s:%d:%d:", EscapeFileName(f.Pos.File), r.StartLine, r.StartColumn)),
-			severity(Escape(string(f.Severity))), Escape(f.RuleID), fixMark(f), Escape(f.Message))
+			severity(Escape(string(f.Severity))), Escape(f.RuleID), Escape(f.Message), fixMark(f))
 		writeSnippet(&out, run, f, severity, secrets)
 	}
 	out.WriteString(summary(run))
@@ -247,7 +249,7 @@ func summary(run *Run) string {
 	return s.String()
 }
 
-// fixMark is what follows the rule id of a finding `pipelint fix`
+// fixMark is what follows the message of a finding `pipelint fix`
 // changes the file for.
 func fixMark(f finding.Finding) string {
 	switch fixable, unsafe := f.Fixable(); {

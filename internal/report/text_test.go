@@ -26,7 +26,7 @@ func TestTextWithoutSource(t *testing.T) {
 	run.Source = nil
 	run.Errors = nil
 	run.Findings = run.Findings[1:2]
-	want := `.github/workflows/ci.yml:9:15: high unpinned-action [fixable]: "actions/checkout@v4" is not pinned to a commit
+	want := `.github/workflows/ci.yml:9:15: high unpinned-action: "actions/checkout@v4" is not pinned to a commit [fixable]
 1 finding (1 high) in 5 files; 1 fixable by pipelint fix
 `
 	if got := string(render(t, "text", Options{}, run)); got != want {
