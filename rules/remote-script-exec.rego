@@ -104,15 +104,15 @@ findings contains finding if {
 	some job in input.jobs
 	some step in job.steps
 	cmds := step.script.commands
+	fetched := [c | some c in cmds; c.substituted; fetches_to_output(c)] # few steps have any
+	count(fetched) > 0
 	some cmd in cmds
 	substitutes(cmd) # cheap, before the interpreter tables are consulted
 	sources := [c |
 		some word in evaluated_words(cmd)
 		substitution(word.value)
-		some c in cmds
-		c.substituted
+		some c in fetched
 		within(c.pos, word.pos)
-		fetches_to_output(c)
 	]
 	count(sources) > 0
 	url := url_of(sources[0])
@@ -158,6 +158,7 @@ within(inner, outer) if {
 # is found in their text.
 findings contains finding if {
 	mentions_download
+	source_text.mentions_any_lower({"iex", "invoke-expression", "scriptblock"}) # what evaluates_download_text needs
 	some job in input.jobs
 	some step in job.steps
 	some cmd in step.script.commands
