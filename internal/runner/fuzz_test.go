@@ -40,9 +40,9 @@ var checkedAs = map[model.System]string{
 }
 
 // FuzzCheck runs the whole check (discovery, parser, rules, inline
-// ignores, the JSON and text reports) on one file of one system: whatever
-// the bytes, it must not panic or hang, must return no error and must
-// report only positions inside the repository. The system is the first
+// ignores, the edits of fixes, the JSON and text reports) on one file of
+// one system: whatever the bytes, it must not panic or hang, must return
+// no error and must report only positions inside the repository. The system is the first
 // argument modulo the number of systems; the seeds are the rule fixtures
 // and the examples, each as its own system.
 func FuzzCheck(f *testing.F) {
@@ -86,6 +86,7 @@ func FuzzCheck(f *testing.F) {
 		result := checkBounded(t, []string{path}, Options{
 			Policy:    PolicyOptions{NoConfig: true},
 			Discovery: parser.Options{System: system},
+			FixEdits:  true,
 		})
 		checkResult(t, repo, result)
 	})

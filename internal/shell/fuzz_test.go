@@ -55,7 +55,31 @@ func FuzzSplit(f *testing.F) {
 				checkSpan(t, arg.Pos, lines)
 			}
 		}
+		// How the shell reads each ${{ }} of the script: one answer each,
+		// whatever the text around them.
+		spans := expressionSpans(script)
+		if quoting := QuotingAt(script, shell, spans); len(quoting) != len(spans) {
+			t.Fatalf("%d quotings for %d expressions", len(quoting), len(spans))
+		}
 	})
+}
+
+// expressionSpans are the byte spans of the ${{ }} of a script, in order
+// and apart, as QuotingAt takes them.
+func expressionSpans(script string) [][2]int {
+	var spans [][2]int
+	for at := 0; ; {
+		start := strings.Index(script[at:], "${{")
+		if start < 0 {
+			return spans
+		}
+		end := strings.Index(script[at+start:], "}}")
+		if end < 0 {
+			return spans
+		}
+		spans = append(spans, [2]int{at + start, at + start + end + 2})
+		at += start + end + 2
+	}
 }
 
 // checkSpan fails unless pos is a non-empty span within the script's lines.
