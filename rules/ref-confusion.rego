@@ -21,6 +21,7 @@ package pipelint.rules.ref_confusion
 import data.pipelint.lib.refs
 
 findings contains {"msg": msg, "pos": ref.value.pos} if {
+	refs.online
 	some ref in input.references
 	ref.kind in {"action", "reusable-workflow"}
 	resolved := refs.resolved(ref)

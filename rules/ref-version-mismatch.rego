@@ -22,6 +22,7 @@ package pipelint.rules.ref_version_mismatch
 import data.pipelint.lib.refs
 
 findings contains {"msg": msg, "pos": comment_pos(ref)} if {
+	refs.online
 	some ref in input.references
 	ref.kind in {"action", "reusable-workflow"}
 	ref.version_comment != ""

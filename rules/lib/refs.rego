@@ -18,6 +18,12 @@ mutability(ref) := "none" if {
 # is_branch_like is true for refs that name a branch or a moving alias.
 is_branch_like(ref) if mutability(ref) in {"none", "branch"}
 
+# online is true when `pipelint check --online` resolved refs for the
+# file: the rules that read only what it found look at nothing without it
+# (walking every reference of every file cost each of them 2 % of a
+# check).
+online if count(input.resolved) > 0
+
 # resolved is what `pipelint check --online` found on the server of the
 # ref a reference names (an entry of input.resolved: kind, commit,
 # tags_at_commit, branches_at_commit, ambiguous, reachable); undefined
