@@ -40,6 +40,7 @@ package pipelint.rules.script_injection
 import data.pipelint.lib.commands
 import data.pipelint.lib.pipeline
 import data.pipelint.lib.tables
+import data.pipelint.lib.text
 import data.pipelint.lib.untrusted
 
 # --- Expressions spliced into scripts and code inputs ------------------------
@@ -81,11 +82,9 @@ rank := {"caller": 1, "dispatch": 2, "partly": 3, "outsider": 4}
 
 # written is the expression as written in the file, delimiters and all,
 # when it is on one line.
-written(e) := substring(line, e.pos.column - 1, e.pos.end_column - e.pos.column) if {
-	e.pos.line == e.pos.end_line
-	some source in input.sources
-	source.file == e.pos.file
-	line := source.lines[e.pos.line - 1]
+written(e) := w if {
+	w := text.at(e.pos)
+	w != ""
 } else := e.value
 
 source_text(origin, via, e) := sprintf("holds %s (%s)", [who[origin], via]) if {

@@ -15,6 +15,7 @@ package pipelint.lib.checkouts
 import data.pipelint.lib.commands
 import data.pipelint.lib.pipeline
 import data.pipelint.lib.tables
+import data.pipelint.lib.text
 import data.pipelint.lib.untrusted
 
 # --- what the job gets from the pull request ------------------------------------------
@@ -291,8 +292,8 @@ run_output_kinds(step, o) := {kind |
 	some kind in text_kinds(m[2])
 }
 
-text_kinds(text) := {"commit"} if regex.match(tables.head_commit_output_pattern, text)
-else := {"branch"} if regex.match(tables.head_branch_output_pattern, text)
+text_kinds(value) := {"commit"} if regex.match(tables.head_commit_output_pattern, value)
+else := {"branch"} if regex.match(tables.head_branch_output_pattern, value)
 
 # arg_kinds is what an argument of a command of step s of job j names of
 # the pull request: the expressions spliced into it, and the variables it
@@ -390,7 +391,7 @@ job_sites[j] contains site if {
 	site := {
 		"job": j, "order": [s, cmd.name.pos.line, cmd.name.pos.column], "pos": cmd.name.pos,
 		"what": command_what(cmd), "runs": command_runs(cmd), "inert": command_inert(cmd), "cwd": cwd,
-		"dirs": array.concat([cwd, normalized(written(cmd.name.pos))], [d | some a in cmd.args; some d in arg_dirs(a.value)]),
+		"dirs": array.concat([cwd, normalized(text.at(cmd.name.pos))], [d | some a in cmd.args; some d in arg_dirs(a.value)]),
 	}
 }
 
@@ -408,7 +409,7 @@ job_sites[j] contains site if {
 
 # arg_dirs are the paths an argument may name: itself, or what follows
 # its `=` (`--prefix=pr`).
-arg_dirs(text) := {normalized(trim(text, `"'`)), normalized(trim(regex.replace(text, `^[^=]*=`, ""), `"'`))}
+arg_dirs(value) := {normalized(trim(value, `"'`)), normalized(trim(regex.replace(value, `^[^=]*=`, ""), `"'`))}
 
 # command_inert is true for a command that runs nothing of the tree: one
 # that only moves or reports files, or a shell or interpreter given its
@@ -454,8 +455,10 @@ command_what(cmd) := concat(" ", [written_name(cmd), cmd.args[0].value]) if {
 
 # written_name is a command's name as written (`./build.sh`), or as the
 # splitter gives it when the text is not at hand.
-written_name(cmd) := written(cmd.name.pos) if written(cmd.name.pos) != ""
-else := cmd.name.value
+written_name(cmd) := name if {
+	name := text.at(cmd.name.pos)
+	name != ""
+} else := cmd.name.value
 
 # runs_code is true for a command that runs the code of the directory it
 # works in: a build, an install or a test (the tables), a task runner or
@@ -517,13 +520,13 @@ interpreter(cmd) if cmd.name.value in tables.file_runners
 
 interpreter(cmd) if tables.script_interpreters[regex.replace(cmd.name.value, `^(python|pypy)[0-9.]*$`, "$1")]
 
-code_command(cmd) if repository_path(written(cmd.name.pos))
+code_command(cmd) if repository_path(text.at(cmd.name.pos))
 
 # repository_path is a relative path to a file (`./build.sh`,
 # `scripts/x.py`), not a tool on the PATH or an absolute path.
-repository_path(text) if regex.match(`^\.{1,2}/[^\s$]`, text)
+repository_path(value) if regex.match(`^\.{1,2}/[^\s$]`, value)
 
-repository_path(text) if regex.match(`^[A-Za-z0-9_.-]+/[^\s$]*[^/]$`, text)
+repository_path(value) if regex.match(`^[A-Za-z0-9_.-]+/[^\s$]*[^/]$`, value)
 
 # action_runs_code is true for a local action (its action.yml comes from
 # the workspace) and for the actions that build, install or test there.
@@ -669,11 +672,3 @@ under(path, dir) if path == dir
 
 under(path, dir) if startswith(path, concat("", [dir, "/"]))
 
-# written is a command's name as written in the script (`./build.sh`,
-# not `build.sh`), read from the file's text.
-written(pos) := substring(line, pos.column - 1, pos.end_column - pos.column) if {
-	pos.line == pos.end_line
-	some source in input.sources
-	source.file == pos.file
-	line := source.lines[pos.line - 1]
-} else := ""
