@@ -128,9 +128,9 @@ func check(ctx context.Context, stdout, stderr io.Writer, paths []string, opts c
 	if err != nil {
 		return fmt.Errorf("--min-severity: %w", err)
 	}
-	system := model.System(opts.system)
-	if _, known := parser.Lookup(system); system != "" && !known {
-		return fmt.Errorf("unknown --system %q (want %s)", opts.system, parser.SystemNames())
+	system, err := systemFlag(opts.system)
+	if err != nil {
+		return err
 	}
 	if opts.fileTimeout <= 0 {
 		return fmt.Errorf("--file-timeout must be positive, not %s", opts.fileTimeout)
@@ -341,3 +341,13 @@ func useColor(w io.Writer) bool {
 // colorAllowed is false when NO_COLOR is set to a non-empty value
 // (https://no-color.org).
 func colorAllowed() bool { return os.Getenv("NO_COLOR") == "" }
+
+// systemFlag is the system --system names ("" for none): check and fix
+// take it alike.
+func systemFlag(name string) (model.System, error) {
+	system := model.System(name)
+	if _, known := parser.Lookup(system); system != "" && !known {
+		return "", fmt.Errorf("unknown --system %q (want %s)", name, parser.SystemNames())
+	}
+	return system, nil
+}

@@ -14,7 +14,6 @@ import (
 
 	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/fix"
-	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser"
 	"github.com/pipelint/pipelint/internal/report"
 	"github.com/pipelint/pipelint/internal/resolve"
@@ -81,9 +80,9 @@ could not be read, parsed, fixed or written.`,
 }
 
 func fixFiles(ctx context.Context, stdout, stderr io.Writer, paths []string, opts fixOptions) error {
-	system := model.System(opts.system)
-	if _, known := parser.Lookup(system); system != "" && !known {
-		return fmt.Errorf("unknown --system %q (want %s)", opts.system, parser.SystemNames())
+	system, err := systemFlag(opts.system)
+	if err != nil {
+		return err
 	}
 	// Building the resolver reads nothing and connects nowhere: only the
 	// pins of the findings fixed look refs up.
@@ -124,7 +123,7 @@ func fixFiles(ctx context.Context, stdout, stderr io.Writer, paths []string, opt
 		if !slices.ContainsFunc(findings, func(f finding.Finding) bool { return f.Fix != nil }) {
 			continue
 		}
-		src, out, err := fixFile(ctx, checked.File, findings, fix.Options{Unsafe: opts.unsafe, Resolver: resolver})
+		src, out, err := runner.FixFile(ctx, checked.File, findings, fix.Options{Unsafe: opts.unsafe, Resolver: resolver})
 		if err != nil {
 			fmt.Fprintf(stderr, "%s\n", report.Escape(secret.Default().Mask(err.Error())))
 			errorCount++
@@ -152,7 +151,7 @@ func fixFiles(ctx context.Context, stdout, stderr io.Writer, paths []string, opt
 		if opts.dryRun {
 			verb = "would fix"
 		}
-		fmt.Fprintf(stderr, "%s %s in %s; %s left\n", verb, plural(fixedFindings, "finding"), plural(fixedFiles, "file"), plural(left, "finding"))
+		fmt.Fprintf(stderr, "%s %s in %s; %s left\n", verb, report.Plural(fixedFindings, "finding"), report.Plural(fixedFiles, "file"), report.Plural(left, "finding"))
 	}
 	switch {
 	case errorCount > 0:
@@ -161,21 +160,6 @@ func fixFiles(ctx context.Context, stdout, stderr io.Writer, paths []string, opt
 		return &exitCodeError{exitFindings}
 	}
 	return nil
-}
-
-// fixFile applies the fixes of one file's findings to its text, parsing
-// the fixed text as the check parsed the file.
-func fixFile(ctx context.Context, f parser.File, findings []finding.Finding, opts fix.Options) ([]byte, *fix.Outcome, error) {
-	src, err := parser.ReadSource(f, f.Display)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", f.Display, err)
-	}
-	parse := func(text []byte) (*model.Pipeline, error) {
-		result := parser.ParseText(ctx, f, text)
-		return result.Pipeline, result.Err
-	}
-	out, err := fix.File(ctx, fix.Source{Name: f.Display, Src: src, Parse: parse}, findings, opts)
-	return src, out, err
 }
 
 // writeFix writes a fixed file in place, or with dryRun prints its
@@ -215,11 +199,4 @@ func writeFix(stdout io.Writer, f parser.File, src []byte, out *fix.Outcome, dry
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return fmt.Sprintf("1 %s", noun)
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -76,7 +76,7 @@ func writeFileTable(out *strings.Builder, run *Run) {
 }
 
 func writeFindingList(out *strings.Builder, findings []finding.Finding) {
-	fmt.Fprintf(out, "\n<details><summary>%s</summary>\n\n", plural(len(findings), "finding"))
+	fmt.Fprintf(out, "\n<details><summary>%s</summary>\n\n", Plural(len(findings), "finding"))
 	for _, f := range findings[:min(len(findings), markdownFindingLimit)] {
 		location := fmt.Sprintf("%s:%d", f.Pos.File, regionOf(f.Pos).StartLine)
 		fmt.Fprintf(out, "- %s **%s** (%s): %s\n",

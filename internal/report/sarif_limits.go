@@ -210,7 +210,7 @@ func (s *SARIF) LeftOutNotice(run *Run) string {
 		return ""
 	}
 	return fmt.Sprintf("%s left out of the SARIF report (GitHub accepts at most %s)",
-		plural(open, "finding"), results.limitsHit("25,000 per run", "10 MB gzipped"))
+		Plural(open, "finding"), results.limitsHit("25,000 per run", "10 MB gzipped"))
 }
 
 // sarifTags drops duplicate and empty tags, which GitHub rejects, and puts

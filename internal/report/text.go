@@ -218,9 +218,9 @@ func summary(run *Run) string {
 				parts = append(parts, fmt.Sprintf("%d %s", count[severity], severity))
 			}
 		}
-		fmt.Fprintf(&s, "%s (%s)", plural(len(run.Findings), "finding"), strings.Join(parts, ", "))
+		fmt.Fprintf(&s, "%s (%s)", Plural(len(run.Findings), "finding"), strings.Join(parts, ", "))
 	}
-	fmt.Fprintf(&s, " in %s", plural(run.FilesChecked, "file"))
+	fmt.Fprintf(&s, " in %s", Plural(run.FilesChecked, "file"))
 	safe, unsafe := 0, 0
 	for _, f := range run.Findings {
 		if fixable, needsUnsafe := f.Fixable(); fixable && needsUnsafe {
@@ -241,7 +241,7 @@ func summary(run *Run) string {
 		fmt.Fprintf(&s, "; %d suppressed", len(run.Suppressed))
 	}
 	if len(run.Errors) > 0 {
-		fmt.Fprintf(&s, "; %s", plural(len(run.Errors), "error"))
+		fmt.Fprintf(&s, "; %s", Plural(len(run.Errors), "error"))
 	}
 	for _, notice := range run.Notices {
 		fmt.Fprintf(&s, "; %s", notice)
@@ -261,7 +261,8 @@ func fixMark(f finding.Finding) string {
 	return ""
 }
 
-func plural(n int, noun string) string {
+// Plural is "1 noun" or "n nouns", as reports and summaries count.
+func Plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}

@@ -49,6 +49,10 @@ const DefaultHistoryDepth = 100
 
 var fullSHA = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
 
+// IsCommitSHA reports whether ref is a full commit SHA, which Reachable
+// takes, rather than a branch or tag name.
+func IsCommitSHA(ref string) bool { return fullSHA.MatchString(ref) }
+
 // Reachable says whether commit sha (full) is in the history of a branch
 // or tag of repo. The head of a branch or a tagged commit is found in the
 // refs alone. Any other commit takes fetching the last HistoryDepth
@@ -58,7 +62,7 @@ var fullSHA = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
 // than that in every history is Undecided. Answers are cached like refs,
 // keyed by the depth too.
 func (r *Resolver) Reachable(ctx context.Context, repo, sha string) (Reachability, error) {
-	if !fullSHA.MatchString(sha) {
+	if !IsCommitSHA(sha) {
 		return Undecided, fmt.Errorf("commit %q: want a full SHA of 40 hexadecimal digits", sha)
 	}
 	sha = strings.ToLower(sha)

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/fix"
@@ -27,15 +28,7 @@ func withEdits(ctx context.Context, f parser.File, r fileResult) []finding.Findi
 	if fixes == 0 {
 		return r.findings
 	}
-	src, err := parser.ReadSource(f, f.Display)
-	if err != nil {
-		return r.findings
-	}
-	parse := func(text []byte) (*model.Pipeline, error) {
-		result := parser.ParseText(ctx, f, text)
-		return result.Pipeline, result.Err
-	}
-	out, err := fix.File(ctx, fix.Source{Name: f.Display, Src: src, Parse: parse}, r.findings, fix.Options{Unsafe: true})
+	_, out, err := FixFile(ctx, f, r.findings, fix.Options{Unsafe: true})
 	if err != nil {
 		return r.findings
 	}
@@ -65,4 +58,20 @@ func holdsSecret(edits []finding.TextEdit, masker *secret.Masker, flagged *secre
 		}
 	}
 	return false
+}
+
+// FixFile applies the fixes of a checked file's findings to its text, as
+// read now, parsing the fixed text as the check parsed the file; it
+// returns that text and the outcome (see fix.File).
+func FixFile(ctx context.Context, f parser.File, findings []finding.Finding, opts fix.Options) ([]byte, *fix.Outcome, error) {
+	src, err := parser.ReadSource(f, f.Display)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", f.Display, err)
+	}
+	parse := func(text []byte) (*model.Pipeline, error) {
+		result := parser.ParseText(ctx, f, text)
+		return result.Pipeline, result.Err
+	}
+	out, err := fix.File(ctx, fix.Source{Name: f.Display, Src: src, Parse: parse}, findings, opts)
+	return src, out, err
 }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -44,8 +43,6 @@ func newRefFacts(resolver *resolve.Resolver) *refFacts {
 	return &refFacts{resolver: resolver, found: map[refName]refLookup{}}
 }
 
-var fullCommitSHA = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
-
 // namesOf lists the refs a pipeline's actions and reusable workflows name,
 // with each reference they are written at, and the version comment of each
 // one pinned to a commit (with no reference: a comment is not a ref the
@@ -59,7 +56,7 @@ func namesOf(p *model.Pipeline) map[refName][]model.Reference {
 		repo := ref.Owner + "/" + ref.Repo
 		name := refName{repo, ref.Ref}
 		names[name] = append(names[name], ref)
-		if fullCommitSHA.MatchString(ref.Ref) && ref.VersionComment != "" && ref.VersionComment != ref.Ref {
+		if ref.Pinned && ref.VersionComment != "" && ref.VersionComment != ref.Ref {
 			comment := refName{repo, ref.VersionComment}
 			names[comment] = append(names[comment], model.Reference{})
 		}
@@ -126,7 +123,7 @@ func (f *refFacts) lookUpRepo(ctx context.Context, repo string, refs []string) m
 		}
 		entry := &model.ResolvedRef{Repo: repo, Ref: ref}
 		var lookupErr error
-		if fullCommitSHA.MatchString(ref) {
+		if resolve.IsCommitSHA(ref) {
 			entry.Kind, entry.Commit = model.ResolvedCommit, strings.ToLower(ref)
 			reach, err := f.resolver.Reachable(ctx, repo, ref)
 			entry.Reachable, lookupErr = reachable(reach), err
