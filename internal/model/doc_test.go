@@ -55,7 +55,7 @@ func TestModelDocNamesRegoTypes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, row := range []string{
-		"| `system` | `string` | One of `\"github\"`, `\"gitlab\"` or `\"jenkins\"`. |",
+		"| `system` | `string` | One of `\"github\"`, `\"gitlab\"`, `\"jenkins\"`, `\"azure\"`, `\"circleci\"`, `\"bitbucket\"` or `\"travis\"`. |",
 		"| `kind` | `string` | `\"workflow\"` or `\"action\"` |",
 		"| `line` | `number` |  |",
 		"| `secrets_inherit` | `boolean` |  |",

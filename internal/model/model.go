@@ -23,9 +23,13 @@ import (
 type System string
 
 const (
-	GitHub  System = "github"
-	GitLab  System = "gitlab"
-	Jenkins System = "jenkins"
+	GitHub    System = "github"
+	GitLab    System = "gitlab"
+	Jenkins   System = "jenkins"
+	Azure     System = "azure"     // Azure Pipelines
+	CircleCI  System = "circleci"  // CircleCI
+	Bitbucket System = "bitbucket" // Bitbucket Pipelines
+	Travis    System = "travis"    // Travis CI
 )
 
 // FileKind tells what a file is within its system.
