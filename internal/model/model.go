@@ -354,7 +354,15 @@ type Job struct {
 	Caches []Cache `json:"caches"`
 	// Reports are result files the CI system ingests (GitLab
 	// artifacts:reports, Jenkins junit), e.g. Kind "junit".
-	Reports     []Report     `json:"reports"`
+	Reports []Report `json:"reports"`
+	// Artifacts are the paths (or glob patterns) of files the job keeps
+	// after it ends, for later jobs or anyone who can download them:
+	// GitLab `artifacts: paths:`, Jenkins archiveArtifacts and stash
+	// includes, CircleCI store_artifacts and persist_to_workspace,
+	// Bitbucket `artifacts:`, Azure `publish:` and the publish tasks.
+	// GitHub keeps them with a step (actions/upload-artifact) and leaves
+	// this empty.
+	Artifacts   []String     `json:"artifacts"`
 	Strategy    *Strategy    `json:"strategy"`
 	Permissions *Permissions `json:"permissions"`
 	// Uses is set when the whole job is a call to another pipeline (a GitHub
