@@ -109,7 +109,7 @@ switch(arg, e) if same_option(arg, e.option, e)
 switch(arg, e) if {
 	[name, value] := split_once(arg)
 	same_option(name, e.option, e)
-	lower(value) in {"true", "1", "yes"}
+	lower(value) in tables.truthy_option_values
 }
 
 same_option(arg, option, e) if arg == option
@@ -142,7 +142,7 @@ local_target(cmd, k, e) if {
 
 local_target(cmd, _, e) if {
 	not e.host
-	urls := targets([a.value | some a in cmd.args; url_like(a.value)], e.target)
+	urls := targets([url | some a in cmd.args; some url in urls_in(a.value)], e.target)
 	count(urls) > 0
 	every url in urls {
 		regex.match(tables.local_host_pattern, url)
@@ -155,7 +155,14 @@ targets(urls, "first") := array.slice(urls, 0, 1)
 
 targets(urls, "last") := array.slice(urls, count(urls) - 1, count(urls))
 
-url_like(arg) if regex.match(tables.url_pattern, arg)
+# urls_in is the URL an argument is or gives an option (`--server=URL`).
+urls_in(arg) := [arg] if regex.match(tables.url_pattern, arg)
+
+urls_in(arg) := [value] if {
+	not regex.match(tables.url_pattern, arg)
+	[_, value] := split_once(arg)
+	regex.match(tables.url_pattern, value)
+}
 
 # local_hosts is true for a list of hosts (separated by spaces or commas)
 # that are all on the runner.
@@ -229,9 +236,29 @@ local_setting(_, value, e) if {
 	local_hosts(value)
 }
 
-local_setting(key, _, _) if {
-	url := regex.find_all_string_submatch_n(`(?i)^http\.(.+)\.sslverify`, key, 1)[0][1]
+local_setting(key, _, e) if {
+	e.url_in_key != ""
+	url := regex.find_all_string_submatch_n(e.url_in_key, key, 1)[0][1]
 	regex.match(tables.local_host_pattern, url)
+}
+
+# --- configuration files -----------------------------------------------------
+
+sites contains site if {
+	some [_, _, cmd] in commands.located
+	lower(cmd.name.value) in tables.rc_writers
+	count(cmd.writes) > 0
+	line := concat(" ", [a.value | some a in cmd.args; not regex.match(`^-[neE]+$`, a.value)]) # echo's own options
+	some e in tables.tls_off_rc_lines
+	some w in cmd.writes
+	endswith(trim(w.value, `"'`), concat("", ["/", e.file]))
+	regex.match(e.line, replace(line, "\\n", ""))
+	site := {
+		"what": sprintf("%s %q >> %s", [cmd.name.value, trim_space(replace(line, "\\n", "")), w.value]),
+		"scope": sprintf("for every later %s command of the job", [e.tool]),
+		"exposes": e.exposes,
+		"pos": cmd.pos,
+	}
 }
 
 # --- environment variables ----------------------------------------------------

@@ -1,6 +1,7 @@
 package pipelint.rules.tls_verification_disabled_test
 
 import data.pipelint.lib.build
+import data.pipelint.lib.tables
 import data.pipelint.rules.tls_verification_disabled
 
 # run is a pipeline of one job whose one step runs the commands.
@@ -102,7 +103,9 @@ test_cluster_and_registry_clients if {
 	every words in [
 		["kubectl", "apply", "--insecure-skip-tls-verify=false"],
 		["podman", "push", "--tls-verify=true", "registry.example.com/app"],
-		["skopeo", "copy", "--src-tls-verify=false", "docker://localhost:5000/a", "docker://127.0.0.1:5001/a"],
+		["skopeo", "copy", "--src-tls-verify=false", "docker://localhost:5000/a", "docker://registry.example.com/a"],
+		["skopeo", "copy", "--dest-tls-verify=false", "docker://registry.example.com/a", "docker://localhost:5000/a"],
+		["kubectl", "--server=https://127.0.0.1:6443", "--insecure-skip-tls-verify", "get", "pods"],
 	] {
 		found(run([build.cmd(words, 4)])) == set()
 	}
@@ -165,4 +168,49 @@ test_step_settings if {
 	found(build.pipeline("bitbucket", [build.job("a", [kept])])) == set()
 	request := object.union(build.step, {"kind": "other", "call": build.str("httpRequest", 3), "with": [var("ignoreSslErrors", "true", 5)]})
 	found(build.pipeline("jenkins", [build.job("a", [request])])) == {[5, "medium"]}
+}
+
+# The look at a file's text must let every option of the table through.
+test_keywords_cover_every_option if {
+	every e in tables.tls_off_options {
+		some keyword in tables.tls_off_keywords
+		covered(keyword, e)
+	}
+}
+
+covered(keyword, e) if contains(lower(e.option), keyword)
+
+covered(keyword, e) if keyword in e.names
+
+covered(keyword, e) if contains(lower(e.value), keyword)
+
+written(words, line, file) := object.union(build.cmd(words, line), {"writes": [build.str(file, line)]})
+
+test_configuration_files if {
+	every c in [
+		written(["echo", "insecure"], 4, "~/.curlrc"),
+		written(["echo", "--insecure"], 4, "$HOME/.curlrc"),
+		written(["printf", "check_certificate = off\\n"], 4, "\"$HOME/.wgetrc\""),
+		written(["echo", "strict-ssl=false"], 4, "~/.npmrc"),
+	] {
+		count(found(run([c]))) == 1
+	}
+	every c in [
+		written(["echo", "insecure"], 4, "notes.txt"),
+		written(["echo", "--cacert /etc/ca.pem"], 4, "~/.curlrc"),
+		written(["echo", "registry=https://npm.example.com"], 4, "~/.npmrc"),
+	] {
+		found(run([c])) == set()
+	}
+}
+
+test_more_tools if {
+	every words in [
+		["crane", "copy", "--insecure", "registry.example.com/a", "registry.example.com/b"],
+		["poetry", "config", "certificates.internal.cert", "false"],
+		["bundle", "config", "set", "ssl_verify_mode", "0"],
+		["svn", "checkout", "--trust-server-cert-failures=unknown-ca", "https://svn.example.com/repo"],
+	] {
+		found(run([build.cmd(words, 4)])) == {[4, "high"]}
+	}
 }

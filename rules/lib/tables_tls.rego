@@ -47,6 +47,13 @@ tls_off_options contains entry if some entry in [
 	{"names": ["skopeo"], "option": "--dest-tls-verify", "value": `(?i)^false$`, "target": "last", "exposes": "code"},
 	{"names": ["executor", "kaniko"], "option": "--skip-tls-verify", "exposes": "code"},
 	{"names": ["executor", "kaniko"], "option": "--skip-tls-verify-pull", "exposes": "code"},
+	{"names": ["crane"], "option": "--insecure", "exposes": "code"},
+	{"names": ["oras"], "option": "--insecure", "exposes": "code"},
+	{"names": ["cosign"], "option": "--allow-insecure-registry", "exposes": "code"},
+	{"names": ["ko"], "option": "--insecure-registry", "exposes": "code"},
+	{"names": ["mc"], "option": "--insecure", "exposes": "credentials"},
+	{"names": ["svn"], "option": "--trust-server-cert", "exposes": "code"},
+	{"names": ["svn"], "option": "--trust-server-cert-failures", "value": `.`, "exposes": "code"},
 	{"names": ["ansible-galaxy"], "option": "--ignore-certs", "exposes": "code"},
 	{"names": ["mvn", "mvnw"], "option": "-Dmaven.wagon.http.ssl.insecure=true", "exposes": "code"},
 	{"names": ["mvn", "mvnw"], "option": "-Dmaven.wagon.http.ssl.allowall=true", "exposes": "code"},
@@ -57,17 +64,36 @@ tls_off_options contains entry if some entry in [
 # off for whatever the tool does later: after the command's leading
 # words (`args`), a positional argument matching `key` (a regular
 # expression; `key=value` also counts) followed by a value matching `off`.
-# `host` marks a setting whose value names hosts to trust unverified.
+# `host` marks a setting whose value names hosts to trust unverified;
+# `url_in_key` finds, in a key scoped to one server, the server's URL
+# (git's http.<url>.sslVerify).
 tls_off_settings contains entry if some entry in [
-	{"names": ["git"], "args": ["config"], "key": `(?i)^http\.(.+\.)?sslverify$`, "off": `(?i)^(false|no|off|0)$`, "exposes": "code"},
+	{"names": ["git"], "args": ["config"], "key": `(?i)^http\.(.+\.)?sslverify$`, "off": `(?i)^(false|no|off|0)$`, "url_in_key": `(?i)^http\.(.+)\.sslverify$`, "exposes": "code"},
 	{"names": ["npm", "pnpm", "yarn"], "args": ["config", "set"], "key": `(?i)^strict-ssl$`, "off": `(?i)^false$`, "exposes": "code"},
 	{"names": ["npm"], "args": ["set"], "key": `(?i)^strict-ssl$`, "off": `(?i)^false$`, "exposes": "code"},
 	{"names": ["yarn"], "args": ["config", "set"], "key": `^enableStrictSsl$`, "off": `(?i)^false$`, "exposes": "code"},
 	{"names": ["pip", "pip3"], "args": ["config", "set"], "key": `(?i)^[a-z]+\.trusted-host$`, "off": `.`, "host": true, "exposes": "code"},
 	{"names": ["conda"], "args": ["config"], "key": `^ssl_verify$`, "off": `(?i)^(false|no|0)$`, "exposes": "code"},
 	{"names": ["composer"], "args": ["config"], "key": `^disable-tls$`, "off": `(?i)^(true|1)$`, "exposes": "code"},
+	{"names": ["poetry"], "args": ["config"], "key": `^certificates\..+\.cert$`, "off": `(?i)^false$`, "exposes": "code"},
+	{"names": ["bundle"], "args": ["config"], "key": `^ssl_verify_mode$`, "off": `^0$`, "exposes": "code"},
 	{"names": ["gcloud"], "args": ["config", "set"], "key": `^auth/disable_ssl_validation$`, "off": `(?i)^(true|1)$`, "exposes": "credentials"},
 ]
+
+# tls_off_rc_lines are lines that, written into a tool's configuration
+# file (`echo insecure >> ~/.curlrc`), switch verification off for every
+# later run of the tool: the file's name and the line (a regular
+# expression over the words echo or printf writes, joined by spaces).
+tls_off_rc_lines contains entry if some entry in [
+	{"file": ".curlrc", "line": `^\s*(-k|--insecure|insecure)\s*$`, "tool": "curl", "exposes": ""},
+	{"file": ".wgetrc", "line": `(?i)^\s*check_certificate\s*=\s*(off|no|0)\s*$`, "tool": "wget", "exposes": ""},
+	{"file": ".npmrc", "line": `(?i)^\s*strict-ssl\s*=\s*false\s*$`, "tool": "npm", "exposes": "code"},
+	{"file": ".yarnrc", "line": `(?i)^\s*strict-ssl\s+"?false"?\s*$`, "tool": "yarn", "exposes": "code"},
+	{"file": ".yarnrc.yml", "line": `(?i)^\s*enableStrictSsl\s*:\s*false\s*$`, "tool": "yarn", "exposes": "code"},
+]
+
+# rc_writers are the commands that write their arguments, as rc lines.
+rc_writers contains name if some name in {"echo", "printf"}
 
 # tls_off_env are environment variables that switch verification off,
 # with the values that do (a regular expression): git honours
@@ -105,15 +131,22 @@ tls_off_options_by_name[name] contains entry if {
 tls_off_settings_by_name[name] contains entry if {
 	some e in tls_off_settings
 	some name in e.names
-	entry := object.union({"host": false}, e)
+	entry := object.union({"host": false, "url_in_key": ""}, e)
 }
 
 # tls_off_keywords are words, in lower case, that the text of a file with
-# a finding holds: the look before any element is read.
-tls_off_keywords := {lower(e.option) | some e in tls_off_options} |
-	{lower(name) | some name, _ in tls_off_env} |
-	{lower(e.input) | some e in tls_off_step_settings} |
-	{"sslverify", "strict-ssl", "strictssl", "trusted-host", "ssl_verify", "disable-tls", "disable_ssl_validation", "curl"}
+# a finding holds (one of each option, setting, variable and step setting
+# above, or the command's name): the look before any element is read.
+tls_off_keywords := {
+	"curl", "insecure", "no-check-certificate", "skipcertificatecheck", "sslverify", "strict-ssl",
+	"trusted-host", "tls-verify", "ignore-certs", "ssl.insecure", "ssl.allowall", "securitymode",
+	"tls-skip-verify", "no-verify-ssl", "strictssl", "ssl_verify", "disable-tls", "disable_ssl_validation",
+	"trust-server-cert", "certificates.", "check_certificate", "curlrc",
+} | {lower(name) | some name, _ in tls_off_env} | {lower(e.input) | some e in tls_off_step_settings}
+
+# truthy_option_values turn a switch on when given as its value
+# (`--insecure-skip-tls-verify=true`), compared in lower case.
+truthy_option_values := {"true", "1", "yes"}
 
 # local_host_pattern matches a URL or host on the runner itself: a
 # reviewer does not act on `curl -k https://localhost:8443/health`.
