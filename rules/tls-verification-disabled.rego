@@ -175,7 +175,7 @@ local_hosts(value) if {
 }
 
 local_cluster(i, e) if {
-	e.kubernetes
+	e.with_cluster
 	i in deploys.local_cluster_jobs
 }
 

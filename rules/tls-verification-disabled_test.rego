@@ -115,6 +115,9 @@ test_cluster_and_registry_clients if {
 test_throwaway_cluster_is_not_reported if {
 	cmds := [build.cmd(["kind", "create", "cluster"], 3), build.cmd(["kubectl", "get", "pods", "--insecure-skip-tls-verify"], 4)]
 	found(run(cmds)) == set()
+	registry := [build.cmd(["kind", "create", "cluster"], 3), build.cmd(["ko", "publish", "--insecure-registry", "./cmd/app"], 4)]
+	found(run(registry)) == set()
+	found(run([build.cmd(["ko", "publish", "--insecure-registry", "./cmd/app"], 4)])) == {[4, "high"]}
 }
 
 test_variables_in_every_scope if {

@@ -20,9 +20,9 @@ package pipelint.lib.tables
 # letter in a cluster of short options (`curl -fsSLk`), where it counts
 # only when no letter before it takes a value (`takes_value`: `-ok` writes
 # to a file named k). `ignore_case` compares the option without case, as
-# PowerShell does. `kubernetes` marks a client of a Kubernetes cluster,
-# which in a job that starts a throwaway cluster on the runner (kind,
-# minikube) reaches that one. `target` says which of the command's URLs
+# PowerShell does. `with_cluster` marks a client of a Kubernetes cluster
+# or of an image registry, which in a job that starts a throwaway cluster
+# on the runner (kind, minikube, k3d, with its registry) reaches that one. `target` says which of the command's URLs
 # the option is for, "first" or "last" (skopeo copy's source and
 # destination); every one otherwise.
 tls_off_options contains entry if some entry in [
@@ -37,20 +37,20 @@ tls_off_options contains entry if some entry in [
 	{"names": ["uv"], "option": "--allow-insecure-host", "value": `.`, "host": true, "exposes": "code"},
 	{"names": ["npm", "pnpm", "yarn"], "option": "--strict-ssl", "value": `(?i)^false$`, "exposes": "code"},
 	{"names": ["npm", "pnpm", "yarn"], "option": "--no-strict-ssl", "exposes": "code"},
-	{"names": ["helm"], "option": "--insecure-skip-tls-verify", "exposes": "credentials", "kubernetes": true},
-	{"names": ["kubectl", "oc"], "option": "--insecure-skip-tls-verify", "exposes": "credentials", "kubernetes": true},
-	{"names": ["argocd"], "option": "--insecure", "exposes": "credentials", "kubernetes": true},
+	{"names": ["helm"], "option": "--insecure-skip-tls-verify", "exposes": "credentials", "with_cluster": true},
+	{"names": ["kubectl", "oc"], "option": "--insecure-skip-tls-verify", "exposes": "credentials", "with_cluster": true},
+	{"names": ["argocd"], "option": "--insecure", "exposes": "credentials", "with_cluster": true},
 	{"names": ["vault"], "option": "-tls-skip-verify", "exposes": "credentials"},
 	{"names": ["aws"], "option": "--no-verify-ssl", "exposes": "credentials"},
-	{"names": ["podman", "buildah", "skopeo"], "option": "--tls-verify", "value": `(?i)^false$`, "exposes": "code"},
-	{"names": ["skopeo"], "option": "--src-tls-verify", "value": `(?i)^false$`, "target": "first", "exposes": "code"},
-	{"names": ["skopeo"], "option": "--dest-tls-verify", "value": `(?i)^false$`, "target": "last", "exposes": "code"},
+	{"names": ["podman", "buildah", "skopeo"], "option": "--tls-verify", "value": `(?i)^false$`, "exposes": "code", "with_cluster": true},
+	{"names": ["skopeo"], "option": "--src-tls-verify", "value": `(?i)^false$`, "target": "first", "exposes": "code", "with_cluster": true},
+	{"names": ["skopeo"], "option": "--dest-tls-verify", "value": `(?i)^false$`, "target": "last", "exposes": "code", "with_cluster": true},
 	{"names": ["executor", "kaniko"], "option": "--skip-tls-verify", "exposes": "code"},
 	{"names": ["executor", "kaniko"], "option": "--skip-tls-verify-pull", "exposes": "code"},
-	{"names": ["crane"], "option": "--insecure", "exposes": "code"},
-	{"names": ["oras"], "option": "--insecure", "exposes": "code"},
-	{"names": ["cosign"], "option": "--allow-insecure-registry", "exposes": "code"},
-	{"names": ["ko"], "option": "--insecure-registry", "exposes": "code"},
+	{"names": ["crane"], "option": "--insecure", "exposes": "code", "with_cluster": true},
+	{"names": ["oras"], "option": "--insecure", "exposes": "code", "with_cluster": true},
+	{"names": ["cosign"], "option": "--allow-insecure-registry", "exposes": "code", "with_cluster": true},
+	{"names": ["ko"], "option": "--insecure-registry", "exposes": "code", "with_cluster": true},
 	{"names": ["mc"], "option": "--insecure", "exposes": "credentials"},
 	{"names": ["svn"], "option": "--trust-server-cert", "exposes": "code"},
 	{"names": ["svn"], "option": "--trust-server-cert-failures", "value": `.`, "exposes": "code"},
@@ -125,7 +125,7 @@ tls_off_step_settings contains entry if some entry in [
 tls_off_options_by_name[name] contains entry if {
 	some e in tls_off_options
 	some name in e.names
-	entry := object.union({"value": "", "cluster": "", "takes_value": "", "ignore_case": false, "host": false, "kubernetes": false, "target": ""}, e)
+	entry := object.union({"value": "", "cluster": "", "takes_value": "", "ignore_case": false, "host": false, "with_cluster": false, "target": ""}, e)
 }
 
 tls_off_settings_by_name[name] contains entry if {
