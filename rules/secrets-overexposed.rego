@@ -27,6 +27,7 @@
 #   tags: [security, secrets, least-privilege, external/cwe/cwe-200]
 package pipelint.rules.secrets_overexposed
 
+import data.pipelint.lib.commands
 import data.pipelint.lib.expressions
 import data.pipelint.lib.tables
 import data.pipelint.lib.text
@@ -88,7 +89,7 @@ dumps contains [i, s, k, cmd] if {
 	some i, job in input.jobs
 	some s, step in job.steps
 	some k, cmd in step.script.commands
-	entry := tables.environment_dump_commands[lower(trim_suffix(cmd.name.value, ".exe"))]
+	entry := tables.environment_dump_commands[commands.normalized_name(cmd)]
 	not cmd.substituted
 	dumps_all(before_redirection(cmd.args), entry)
 }

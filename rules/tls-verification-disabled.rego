@@ -63,7 +63,7 @@ fix := "remove it, and give the tool the server's CA certificate if it has a pri
 # "exposes", "pos"}. A command is reported once, at its first option.
 sites contains site if {
 	some [i, s, cmd] in commands.located
-	entries := tables.tls_off_options_by_name[lower(trim_suffix(cmd.name.value, ".exe"))]
+	entries := tables.tls_off_options_by_name[commands.normalized_name(cmd)]
 	hits := [[k, e] |
 		some k, arg in cmd.args
 		some e in entries
@@ -195,15 +195,15 @@ command_exposes(cmds, cmd, e) := "download" if {
 	regex.match(tables.credential_arg_pattern, arg.value)
 } else := e.exposes
 
-interpreter(cmd) if tables.script_interpreters[lower(cmd.name.value)]
+interpreter(cmd) if tables.script_interpreters[commands.normalized_name(cmd)]
 
-interpreter(cmd) if lower(cmd.name.value) in tables.evaluating_commands
+interpreter(cmd) if commands.normalized_name(cmd) in tables.evaluating_commands
 
 # --- configuration commands ---------------------------------------------------
 
 sites contains site if {
 	some [_, _, cmd] in commands.located
-	some e in tables.tls_off_settings_by_name[lower(trim_suffix(cmd.name.value, ".exe"))]
+	some e in tables.tls_off_settings_by_name[commands.normalized_name(cmd)]
 	args := [a | some a in cmd.args; not startswith(a.value, "-")]
 	count(args) > count(e.args)
 	every j, word in e.args {

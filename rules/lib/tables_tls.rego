@@ -157,4 +157,4 @@ url_pattern := `(?i)^[a-z][a-z0-9+.-]*://`
 
 # credential_arg_pattern matches an argument of a download that sends a
 # credential (an option that takes one, an auth header, a secret).
-credential_arg_pattern := `(?i)^(-u|--user|--oauth2-bearer|-E|--cert|--key|--netrc|-n|--http-user|--http-password|--password|-Credential|-Token|-Authentication)$|authorization:|private-token:|job-token:|x-api-key|token|password|passwd|secret|\$\{\{\s*secrets\.`
+credential_arg_pattern := `(?i)^(-u|--user|--oauth2-bearer|--cert|--key|--netrc|-n|--http-user|--http-password|--password|-Credential|-Token|-Authentication)$|authorization:|private-token:|job-token:|x-api-key|token|password|passwd|secret|\$\{\{\s*secrets\.`
