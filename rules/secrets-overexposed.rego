@@ -173,28 +173,33 @@ option_files(args, options) := {args[i + 1].value | some i, arg in args; lower(a
 	{args[0].value | count(args) > 0; not startswith(args[0].value, "-")}
 
 # workspace_path is a written file's path relative to the workspace:
-# quotes and a leading workspace variable dropped, joined to the step's
-# working directory.
+# quotes dropped, a path from the workspace's variable as it is, a path
+# from the current directory joined to the step's working directory.
+# Undefined for a path naming any other variable.
 workspace_path(step, written) := path if {
 	bare := trim(written, `"'`)
-	inner := strip_workspace(bare)
-	not contains(inner, "$")
-	path := clean(joined(object.get(object.get(step.script, "working_directory", {}), "value", ""), inner))
+	path := from_workspace(bare, object.get(object.get(step.script, "working_directory", {}), "value", ""))
+	not contains(path, "$")
 }
+
+from_workspace(path, dir) := strip_workspace(path) if {
+	strip_workspace(path) != path
+} else := joined(strip_workspace(dir), from_current_directory(path)) if {
+	dir != ""
+	not startswith(path, "/")
+} else := from_current_directory(path)
 
 strip_workspace(path) := substring(path, count(prefix), -1) if {
 	some prefix in tables.workspace_prefixes
 	startswith(path, prefix)
 } else := path
 
-joined(dir, path) := path if dir == ""
+from_current_directory(path) := substring(path, count(prefix), -1) if {
+	some prefix in tables.current_directory_prefixes
+	startswith(path, prefix)
+} else := path
 
-joined(dir, path) := path if startswith(path, "/")
-
-joined(dir, path) := concat("/", [trim_suffix(strip_workspace(dir), "/"), path]) if {
-	dir != ""
-	not startswith(path, "/")
-}
+joined(dir, path) := concat("/", [trim_suffix(from_current_directory(dir), "/"), path])
 
 clean(path) := trim_prefix(path, "./")
 

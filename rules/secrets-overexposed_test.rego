@@ -79,6 +79,17 @@ test_dump_into_an_artifact_is_high if {
 	}
 }
 
+in_directory(wd, file) := object.union(build.run([written(["env"], 4, [file])]), {"script": {"working_directory": build.str(wd, 3)}})
+
+test_written_paths_from_the_workspace if {
+	in_app := {[f.pos.line] | some f in secrets_overexposed.findings with input as build.pipeline("github", [kept_job([in_directory("app", "./env.txt")], ["app/env.txt"])])}
+	in_app == {[4]}
+	from_root := {[f.pos.line] | some f in secrets_overexposed.findings with input as build.pipeline("github", [kept_job([in_directory("app", "$GITHUB_WORKSPACE/env.txt")], ["env.txt"])])}
+	from_root == {[4]}
+	elsewhere := {[f.pos.line] | some f in secrets_overexposed.findings with input as build.pipeline("github", [kept_job([in_directory("app", "env.txt")], ["env.txt"])])}
+	elsewhere == set()
+}
+
 test_artifact_directories_and_globs if {
 	every artifacts in [["out/"], ["out"], ["out/**"], ["**/*.txt"], ["out/*.txt"], ["."]] {
 		dump_findings([written(["env"], 4, ["out/env.txt"])], artifacts) == {[4, "high"]}

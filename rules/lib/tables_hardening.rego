@@ -222,12 +222,15 @@ environment_dump_passthrough[name] := entry if some name, entry in {
 }
 
 # workspace_prefixes are how a script names the workspace, which artifact
-# and cache paths are relative to: stripped from a written file's path
+# and cache paths are relative to, and current_directory_prefixes how it
+# names the directory it runs in: stripped from a written file's path
 # before it is compared with them.
 workspace_prefixes := [
-	"./", "$CI_PROJECT_DIR/", "${CI_PROJECT_DIR}/", "$GITHUB_WORKSPACE/", "${GITHUB_WORKSPACE}/",
-	"${{ github.workspace }}/", "$WORKSPACE/", "${WORKSPACE}/", "${env.WORKSPACE}/", "$PWD/", "${PWD}/",
+	"$CI_PROJECT_DIR/", "${CI_PROJECT_DIR}/", "$GITHUB_WORKSPACE/", "${GITHUB_WORKSPACE}/",
+	"${{ github.workspace }}/", "$WORKSPACE/", "${WORKSPACE}/", "${env.WORKSPACE}/",
 ]
+
+current_directory_prefixes := ["./", "$PWD/", "${PWD}/"]
 
 # artifact_upload_actions keep the files of their `path` input (lines;
 # `!` excludes) as an artifact anyone with read access can download.
