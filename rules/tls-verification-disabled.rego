@@ -63,9 +63,39 @@ fix := "remove it, and give the tool the server's CA certificate if it has a pri
 # "exposes", "pos"}. A command is reported once, at its first option.
 sites contains site if {
 	some [i, s, cmd] in commands.located
-	entries := tables.tls_off_options_by_name[commands.normalized_name(cmd)]
+	[k, e] := first_option(i, cmd, commands.normalized_name(cmd))
+	site := {
+		"what": sprintf("%s %s", [cmd.name.value, shown_option(cmd.args, k, e)]),
+		"scope": "for this command",
+		"exposes": command_exposes(input.jobs[i].steps[s].script.commands, cmd, e),
+		"pos": cmd.args[k].pos,
+	}
+}
+
+# A daemon started as a service with options (`command:` of GitLab's
+# docker:dind) reads them as its command line.
+sites contains site if {
+	some i, job in input.jobs
+	some svc in job.services
+	some daemon, pattern in tables.daemon_images
+	regex.match(pattern, svc.name.value)
+	cmd := {"name": {"value": daemon}, "args": svc.command}
+	[k, e] := first_option(i, cmd, daemon)
+	site := {
+		"what": sprintf("the service %q, started with %s,", [svc.name.value, shown_option(cmd.args, k, e)]),
+		"scope": "for the images it pulls and pushes",
+		"exposes": e.exposes,
+		"pos": cmd.args[k].pos,
+	}
+}
+
+# first_option is where the first option of the command (of job i,
+# named name) that switches verification off is, [index, entry], unless
+# the command reaches a server on the runner.
+first_option(i, cmd, name) := [k, e] if {
+	entries := tables.tls_off_options_by_name[name]
 	hits := [[k, e] |
-		some k, arg in cmd.args
+		some k, _ in cmd.args
 		some e in entries
 		option_at(cmd.args, k, e)
 	]
@@ -73,12 +103,6 @@ sites contains site if {
 	[k, e] := hits[0]
 	not local_target(cmd, k, e)
 	not local_cluster(i, e)
-	site := {
-		"what": sprintf("%s %s", [cmd.name.value, shown_option(cmd.args, k, e)]),
-		"scope": "for this command",
-		"exposes": command_exposes(input.jobs[i].steps[s].script.commands, cmd, e),
-		"pos": cmd.args[k].pos,
-	}
 }
 
 # shown_option is the option as written, with its value when that is the

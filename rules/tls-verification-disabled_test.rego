@@ -217,3 +217,14 @@ test_more_tools if {
 		found(run([build.cmd(words, 4)])) == {[4, "high"]}
 	}
 }
+
+test_docker_daemon_options if {
+	service := {"name": build.str("docker:27-dind", 5), "command": [build.str("--insecure-registry=registry.example.com:5000", 6)]}
+	job := object.union(build.job("a", []), {"services": [service]})
+	found(build.pipeline("gitlab", [job])) == {[6, "high"]}
+	local := object.union(service, {"command": [build.str("--insecure-registry=localhost:5000", 6)]})
+	found(build.pipeline("gitlab", [object.union(job, {"services": [local]})])) == set()
+	other := object.union(service, {"name": build.str("postgres:16", 5)})
+	found(build.pipeline("gitlab", [object.union(job, {"services": [other]})])) == set()
+	found(run([build.cmd(["dockerd", "--insecure-registry", "registry.example.com:5000"], 4)])) == {[4, "high"]}
+}

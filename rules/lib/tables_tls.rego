@@ -54,11 +54,17 @@ tls_off_options contains entry if some entry in [
 	{"names": ["mc"], "option": "--insecure", "exposes": "credentials"},
 	{"names": ["svn"], "option": "--trust-server-cert", "exposes": "code"},
 	{"names": ["svn"], "option": "--trust-server-cert-failures", "value": `.`, "exposes": "code"},
+	{"names": ["dockerd"], "option": "--insecure-registry", "value": `.`, "host": true, "exposes": "code", "with_cluster": true},
 	{"names": ["ansible-galaxy"], "option": "--ignore-certs", "exposes": "code"},
 	{"names": ["mvn", "mvnw"], "option": "-Dmaven.wagon.http.ssl.insecure=true", "exposes": "code"},
 	{"names": ["mvn", "mvnw"], "option": "-Dmaven.wagon.http.ssl.allowall=true", "exposes": "code"},
 	{"names": ["mvn", "mvnw"], "option": "-Daether.connector.https.securityMode=insecure", "exposes": "code"},
 ]
+
+# daemon_images name, for an image whose service's command (GitLab's
+# `command:`) is a daemon's options, that daemon: its options are matched
+# as the command's (Docker-in-Docker's `--insecure-registry=...`).
+daemon_images := {"dockerd": dind_image_pattern}
 
 # tls_off_settings are configuration commands that switch verification
 # off for whatever the tool does later: after the command's leading
