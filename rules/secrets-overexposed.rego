@@ -150,11 +150,10 @@ piped_chain(cmds, k) := [cmds[j] |
 	stop := min(array.concat([j | some j in numbers.range(k + 1, count(cmds) - 1); j > k; not cmds[j].piped], [count(cmds)]))
 }
 
-files_written(cmd) := {w.value | some w in cmd.writes} | redirected(cmd) | passed_files(cmd)
+files_written(cmd) := ({w.value | some w in cmd.writes} | redirected(cmd)) | passed_files(cmd)
 
 # redirected are the files of redirections left among the arguments.
-redirected(cmd) := {cmd.args[i + 1].value | some i, arg in cmd.args; regex.match(`^[0-9*]?>>?$`, arg.value); i + 1 < count(cmd.args)} |
-	{m[1] | some arg in cmd.args; m := regex.find_all_string_submatch_n(`^[0-9*]?>>?([^>&].*)$`, arg.value, 1)[0]}
+redirected(cmd) := {cmd.args[i + 1].value | some i, arg in cmd.args; regex.match(`^[0-9*]?>>?$`, arg.value); i + 1 < count(cmd.args)} | {m[1] | some arg in cmd.args; m := regex.find_all_string_submatch_n(`^[0-9*]?>>?([^>&].*)$`, arg.value, 1)[0]}
 
 # passed_files are the files a pass-through command writes, named as its
 # arguments (tee env.txt, Out-File -FilePath env.txt).
@@ -169,8 +168,7 @@ passed_files(cmd) := {arg.value |
 	some value in option_files(before_redirection(cmd.args), options)
 }
 
-option_files(args, options) := {args[i + 1].value | some i, arg in args; lower(arg.value) in options; i + 1 < count(args)} |
-	{args[0].value | count(args) > 0; not startswith(args[0].value, "-")}
+option_files(args, options) := {args[i + 1].value | some i, arg in args; lower(arg.value) in options; i + 1 < count(args)} | {args[0].value | count(args) > 0; not startswith(args[0].value, "-")}
 
 # workspace_path is a written file's path relative to the workspace:
 # quotes dropped, a path from the workspace's variable as it is, a path
@@ -206,7 +204,7 @@ clean(path) := trim_prefix(path, "./")
 # kept_paths are the paths the job keeps, with what keeps them, who can
 # reach them and the severity of a dump into one: {"pattern", "excluded",
 # "hidden", "what", "reach", "severity", "pos"}.
-kept_paths(i, s) := {kept |
+kept_paths(i, s) := ({kept |
 	some a in input.jobs[i].artifacts
 	kept := artifact_path(input.jobs[i], a)
 } | {kept |
@@ -217,7 +215,7 @@ kept_paths(i, s) := {kept |
 		"reach": "every later job that restores the cache reads it, those of other branches included where the cache is shared",
 		"severity": "medium", "pos": p.pos,
 	}
-} | {kept |
+}) | {kept |
 	some t, step in input.jobs[i].steps
 	t > s
 	step.uses != null
@@ -236,14 +234,15 @@ kept_paths(i, s) := {kept |
 }
 
 artifact_path(job, a) := {
-	"pattern": a.value, "excluded": [], "hidden": true, "what": "a stash",
-	"reach": "every later stage of the build that unstashes it reads it",
-	"severity": "medium", "pos": a.pos,
-} if stashed(job, a) else := {
-	"pattern": a.value, "excluded": [], "hidden": true, "what": "an artifact",
-	"reach": "everyone who can download the job's artifacts reads it",
-	"severity": "high", "pos": a.pos,
+	"pattern": a.value, "excluded": [], "hidden": true, "what": what,
+	"reach": reach, "severity": severity, "pos": a.pos,
+} if {
+	[what, reach, severity] := keeper(job, a)
 }
+
+keeper(job, a) := ["a stash", "every later stage of the build that unstashes it reads it", "medium"] if {
+	stashed(job, a)
+} else := ["an artifact", "everyone who can download the job's artifacts reads it", "high"]
 
 # stashed is true for a path a Jenkins stash step keeps, for the rest of
 # the build only.
@@ -256,7 +255,9 @@ stashed(job, a) if {
 	a.pos.end_column <= v.value.pos.end_column
 }
 
-keeps_hidden(step, entry) := true if uploads_hidden(step, entry) else := false
+keeps_hidden(step, entry) if {
+	uploads_hidden(step, entry)
+} else := false
 
 # uploads_hidden is true when the upload keeps hidden files (.env): told
 # to, or of a version before the one that left them out. A moving major
@@ -281,7 +282,9 @@ minor_version("") := 1000000
 
 minor_version(text) := to_number(text) if text != ""
 
-ref_version_text(ref) := ref.ref if regex.match(`^v?[0-9]`, ref.ref) else := trim_space(ref.version_comment)
+ref_version_text(ref) := ref.ref if {
+	regex.match(`^v?[0-9]`, ref.ref)
+} else := trim_space(ref.version_comment)
 
 # keeps is true when a kept path's pattern (a file, a directory, or a
 # glob with `*` and `**`) holds the written file and no exclusion does; a

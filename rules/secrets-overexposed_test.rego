@@ -116,12 +116,15 @@ test_not_a_kept_dump if {
 }
 
 test_powershell_dump if {
-	pwsh := object.union(build.run([
-		build.cmd(["Get-ChildItem", "env:"], 4),
-		object.union(build.cmd(["Out-File", "-FilePath", "vars.txt"], 4), {"piped": true}),
-		build.cmd(["gci", "env:", ">", "all.txt"], 5),
-		build.cmd(["dir", "C:\\"], 6),
-	]), {"script": {"shell": "pwsh"}})
+	pwsh := object.union(
+		build.run([
+			build.cmd(["Get-ChildItem", "env:"], 4),
+			object.union(build.cmd(["Out-File", "-FilePath", "vars.txt"], 4), {"piped": true}),
+			build.cmd(["gci", "env:", ">", "all.txt"], 5),
+			build.cmd(["dir", "C:\\"], 6),
+		]),
+		{"script": {"shell": "pwsh"}},
+	)
 	found := {[f.pos.line, f.severity] | some f in secrets_overexposed.findings with input as build.pipeline("gitlab", [kept_job([pwsh], ["vars.txt", "all.txt"])])}
 	found == {[4, "high"], [5, "high"]}
 }

@@ -294,7 +294,7 @@ sites contains site if {
 	not local_variable(v, e)
 	site := {
 		"what": sprintf("%s=%q", [v.name.value, v.value.value]),
-		"scope": sprintf("for %s in %s", [e["for"], scope]),
+		"scope": sprintf("for %s in %s", [e.for, scope]),
 		"exposes": e.exposes,
 		"pos": v.pos,
 	}
@@ -333,7 +333,7 @@ sites contains site if {
 	not local_assignment(assignment.value, e)
 	site := {
 		"what": sprintf("%s=%q", [name, assignment.value]),
-		"scope": sprintf("for %s", [e["for"]]),
+		"scope": sprintf("for %s", [e.for]),
 		"exposes": e.exposes,
 		"pos": assignment.pos,
 	}
@@ -346,14 +346,14 @@ local_assignment(value, e) if {
 
 # assignments are the assignments of the variable on the lines of the
 # script's span, outside comments: {"value", "pos"}.
-assignments(span, name) := {{"value": m[2], "pos": at(span.file, n, column, column + count(m[0]) - count(m[1]))} |
+assignments(span, name) := {{"value": m[2], "pos": at(span.file, n, column, (column + count(m[0])) - count(m[1]))} |
 	some source in input.sources
 	source.file == span.file
 	some n in numbers.range(span.line, span.end_line)
 	line := source.lines[n - 1]
 	contains(line, name)
 	some m in regex.find_all_string_submatch_n(assignment_pattern(name), line, -1)
-	column := indexof(line, m[0]) + count(m[1]) + 1
+	column := (indexof(line, m[0]) + count(m[1])) + 1
 	not commented(substring(line, 0, column - 1))
 	within_span(span, n, column)
 }

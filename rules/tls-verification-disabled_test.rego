@@ -141,10 +141,13 @@ test_variable_values_that_keep_verification if {
 
 # script builds a pipeline whose one step's script is the given lines,
 # written from line 3, column 7 of ci.yml.
-script(lines) := object.union(build.pipeline("github", [build.job("a", [object.union(build.step, {
-	"kind": "run",
-	"script": {"text": {"value": concat("\n", lines), "pos": {"file": "ci.yml", "line": 3, "column": 7, "end_line": 2 + count(lines), "end_column": 7 + count(lines[count(lines) - 1])}}, "shell": "bash", "expressions": [], "commands": []},
-})])]), {"sources": [{"file": "ci.yml", "lines": array.concat(["jobs:", "  a:"], [concat("", ["      ", l]) | some l in lines]), "callee": false}]})
+script(lines) := object.union(
+	build.pipeline("github", [build.job("a", [object.union(build.step, {
+		"kind": "run",
+		"script": {"text": {"value": concat("\n", lines), "pos": {"file": "ci.yml", "line": 3, "column": 7, "end_line": 2 + count(lines), "end_column": 7 + count(lines[count(lines) - 1])}}, "shell": "bash", "expressions": [], "commands": []},
+	})])]),
+	{"sources": [{"file": "ci.yml", "lines": array.concat(["jobs:", "  a:"], [concat("", ["      ", l]) | some l in lines]), "callee": false}]},
+)
 
 test_script_assignments if {
 	findings := tls_verification_disabled.findings with input as script([

@@ -143,12 +143,12 @@ tls_off_settings_by_name[name] contains entry if {
 # tls_off_keywords are words, in lower case, that the text of a file with
 # a finding holds (one of each option, setting, variable and step setting
 # above, or the command's name): the look before any element is read.
-tls_off_keywords := {
+tls_off_keywords := ({
 	"curl", "insecure", "no-check-certificate", "skipcertificatecheck", "sslverify", "strict-ssl",
 	"trusted-host", "tls-verify", "ignore-certs", "ssl.insecure", "ssl.allowall", "securitymode",
 	"tls-skip-verify", "no-verify-ssl", "strictssl", "ssl_verify", "disable-tls", "disable_ssl_validation",
 	"trust-server-cert", "certificates.", "check_certificate", "curlrc",
-} | {lower(name) | some name, _ in tls_off_env} | {lower(e.input) | some e in tls_off_step_settings}
+} | {lower(name) | some name, _ in tls_off_env}) | {lower(e.input) | some e in tls_off_step_settings}
 
 # truthy_option_values turn a switch on when given as its value
 # (`--insecure-skip-tls-verify=true`), compared in lower case.
