@@ -134,6 +134,19 @@ subcommands(cmd, n) := [word |
 	word := args[i]
 ]
 
+# normalized_name is a command's name as the tables write it: lower case,
+# without a Windows `.exe`, Python and PyPy without their version
+# (python3.12 is python).
+normalized_name(cmd) := n if {
+	n := lower(trim_suffix(cmd.name.value, ".exe"))
+	not startswith(n, "py")
+}
+
+normalized_name(cmd) := regex.replace(n, `^(python|pypy)[0-9.]*$`, "$1") if {
+	n := lower(trim_suffix(cmd.name.value, ".exe"))
+	startswith(n, "py")
+}
+
 # env_reference is how a script in the given shell (or language: a
 # code input's "javascript") reads environment variable name, the safe
 # way to give it a value: "$NAME" quoted, $env:NAME, %NAME%,

@@ -611,6 +611,7 @@ local_cluster_commands contains m if some m in [
 
 local_cluster_actions contains action if some action in {
 	"helm/kind-action",
+	"sigstore/scaffolding/actions/setup",
 	"container-tools/kind-action",
 	"engineerd/setup-kind",
 	"medyagh/setup-minikube",
