@@ -11,7 +11,8 @@
 #   poisoned DNS answer, a compromised network) can then pose as the
 #   server: read what the job sends and change what it receives. High when
 #   what comes back is run (packages, sources, images, a script piped into
-#   a shell) or a credential goes with it; medium otherwise. A server on
+#   a shell) or a credential goes with it; low for a probe that throws the
+#   body away (`curl -skI`); medium otherwise. A server on
 #   the runner itself (localhost, 127.0.0.1, a throwaway cluster the job
 #   starts) is not reported.
 # custom:
@@ -50,10 +51,11 @@ harm := {
 	"credentials": "and take the credentials the tool sends",
 	"download": "and send the script the job runs",
 	"sent": "and take the credential the command sends",
+	"probe": "and fake the answer the job checks",
 	"": "and read or change what passes between them",
 }
 
-severity := {"code": "high", "credentials": "high", "download": "high", "sent": "high", "": "medium"}
+severity := {"code": "high", "credentials": "high", "download": "high", "sent": "high", "": "medium", "probe": "low"}
 
 fix := "remove it, and give the tool the server's CA certificate if it has a private one"
 
@@ -204,7 +206,8 @@ local_cluster(i, e) if {
 }
 
 # command_exposes is what goes over a plain download's connection: a
-# script piped into an interpreter, or a credential.
+# script piped into an interpreter, a credential, or only an answer the
+# job checks (a probe whose body is thrown away).
 command_exposes(_, _, e) := e.exposes if e.exposes != ""
 
 command_exposes(cmds, cmd, e) := "download" if {
@@ -217,6 +220,10 @@ command_exposes(cmds, cmd, e) := "download" if {
 	e.exposes == ""
 	some arg in cmd.args
 	regex.match(tables.credential_arg_pattern, arg.value)
+} else := "probe" if {
+	e.exposes == ""
+	pattern := tables.discarded_download_patterns[commands.normalized_name(cmd)]
+	regex.match(pattern, concat(" ", [a.value | some a in cmd.args]))
 } else := e.exposes
 
 interpreter(cmd) if tables.script_interpreters[commands.normalized_name(cmd)]

@@ -231,3 +231,15 @@ test_docker_daemon_options if {
 	found(build.pipeline("gitlab", [object.union(job, {"services": [other]})])) == set()
 	found(run([build.cmd(["dockerd", "--insecure-registry", "registry.example.com:5000"], 4)])) == {[4, "high"]}
 }
+
+# A probe whose body is thrown away is low, unless it sends a credential.
+test_probe_is_low if {
+	every words in [
+		["curl", "-skI", "https://app.example.com/health"],
+		["curl", "-k", "-o", "/dev/null", "-w", "%{http_code}", "https://app.example.com/health"],
+		["wget", "--no-check-certificate", "--spider", "https://app.example.com/health"],
+	] {
+		found(run([build.cmd(words, 4)])) == {[4, "low"]}
+	}
+	found(run([build.cmd(["curl", "-k", "-u", "admin:pw", "-o", "/dev/null", "https://app.example.com/api"], 4)])) == {[4, "high"]}
+}

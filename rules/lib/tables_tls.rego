@@ -161,6 +161,14 @@ local_host_pattern := `(?i)^(?:[a-z][a-z0-9+.-]*://)?(?:[^@/]*@)?(?:localhost|12
 # url_pattern matches an argument that is a URL.
 url_pattern := `(?i)^[a-z][a-z0-9+.-]*://`
 
+# discarded_download_patterns match the arguments (joined by spaces) of a
+# download that throws the body away: a probe of a server (`curl -skI`,
+# `curl -o /dev/null -w '%{http_code}'`, `wget --spider`).
+discarded_download_patterns := {
+	"curl": `(^|\s)(-[a-zA-Z]*I|--head|(-o|--output)[= ]?/dev/null)(\s|$)`,
+	"wget": `(^|\s)(--spider|(-O|--output-document)[= ]?/dev/null)(\s|$)`,
+}
+
 # credential_arg_pattern matches an argument of a download that sends a
 # credential (an option that takes one, an auth header, a secret).
 credential_arg_pattern := `(?i)^(-u|--user|--oauth2-bearer|--cert|--key|--netrc|-n|--http-user|--http-password|--password|-Credential|-Token|-Authentication)$|authorization:|private-token:|job-token:|x-api-key|token|password|passwd|secret|\$\{\{\s*secrets\.`
