@@ -1,6 +1,7 @@
 package circleci
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/pipelint/pipelint/internal/model"
@@ -318,6 +319,8 @@ func (p *parser) runsOn(def *yaml.Node, sc scope, job *model.Job) {
 	}
 	if rc := get(def, "resource_class"); isScalar(rc) {
 		v, _, _ := p.value(rc, sc)
+		// The job's own resource class replaces its executor's.
+		job.Runner.Labels = slices.DeleteFunc(job.Runner.Labels, func(l model.String) bool { return l.Value != "machine" && l.Value != "macos" })
 		job.Runner.Labels = append(job.Runner.Labels, v)
 		job.Runner.Pos = v.Pos
 		job.Runner.Ephemeral = !strings.Contains(v.Value, "/")

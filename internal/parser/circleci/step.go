@@ -57,7 +57,16 @@ func (b *stepBuilder) add(list []*yaml.Node, sc scope, depth int) {
 			continue
 		}
 		name := key.Value
-		// A steps parameter written as a step: `- << parameters.steps >>`.
+		// A steps parameter written as a step, `- << parameters.steps >>`
+		// or `- steps: << parameters.steps >>`, and a list of steps
+		// written as one.
+		if name == "steps" && args != nil && args.Kind == yaml.SequenceNode {
+			b.add(items(args), sc, depth+1)
+			continue
+		}
+		if name == "steps" && isScalar(args) {
+			name = args.Value
+		}
 		if m := substitution.FindStringSubmatch(name); m != nil && m[0] == strings.TrimSpace(name) && strings.HasPrefix(m[1], "parameters.") {
 			if v, ok := sc[strings.TrimPrefix(m[1], "parameters.")]; ok && depth < maxCallDepth {
 				b.add(v.steps, v.stepsScope, depth+1)
@@ -155,6 +164,11 @@ func (b *stepBuilder) other(key, args *yaml.Node, sc scope, pos model.Pos, depth
 	default:
 		if ref, ok := p.orbCall(name.Value); ok {
 			step.Kind, step.Uses = model.StepUses, ref
+		} else if !builtinKeys[name.Value] && !strings.Contains(name.Value, "/") {
+			// A name with a slash is of an orb the file does not declare,
+			// injected by the orb development kit.
+			p.errorf(name.Pos, "step %q is neither one of CircleCI's nor a command of the configuration", name.Value)
+			return
 		}
 	}
 	b.out = append(b.out, step)
