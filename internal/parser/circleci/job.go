@@ -1,6 +1,7 @@
 package circleci
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 
@@ -140,7 +141,7 @@ func (p *parser) invocation(workflow model.String, entry *yaml.Node, outer scope
 	// injects (the orb under test): a job of unknown content.
 	job.Uses = ref
 	job.Env = contexts
-	job.With = p.with(args, outer, workflowKeys)
+	job.With = orbArguments(p.with(args, outer, workflowKeys))
 	job.Strategy = p.matrix(get(args, "matrix"))
 	return job, true
 }
@@ -189,6 +190,23 @@ func (p *parser) with(args *yaml.Node, caller scope, skip map[string]bool) []mod
 		out = append(out, v)
 	}
 	return out
+}
+
+// envVarName is the value of an orb parameter of type env_var_name: the
+// name of an environment variable (a context's secret, usually).
+var envVarName = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
+
+// orbArguments are the arguments of a call to an orb's command or job,
+// whose parameter types are in the orb: a value shaped like a variable's
+// name is taken as one (Source "variable"), the way `token: CODECOV_TOKEN`
+// names the variable that holds a token.
+func orbArguments(with []model.Var) []model.Var {
+	for i, v := range with {
+		if v.Source == "literal" && envVarName.MatchString(v.Value.Value) {
+			with[i].Source = "variable"
+		}
+	}
+	return with
 }
 
 // source tells where a value comes from: a pipeline value substituted,

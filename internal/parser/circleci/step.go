@@ -163,7 +163,7 @@ func (b *stepBuilder) other(key, args *yaml.Node, sc scope, pos model.Pos, depth
 		}
 	default:
 		if ref, ok := p.orbCall(name.Value); ok {
-			step.Kind, step.Uses = model.StepUses, ref
+			step.Kind, step.Uses, step.With = model.StepUses, ref, orbArguments(step.With)
 		} else if !builtinKeys[name.Value] && !strings.Contains(name.Value, "/") {
 			// A name with a slash is of an orb the file does not declare,
 			// injected by the orb development kit.
