@@ -115,7 +115,11 @@ func substitute(m mapped, params scope) mapped {
 		case strings.HasPrefix(name, "parameters."):
 			v, ok := params[strings.TrimPrefix(name, "parameters.")]
 			if !ok || v.value == nil {
+				// A value the file does not give (a matrix's, an
+				// orb's): a variable to the shell, so that nothing
+				// takes the parameter's name for a word of the script.
 				out.unknown = true
+				replacement = unknownValue(name)
 				break
 			}
 			replacement = v.value.text
@@ -139,3 +143,11 @@ func substitute(m mapped, params scope) mapped {
 	out.text = b.String()
 	return out
 }
+
+// unknownValue stands for a parameter whose value is not known: a shell
+// variable named after it (`${PARAMETERS_NODE_VERSION}`).
+func unknownValue(name string) string {
+	return "${" + strings.ToUpper(nonIdentifier.ReplaceAllString(name, "_")) + "}"
+}
+
+var nonIdentifier = regexp.MustCompile(`[^A-Za-z0-9_]`)
