@@ -32,7 +32,7 @@ func (p *parser) defaults(decl *yaml.Node, outer scope) scope {
 		case text(get(e.value, "type")) == "steps":
 			sc[e.key.Value] = param{steps: items(def), stepsScope: outer}
 		case isScalar(def):
-			v := substitute(p.mapScalar(def), outer)
+			v := p.substitute(p.mapScalar(def), outer)
 			sc[e.key.Value] = param{value: &v}
 		default:
 			sc[e.key.Value] = param{}
@@ -56,7 +56,7 @@ func (p *parser) bind(sc scope, args *yaml.Node, caller scope, skip map[string]b
 		case e.value.Kind == yaml.SequenceNode:
 			out[e.key.Value] = param{steps: items(e.value), stepsScope: caller}
 		case isScalar(e.value):
-			v := substitute(p.mapScalar(e.value), caller)
+			v := p.substitute(p.mapScalar(e.value), caller)
 			out[e.key.Value] = param{value: &v}
 		default:
 			out[e.key.Value] = param{}
@@ -72,7 +72,7 @@ func (p *parser) value(n *yaml.Node, sc scope) (s model.String, exprs []model.Ex
 	if !isScalar(n) {
 		return model.String{}, nil, false
 	}
-	m := substitute(p.mapScalar(n), sc)
+	m := p.substitute(p.mapScalar(n), sc)
 	return model.String{Value: m.text, Pos: p.pos(n)}, m.expressions, m.unknown
 }
 

@@ -73,7 +73,7 @@ func Parse(in syntax.Input) syntax.Result {
 	if err != nil {
 		return syntax.Result{Err: err}
 	}
-	p := &parser{file: syntax.NewYAMLFile(in.Display, src)}
+	p := &parser{file: syntax.NewYAMLFile(in.Display, src), mappedScalars: map[*yaml.Node]mapped{}}
 	pipeline := p.parse(src)
 	pipeline.Sources = []model.SourceFile{syntax.Source(in.Display, src)}
 	slices.SortStableFunc(p.errs, func(a, b *model.ParseError) int { return model.ComparePos(a.Pos, b.Pos) })
@@ -99,6 +99,10 @@ type parser struct {
 	// stepCount counts the steps built, against configurations whose commands
 	// expand to very many.
 	stepCount int
+	// substituted counts the bytes of parameter values substituted,
+	// against a long value used many times over.
+	substituted   int
+	mappedScalars map[*yaml.Node]mapped
 }
 
 // Limits on expansion, which real configurations stay far below.
@@ -107,8 +111,10 @@ const (
 	// parameters passed on).
 	maxCallDepth = 32
 	// maxSteps bounds the steps of the whole pipeline once commands are
-	// expanded.
-	maxSteps = 100_000
+	// expanded. The largest corpus configuration has about 600.
+	maxSteps = 20_000
+	// maxSubstituted bounds the text parameters substitute in all.
+	maxSubstituted = syntax.MaxFileSize
 )
 
 func (p *parser) errorf(pos model.Pos, format string, args ...any) {

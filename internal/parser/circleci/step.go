@@ -42,7 +42,10 @@ func (b *stepBuilder) add(list []*yaml.Node, sc scope, depth int) {
 	p := b.p
 	for _, n := range list {
 		if p.stepCount >= maxSteps {
-			p.errorf(p.at(n), "the configuration expands to more than %d steps", maxSteps)
+			if p.stepCount == maxSteps { // reported once
+				p.errorf(p.at(n), "the configuration expands to more than %d steps", maxSteps)
+				p.stepCount++
+			}
 			return
 		}
 		var key, args *yaml.Node
@@ -111,7 +114,7 @@ func (b *stepBuilder) run(key, args *yaml.Node, sc scope, pos model.Pos) model.S
 		p.errorf(p.at(key), "run needs a command")
 		return step
 	}
-	m := substitute(p.mapScalar(command), sc)
+	m := p.substitute(p.mapScalar(command), sc)
 	script := &model.Script{
 		Text:        model.String{Value: m.text, Pos: p.pos(command)},
 		Shell:       shellName,

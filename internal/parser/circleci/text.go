@@ -16,7 +16,8 @@ import (
 // expanded text point into the definition that holds it.
 type mapped struct {
 	text string
-	at   []model.Pos // one per rune of text, single-column spans
+	file string
+	at   []span // one per rune of text
 	// expressions are the `<< pipeline.* >>` values left in the text,
 	// which CircleCI substitutes when the pipeline starts.
 	expressions []model.Expression
@@ -25,19 +26,36 @@ type mapped struct {
 	unknown bool
 }
 
-// mapScalar is a scalar's text as written, before substitution.
+// span is where a character of the text was written: a single column, or
+// the whole `<< >>` a substituted character replaced.
+type span struct{ line, col, endLine, endCol int32 }
+
+func spanOf(p model.Pos) span {
+	return span{int32(p.Line), int32(p.Column), int32(p.EndLine), int32(p.EndColumn)}
+}
+
+func (m mapped) pos(s span) model.Pos {
+	return model.Pos{File: m.file, Line: int(s.line), Column: int(s.col), EndLine: int(s.endLine), EndColumn: int(s.endCol)}
+}
+
+// mapScalar is a scalar's text as written, before substitution, mapped
+// once however often it is used.
 func (p *parser) mapScalar(n *yaml.Node) mapped {
+	if m, ok := p.mappedScalars[n]; ok {
+		return m
+	}
 	locate := p.scalar(n).Locate(n.Value)
-	m := mapped{text: n.Value, at: make([]model.Pos, 0, len(n.Value))}
+	m := mapped{text: n.Value, file: p.file.Path, at: make([]span, 0, len(n.Value))}
 	line, col := 1, 1
 	for _, r := range n.Value {
-		m.at = append(m.at, locate(line, col))
+		m.at = append(m.at, spanOf(locate(line, col)))
 		if r == '\n' {
 			line, col = line+1, 1
 		} else {
 			col++
 		}
 	}
+	p.mappedScalars[n] = m
 	return m
 }
 
@@ -46,7 +64,7 @@ func (m mapped) span() model.Pos {
 	if len(m.at) == 0 {
 		return model.Pos{}
 	}
-	return join(m.at[0], m.at[len(m.at)-1])
+	return join(m.pos(m.at[0]), m.pos(m.at[len(m.at)-1]))
 }
 
 // locate maps a line and column of the text (as shell.Split counts them)
@@ -73,9 +91,9 @@ func (m mapped) locate() shell.Locate {
 			lineEnd = lineStarts[line] - 1
 		}
 		if i < lineEnd {
-			return m.at[i]
+			return m.pos(m.at[i])
 		}
-		p := m.at[max(min(lineEnd, len(m.at))-1, 0)]
+		p := m.pos(m.at[max(min(lineEnd, len(m.at))-1, 0)])
 		p.Column, p.EndColumn = p.EndColumn, p.EndColumn+1
 		return p
 	}
@@ -89,11 +107,15 @@ var substitution = regexp.MustCompile(`<<\s*([^<>]*?)\s*>>`)
 // scope and keeps `<< pipeline.* >>` as expressions. Every character of
 // a substituted value is placed at the `<< >>` it replaces, and so is
 // every expression the value carried.
-func substitute(m mapped, params scope) mapped {
+func (p *parser) substitute(m mapped, params scope) mapped {
 	if !strings.Contains(m.text, "<<") {
 		return m
 	}
-	out := mapped{expressions: m.expressions, unknown: m.unknown}
+	if p.substituted > maxSubstituted {
+		m.unknown = true
+		return m
+	}
+	out := mapped{file: m.file, expressions: m.expressions, unknown: m.unknown, at: make([]span, 0, len(m.at))}
 	var b strings.Builder
 	last, runeAt := 0, 0 // byte offset and rune index copied up to
 	copyTo := func(offset int) {
@@ -108,7 +130,7 @@ func substitute(m mapped, params scope) mapped {
 		copyTo(loc[0])
 		startRune := runeAt
 		width := utf8.RuneCountInString(m.text[loc[0]:loc[1]])
-		site := join(m.at[startRune], m.at[startRune+width-1])
+		site := join(m.pos(m.at[startRune]), m.pos(m.at[startRune+width-1]))
 		name := m.text[loc[2]:loc[3]]
 		replacement := name
 		switch {
@@ -134,13 +156,16 @@ func substitute(m mapped, params scope) mapped {
 		}
 		b.WriteString(replacement)
 		for range replacement {
-			out.at = append(out.at, site)
+			out.at = append(out.at, spanOf(site))
 		}
 		runeAt += width
 		last = loc[1]
 	}
 	copyTo(len(m.text))
 	out.text = b.String()
+	if p.substituted += len(out.text); p.substituted > maxSubstituted {
+		p.errorf(out.span(), "parameters expand to more than %d bytes of text", maxSubstituted)
+	}
 	return out
 }
 
