@@ -370,12 +370,17 @@ func (p *parser) image(n *yaml.Node, usage string, sc scope) *model.Image {
 // addRef records a reference once per position: a definition run by
 // several workflow entries names its images once.
 func (p *parser) addRef(ref model.Reference) {
-	for _, r := range p.refs {
-		if r.Pos == ref.Pos && r.Value.Value == ref.Value.Value {
-			return
-		}
+	key := refKey{ref.Pos, ref.Value.Value}
+	if p.refSeen[key] {
+		return
 	}
+	p.refSeen[key] = true
 	p.refs = append(p.refs, ref)
+}
+
+type refKey struct {
+	pos   model.Pos
+	value string
 }
 
 // render writes a small YAML value on one line, for a condition or a

@@ -73,7 +73,7 @@ func Parse(in syntax.Input) syntax.Result {
 	if err != nil {
 		return syntax.Result{Err: err}
 	}
-	p := &parser{file: syntax.NewYAMLFile(in.Display, src), mappedScalars: map[*yaml.Node]mapped{}}
+	p := &parser{file: syntax.NewYAMLFile(in.Display, src), mappedScalars: map[*yaml.Node]mapped{}, refSeen: map[refKey]bool{}}
 	pipeline := p.parse(src)
 	pipeline.Sources = []model.SourceFile{syntax.Source(in.Display, src)}
 	slices.SortStableFunc(p.errs, func(a, b *model.ParseError) int { return model.ComparePos(a.Pos, b.Pos) })
@@ -103,6 +103,7 @@ type parser struct {
 	// against a long value used many times over.
 	substituted   int
 	mappedScalars map[*yaml.Node]mapped
+	refSeen       map[refKey]bool // what addRef has recorded
 }
 
 // Limits on expansion, which real configurations stay far below.

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/pipelint/pipelint/internal/model"
@@ -180,7 +178,7 @@ func (p *parser) decode(src []byte) *yaml.Node {
 	}
 	doc, err := decodeFirst(src)
 	if err != nil {
-		p.errs = append(p.errs, yamlError(p.file.Path, err))
+		p.errs = append(p.errs, syntax.YAMLError(p.file.Path, err))
 		return nil
 	}
 	if doc == nil || len(doc.Content) == 0 {
@@ -259,21 +257,6 @@ func (p *parser) withinLimits(doc *yaml.Node) bool {
 // at is the position where a node starts.
 func (p *parser) at(n *yaml.Node) model.Pos {
 	return model.Pos{File: p.file.Path, Line: n.Line, Column: n.Column, EndLine: n.Line, EndColumn: n.Column + 1}
-}
-
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
-
-// yamlError turns a yaml.v3 error ("yaml: line 3: did not find ...") into
-// a ParseError at that line.
-func yamlError(path string, err error) *model.ParseError {
-	msg, line := err.Error(), 1
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = strings.TrimPrefix(msg, m[0])
-	} else {
-		msg = strings.TrimPrefix(msg, "yaml: ")
-	}
-	return &model.ParseError{Pos: model.Pos{File: path, Line: line, Column: 1, EndLine: line, EndColumn: 1}, Message: "invalid YAML: " + msg}
 }
 
 // cover records where a scalar is written, from its first character (a
