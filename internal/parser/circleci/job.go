@@ -127,8 +127,8 @@ func (p *parser) invocation(workflow model.String, entry *yaml.Node, outer scope
 		built.Name, built.Stage, built.Needs, built.Condition, built.Pos = job.Name, job.Stage, job.Needs, job.Condition, job.Pos
 		built.Env = append(contexts, built.Env...)
 		built.Strategy = p.matrix(get(args, "matrix"))
-		pre := p.steps(items(get(args, "pre-steps")), outer, 0)
-		post := p.steps(items(get(args, "post-steps")), outer, 0)
+		pre := p.steps(items(get(args, "pre-steps")), outer, &built)
+		post := p.steps(items(get(args, "post-steps")), outer, &built)
 		built.Steps = append(append(pre, built.Steps...), post...)
 		return built, true
 	}

@@ -22,6 +22,9 @@
 // scripts (Reads `pipeline.git.branch`), which CircleCI substitutes before
 // the shell reads the script.
 //
+// The steps of `when:` and `unless:` steps are kept whatever their
+// condition, which CircleCI decides when it compiles the configuration.
+//
 // Orbs are not fetched. Each orb of `orbs:` is a Reference of Kind
 // "action", Usage "orb", Owner its namespace, Repo its name, Ref its
 // version, Pinned for a full x.y.z version (published orb versions are

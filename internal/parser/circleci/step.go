@@ -16,11 +16,11 @@ func (p *parser) stepsIn(n *yaml.Node, sc scope, shellName string, depth int, jo
 	return b.out
 }
 
-// steps builds steps outside a job's definition (a workflow entry's
-// pre-steps and post-steps); what they declare is not recorded.
-func (p *parser) steps(list []*yaml.Node, sc scope, depth int) []model.Step {
-	b := &stepBuilder{p: p, shell: "bash", job: &model.Job{}}
-	b.add(list, sc, depth)
+// steps builds steps written outside the job's definition (a workflow
+// entry's pre-steps and post-steps) and adds what they declare to the job.
+func (p *parser) steps(list []*yaml.Node, sc scope, job *model.Job) []model.Step {
+	b := &stepBuilder{p: p, shell: "bash", job: job}
+	b.add(list, sc, 0)
 	return b.out
 }
 
