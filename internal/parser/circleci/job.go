@@ -123,6 +123,10 @@ func (p *parser) invocation(workflow model.String, entry *yaml.Node, outer scope
 	}
 	if def, ok := p.jobs[name.Value]; ok {
 		sc := p.bind(p.defaults(get(def, "parameters"), outer), args, outer, workflowKeys)
+		// A matrix gives its parameters one value per run: none is known.
+		for _, e := range pairs(get(get(args, "matrix"), "parameters")) {
+			sc[e.key.Value] = param{}
+		}
 		built := p.job(job.ID, def, sc, 0)
 		built.Name, built.Stage, built.Needs, built.Condition, built.Pos = job.Name, job.Stage, job.Needs, job.Condition, job.Pos
 		built.Env = append(contexts, built.Env...)
