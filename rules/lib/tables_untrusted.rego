@@ -34,6 +34,27 @@ outsider_contexts contains path if some path in {
 	"github.event.check_suite.head_branch", "github.event.check_run.check_suite.head_branch",
 }
 
+# context_roots are the first part of the context paths of the tables
+# below, one per system whose expressions read contexts: GitHub's
+# `github.*`, CircleCI's `pipeline.*` values.
+context_roots contains root if some root in {"github", "pipeline"}
+
+# And the CircleCI pipeline values an outsider
+# writes when a fork's pull request is built (the project setting
+# "Build forked pull requests"): branch names, commit messages and
+# titles, author names.
+outsider_contexts contains path if some path in {
+	"pipeline.git.branch",
+	"pipeline.trigger_parameters.github_app.branch",
+	"pipeline.trigger_parameters.github_app.commit_message",
+	"pipeline.trigger_parameters.github_app.commit_title",
+	"pipeline.trigger_parameters.github_app.user_name",
+	"pipeline.trigger_parameters.gitlab.branch",
+	"pipeline.trigger_parameters.gitlab.commit_message",
+	"pipeline.trigger_parameters.gitlab.commit_title",
+	"pipeline.trigger_parameters.gitlab.user_name",
+}
+
 # partly_controlled_contexts are structured values an outsider chooses
 # within a format that still admits shell metacharacters: e-mail
 # addresses (`"$(id)"@example.com` is one) and free-form URLs.

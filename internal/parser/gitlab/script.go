@@ -25,7 +25,7 @@ func inputExpressions(line *node) []model.Expression {
 	text := newScalarText(line)
 	var out []model.Expression
 	for _, m := range inputExpression.FindAllStringSubmatchIndex(line.value, -1) {
-		e := model.Expression{Value: line.value[m[2]:m[3]], Pos: text.substring(m[0], m[1]).Pos}
+		e := model.Expression{Value: line.value[m[2]:m[3]], Pos: text.Substring(m[0], m[1]).Pos}
 		if path := inputPath.FindString(e.Value); path != "" {
 			e.Reads, e.Flows = []string{path}, []string{path}
 		}
