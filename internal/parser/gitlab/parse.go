@@ -17,11 +17,8 @@ package gitlab
 import (
 	"errors"
 	"fmt"
-	"io"
 	"path"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/pipelint/pipelint/internal/model"
@@ -91,7 +88,7 @@ func childPipelines(p *model.Pipeline) []model.String {
 
 type parser struct {
 	in       syntax.Input
-	files    []*sourceFile
+	files    []*syntax.YAMLFile
 	sources  []model.SourceFile
 	includes int
 	refs     []model.Reference
@@ -124,7 +121,7 @@ func (p *parser) parse() *model.Pipeline {
 	}
 	config, spec := p.load(p.in.Path, []string{p.in.Path}, pipeline.Pos)
 	if len(p.files) > 0 {
-		lines := p.files[0].lines
+		lines := p.files[0].Lines
 		last := len(lines)
 		for last > 1 && len(lines[last-1]) == 0 {
 			last--
@@ -139,7 +136,7 @@ func (p *parser) parse() *model.Pipeline {
 		p.build(pipeline, config)
 	}
 	for _, f := range p.files {
-		pipeline.Comments = append(pipeline.Comments, f.comments()...)
+		pipeline.Comments = append(pipeline.Comments, f.Comments()...)
 	}
 	pipeline.Sources = p.sources
 	return pipeline
@@ -155,14 +152,14 @@ func (p *parser) read(path string, at model.Pos) (config, spec *node) {
 		p.errorf(at, "file %q %s", display, err)
 		return nil, nil
 	}
-	file := newSourceFile(display, src)
+	file := syntax.NewYAMLFile(display, src)
 	p.files = append(p.files, file)
 	p.sources = append(p.sources, syntax.Source(display, src))
 	var docs []*yaml.Node
 	if bad := syntax.InvalidUTF8(display, src); bad != nil {
 		p.errs = append(p.errs, bad)
-	} else if docs, err = decodeAll(src); err != nil {
-		p.errs = append(p.errs, yamlError(display, err))
+	} else if docs, err = syntax.DecodeYAML(src); err != nil {
+		p.errs = append(p.errs, syntax.YAMLError(display, err))
 	}
 	c := &converter{file: file, done: map[*yaml.Node]*node{}}
 	var converted []*node
@@ -188,44 +185,6 @@ func (p *parser) read(path string, at model.Pos) (config, spec *node) {
 		return nil, spec
 	}
 	return converted[0], spec
-}
-
-// decodeAll returns the YAML documents of src, up to the first syntax
-// error.
-func decodeAll(src []byte) (docs []*yaml.Node, err error) {
-	// yaml.v3 has panicked on malformed input in the past; a parser must
-	// not take the program down with it.
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("yaml: %v", r)
-		}
-	}()
-	dec := yaml.NewDecoder(strings.NewReader(string(src)))
-	for {
-		var doc yaml.Node
-		if err := dec.Decode(&doc); err != nil {
-			if errors.Is(err, io.EOF) {
-				return docs, nil
-			}
-			return docs, err
-		}
-		docs = append(docs, &doc)
-	}
-}
-
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
-
-// yamlError turns a yaml.v3 error ("yaml: line 3: did not find ...") into
-// a ParseError at that line.
-func yamlError(path string, err error) *model.ParseError {
-	msg, line := err.Error(), 1
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = strings.TrimPrefix(msg, m[0])
-	} else {
-		msg = strings.TrimPrefix(msg, "yaml: ")
-	}
-	return &model.ParseError{Pos: model.Pos{File: path, Line: line, Column: 1, EndLine: line, EndColumn: 1}, Message: "invalid YAML: " + msg}
 }
 
 // specInputs turns a `spec: inputs:` header into pipeline parameters, the
