@@ -125,7 +125,13 @@ fork_guards contains pattern if some pattern in {
 	`(?i)pull_request\.head\.repo\.(full_name|fork|owner)`,
 	`(?i)author_association`,
 	`(?i)pull_request\.labels`,
+	bitbucket_non_pull_request_pipeline,
 }
+
+# bitbucket_non_pull_request_pipeline matches the condition of a Bitbucket
+# step (the pipeline it belongs to, `branches: main`, `default`) in a
+# pipeline that pull requests do not start: only `pull-requests:` ones do.
+bitbucket_non_pull_request_pipeline := `^(default|(branches|bookmarks|tags|custom): .+)$`
 
 # author_contexts name who wrote the pull request, issue or comment, which
 # no one else can change: the login and id of its user, or the app it
@@ -152,6 +158,11 @@ spoofable_actor_triggers contains event if some event in {
 # is always its author: a trigger limited to them leaves no room for a
 # bot acting on someone else's pull request.
 author_activity_types contains type if some type in {"opened", "reopened"}
+
+# self_hosted_runner_labels are the runner labels (lower case) that send
+# a job to a self-hosted machine: GitHub's `self-hosted`, Bitbucket's
+# `self.hosted`.
+self_hosted_runner_labels contains label if some label in {"self-hosted", "self.hosted"}
 
 # hosted_runner_labels match the labels of GitHub-hosted machines,
 # standard or larger (`ubuntu-latest-16-cores`, `windows-2022-8core`): a

@@ -251,3 +251,24 @@ func lines(src []byte) []string {
 	text = strings.ReplaceAll(text, "\r", "\n")
 	return strings.Split(strings.TrimSuffix(text, "\n"), "\n")
 }
+
+// ParseImage splits a container image name,
+// `[user:password@][registry/]repository[:tag][@digest]`.
+// The registry is the first path component when it looks like a host (has
+// a dot or a port, or is localhost); an implicit Docker Hub stays empty. A
+// user and password are dropped: an @ before the first / ends them, where
+// a digest's @ comes after it.
+func ParseImage(s string) (registry, repo, tag, digest string) {
+	if at, slash := strings.Index(s, "@"), strings.Index(s, "/"); at >= 0 && at < slash {
+		s = s[at+1:]
+	}
+	name, digest, _ := strings.Cut(s, "@")
+	if slash := strings.LastIndex(name, "/"); strings.LastIndex(name, ":") > slash {
+		colon := strings.LastIndex(name, ":")
+		name, tag = name[:colon], name[colon+1:]
+	}
+	if first, rest, ok := strings.Cut(name, "/"); ok && (strings.ContainsAny(first, ".:") || first == "localhost") {
+		return first, rest, tag, digest
+	}
+	return "", name, tag, digest
+}
