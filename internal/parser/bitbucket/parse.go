@@ -92,7 +92,7 @@ type parser struct {
 	// global are the file's top-level settings every step starts from.
 	global struct {
 		image    *yaml.Node
-		clone    *yaml.Node
+		clone    pair
 		services *yaml.Node // definitions.services
 		caches   *yaml.Node // definitions.caches
 	}
@@ -113,7 +113,7 @@ func (p *parser) build(pipeline *model.Pipeline, doc *yaml.Node) {
 		return
 	}
 	p.global.image = get(root, "image")
-	p.global.clone = get(root, "clone")
+	p.global.clone.key, p.global.clone.value = entry(root, "clone")
 	definitions := get(root, "definitions")
 	p.global.services = get(definitions, "services")
 	p.global.caches = get(definitions, "caches")

@@ -95,11 +95,8 @@ func (p *parser) stage(pipeline *model.Pipeline, name string, condition model.St
 }
 
 // job adds the job of one step and returns its id, positioned where the
-// step is used; false when the file's budget of values is spent.
+// step is used; false when the step is not a mapping.
 func (p *parser) job(pipeline *model.Pipeline, pipelineName string, condition model.String, key, step *yaml.Node, needs []model.String, g group) (model.String, bool) {
-	if p.read > syntax.MaxNodes {
-		return model.String{}, false
-	}
 	if !isMap(step) {
 		p.errorf(p.pos(step), "a step must be a mapping with a script:")
 		return model.String{}, false
@@ -149,7 +146,7 @@ func (p *parser) job(pipeline *model.Pipeline, pipelineName string, condition mo
 			Pos:    join(p.str(k).Pos, p.pos(v)),
 		})
 	}
-	if clone := p.clone(get(step, "clone")); clone != nil {
+	if clone := p.clone(entry(step, "clone")); clone != nil {
 		job.Steps = append(job.Steps, *clone)
 	}
 	scriptKey, script := entry(step, "script")
@@ -370,17 +367,18 @@ func (p *parser) artifacts(n *yaml.Node) []model.String {
 // clone is the checkout Bitbucket makes before a step's script, when the
 // file sets how: a step of Kind "other" calling "clone", With its
 // settings (lfs, depth, enabled, skip-ssl-verify, ...), the step's own
-// over the file's.
-func (p *parser) clone(stepClone *yaml.Node) *model.Step {
+// over the file's. The call is positioned at the `clone:` key that set
+// it last.
+func (p *parser) clone(stepKey, stepClone *yaml.Node) *model.Step {
 	var with []model.Var
 	at := map[string]int{}
 	var call model.String
-	for _, settings := range []*yaml.Node{p.global.clone, stepClone} {
-		if !isMap(settings) {
+	for _, settings := range []pair{p.global.clone, {stepKey, stepClone}} {
+		if !isMap(settings.value) {
 			continue
 		}
-		call = model.String{Value: "clone", Pos: p.pos(settings)}
-		for _, e := range pairs(settings) {
+		call = p.str(settings.key)
+		for _, e := range pairs(settings.value) {
 			v := model.Var{Name: p.str(e.key), Value: p.str(e.value), Source: "literal", Pos: join(p.str(e.key).Pos, p.pos(e.value))}
 			if i, ok := at[e.key.Value]; ok {
 				with[i] = v
@@ -393,7 +391,7 @@ func (p *parser) clone(stepClone *yaml.Node) *model.Step {
 	if call.Value == "" {
 		return nil
 	}
-	return &model.Step{Kind: model.StepOther, Name: call, Call: call, With: with, Pos: call.Pos}
+	return &model.Step{Kind: model.StepOther, Name: call, Call: call, With: with, Pos: join(call.Pos, with[len(with)-1].Pos)}
 }
 
 // addRef records a reference once, however many steps reuse it.

@@ -16,9 +16,6 @@ import (
 type tree struct {
 	file *syntax.YAMLFile
 	errs []*model.ParseError
-	// read counts the values read for jobs, aliases expanded, against a
-	// file whose aliases repeat a large step many times.
-	read int
 }
 
 type pair struct{ key, value *yaml.Node }
@@ -145,7 +142,6 @@ func (t *tree) str(n *yaml.Node) model.String {
 	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
 		return model.String{}
 	}
-	t.read++
 	return model.String{Value: n.Value, Pos: t.scalar(n).Span(n.Value)}
 }
 
@@ -204,7 +200,9 @@ func join(a, b model.Pos) model.Pos {
 // checkLimits walks the tree once, each node once: it records where the
 // scalars are (so that a `#` inside one is not a comment) and reports
 // nesting deeper than syntax.MaxDepth and aliases expanding to more than
-// syntax.MaxNodes values. It returns false when a limit was hit.
+// syntax.MaxNodes values. It returns false when a limit was hit; when it
+// returns true, reading the file's steps, aliases expanded, reads at most
+// that many values.
 func (t *tree) checkLimits(root *yaml.Node) bool {
 	sizes := map[*yaml.Node]int{}
 	var walk func(n *yaml.Node, depth int) int
