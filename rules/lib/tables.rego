@@ -415,6 +415,22 @@ package_cache_path := `(?i)(^|[/~.$}])(\.?m2|\.?gradle|\.?npm|node_modules|\.?ya
 # survives the run.
 cache_location_flags := {"maven": ["-Dmaven.repo.local=*"], "gradle": ["--gradle-user-home=*", "-g"]}
 
+# predefined_cache_ecosystems maps the caches a system predefines, named
+# alone as a job cache's key with no paths, to the ecosystems whose
+# downloads they hold: Bitbucket's `caches: [node]` keeps node_modules,
+# `pip` ~/.cache/pip, `maven` ~/.m2/repository. The others (docker,
+# ivy2, sbt, gradlewrapper) hold no package manager's downloads the
+# install tables know.
+predefined_cache_ecosystems := {
+	"node": ["npm", "yarn", "pnpm", "bun"],
+	"pip": ["pip"],
+	"maven": ["maven"],
+	"gradle": ["gradle"],
+	"composer": ["composer"],
+	"dotnetcore": ["nuget"],
+	"docker": [], "ivy2": [], "sbt": [], "gradlewrapper": [],
+}
+
 # cache_input_ecosystems maps a setup action's cache input value to the
 # ecosystems it covers.
 cache_input_ecosystems := {
@@ -452,6 +468,18 @@ cache_hint[system][ecosystem] := hint if {
 		},
 		"gitlab": {"*": "add a `cache:` keyed on the lock file (`key: files: [...]`) with the package manager's cache directory inside the project in `paths:`"},
 		"jenkins": {"*": "wrap the install in the Job Cacher `cache(...)` step, or mount the package cache into the agent container"},
+		"bitbucket": {
+			"*": "add a custom cache under `definitions: caches:` with the package manager's download directory as its path, keyed on the lock file (`key: files: [...]`), and list it in the step's `caches:`",
+			"npm": "add the predefined `node` cache to the step's `caches:`",
+			"yarn": "add the predefined `node` cache to the step's `caches:`",
+			"pnpm": "add the predefined `node` cache to the step's `caches:`",
+			"bun": "add the predefined `node` cache to the step's `caches:`",
+			"pip": "add the predefined `pip` cache to the step's `caches:`",
+			"maven": "add the predefined `maven` cache to the step's `caches:`",
+			"gradle": "add the predefined `gradle` cache to the step's `caches:`",
+			"composer": "add the predefined `composer` cache to the step's `caches:`",
+			"nuget": "add the predefined `dotnetcore` cache to the step's `caches:`",
+		},
 	}
 	some ecosystem, hint in hints
 }
