@@ -135,8 +135,12 @@ gated(i) if {
 	input.jobs[k].environment != null
 }
 
+# A manual job is started by someone who chose to (a GitLab `when:
+# manual` job, a Bitbucket `trigger: manual` step), and so is every job
+# that waits for one.
 gated(i) if {
-	input.jobs[i].when == "manual"
+	some k in deploys.upstream(i)
+	input.jobs[k].when == "manual"
 	count(inputs(i)) == 0
 }
 

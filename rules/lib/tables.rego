@@ -771,6 +771,7 @@ failure_path_idiom[system] := idiom if some system, idiom in {
 	"github": "a step or job with `if: failure()`",
 	"gitlab": "a job with `when: on_failure` (or a manual rollback job for the same environment)",
 	"jenkins": "a `post { failure { ... } }` block",
+	"bitbucket": "an `after-script` that checks `$BITBUCKET_EXIT_CODE`",
 }
 
 # persistent_runner_severity is missing-cache's severity on runners that
