@@ -90,6 +90,7 @@ named_sites := {i: object.union(named_site(i), {"job": i}) |
 	not gated(i)
 	count(job.steps) > 0
 	deploys.named_for_deploying(i)
+	not deploys.only_reports(i)
 }
 
 named_site(i) := {"pos": cmd.name.pos, "what": sprintf("%q", [concat(" ", array.concat([cmd.name.value], array.slice(commands.positional(cmd), 0, 1)))]), "cmd": cmd} if {

@@ -81,6 +81,12 @@ approval_idiom[system] := idiom if some system, idiom in {
 	"bitbucket": "give the step a `deployment:` environment (its deployment permissions say who may deploy) or `trigger: manual`",
 }
 
+# report_only_commands only print, test, wait or touch files: a job that
+# runs nothing else deploys nothing (deploys.only_reports).
+report_only_commands contains name if some name in {
+	"echo", "printf", "touch", "test", "[", "[[", "true", "false", ":", "exit", "sleep", "date", "env", "printenv", "export", "set", "cd", "pwd", "ls",
+}
+
 # production_word matches a word (a run of letters and digits) of a
 # job's names, a deploy command's arguments, a variable's value or a
 # runner label that names production.
