@@ -3,6 +3,7 @@ package bitbucket
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -196,7 +197,8 @@ func (p *parser) runner(runsOn *yaml.Node) model.Runner {
 
 // script reads a script: or after-script: list. Its command lines make run
 // steps, in bash (Bitbucket's images run scripts with bash when they have
-// it); each `- pipe:` between them is a uses step. An after-script runs
+// it), their lines split as one script; each `- pipe:` between them is a
+// uses step. An after-script runs
 // whatever the script did ("always"), or only after a failure when it
 // checks BITBUCKET_EXIT_CODE.
 func (p *parser) script(key, list *yaml.Node, when string) []model.Step {
@@ -239,15 +241,33 @@ func (p *parser) runStep(key model.String, lines []*yaml.Node, when string) mode
 	texts := make([]string, len(lines))
 	for i, line := range lines {
 		texts[i] = line.Value
-		locate := p.scalar(line).Locate(line.Value)
-		script.Commands = append(script.Commands, shell.Split(line.Value, "bash", shell.Locate(locate))...)
 	}
+	text := strings.Join(texts, "\n")
+	script.Commands = shell.Split(text, "bash", p.linesLocator(lines))
 	first, last := p.str(lines[0]), p.str(lines[len(lines)-1])
-	script.Text = model.String{Value: strings.Join(texts, "\n"), Pos: join(first.Pos, last.Pos)}
+	script.Text = model.String{Value: text, Pos: join(first.Pos, last.Pos)}
 	if when == "always" && exitCodeCheck.MatchString(script.Text.Value) {
 		when = "on_failure"
 	}
 	return model.Step{Kind: model.StepRun, ID: key, Name: key, Script: script, When: when, Pos: script.Text.Pos}
+}
+
+// linesLocator maps the text of script lines joined by line breaks to
+// where each line is written. Bitbucket runs a script's lines in one
+// shell, so a construct may span them (`- if [ ... ]; then`, `- fi`).
+func (p *parser) linesLocator(lines []*yaml.Node) shell.Locate {
+	starts := make([]int, len(lines)) // the first joined line of each
+	locates := make([]func(line, col int) model.Pos, len(lines))
+	next := 1
+	for i, line := range lines {
+		starts[i] = next
+		next += strings.Count(line.Value, "\n") + 1
+		locates[i] = p.scalar(line).Locate(line.Value)
+	}
+	return func(line, col int) model.Pos {
+		i := max(sort.SearchInts(starts, line+1)-1, 0)
+		return locates[i](line-starts[i]+1, col)
+	}
 }
 
 // pipe reads a `- pipe:` item: a Docker image Bitbucket runs with the
