@@ -189,6 +189,7 @@ change_events contains event if some event in {
 	"push", "pull_request", "merge_group", # GitHub
 	"merge_request_event", "external_pull_request_event", # GitLab
 	"pollSCM", "githubPush", "gitlabPush", "bitbucketPush", # Jenkins
+	"internal_pull_request", # Bitbucket: a pull request from a branch of the repository (forks' are never built)
 }
 
 # call_triggers are the events by which only another pipeline starts this

@@ -159,7 +159,6 @@ non_pull_request_conditions contains pattern if some pattern in [
 	`github\.event_name\s*==\s*'(push|schedule|workflow_dispatch|release|repository_dispatch|workflow_run|merge_group)'`,
 	`startsWith\(\s*github\.event\.ref\s*,\s*'refs/(heads|tags)/?`,
 	`github\.event\.ref\s*==\s*'refs/(heads|tags)/`,
-	bitbucket_non_pull_request_pipeline,
 ]
 
 # run_time_switches name, per action, the input that switches its act on

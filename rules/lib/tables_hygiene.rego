@@ -125,13 +125,7 @@ fork_guards contains pattern if some pattern in {
 	`(?i)pull_request\.head\.repo\.(full_name|fork|owner)`,
 	`(?i)author_association`,
 	`(?i)pull_request\.labels`,
-	bitbucket_non_pull_request_pipeline,
 }
-
-# bitbucket_non_pull_request_pipeline matches the condition of a Bitbucket
-# step (the pipeline it belongs to, `branches: main`, `default`) in a
-# pipeline that pull requests do not start: only `pull-requests:` ones do.
-bitbucket_non_pull_request_pipeline := `^(default|(branches|bookmarks|tags|custom): .+)$`
 
 # author_contexts name who wrote the pull request, issue or comment, which
 # no one else can change: the login and id of its user, or the app it

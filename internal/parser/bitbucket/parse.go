@@ -155,7 +155,8 @@ func (p *parser) build(pipeline *model.Pipeline, doc *yaml.Node) {
 
 // trigger is the event that starts a named pipeline: a push of a branch
 // or tag matching the pattern, a pull request from a matching source
-// branch, or a run started by hand (or a schedule) for a custom one.
+// branch of the repository (internal_pull_request), or a run started by
+// hand (or a schedule) for a custom one.
 func (p *parser) trigger(kind string, name model.String, named pair) model.Trigger {
 	t := model.Trigger{Pos: join(name.Pos, p.pos(named.value))}
 	switch kind {
@@ -166,7 +167,9 @@ func (p *parser) trigger(kind string, name model.String, named pair) model.Trigg
 		t.Event = model.String{Value: "push", Pos: name.Pos}
 		t.Tags = []model.String{name}
 	case "pull-requests":
-		t.Event = model.String{Value: "pull_request", Pos: name.Pos}
+		// Bitbucket builds only pull requests from the repository's own
+		// branches, never a fork's: people who can push start them.
+		t.Event = model.String{Value: "internal_pull_request", Pos: name.Pos}
 		t.Branches = []model.String{name}
 	case "custom":
 		t.Event = model.String{Value: "workflow_dispatch", Pos: name.Pos}
