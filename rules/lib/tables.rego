@@ -775,6 +775,13 @@ failure_path_idiom[system] := idiom if some system, idiom in {
 	"bitbucket": "an `after-script` that checks `$BITBUCKET_EXIT_CODE`",
 }
 
+# include_pin_idiom says, per system, how to pin what a pipeline includes
+# from another project (unpinned-include).
+include_pin_idiom[system] := idiom if some system, idiom in {
+	"*": "pin it to a commit SHA",
+	"bitbucket": "import from a tag only that repository's maintainers may move (Bitbucket imports a branch or a tag, never a commit)",
+}
+
 # persistent_runner_severity is missing-cache's severity on runners that
 # keep their disk between runs (self-hosted runners, permanent agents).
 persistent_runner_severity[system] := severity if some system, severity in {"*": "low", "github": "low", "gitlab": "low", "jenkins": "info"}

@@ -117,6 +117,9 @@ func (p *parser) build(pipeline *model.Pipeline, doc *yaml.Node) {
 	definitions := get(root, "definitions")
 	p.global.services = get(definitions, "services")
 	p.global.caches = get(definitions, "caches")
+	for _, source := range pairs(get(definitions, "imports")) {
+		p.importReference(p.str(source.value))
+	}
 	pipelinesKey, pipelines := entry(root, "pipelines")
 	if pipelinesKey == nil {
 		p.errorf(p.pos(root), "no pipelines: key; Bitbucket runs nothing from this file")

@@ -26,6 +26,10 @@ type group struct {
 // job needs the jobs of the item before it.
 func (p *parser) pipelineSteps(pipeline *model.Pipeline, name string, condition model.String, list *yaml.Node) {
 	seq := resolve(list)
+	if k, v := entry(seq, "import"); k != nil {
+		p.importedPipeline(v)
+		return
+	}
 	if seq == nil || seq.Kind != yaml.SequenceNode {
 		p.errorf(p.pos(list), "pipeline %q must be a list of steps", name)
 		return
@@ -71,6 +75,29 @@ func (p *parser) pipelineSteps(pipeline *model.Pipeline, name string, condition 
 			p.errorf(p.str(key).Pos, "unknown pipeline item %q: expected step, parallel or stage", key.Value)
 		}
 	}
+}
+
+// importedPipeline records the pipeline a pipeline imports from another
+// repository, which is not fetched: `import: <repo>:<branch or
+// tag>:<pipeline>`, or `import: <pipeline>@<alias>` of a source that
+// `definitions: imports:` declares (recorded there).
+func (p *parser) importedPipeline(n *yaml.Node) {
+	value := p.str(n)
+	if strings.Count(value.Value, ":") == 2 {
+		p.importReference(value)
+	}
+}
+
+// importReference records an import source, `<repo>:<branch or
+// tag>:<pipeline or file>`: another repository's configuration at a ref
+// Bitbucket reads when the pipeline runs.
+func (p *parser) importReference(value model.String) {
+	ref := model.Reference{Kind: model.RefInclude, Usage: "project", Value: value, Pos: value.Pos, Dynamic: strings.Contains(value.Value, "$")}
+	parts := strings.SplitN(value.Value, ":", 3)
+	if len(parts) == 3 {
+		ref.Repo, ref.Ref, ref.Path = parts[0], parts[1], parts[2]
+	}
+	p.addRef(ref)
 }
 
 // stage adds the steps of a `stage:`, which share its deployment and,
