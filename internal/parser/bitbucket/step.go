@@ -15,10 +15,9 @@ import (
 
 // group is what a `stage:` gives the steps it holds.
 type group struct {
-	name        model.String
-	deployment  *yaml.Node
-	manual      bool
-	manualWhere model.String
+	name       model.String
+	deployment *yaml.Node
+	manual     bool
 }
 
 // pipelineSteps adds the jobs of one pipeline: its list of steps,
@@ -68,9 +67,8 @@ func (p *parser) pipelineSteps(pipeline *model.Pipeline, name string, condition 
 			}
 		case "stage":
 			before = p.stage(pipeline, name, condition, value, before)
-		case "variables", "import":
-			// A custom pipeline's variables are its parameters; a pipeline
-			// imported from another repository is not fetched.
+		case "variables":
+			// A custom pipeline's parameters (customVariables).
 		default:
 			p.errorf(p.str(key).Pos, "unknown pipeline item %q: expected step, parallel or stage", key.Value)
 		}
@@ -104,9 +102,7 @@ func (p *parser) importReference(value model.String) {
 // for `trigger: manual`, wait for one approval before the first of them.
 func (p *parser) stage(pipeline *model.Pipeline, name string, condition model.String, stage *yaml.Node, before []model.String) []model.String {
 	g := group{name: p.str(get(stage, "name")), deployment: get(stage, "deployment")}
-	if k, v := entry(stage, "trigger"); k != nil && text(v) == "manual" {
-		g.manual, g.manualWhere = true, p.str(v)
-	}
+	g.manual = text(get(stage, "trigger")) == "manual"
 	for i, s := range items(get(stage, "steps")) {
 		k, v := entry(s, "step")
 		if k == nil {
@@ -142,10 +138,8 @@ func (p *parser) job(pipeline *model.Pipeline, pipelineName string, condition mo
 	if job.Name.Value == "" {
 		job.Name = id
 	}
-	if trigger := get(step, "trigger"); text(trigger) == "manual" {
-		job.When = "manual"
-	} else if g.manual {
-		job.When = "manual"
+	if text(get(step, "trigger")) == "manual" || g.manual {
+		job.When = "manual" // an approval gate: someone starts it
 	}
 	image := get(step, "image")
 	if image == nil {
