@@ -90,6 +90,7 @@ named_sites := {i: object.union(named_site(i), {"job": i}) |
 	not gated(i)
 	count(job.steps) > 0
 	deploys.named_for_deploying(i)
+	not deploys.only_reports(i)
 }
 
 named_site(i) := {"pos": cmd.name.pos, "what": sprintf("%q", [concat(" ", array.concat([cmd.name.value], array.slice(commands.positional(cmd), 0, 1)))]), "cmd": cmd} if {
@@ -135,8 +136,9 @@ gated(i) if {
 	input.jobs[k].environment != null
 }
 
-# A manual job gates the jobs that wait for it, directly or not (a
-# CircleCI `type: approval` job, a Bitbucket manual step).
+# A manual job is started by someone who chose to (a GitLab `when:
+# manual` job, a CircleCI `type: approval` job, a Bitbucket `trigger:
+# manual` step), and so is every job that waits for one, directly or not.
 gated(i) if {
 	some k in deploys.upstream(i)
 	input.jobs[k].when == "manual"

@@ -74,6 +74,7 @@ deploy_jobs contains i if {
 	pipeline.deploy_environment(job)
 	deploys.named_for_deploying(i)
 	not only_tests_lints_signs_or_uploads(job)
+	not deploys.only_reports(i)
 }
 
 only_tests_lints_signs_or_uploads(job) if {

@@ -121,13 +121,24 @@ install_display(cmd, m) := concat(" ", [cmd.name.value, goal]) if {
 # covers the job.
 job_steps(job_index) := pipeline.all_steps(input.jobs[job_index])
 
-# A job-level cache (GitLab cache:, the Jenkins Job Cacher, a volume mount)
-# covers the job when it is declared with a key or holds a directory where
-# package managers keep downloads; a cache of build output or a mounted
-# docker socket does not.
-covered(job_index, _) if {
+# A job-level cache (GitLab cache:, the Jenkins Job Cacher, a volume mount,
+# a Bitbucket cache) covers the job when it is declared with a key or holds
+# a directory where package managers keep downloads; a cache of build
+# output or a mounted docker socket does not. A predefined cache named
+# alone (Bitbucket's `node`) covers only its own ecosystems.
+covered(job_index, ecosystem) if {
 	some cache in input.jobs[job_index].caches
 	cache.key.value != ""
+	covers_by_key(cache, ecosystem)
+}
+
+covers_by_key(cache, _) if count(cache.paths) > 0
+
+covers_by_key(cache, _) if not tables.predefined_cache_ecosystems[cache.key.value]
+
+covers_by_key(cache, ecosystem) if {
+	count(cache.paths) == 0
+	ecosystem in tables.predefined_cache_ecosystems[cache.key.value]
 }
 
 covered(job_index, _) if {

@@ -43,16 +43,16 @@ findings contains finding if {
 # self_hosted lists where a job is sent to a self-hosted runner.
 self_hosted(job) := [{"what": "a self-hosted runner", "pos": label.pos, "group": false} |
 	some label in job.runner.labels
-	lower(label.value) == "self-hosted"
+	lower(label.value) in tables.self_hosted_runner_labels
 ] if {
 	some label in job.runner.labels
-	lower(label.value) == "self-hosted"
+	lower(label.value) in tables.self_hosted_runner_labels
 } else := [{"what": sprintf("a self-hosted runner (matrix value on line %d)", [value.pos.line]), "pos": label.pos, "group": false} |
 	some label in job.runner.labels
 	[_, variable] := expressions.matrix_variable(label.value)
 	some value in job.strategy.values
 	lower(value.name.value) == variable
-	lower(value.value.value) == "self-hosted"
+	lower(value.value.value) in tables.self_hosted_runner_labels
 ] if {
 	some label in job.runner.labels
 	contains(label.value, "${{") # cheaper than the expression's parts, for every label

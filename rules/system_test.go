@@ -17,10 +17,11 @@ const unknownSystem model.System = "madeup-ci"
 // (tables.persistent_runner_severity); deploy-without-rollback names the
 // system's way to run a step on failure (tables.failure_path_idiom) and
 // deploy-without-approval its way to require an approval
-// (tables.approval_idiom). For a
+// (tables.approval_idiom), unpinned-include its way to pin an include
+// (tables.include_pin_idiom). For a
 // system those tables do not name, their default entry ("*") is used, so
 // only the position and rule of these findings are compared.
-var systemWorded = []string{"missing-cache", "deploy-without-rollback", "deploy-without-approval"}
+var systemWorded = []string{"missing-cache", "deploy-without-rollback", "deploy-without-approval", "unpinned-include"}
 
 // TestFixturesUnderAnUnknownSystem checks that no rule needs to know the
 // CI system: every fixture entry, parsed as usual and then relabelled as a

@@ -24,6 +24,7 @@
 package pipelint.rules.unpinned_include
 
 import data.pipelint.lib.refs
+import data.pipelint.lib.tables
 
 findings contains finding if {
 	some ref in input.references
@@ -91,19 +92,22 @@ message(ref, "remote") := sprintf("remote include %q is fetched from a URL set b
 
 message(ref, "remote-commit") := sprintf("remote include %q names a commit but has no integrity hash; add `integrity: sha256-...` so a replaced project or a compromised server cannot change it", [ref.value.value])
 
-message(ref, "none") := sprintf("%s %q has no version, so it follows the default branch; pin it to a commit SHA", [noun(ref), name(ref)]) if ref.kind != "library"
+message(ref, "none") := sprintf("%s %q has no version, so it follows the default branch; %s", [noun(ref), name(ref), pin_idiom]) if ref.kind != "library"
 
 # A library with no version loads the default version its Jenkins
 # configuration names, usually a branch.
 message(ref, "none") := sprintf("shared library %q has no version, so it loads the default version set in Jenkins, usually a branch; pin it to a commit SHA", [name(ref)]) if ref.kind == "library"
 
-message(ref, "branch") := sprintf("%s %q is pinned to %q, which moves; pin it to a commit SHA", [noun(ref), name(ref), ref.ref])
+message(ref, "branch") := sprintf("%s %q is pinned to %q, which moves; %s", [noun(ref), name(ref), ref.ref, pin_idiom])
 
 message(ref, "short-sha") := sprintf("%s %q uses the abbreviated commit SHA %q; pin it to the full 40-character SHA", [noun(ref), name(ref), ref.ref])
 
-message(ref, "partial") := sprintf("%s %q is pinned to the partial version %q, which moves with every release; pin it to a commit SHA", [noun(ref), name(ref), ref.ref])
+message(ref, "partial") := sprintf("%s %q is pinned to the partial version %q, which moves with every release; %s", [noun(ref), name(ref), ref.ref, pin_idiom])
 
-message(ref, "tag") := sprintf("%s %q is pinned to tag %q, which can be moved; pin it to a commit SHA", [noun(ref), name(ref), ref.ref])
+message(ref, "tag") := sprintf("%s %q is pinned to tag %q, which can be moved; %s", [noun(ref), name(ref), ref.ref, pin_idiom])
+
+# pin_idiom says how to pin a project include on the file's system.
+pin_idiom := tables.for_system(tables.include_pin_idiom, input.system)
 
 noun(ref) := "project include" if ref.usage == "project"
 

@@ -529,7 +529,7 @@ job_credentials(i) := sprintf("secret %s", [concat(", ", names)]) if {
 	count(names) > 0
 } else := "the credentials of a self-hosted runner" if {
 	some label in input.jobs[i].runner.labels
-	lower(label.value) == "self-hosted"
+	lower(label.value) in tables.self_hosted_runner_labels
 } else := "an OpenID Connect token (id-token: write)" if {
 	id_token_write(i)
 	i in login_jobs
@@ -543,7 +543,7 @@ may_have_credentials(i) if count(secrets_read(i)) > 0
 
 may_have_credentials(i) if {
 	some label in input.jobs[i].runner.labels
-	lower(label.value) == "self-hosted"
+	lower(label.value) in tables.self_hosted_runner_labels
 }
 
 may_have_credentials(i) if id_token_write(i)

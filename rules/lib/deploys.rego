@@ -73,6 +73,21 @@ deploy_named_command(cmd) if {
 	regex.match(tables.deploy_name_pattern, arg)
 }
 
+# only_reports is true for a job whose steps all run scripts and whose
+# commands only print, test or touch files (tables.report_only_commands):
+# named for deploying or not, it deploys nothing (a sample's `echo
+# "Deploying..."`, a test of the CI system's deployment settings).
+only_reports(i) if {
+	steps := input.jobs[i].steps
+	count(steps) > 0
+	every step in steps {
+		step.script != null
+		every cmd in step.script.commands {
+			cmd.name.value in tables.report_only_commands
+		}
+	}
+}
+
 # upstream is the set of job i and the jobs it waits for, directly or not.
 # Jobs are found by id through jobs_by_id, since Jenkins stages may share
 # a name (pipeline.job_index keeps one job per id).

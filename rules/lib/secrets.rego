@@ -91,8 +91,9 @@ secret_key_pattern := `(?i)(^|[_.-])(pass(word|wd|phrase)?|pwd|secret|token|api[
 secret_word_prefilter := `(?i)pass|pwd|secret|token|key|cred|auth|bearer|pat`
 
 # non_secret_key_pattern matches names that mention a secret but hold
-# something else: its id, name, location or shape.
-non_secret_key_pattern := `(?i)([_.-](id|ids|name|names|url|uri|urls|endpoint|host|file|files|path|paths|dir|length|size|type|types|user|username|usr|env|var|variable|header|ref|region|expiry|expires|ttl|timeout|format|mode|enabled|required|key_id|scope|scopes|audience|prefix|suffix|fingerprint|version|kind|label|field|policy|provider|source)$)|^(public[_-]?key|key[_-]?id|pat(h)?|secret[_-]?name|use[_-].*|skip[_-].*|no[_-].*|with[_-].*)$|(^|[_.-])(public)([_.-]|$)`
+# something else: its id, name, location, shape or method
+# (`POSTGRES_HOST_AUTH_METHOD: trust`).
+non_secret_key_pattern := `(?i)([_.-](id|ids|name|names|url|uri|urls|endpoint|host|file|files|path|paths|dir|length|size|type|types|user|username|usr|env|var|variable|header|ref|region|expiry|expires|ttl|timeout|format|mode|method|enabled|required|key_id|scope|scopes|audience|prefix|suffix|fingerprint|version|kind|label|field|policy|provider|source)$)|^(public[_-]?key|key[_-]?id|pat(h)?|secret[_-]?name|use[_-].*|skip[_-].*|no[_-].*|with[_-].*)$|(^|[_.-])(public)([_.-]|$)`
 
 # placeholder_pattern matches values that stand for a secret without being
 # one.

@@ -189,6 +189,7 @@ change_events contains event if some event in {
 	"push", "pull_request", "merge_group", # GitHub
 	"merge_request_event", "external_pull_request_event", # GitLab
 	"pollSCM", "githubPush", "gitlabPush", "bitbucketPush", # Jenkins
+	"internal_pull_request", # Bitbucket: a pull request from a branch of the repository (forks' are never built)
 }
 
 # call_triggers are the events by which only another pipeline starts this
@@ -415,6 +416,22 @@ package_cache_path := `(?i)(^|[/~.$}])(\.?m2|\.?gradle|\.?npm|node_modules|\.?ya
 # survives the run.
 cache_location_flags := {"maven": ["-Dmaven.repo.local=*"], "gradle": ["--gradle-user-home=*", "-g"]}
 
+# predefined_cache_ecosystems maps the caches a system predefines, named
+# alone as a job cache's key with no paths, to the ecosystems whose
+# downloads they hold: Bitbucket's `caches: [node]` keeps node_modules,
+# `pip` ~/.cache/pip, `maven` ~/.m2/repository. The others (docker,
+# ivy2, sbt, gradlewrapper) hold no package manager's downloads the
+# install tables know.
+predefined_cache_ecosystems := {
+	"node": ["npm", "yarn", "pnpm", "bun"],
+	"pip": ["pip"],
+	"maven": ["maven"],
+	"gradle": ["gradle"],
+	"composer": ["composer"],
+	"dotnetcore": ["nuget"],
+	"docker": [], "ivy2": [], "sbt": [], "gradlewrapper": [],
+}
+
 # cache_input_ecosystems maps a setup action's cache input value to the
 # ecosystems it covers.
 cache_input_ecosystems := {
@@ -452,6 +469,18 @@ cache_hint[system][ecosystem] := hint if {
 		},
 		"gitlab": {"*": "add a `cache:` keyed on the lock file (`key: files: [...]`) with the package manager's cache directory inside the project in `paths:`"},
 		"jenkins": {"*": "wrap the install in the Job Cacher `cache(...)` step, or mount the package cache into the agent container"},
+		"bitbucket": {
+			"*": "add a custom cache under `definitions: caches:` with the package manager's download directory as its path, keyed on the lock file (`key: files: [...]`), and list it in the step's `caches:`",
+			"npm": "add the predefined `node` cache to the step's `caches:`",
+			"yarn": "add the predefined `node` cache to the step's `caches:`",
+			"pnpm": "add the predefined `node` cache to the step's `caches:`",
+			"bun": "add the predefined `node` cache to the step's `caches:`",
+			"pip": "add the predefined `pip` cache to the step's `caches:`",
+			"maven": "add the predefined `maven` cache to the step's `caches:`",
+			"gradle": "add the predefined `gradle` cache to the step's `caches:`",
+			"composer": "add the predefined `composer` cache to the step's `caches:`",
+			"nuget": "add the predefined `dotnetcore` cache to the step's `caches:`",
+		},
 	}
 	some ecosystem, hint in hints
 }
@@ -745,6 +774,14 @@ failure_path_idiom[system] := idiom if some system, idiom in {
 	"github": "a step or job with `if: failure()`",
 	"gitlab": "a job with `when: on_failure` (or a manual rollback job for the same environment)",
 	"jenkins": "a `post { failure { ... } }` block",
+	"bitbucket": "an `after-script` that checks `$BITBUCKET_EXIT_CODE`",
+}
+
+# include_pin_idiom says, per system, how to pin what a pipeline includes
+# from another project (unpinned-include).
+include_pin_idiom[system] := idiom if some system, idiom in {
+	"*": "pin it to a commit SHA",
+	"bitbucket": "import from a tag only that repository's maintainers may move (Bitbucket imports a branch or a tag, never a commit)",
 }
 
 # persistent_runner_severity is missing-cache's severity on runners that

@@ -78,6 +78,13 @@ approval_idiom[system] := idiom if some system, idiom in {
 	"github": "give the job an `environment:` whose protection rules require a reviewer",
 	"gitlab": "give the job an `environment:` (protected, with required approvals) or `when: manual`",
 	"jenkins": "add an `input` step with a `submitter` before the deploy",
+	"bitbucket": "give the step a `deployment:` environment (its deployment permissions say who may deploy) or `trigger: manual`",
+}
+
+# report_only_commands only print, test, wait or touch files: a job that
+# runs nothing else deploys nothing (deploys.only_reports).
+report_only_commands contains name if some name in {
+	"echo", "printf", "touch", "test", "[", "[[", "true", "false", ":", "exit", "sleep", "date", "env", "printenv", "export", "set", "cd", "pwd", "ls",
 }
 
 # production_word matches a word (a run of letters and digits) of a

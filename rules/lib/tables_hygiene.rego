@@ -153,6 +153,11 @@ spoofable_actor_triggers contains event if some event in {
 # bot acting on someone else's pull request.
 author_activity_types contains type if some type in {"opened", "reopened"}
 
+# self_hosted_runner_labels are the runner labels (lower case) that send
+# a job to a self-hosted machine: GitHub's `self-hosted`, Bitbucket's
+# `self.hosted`.
+self_hosted_runner_labels contains label if some label in {"self-hosted", "self.hosted"}
+
 # hosted_runner_labels match the labels of GitHub-hosted machines,
 # standard or larger (`ubuntu-latest-16-cores`, `windows-2022-8core`): a
 # runner group asked for one of these holds GitHub's machines, fresh for

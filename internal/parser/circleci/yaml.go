@@ -108,10 +108,10 @@ func text(n *yaml.Node) string {
 }
 
 // scalar is where a scalar's text was written.
-func (p *parser) scalar(n *yaml.Node) *syntax.Scalar {
+func (p *parser) scalar(n *yaml.Node) *syntax.YAMLScalar {
 	empty := n.Value == "" && n.Style&^yaml.TaggedStyle == 0
 	line, col := p.file.ValueStart(n.Line, n.Column, empty)
-	return &syntax.Scalar{File: p.file, Line: line, Col: col, Style: n.Style}
+	return &syntax.YAMLScalar{File: p.file, Line: line, Col: col, Style: n.Style}
 }
 
 // str returns a scalar as a model.String, the zero String for anything

@@ -17,7 +17,6 @@ package gitlab
 import (
 	"errors"
 	"fmt"
-	"io"
 	"path"
 	"slices"
 	"strings"
@@ -159,7 +158,7 @@ func (p *parser) read(path string, at model.Pos) (config, spec *node) {
 	var docs []*yaml.Node
 	if bad := syntax.InvalidUTF8(display, src); bad != nil {
 		p.errs = append(p.errs, bad)
-	} else if docs, err = decodeAll(src); err != nil {
+	} else if docs, err = syntax.DecodeYAML(src); err != nil {
 		p.errs = append(p.errs, syntax.YAMLError(display, err))
 	}
 	c := &converter{file: file, done: map[*yaml.Node]*node{}}
@@ -186,29 +185,6 @@ func (p *parser) read(path string, at model.Pos) (config, spec *node) {
 		return nil, spec
 	}
 	return converted[0], spec
-}
-
-// decodeAll returns the YAML documents of src, up to the first syntax
-// error.
-func decodeAll(src []byte) (docs []*yaml.Node, err error) {
-	// yaml.v3 has panicked on malformed input in the past; a parser must
-	// not take the program down with it.
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("yaml: %v", r)
-		}
-	}()
-	dec := yaml.NewDecoder(strings.NewReader(string(src)))
-	for {
-		var doc yaml.Node
-		if err := dec.Decode(&doc); err != nil {
-			if errors.Is(err, io.EOF) {
-				return docs, nil
-			}
-			return docs, err
-		}
-		docs = append(docs, &doc)
-	}
 }
 
 // specInputs turns a `spec: inputs:` header into pipeline parameters, the

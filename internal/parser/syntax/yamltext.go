@@ -1,6 +1,9 @@
 package syntax
 
 import (
+	"errors"
+	"fmt"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -141,9 +144,9 @@ func (f *YAMLFile) ValueStart(line, col int, empty bool) (int, int) {
 	}
 }
 
-// Scalar is where a scalar's text was written, for positioning its
+// YAMLScalar is where a scalar's text was written, for positioning its
 // characters (Span, Locate).
-type Scalar struct {
+type YAMLScalar struct {
 	File      *YAMLFile
 	Line, Col int // where the value begins: its first character, opening quote or block indicator
 	Style     yaml.Style
@@ -158,7 +161,7 @@ type scalarPoint struct{ line, col, width int }
 // text is walked alongside the source; source blanks that YAML folded or
 // stripped (indentation, line breaks) are skipped and escape sequences are
 // stepped over, so every character lands on its own source column.
-func (s *Scalar) points(text string) []scalarPoint {
+func (s *YAMLScalar) points(text string) []scalarPoint {
 	style := s.Style &^ (yaml.TaggedStyle | yaml.FlowStyle)
 	cur := scalarPoint{s.Line, s.Col, 1}
 	switch style {
@@ -231,7 +234,7 @@ func escapeWidth(e rune) int {
 // Span computes a scalar's Pos from its points: from the first to just
 // after the last character of the content, without quotes, and for a block
 // scalar without the indicator and the leading and trailing line breaks.
-func (s *Scalar) Span(text string) model.Pos {
+func (s *YAMLScalar) Span(text string) model.Pos {
 	pos := model.Pos{File: s.File.Path, Line: s.Line, Column: s.Col, EndLine: s.Line, EndColumn: s.Col}
 	style := s.Style &^ (yaml.TaggedStyle | yaml.FlowStyle)
 	pts := s.points(text)
@@ -267,7 +270,7 @@ func (s *Scalar) Span(text string) model.Pos {
 // Locate maps a line and column of the scalar's text (as shell.Locate
 // expects) to the file. A column past the end of a text line maps just
 // after its last character.
-func (s *Scalar) Locate(text string) func(line, col int) model.Pos {
+func (s *YAMLScalar) Locate(text string) func(line, col int) model.Pos {
 	var pts []scalarPoint
 	var lineStarts []int
 	return func(line, col int) model.Pos {
@@ -313,7 +316,7 @@ type ScalarText struct {
 }
 
 // NewScalarText positions the text of a scalar whose characters locate
-// places (a Scalar's Locate).
+// places (a YAMLScalar's Locate).
 func NewScalarText(text string, locate func(line, col int) model.Pos) *ScalarText {
 	return &ScalarText{text: text, locate: locate, line: 1, col: 1}
 }
@@ -357,4 +360,27 @@ func YAMLError(path string, err error) *model.ParseError {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 	}
 	return &model.ParseError{Pos: model.Pos{File: path, Line: line, Column: 1, EndLine: line, EndColumn: 1}, Message: "invalid YAML: " + msg}
+}
+
+// DecodeYAML returns the YAML documents of src, up to the first syntax
+// error.
+func DecodeYAML(src []byte) (docs []*yaml.Node, err error) {
+	// yaml.v3 has panicked on malformed input in the past; a parser must
+	// not take the program down with it.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("yaml: %v", r)
+		}
+	}()
+	dec := yaml.NewDecoder(strings.NewReader(string(src)))
+	for {
+		var doc yaml.Node
+		if err := dec.Decode(&doc); err != nil {
+			if errors.Is(err, io.EOF) {
+				return docs, nil
+			}
+			return docs, err
+		}
+		docs = append(docs, &doc)
+	}
 }

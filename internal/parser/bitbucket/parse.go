@@ -1,0 +1,201 @@
+// Package bitbucket parses Bitbucket Pipelines files
+// (bitbucket-pipelines.yml) into the common pipeline model.
+//
+// Each step of each pipeline is a Job: Bitbucket runs every step in its
+// own container. A pipeline (`default`, `branches.<glob>`, `tags.<glob>`,
+// `pull-requests.<glob>`, `custom.<name>`) gives the Triggers that start
+// it and the Condition of its jobs; the steps of `parallel:` and `stage:`
+// groups are jobs too, each needing the steps before its group, so that
+// a step after a `trigger: manual` one is gated by it. Anchors, aliases
+// and merge keys are followed, and what a step reused from `definitions`
+// holds is positioned where the definition writes it.
+package bitbucket
+
+import (
+	"errors"
+	"path"
+	"slices"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
+)
+
+// FileName is the file Bitbucket reads, at the repository's root.
+const FileName = "bitbucket-pipelines.yml"
+
+// Parser is Bitbucket Pipelines for the registry. Bitbucket reads the
+// file at the repository's root; discovery sees paths from where the scan
+// began, which may hold many repositories, so the name is recognised in
+// any directory, as GitLab's is.
+var Parser = syntax.Parser{
+	System: model.Bitbucket,
+	Files:  FileName,
+	Detect: func(slashPath string) bool { return path.Base(slashPath) == FileName },
+	NearMiss: func(slashPath string) string {
+		if path.Base(slashPath) == "bitbucket-pipelines.yaml" {
+			return "Bitbucket reads bitbucket-pipelines.yml, not .yaml; check this one with --system bitbucket"
+		}
+		return ""
+	},
+	Parse: syntax.OneFile(Parse),
+}
+
+// Parse parses one bitbucket-pipelines.yml. The error is nil or
+// *model.ParseError values joined with errors.Join; the pipeline is
+// returned as far as it could be built.
+func Parse(file string, src []byte) (*model.Pipeline, error) {
+	f := syntax.NewYAMLFile(file, src)
+	p := &parser{tree: tree{file: f}, jobIDs: map[string]int{}, refSeen: map[model.Pos]bool{}}
+	pipeline := &model.Pipeline{
+		System: model.Bitbucket,
+		Kind:   model.KindWorkflow,
+		File:   file,
+		Pos:    model.Pos{File: file, Line: 1, Column: 1, EndLine: 1, EndColumn: 1},
+	}
+	if last := len(f.Lines); last > 0 {
+		for last > 1 && len(f.Lines[last-1]) == 0 {
+			last--
+		}
+		pipeline.Pos.EndLine, pipeline.Pos.EndColumn = last, len(f.Lines[last-1])+1
+	}
+	if bad := syntax.InvalidUTF8(file, src); bad != nil {
+		return pipeline, joinErrors([]*model.ParseError{bad})
+	}
+	docs, err := syntax.DecodeYAML(src)
+	if err != nil {
+		p.errs = append(p.errs, syntax.YAMLError(file, err))
+	}
+	if len(docs) > 0 && p.checkLimits(docs[0]) {
+		p.build(pipeline, docs[0])
+	}
+	pipeline.Comments = f.Comments()
+	pipeline.References = p.refs
+	return pipeline, joinErrors(p.errs)
+}
+
+// joinErrors joins the errors in the order of their positions.
+func joinErrors(errs []*model.ParseError) error {
+	slices.SortStableFunc(errs, func(a, b *model.ParseError) int { return model.ComparePos(a.Pos, b.Pos) })
+	joined := make([]error, len(errs))
+	for i, e := range errs {
+		joined[i] = e
+	}
+	return errors.Join(joined...)
+}
+
+type parser struct {
+	tree
+	refs    []model.Reference
+	refSeen map[model.Pos]bool // the positions of refs
+	// global are the file's top-level settings every step starts from.
+	global struct {
+		image    *yaml.Node
+		clone    pair
+		services *yaml.Node // definitions.services
+		caches   *yaml.Node // definitions.caches
+	}
+	// jobIDs counts the ids given, for making each unique.
+	jobIDs map[string]int
+}
+
+func (p *parser) build(pipeline *model.Pipeline, doc *yaml.Node) {
+	root := resolve(doc)
+	if len(doc.Content) > 0 {
+		root = resolve(doc.Content[0])
+	}
+	if isNull(root) {
+		return
+	}
+	if !isMap(root) {
+		p.errorf(p.pos(root), "the configuration must be a mapping with a pipelines: key")
+		return
+	}
+	p.global.image = get(root, "image")
+	p.global.clone.key, p.global.clone.value = entry(root, "clone")
+	definitions := get(root, "definitions")
+	p.global.services = get(definitions, "services")
+	p.global.caches = get(definitions, "caches")
+	for _, source := range pairs(get(definitions, "imports")) {
+		p.importReference(p.str(source.value))
+	}
+	pipelinesKey, pipelines := entry(root, "pipelines")
+	if pipelinesKey == nil {
+		p.errorf(p.pos(root), "no pipelines: key; Bitbucket runs nothing from this file")
+		return
+	}
+	if !isMap(pipelines) {
+		p.errorf(p.pos(pipelines), "pipelines: must be a mapping of default, branches, tags, pull-requests or custom")
+		return
+	}
+	for _, sel := range pairs(pipelines) {
+		switch sel.key.Value {
+		case "default":
+			trigger := model.Trigger{Event: model.String{Value: "push", Pos: p.str(sel.key).Pos}, Pos: p.pos(sel.key)}
+			trigger.Pos = join(trigger.Pos, p.pos(sel.value))
+			pipeline.Triggers = append(pipeline.Triggers, trigger)
+			p.pipelineSteps(pipeline, "default", p.str(sel.key), sel.value)
+		case "branches", "bookmarks", "tags", "pull-requests", "custom":
+			if !isMap(sel.value) {
+				p.errorf(p.pos(sel.value), "%s: must be a mapping of patterns (or names) to steps", sel.key.Value)
+				continue
+			}
+			for _, named := range pairs(sel.value) {
+				name := p.str(named.key)
+				pipeline.Triggers = append(pipeline.Triggers, p.trigger(sel.key.Value, name, named))
+				if sel.key.Value == "custom" {
+					pipeline.Parameters = append(pipeline.Parameters, p.customVariables(named.value)...)
+				}
+				condition := model.String{Value: sel.key.Value + ": " + name.Value, Pos: join(p.str(sel.key).Pos, name.Pos)}
+				p.pipelineSteps(pipeline, sel.key.Value+"."+name.Value, condition, named.value)
+			}
+		default:
+			p.errorf(p.str(sel.key).Pos, "unknown pipeline kind %q: expected default, branches, tags, pull-requests or custom", sel.key.Value)
+		}
+	}
+}
+
+// trigger is the event that starts a named pipeline: a push of a branch
+// or tag matching the pattern, a pull request from a matching source
+// branch of the repository (internal_pull_request), or a run started by
+// hand (or a schedule) for a custom one.
+func (p *parser) trigger(kind string, name model.String, named pair) model.Trigger {
+	t := model.Trigger{Pos: join(name.Pos, p.pos(named.value))}
+	switch kind {
+	case "branches", "bookmarks":
+		t.Event = model.String{Value: "push", Pos: name.Pos}
+		t.Branches = []model.String{name}
+	case "tags":
+		t.Event = model.String{Value: "push", Pos: name.Pos}
+		t.Tags = []model.String{name}
+	case "pull-requests":
+		// Bitbucket builds only pull requests from the repository's own
+		// branches, never a fork's: people who can push start them.
+		t.Event = model.String{Value: "internal_pull_request", Pos: name.Pos}
+		t.Branches = []model.String{name}
+	case "custom":
+		t.Event = model.String{Value: "workflow_dispatch", Pos: name.Pos}
+	}
+	return t
+}
+
+// customVariables reads the `- variables:` item a custom pipeline may
+// start with: the values asked for when it is run by hand.
+func (p *parser) customVariables(list *yaml.Node) []model.Var {
+	var vars []model.Var
+	for _, it := range items(list) {
+		for _, v := range items(get(it, "variables")) {
+			name := p.str(get(v, "name"))
+			if name.Value == "" {
+				continue
+			}
+			param := model.Var{Name: name, Value: p.str(get(v, "default")), Source: "literal", Pos: p.pos(v)}
+			if get(v, "allowed-values") != nil {
+				param.Type = "choice"
+			}
+			vars = append(vars, param)
+		}
+	}
+	return vars
+}
