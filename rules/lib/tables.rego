@@ -609,6 +609,14 @@ local_cluster_commands contains m if some m in [
 	{"names": ["ctlptl"], "args": ["create", "cluster"]},
 ]
 
+# teardown_commands remove what a job deployed, the whole namespace or
+# release: a job that runs one deploys a throwaway environment for its
+# tests (a namespace per build on a shared cluster), as on a local cluster.
+teardown_commands contains m if some m in [
+	{"names": ["kubectl"], "args": ["delete", "{namespace,ns}"]},
+	{"names": ["helm"], "args": ["{delete,uninstall,del}"]},
+]
+
 local_cluster_actions contains action if some action in {
 	"helm/kind-action",
 	"container-tools/kind-action",
@@ -766,6 +774,7 @@ command_tables := {
 	"release": release_commands,
 	"analysis": analysis_commands,
 	"local_cluster": local_cluster_commands,
+	"teardown": teardown_commands,
 	"site_deploy": site_deploy_commands,
 	"credential": credential_commands,
 	"project_init": project_init_commands,
