@@ -82,6 +82,8 @@ func Parse(in syntax.Input) syntax.Result {
 	byPosition := func(a, b *model.ParseError) int { return model.ComparePos(a.Pos, b.Pos) }
 	slices.SortStableFunc(p.errs, byPosition)
 	slices.SortStableFunc(p.warnings, byPosition)
+	// A value every job of the matrix shares is reported once.
+	p.errs = slices.CompactFunc(p.errs, func(a, b *model.ParseError) bool { return *a == *b })
 	var errs []error
 	for _, e := range p.errs {
 		errs = append(errs, e)

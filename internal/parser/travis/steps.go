@@ -2,6 +2,7 @@ package travis
 
 import (
 	"io/fs"
+	"path"
 	"strings"
 
 	"github.com/pipelint/pipelint/internal/model"
@@ -151,7 +152,7 @@ func (b *builder) defaults(phase string, language *node) []model.Step {
 		return nil
 	}
 	exists := func(name string) bool {
-		_, err := fs.Stat(b.p.in.Repo, name)
+		_, err := fs.Stat(b.p.in.Repo, path.Join(path.Dir(b.p.in.Path), name))
 		return err == nil
 	}
 	var commands []string
