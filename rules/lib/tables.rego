@@ -24,6 +24,8 @@ testing_commands contains m if some m in [
 	{"names": ["npm", "pnpm", "yarn", "bun"], "args": ["run", "{test,test:*,test-*,tests,e2e,coverage,cover}"]},
 	{"names": ["yarn", "pnpm"], "args": ["{test:*,test-*,e2e}"]},
 	{"names": ["jest", "vitest", "mocha", "ava", "karma", "jasmine", "tap", "cypress", "c8", "nyc"]},
+	{"names": ["istanbul"], "args": ["{cover,test}"]},
+	{"names": ["bats"]},
 	{"names": ["playwright"], "args": ["test"]},
 	{"names": ["mvn", "mvnw"], "any_arg": "{test,verify,install,package,deploy,integration-test}", "unless": ["-DskipTests", "-DskipTests=true", "-Dmaven.test.skip", "-Dmaven.test.skip=true"]},
 	{"names": ["gradle", "gradlew"], "any_arg": "{test,check,build,*Test,*Check,connectedCheck}", "unless_after": {"-x": "test", "--exclude-task": "test"}},
