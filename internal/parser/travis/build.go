@@ -28,6 +28,10 @@ var phases = []struct{ key, when string }{
 type builder struct {
 	p    *parser
 	root *node
+	// scripts holds the script of each phase value once split: jobs of
+	// the matrix share the root's phases, and a long script split for
+	// every one of hundreds of jobs would cost as much again each time.
+	scripts map[*node]*model.Script
 }
 
 func (b *builder) build(pipeline *model.Pipeline) {
@@ -203,6 +207,10 @@ func (b *builder) scriptStep(key, value *node, when string) *model.Step {
 		id, pos = key.str(), join(key.pos, value.pos)
 	}
 	step := &model.Step{Kind: model.StepRun, ID: id, Name: id, When: when, Pos: pos}
+	if script, ok := b.scripts[value]; ok {
+		step.Script = script
+		return step
+	}
 	script := &model.Script{Shell: "bash"}
 	texts := make([]string, len(lines))
 	for i, line := range lines {
@@ -210,6 +218,7 @@ func (b *builder) scriptStep(key, value *node, when string) *model.Step {
 		script.Commands = append(script.Commands, shell.Split(line.value, "bash", line.locator())...)
 	}
 	script.Text = model.String{Value: strings.Join(texts, "\n"), Pos: join(lines[0].pos, lines[len(lines)-1].pos)}
+	b.scripts[value] = script
 	step.Script = script
 	return step
 }

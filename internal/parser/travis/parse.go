@@ -127,7 +127,7 @@ func (p *parser) parse() *model.Pipeline {
 		config = nil
 	}
 	if config != nil {
-		b := &builder{p: p, root: config}
+		b := &builder{p: p, root: config, scripts: map[*node]*model.Script{}}
 		b.build(pipeline)
 	}
 	pipeline.References = p.refs

@@ -84,7 +84,10 @@ func (b *builder) deploys(key, value *node) []model.Step {
 		if key != nil {
 			step.ID.Pos = key.pos
 		}
-		step.Name = model.String{Value: "deploy: " + provider.text(), Pos: provider.pos}
+		step.Name = model.String{Value: "deploy: " + provider.text(), Pos: d.pos}
+		if provider.isScalar() {
+			step.Name.Pos = provider.pos
+		}
 		if onKey, on := d.entry("on"); onKey != nil {
 			step.Condition = condition(onKey, on)
 		}
