@@ -37,7 +37,11 @@ type builder struct {
 func (b *builder) build(pipeline *model.Pipeline) {
 	pipeline.Triggers = b.triggers()
 	if env := b.root.get("env"); env.isMap() && env.get("secure") == nil {
-		pipeline.Env = b.vars(env.get("global").list())
+		if sectioned(env) {
+			pipeline.Env = b.vars(env.get("global").list())
+		} else {
+			pipeline.Env = b.vars([]*node{env}) // NAME: value for every job
+		}
 	}
 	if cond := b.root.get("if"); cond.isScalar() {
 		pipeline.Rules = []model.Rule{{If: cond.str(), Pos: cond.pos}}
@@ -237,6 +241,11 @@ func (b *builder) vars(entries []*node) []model.Var {
 		if entry.isMap() {
 			if key, secure := entry.entry("secure"); key != nil {
 				vars = append(vars, model.Var{Name: key.str(), Value: secure.str(), Source: "secret", Pos: join(key.pos, secure.pos)})
+				continue
+			}
+			// NAME: value, as the newer configuration format allows.
+			for _, pr := range entry.pairs {
+				vars = append(vars, setting(pr)...)
 			}
 			continue
 		}

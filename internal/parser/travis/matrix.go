@@ -189,10 +189,17 @@ func excluded(c jobConfig, excludes []*node) bool {
 	return false
 }
 
+// sectioned says whether an `env:` mapping has sections (global, jobs,
+// matrix) rather than being a variable itself (`secure:`) or variables
+// (NAME: value).
+func sectioned(env *node) bool {
+	return env.get("global") != nil || env.get("jobs") != nil || env.get("matrix") != nil
+}
+
 // envList is a job's own `env:`: one entry, a list of them, or a mapping
 // whose `jobs:` gives them.
 func envList(env *node) []*node {
-	if env.isMap() && env.get("secure") == nil {
+	if sectioned(env) {
 		return append(env.get("global").list(), append(env.get("jobs").list(), env.get("matrix").list()...)...)
 	}
 	return env.list()
