@@ -216,7 +216,7 @@ func decodeAll(src []byte) (docs []*yaml.Node, err error) {
 func specInputs(spec *node) []model.Var {
 	var params []model.Var
 	for _, in := range spec.get("inputs").pairsOrNil() {
-		v := model.Var{Name: in.key.str(), Source: "literal", Pos: join(in.key.pos, in.value.pos)}
+		v := model.Var{Name: in.key.str(), Source: "literal", Pos: syntax.Join(in.key.pos, in.value.pos)}
 		if def := in.value.get("default"); def != nil {
 			v.Value = render(def)
 			v.Source = varSource(v.Value.Value)

@@ -345,3 +345,12 @@ func YAMLError(path string, err error) *model.ParseError {
 	}
 	return &model.ParseError{Pos: model.Pos{File: path, Line: line, Column: 1, EndLine: line, EndColumn: 1}, Message: "invalid YAML: " + msg}
 }
+
+// Join spans from the start of a to the end of b when both are in one
+// file and b ends after a starts, else it is a.
+func Join(a, b model.Pos) model.Pos {
+	if a.File == b.File && (b.EndLine > a.Line || b.EndLine == a.Line && b.EndColumn >= a.Column) {
+		a.EndLine, a.EndColumn = b.EndLine, b.EndColumn
+	}
+	return a
+}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
 	"github.com/pipelint/pipelint/internal/shell"
 )
 
@@ -64,7 +65,7 @@ func (b *builder) triggers() []model.Trigger {
 	start := model.Pos{File: b.p.in.Display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1}
 	push := model.Trigger{Event: model.String{Value: "push", Pos: start}, Pos: start}
 	if key, branches := b.root.entry("branches"); key != nil {
-		push.Pos = join(key.pos, branches.pos)
+		push.Pos = syntax.Join(key.pos, branches.pos)
 		only := branches.get("only")
 		if !branches.isMap() {
 			only = branches
@@ -206,9 +207,9 @@ func (b *builder) scriptStep(key, value *node, when string) *model.Step {
 		return nil
 	}
 	id := model.String{Value: lines[0].value, Pos: lines[0].pos}
-	pos := join(lines[0].pos, lines[len(lines)-1].pos)
+	pos := syntax.Join(lines[0].pos, lines[len(lines)-1].pos)
 	if key != nil {
-		id, pos = key.str(), join(key.pos, value.pos)
+		id, pos = key.str(), syntax.Join(key.pos, value.pos)
 	}
 	step := &model.Step{Kind: model.StepRun, ID: id, Name: id, When: when, Pos: pos}
 	if script, ok := b.scripts[value]; ok {
@@ -221,7 +222,7 @@ func (b *builder) scriptStep(key, value *node, when string) *model.Step {
 		texts[i] = line.value
 		script.Commands = append(script.Commands, shell.Split(line.value, "bash", line.locator())...)
 	}
-	script.Text = model.String{Value: strings.Join(texts, "\n"), Pos: join(lines[0].pos, lines[len(lines)-1].pos)}
+	script.Text = model.String{Value: strings.Join(texts, "\n"), Pos: syntax.Join(lines[0].pos, lines[len(lines)-1].pos)}
 	b.scripts[value] = script
 	step.Script = script
 	return step
@@ -240,7 +241,7 @@ func (b *builder) vars(entries []*node) []model.Var {
 	for _, entry := range entries {
 		if entry.isMap() {
 			if key, secure := entry.entry("secure"); key != nil {
-				vars = append(vars, model.Var{Name: key.str(), Value: secure.str(), Source: "secret", Pos: join(key.pos, secure.pos)})
+				vars = append(vars, model.Var{Name: key.str(), Value: secure.str(), Source: "secret", Pos: syntax.Join(key.pos, secure.pos)})
 				continue
 			}
 			// NAME: value, as the newer configuration format allows.
@@ -263,7 +264,7 @@ func (b *builder) vars(entries []*node) []model.Var {
 			if plainVariable.MatchString(value.Value) {
 				source = "variable"
 			}
-			vars = append(vars, model.Var{Name: name, Value: value, Source: source, Pos: join(name.Pos, value.Pos)})
+			vars = append(vars, model.Var{Name: name, Value: value, Source: source, Pos: syntax.Join(name.Pos, value.Pos)})
 		}
 	}
 	return vars

@@ -120,15 +120,6 @@ func (n *node) locator() shell.Locate {
 	return n.src.Locate(n.value)
 }
 
-// join spans from the start of a to the end of b when both are in one
-// file, else it is a.
-func join(a, b model.Pos) model.Pos {
-	if a.File == b.File && (b.EndLine > a.Line || b.EndLine == a.Line && b.EndColumn >= a.Column) {
-		a.EndLine, a.EndColumn = b.EndLine, b.EndColumn
-	}
-	return a
-}
-
 // converter turns one file's yaml.Node tree into nodes, resolving aliases
 // and merge keys, within syntax.MaxDepth and syntax.MaxNodes.
 type converter struct {
@@ -186,7 +177,7 @@ func (c *converter) convert(y *yaml.Node, depth int) *node {
 			}
 			n.size = min(n.size+item.size, syntax.MaxNodes+1)
 			n.items = append(n.items, item)
-			n.pos = join(n.pos, item.pos)
+			n.pos = syntax.Join(n.pos, item.pos)
 		}
 	case yaml.MappingNode:
 		if n = c.mapping(y, depth); n == nil {
@@ -229,7 +220,7 @@ func (c *converter) mapping(y *yaml.Node, depth int) *node {
 		if k == nil || v == nil {
 			return nil
 		}
-		n.pos = join(n.pos, v.pos)
+		n.pos = syntax.Join(n.pos, v.pos)
 		n.size = min(n.size+k.size+v.size, syntax.MaxNodes+1)
 		if !k.isScalar() {
 			c.errorf(ky, "a mapping key must be a scalar")

@@ -50,6 +50,7 @@ import (
 
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser/syntax"
+	"github.com/pipelint/pipelint/internal/resolve"
 	"gopkg.in/yaml.v3"
 )
 
@@ -203,7 +204,7 @@ func (p *parser) importRef(source *node, from string) string {
 		ref.Usage, ref.Repo = "project", repo
 		ref.Owner, _, _ = strings.Cut(repo, "/")
 		ref.Path, ref.Ref, _ = strings.Cut(file, "@")
-		ref.Pinned = isCommitSHA(ref.Ref)
+		ref.Pinned = resolve.IsCommitSHA(ref.Ref)
 		ref.Dynamic = strings.Contains(value, "$")
 		p.refs = append(p.refs, ref)
 		return ""
@@ -216,18 +217,6 @@ func (p *parser) importRef(source *node, from string) string {
 	ref.Usage, ref.Local, ref.Path = "local", true, local
 	p.refs = append(p.refs, ref)
 	return local
-}
-
-func isCommitSHA(ref string) bool {
-	if len(ref) != 40 {
-		return false
-	}
-	for _, r := range ref {
-		if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
-			return false
-		}
-	}
-	return true
 }
 
 // read loads one file; nil when it cannot be read (reported at at).

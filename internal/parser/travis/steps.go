@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
 	"github.com/pipelint/pipelint/internal/shell"
 )
 
@@ -34,7 +35,7 @@ func (b *builder) caches(cache, language *node) []model.Cache {
 			for _, pr := range item.pairs {
 				switch {
 				case pr.key.value == "directories":
-					c := model.Cache{Pos: join(pr.key.pos, pr.value.pos)}
+					c := model.Cache{Pos: syntax.Join(pr.key.pos, pr.value.pos)}
 					for _, dir := range pr.value.list() {
 						if dir.isScalar() {
 							c.Paths = append(c.Paths, dir.str())
@@ -115,7 +116,7 @@ func (b *builder) deploys(key, value *node) []model.Step {
 // (one Var per item).
 func setting(pr pair) []model.Var {
 	if secure := pr.value.get("secure"); secure.isScalar() {
-		return []model.Var{{Name: pr.key.str(), Value: secure.str(), Source: "secret", Pos: join(pr.key.pos, pr.value.pos)}}
+		return []model.Var{{Name: pr.key.str(), Value: secure.str(), Source: "secret", Pos: syntax.Join(pr.key.pos, pr.value.pos)}}
 	}
 	var vars []model.Var
 	for _, v := range pr.value.list() {
@@ -126,7 +127,7 @@ func setting(pr pair) []model.Var {
 		if plainVariable.MatchString(v.value) {
 			source = "variable"
 		}
-		vars = append(vars, model.Var{Name: pr.key.str(), Value: v.str(), Source: source, Pos: join(pr.key.pos, v.pos)})
+		vars = append(vars, model.Var{Name: pr.key.str(), Value: v.str(), Source: source, Pos: syntax.Join(pr.key.pos, v.pos)})
 	}
 	return vars
 }
@@ -145,7 +146,7 @@ func condition(key, on *node) model.String {
 		}
 		parts = append(parts, pr.key.value+": "+strings.Join(values, ", "))
 	}
-	return model.String{Value: strings.Join(parts, "; "), Pos: join(key.pos, on.pos)}
+	return model.String{Value: strings.Join(parts, "; "), Pos: syntax.Join(key.pos, on.pos)}
 }
 
 // defaults are the steps Travis runs for a language when the file gives no
