@@ -168,7 +168,8 @@ func (b *builder) job(c jobConfig, number int, seen map[string]bool) model.Job {
 		switch {
 		case phase.key == "deploy" && value != nil:
 			job.Steps = append(job.Steps, b.deploys(key, value)...)
-		case key == nil && value == nil || skipped(value):
+		case skipped(value): // `install: skip` runs neither the file's nor the default
+		case value == nil:
 			if phase.key == "install" || phase.key == "script" {
 				job.Steps = append(job.Steps, b.defaults(phase.key, language)...)
 			}
