@@ -348,7 +348,7 @@ cache_opt_out_flags := {
 	"pip": ["--no-cache-dir", "--no-cache"],
 	"uv": ["--no-cache", "-n"],
 	"poetry": ["--no-cache"],
-	"composer": ["--no-cache"],
+	"composer": ["--no-cache", "clear-cache", "clearcache"], # clearing the cache first is a choice against one
 	"gradle": ["--no-build-cache"],
 }
 
