@@ -51,6 +51,7 @@ FUZZ_TARGETS = \
 	./internal/parser/jenkins:FuzzParse \
 	./internal/parser/circleci:FuzzParse \
 	./internal/parser/bitbucket:FuzzParse \
+	./internal/parser/travis:FuzzParse \
 	./internal/shell:FuzzSplit \
 	./internal/config:FuzzParse \
 	./internal/ignore:FuzzCollect \

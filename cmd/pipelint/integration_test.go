@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pipelint/pipelint/internal/parser"
 	"github.com/pipelint/pipelint/internal/report/sariftest"
 )
 
@@ -202,7 +203,7 @@ func TestRefusedFlagCombinations(t *testing.T) {
 		}
 	}
 	_, help, _ := pipelint(t, root, "check", "--help")
-	if !strings.Contains(help, "or never") || !strings.Contains(help, "github, gitlab, jenkins") {
+	if !strings.Contains(help, "or never") || !strings.Contains(help, parser.SystemNames()) {
 		t.Errorf("help of --fail-on or --system:\n%s", help)
 	}
 }

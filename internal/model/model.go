@@ -143,7 +143,8 @@ type Pipeline struct {
 	// GitLab workflow rules sources, Jenkins `triggers {}` entries.
 	Triggers []Trigger `json:"triggers"`
 	// Rules decide whether the pipeline is created at all, as written:
-	// GitLab `workflow: rules:` (see Rule). Empty elsewhere.
+	// GitLab `workflow: rules:` (see Rule), Travis's root `if:` (one rule
+	// with If). Empty elsewhere.
 	Rules []Rule `json:"rules"`
 	// Env holds pipeline-wide variables: GitHub top-level env, GitLab global
 	// variables, Jenkins pipeline-level environment.

@@ -14,11 +14,12 @@ import (
 	"github.com/pipelint/pipelint/internal/parser/gitlab"
 	"github.com/pipelint/pipelint/internal/parser/jenkins"
 	"github.com/pipelint/pipelint/internal/parser/syntax"
+	"github.com/pipelint/pipelint/internal/parser/travis"
 )
 
 // Parsers is every CI system pipelint reads. Adding a system adds its
 // package's Parser here.
-var Parsers = []syntax.Parser{github.Parser, gitlab.Parser, jenkins.Parser, circleci.Parser, bitbucket.Parser}
+var Parsers = []syntax.Parser{github.Parser, gitlab.Parser, jenkins.Parser, circleci.Parser, bitbucket.Parser, travis.Parser}
 
 // Lookup returns the parser of a system.
 func Lookup(system model.System) (syntax.Parser, bool) {

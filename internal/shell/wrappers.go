@@ -51,6 +51,9 @@ var wrappers = []wrapper{
 	{name: "&"},    // PowerShell's call operator: & "C:\tools\x.exe" args
 	{name: "call"}, // cmd runs a batch file such as npm.cmd this way
 
+	// Travis CI's shell function that reruns a failed command.
+	{name: "travis_retry"},
+
 	// Package managers that run a tool, fetched or installed.
 	{name: "npx", valueOptions: npxOptions, otherUse: strings.Fields("-c --call"), runsPackage: true},
 	{name: "npm", sub: []string{"exec"}, valueOptions: npmExecOptions, otherUse: strings.Fields("-c --call"), runsPackage: true},

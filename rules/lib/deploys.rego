@@ -40,6 +40,13 @@ local_cluster_jobs contains m.job if {
 	m.table == "local_cluster"
 }
 
+# A job that tears down the namespace or release it deploys (tables
+# teardown_commands) deploys a throwaway environment too.
+local_cluster_jobs contains m.job if {
+	some m in commands.matched
+	m.table == "teardown"
+}
+
 local_cluster_jobs contains a.job if {
 	some a in pipeline.actions
 	a.table == "local_cluster"

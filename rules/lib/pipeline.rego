@@ -304,6 +304,14 @@ deploy_sites contains {"job": a.job, "what": a.entry.action, "tool": a.entry.too
 	step := input.jobs[a.job].steps[a.step]
 }
 
+# A step calling a deploy (tables.deploy_calls): a Travis deploy provider.
+deploy_sites contains {"job": i, "what": step.call.value, "tool": step.call.value, "pos": step.call.pos, "cmd": null, "when": step.when} if {
+	some i, job in input.jobs
+	some step in job.steps
+	step.call.value != "" # cheaper than a look in the table for every step
+	step.call.value in tables.deploy_calls
+}
+
 # release_sites are the commands and steps that publish an artifact, with
 # what publishes in words and the command (null for a step).
 release_sites contains {"job": m.job, "pos": m.cmd.name.pos, "what": commands.display(m.cmd, m.matcher), "cmd": m.cmd} if {

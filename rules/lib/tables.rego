@@ -24,6 +24,8 @@ testing_commands contains m if some m in [
 	{"names": ["npm", "pnpm", "yarn", "bun"], "args": ["run", "{test,test:*,test-*,tests,e2e,coverage,cover}"]},
 	{"names": ["yarn", "pnpm"], "args": ["{test:*,test-*,e2e}"]},
 	{"names": ["jest", "vitest", "mocha", "ava", "karma", "jasmine", "tap", "cypress", "c8", "nyc"]},
+	{"names": ["istanbul"], "args": ["{cover,test}"]},
+	{"names": ["bats"]},
 	{"names": ["playwright"], "args": ["test"]},
 	{"names": ["mvn", "mvnw"], "any_arg": "{test,verify,install,package,deploy,integration-test}", "unless": ["-DskipTests", "-DskipTests=true", "-Dmaven.test.skip", "-Dmaven.test.skip=true"]},
 	{"names": ["gradle", "gradlew"], "any_arg": "{test,check,build,*Test,*Check,connectedCheck}", "unless_after": {"-x": "test", "--exclude-task": "test"}},
@@ -347,7 +349,7 @@ cache_opt_out_flags := {
 	"pip": ["--no-cache-dir", "--no-cache"],
 	"uv": ["--no-cache", "-n"],
 	"poetry": ["--no-cache"],
-	"composer": ["--no-cache"],
+	"composer": ["--no-cache", "clear-cache", "clearcache"], # clearing the cache first is a choice against one
 	"gradle": ["--no-build-cache"],
 }
 
@@ -638,6 +640,14 @@ local_cluster_commands contains m if some m in [
 	{"names": ["ctlptl"], "args": ["create", "cluster"]},
 ]
 
+# teardown_commands remove what a job deployed, the whole namespace or
+# release: a job that runs one deploys a throwaway environment for its
+# tests (a namespace per build on a shared cluster), as on a local cluster.
+teardown_commands contains m if some m in [
+	{"names": ["kubectl"], "args": ["delete", "{namespace,ns}"]},
+	{"names": ["helm"], "args": ["{delete,uninstall,del}"]},
+]
+
 local_cluster_actions contains action if some action in {
 	"helm/kind-action",
 	"sigstore/scaffolding/actions/setup",
@@ -805,6 +815,7 @@ command_tables := {
 	"release": release_commands,
 	"analysis": analysis_commands,
 	"local_cluster": local_cluster_commands,
+	"teardown": teardown_commands,
 	"site_deploy": site_deploy_commands,
 	"credential": credential_commands,
 	"project_init": project_init_commands,

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
 )
 
 // caches reads a job's `cache:` (key and value), one cache or a list. An
@@ -13,7 +14,7 @@ import (
 // job that never declared one.
 func caches(key, n *node) []model.Cache {
 	if n.isSeq() && len(n.items) == 0 {
-		return []model.Cache{{Off: true, Pos: join(key.pos, n.pos)}}
+		return []model.Cache{{Off: true, Pos: syntax.Join(key.pos, n.pos)}}
 	}
 	var out []model.Cache
 	items := []*node{n}
@@ -34,7 +35,7 @@ func caches(key, n *node) []model.Cache {
 			}
 			cache.Key.Value = strings.Join(names, ",")
 			if list := scalars(files); len(list) > 0 {
-				cache.Key.Pos = join(list[0].pos, list[len(list)-1].pos)
+				cache.Key.Pos = syntax.Join(list[0].pos, list[len(list)-1].pos)
 			}
 		default:
 			cache.Key = key.str()

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
 )
 
 // condition is the first `rules: if:` as written, else the `only:` /
@@ -33,7 +34,7 @@ func condition(rules []*node, job *node) model.String {
 				}
 			}
 			walk(v)
-			return model.String{Value: key + ": " + strings.Join(parts, ", "), Pos: join(k.pos, v.pos)}
+			return model.String{Value: key + ": " + strings.Join(parts, ", "), Pos: syntax.Join(k.pos, v.pos)}
 		}
 	}
 	return model.String{}

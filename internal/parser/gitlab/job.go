@@ -1,6 +1,9 @@
 package gitlab
 
-import "github.com/pipelint/pipelint/internal/model"
+import (
+	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
+)
 
 func (p *parser) job(key, n *node) model.Job {
 	name := key.str()
@@ -16,7 +19,7 @@ func (p *parser) job(key, n *node) model.Job {
 		Reports:   reports(n),
 		Artifacts: p.artifacts(n),
 		Strategy:  strategy(n.get("parallel")),
-		Pos:       join(key.pos, n.pos),
+		Pos:       syntax.Join(key.pos, n.pos),
 		Container: p.image(n.get("image"), "container", known),
 	}
 	if job.Stage.Value == "" {
@@ -28,7 +31,7 @@ func (p *parser) job(key, n *node) model.Job {
 	}
 	job.Runner.Ephemeral = len(job.Runner.Labels) == 0
 	if tagsKey != nil {
-		job.Runner.Pos = join(tagsKey.pos, tags.pos)
+		job.Runner.Pos = syntax.Join(tagsKey.pos, tags.pos)
 	}
 	if services := n.get("services"); services != nil {
 		for _, s := range p.flatten(services) {

@@ -172,23 +172,7 @@ type converter struct {
 }
 
 func (c *converter) errorf(n *yaml.Node, format string, args ...any) {
-	c.errs = append(c.errs, &model.ParseError{Pos: c.start(n), Message: fmt.Sprintf(format, args...)})
-}
-
-func (c *converter) start(n *yaml.Node) model.Pos {
-	return model.Pos{File: c.file.Path, Line: n.Line, Column: n.Column, EndLine: n.Line, EndColumn: n.Column}
-}
-
-// valueStart is start without the node's anchor and tag.
-func (c *converter) valueStart(n *yaml.Node) model.Pos {
-	empty := n.Kind == yaml.ScalarNode && n.Value == "" && n.Style&^yaml.TaggedStyle == 0
-	line, col := c.file.ValueStart(n.Line, n.Column, empty)
-	return model.Pos{File: c.file.Path, Line: line, Column: col, EndLine: line, EndColumn: col}
-}
-
-func (c *converter) source(y *yaml.Node) *syntax.YAMLScalar {
-	start := c.valueStart(y)
-	return &syntax.YAMLScalar{File: c.file, Line: start.Line, Col: start.Column, Style: y.Style}
+	c.errs = append(c.errs, &model.ParseError{Pos: c.file.Start(n), Message: fmt.Sprintf(format, args...)})
 }
 
 // convert returns nil only when the tree exceeded a limit (already
@@ -205,12 +189,12 @@ func (c *converter) convert(y *yaml.Node, depth int) *node {
 	switch y.Kind {
 	case yaml.DocumentNode:
 		if len(y.Content) == 0 {
-			return nullAt(c.start(y))
+			return nullAt(c.file.Start(y))
 		}
 		return c.convert(y.Content[0], depth)
 	case yaml.AliasNode:
 		if y.Alias == nil {
-			return nullAt(c.start(y))
+			return nullAt(c.file.Start(y))
 		}
 		n = c.convert(y.Alias, depth+1)
 		if n == nil {
@@ -229,7 +213,7 @@ func (c *converter) convert(y *yaml.Node, depth int) *node {
 	case yaml.MappingNode:
 		n = c.mapping(y, depth)
 	default:
-		return nullAt(c.start(y))
+		return nullAt(c.file.Start(y))
 	}
 	if n != nil && y.Anchor != "" {
 		c.done[y] = n
@@ -240,15 +224,9 @@ func (c *converter) convert(y *yaml.Node, depth int) *node {
 func (c *converter) scalar(y *yaml.Node) *node {
 	if y.Tag == "!reference" {
 		c.errorf(y, "!reference must be a sequence of keys, as in !reference [.job, script]")
-		return nullAt(c.start(y))
+		return nullAt(c.file.Start(y))
 	}
-	src := c.source(y)
-	pos := src.Span(y.Value)
-	from := model.Pos{Line: src.Line, Column: src.Col}
-	if style := y.Style &^ yaml.TaggedStyle; style == yaml.LiteralStyle || style == yaml.FoldedStyle {
-		from = model.Pos{Line: src.Line + 1, Column: 1} // a comment may follow the indicator
-	}
-	c.file.Cover(from, pos)
+	src, pos := c.file.Scalar(y)
 	return &node{kind: scalarNode, pos: pos, value: y.Value, null: y.Tag == "!!null", size: 1, src: src}
 }
 
@@ -265,13 +243,13 @@ func (c *converter) sequence(y *yaml.Node, depth int) *node {
 		}
 		if kind == refNode && item.kind != scalarNode {
 			c.errorf(child, "!reference path elements must be keys")
-			return nullAt(c.start(y))
+			return nullAt(c.file.Start(y))
 		}
 		items = append(items, item)
 	}
-	start := c.valueStart(y)
+	start := c.file.ValuePos(y)
 	if kind == refNode {
-		start = c.start(y) // the !reference tag is what names the value
+		start = c.file.Start(y) // the !reference tag is what names the value
 	}
 	n := newSeq(kind, start, items)
 	c.setEnd(n, y)
@@ -333,7 +311,7 @@ func (c *converter) mapping(y *yaml.Node, depth int) *node {
 			pairs = append(pairs, p)
 		}
 	}
-	n := newMap(c.valueStart(y), pairs)
+	n := newMap(c.file.ValuePos(y), pairs)
 	c.setEnd(n, y)
 	return n
 }
@@ -342,7 +320,7 @@ func (c *converter) mapping(y *yaml.Node, depth int) *node {
 // its own name, not at its target).
 func (c *converter) endOf(y *yaml.Node) model.Pos {
 	if y.Kind == yaml.AliasNode {
-		end := c.start(y)
+		end := c.file.Start(y)
 		end.EndColumn += len([]rune(y.Value)) + 1
 		return end
 	}
@@ -356,9 +334,9 @@ func (c *converter) endOf(y *yaml.Node) model.Pos {
 		}
 	}
 	if y.Kind == yaml.ScalarNode {
-		return c.source(y).Span(y.Value)
+		return c.file.ScalarAt(y).Span(y.Value)
 	}
-	return c.start(y)
+	return c.file.Start(y)
 }
 
 // setEnd makes a collection's span end where its last written element ends

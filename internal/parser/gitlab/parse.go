@@ -192,7 +192,7 @@ func (p *parser) read(path string, at model.Pos) (config, spec *node) {
 func specInputs(spec *node) []model.Var {
 	var params []model.Var
 	for _, in := range spec.get("inputs").pairsOrNil() {
-		v := model.Var{Name: in.key.str(), Source: "literal", Pos: join(in.key.pos, in.value.pos)}
+		v := model.Var{Name: in.key.str(), Source: "literal", Pos: syntax.Join(in.key.pos, in.value.pos)}
 		if def := in.value.get("default"); def != nil {
 			v.Value = render(def)
 			v.Source = varSource(v.Value.Value)

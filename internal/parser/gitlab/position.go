@@ -6,15 +6,6 @@ import (
 	"github.com/pipelint/pipelint/internal/shell"
 )
 
-// join spans from the start of a to the end of b when both are in one
-// file, else it is a.
-func join(a, b model.Pos) model.Pos {
-	if a.File == b.File && (b.EndLine > a.Line || b.EndLine == a.Line && b.EndColumn >= a.Column) {
-		a.EndLine, a.EndColumn = b.EndLine, b.EndColumn
-	}
-	return a
-}
-
 // locator maps the scalar's text to the file for shell.Split.
 func (n *node) locator() shell.Locate {
 	if n.src == nil {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
 	"github.com/pipelint/pipelint/internal/shell"
 )
 
@@ -53,7 +54,7 @@ func (p *parser) scriptStep(key, value *node, shellName string) *model.Step {
 		return nil
 	}
 	id := key.str()
-	step := &model.Step{Kind: model.StepRun, ID: id, Name: id, Pos: join(key.pos, value.pos)}
+	step := &model.Step{Kind: model.StepRun, ID: id, Name: id, Pos: syntax.Join(key.pos, value.pos)}
 	if key.value == "after_script" {
 		step.When = "always"
 	}
@@ -64,7 +65,7 @@ func (p *parser) scriptStep(key, value *node, shellName string) *model.Step {
 		script.Commands = append(script.Commands, shell.Split(line.value, shellName, line.locator())...)
 		script.Expressions = append(script.Expressions, inputExpressions(line)...)
 	}
-	script.Text = model.String{Value: strings.Join(texts, "\n"), Pos: join(lines[0].pos, lines[len(lines)-1].pos)}
+	script.Text = model.String{Value: strings.Join(texts, "\n"), Pos: syntax.Join(lines[0].pos, lines[len(lines)-1].pos)}
 	step.Script = script
 	return step
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
 )
 
 var plainVariable = regexp.MustCompile(`^\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)$`)
@@ -25,7 +26,7 @@ func variables(n *node) []model.Var {
 		if value.isMap() {
 			value = value.get("value")
 		}
-		v := model.Var{Name: pr.key.str(), Value: value.str(), Pos: join(pr.key.pos, pr.value.pos)}
+		v := model.Var{Name: pr.key.str(), Value: value.str(), Pos: syntax.Join(pr.key.pos, pr.value.pos)}
 		v.Source = varSource(v.Value.Value)
 		vars = append(vars, v)
 	}
@@ -108,7 +109,7 @@ func trailingVariable(s string, known map[string]model.String) (model.String, bo
 func secrets(n *node) []model.Var {
 	var vars []model.Var
 	for _, pr := range n.pairsOrNil() {
-		v := model.Var{Name: pr.key.str(), Source: "secret", Pos: join(pr.key.pos, pr.value.pos)}
+		v := model.Var{Name: pr.key.str(), Source: "secret", Pos: syntax.Join(pr.key.pos, pr.value.pos)}
 		for _, provider := range pr.value.pairsOrNil() {
 			if provider.key.value == "file" || provider.key.value == "token" {
 				continue
@@ -128,7 +129,7 @@ func secrets(n *node) []model.Var {
 func idTokens(n *node) []model.Var {
 	var vars []model.Var
 	for _, pr := range n.pairsOrNil() {
-		v := model.Var{Name: pr.key.str(), Source: "secret", Pos: join(pr.key.pos, pr.value.pos)}
+		v := model.Var{Name: pr.key.str(), Source: "secret", Pos: syntax.Join(pr.key.pos, pr.value.pos)}
 		if aud := pr.value.get("aud"); !aud.isNull() {
 			v.Value = render(aud)
 		}
@@ -144,10 +145,10 @@ func strategy(n *node) *model.Strategy {
 	if !matrix.isSeq() {
 		return nil
 	}
-	s := &model.Strategy{Pos: join(k.pos, matrix.pos)}
+	s := &model.Strategy{Pos: syntax.Join(k.pos, matrix.pos)}
 	for _, entry := range matrix.items {
 		for _, dim := range entry.pairsOrNil() {
-			s.Matrix = append(s.Matrix, model.Var{Name: dim.key.str(), Value: render(dim.value), Source: "literal", Pos: join(dim.key.pos, dim.value.pos)})
+			s.Matrix = append(s.Matrix, model.Var{Name: dim.key.str(), Value: render(dim.value), Source: "literal", Pos: syntax.Join(dim.key.pos, dim.value.pos)})
 		}
 	}
 	return s

@@ -347,6 +347,38 @@ func (s *ScalarText) point(offset int) (line, col int) {
 	return s.line, s.col
 }
 
+// Start is where yaml.v3 places y: at its first property (anchor, tag)
+// when it has any.
+func (f *YAMLFile) Start(y *yaml.Node) model.Pos {
+	return model.Pos{File: f.Path, Line: y.Line, Column: y.Column, EndLine: y.Line, EndColumn: y.Column}
+}
+
+// ValuePos is where the value of y begins, after its anchor and tag.
+func (f *YAMLFile) ValuePos(y *yaml.Node) model.Pos {
+	empty := y.Kind == yaml.ScalarNode && y.Value == "" && y.Style&^yaml.TaggedStyle == 0
+	line, col := f.ValueStart(y.Line, y.Column, empty)
+	return model.Pos{File: f.Path, Line: line, Column: col, EndLine: line, EndColumn: col}
+}
+
+// ScalarAt is where the text of the scalar y is written.
+func (f *YAMLFile) ScalarAt(y *yaml.Node) *YAMLScalar {
+	start := f.ValuePos(y)
+	return &YAMLScalar{File: f, Line: start.Line, Col: start.Column, Style: y.Style}
+}
+
+// Scalar returns where the scalar y is written and its span, and records
+// the span as a scalar's, so that Comments skips a `#` inside it.
+func (f *YAMLFile) Scalar(y *yaml.Node) (*YAMLScalar, model.Pos) {
+	src := f.ScalarAt(y)
+	pos := src.Span(y.Value)
+	from := model.Pos{Line: src.Line, Column: src.Col}
+	if style := y.Style &^ yaml.TaggedStyle; style == yaml.LiteralStyle || style == yaml.FoldedStyle {
+		from = model.Pos{Line: src.Line + 1, Column: 1} // a comment may follow the indicator
+	}
+	f.Cover(from, pos)
+	return src, pos
+}
+
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 
 // YAMLError turns a yaml.v3 error ("yaml: line 3: did not find ...") into
@@ -383,4 +415,13 @@ func DecodeYAML(src []byte) (docs []*yaml.Node, err error) {
 		}
 		docs = append(docs, &doc)
 	}
+}
+
+// Join spans from the start of a to the end of b when both are in one
+// file and b ends after a starts, else it is a.
+func Join(a, b model.Pos) model.Pos {
+	if a.File == b.File && (b.EndLine > a.Line || b.EndLine == a.Line && b.EndColumn >= a.Column) {
+		a.EndLine, a.EndColumn = b.EndLine, b.EndColumn
+	}
+	return a
 }
