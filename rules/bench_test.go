@@ -29,7 +29,8 @@ func BenchmarkCompileRules(b *testing.B) {
 // corpus, parsed once beforehand.
 func BenchmarkEvaluate(b *testing.B) {
 	e := newEngine(b)
-	for _, system := range []model.System{model.GitHub, model.GitLab, model.Jenkins} {
+	for _, p := range parser.Parsers {
+		system := p.System
 		b.Run(string(system), func(b *testing.B) {
 			var pipelines []*model.Pipeline
 			for _, c := range parsedCorpus(b, system) {
@@ -50,12 +51,8 @@ func BenchmarkEvaluate(b *testing.B) {
 
 func parsedCorpus(tb testing.TB, system model.System) []*model.Pipeline {
 	tb.Helper()
-	files, _, err := parser.Discover(corpusFiles(tb, string(system)), parser.Options{System: system})
-	if err != nil {
-		tb.Fatal(err)
-	}
 	var pipelines []*model.Pipeline
-	for _, f := range files {
+	for _, f := range corpusPipelines(tb, system) {
 		if p := parser.Parse(f).Pipeline; p != nil {
 			pipelines = append(pipelines, p)
 		}

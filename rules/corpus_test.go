@@ -56,25 +56,34 @@ var checkedCorpus = struct {
 	results map[model.System][]checked
 }{results: map[model.System][]checked{}}
 
-// checkCorpus parses and evaluates every file of one system, the first
-// time it is asked for that system, and reports evaluation errors. GitHub
-// and Jenkins files are checked one by one; GitLab projects are discovered
-// like repositories, since their pipelines include the other files.
-func checkCorpus(t *testing.T, e *engine.Engine, system model.System) []checked {
+// corpusPipelines finds the pipelines of one system's corpus. The corpus
+// keeps GitHub workflows and Jenkinsfiles in flat directories, so they are
+// named one by one as files of their system; the other systems' projects
+// are laid out as in their repositories and discovered like repositories,
+// since their pipelines include, import and template other files.
+func corpusPipelines(t testing.TB, system model.System) []parser.File {
 	t.Helper()
 	paths, force := corpusFiles(t, string(system)), system
+	if system != model.GitHub && system != model.Jenkins {
+		projects, _ := filepath.Glob(filepath.Join(corpustest.Dir(t), string(system), "*"))
+		paths, force = projects, ""
+	}
+	files, _, err := parser.Discover(paths, parser.Options{System: force})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return slices.DeleteFunc(files, func(f parser.File) bool { return f.System != system })
+}
+
+// checkCorpus parses and evaluates every file of one system, the first
+// time it is asked for that system, and reports evaluation errors.
+func checkCorpus(t *testing.T, e *engine.Engine, system model.System) []checked {
+	t.Helper()
+	files := corpusPipelines(t, system)
 	checkedCorpus.Lock()
 	defer checkedCorpus.Unlock()
 	results, ok := checkedCorpus.results[system]
 	if !ok {
-		if system == model.GitLab {
-			projects, _ := filepath.Glob(filepath.Join(corpustest.Dir(t), "gitlab", "*"))
-			paths, force = projects, ""
-		}
-		files, _, err := parser.Discover(paths, parser.Options{System: force})
-		if err != nil {
-			t.Fatal(err)
-		}
 		for _, f := range files {
 			parsed := parser.Parse(f)
 			p := parsed.Pipeline
@@ -150,7 +159,8 @@ func TestCorpusUnpinnedAction(t *testing.T) {
 // corpus is valid.
 func TestCorpusRuleCounts(t *testing.T) {
 	e := newEngine(t)
-	for _, system := range []model.System{model.GitHub, model.GitLab, model.Jenkins} {
+	for _, p := range parser.Parsers {
+		system := p.System
 		t.Run(string(system), func(t *testing.T) {
 			results := checkCorpus(t, e, system)
 			run := &report.Run{Rules: e.Rules(), FilesChecked: len(results)}

@@ -1,15 +1,16 @@
 // Package model is the contract between parsers and rules: one pipeline
-// model that GitHub Actions workflows and actions, GitLab CI files and
-// Jenkinsfiles are all turned into.
+// model that GitHub Actions workflows and actions, GitLab CI files,
+// Jenkinsfiles, Azure Pipelines, CircleCI configs, Bitbucket Pipelines and
+// Travis CI files are all turned into.
 //
 // The JSON field names of these types are the Rego `input` document (the
 // engine converts a *Pipeline to an OPA value by those names), so renaming a
 // tag is a breaking change for every policy. Every element a rule may point
 // at carries a Pos; a rule returns that Pos and never searches for one.
 //
-// Names are system-neutral: a GitLab job and a Jenkins stage are both Jobs,
-// a `run:` step, a GitLab script line block and a Jenkins `sh` call are all
-// Steps with a Script. What only one system has is either absent (nil or
+// Names are system-neutral: a GitLab job, a Jenkins stage, a CircleCI
+// workflow's job and a Bitbucket step are all Jobs; a `run:` step, a GitLab
+// script line block and a Jenkins `sh` call are all Steps with a Script. What only one system has is either absent (nil or
 // empty) on the others or expressed through a neutral field (Runner.Ephemeral,
 // Step.When) that the parser fills from the system's own syntax.
 package model
