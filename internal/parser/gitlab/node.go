@@ -2,7 +2,6 @@ package gitlab
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser/syntax"
@@ -47,7 +46,7 @@ type node struct {
 	// syntax.MaxNodes.
 	size int
 	// src maps a scalar's text back to the file, for locating commands.
-	src *scalarSource
+	src *syntax.YAMLScalar
 	// index maps the keys of a large mapping to their pairs, built on the
 	// first lookup: the top level of a big file has many thousands of
 	// entries, each looked up in turn.
@@ -159,302 +158,9 @@ func newSeq(kind nodeKind, pos model.Pos, items []*node) *node {
 func nullAt(pos model.Pos) *node { return &node{kind: scalarNode, null: true, pos: pos, size: 1} }
 
 func addSize(a, b int) int { return min(a+b, syntax.MaxNodes+1) }
-
-// sourceFile is one loaded file: its text, for mapping scalars back to
-// columns, and where its scalars are, for telling comments from `#` inside
-// strings.
-type sourceFile struct {
-	path  string
-	lines [][]rune
-	// scalarSpans lists, per line, the column ranges [from, to) covered by
-	// scalars; a line inside a multi-line scalar is covered entirely.
-	scalarSpans map[int]*syntax.Ranges
-}
-
-func newSourceFile(path string, src []byte) *sourceFile {
-	// The YAML reader drops a byte-order mark before counting columns, and
-	// ends lines at every YAML line break (a lone \r too).
-	text := syntax.YAMLLines(strings.TrimPrefix(string(src), bom))
-	lines := make([][]rune, len(text))
-	for i, l := range text {
-		lines[i] = []rune(strings.TrimRight(l, syntax.YAMLLineBreaks))
-	}
-	return &sourceFile{path: path, lines: lines, scalarSpans: map[int]*syntax.Ranges{}}
-}
-
-// bom is UTF-8's byte-order mark.
-const bom = "\uFEFF"
-
-// at returns the character at a 1-based line and column, '\n' just after
-// the end of a line, and false past the end of the file.
-func (f *sourceFile) at(line, col int) (rune, bool) {
-	if line < 1 || line > len(f.lines) {
-		return 0, false
-	}
-	l := f.lines[line-1]
-	switch {
-	case col-1 < len(l):
-		return l[col-1], true
-	case line == len(f.lines):
-		return 0, false
-	default:
-		return '\n', true
-	}
-}
-
-// cover records that a scalar runs from from.Line:Column to the exclusive
-// end to.EndLine:EndColumn.
-func (f *sourceFile) cover(from, to model.Pos) {
-	if from.Line == to.EndLine {
-		f.ranges(from.Line).Add(from.Column, to.EndColumn)
-		return
-	}
-	for l := from.Line; l <= to.EndLine; l++ {
-		f.ranges(l).Add(1, 1<<30)
-	}
-}
-
-func (f *sourceFile) ranges(line int) *syntax.Ranges {
-	r := f.scalarSpans[line]
-	if r == nil {
-		r = &syntax.Ranges{}
-		f.scalarSpans[line] = r
-	}
-	return r
-}
-
-func (f *sourceFile) covered(line, col int) bool {
-	return f.scalarSpans[line].Covers(col)
-}
-
-// comments finds the YAML comments of the file: a `#` at the start of a
-// line or after a blank that is not inside a scalar.
-func (f *sourceFile) comments() []model.Comment {
-	var out []model.Comment
-	for i, l := range f.lines {
-		line := i + 1
-		for j, r := range l {
-			if r != '#' || (j > 0 && l[j-1] != ' ' && l[j-1] != '\t') || f.covered(line, j+1) {
-				continue
-			}
-			out = append(out, model.Comment{
-				Text: string(l[j+1:]),
-				Pos:  model.Pos{File: f.path, Line: line, Column: j + 1, EndLine: line, EndColumn: len(l) + 1},
-			})
-			break
-		}
-	}
-	return out
-}
-
-// valueStart returns where the value written at line:col begins. yaml.v3
-// positions a node with properties (`&anchor`, `!tag`) at its first
-// property; the value follows them and the blanks, comments and line
-// breaks after them. An empty value begins right after its properties.
-func (f *sourceFile) valueStart(line, col int, empty bool) (int, int) {
-	blank := func(r rune) bool { return r == ' ' || r == '\t' }
-	for {
-		r, _ := f.at(line, col)
-		if r != '&' && r != '!' {
-			return line, col
-		}
-		next, _ := f.at(line, col+1)
-		verbatim := r == '!' && next == '<' // !<tag:yaml.org,2002:str>
-		for {
-			r, ok := f.at(line, col)
-			if !ok || r == '\n' || blank(r) || !verbatim && strings.ContainsRune(",[]{}", r) {
-				break
-			}
-			col++
-			if verbatim && r == '>' {
-				break
-			}
-		}
-		endLine, endCol := line, col
-	separation:
-		for {
-			r, ok := f.at(line, col)
-			switch {
-			case !ok:
-				return endLine, endCol
-			case blank(r):
-				col++
-			case r == '\n' || r == '#': // after a blank, `#` starts a comment
-				if empty {
-					return endLine, endCol
-				}
-				line, col = line+1, 1
-			default:
-				break separation
-			}
-		}
-	}
-}
-
-// scalarSource is where a scalar's text was written.
-type scalarSource struct {
-	file      *sourceFile
-	line, col int // where the value begins: its first character, opening quote or block indicator
-	style     yaml.Style
-}
-
-// point is where a character of a scalar's text was written; width is the
-// number of source columns it takes (2 for the escape \t or a doubled
-// single quote).
-type point struct{ line, col, width int }
-
-// points returns, for every character of text, where it was written. The
-// text is walked alongside the source; source blanks that YAML folded or
-// stripped (indentation, line breaks) are skipped and escape sequences are
-// stepped over, so every character lands on its own source column.
-func (s *scalarSource) points(text string) []point {
-	style := s.style &^ (yaml.TaggedStyle | yaml.FlowStyle)
-	cur := point{s.line, s.col, 1}
-	switch style {
-	case yaml.LiteralStyle, yaml.FoldedStyle:
-		cur = point{s.line + 1, 1, 1}
-	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
-		cur.col++
-	}
-	next := func(p point) point {
-		if r, _ := s.file.at(p.line, p.col); r == '\n' {
-			return point{p.line + 1, 1, 1}
-		}
-		return point{p.line, p.col + 1, 1}
-	}
-	pts := make([]point, 0, len(text))
-	for _, r := range text {
-		for {
-			c, ok := s.file.at(cur.line, cur.col)
-			if !ok {
-				pts = append(pts, cur)
-				break
-			}
-			if style == yaml.DoubleQuotedStyle && c == '\\' {
-				e, _ := s.file.at(cur.line, cur.col+1)
-				if e == '\n' { // an escaped line break joins lines
-					cur = point{cur.line + 1, 1, 1}
-					continue
-				}
-				escape := point{cur.line, cur.col, escapeWidth(e)}
-				pts = append(pts, escape)
-				cur.col += escape.width
-				break
-			}
-			if style == yaml.SingleQuotedStyle && c == '\'' && r == '\'' {
-				pts = append(pts, point{cur.line, cur.col, 2})
-				cur.col += 2
-				break
-			}
-			if c == r || r == ' ' && c == '\n' { // a folded line break reads as a space
-				pts = append(pts, cur)
-				cur = next(cur)
-				break
-			}
-			if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
-				cur = next(cur)
-				continue
-			}
-			pts = append(pts, cur) // unexpected: keep walking in step
-			cur = next(cur)
-			break
-		}
-	}
-	return pts
-}
-
-// escapeWidth is the source width of a double-quoted escape starting with
-// `\` followed by e.
-func escapeWidth(e rune) int {
-	switch e {
-	case 'x':
-		return 4
-	case 'u':
-		return 6
-	case 'U':
-		return 10
-	}
-	return 2
-}
-
-// span computes a scalar's Pos from its points: from the first to just
-// after the last character of the content, without quotes, and for a block
-// scalar without the indicator and the leading and trailing line breaks.
-func (s *scalarSource) span(text string) model.Pos {
-	pos := model.Pos{File: s.file.path, Line: s.line, Column: s.col, EndLine: s.line, EndColumn: s.col}
-	style := s.style &^ (yaml.TaggedStyle | yaml.FlowStyle)
-	pts := s.points(text)
-	if style == yaml.DoubleQuotedStyle || style == yaml.SingleQuotedStyle {
-		if len(pts) == 0 { // "": an empty span between the quotes
-			pos.Column++
-			pos.EndColumn++
-			return pos
-		}
-		first, last := pts[0], pts[len(pts)-1]
-		return model.Pos{File: s.file.path, Line: first.line, Column: first.col, EndLine: last.line, EndColumn: last.col + last.width}
-	}
-	first, last := -1, -1
-	for i, r := range []rune(text) {
-		if r == '\n' {
-			continue
-		}
-		if first < 0 {
-			first = i
-		}
-		last = i
-	}
-	if last < 0 {
-		return pos
-	}
-	if style == yaml.LiteralStyle || style == yaml.FoldedStyle {
-		pos.Line, pos.Column = pts[first].line, pts[first].col
-	}
-	pos.EndLine, pos.EndColumn = pts[last].line, pts[last].col+pts[last].width
-	return pos
-}
-
-// locate maps a line and column of the scalar's text (as shell.Locate
-// expects) to the file. A column past the end of a text line maps just
-// after its last character.
-func (s *scalarSource) locate(text string) func(line, col int) model.Pos {
-	var pts []point
-	var lineStarts []int
-	return func(line, col int) model.Pos {
-		if pts == nil {
-			pts = s.points(text)
-			lineStarts = []int{0}
-			for i, r := range []rune(text) {
-				if r == '\n' {
-					lineStarts = append(lineStarts, i+1)
-				}
-			}
-		}
-		if len(pts) == 0 || line < 1 || line > len(lineStarts) {
-			return model.Pos{File: s.file.path, Line: s.line, Column: s.col, EndLine: s.line, EndColumn: s.col}
-		}
-		lineEnd := len(pts)
-		if line < len(lineStarts) {
-			lineEnd = lineStarts[line] - 1 // index of the '\n'
-		}
-		i := lineStarts[line-1] + max(col, 1) - 1
-		var p point
-		switch {
-		case i < lineEnd:
-			p = pts[i]
-		case lineEnd > lineStarts[line-1]:
-			p = pts[lineEnd-1]
-			p.col++
-		default: // an empty line
-			p = pts[min(lineStarts[line-1], len(pts)-1)]
-		}
-		return model.Pos{File: s.file.path, Line: p.line, Column: p.col, EndLine: p.line, EndColumn: p.col + 1}
-	}
-}
-
-// converter turns one file's yaml.Node tree into nodes, resolving aliases
 // and merge keys (which work within a file only).
 type converter struct {
-	file *sourceFile
+	file *syntax.YAMLFile
 	done map[*yaml.Node]*node // converted anchored nodes, shared by their aliases
 	// expanded counts the nodes that alias uses stand for, against alias
 	// bombs.
@@ -468,19 +174,19 @@ func (c *converter) errorf(n *yaml.Node, format string, args ...any) {
 }
 
 func (c *converter) start(n *yaml.Node) model.Pos {
-	return model.Pos{File: c.file.path, Line: n.Line, Column: n.Column, EndLine: n.Line, EndColumn: n.Column}
+	return model.Pos{File: c.file.Path, Line: n.Line, Column: n.Column, EndLine: n.Line, EndColumn: n.Column}
 }
 
 // valueStart is start without the node's anchor and tag.
 func (c *converter) valueStart(n *yaml.Node) model.Pos {
 	empty := n.Kind == yaml.ScalarNode && n.Value == "" && n.Style&^yaml.TaggedStyle == 0
-	line, col := c.file.valueStart(n.Line, n.Column, empty)
-	return model.Pos{File: c.file.path, Line: line, Column: col, EndLine: line, EndColumn: col}
+	line, col := c.file.ValueStart(n.Line, n.Column, empty)
+	return model.Pos{File: c.file.Path, Line: line, Column: col, EndLine: line, EndColumn: col}
 }
 
-func (c *converter) source(y *yaml.Node) *scalarSource {
+func (c *converter) source(y *yaml.Node) *syntax.YAMLScalar {
 	start := c.valueStart(y)
-	return &scalarSource{file: c.file, line: start.Line, col: start.Column, style: y.Style}
+	return &syntax.YAMLScalar{File: c.file, Line: start.Line, Col: start.Column, Style: y.Style}
 }
 
 // convert returns nil only when the tree exceeded a limit (already
@@ -535,12 +241,12 @@ func (c *converter) scalar(y *yaml.Node) *node {
 		return nullAt(c.start(y))
 	}
 	src := c.source(y)
-	pos := src.span(y.Value)
-	from := model.Pos{Line: src.line, Column: src.col}
+	pos := src.Span(y.Value)
+	from := model.Pos{Line: src.Line, Column: src.Col}
 	if style := y.Style &^ yaml.TaggedStyle; style == yaml.LiteralStyle || style == yaml.FoldedStyle {
-		from = model.Pos{Line: src.line + 1, Column: 1} // a comment may follow the indicator
+		from = model.Pos{Line: src.Line + 1, Column: 1} // a comment may follow the indicator
 	}
-	c.file.cover(from, pos)
+	c.file.Cover(from, pos)
 	return &node{kind: scalarNode, pos: pos, value: y.Value, null: y.Tag == "!!null", size: 1, src: src}
 }
 
@@ -648,7 +354,7 @@ func (c *converter) endOf(y *yaml.Node) model.Pos {
 		}
 	}
 	if y.Kind == yaml.ScalarNode {
-		return c.source(y).span(y.Value)
+		return c.source(y).Span(y.Value)
 	}
 	return c.start(y)
 }

@@ -91,7 +91,7 @@ func childPipelines(p *model.Pipeline) []model.String {
 
 type parser struct {
 	in       syntax.Input
-	files    []*sourceFile
+	files    []*syntax.YAMLFile
 	sources  []model.SourceFile
 	includes int
 	refs     []model.Reference
@@ -124,7 +124,7 @@ func (p *parser) parse() *model.Pipeline {
 	}
 	config, spec := p.load(p.in.Path, []string{p.in.Path}, pipeline.Pos)
 	if len(p.files) > 0 {
-		lines := p.files[0].lines
+		lines := p.files[0].Lines
 		last := len(lines)
 		for last > 1 && len(lines[last-1]) == 0 {
 			last--
@@ -139,7 +139,7 @@ func (p *parser) parse() *model.Pipeline {
 		p.build(pipeline, config)
 	}
 	for _, f := range p.files {
-		pipeline.Comments = append(pipeline.Comments, f.comments()...)
+		pipeline.Comments = append(pipeline.Comments, f.Comments()...)
 	}
 	pipeline.Sources = p.sources
 	return pipeline
@@ -155,7 +155,7 @@ func (p *parser) read(path string, at model.Pos) (config, spec *node) {
 		p.errorf(at, "file %q %s", display, err)
 		return nil, nil
 	}
-	file := newSourceFile(display, src)
+	file := syntax.NewYAMLFile(display, src)
 	p.files = append(p.files, file)
 	p.sources = append(p.sources, syntax.Source(display, src))
 	var docs []*yaml.Node

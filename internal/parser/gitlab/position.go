@@ -19,7 +19,7 @@ func (n *node) locator() shell.Locate {
 	if n.src == nil {
 		return func(int, int) model.Pos { return n.pos }
 	}
-	return n.src.locate(n.value)
+	return n.src.Locate(n.value)
 }
 
 // scalarText positions byte ranges of one scalar's text. Ranges asked for
