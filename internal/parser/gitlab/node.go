@@ -158,6 +158,7 @@ func newSeq(kind nodeKind, pos model.Pos, items []*node) *node {
 func nullAt(pos model.Pos) *node { return &node{kind: scalarNode, null: true, pos: pos, size: 1} }
 
 func addSize(a, b int) int { return min(a+b, syntax.MaxNodes+1) }
+
 // and merge keys (which work within a file only).
 type converter struct {
 	file *syntax.YAMLFile

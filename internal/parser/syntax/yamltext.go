@@ -7,7 +7,6 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-
 // YAMLFile is one loaded file: its text, for mapping scalars back to
 // columns, and where its scalars are, for telling comments from `#` inside
 // strings.
