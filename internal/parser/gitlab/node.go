@@ -159,6 +159,7 @@ func nullAt(pos model.Pos) *node { return &node{kind: scalarNode, null: true, po
 
 func addSize(a, b int) int { return min(a+b, syntax.MaxNodes+1) }
 
+// converter turns one file's yaml.Node tree into nodes, resolving aliases
 // and merge keys (which work within a file only).
 type converter struct {
 	file *syntax.YAMLFile
