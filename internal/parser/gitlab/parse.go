@@ -19,9 +19,7 @@ import (
 	"fmt"
 	"io"
 	"path"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/pipelint/pipelint/internal/model"
@@ -162,7 +160,7 @@ func (p *parser) read(path string, at model.Pos) (config, spec *node) {
 	if bad := syntax.InvalidUTF8(display, src); bad != nil {
 		p.errs = append(p.errs, bad)
 	} else if docs, err = decodeAll(src); err != nil {
-		p.errs = append(p.errs, yamlError(display, err))
+		p.errs = append(p.errs, syntax.YAMLError(display, err))
 	}
 	c := &converter{file: file, done: map[*yaml.Node]*node{}}
 	var converted []*node
@@ -211,21 +209,6 @@ func decodeAll(src []byte) (docs []*yaml.Node, err error) {
 		}
 		docs = append(docs, &doc)
 	}
-}
-
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
-
-// yamlError turns a yaml.v3 error ("yaml: line 3: did not find ...") into
-// a ParseError at that line.
-func yamlError(path string, err error) *model.ParseError {
-	msg, line := err.Error(), 1
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = strings.TrimPrefix(msg, m[0])
-	} else {
-		msg = strings.TrimPrefix(msg, "yaml: ")
-	}
-	return &model.ParseError{Pos: model.Pos{File: path, Line: line, Column: 1, EndLine: line, EndColumn: 1}, Message: "invalid YAML: " + msg}
 }
 
 // specInputs turns a `spec: inputs:` header into pipeline parameters, the

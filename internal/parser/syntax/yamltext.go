@@ -1,6 +1,8 @@
 package syntax
 
 import (
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/pipelint/pipelint/internal/model"
@@ -301,3 +303,19 @@ func (s *YAMLScalar) Locate(text string) func(line, col int) model.Pos {
 }
 
 // converter turns one file's yaml.Node tree into nodes, resolving aliases
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
+
+// YAMLError turns a yaml.v3 error ("yaml: line 3: did not find ...") into
+// a ParseError at that line.
+func YAMLError(path string, err error) *model.ParseError {
+	msg, line := err.Error(), 1
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = strings.TrimPrefix(msg, m[0])
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+	}
+	return &model.ParseError{Pos: model.Pos{File: path, Line: line, Column: 1, EndLine: line, EndColumn: 1}, Message: "invalid YAML: " + msg}
+}
+
