@@ -318,4 +318,3 @@ func YAMLError(path string, err error) *model.ParseError {
 	}
 	return &model.ParseError{Pos: model.Pos{File: path, Line: line, Column: 1, EndLine: line, EndColumn: 1}, Message: "invalid YAML: " + msg}
 }
-
