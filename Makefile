@@ -49,6 +49,7 @@ FUZZ_TARGETS = \
 	./internal/parser/github:FuzzParse \
 	./internal/parser/gitlab:FuzzParse \
 	./internal/parser/jenkins:FuzzParse \
+	./internal/parser/azure:FuzzParse \
 	./internal/shell:FuzzSplit \
 	./internal/config:FuzzParse \
 	./internal/ignore:FuzzCollect \

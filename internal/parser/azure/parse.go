@@ -56,7 +56,7 @@ func Parse(in syntax.Input) syntax.Result {
 		return syntax.Result{Err: err}
 	}
 	root := p.load(in.Path, src)
-	if !isMainFile(in.Path) && root.isMap() && !slices.ContainsFunc(pipelineKeys, func(k string) bool { return root.entry(k) != nil }) {
+	if len(p.errs) == 0 && isTemplate(in.Path, root) {
 		return syntax.Result{}
 	}
 	pipeline := p.build(root)
@@ -71,6 +71,21 @@ func Parse(in syntax.Input) syntax.Result {
 		errs = append(errs, e)
 	}
 	return syntax.Result{Pipeline: pipeline, Err: errors.Join(errs...), Warnings: p.warnings}
+}
+
+// isTemplate reports whether a file is a template that pipelines include
+// rather than a pipeline: it declares none of the keys only a pipeline has,
+// and is either kept among pipelines under another name than
+// azure-pipelines.yml, or declares a parameter without a default, which
+// only an including file can give.
+func isTemplate(path string, root *node) bool {
+	if slices.ContainsFunc(pipelineKeys, func(k string) bool { return root.entry(k) != nil }) {
+		return false
+	}
+	if !isMainFile(path) {
+		return true
+	}
+	return slices.ContainsFunc(root.get("parameters").list(), func(d *node) bool { return d.isMap() && d.entry("default") == nil })
 }
 
 // load converts the text of a file of the repository; the result is an

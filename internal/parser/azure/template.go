@@ -70,8 +70,9 @@ func (p *parser) expand(n *node, x *expansion, key string) *node {
 		return p.expandScalar(n, x)
 	case seqNode:
 		out := &node{kind: seqNode, pos: n.pos}
+		chain := "" // an if/elseif/else chain, whose branches are items
 		for _, item := range n.list() {
-			out.items = append(out.items, p.expandItem(item, x, key)...)
+			out.items = append(out.items, p.expandItem(item, x, key, &chain)...)
 		}
 		return out
 	case mapNode:
@@ -122,13 +123,12 @@ func (p *parser) expandPairs(out *node, pairs []pair, x *expansion, key string) 
 
 // expandItem expands one item of a list into the items it stands for: a
 // directive's items, the items of an included template, or itself.
-func (p *parser) expandItem(item *node, x *expansion, key string) []*node {
+func (p *parser) expandItem(item *node, x *expansion, key string, chain *string) []*node {
 	if item.isMap() && len(item.pairs) == 1 {
 		pr := item.pairs[0]
 		if m := directive.FindStringSubmatch(pr.key.value); m != nil {
-			chain := ""
 			var out []*node
-			for _, body := range p.directiveBodies(pr, m, x, &chain) {
+			for _, body := range p.directiveBodies(pr, m, x, chain) {
 				expanded := p.expand(body.n, body.x, key)
 				if expanded.isSeq() {
 					out = append(out, expanded.items...)
@@ -139,11 +139,9 @@ func (p *parser) expandItem(item *node, x *expansion, key string) []*node {
 			return out
 		}
 	}
-	if item.isMap() {
-		// Consecutive directives of one chain are separate list items.
-		if t := item.entry("template"); t != nil && key != "" {
-			return p.include(item, x, key)
-		}
+	*chain = ""
+	if item.isMap() && item.entry("template") != nil && key != "" {
+		return p.include(item, x, key)
 	}
 	return []*node{p.expand(item, x, key)}
 }
