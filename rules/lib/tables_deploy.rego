@@ -63,6 +63,13 @@ deploy_calls contains call if some call in {
 	"azureWebAppPublish", "azureFunctionAppPublish", "cfPush",
 }
 
+# Azure Pipelines tasks that deploy, as a step's `task:` names them.
+deploy_calls contains call if some call in {
+	"HelmDeploy@0", "HelmDeploy@1", "KubernetesManifest@0", "KubernetesManifest@1", "Kubernetes@1",
+	"AzureWebApp@1", "AzureWebAppContainer@1", "AzureRmWebAppDeployment@4", "AzureFunctionApp@1", "AzureFunctionApp@2",
+	"AzureFunctionAppContainer@1", "AzureContainerApps@1", "AzureResourceManagerTemplateDeployment@3", "AzureStaticWebApp@0",
+}
+
 # credential_calls are Jenkins steps that give the steps inside them a
 # credential, as withCredentials does: an SSH agent, cloud, cluster,
 # registry or secret store login.
@@ -78,6 +85,7 @@ approval_idiom[system] := idiom if some system, idiom in {
 	"github": "give the job an `environment:` whose protection rules require a reviewer",
 	"gitlab": "give the job an `environment:` (protected, with required approvals) or `when: manual`",
 	"jenkins": "add an `input` step with a `submitter` before the deploy",
+	"azure": "deploy from a `deployment` job whose `environment:` has an approval check",
 }
 
 # production_word matches a word (a run of letters and digits) of a

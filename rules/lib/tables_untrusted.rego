@@ -34,6 +34,23 @@ outsider_contexts contains path if some path in {
 	"github.event.check_suite.head_branch", "github.event.check_run.check_suite.head_branch",
 }
 
+# Azure Pipelines' predefined variables that carry a change's branch
+# name or commit message, which its macros ($(Build.SourceBranchName))
+# substitute into scripts before they run.
+outsider_contexts contains path if some path in {
+	"system.pullrequest.sourcebranch",
+	"build.sourcebranch", "build.sourcebranchname", "build.sourceversionmessage",
+}
+
+# context_roots are the roots of the context paths the CI systems set
+# themselves (GitHub's contexts, Azure's predefined variables): only paths
+# under them are judged by the tables above.
+context_roots contains root if some root in {"github", "build", "system"}
+
+# input_prefixes are the prefixes of the paths that read a pipeline's
+# inputs: GitHub's and GitLab's inputs, Azure's template parameters.
+input_prefixes contains prefix if some prefix in {"inputs.", "github.event.inputs.", "parameters."}
+
 # partly_controlled_contexts are structured values an outsider chooses
 # within a format that still admits shell metacharacters: e-mail
 # addresses (`"$(id)"@example.com` is one) and free-form URLs.
@@ -91,6 +108,10 @@ context_events := {
 	"github.event.workflow_run": {"workflow_run"},
 	"github.event.check_suite": {"check_suite"},
 	"github.event.check_run": {"check_run"},
+	"system.pullrequest": {"pull_request"},
+	"build.sourcebranch": {"push", "pull_request"},
+	"build.sourcebranchname": {"push", "pull_request"},
+	"build.sourceversionmessage": {"push", "pull_request"},
 }
 
 # fork_triggers run on outsiders' changes without the base repository's

@@ -15,14 +15,19 @@ import data.pipelint.lib.tables
 # path that reads a whole object holding such text (`toJSON(github.event)`)
 # is controlled as that text is.
 control(path) := "outsider" if {
-	startswith(path, "github.")
+	context_root(path)
 	not regex.match(tables.fixed_contexts_pattern, path)
 	held_by(path, tables.outsider_contexts_pattern, tables.outsider_holders_pattern)
 } else := "partly" if {
-	startswith(path, "github.")
+	context_root(path)
 	not regex.match(tables.fixed_contexts_pattern, path)
 	held_by(path, tables.partly_controlled_contexts_pattern, tables.partly_controlled_holders_pattern)
 }
+
+# context_root is true for a path under one of the CI systems' context
+# roots (tables.context_roots): only those name what the system itself
+# sets.
+context_root(path) if split(path, ".")[0] in tables.context_roots
 
 # held_by is true when path is one of the contexts (matches pattern, the
 # regular expression of the table), or an object that holds one (matches
@@ -123,7 +128,7 @@ else := matrix_origin(j) if startswith(path, "matrix.")
 direct(path) := control(path)
 
 direct(path) := input_origin(name) if {
-	some prefix in ["inputs.", "github.event.inputs."]
+	some prefix in tables.input_prefixes
 	startswith(path, prefix)
 	name := lower(substring(path, count(prefix), -1))
 	not contains(name, ".")

@@ -474,6 +474,9 @@ func (p *parser) step(n *node, windows bool, job *model.Job) (model.Step, bool) 
 			s.Script.WorkingDirectory = inputs.get("workingDirectory").str()
 		}
 		job.Artifacts = append(job.Artifacts, published(first.value.value, inputs)...)
+		if name, _, _ := strings.Cut(strings.ToLower(first.value.value), "@"); name == "cache" {
+			job.Caches = append(job.Caches, model.Cache{Key: inputs.get("key").str(), Paths: strs(inputs.get("path")), Pos: n.pos})
+		}
 		return s, true
 	case "template": // another repository's steps, recorded as a reference
 		return model.Step{}, false

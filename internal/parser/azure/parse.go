@@ -75,14 +75,14 @@ func Parse(in syntax.Input) syntax.Result {
 
 // isTemplate reports whether a file is a template that pipelines include
 // rather than a pipeline: it declares none of the keys only a pipeline has,
-// and is either kept among pipelines under another name than
-// azure-pipelines.yml, or declares a parameter without a default, which
-// only an including file can give.
+// and is either kept under .azure-pipelines/ or .pipelines/ by another
+// name than azure-pipelines.yml, or declares a parameter without a
+// default, which only an including file can give.
 func isTemplate(path string, root *node) bool {
 	if slices.ContainsFunc(pipelineKeys, func(k string) bool { return root.entry(k) != nil }) {
 		return false
 	}
-	if !isMainFile(path) {
+	if inPipelineDir(path) && !isMainFile(path) {
 		return true
 	}
 	return slices.ContainsFunc(root.get("parameters").list(), func(d *node) bool { return d.isMap() && d.entry("default") == nil })

@@ -8,7 +8,8 @@
 // template expressions `${{ }}` (parameters, `if`/`elseif`/`else` and
 // `each` directives) are evaluated where their inputs are literal. A
 // template of another repository (`x.yml@alias`) is not fetched: it is a
-// Reference of kind include, usage "template", pinned as its
+// Reference of kind include, usage "project" (another project's file),
+// pinned as its
 // `resources.repositories` entry's `ref:` says. An expression that cannot be
 // evaluated keeps its text and is listed among the value's Expressions.
 package azure

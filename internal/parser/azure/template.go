@@ -344,7 +344,7 @@ func (p *parser) include(item *node, x *expansion, key string) []*node {
 func (p *parser) templateFile(tmpl *node, x *expansion) (string, bool) {
 	name := strings.TrimSpace(tmpl.value)
 	if len(tmpl.exprs) > 0 {
-		p.addRef(model.Reference{Kind: model.RefInclude, Usage: "template", Value: tmpl.str(), Path: name, Dynamic: true, Pos: tmpl.pos})
+		p.addRef(model.Reference{Kind: model.RefInclude, Usage: "local", Value: tmpl.str(), Path: name, Dynamic: true, Pos: tmpl.pos})
 		return "", false
 	}
 	if file, alias, ok := strings.Cut(name, "@"); ok && alias != "self" {
@@ -368,7 +368,7 @@ func (p *parser) templateFile(tmpl *node, x *expansion) (string, bool) {
 
 // remoteTemplate records a template of the repository resource alias.
 func (p *parser) remoteTemplate(tmpl *node, file, alias string) {
-	ref := model.Reference{Kind: model.RefInclude, Usage: "template", Value: tmpl.str(), Path: file, Pos: tmpl.pos}
+	ref := model.Reference{Kind: model.RefInclude, Usage: "project", Value: tmpl.str(), Path: file, Pos: tmpl.pos}
 	repo := p.repositories[alias]
 	if repo == nil {
 		p.warnf(tmpl.pos, "template %q names repository %q, which resources.repositories does not declare", tmpl.value, alias)
@@ -380,7 +380,9 @@ func (p *parser) remoteTemplate(tmpl *node, file, alias string) {
 	if owner, _, ok := strings.Cut(ref.Repo, "/"); ok {
 		ref.Owner = owner
 	}
-	ref.Ref = repo.get("ref").text()
+	// A tag is written refs/tags/<name>; a branch keeps its refs/heads/
+	// prefix, which says it is one.
+	ref.Ref = strings.TrimPrefix(repo.get("ref").text(), "refs/tags/")
 	ref.Pinned = pinnedRef(ref.Ref)
 	ref.Dynamic = strings.Contains(ref.Ref, "$(") || strings.Contains(ref.Ref, "${{")
 	p.addRef(ref)
