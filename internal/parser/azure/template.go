@@ -114,7 +114,9 @@ func (p *parser) expandPairs(out *node, pairs []pair, x *expansion, key string) 
 				for _, q := range merged.pairs {
 					set(out, q)
 				}
-			} else if !merged.isNull() {
+			} else if !merged.isNull() && len(merged.exprs) == 0 {
+				// (An expression not evaluated stands for a mapping
+				// unknown until run time.)
 				p.errorf(pr.value.pos, "%s here must hold a mapping", strings.TrimSpace(pr.key.value))
 			}
 		}
