@@ -13,6 +13,7 @@ import (
 // context is what a job inherits from the pipeline and its stage.
 type context struct {
 	stage      model.String
+	needs      []model.String // the jobs of the stages the stage waits for
 	pool       *node
 	env        []model.Var
 	containers map[string]*node // resources.containers by alias
@@ -56,8 +57,16 @@ func (p *parser) build(root *node) *model.Pipeline {
 	ctx.env = pipeline.Env
 	switch {
 	case config.get("stages") != nil:
+		stageJobs := map[string][]string{}
+		previous := ""
 		for _, stage := range config.get("stages").list() {
-			p.stage(pipeline, stage, ctx)
+			name := stage.get("stage").text()
+			first := len(pipeline.Jobs)
+			p.stage(pipeline, stage, ctx, stageNeeds(stage, previous, stageJobs))
+			for _, job := range pipeline.Jobs[first:] {
+				stageJobs[name] = append(stageJobs[name], job.ID.Value)
+			}
+			previous = name
 		}
 	case config.get("jobs") != nil:
 		for _, job := range config.get("jobs").list() {
@@ -244,12 +253,37 @@ func secretMacro(e model.Expression) bool {
 	return len(e.Reads) == 1 && e.Reads[0] == "system.accesstoken"
 }
 
-// stage reads one stage and its jobs.
-func (p *parser) stage(pipeline *model.Pipeline, stage *node, ctx context) {
+// stageNeeds are the jobs the jobs of a stage wait for: those of the
+// stages its `dependsOn:` names, or of the stage before it when it names
+// none (`dependsOn: []` waits for nothing). Each is placed where the
+// dependency is written, or at the stage's name for the implicit one.
+func stageNeeds(stage *node, previous string, stageJobs map[string][]string) []model.String {
+	at := stage.get("stage").pos
+	var stages []string
+	if deps := stage.get("dependsOn"); deps != nil {
+		at = deps.pos
+		for _, d := range strs(deps) {
+			stages = append(stages, d.Value)
+		}
+	} else if previous != "" {
+		stages = []string{previous}
+	}
+	var needs []model.String
+	for _, s := range stages {
+		for _, id := range stageJobs[s] {
+			needs = append(needs, model.String{Value: id, Pos: at})
+		}
+	}
+	return needs
+}
+
+// stage reads one stage and its jobs, which wait for the jobs of needs.
+func (p *parser) stage(pipeline *model.Pipeline, stage *node, ctx context, needs []model.String) {
 	if !stage.isMap() {
 		return
 	}
 	ctx.stage = stage.get("stage").str()
+	ctx.needs = needs
 	if pool := stage.get("pool"); pool != nil {
 		ctx.pool = pool
 	}
@@ -280,7 +314,7 @@ func (p *parser) job(pipeline *model.Pipeline, n *node, ctx context) {
 	job.Runner = runner(pool, pipeline.Pos)
 	windows := isWindows(job.Runner)
 	job.Env = append(slices.Clone(ctx.env), p.variables(n.get("variables"))...)
-	job.Needs = strs(n.get("dependsOn"))
+	job.Needs = append(slices.Clone(ctx.needs), strs(n.get("dependsOn"))...)
 	job.Condition = n.get("condition").str()
 	job.When = when(job.Condition.Value)
 	job.Container = p.container(n.get("container"), ctx)
@@ -573,7 +607,21 @@ func script(n *node, sh string) *model.Script {
 // command substitution), becomes the variable expansion `${name}` of the
 // same length, dots and hyphens turned to underscores, so that every
 // character keeps its column.
+//
+// A template expression left in the text is made one word, its blanks
+// turned to underscores, for the shells split line by line (cmd, pwsh),
+// which do not know it.
 func shellText(text string) string {
+	if strings.Contains(text, "${{") {
+		text = templateExpression.ReplaceAllStringFunc(text, func(m string) string {
+			return strings.Map(func(r rune) rune {
+				if r == ' ' || r == '\t' {
+					return '_'
+				}
+				return r
+			}, m)
+		})
+	}
 	if !strings.Contains(text, "$(") {
 		return text
 	}
