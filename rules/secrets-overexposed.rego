@@ -7,6 +7,10 @@
 #   cannot tell which: then every secret of the repository, its
 #   organisation and environment goes to the runner, where any step
 #   can leak them, and `toJSON(secrets)` puts them all in one value.
+#   Likewise a step that hands a credential to its whole script when the
+#   script never reads it: Azure's AzureCLI task with
+#   `addSpnToEnvironment: true` puts the service principal's id, key or
+#   token in the environment of every command it runs.
 # custom:
 #   id: secrets-overexposed
 #   severity: high
@@ -21,6 +25,7 @@
 package pipelint.rules.secrets_overexposed
 
 import data.pipelint.lib.expressions
+import data.pipelint.lib.tables
 import data.pipelint.lib.text
 
 findings contains finding if {
@@ -45,4 +50,22 @@ judged(e, "secrets.*") := {
 	"msg": sprintf("%q picks a secret by a computed name: every secret of the repository, its organisation and environment goes to the runner for it to choose from; name each secret the job needs (secrets.NAME)", [e.value]),
 	"pos": e.pos,
 	"severity": "medium",
+}
+
+# A step whose input hands its script a credential (tables.credential_exposing_calls)
+# that the script never names.
+findings contains {"msg": msg, "pos": v.value.pos, "severity": "medium"} if {
+	some job in input.jobs
+	some step in job.steps
+	step.call.value != ""
+	some entry in tables.credential_exposing_calls
+	startswith(lower(step.call.value), lower(entry.call))
+	some v in step.with
+	v.name.value == entry.input
+	lower(trim_space(v.value.value)) == "true"
+	step.script.text.value != "" # a script file may read it
+	not regex.match(entry.used, step.script.text.value)
+	msg := sprintf("%s with %s: true puts %s in the environment of every command of its script, which never reads it; remove %s", [
+		step.call.value, entry.input, entry.credential, entry.input,
+	])
 }
