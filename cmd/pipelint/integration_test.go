@@ -202,7 +202,7 @@ func TestRefusedFlagCombinations(t *testing.T) {
 		}
 	}
 	_, help, _ := pipelint(t, root, "check", "--help")
-	if !strings.Contains(help, "or never") || !strings.Contains(help, "github, gitlab or jenkins") {
+	if !strings.Contains(help, "or never") || !strings.Contains(help, "github, gitlab, jenkins") {
 		t.Errorf("help of --fail-on or --system:\n%s", help)
 	}
 }
