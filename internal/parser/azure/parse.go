@@ -14,11 +14,12 @@ import (
 
 // Limits of template expansion, Azure's own: a pipeline may pull in at
 // most 100 template files, nested at most 20 deep. maxExpandedValues
-// bounds the values expansion produces (`each` multiplies them).
+// bounds the values expansion produces (`each` multiplies them): the
+// largest corpus pipeline expands to a few thousand.
 const (
 	maxTemplates      = 100
 	maxTemplateDepth  = 20
-	maxExpandedValues = 500_000
+	maxExpandedValues = 100_000
 )
 
 type parser struct {
