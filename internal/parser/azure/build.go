@@ -240,13 +240,16 @@ func variable(name, value *node, pos model.Pos) model.Var {
 	case len(v.Expressions) == 0:
 	case strings.HasPrefix(strings.TrimSpace(value.value), "$(") && len(v.Expressions) == 1 && secretMacro(v.Expressions[0]):
 		v.Source = "secret"
-	case regexp.MustCompile(`^\$\([\w.]+\)$`).MatchString(strings.TrimSpace(value.value)):
+	case wholeMacro.MatchString(strings.TrimSpace(value.value)):
 		v.Source = "variable"
 	default:
 		v.Source = "expression"
 	}
 	return v
 }
+
+// wholeMacro is a value that is one macro, a reference to another variable.
+var wholeMacro = regexp.MustCompile(`^\$\([\w.]+\)$`)
 
 // secretMacro reports whether a macro reads the job's access token.
 func secretMacro(e model.Expression) bool {
@@ -426,7 +429,12 @@ func (p *parser) image(n *node, usage string) {
 func environment(n *node) *model.Environment {
 	switch {
 	case n.isScalar():
+		// `name.resource` targets one resource of the environment.
 		name := n.str()
+		if env, _, ok := strings.Cut(name.Value, "."); ok && n.src != nil && name.Pos.Line == name.Pos.EndLine {
+			name.Value = env
+			name.Pos.EndColumn = name.Pos.Column + len([]rune(env))
+		}
 		return &model.Environment{Name: name, Pos: n.pos}
 	case n.isMap():
 		return &model.Environment{Name: n.get("name").str(), Pos: n.pos}
