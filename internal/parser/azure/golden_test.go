@@ -61,3 +61,19 @@ func TestDetect(t *testing.T) {
 		}
 	}
 }
+
+// TestIncludedAbove checks that a file by the main name that a pipeline of
+// a directory above includes as a template is read through it only.
+func TestIncludedAbove(t *testing.T) {
+	repo := fstest.MapFS{
+		"ci/azure-pipelines.yml":         {Data: []byte("jobs:\n- template: windows/azure-pipelines.yml\n  parameters:\n    name: x64\n")},
+		"ci/windows/azure-pipelines.yml": {Data: []byte("parameters:\n- name: name\n  default: x86\njobs:\n- job: ${{ parameters.name }}\n  steps:\n  - script: build\n")},
+		"ci/linux/azure-pipelines.yml":   {Data: []byte("parameters:\n- name: name\n  default: x86\njobs:\n- job: ${{ parameters.name }}\n  steps:\n  - script: build\n")},
+	}
+	for file, want := range map[string]bool{"ci/azure-pipelines.yml": true, "ci/windows/azure-pipelines.yml": false, "ci/linux/azure-pipelines.yml": true} {
+		r := Parse(syntax.Input{Repo: repo, Path: file, Display: file})
+		if r.Err != nil || (r.Pipeline != nil) != want {
+			t.Errorf("%s: pipeline %v, error %v; want a pipeline: %v", file, r.Pipeline != nil, r.Err, want)
+		}
+	}
+}

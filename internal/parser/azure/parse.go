@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
 	"slices"
 	"strings"
 
@@ -57,7 +58,7 @@ func Parse(in syntax.Input) syntax.Result {
 		return syntax.Result{Err: err}
 	}
 	root := p.load(in.Path, src)
-	if len(p.errs) == 0 && isTemplate(in.Path, root) {
+	if len(p.errs) == 0 && (isTemplate(in.Path, root) || includedAbove(in)) {
 		return syntax.Result{}
 	}
 	pipeline := p.build(root)
@@ -87,6 +88,31 @@ func isTemplate(path string, root *node) bool {
 		return true
 	}
 	return slices.ContainsFunc(root.get("parameters").list(), func(d *node) bool { return d.isMap() && d.entry("default") == nil })
+}
+
+// includedAbove reports whether a pipeline of a directory above the
+// file's, by the name azure-pipelines.yml, includes it as a template
+// (`template: windows/azure-pipelines.yml`): then the file is a template
+// kept by the main name, read through that pipeline.
+func includedAbove(in syntax.Input) bool {
+	dir := path.Dir(in.Path)
+	for dir != "." && dir != "/" {
+		dir = path.Dir(dir)
+		for _, name := range []string{"azure-pipelines.yml", "azure-pipelines.yaml"} {
+			includer := path.Join(dir, name)
+			src, err := syntax.Read(in.Repo, includer)
+			if err != nil {
+				continue
+			}
+			rel := strings.TrimPrefix(in.Path, strings.TrimPrefix(dir+"/", "./"))
+			for _, line := range strings.Split(string(src), "\n") {
+				if name, ok := strings.CutPrefix(strings.TrimLeft(line, " \t-"), "template:"); ok && strings.Trim(strings.TrimSpace(name), `"'`) == rel {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // load converts the text of a file of the repository; the result is an
