@@ -261,7 +261,10 @@ func secretMacro(e model.Expression) bool {
 // none (`dependsOn: []` waits for nothing). Each is placed where the
 // dependency is written, or at the stage's name for the implicit one.
 func stageNeeds(stage *node, previous string, stageJobs map[string][]string) []model.String {
-	at := stage.get("stage").pos
+	at := stage.pos
+	if name := stage.get("stage"); name != nil {
+		at = name.pos
+	}
 	var stages []string
 	if deps := stage.get("dependsOn"); deps != nil {
 		at = deps.pos

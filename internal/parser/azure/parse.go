@@ -87,7 +87,7 @@ func isTemplate(path string, root *node) bool {
 	if inPipelineDir(path) && !isMainFile(path) {
 		return true
 	}
-	return slices.ContainsFunc(root.get("parameters").list(), func(d *node) bool { return d.isMap() && d.entry("default") == nil })
+	return slices.ContainsFunc(root.get("parameters").list(), func(d *node) bool { return d.get("name").isScalar() && d.entry("default") == nil })
 }
 
 // includedAbove reports whether a pipeline of a directory above the
