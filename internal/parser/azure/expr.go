@@ -507,8 +507,11 @@ func (s scope) call(e *expr) (any, bool) {
 		}
 		return f, true
 	case "join":
+		if len(args) != 2 {
+			return nil, false
+		}
 		sep, ok := text(0)
-		n, isNode := args[min(1, len(args)-1)].(*node)
+		n, isNode := args[1].(*node)
 		if !ok || !isNode || !n.isSeq() {
 			return nil, false
 		}

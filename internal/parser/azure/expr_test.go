@@ -45,7 +45,7 @@ func TestEvaluate(t *testing.T) {
 			t.Errorf("%s = %q (known %v), want %q", text, got, ok, want)
 		}
 	}
-	for _, text := range []string{"variables.x", "eq(variables['Build.Reason'], 'PullRequest')", "and(variables.x, true)", "unknownFunction(1)"} {
+	for _, text := range []string{"variables.x", "eq(variables['Build.Reason'], 'PullRequest')", "and(variables.x, true)", "unknownFunction(1)", "join()", "join(',')", "length()", "not()", "eq(1)"} {
 		e, err := parseExpr(text)
 		if err != nil {
 			t.Errorf("%s: %v", text, err)
