@@ -15,7 +15,7 @@ type context struct {
 	stage      model.String
 	needs      []model.String // the jobs of the stages the stage waits for
 	pool       *node
-	env        []model.Var
+	env        []model.Var      // the stage's variables
 	containers map[string]*node // resources.containers by alias
 }
 
@@ -54,7 +54,7 @@ func (p *parser) build(root *node) *model.Pipeline {
 		}
 	}
 	pipeline.Env = p.variables(config.get("variables"))
-	ctx.env = pipeline.Env
+	// Pipeline variables stay in pipeline.Env: rules read them there.
 	switch {
 	case config.get("stages") != nil:
 		stageJobs := map[string][]string{}

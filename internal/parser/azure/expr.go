@@ -294,10 +294,8 @@ func property(v, key any) (any, bool) {
 			if !ok {
 				return nil, false
 			}
-			for _, p := range x.pairs {
-				if strings.EqualFold(p.key.value, k) {
-					return p.value, true
-				}
+			if i, ok := x.foldedIndex()[strings.ToLower(k)]; ok {
+				return x.pairs[i].value, true
 			}
 			return nil, true
 		case x.isSeq():

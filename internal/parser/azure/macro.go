@@ -30,19 +30,21 @@ var predefinedNamespaces = map[string]bool{
 func expressions(n *node) []model.Expression {
 	out := slices.Clone(n.exprs)
 	if strings.Contains(n.value, "$(") {
+		at := positions(n)
 		for _, m := range macro.FindAllStringSubmatchIndex(n.value, -1) {
 			name := n.value[m[2]:m[3]]
 			path := strings.ToLower(name)
 			if root, _, _ := strings.Cut(path, "."); !predefinedNamespaces[root] {
 				path = "variables." + path
 			}
-			out = append(out, model.Expression{Value: name, Reads: []string{path}, Flows: []string{path}, Pos: substring(n, m[0], m[1])})
+			out = append(out, model.Expression{Value: name, Reads: []string{path}, Flows: []string{path}, Pos: at(m[0], m[1])})
 		}
 	}
 	if strings.Contains(n.value, "$[") {
+		at := positions(n)
 		for _, m := range runtimeExpression.FindAllStringSubmatchIndex(n.value, -1) {
 			text := strings.TrimSpace(n.value[m[2]:m[3]])
-			e := model.Expression{Value: text, Pos: substring(n, m[0], m[1])}
+			e := model.Expression{Value: text, Pos: at(m[0], m[1])}
 			if parsed, err := parseExpr(text); err == nil {
 				e.Reads, e.Flows = parsed.reads()
 			}

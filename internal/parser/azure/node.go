@@ -2,6 +2,7 @@ package azure
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser/syntax"
@@ -33,6 +34,21 @@ type node struct {
 	// exprs are the template expressions of a scalar that could not be
 	// evaluated, kept in its text.
 	exprs []model.Expression
+	// folded maps a mapping's keys in lower case to their pairs (the first
+	// of each), built on the first lookup by an expression.
+	folded map[string]int
+}
+
+// foldedIndex returns the index of a mapping's keys without regard to
+// case, as expressions read properties.
+func (n *node) foldedIndex() map[string]int {
+	if n.folded == nil {
+		n.folded = make(map[string]int, len(n.pairs))
+		for i := len(n.pairs) - 1; i >= 0; i-- {
+			n.folded[strings.ToLower(n.pairs[i].key.value)] = i
+		}
+	}
+	return n.folded
 }
 
 type pair struct{ key, value *node }

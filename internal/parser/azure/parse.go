@@ -15,12 +15,13 @@ import (
 
 // Limits of template expansion, Azure's own: a pipeline may pull in at
 // most 100 template files, nested at most 20 deep. maxExpandedValues
-// bounds the values expansion produces (`each` multiplies them): the
-// largest corpus pipeline expands to a few thousand.
+// bounds the values expansion produces (`each` multiplies them) beyond
+// those of the files read: the largest corpus pipeline expands to a few
+// thousand in all.
 const (
 	maxTemplates      = 100
 	maxTemplateDepth  = 20
-	maxExpandedValues = 100_000
+	maxExpandedValues = 50_000
 )
 
 type parser struct {
@@ -28,10 +29,10 @@ type parser struct {
 	files   map[string]*node // converted files by path, nil for one that could not be read
 	sources []model.SourceFile
 	main    *syntax.YAMLFile
-	// templates counts the template files included, expanded counts the
-	// values expansion produced.
-	templates, expanded int
-	limited             bool // a limit was hit and reported
+	// templates counts the template files included, loaded the values
+	// of the files read, expanded the values expansion produced.
+	templates, loaded, expanded int
+	limited                     bool // a limit was hit and reported
 	// repositories are the `resources.repositories` entries by alias.
 	repositories map[string]*node
 	refs         []model.Reference
@@ -139,6 +140,7 @@ func (p *parser) load(path string, src []byte) *node {
 	}
 	c := &converter{file: file}
 	root := c.convert(doc, 0)
+	p.loaded += c.count
 	p.errs = append(p.errs, c.errs...)
 	switch {
 	case root == nil || root.isNull():

@@ -60,9 +60,9 @@ func (p *parser) expand(n *node, x *expansion, key string) *node {
 	if n == nil || p.limited {
 		return n
 	}
-	if p.expanded++; p.expanded > maxExpandedValues {
+	if p.expanded++; p.expanded > maxExpandedValues+p.loaded {
 		p.limited = true
-		p.errorf(n.pos, "templates expand to more than %d values", maxExpandedValues)
+		p.errorf(n.pos, "templates expand to more than %d values", maxExpandedValues+p.loaded)
 		return n
 	}
 	switch n.kind {
@@ -83,36 +83,35 @@ func (p *parser) expand(n *node, x *expansion, key string) *node {
 	return n
 }
 
-// set puts a pair in a mapping being built, a later value replacing an
-// earlier one of the same key.
-func set(m *node, pr pair) {
-	for i := range m.entries() {
-		if m.pairs[i].key.value == pr.key.value {
-			m.pairs[i] = pr
-			return
-		}
-	}
-	m.pairs = append(m.pairs, pr)
-}
-
 func (p *parser) expandPairs(out *node, pairs []pair, x *expansion, key string) {
 	// chain is the state of an if/elseif/else chain: "taken" once a branch
 	// was taken, "open" while none was, "unknown" when a condition could
 	// not be evaluated (every later branch is then kept).
 	chain := ""
+	// set puts a pair in the mapping, a later value replacing an earlier
+	// one of the same key.
+	index := map[string]int{}
+	set := func(pr pair) {
+		if i, ok := index[pr.key.value]; ok {
+			out.pairs[i] = pr
+			return
+		}
+		index[pr.key.value] = len(out.pairs)
+		out.pairs = append(out.pairs, pr)
+	}
 	for _, pr := range pairs {
 		m := directive.FindStringSubmatch(pr.key.value)
 		if m == nil {
 			chain = ""
 			k := p.expandScalar(pr.key, x)
-			set(out, pair{k, p.expand(pr.value, x, k.value)})
+			set(pair{k, p.expand(pr.value, x, k.value)})
 			continue
 		}
 		for _, body := range p.directiveBodies(pr, m, x, &chain) {
 			merged := p.expand(body.n, body.x, key)
 			if merged.isMap() {
 				for _, q := range merged.pairs {
-					set(out, q)
+					set(q)
 				}
 			} else if !merged.isNull() && len(merged.exprs) == 0 {
 				// (An expression not evaluated stands for a mapping
@@ -246,6 +245,7 @@ func (p *parser) expandScalar(n *node, x *expansion) *node {
 	}
 	var b strings.Builder
 	out := &node{kind: scalarNode, pos: n.pos, src: n.src, exprs: n.exprs}
+	at := positions(n)
 	last, changed := 0, false
 	for _, m := range matches {
 		b.WriteString(n.value[last:m[0]])
@@ -266,7 +266,7 @@ func (p *parser) expandScalar(n *node, x *expansion) *node {
 		}
 		b.WriteString(n.value[m[0]:m[1]])
 		reads, flows := e.reads()
-		out.exprs = append(out.exprs, model.Expression{Value: strings.TrimSpace(text), Reads: reads, Flows: flows, Pos: substring(n, m[0], m[1])})
+		out.exprs = append(out.exprs, model.Expression{Value: strings.TrimSpace(text), Reads: reads, Flows: flows, Pos: at(m[0], m[1])})
 	}
 	b.WriteString(n.value[last:])
 	out.value = b.String()
@@ -278,28 +278,15 @@ func (p *parser) expandScalar(n *node, x *expansion) *node {
 	return out
 }
 
-// substring positions the bytes [from, to) of a scalar written in a file;
-// the scalar's own position for a computed one.
-func substring(n *node, from, to int) model.Pos {
+// positions positions the byte ranges of a scalar's text: where they are
+// written for a scalar of a file, the scalar's own position for a
+// computed one.
+func positions(n *node) func(from, to int) model.Pos {
 	if n.src == nil {
-		return n.pos
+		return func(int, int) model.Pos { return n.pos }
 	}
-	locate := n.locate()
-	point := func(offset int) (int, int) {
-		line, col := 1, 1
-		for _, r := range n.value[:offset] {
-			if r == '\n' {
-				line, col = line+1, 1
-			} else {
-				col++
-			}
-		}
-		return line, col
-	}
-	start := locate(point(from))
-	end := locate(point(to))
-	start.EndLine, start.EndColumn = end.Line, end.Column
-	return start
+	text := syntax.NewScalarText(n.value, n.locate())
+	return func(from, to int) model.Pos { return text.Substring(from, to).Pos }
 }
 
 // include reads the local template a list item names and returns the
@@ -447,10 +434,8 @@ func (p *parser) bind(declared, passed *node, x *expansion) *node {
 		if !passed.isMap() {
 			return nil
 		}
-		for _, pr := range passed.entries() {
-			if strings.EqualFold(pr.key.value, name) {
-				return pr.value
-			}
+		if i, ok := passed.foldedIndex()[strings.ToLower(name)]; ok {
+			return passed.pairs[i].value
 		}
 		return nil
 	}
@@ -477,11 +462,13 @@ func (p *parser) bind(declared, passed *node, x *expansion) *node {
 		}
 	}
 	if passed.isMap() {
-		for _, pr := range passed.entries() {
-			if out.get(pr.key.value) == nil {
+		declaredNames := out.foldedIndex()
+		for _, pr := range passed.pairs {
+			if _, ok := declaredNames[strings.ToLower(pr.key.value)]; !ok {
 				out.pairs = append(out.pairs, pr)
 			}
 		}
+		out.folded = nil // pairs were added since
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
 	"github.com/pipelint/pipelint/internal/shell"
 )
 
@@ -22,10 +23,10 @@ func inputExpressions(line *node) []model.Expression {
 	if !strings.Contains(line.value, "$[[") {
 		return nil
 	}
-	text := newScalarText(line)
+	text := syntax.NewScalarText(line.value, line.locator())
 	var out []model.Expression
 	for _, m := range inputExpression.FindAllStringSubmatchIndex(line.value, -1) {
-		e := model.Expression{Value: line.value[m[2]:m[3]], Pos: text.substring(m[0], m[1]).Pos}
+		e := model.Expression{Value: line.value[m[2]:m[3]], Pos: text.Substring(m[0], m[1]).Pos}
 		if path := inputPath.FindString(e.Value); path != "" {
 			e.Reads, e.Flows = []string{path}, []string{path}
 		}

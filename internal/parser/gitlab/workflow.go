@@ -4,6 +4,7 @@ import (
 	"regexp"
 
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
 )
 
 var (
@@ -22,14 +23,14 @@ func workflowTriggers(rules []*node) []model.Trigger {
 		if cond.text() == "" || r.get("when").text() == "never" {
 			continue
 		}
-		text := newScalarText(cond)
+		text := syntax.NewScalarText(cond.value, cond.locator())
 		var branches []model.String
 		for _, m := range branchCompare.FindAllStringSubmatchIndex(cond.value, -1) {
-			branches = append(branches, text.substring(m[2], m[3]))
+			branches = append(branches, text.Substring(m[2], m[3]))
 		}
 		events := pipelineSource.FindAllStringSubmatchIndex(cond.value, -1)
 		for _, m := range events {
-			out = append(out, model.Trigger{Event: text.substring(m[2], m[3]), Branches: branches, Pos: cond.pos})
+			out = append(out, model.Trigger{Event: text.Substring(m[2], m[3]), Branches: branches, Pos: cond.pos})
 		}
 		if len(events) == 0 && len(branches) > 0 {
 			out = append(out, model.Trigger{Event: model.String{Value: "push", Pos: cond.pos}, Branches: branches, Pos: cond.pos})

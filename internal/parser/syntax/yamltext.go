@@ -318,3 +318,44 @@ func YAMLError(path string, err error) *model.ParseError {
 	}
 	return &model.ParseError{Pos: model.Pos{File: path, Line: line, Column: 1, EndLine: line, EndColumn: 1}, Message: "invalid YAML: " + msg}
 }
+
+// ScalarText positions byte ranges of a scalar's text. Ranges asked for
+// in increasing order take time linear in the text altogether, however
+// many there are.
+type ScalarText struct {
+	text   string
+	locate func(line, col int) model.Pos
+	// The last offset converted to a point, and its line and column.
+	offset, line, col int
+}
+
+// NewScalarText positions the text of a scalar with locate, which maps a
+// 1-based line and column of the text to the file (YAMLScalar.Locate).
+func NewScalarText(text string, locate func(line, col int) model.Pos) *ScalarText {
+	return &ScalarText{text: text, locate: locate, line: 1, col: 1}
+}
+
+// Substring returns the bytes [from, to) of the text, positioned.
+func (s *ScalarText) Substring(from, to int) model.String {
+	start := s.locate(s.point(from))
+	end := s.locate(s.point(to))
+	start.EndLine, start.EndColumn = end.Line, end.Column
+	return model.String{Value: s.text[from:to], Pos: start}
+}
+
+// point converts a byte offset of the text to a 1-based line and column,
+// counting on from the last offset converted.
+func (s *ScalarText) point(offset int) (line, col int) {
+	if offset < s.offset {
+		s.offset, s.line, s.col = 0, 1, 1
+	}
+	for _, r := range s.text[s.offset:offset] {
+		if r == '\n' {
+			s.line, s.col = s.line+1, 1
+		} else {
+			s.col++
+		}
+	}
+	s.offset = offset
+	return s.line, s.col
+}
