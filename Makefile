@@ -50,6 +50,7 @@ FUZZ_TARGETS = \
 	./internal/parser/gitlab:FuzzParse \
 	./internal/parser/jenkins:FuzzParse \
 	./internal/parser/azure:FuzzParse \
+	./internal/parser/circleci:FuzzParse \
 	./internal/shell:FuzzSplit \
 	./internal/config:FuzzParse \
 	./internal/ignore:FuzzCollect \

@@ -135,8 +135,11 @@ gated(i) if {
 	input.jobs[k].environment != null
 }
 
+# A manual job gates the jobs that wait for it, directly or not (a
+# CircleCI `type: approval` job, a Bitbucket manual step).
 gated(i) if {
-	input.jobs[i].when == "manual"
+	some k in deploys.upstream(i)
+	input.jobs[k].when == "manual"
 	count(inputs(i)) == 0
 }
 

@@ -356,15 +356,7 @@ remote_name(url) := base(regex.replace(url, `[?#].*$`, ""))
 
 # name is a command's name as the tables list it: lower case, without
 # `.exe`, Python and PyPy without their version.
-name(cmd) := n if {
-	n := lower(trim_suffix(cmd.name.value, ".exe"))
-	not startswith(n, "py")
-}
-
-name(cmd) := regex.replace(n, `^(python|pypy)[0-9.]*$`, "$1") if {
-	n := lower(trim_suffix(cmd.name.value, ".exe"))
-	startswith(n, "py")
-}
+name(cmd) := commands.normalized_name(cmd)
 
 text(cmd) := concat(" ", array.concat([cmd.name.value], [a.value | some a in cmd.args]))
 

@@ -23,6 +23,7 @@ import data.pipelint.lib.tables
 findings contains finding if {
 	some ref in input.references
 	ref.kind in {"action", "reusable-workflow"}
+	not orb(ref)
 	not ref.local
 	not ref.pinned
 	not ref.dynamic
@@ -38,6 +39,44 @@ findings contains finding if {
 		pin_fix(ref, mutability),
 	)
 }
+
+# An orb (CircleCI) is pinned by a full version: a published orb version
+# never changes. A partial version follows the newest matching release,
+# `volatile` the newest of all, and a `dev:` version is overwritten at will.
+findings contains finding if {
+	some ref in input.references
+	ref.kind == "action"
+	orb(ref)
+	not ref.pinned
+	not ref.dynamic
+	required(ref)
+	floats := orb_float(ref.ref)
+	finding := {
+		"msg": orb_message(ref, floats),
+		"pos": ref.value.pos,
+		"severity": orb_severity[floats],
+	}
+}
+
+orb(ref) if ref.usage == "orb"
+
+orb_float(version) := "dev" if {
+	startswith(version, "dev:")
+} else := "volatile" if {
+	version in {"", "volatile"}
+} else := "major" if {
+	regex.match(`^[0-9]+$`, version)
+} else := "minor" if {
+	regex.match(`^[0-9]+\.[0-9]+$`, version)
+} else := "volatile"
+
+orb_severity := {"dev": "high", "volatile": "high", "major": "medium", "minor": "low"}
+
+orb_message(ref, "dev") := sprintf("orb %q is a development version, which its publisher can overwrite at any time; pin a published version (x.y.z), which never changes", [ref.value.value])
+
+orb_message(ref, "volatile") := sprintf("orb %q follows the newest release of any version; pin a full version (x.y.z), which never changes once published", [ref.value.value])
+
+orb_message(ref, floats) := sprintf("orb %q follows the newest %s.x release, new code its publisher releases; pin a full version (x.y.z), which never changes once published", [ref.value.value, ref.ref]) if floats in {"major", "minor"}
 
 # pin_fix pins a tag or a branch to the commit it names now, the tag in a
 # trailing comment (`pipelint fix`, which resolves it over the network or

@@ -90,3 +90,21 @@ test_tag_pinned_by_design if {
 	[f.severity | some f in unpinned_action.findings] == ["high"] with input as {"references": [ref("slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@main", "main", slsa)]}
 	[f.severity | some f in unpinned_action.findings] == ["medium"] with input as {"references": [ref("o/r@v2.1.0", "v2.1.0", {})]}
 }
+
+# Orbs: a full version is pinned by the parser; a partial one floats on
+# releases, volatile and dev: versions on anything.
+orb(value, r, line) := ref(value, r, {"usage": "orb", "value": {"value": value, "pos": {"line": line}}})
+
+test_orbs_by_how_they_float if {
+	findings := unpinned_action.findings with input as {"references": [
+		orb("circleci/node@5", "5", 1),
+		orb("circleci/node@5.1", "5.1", 2),
+		orb("circleci/slack@volatile", "volatile", 3),
+		orb("circleci/tools@dev:alpha", "dev:alpha", 4),
+	]}
+	{[f.pos.line, f.severity] | some f in findings} == {[1, "medium"], [2, "low"], [3, "high"], [4, "high"]}
+	every f in findings {
+		not f.fix
+		contains(f.msg, "pin a")
+	}
+}

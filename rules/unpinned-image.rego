@@ -42,6 +42,7 @@ findings contains finding if {
 # is written out as it is named: not where the name is put together from
 # variables, whose value is written elsewhere.
 pin_fix(ref) := {"fix": {"kind": "pin-reference", "pos": ref.value.pos}} if {
+	ref.usage != "machine"
 	text.at(ref.value.pos) == ref.value.value
 } else := {}
 
@@ -137,6 +138,12 @@ vm_images contains job.container.name.value if {
 }
 
 judged(ref, image, tag, pos) := {
+	"msg": machine_message(image, tag),
+	"pos": pos,
+	"severity": "medium",
+} if {
+	ref.usage == "machine"
+} else := {
 	"msg": message(ref, image, tag),
 	"pos": pos,
 	"severity": severity[mutability(tag)],
@@ -171,6 +178,13 @@ message(ref, image, tag) := sprintf("%s image %q is pinned to tag %q, which can 
 	tag != ""
 	not floating(tag)
 }
+
+# machine_message is for a virtual machine image its provider keeps
+# (CircleCI `machine: image:`): it has no digest, and a dated release
+# never changes, where `current` and `edge` move to each new one.
+machine_message(image, "") := sprintf("machine image %q names no release, so each new image the provider releases replaces it; pin a dated release (for example ubuntu-2204:2024.01.1)", [image])
+
+machine_message(image, tag) := sprintf("machine image %q uses %q, which moves to each new image the provider releases; pin a dated release (for example ubuntu-2204:2024.01.1)", [image, tag]) if tag != ""
 
 usage(ref) := usage_names[ref.usage]
 

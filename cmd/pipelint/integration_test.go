@@ -195,7 +195,7 @@ func TestRefusedFlagCombinations(t *testing.T) {
 	for name, args := range map[string][]string{
 		"--config with --no-config": {"check", "--config", ".pipelint.yaml", "--no-config"},
 		"two formats to one file":   {"check", "--format", "sarif=out", "--format", "json=./out"},
-		"an unknown --system":       {"check", "--system", "circleci"},
+		"an unknown --system":       {"check", "--system", "madeup-ci"},
 	} {
 		if code, _, _ := pipelint(t, root, args...); code != exitError {
 			t.Errorf("%s: exit %d, want %d", name, code, exitError)

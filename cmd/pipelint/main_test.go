@@ -167,7 +167,7 @@ func TestUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"check", "--format", "xml"},
 		{"check", "--fail-on", "urgent"},
-		{"check", "--system", "circleci"},
+		{"check", "--system", "madeup-ci"},
 		{"check", "no/such/path"},
 		{"nonsense"},
 	} {

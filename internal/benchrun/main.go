@@ -2,7 +2,8 @@
 // over the shared corpus, over the real workflows that ship with
 // actionlint's module, over ten copies of them (growth must be linear), and
 // on one small workflow (process start included). For each it prints the
-// wall time, CPU time, files per second and the peak RSS of the process;
+// wall time, CPU time, CPU time per file, files per second and the peak
+// RSS of the process;
 // for the small workflow, whose target is CPU time, also the least CPU time
 // of its runs, since other work on a shared machine only adds to it. It times
 // actionlint (without shellcheck and pyflakes) on the same real workflows,
@@ -35,6 +36,8 @@ import (
 	"time"
 
 	"github.com/pipelint/pipelint/internal/benchrun/hostile"
+	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser"
 )
 
 // The targets of issue 8, on 2 cores.
@@ -206,10 +209,13 @@ func checkArgs(paths ...string) []string {
 	return append([]string{"check", "--format", "json", "--output", os.DevNull}, paths...)
 }
 
-// corpusWorkloads checks the corpus one system at a time. GitHub and
-// Jenkins files are not where discovery looks for them, so they are named
-// one by one with --system; GitLab projects are directories, since their
-// pipelines include other files.
+// corpusWorkloads checks the corpus one system at a time, every system
+// pipelint reads, so that each system's time per file is reported. The
+// corpus keeps GitHub workflows and Jenkinsfiles in flat directories, not
+// where discovery looks for them, so they are named one by one with
+// --system; the other systems' repositories are laid out as in their
+// repositories (their pipelines include and import other files) and are
+// checked as directories.
 func corpusWorkloads(pipelint, corpus string) ([]workload, error) {
 	if _, err := os.Stat(corpus); err != nil {
 		fmt.Println("skipped the corpus:", err)
@@ -220,7 +226,8 @@ func corpusWorkloads(pipelint, corpus string) ([]workload, error) {
 		return nil, err
 	}
 	var workloads []workload
-	for _, system := range []string{"github", "gitlab", "jenkins"} {
+	for _, p := range parser.Parsers {
+		system := string(p.System)
 		root := filepath.Join(corpus, system)
 		files, err := regularFiles(root)
 		if err != nil {
@@ -229,15 +236,16 @@ func corpusWorkloads(pipelint, corpus string) ([]workload, error) {
 		if len(files) == 0 {
 			continue
 		}
-		args := checkArgs(files...)
-		if system == "gitlab" {
-			projects, err := filepath.Glob(filepath.Join(root, "*"))
+		var args []string
+		switch p.System {
+		case model.GitHub, model.Jenkins:
+			args = slices.Insert(checkArgs(files...), 1, "--system", system)
+		default:
+			repositories, err := filepath.Glob(filepath.Join(root, "*"))
 			if err != nil {
 				return nil, err
 			}
-			args = checkArgs(projects...)
-		} else {
-			args = slices.Insert(args, 1, "--system", system)
+			args = checkArgs(repositories...)
 		}
 		workloads = append(workloads, workload{name: "corpus " + system, bin: pipelint, dir: root, args: args, files: len(files)})
 	}
@@ -404,10 +412,11 @@ func measureOnce(w workload) (measurement, error) {
 
 func printTable(w io.Writer, results []measurement) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "workload\tfiles\twall\tCPU\tfiles/s\tpeak RSS\texit\terrors\t")
+	fmt.Fprintln(tw, "workload\tfiles\twall\tCPU\tCPU/file\tfiles/s\tpeak RSS\texit\terrors\t")
 	for _, m := range results {
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%.0f\t%d MB\t%d\t%d\t\n", m.name, m.files, m.wall.Round(time.Millisecond),
-			m.cpu.Round(time.Millisecond), float64(m.files)/m.wall.Seconds(), m.peakRSS>>20, m.exit, m.errors)
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%.0f\t%d MB\t%d\t%d\t\n", m.name, m.files, m.wall.Round(time.Millisecond),
+			m.cpu.Round(time.Millisecond), (m.cpu / time.Duration(max(m.files, 1))).Round(10*time.Microsecond),
+			float64(m.files)/m.wall.Seconds(), m.peakRSS>>20, m.exit, m.errors)
 	}
 	tw.Flush()
 }

@@ -31,6 +31,27 @@ var commandMatches = &ast.Builtin{
 	),
 }
 
+// commandsMatched is the builtin pipelint.commands_matched(jobs,
+// by_command, by_subcommand): every [table, matcher, job, step, cmd] where
+// a shell command of the jobs meets a matcher of the command tables'
+// indexes (tables.by_command and tables.by_subcommand), by
+// command_matches' conditions. It is the walk of commands.matched: in
+// Rego, dispatching each command through the indexes cost a dozen
+// expressions, most of the evaluation of a script of thousands of
+// commands, though few commands match anything.
+var commandsMatched = &ast.Builtin{
+	Name:        "pipelint.commands_matched",
+	Description: "Lists [table, matcher, job, step, command] for every shell command of the jobs that meets a matcher of the indexed command tables (see rules/lib/commands.rego).",
+	Decl: types.NewFunction(
+		types.Args(
+			types.Named("jobs", types.NewArray(nil, types.A)),
+			types.Named("by_command", types.NewObject(nil, types.NewDynamicProperty(types.S, types.A))),
+			types.Named("by_subcommand", types.NewObject(nil, types.NewDynamicProperty(types.S, types.A))),
+		),
+		types.Named("result", types.NewArray(nil, types.NewArray(nil, types.A))),
+	),
+}
+
 // containsAny is the builtin pipelint.contains_any(text, words): true when
 // text contains one of the strings of words (a set or an array). It is the
 // cheap test that keeps a rule's regular expressions off a file that holds
@@ -71,6 +92,67 @@ func init() {
 		}
 		return iter(ast.InternedTerm(found))
 	})
+	ast.RegisterBuiltin(commandsMatched)
+	topdown.RegisterBuiltinFunc(commandsMatched.Name, func(_ topdown.BuiltinContext, operands []*ast.Term, iter func(*ast.Term) error) error {
+		jobs, err := builtins.ArrayOperand(operands[0].Value, 1)
+		if err != nil {
+			return err
+		}
+		byCommand, err := builtins.ObjectOperand(operands[1].Value, 2)
+		if err != nil {
+			return err
+		}
+		bySubcommand, err := builtins.ObjectOperand(operands[2].Value, 3)
+		if err != nil {
+			return err
+		}
+		var matches []*ast.Term
+		err = eachShellCommand(jobs, func(job, step, cmd *ast.Term) error {
+			name := commandName(cmd)
+			if name == nil {
+				return nil
+			}
+			args := commandArgs(cmd.Value.(ast.Object))
+			var indexes []ast.Object // table → matchers, by name and by subcommand
+			if tables, ok := termValue(byCommand.Get(name)).(ast.Object); ok {
+				indexes = append(indexes, tables)
+			}
+			if words, ok := termValue(bySubcommand.Get(name)).(ast.Object); ok {
+				if word, ok := firstPositional(args); ok {
+					if tables, ok := field(words, word).(ast.Object); ok {
+						indexes = append(indexes, tables)
+					}
+				}
+			}
+			for _, tables := range indexes {
+				err := tables.Iter(func(table, matchers *ast.Term) error {
+					set, ok := matchers.Value.(ast.Set)
+					if !ok {
+						return nil
+					}
+					return set.Iter(func(m *ast.Term) error {
+						matcher, ok := m.Value.(ast.Object)
+						if !ok {
+							return nil
+						}
+						matched, err := matchCommand(args, matcher)
+						if matched {
+							matches = append(matches, ast.ArrayTerm(table, m, job, step, cmd))
+						}
+						return err
+					})
+				})
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return iter(ast.ArrayTerm(matches...))
+	})
 	ast.RegisterBuiltin(commandMatches)
 	topdown.RegisterBuiltinFunc(commandMatches.Name, func(_ topdown.BuiltinContext, operands []*ast.Term, iter func(*ast.Term) error) error {
 		cmd, err := builtins.ObjectOperand(operands[0].Value, 1)
@@ -87,6 +169,72 @@ func init() {
 		}
 		return iter(ast.InternedTerm(matches))
 	})
+}
+
+// eachShellCommand calls f with every command of the jobs' scripts
+// (job.steps[_].script.commands[_]) and the index terms of its job and
+// step, in order.
+func eachShellCommand(jobs *ast.Array, f func(job, step, cmd *ast.Term) error) error {
+	for j := range jobs.Len() {
+		job, _ := jobs.Elem(j).Value.(ast.Object)
+		if job == nil {
+			continue
+		}
+		steps, _ := field(job, "steps").(*ast.Array)
+		if steps == nil {
+			continue
+		}
+		for s := range steps.Len() {
+			step, _ := steps.Elem(s).Value.(ast.Object)
+			if step == nil {
+				continue
+			}
+			script, _ := field(step, "script").(ast.Object)
+			if script == nil {
+				continue
+			}
+			commands, _ := field(script, "commands").(*ast.Array)
+			if commands == nil {
+				continue
+			}
+			for c := range commands.Len() {
+				cmd := commands.Elem(c)
+				if _, ok := cmd.Value.(ast.Object); !ok {
+					continue
+				}
+				if err := f(ast.InternedTerm(j), ast.InternedTerm(s), cmd); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// commandName is the term of a command's name.value, nil when it has none.
+func commandName(cmd *ast.Term) *ast.Term {
+	name, _ := field(cmd.Value.(ast.Object), "name").(ast.Object)
+	if name == nil {
+		return nil
+	}
+	return name.Get(ast.InternedTerm("value"))
+}
+
+// firstPositional is the first argument that is not a flag.
+func firstPositional(args []string) (string, bool) {
+	for _, a := range args {
+		if !strings.HasPrefix(a, "-") {
+			return a, true
+		}
+	}
+	return "", false
+}
+
+func termValue(t *ast.Term) ast.Value {
+	if t == nil {
+		return nil
+	}
+	return t.Value
 }
 
 // commandArgs are the values of a command's arguments, as written.

@@ -2,6 +2,9 @@ package engine
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -63,5 +66,41 @@ func TestContainsAny(t *testing.T) {
 		if got := rs[0].Bindings["x"]; got != tt.want {
 			t.Errorf("%s: got %v, want %v", tt.query, got, tt.want)
 		}
+	}
+}
+
+// TestCommandsMatched checks that pipelint.commands_matched finds each
+// command through the index by name and the index by first positional
+// argument, with the indexes of its job and step, and leaves out commands
+// no matcher matches, steps without a script and commands without a name.
+func TestCommandsMatched(t *testing.T) {
+	const jobs = `[
+		{"steps": [{"script": null}, {"script": {"commands": [
+			{"name": {"value": "make"}, "args": [{"value": "build"}]},
+			{"name": {"value": "npm"}, "args": [{"value": "--quiet"}, {"value": "ci"}]},
+			{"name": {"value": "npm"}, "args": [{"value": "run"}, {"value": "lint"}]},
+			{"args": []}
+		]}}]},
+		{"steps": [{"script": {"commands": [{"name": {"value": "echo"}, "args": [{"value": "make"}]}]}}]}
+	]`
+	const byCommand = `{"make": {"build": {{"args": ["build"]}, {"args": ["test"]}}}}`
+	const bySubcommand = `{"npm": {"ci": {"install": {{"args": ["ci"]}}}, "run": {"test": {{"args": ["run", "test"]}}}}}`
+	query := "x := pipelint.commands_matched(" + jobs + ", " + byCommand + ", " + bySubcommand + ")"
+	rs, err := rego.New(rego.Query(query), rego.Capabilities(Capabilities())).Eval(context.Background())
+	if err != nil || len(rs) != 1 {
+		t.Fatalf("%v (%d results)", err, len(rs))
+	}
+	var got []string
+	for _, m := range rs[0].Bindings["x"].([]any) {
+		match := m.([]any)
+		cmd := match[4].(map[string]any)
+		got = append(got, fmt.Sprintf("%v %v job %v step %v %v", match[0], match[1], match[2], match[3], cmd["name"].(map[string]any)["value"]))
+	}
+	want := []string{
+		"build map[args:[build]] job 0 step 1 make",
+		"install map[args:[ci]] job 0 step 1 npm",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -597,9 +597,11 @@ const (
 type Reference struct {
 	Kind string `json:"kind"` // one of the Ref* constants
 	// Usage says where the reference appears: for images "container",
-	// "service", "step" (uses: docker://), "action" (an action.yml runs.image)
-	// or "agent"; for includes "local", "project", "remote", "template" or
-	// "component"; empty otherwise.
+	// "service", "step" (uses: docker://), "action" (an action.yml runs.image),
+	// "agent" or "machine" (a virtual machine image its provider keeps,
+	// CircleCI `machine: image:`, pinned by a dated release); for includes
+	// "local", "project", "remote", "template" or "component"; for actions
+	// "orb" (a CircleCI orb, pinned by a full x.y.z version), else empty.
 	Usage string `json:"usage"`
 	// Value is the whole reference as written, except an image named by
 	// variables the file sets: GitLab variables are expanded as in

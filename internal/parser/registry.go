@@ -9,6 +9,7 @@ import (
 
 	"github.com/pipelint/pipelint/internal/model"
 	"github.com/pipelint/pipelint/internal/parser/azure"
+	"github.com/pipelint/pipelint/internal/parser/circleci"
 	"github.com/pipelint/pipelint/internal/parser/github"
 	"github.com/pipelint/pipelint/internal/parser/gitlab"
 	"github.com/pipelint/pipelint/internal/parser/jenkins"
@@ -17,7 +18,7 @@ import (
 
 // Parsers is every CI system pipelint reads. Adding a system adds its
 // package's Parser here.
-var Parsers = []syntax.Parser{github.Parser, gitlab.Parser, jenkins.Parser, azure.Parser}
+var Parsers = []syntax.Parser{github.Parser, gitlab.Parser, jenkins.Parser, circleci.Parser, azure.Parser}
 
 // Lookup returns the parser of a system.
 func Lookup(system model.System) (syntax.Parser, bool) {

@@ -43,14 +43,15 @@ func newRefFacts(resolver *resolve.Resolver) *refFacts {
 	return &refFacts{resolver: resolver, found: map[refName]refLookup{}}
 }
 
-// namesOf lists the refs a pipeline's actions and reusable workflows name,
+// namesOf lists the refs a pipeline's actions and reusable workflows name
+// (not orbs, which CircleCI's registry publishes, not GitHub),
 // with each reference they are written at, and the version comment of each
 // one pinned to a commit (with no reference: a comment is not a ref the
 // workflow runs).
 func namesOf(p *model.Pipeline) map[refName][]model.Reference {
 	names := map[refName][]model.Reference{}
 	for _, ref := range p.References {
-		if ref.Kind != model.RefAction && ref.Kind != model.RefReusableWorkflow || ref.Local || ref.Dynamic || ref.Owner == "" || ref.Repo == "" || ref.Ref == "" {
+		if ref.Kind != model.RefAction && ref.Kind != model.RefReusableWorkflow || ref.Usage == "orb" || ref.Local || ref.Dynamic || ref.Owner == "" || ref.Repo == "" || ref.Ref == "" {
 			continue
 		}
 		repo := ref.Owner + "/" + ref.Repo

@@ -35,20 +35,12 @@ import data.pipelint.lib.tables
 # matcher of every command table that a command matches, with where the
 # command is: {"table", "matcher", "job", "step", "cmd"} (job and step are
 # indexes). Rules read a table's commands from it rather than matching
-# every command against every table again.
+# every command against every table again. The walk and the dispatch
+# through the tables' indexes are the builtin pipelint.commands_matched
+# (docs/policies.md), which scripts of thousands of commands need.
 matched contains {"table": table, "matcher": m, "job": i, "step": s, "cmd": cmd} if {
-	some [i, s, cmd] in located
-	some table, matchers in tables.by_command[cmd.name.value]
-	some m in matchers
-	matches(cmd, m)
-}
-
-matched contains {"table": table, "matcher": m, "job": i, "step": s, "cmd": cmd} if {
-	some [i, s, cmd] in located
-	by_word := tables.by_subcommand[cmd.name.value]
-	some table, matchers in by_word[first_positional(cmd)]
-	some m in matchers
-	matches(cmd, m)
+	some [table, m, i, s, cmd] in pipelint.commands_matched(input.jobs, tables.by_command, tables.by_subcommand)
+	not names_only_tools(cmd, m)
 }
 
 # matching lists the matchers of the named table (see tables.by_name) that
@@ -72,12 +64,13 @@ first_positional(cmd) := cmd.args[0].value if {
 # call (docs/policies.md).
 matches(cmd, m) if {
 	pipelint.command_matches(cmd, m)
-	not names_only_tools(cmd, positional(cmd), m)
+	not names_only_tools(cmd, m)
 }
 
-names_only_tools(cmd, args, m) if {
+names_only_tools(cmd, m) if {
 	count(m.only_of) + m.few_named > 0
 	not requirement_flag(cmd)
+	args := positional(cmd)
 	packages := array.slice(args, count(m.args), count(args))
 	count(packages) > 0
 	every p in packages {
@@ -140,6 +133,19 @@ subcommands(cmd, n) := [word |
 	}
 	word := args[i]
 ]
+
+# normalized_name is a command's name as the tables write it: lower case,
+# without a Windows `.exe`, Python and PyPy without their version
+# (python3.12 is python).
+normalized_name(cmd) := n if {
+	n := lower(trim_suffix(cmd.name.value, ".exe"))
+	not startswith(n, "py")
+}
+
+normalized_name(cmd) := regex.replace(n, `^(python|pypy)[0-9.]*$`, "$1") if {
+	n := lower(trim_suffix(cmd.name.value, ".exe"))
+	startswith(n, "py")
+}
 
 # env_reference is how a script in the given shell (or language: a
 # code input's "javascript") reads environment variable name, the safe

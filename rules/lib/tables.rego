@@ -612,6 +612,7 @@ local_cluster_commands contains m if some m in [
 
 local_cluster_actions contains action if some action in {
 	"helm/kind-action",
+	"sigstore/scaffolding/actions/setup",
 	"container-tools/kind-action",
 	"engineerd/setup-kind",
 	"medyagh/setup-minikube",
@@ -706,9 +707,10 @@ rollback_idiom := {
 
 # floating_image_tags are image tags (globs) that name no release but follow
 # the newest one, as "latest" does: `docker:dind` is the latest Docker,
-# `debian:stable-slim` the current Debian.
+# `debian:stable-slim` the current Debian, `cimg/base:current` CircleCI's
+# newest.
 floating_image_tags contains tag if some tag in {
-	"latest", "latest-*", "dind", "dind-rootless", "edge", "rolling", "nightly",
+	"latest", "latest-*", "dind", "dind-rootless", "edge", "rolling", "nightly", "current",
 	"stable", "stable-*", "oldstable", "oldstable-*", "testing", "testing-*", "unstable", "sid", "sid-*",
 }
 

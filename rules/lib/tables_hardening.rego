@@ -173,3 +173,69 @@ docker_run_calls := {
 	"docker.image.withRun": "service",
 	"docker.image.run": "service",
 }
+
+# --- environment dumps ---------------------------------------------------------
+
+# environment_dump_commands print every environment variable, secrets
+# included, when given no arguments but those `allowed` (a regular
+# expression every argument before a redirection must match; "" allows
+# none): `env`, `printenv`, `set` (sh and cmd), `export -p`, `declare
+# -px`, PowerShell's `Get-ChildItem env:`. `requires` is an argument one
+# of them must match (the env: drive). Names are lower case.
+environment_dump_commands[name] := entry if some name, entry in {
+	"env": {"allowed": `^(-0|--null)$`, "requires": ""},
+	"printenv": {"allowed": `^(-0|--null)$`, "requires": ""},
+	"set": {"allowed": "", "requires": ""},
+	"export": {"allowed": `^-p$`, "requires": ""},
+	"declare": {"allowed": `^-[px]+$`, "requires": ""},
+	"typeset": {"allowed": `^-[px]+$`, "requires": ""},
+	"get-childitem": {"allowed": `(?i)^(env:[\\/]?\*?|-path|-literalpath)$`, "requires": `(?i)^env:[\\/]?\*?$`},
+	"gci": {"allowed": `(?i)^(env:[\\/]?\*?|-path|-literalpath)$`, "requires": `(?i)^env:[\\/]?\*?$`},
+	"dir": {"allowed": `(?i)^(env:[\\/]?\*?|-path|-literalpath)$`, "requires": `(?i)^env:[\\/]?\*?$`},
+	"ls": {"allowed": `(?i)^(env:[\\/]?\*?|-path|-literalpath)$`, "requires": `(?i)^env:[\\/]?\*?$`},
+	"get-item": {"allowed": `(?i)^(env:[\\/]?\*|-path|-literalpath)$`, "requires": `(?i)^env:[\\/]?\*$`},
+}
+
+# environment_dump_passthrough are commands a dump may be piped through
+# and still hold every value: they sort, copy, encode or compress it, or
+# write it to a file (`files`: how they name it, "positional" for every
+# positional argument, else the options that take it, a first positional
+# argument included). A pipe through anything else (grep -v, sed, awk, cut)
+# is taken to filter the secrets out, and the dump is not reported.
+environment_dump_passthrough[name] := entry if some name, entry in {
+	"sort": {"files": []},
+	"uniq": {"files": []},
+	"cat": {"files": []},
+	"base64": {"files": []},
+	"gzip": {"files": []},
+	"tee": {"files": "positional"},
+	"sort-object": {"files": []},
+	"format-table": {"files": []},
+	"format-list": {"files": []},
+	"out-string": {"files": []},
+	"convertto-json": {"files": []},
+	"out-file": {"files": ["-filepath", "-path", "-literalpath"]},
+	"set-content": {"files": ["-path", "-literalpath"]},
+	"add-content": {"files": ["-path", "-literalpath"]},
+	"tee-object": {"files": ["-filepath", "-path", "-literalpath"]},
+	"export-csv": {"files": ["-path", "-literalpath"]},
+}
+
+# workspace_prefixes are how a script names the workspace, which artifact
+# and cache paths are relative to, and current_directory_prefixes how it
+# names the directory it runs in: stripped from a written file's path
+# before it is compared with them.
+workspace_prefixes := [
+	"$CI_PROJECT_DIR/", "${CI_PROJECT_DIR}/", "$GITHUB_WORKSPACE/", "${GITHUB_WORKSPACE}/",
+	"${{ github.workspace }}/", "$WORKSPACE/", "${WORKSPACE}/", "${env.WORKSPACE}/",
+]
+
+current_directory_prefixes := ["./", "$PWD/", "${PWD}/"]
+
+# artifact_upload_actions keep the files of their `path` input (lines;
+# `!` excludes) as an artifact anyone with read access can download.
+# Since `hidden_since` (major.minor) they leave out hidden files (.env)
+# unless `include-hidden-files` is true.
+artifact_upload_actions[action] := entry if some action, entry in {
+	"actions/upload-artifact": {"input": "path", "hidden_since": [4, 4]},
+}

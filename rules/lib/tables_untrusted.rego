@@ -34,6 +34,27 @@ outsider_contexts contains path if some path in {
 	"github.event.check_suite.head_branch", "github.event.check_run.check_suite.head_branch",
 }
 
+# context_roots are the first part of the context paths of the tables
+# below, one per system whose expressions read contexts: GitHub's
+# `github.*`, CircleCI's `pipeline.*` values.
+context_roots contains root if some root in {"github", "pipeline"}
+
+# And the CircleCI pipeline values an outsider
+# writes when a fork's pull request is built (the project setting
+# "Build forked pull requests"): branch names, commit messages and
+# titles, author names.
+outsider_contexts contains path if some path in {
+	"pipeline.git.branch",
+	"pipeline.trigger_parameters.github_app.branch",
+	"pipeline.trigger_parameters.github_app.commit_message",
+	"pipeline.trigger_parameters.github_app.commit_title",
+	"pipeline.trigger_parameters.github_app.user_name",
+	"pipeline.trigger_parameters.gitlab.branch",
+	"pipeline.trigger_parameters.gitlab.commit_message",
+	"pipeline.trigger_parameters.gitlab.commit_title",
+	"pipeline.trigger_parameters.gitlab.user_name",
+}
+
 # Azure Pipelines' predefined variables that carry a change's branch
 # name or commit message, which its macros ($(Build.SourceBranchName))
 # substitute into scripts before they run.
@@ -42,10 +63,8 @@ outsider_contexts contains path if some path in {
 	"build.sourcebranch", "build.sourcebranchname", "build.sourceversionmessage",
 }
 
-# context_roots are the roots of the context paths the CI systems set
-# themselves (GitHub's contexts, Azure's predefined variables): only paths
-# under them are judged by the tables above.
-context_roots contains root if some root in {"github", "build", "system"}
+# Azure's predefined variables are read under their own roots.
+context_roots contains root if some root in {"build", "system"}
 
 # input_prefixes are the prefixes of the paths that read a pipeline's
 # inputs: GitHub's and GitLab's inputs, Azure's template parameters.

@@ -24,9 +24,9 @@ control(path) := "outsider" if {
 	held_by(path, tables.partly_controlled_contexts_pattern, tables.partly_controlled_holders_pattern)
 }
 
-# context_root is true for a path under one of the CI systems' context
-# roots (tables.context_roots): only those name what the system itself
-# sets.
+# context_root is true for a path under one of the roots of the systems'
+# contexts (`github`, CircleCI's `pipeline`): other paths (env, inputs,
+# steps) are never a context.
 context_root(path) if split(path, ".")[0] in tables.context_roots
 
 # held_by is true when path is one of the contexts (matches pattern, the

@@ -30,7 +30,7 @@ type node struct {
 	items []*node
 	// src positions the characters of a scalar written in a file; nil for
 	// a computed one.
-	src *syntax.YAMLScalar
+	src *syntax.Scalar
 	// exprs are the template expressions of a scalar that could not be
 	// evaluated, kept in its text.
 	exprs []model.Expression
@@ -153,7 +153,7 @@ func (c *converter) convert(y *yaml.Node, depth int) *node {
 		return &node{null: true, pos: c.start(y)}
 	case yaml.ScalarNode:
 		line, col := c.file.ValueStart(y.Line, y.Column, y.Value == "" && y.Style&^yaml.TaggedStyle == 0)
-		src := &syntax.YAMLScalar{File: c.file, Line: line, Col: col, Style: y.Style}
+		src := &syntax.Scalar{File: c.file, Line: line, Col: col, Style: y.Style}
 		pos := src.Span(y.Value)
 		from := model.Pos{Line: line, Column: col}
 		if style := y.Style &^ yaml.TaggedStyle; style == yaml.LiteralStyle || style == yaml.FoldedStyle {

@@ -1,9 +1,8 @@
 package gitlab
 
 import (
-	"strings"
-
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
 )
 
 // image reads an image or service (a string or {name, alias, ...}) and
@@ -34,28 +33,8 @@ func (p *parser) image(n *node, usage string, known map[string]model.String) *mo
 		name.Pos = value.Pos
 	}
 	ref := model.Reference{Kind: model.RefImage, Usage: usage, Value: name, Pos: name.Pos, Dynamic: dynamic(name.Value)}
-	ref.Registry, ref.Repo, ref.Ref, ref.Digest = parseImage(name.Value)
+	ref.Registry, ref.Repo, ref.Ref, ref.Digest = syntax.ParseImage(name.Value)
 	ref.Pinned = ref.Digest != ""
 	p.addRef(ref)
 	return img
-}
-
-// parseImage splits `[user:password@][registry/]repository[:tag][@digest]`.
-// The registry is the first path component when it looks like a host (has
-// a dot or a port, or is localhost); an implicit Docker Hub stays empty. A
-// user and password are dropped: an @ before the first / ends them, where
-// a digest's @ comes after it.
-func parseImage(s string) (registry, repo, tag, digest string) {
-	if at, slash := strings.Index(s, "@"), strings.Index(s, "/"); at >= 0 && at < slash {
-		s = s[at+1:]
-	}
-	name, digest, _ := strings.Cut(s, "@")
-	if slash := strings.LastIndex(name, "/"); strings.LastIndex(name, ":") > slash {
-		colon := strings.LastIndex(name, ":")
-		name, tag = name[:colon], name[colon+1:]
-	}
-	if first, rest, ok := strings.Cut(name, "/"); ok && (strings.ContainsAny(first, ".:") || first == "localhost") {
-		return first, rest, tag, digest
-	}
-	return "", name, tag, digest
 }

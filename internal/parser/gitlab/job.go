@@ -14,6 +14,7 @@ func (p *parser) job(key, n *node) model.Job {
 		Needs:     needs(n.get("needs")),
 		Caches:    caches(n.entry("cache")),
 		Reports:   reports(n),
+		Artifacts: p.artifacts(n),
 		Strategy:  strategy(n.get("parallel")),
 		Pos:       join(key.pos, n.pos),
 		Container: p.image(n.get("image"), "container", known),

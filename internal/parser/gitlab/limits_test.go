@@ -11,6 +11,7 @@ import (
 	"testing/fstest"
 
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
 )
 
 // countingFS counts the files the parser opens.
@@ -188,9 +189,9 @@ func TestParseImage(t *testing.T) {
 		{"u:pass@reg.example.com/img", "reg.example.com", "img", "", ""},
 		{"u:pass@reg.example.com:5000/o/r:1@sha256:abc", "reg.example.com:5000", "o/r", "1", "sha256:abc"},
 	} {
-		registry, repo, tag, digest := parseImage(tc.in)
+		registry, repo, tag, digest := syntax.ParseImage(tc.in)
 		if registry != tc.registry || repo != tc.repo || tag != tc.tag || digest != tc.digest {
-			t.Errorf("parseImage(%q) = %q %q %q %q", tc.in, registry, repo, tag, digest)
+			t.Errorf("ParseImage(%q) = %q %q %q %q", tc.in, registry, repo, tag, digest)
 		}
 	}
 }

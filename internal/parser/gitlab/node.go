@@ -46,7 +46,7 @@ type node struct {
 	// syntax.MaxNodes.
 	size int
 	// src maps a scalar's text back to the file, for locating commands.
-	src *syntax.YAMLScalar
+	src *syntax.Scalar
 	// index maps the keys of a large mapping to their pairs, built on the
 	// first lookup: the top level of a big file has many thousands of
 	// entries, each looked up in turn.
@@ -186,9 +186,9 @@ func (c *converter) valueStart(n *yaml.Node) model.Pos {
 	return model.Pos{File: c.file.Path, Line: line, Column: col, EndLine: line, EndColumn: col}
 }
 
-func (c *converter) source(y *yaml.Node) *syntax.YAMLScalar {
+func (c *converter) source(y *yaml.Node) *syntax.Scalar {
 	start := c.valueStart(y)
-	return &syntax.YAMLScalar{File: c.file, Line: start.Line, Col: start.Column, Style: y.Style}
+	return &syntax.Scalar{File: c.file, Line: start.Line, Col: start.Column, Style: y.Style}
 }
 
 // convert returns nil only when the tree exceeded a limit (already

@@ -2,6 +2,7 @@ package gitlab
 
 import (
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
 	"github.com/pipelint/pipelint/internal/shell"
 )
 
@@ -21,3 +22,6 @@ func (n *node) locator() shell.Locate {
 	}
 	return n.src.Locate(n.value)
 }
+
+// newScalarText positions byte ranges of a scalar's text.
+func newScalarText(n *node) *syntax.ScalarText { return syntax.NewScalarText(n.value, n.locator()) }

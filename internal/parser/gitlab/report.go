@@ -24,3 +24,15 @@ func reports(job *node) []model.Report {
 	}
 	return out
 }
+
+// artifacts lists the paths of `artifacts: paths:`, the files the job
+// keeps. `untracked: true` and `exclude:` are not modelled.
+func (p *parser) artifacts(job *node) []model.String {
+	var out []model.String
+	for _, path := range p.flatten(job.get("artifacts").get("paths")) {
+		if path.kind == scalarNode && !path.null {
+			out = append(out, path.str())
+		}
+	}
+	return out
+}

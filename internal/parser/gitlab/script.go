@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/pipelint/pipelint/internal/model"
-	"github.com/pipelint/pipelint/internal/parser/syntax"
 	"github.com/pipelint/pipelint/internal/shell"
 )
 
@@ -23,7 +22,7 @@ func inputExpressions(line *node) []model.Expression {
 	if !strings.Contains(line.value, "$[[") {
 		return nil
 	}
-	text := syntax.NewScalarText(line.value, line.locator())
+	text := newScalarText(line)
 	var out []model.Expression
 	for _, m := range inputExpression.FindAllStringSubmatchIndex(line.value, -1) {
 		e := model.Expression{Value: line.value[m[2]:m[3]], Pos: text.Substring(m[0], m[1]).Pos}

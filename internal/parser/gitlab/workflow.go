@@ -4,7 +4,6 @@ import (
 	"regexp"
 
 	"github.com/pipelint/pipelint/internal/model"
-	"github.com/pipelint/pipelint/internal/parser/syntax"
 )
 
 var (
@@ -23,7 +22,7 @@ func workflowTriggers(rules []*node) []model.Trigger {
 		if cond.text() == "" || r.get("when").text() == "never" {
 			continue
 		}
-		text := syntax.NewScalarText(cond.value, cond.locator())
+		text := newScalarText(cond)
 		var branches []model.String
 		for _, m := range branchCompare.FindAllStringSubmatchIndex(cond.value, -1) {
 			branches = append(branches, text.Substring(m[2], m[3]))

@@ -401,6 +401,41 @@ func (b *builder) junitReport(c *call, sc scope) {
 	sc.slot.job.Reports = append(sc.slot.job.Reports, report)
 }
 
+// keptFilesArgument names, per step, the argument that lists the files
+// the step keeps after the job: archived with the build, or stashed for
+// later stages.
+var keptFilesArgument = map[string]string{"archiveArtifacts": "artifacts", "archive": "includes", "stash": "includes"}
+
+// keptFiles adds the files an archiveArtifacts, archive or stash step
+// keeps to its job's Artifacts: each pattern of the argument, which Ant
+// separates by commas or spaces, where it is written. A stash without
+// includes keeps every file, which no pattern says, and is left out.
+func (b *builder) keptFiles(c *call, sc scope) {
+	job := sc.slot.job
+	if job == nil {
+		return
+	}
+	n := c.named(keptFilesArgument[c.name])
+	if n == nil && c.name != "stash" {
+		n = c.positional(0) // the first positional argument of stash is its name
+	}
+	_, s, ok := b.stringValue(n)
+	if !ok {
+		return
+	}
+	start := -1
+	for i := 0; i <= len(s.value); i++ {
+		separator := i == len(s.value) || s.value[i] == ',' || s.value[i] == ' ' || s.value[i] == '\t' || s.value[i] == '\n'
+		switch {
+		case separator && start >= 0:
+			job.Artifacts = append(job.Artifacts, b.substring(s, start, i))
+			start = -1
+		case !separator && start < 0:
+			start = i
+		}
+	}
+}
+
 // credentialVariables are the arguments of withCredentials bindings that
 // name a variable holding (part of) the secret.
 var credentialVariables = []string{

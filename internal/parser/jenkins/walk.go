@@ -307,6 +307,10 @@ func (b *builder) genericStep(c *call, sc scope) {
 		return
 	case "input":
 		step.When = whenManual
+	case "archiveArtifacts", "archive", "stash":
+		b.addStep(step, c, sc)
+		b.keptFiles(c, sc)
+		return
 	}
 	b.addStep(step, c, sc)
 }

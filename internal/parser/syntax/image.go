@@ -7,6 +7,26 @@ import (
 	"github.com/pipelint/pipelint/internal/model"
 )
 
+// ParseImage splits an image reference,
+// `[user:password@][registry/]repository[:tag][@digest]`. The registry is the first path component when it looks like a host (has
+// a dot or a port, or is localhost); an implicit Docker Hub stays empty. A
+// user and password are dropped: an @ before the first / ends them, where
+// a digest's @ comes after it.
+func ParseImage(s string) (registry, repo, tag, digest string) {
+	if at, slash := strings.Index(s, "@"), strings.Index(s, "/"); at >= 0 && at < slash {
+		s = s[at+1:]
+	}
+	name, digest, _ := strings.Cut(s, "@")
+	if slash := strings.LastIndex(name, "/"); strings.LastIndex(name, ":") > slash {
+		colon := strings.LastIndex(name, ":")
+		name, tag = name[:colon], name[colon+1:]
+	}
+	if first, rest, ok := strings.Cut(name, "/"); ok && (strings.ContainsAny(first, ".:") || first == "localhost") {
+		return first, rest, tag, digest
+	}
+	return "", name, tag, digest
+}
+
 var imageDigest = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 
 // dockerHub lists the names of Docker Hub, whose images are written
@@ -15,28 +35,14 @@ var dockerHub = map[string]bool{
 	"docker.io": true, "index.docker.io": true, "registry-1.docker.io": true, "registry.hub.docker.com": true,
 }
 
-// ImageReference parses `[user:password@][registry/]repository[:tag][@sha256:digest]`
-// into Registry, Repo, Ref (the tag), Digest and Pinned. A user and
-// password (docker://user:pass@registry/image) are dropped: an @ before
-// the first / ends them, where a digest's @ comes after it.
+// ImageReference is ParseImage as a Reference: Docker Hub's own names
+// left out of Registry, Pinned set for a sha256 digest.
 func ImageReference(name string) model.Reference {
 	var out model.Reference
-	if at, slash := strings.Index(name, "@"), strings.Index(name, "/"); at >= 0 && at < slash {
-		name = name[at+1:]
+	out.Registry, out.Repo, out.Ref, out.Digest = ParseImage(name)
+	if dockerHub[out.Registry] {
+		out.Registry = ""
 	}
-	name, out.Digest, _ = strings.Cut(name, "@")
-	if i := strings.LastIndex(name, ":"); i > strings.LastIndex(name, "/") {
-		name, out.Ref = name[:i], name[i+1:]
-	}
-	// As in Docker, the first component names a registry only when it looks
-	// like a host.
-	if first, rest, ok := strings.Cut(name, "/"); ok && (strings.ContainsAny(first, ".:") || first == "localhost") {
-		out.Registry, name = first, rest
-		if dockerHub[out.Registry] {
-			out.Registry = ""
-		}
-	}
-	out.Repo = name
 	out.Pinned = imageDigest.MatchString(out.Digest)
 	return out
 }

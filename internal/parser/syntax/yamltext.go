@@ -9,19 +9,18 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// YAMLFile is one loaded file: its text, for mapping scalars back to
-// columns, and where its scalars are, for telling comments from `#` inside
-// strings.
+// YAMLFile is one loaded YAML file as the parsers of YAML systems share
+// it: its text, for mapping scalars back to columns, and where its scalars
+// are, for telling comments from `#` inside strings.
 type YAMLFile struct {
-	Path string
-	// Lines are the file's lines without their breaks.
-	Lines [][]rune
+	Path  string   // the display path positions are written with
+	Lines [][]rune // without line breaks, counted as the YAML reader counts them
 	// scalarSpans lists, per line, the column ranges [from, to) covered by
 	// scalars; a line inside a multi-line scalar is covered entirely.
 	scalarSpans map[int]*Ranges
 }
 
-// NewYAMLFile loads a YAML file's text for positioning its values.
+// NewYAMLFile splits a file's text into lines as the YAML reader sees them.
 func NewYAMLFile(path string, src []byte) *YAMLFile {
 	// The YAML reader drops a byte-order mark before counting columns, and
 	// ends lines at every YAML line break (a lone \r too).
@@ -142,38 +141,39 @@ func (f *YAMLFile) ValueStart(line, col int, empty bool) (int, int) {
 	}
 }
 
-// YAMLScalar is where a scalar's text was written.
-type YAMLScalar struct {
+// Scalar is where a scalar's text was written, for positioning its
+// characters (Span, Locate).
+type Scalar struct {
 	File      *YAMLFile
 	Line, Col int // where the value begins: its first character, opening quote or block indicator
 	Style     yaml.Style
 }
 
-// point is where a character of a scalar's text was written; width is the
-// number of source columns it takes (2 for the escape \t or a doubled
+// scalarPoint is where a character of a scalar's text was written; width
+// is the number of source columns it takes (2 for the escape \t or a doubled
 // single quote).
-type point struct{ line, col, width int }
+type scalarPoint struct{ line, col, width int }
 
 // points returns, for every character of text, where it was written. The
 // text is walked alongside the source; source blanks that YAML folded or
 // stripped (indentation, line breaks) are skipped and escape sequences are
 // stepped over, so every character lands on its own source column.
-func (s *YAMLScalar) points(text string) []point {
+func (s *Scalar) points(text string) []scalarPoint {
 	style := s.Style &^ (yaml.TaggedStyle | yaml.FlowStyle)
-	cur := point{s.Line, s.Col, 1}
+	cur := scalarPoint{s.Line, s.Col, 1}
 	switch style {
 	case yaml.LiteralStyle, yaml.FoldedStyle:
-		cur = point{s.Line + 1, 1, 1}
+		cur = scalarPoint{s.Line + 1, 1, 1}
 	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
 		cur.col++
 	}
-	next := func(p point) point {
+	next := func(p scalarPoint) scalarPoint {
 		if r, _ := s.File.At(p.line, p.col); r == '\n' {
-			return point{p.line + 1, 1, 1}
+			return scalarPoint{p.line + 1, 1, 1}
 		}
-		return point{p.line, p.col + 1, 1}
+		return scalarPoint{p.line, p.col + 1, 1}
 	}
-	pts := make([]point, 0, len(text))
+	pts := make([]scalarPoint, 0, len(text))
 	for _, r := range text {
 		for {
 			c, ok := s.File.At(cur.line, cur.col)
@@ -184,16 +184,16 @@ func (s *YAMLScalar) points(text string) []point {
 			if style == yaml.DoubleQuotedStyle && c == '\\' {
 				e, _ := s.File.At(cur.line, cur.col+1)
 				if e == '\n' { // an escaped line break joins lines
-					cur = point{cur.line + 1, 1, 1}
+					cur = scalarPoint{cur.line + 1, 1, 1}
 					continue
 				}
-				escape := point{cur.line, cur.col, escapeWidth(e)}
+				escape := scalarPoint{cur.line, cur.col, escapeWidth(e)}
 				pts = append(pts, escape)
 				cur.col += escape.width
 				break
 			}
 			if style == yaml.SingleQuotedStyle && c == '\'' && r == '\'' {
-				pts = append(pts, point{cur.line, cur.col, 2})
+				pts = append(pts, scalarPoint{cur.line, cur.col, 2})
 				cur.col += 2
 				break
 			}
@@ -231,7 +231,7 @@ func escapeWidth(e rune) int {
 // Span computes a scalar's Pos from its points: from the first to just
 // after the last character of the content, without quotes, and for a block
 // scalar without the indicator and the leading and trailing line breaks.
-func (s *YAMLScalar) Span(text string) model.Pos {
+func (s *Scalar) Span(text string) model.Pos {
 	pos := model.Pos{File: s.File.Path, Line: s.Line, Column: s.Col, EndLine: s.Line, EndColumn: s.Col}
 	style := s.Style &^ (yaml.TaggedStyle | yaml.FlowStyle)
 	pts := s.points(text)
@@ -267,8 +267,8 @@ func (s *YAMLScalar) Span(text string) model.Pos {
 // Locate maps a line and column of the scalar's text (as shell.Locate
 // expects) to the file. A column past the end of a text line maps just
 // after its last character.
-func (s *YAMLScalar) Locate(text string) func(line, col int) model.Pos {
-	var pts []point
+func (s *Scalar) Locate(text string) func(line, col int) model.Pos {
+	var pts []scalarPoint
 	var lineStarts []int
 	return func(line, col int) model.Pos {
 		if pts == nil {
@@ -288,7 +288,7 @@ func (s *YAMLScalar) Locate(text string) func(line, col int) model.Pos {
 			lineEnd = lineStarts[line] - 1 // index of the '\n'
 		}
 		i := lineStarts[line-1] + max(col, 1) - 1
-		var p point
+		var p scalarPoint
 		switch {
 		case i < lineEnd:
 			p = pts[i]
@@ -302,24 +302,7 @@ func (s *YAMLScalar) Locate(text string) func(line, col int) model.Pos {
 	}
 }
 
-// converter turns one file's yaml.Node tree into nodes, resolving aliases
-
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
-
-// YAMLError turns a yaml.v3 error ("yaml: line 3: did not find ...") into
-// a ParseError at that line.
-func YAMLError(path string, err error) *model.ParseError {
-	msg, line := err.Error(), 1
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = strings.TrimPrefix(msg, m[0])
-	} else {
-		msg = strings.TrimPrefix(msg, "yaml: ")
-	}
-	return &model.ParseError{Pos: model.Pos{File: path, Line: line, Column: 1, EndLine: line, EndColumn: 1}, Message: "invalid YAML: " + msg}
-}
-
-// ScalarText positions byte ranges of a scalar's text. Ranges asked for
+// ScalarText positions byte ranges of one scalar's text. Ranges asked for
 // in increasing order take time linear in the text altogether, however
 // many there are.
 type ScalarText struct {
@@ -329,13 +312,14 @@ type ScalarText struct {
 	offset, line, col int
 }
 
-// NewScalarText positions the text of a scalar with locate, which maps a
-// 1-based line and column of the text to the file (YAMLScalar.Locate).
+// NewScalarText positions the text of a scalar whose characters locate
+// places (a Scalar's Locate).
 func NewScalarText(text string, locate func(line, col int) model.Pos) *ScalarText {
 	return &ScalarText{text: text, locate: locate, line: 1, col: 1}
 }
 
-// Substring returns the bytes [from, to) of the text, positioned.
+// Substring returns the bytes [from, to) of the scalar, positioned within
+// it.
 func (s *ScalarText) Substring(from, to int) model.String {
 	start := s.locate(s.point(from))
 	end := s.locate(s.point(to))
@@ -358,4 +342,19 @@ func (s *ScalarText) point(offset int) (line, col int) {
 	}
 	s.offset = offset
 	return s.line, s.col
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
+
+// YAMLError turns a yaml.v3 error ("yaml: line 3: did not find ...") into
+// a ParseError at that line.
+func YAMLError(path string, err error) *model.ParseError {
+	msg, line := err.Error(), 1
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = strings.TrimPrefix(msg, m[0])
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+	}
+	return &model.ParseError{Pos: model.Pos{File: path, Line: line, Column: 1, EndLine: line, EndColumn: 1}, Message: "invalid YAML: " + msg}
 }
