@@ -49,6 +49,7 @@ FUZZ_TARGETS = \
 	./internal/parser/github:FuzzParse \
 	./internal/parser/gitlab:FuzzParse \
 	./internal/parser/jenkins:FuzzParse \
+	./internal/parser/azure:FuzzParse \
 	./internal/parser/circleci:FuzzParse \
 	./internal/parser/bitbucket:FuzzParse \
 	./internal/parser/travis:FuzzParse \

@@ -44,6 +44,25 @@ findings contains {"msg": message(first, jobs), "pos": pos, "severity": first.se
 
 positions := {j.pos | some j in judged}
 
+# A built-in checkout step told to keep the token (Azure's `checkout:`
+# with `persistCredentials: true`), whose job never pushes with it: the
+# option was set for nothing, and every later step, a build script or a
+# compromised dependency among them, can read the token.
+findings contains {"msg": msg, "pos": v.value.pos, "severity": "medium"} if {
+	some j, job in input.jobs
+	some s, step in job.steps
+	step.call.value != ""
+	some entry in tables.credential_checkout_calls
+	step.call.value == entry.call
+	some v in step.with
+	v.name.value == entry.input
+	lower(trim_space(v.value.value)) == "true"
+	not pushes_later(j, s)
+	msg := sprintf("%s with %s: true leaves %s configured for git for the rest of job %q, and no later step pushes with it; remove %s or set it to false", [
+		entry.call, entry.input, entry.token, job.id.value, entry.input,
+	])
+}
+
 # fix sets the input to false on the checkout. It is unsafe when, in any
 # job the checkout runs in, the setting was written `true` (a decision)
 # or a later step runs git or gh: the rule knows the push commands and

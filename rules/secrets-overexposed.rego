@@ -12,6 +12,10 @@
 #   -px`, PowerShell's `Get-ChildItem env: | Out-File env.txt`) that the
 #   job keeps as an artifact (high), a cache or a Jenkins stash (medium):
 #   the log masks secrets, the file keeps them in clear.
+#   And a step that hands a credential to its whole script when the
+#   script never reads it: Azure's AzureCLI task with
+#   `addSpnToEnvironment: true` puts the service principal's id, key or
+#   token in the environment of every command it runs.
 # custom:
 #   id: secrets-overexposed
 #   severity: high
@@ -56,6 +60,23 @@ judged(e, "secrets.*") := {
 	"severity": "medium",
 }
 
+# A step whose input hands its script a credential (tables.credential_exposing_calls)
+# that the script never names.
+findings contains {"msg": msg, "pos": v.value.pos, "severity": "medium"} if {
+	some job in input.jobs
+	some step in job.steps
+	step.call.value != ""
+	some entry in tables.credential_exposing_calls
+	startswith(lower(step.call.value), lower(entry.call))
+	some v in step.with
+	v.name.value == entry.input
+	lower(trim_space(v.value.value)) == "true"
+	step.script.text.value != "" # a script file may read it
+	not regex.match(entry.used, step.script.text.value)
+	msg := sprintf("%s with %s: true puts %s in the environment of every command of its script, which never reads it; remove %s", [
+		step.call.value, entry.input, entry.credential, entry.input,
+	])
+}
 # --- the environment dumped into a file the job keeps ---------------------------
 
 # A command that prints every environment variable (`env`, `printenv`,

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/azure"
 	"github.com/pipelint/pipelint/internal/parser/bitbucket"
 	"github.com/pipelint/pipelint/internal/parser/circleci"
 	"github.com/pipelint/pipelint/internal/parser/github"
@@ -19,7 +20,7 @@ import (
 
 // Parsers is every CI system pipelint reads. Adding a system adds its
 // package's Parser here.
-var Parsers = []syntax.Parser{github.Parser, gitlab.Parser, jenkins.Parser, circleci.Parser, bitbucket.Parser, travis.Parser}
+var Parsers = []syntax.Parser{github.Parser, gitlab.Parser, jenkins.Parser, azure.Parser, circleci.Parser, bitbucket.Parser, travis.Parser}
 
 // Lookup returns the parser of a system.
 func Lookup(system model.System) (syntax.Parser, bool) {

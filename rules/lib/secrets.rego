@@ -97,7 +97,9 @@ non_secret_key_pattern := `(?i)([_.-](id|ids|name|names|url|uri|urls|endpoint|ho
 
 # placeholder_pattern matches values that stand for a secret without being
 # one.
-placeholder_pattern := `(?i)^(|root|admin|postgres|mysql|guest|user|changeme|change[_-]me|changeit|password|passw0rd|pass|secret|token|example|dummy|fake|test|testing|none|null|nil|true|false|yes|no|on|off|hello|hello[_-]?world|foo|bar|baz|(still[_-]?)?not[_-]?a[_-]?(real[_-]?)?(password|secret|token)|x+|\*+|\.+|-+|[0-9]{1,5}|<[^>]*>|\[[^\]]*\]|\{\{[^}]*\}\}|your[_-].*|replace[_-]?me|todo|tbd|redacted|\[masked\]|xxx.*|.*xxxx.*|\.\.\.)$`
+# (The API key of an Azure Artifacts feed is any string, conventionally
+# AZ or AzureArtifacts: the feed authenticates by token.)
+placeholder_pattern := `(?i)^(|root|admin|postgres|mysql|guest|user|changeme|change[_-]me|changeit|password|passw0rd|pass|secret|token|example|dummy|fake|test|testing|none|null|nil|true|false|yes|no|on|off|hello|hello[_-]?world|foo|bar|baz|(still[_-]?)?not[_-]?a[_-]?(real[_-]?)?(password|secret|token)|x+|\*+|\.+|-+|[0-9]{1,5}|<[^>]*>|\[[^\]]*\]|\{\{[^}]*\}\}|your[_-].*|replace[_-]?me|todo|tbd|redacted|az|azureartifacts|azuredevops|vsts|\[masked\]|xxx.*|.*xxxx.*|\.\.\.)$`
 
 # reference_pattern matches values that point at a secret store instead
 # of holding the secret, or that are computed at run time.

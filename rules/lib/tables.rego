@@ -250,7 +250,8 @@ install_commands contains m if some m in [
 	{"names": ["cargo"], "args": ["{build,test,check,clippy,fetch,nextest}"], "ecosystem": "cargo"},
 	{"names": ["cargo"], "args": ["install"], "few_named": few_named_tools, "ecosystem": "cargo"},
 	{"names": ["composer"], "args": ["{install,update}"], "ecosystem": "composer"},
-	{"names": ["dotnet"], "args": ["{restore,build,test,publish}"], "ecosystem": "nuget"},
+	# --no-restore builds with the packages an earlier restore installed.
+	{"names": ["dotnet"], "args": ["{restore,build,test,publish}"], "unless": ["--no-restore"], "ecosystem": "nuget"},
 ]
 
 # few_named_tools is how many named packages an install may name and still

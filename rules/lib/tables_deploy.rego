@@ -63,6 +63,13 @@ deploy_calls contains call if some call in {
 	"azureWebAppPublish", "azureFunctionAppPublish", "cfPush",
 }
 
+# Azure Pipelines tasks that deploy, as a step's `task:` names them.
+deploy_calls contains call if some call in {
+	"HelmDeploy@0", "HelmDeploy@1", "KubernetesManifest@0", "KubernetesManifest@1", "Kubernetes@1",
+	"AzureWebApp@1", "AzureWebAppContainer@1", "AzureRmWebAppDeployment@4", "AzureFunctionApp@1", "AzureFunctionApp@2",
+	"AzureFunctionAppContainer@1", "AzureContainerApps@1", "AzureResourceManagerTemplateDeployment@3", "AzureStaticWebApp@0",
+}
+
 # credential_calls are Jenkins steps that give the steps inside them a
 # credential, as withCredentials does: an SSH agent, cloud, cluster,
 # registry or secret store login.
@@ -79,6 +86,7 @@ approval_idiom[system] := idiom if some system, idiom in {
 	"gitlab": "give the job an `environment:` (protected, with required approvals) or `when: manual`",
 	"jenkins": "add an `input` step with a `submitter` before the deploy",
 	"bitbucket": "give the step a `deployment:` environment (its deployment permissions say who may deploy) or `trigger: manual`",
+	"azure": "deploy from a `deployment` job whose `environment:` has an approval check",
 }
 
 # report_only_commands only print, test, wait or touch files: a job that

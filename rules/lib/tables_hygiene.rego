@@ -87,6 +87,25 @@ credential_checkouts contains entry if some entry in [
 	{"action": "actions/checkout", "input": "persist-credentials", "separate_file_from": 6},
 ]
 
+# credential_checkout_calls are the built-in checkout steps (a step's
+# `call`) that leave the job's token in the workspace's git configuration
+# when `input` is true; they do not by default. Azure Pipelines'
+# `checkout:` keeps System.AccessToken with `persistCredentials: true`.
+credential_checkout_calls contains entry if some entry in [
+	{"call": "checkout", "input": "persistCredentials", "token": "the job's access token"},
+]
+
+# credential_exposing_calls are the steps (by the start of their `call`)
+# that put a credential in their script's environment when `input` is
+# true; `used` matches a script that reads it.
+credential_exposing_calls contains entry if some entry in [
+	{
+		"call": "AzureCLI@", "input": "addSpnToEnvironment",
+		"credential": "the service connection's service principal (servicePrincipalId, servicePrincipalKey, idToken)",
+		"used": `(?i)servicePrincipal(Id|Key)|idToken|tenantId`,
+	},
+]
+
 # artifact_uploads are the actions that upload files of the workspace as
 # an artifact anyone who can read the run can download: `input` holds the
 # paths (one per line, `!` excluding). From version `hidden_excluded_from`

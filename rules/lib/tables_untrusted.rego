@@ -55,6 +55,21 @@ outsider_contexts contains path if some path in {
 	"pipeline.trigger_parameters.gitlab.user_name",
 }
 
+# Azure Pipelines' predefined variables that carry a change's branch
+# name or commit message, which its macros ($(Build.SourceBranchName))
+# substitute into scripts before they run.
+outsider_contexts contains path if some path in {
+	"system.pullrequest.sourcebranch",
+	"build.sourcebranch", "build.sourcebranchname", "build.sourceversionmessage",
+}
+
+# Azure's predefined variables are read under their own roots.
+context_roots contains root if some root in {"build", "system"}
+
+# input_prefixes are the prefixes of the paths that read a pipeline's
+# inputs: GitHub's and GitLab's inputs, Azure's template parameters.
+input_prefixes contains prefix if some prefix in {"inputs.", "github.event.inputs.", "parameters."}
+
 # partly_controlled_contexts are structured values an outsider chooses
 # within a format that still admits shell metacharacters: e-mail
 # addresses (`"$(id)"@example.com` is one) and free-form URLs.
@@ -112,6 +127,10 @@ context_events := {
 	"github.event.workflow_run": {"workflow_run"},
 	"github.event.check_suite": {"check_suite"},
 	"github.event.check_run": {"check_run"},
+	"system.pullrequest": {"pull_request"},
+	"build.sourcebranch": {"push", "pull_request"},
+	"build.sourcebranchname": {"push", "pull_request"},
+	"build.sourceversionmessage": {"push", "pull_request"},
 }
 
 # fork_triggers run on outsiders' changes without the base repository's

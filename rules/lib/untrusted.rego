@@ -128,7 +128,7 @@ else := matrix_origin(j) if startswith(path, "matrix.")
 direct(path) := control(path)
 
 direct(path) := input_origin(name) if {
-	some prefix in ["inputs.", "github.event.inputs."]
+	some prefix in tables.input_prefixes
 	startswith(path, prefix)
 	name := lower(substring(path, count(prefix), -1))
 	not contains(name, ".")

@@ -6,26 +6,20 @@ import (
 	"unicode/utf8"
 
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
 )
 
 var (
 	commitSHA   = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
-	imageDigest = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 	versionLike = regexp.MustCompile(`^v?\d+(\.\d+)*([-+][0-9A-Za-z.-]+)?$`)
 )
-
-// dockerHub lists the names of Docker Hub, whose images are written
-// without a registry.
-var dockerHub = map[string]bool{
-	"docker.io": true, "index.docker.io": true, "registry-1.docker.io": true, "registry.hub.docker.com": true,
-}
 
 // reference records what value pulls in, kind being model.RefAction,
 // RefReusableWorkflow or RefImage.
 func (c *converter) reference(value model.String, kind, usage string) model.Reference {
 	var ref model.Reference
 	if kind == model.RefImage {
-		ref = imageReference(strings.TrimPrefix(value.Value, "docker://"))
+		ref = syntax.ImageReference(strings.TrimPrefix(value.Value, "docker://"))
 	} else {
 		ref = actionReference(value.Value)
 	}
@@ -54,31 +48,6 @@ func actionReference(value string) model.Reference {
 	if len(parts) > 2 {
 		out.Path = parts[2]
 	}
-	return out
-}
-
-// imageReference parses `[user:password@][registry/]repository[:tag][@sha256:digest]`.
-// A user and password (docker://user:pass@registry/image) are dropped: an
-// @ before the first / ends them, where a digest's @ comes after it.
-func imageReference(name string) model.Reference {
-	var out model.Reference
-	if at, slash := strings.Index(name, "@"), strings.Index(name, "/"); at >= 0 && at < slash {
-		name = name[at+1:]
-	}
-	name, out.Digest, _ = strings.Cut(name, "@")
-	if i := strings.LastIndex(name, ":"); i > strings.LastIndex(name, "/") {
-		name, out.Ref = name[:i], name[i+1:]
-	}
-	// As in Docker, the first component names a registry only when it looks
-	// like a host.
-	if first, rest, ok := strings.Cut(name, "/"); ok && (strings.ContainsAny(first, ".:") || first == "localhost") {
-		out.Registry, name = first, rest
-		if dockerHub[out.Registry] {
-			out.Registry = ""
-		}
-	}
-	out.Repo = name
-	out.Pinned = imageDigest.MatchString(out.Digest)
 	return out
 }
 

@@ -7,6 +7,7 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
 	"github.com/pipelint/pipelint/internal/shell"
 )
 
@@ -251,7 +252,7 @@ func TestImageReference(t *testing.T) {
 		"u:pass@reg.example.com:5000/o/img:1.2": {Registry: "reg.example.com:5000", Repo: "o/img", Ref: "1.2"},
 		"u:pass@ghcr.io/o/img@" + digest:        {Registry: "ghcr.io", Repo: "o/img", Digest: digest, Pinned: true},
 	} {
-		check(t, value, imageReference(value), want)
+		check(t, value, syntax.ImageReference(value), want)
 	}
 }
 
