@@ -34,7 +34,7 @@ findings contains finding if {
 	outsider_event
 	not guarded(i)
 	finding := {
-		"msg": sprintf("job %q runs on %s in a workflow %s; %s: move the job to a GitHub-hosted runner or keep outsiders' runs from it", [job.id.value, site.what, started_by, keeps[site.group]]),
+		"msg": sprintf("job %q runs on %s in a workflow %s; %s: %s or keep outsiders' runs from it", [job.id.value, site.what, started_by, keeps[site.group], wording.hosted]),
 		"pos": site.pos,
 		"severity": site_severity(site),
 	}
@@ -57,7 +57,7 @@ self_hosted(job) := [{"what": "a self-hosted runner", "pos": label.pos, "group":
 	some label in job.runner.labels
 	contains(label.value, "${{") # cheaper than the expression's parts, for every label
 	expressions.matrix_variable(label.value)
-} else := [{"what": "a runner group", "pos": job.runner.pos, "group": true}] if {
+} else := [{"what": wording.group, "pos": job.runner.pos, "group": true}] if {
 	job.runner.pos.line > 0
 	not job.runner.ephemeral
 	not hosted_labels(job.runner)
@@ -71,6 +71,8 @@ hosted_labels(runner) if {
 		regex.match(tables.hosted_runner_labels, label.value)
 	}
 }
+
+wording := tables.for_system(tables.pool_wording, input.system)
 
 keeps := {
 	false: "such a machine keeps what one job leaves behind for the next",

@@ -18,10 +18,11 @@ const unknownSystem model.System = "madeup-ci"
 // system's way to run a step on failure (tables.failure_path_idiom) and
 // deploy-without-approval its way to require an approval
 // (tables.approval_idiom), unpinned-include its way to pin an include
-// (tables.include_pin_idiom). For a
+// (tables.include_pin_idiom), self-hosted-runner what a pool of runners
+// is called and how to leave it (tables.pool_wording). For a
 // system those tables do not name, their default entry ("*") is used, so
 // only the position and rule of these findings are compared.
-var systemWorded = []string{"missing-cache", "deploy-without-rollback", "deploy-without-approval", "unpinned-include"}
+var systemWorded = []string{"missing-cache", "deploy-without-rollback", "deploy-without-approval", "unpinned-include", "self-hosted-runner"}
 
 // TestFixturesUnderAnUnknownSystem checks that no rule needs to know the
 // CI system: every fixture entry, parsed as usual and then relabelled as a

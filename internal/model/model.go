@@ -320,6 +320,10 @@ type Permissions struct {
 // Job is a unit of work on one runner: a GitHub job, a GitLab job, a Jenkins
 // stage with steps (or a scripted node block).
 type Job struct {
+	// ID names the job, and no other job of the pipeline: where a system
+	// lets jobs of different stages or workflows share a name, it is
+	// qualified as the system does (Azure `Stage.Job`; CircleCI
+	// `workflow.job` when workflows share a job).
 	ID    String `json:"id"`
 	Name  String `json:"name"`
 	Stage String `json:"stage"` // GitLab stage, Jenkins enclosing stage path

@@ -182,3 +182,12 @@ self_hosted_runner_labels contains label if some label in {"self-hosted", "self.
 # runner group asked for one of these holds GitHub's machines, fresh for
 # every job.
 hosted_runner_labels := `(?i)^(ubuntu|windows|macos)-`
+
+# pool_wording says, per system, what a named group of runners is called
+# and where to move a job off self-hosted machines (self-hosted-runner,
+# read with for_system).
+pool_wording[system] := wording if some system, wording in {
+	"*": {"group": "a named pool of runners", "hosted": "move the job to machines the CI service provides fresh for each job"},
+	"github": {"group": "a runner group", "hosted": "move the job to a GitHub-hosted runner"},
+	"azure": {"group": "a named agent pool", "hosted": "move the job to a Microsoft-hosted pool (`vmImage:`)"},
+}

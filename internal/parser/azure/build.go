@@ -299,6 +299,17 @@ func (p *parser) stage(pipeline *model.Pipeline, stage *node, ctx context, needs
 	}
 }
 
+// inStage names a job of a stage as Azure tells jobs apart: jobs of
+// different stages may share a name (a `Deploy` job in every environment's
+// stage), so a job in a stage is `Stage.Job`, as dependency expressions
+// (`dependencies.Stage.Job`) name it, and every job's ID is its own.
+func inStage(stage model.String, job string) string {
+	if stage.Value == "" {
+		return job
+	}
+	return stage.Value + "." + job
+}
+
 // job reads a job or a deployment job.
 func (p *parser) job(pipeline *model.Pipeline, n *node, ctx context) {
 	if !n.isMap() {
@@ -313,6 +324,7 @@ func (p *parser) job(pipeline *model.Pipeline, n *node, ctx context) {
 	if job.ID.Value == "" {
 		job.ID = model.String{Value: "Job", Pos: n.pos}
 	}
+	job.ID.Value = inStage(ctx.stage, job.ID.Value)
 	pool := ctx.pool
 	if n.get("pool") != nil {
 		pool = n.get("pool")
@@ -320,7 +332,11 @@ func (p *parser) job(pipeline *model.Pipeline, n *node, ctx context) {
 	job.Runner = runner(pool, pipeline.Pos)
 	windows := isWindows(job.Runner)
 	job.Env = append(slices.Clone(ctx.env), p.variables(n.get("variables"))...)
-	job.Needs = append(slices.Clone(ctx.needs), strs(n.get("dependsOn"))...)
+	job.Needs = slices.Clone(ctx.needs)
+	for _, need := range strs(n.get("dependsOn")) {
+		need.Value = inStage(ctx.stage, need.Value)
+		job.Needs = append(job.Needs, need)
+	}
 	job.Condition = n.get("condition").str()
 	job.When = when(job.Condition.Value)
 	job.Container = p.container(n.get("container"), ctx)

@@ -169,6 +169,7 @@ func (p *parser) build(pl *model.Pipeline, root *yaml.Node) {
 			}
 		}
 	}
+	nameSharedJobs(pl.Jobs)
 	if !ran {
 		for _, def := range p.jobOrder {
 			job := p.job(p.str(def.key), def.value, p.defaults(get(def.value, "parameters"), pipelineScope), 0)
@@ -279,4 +280,27 @@ func (p *parser) scalars(n *yaml.Node) []model.String {
 		}
 	}
 	return out
+}
+
+// nameSharedJobs gives every job an ID of its own when workflows share
+// job names (a `build` in both the commit and the nightly workflow):
+// then each job is `workflow.job`, and the jobs it requires, which are
+// those of its own workflow, are named the same way.
+func nameSharedJobs(jobs []model.Job) {
+	seen := map[string]bool{}
+	shared := false
+	for _, job := range jobs {
+		shared = shared || seen[job.ID.Value]
+		seen[job.ID.Value] = true
+	}
+	if !shared {
+		return
+	}
+	for i := range jobs {
+		workflow := jobs[i].Stage.Value
+		jobs[i].ID.Value = workflow + "." + jobs[i].ID.Value
+		for n := range jobs[i].Needs {
+			jobs[i].Needs[n].Value = workflow + "." + jobs[i].Needs[n].Value
+		}
+	}
 }
