@@ -151,7 +151,7 @@ func parameters(n *node) []model.Var {
 		out = append(out, v)
 	}
 	for _, pr := range n.entries() { // the old form, name: default
-		out = append(out, model.Var{Name: pr.key.str(), Value: pr.value.str(), Source: "literal", Type: "string", Pos: join(pr.key.pos, pr.value.pos)})
+		out = append(out, model.Var{Name: pr.key.str(), Value: pr.value.str(), Source: "literal", Type: "string", Pos: syntax.Join(pr.key.pos, pr.value.pos)})
 	}
 	return out
 }
@@ -173,7 +173,7 @@ func (p *parser) triggers(config *node, at model.Pos) []model.Trigger {
 		if v.isScalar() && (strings.EqualFold(v.value, "none") || strings.EqualFold(v.value, "false")) {
 			continue
 		}
-		tr := model.Trigger{Event: model.String{Value: t.event, Pos: e.key.pos}, Pos: join(e.key.pos, v.pos)}
+		tr := model.Trigger{Event: model.String{Value: t.event, Pos: e.key.pos}, Pos: syntax.Join(e.key.pos, v.pos)}
 		switch {
 		case v.isSeq():
 			tr.Branches = strs(v)
@@ -215,7 +215,7 @@ func strs(n *node) []model.String {
 func (p *parser) variables(n *node) []model.Var {
 	var out []model.Var
 	for _, pr := range n.entries() {
-		out = append(out, variable(pr.key, pr.value, join(pr.key.pos, pr.value.pos)))
+		out = append(out, variable(pr.key, pr.value, syntax.Join(pr.key.pos, pr.value.pos)))
 	}
 	for _, item := range n.list() {
 		switch {
@@ -364,9 +364,9 @@ func (p *parser) job(pipeline *model.Pipeline, n *node, ctx context) {
 		if m := n.get("strategy").get("matrix"); m.isMap() {
 			strategy := &model.Strategy{Pos: n.get("strategy").pos}
 			for _, pr := range m.entries() {
-				strategy.Matrix = append(strategy.Matrix, model.Var{Name: pr.key.str(), Source: "literal", Pos: join(pr.key.pos, pr.value.pos)})
+				strategy.Matrix = append(strategy.Matrix, model.Var{Name: pr.key.str(), Source: "literal", Pos: syntax.Join(pr.key.pos, pr.value.pos)})
 				for _, v := range pr.value.entries() {
-					strategy.Values = append(strategy.Values, model.Var{Name: model.String{Value: pr.key.value + "." + v.key.value, Pos: v.key.pos}, Value: v.value.str(), Source: "literal", Pos: join(v.key.pos, v.value.pos)})
+					strategy.Values = append(strategy.Values, model.Var{Name: model.String{Value: pr.key.value + "." + v.key.value, Pos: v.key.pos}, Value: v.value.str(), Source: "literal", Pos: syntax.Join(v.key.pos, v.value.pos)})
 				}
 			}
 			job.Strategy = strategy
@@ -527,7 +527,7 @@ func (p *parser) step(n *node, windows bool, job *model.Job) (model.Step, bool) 
 		s.Call = first.value.str()
 		inputs := n.get("inputs")
 		for _, pr := range inputs.entries() {
-			s.With = append(s.With, variable(pr.key, pr.value, join(pr.key.pos, pr.value.pos)))
+			s.With = append(s.With, variable(pr.key, pr.value, syntax.Join(pr.key.pos, pr.value.pos)))
 		}
 		if text, sh := taskScript(first.value.value, inputs, windows); text != nil {
 			s.Kind = model.StepRun
@@ -546,7 +546,7 @@ func (p *parser) step(n *node, windows bool, job *model.Job) (model.Step, bool) 
 	s.Call = model.String{Value: first.key.value, Pos: first.key.pos}
 	for _, pr := range n.entries() {
 		if !stepKeys[pr.key.value] {
-			s.With = append(s.With, variable(pr.key, pr.value, join(pr.key.pos, pr.value.pos)))
+			s.With = append(s.With, variable(pr.key, pr.value, syntax.Join(pr.key.pos, pr.value.pos)))
 		}
 	}
 	if first.key.value == "publish" && first.value.isScalar() {

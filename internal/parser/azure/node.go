@@ -107,15 +107,6 @@ func (n *node) locate() func(line, col int) model.Pos {
 	return n.src.Locate(n.value)
 }
 
-// join spans from the start of a to the end of b when both are in one
-// file, else it is a.
-func join(a, b model.Pos) model.Pos {
-	if a.File == b.File && (b.EndLine > a.Line || b.EndLine == a.Line && b.EndColumn >= a.Column) {
-		a.EndLine, a.EndColumn = b.EndLine, b.EndColumn
-	}
-	return a
-}
-
 // converter turns one file's yaml.Node tree into nodes. Azure Pipelines
 // refuses anchors and aliases, so an alias is an error.
 type converter struct {
@@ -125,11 +116,7 @@ type converter struct {
 }
 
 func (c *converter) errorf(y *yaml.Node, format string, args ...any) {
-	c.errs = append(c.errs, &model.ParseError{Pos: c.start(y), Message: fmt.Sprintf(format, args...)})
-}
-
-func (c *converter) start(y *yaml.Node) model.Pos {
-	return model.Pos{File: c.file.Path, Line: y.Line, Column: y.Column, EndLine: y.Line, EndColumn: y.Column}
+	c.errs = append(c.errs, &model.ParseError{Pos: c.file.Start(y), Message: fmt.Sprintf(format, args...)})
 }
 
 // convert returns nil only when a limit was hit (already reported).
@@ -145,12 +132,12 @@ func (c *converter) convert(y *yaml.Node, depth int) *node {
 	switch y.Kind {
 	case yaml.DocumentNode:
 		if len(y.Content) == 0 {
-			return &node{null: true, pos: c.start(y)}
+			return &node{null: true, pos: c.file.Start(y)}
 		}
 		return c.convert(y.Content[0], depth)
 	case yaml.AliasNode:
 		c.errorf(y, "Azure Pipelines does not support YAML aliases (*%s)", y.Value)
-		return &node{null: true, pos: c.start(y)}
+		return &node{null: true, pos: c.file.Start(y)}
 	case yaml.ScalarNode:
 		line, col := c.file.ValueStart(y.Line, y.Column, y.Value == "" && y.Style&^yaml.TaggedStyle == 0)
 		src := &syntax.YAMLScalar{File: c.file, Line: line, Col: col, Style: y.Style}
@@ -162,7 +149,7 @@ func (c *converter) convert(y *yaml.Node, depth int) *node {
 		c.file.Cover(from, pos)
 		return &node{kind: scalarNode, pos: pos, value: y.Value, null: y.Tag == "!!null", src: src}
 	case yaml.SequenceNode:
-		n := &node{kind: seqNode, pos: c.start(y)}
+		n := &node{kind: seqNode, pos: c.file.Start(y)}
 		for _, child := range y.Content {
 			item := c.convert(child, depth+1)
 			if item == nil {
@@ -171,11 +158,11 @@ func (c *converter) convert(y *yaml.Node, depth int) *node {
 			n.items = append(n.items, item)
 		}
 		if len(n.items) > 0 {
-			n.pos = join(n.pos, n.items[len(n.items)-1].pos)
+			n.pos = syntax.Join(n.pos, n.items[len(n.items)-1].pos)
 		}
 		return n
 	case yaml.MappingNode:
-		n := &node{kind: mapNode, pos: c.start(y)}
+		n := &node{kind: mapNode, pos: c.file.Start(y)}
 		seen := map[string]bool{}
 		for i := 0; i+1 < len(y.Content); i += 2 {
 			k := c.convert(y.Content[i], depth+1)
@@ -195,11 +182,11 @@ func (c *converter) convert(y *yaml.Node, depth int) *node {
 			n.pairs = append(n.pairs, pair{k, v})
 		}
 		if len(n.pairs) > 0 {
-			n.pos = join(n.pos, n.pairs[len(n.pairs)-1].value.pos)
+			n.pos = syntax.Join(n.pos, n.pairs[len(n.pairs)-1].value.pos)
 		}
 		return n
 	}
-	return &node{null: true, pos: c.start(y)}
+	return &node{null: true, pos: c.file.Start(y)}
 }
 
 // list returns a sequence's items, nil for anything else.

@@ -133,7 +133,7 @@ func (p *parser) build(pipeline *model.Pipeline, doc *yaml.Node) {
 		switch sel.key.Value {
 		case "default":
 			trigger := model.Trigger{Event: model.String{Value: "push", Pos: p.str(sel.key).Pos}, Pos: p.pos(sel.key)}
-			trigger.Pos = join(trigger.Pos, p.pos(sel.value))
+			trigger.Pos = syntax.Join(trigger.Pos, p.pos(sel.value))
 			pipeline.Triggers = append(pipeline.Triggers, trigger)
 			p.pipelineSteps(pipeline, "default", p.str(sel.key), sel.value)
 		case "branches", "bookmarks", "tags", "pull-requests", "custom":
@@ -147,7 +147,7 @@ func (p *parser) build(pipeline *model.Pipeline, doc *yaml.Node) {
 				if sel.key.Value == "custom" {
 					pipeline.Parameters = append(pipeline.Parameters, p.customVariables(named.value)...)
 				}
-				condition := model.String{Value: sel.key.Value + ": " + name.Value, Pos: join(p.str(sel.key).Pos, name.Pos)}
+				condition := model.String{Value: sel.key.Value + ": " + name.Value, Pos: syntax.Join(p.str(sel.key).Pos, name.Pos)}
 				p.pipelineSteps(pipeline, sel.key.Value+"."+name.Value, condition, named.value)
 			}
 		default:
@@ -161,7 +161,7 @@ func (p *parser) build(pipeline *model.Pipeline, doc *yaml.Node) {
 // branch of the repository (internal_pull_request), or a run started by
 // hand (or a schedule) for a custom one.
 func (p *parser) trigger(kind string, name model.String, named pair) model.Trigger {
-	t := model.Trigger{Pos: join(name.Pos, p.pos(named.value))}
+	t := model.Trigger{Pos: syntax.Join(name.Pos, p.pos(named.value))}
 	switch kind {
 	case "branches", "bookmarks":
 		t.Event = model.String{Value: "push", Pos: name.Pos}

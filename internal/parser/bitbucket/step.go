@@ -165,7 +165,7 @@ func (p *parser) job(pipeline *model.Pipeline, pipelineName string, condition mo
 		job.IDTokens = append(job.IDTokens, model.Var{
 			Name:   model.String{Value: "BITBUCKET_STEP_OIDC_TOKEN", Pos: p.str(k).Pos},
 			Source: "secret",
-			Pos:    join(p.str(k).Pos, p.pos(v)),
+			Pos:    syntax.Join(p.str(k).Pos, p.pos(v)),
 		})
 	}
 	if clone := p.clone(entry(step, "clone")); clone != nil {
@@ -266,7 +266,7 @@ func (p *parser) runStep(key model.String, lines []*yaml.Node, when string) mode
 	text := strings.Join(texts, "\n")
 	script.Commands = shell.Split(text, "bash", p.linesLocator(lines))
 	first, last := p.str(lines[0]), p.str(lines[len(lines)-1])
-	script.Text = model.String{Value: text, Pos: join(first.Pos, last.Pos)}
+	script.Text = model.String{Value: text, Pos: syntax.Join(first.Pos, last.Pos)}
 	if when == "always" && exitCodeCheck.MatchString(script.Text.Value) {
 		when = "on_failure"
 	}
@@ -322,7 +322,7 @@ func pipeReference(name model.String) model.Reference {
 func (p *parser) variables(n *yaml.Node) []model.Var {
 	var vars []model.Var
 	for _, e := range pairs(n) {
-		v := model.Var{Name: p.str(e.key), Value: p.str(e.value), Pos: join(p.str(e.key).Pos, p.pos(e.value))}
+		v := model.Var{Name: p.str(e.key), Value: p.str(e.value), Pos: syntax.Join(p.str(e.key).Pos, p.pos(e.value))}
 		v.Source = "literal"
 		if plainVariable.MatchString(v.Value.Value) {
 			v.Source = "variable"
@@ -420,7 +420,7 @@ func (p *parser) clone(stepKey, stepClone *yaml.Node) *model.Step {
 		}
 		call = p.str(settings.key)
 		for _, e := range pairs(settings.value) {
-			v := model.Var{Name: p.str(e.key), Value: p.str(e.value), Source: "literal", Pos: join(p.str(e.key).Pos, p.pos(e.value))}
+			v := model.Var{Name: p.str(e.key), Value: p.str(e.value), Source: "literal", Pos: syntax.Join(p.str(e.key).Pos, p.pos(e.value))}
 			if i, ok := at[e.key.Value]; ok {
 				with[i] = v
 				continue
@@ -432,7 +432,7 @@ func (p *parser) clone(stepKey, stepClone *yaml.Node) *model.Step {
 	if call.Value == "" {
 		return nil
 	}
-	return &model.Step{Kind: model.StepOther, Name: call, Call: call, With: with, Pos: join(call.Pos, with[len(with)-1].Pos)}
+	return &model.Step{Kind: model.StepOther, Name: call, Call: call, With: with, Pos: syntax.Join(call.Pos, with[len(with)-1].Pos)}
 }
 
 // addRef records a reference once, however many steps reuse it.

@@ -188,15 +188,6 @@ func (t *tree) endOf(n *yaml.Node, depth int) model.Pos {
 	return t.endOf(n.Content[len(n.Content)-1], depth+1)
 }
 
-// join spans from the start of a to the end of b when both are in one
-// file and b ends after a starts, else it is a.
-func join(a, b model.Pos) model.Pos {
-	if a.File == b.File && (b.EndLine > a.Line || b.EndLine == a.Line && b.EndColumn >= a.Column) {
-		a.EndLine, a.EndColumn = b.EndLine, b.EndColumn
-	}
-	return a
-}
-
 // checkLimits walks the tree once, each node once: it records where the
 // scalars are (so that a `#` inside one is not a comment) and reports
 // nesting deeper than syntax.MaxDepth and aliases expanding to more than

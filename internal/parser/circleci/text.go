@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
 	"github.com/pipelint/pipelint/internal/shell"
 	"gopkg.in/yaml.v3"
 )
@@ -64,7 +65,7 @@ func (m mapped) span() model.Pos {
 	if len(m.at) == 0 {
 		return model.Pos{}
 	}
-	return join(m.pos(m.at[0]), m.pos(m.at[len(m.at)-1]))
+	return syntax.Join(m.pos(m.at[0]), m.pos(m.at[len(m.at)-1]))
 }
 
 // locate maps a line and column of the text (as shell.Split counts them)
@@ -130,7 +131,7 @@ func (p *parser) substitute(m mapped, params scope) mapped {
 		copyTo(loc[0])
 		startRune := runeAt
 		width := utf8.RuneCountInString(m.text[loc[0]:loc[1]])
-		site := join(m.pos(m.at[startRune]), m.pos(m.at[startRune+width-1]))
+		site := syntax.Join(m.pos(m.at[startRune]), m.pos(m.at[startRune+width-1]))
 		name := m.text[loc[2]:loc[3]]
 		replacement := name
 		switch {

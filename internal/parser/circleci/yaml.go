@@ -140,14 +140,6 @@ func (p *parser) pos(n *yaml.Node) model.Pos {
 	return start
 }
 
-// join spans from the start of a to the end of b.
-func join(a, b model.Pos) model.Pos {
-	if b.EndLine > a.Line || b.EndLine == a.Line && b.EndColumn >= a.Column {
-		a.EndLine, a.EndColumn = b.EndLine, b.EndColumn
-	}
-	return a
-}
-
 // end is where the last written character of n ends (an alias ends at its
 // own name).
 func (p *parser) end(n *yaml.Node) model.Pos {
@@ -166,7 +158,7 @@ func (p *parser) end(n *yaml.Node) model.Pos {
 
 // entryPos spans a mapping entry, key to value.
 func (p *parser) entryPos(e pair) model.Pos {
-	return join(p.pos(e.key), p.pos(e.value))
+	return syntax.Join(p.pos(e.key), p.pos(e.value))
 }
 
 // decode reads the first YAML document of src (CircleCI reads one) and
