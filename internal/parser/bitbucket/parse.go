@@ -92,7 +92,7 @@ type parser struct {
 	// global are the file's top-level settings every step starts from.
 	global struct {
 		image    *yaml.Node
-		clone    pair
+		clone    syntax.YAMLPair
 		services *yaml.Node // definitions.services
 		caches   *yaml.Node // definitions.caches
 	}
@@ -101,9 +101,9 @@ type parser struct {
 }
 
 func (p *parser) build(pipeline *model.Pipeline, doc *yaml.Node) {
-	root := resolve(doc)
+	root := syntax.ResolveAlias(doc)
 	if len(doc.Content) > 0 {
-		root = resolve(doc.Content[0])
+		root = syntax.ResolveAlias(doc.Content[0])
 	}
 	if isNull(root) {
 		return
@@ -112,15 +112,15 @@ func (p *parser) build(pipeline *model.Pipeline, doc *yaml.Node) {
 		p.errorf(p.pos(root), "the configuration must be a mapping with a pipelines: key")
 		return
 	}
-	p.global.image = get(root, "image")
-	p.global.clone.key, p.global.clone.value = entry(root, "clone")
-	definitions := get(root, "definitions")
-	p.global.services = get(definitions, "services")
-	p.global.caches = get(definitions, "caches")
-	for _, source := range pairs(get(definitions, "imports")) {
-		p.importReference(p.str(source.value))
+	p.global.image = syntax.MappingGet(root, "image")
+	p.global.clone.Key, p.global.clone.Value = syntax.MappingEntry(root, "clone")
+	definitions := syntax.MappingGet(root, "definitions")
+	p.global.services = syntax.MappingGet(definitions, "services")
+	p.global.caches = syntax.MappingGet(definitions, "caches")
+	for _, source := range syntax.MappingPairs(syntax.MappingGet(definitions, "imports")) {
+		p.importReference(p.str(source.Value))
 	}
-	pipelinesKey, pipelines := entry(root, "pipelines")
+	pipelinesKey, pipelines := syntax.MappingEntry(root, "pipelines")
 	if pipelinesKey == nil {
 		p.errorf(p.pos(root), "no pipelines: key; Bitbucket runs nothing from this file")
 		return
@@ -129,29 +129,29 @@ func (p *parser) build(pipeline *model.Pipeline, doc *yaml.Node) {
 		p.errorf(p.pos(pipelines), "pipelines: must be a mapping of default, branches, tags, pull-requests or custom")
 		return
 	}
-	for _, sel := range pairs(pipelines) {
-		switch sel.key.Value {
+	for _, sel := range syntax.MappingPairs(pipelines) {
+		switch sel.Key.Value {
 		case "default":
-			trigger := model.Trigger{Event: model.String{Value: "push", Pos: p.str(sel.key).Pos}, Pos: p.pos(sel.key)}
-			trigger.Pos = syntax.Join(trigger.Pos, p.pos(sel.value))
+			trigger := model.Trigger{Event: model.String{Value: "push", Pos: p.str(sel.Key).Pos}, Pos: p.pos(sel.Key)}
+			trigger.Pos = syntax.Join(trigger.Pos, p.pos(sel.Value))
 			pipeline.Triggers = append(pipeline.Triggers, trigger)
-			p.pipelineSteps(pipeline, "default", p.str(sel.key), sel.value)
+			p.pipelineSteps(pipeline, "default", p.str(sel.Key), sel.Value)
 		case "branches", "bookmarks", "tags", "pull-requests", "custom":
-			if !isMap(sel.value) {
-				p.errorf(p.pos(sel.value), "%s: must be a mapping of patterns (or names) to steps", sel.key.Value)
+			if !isMap(sel.Value) {
+				p.errorf(p.pos(sel.Value), "%s: must be a mapping of patterns (or names) to steps", sel.Key.Value)
 				continue
 			}
-			for _, named := range pairs(sel.value) {
-				name := p.str(named.key)
-				pipeline.Triggers = append(pipeline.Triggers, p.trigger(sel.key.Value, name, named))
-				if sel.key.Value == "custom" {
-					pipeline.Parameters = append(pipeline.Parameters, p.customVariables(named.value)...)
+			for _, named := range syntax.MappingPairs(sel.Value) {
+				name := p.str(named.Key)
+				pipeline.Triggers = append(pipeline.Triggers, p.trigger(sel.Key.Value, name, named))
+				if sel.Key.Value == "custom" {
+					pipeline.Parameters = append(pipeline.Parameters, p.customVariables(named.Value)...)
 				}
-				condition := model.String{Value: sel.key.Value + ": " + name.Value, Pos: syntax.Join(p.str(sel.key).Pos, name.Pos)}
-				p.pipelineSteps(pipeline, sel.key.Value+"."+name.Value, condition, named.value)
+				condition := model.String{Value: sel.Key.Value + ": " + name.Value, Pos: syntax.Join(p.str(sel.Key).Pos, name.Pos)}
+				p.pipelineSteps(pipeline, sel.Key.Value+"."+name.Value, condition, named.Value)
 			}
 		default:
-			p.errorf(p.str(sel.key).Pos, "unknown pipeline kind %q: expected default, branches, tags, pull-requests or custom", sel.key.Value)
+			p.errorf(p.str(sel.Key).Pos, "unknown pipeline kind %q: expected default, branches, tags, pull-requests or custom", sel.Key.Value)
 		}
 	}
 }
@@ -160,8 +160,8 @@ func (p *parser) build(pipeline *model.Pipeline, doc *yaml.Node) {
 // or tag matching the pattern, a pull request from a matching source
 // branch of the repository (internal_pull_request), or a run started by
 // hand (or a schedule) for a custom one.
-func (p *parser) trigger(kind string, name model.String, named pair) model.Trigger {
-	t := model.Trigger{Pos: syntax.Join(name.Pos, p.pos(named.value))}
+func (p *parser) trigger(kind string, name model.String, named syntax.YAMLPair) model.Trigger {
+	t := model.Trigger{Pos: syntax.Join(name.Pos, p.pos(named.Value))}
 	switch kind {
 	case "branches", "bookmarks":
 		t.Event = model.String{Value: "push", Pos: name.Pos}
@@ -184,14 +184,14 @@ func (p *parser) trigger(kind string, name model.String, named pair) model.Trigg
 // start with: the values asked for when it is run by hand.
 func (p *parser) customVariables(list *yaml.Node) []model.Var {
 	var vars []model.Var
-	for _, it := range items(list) {
-		for _, v := range items(get(it, "variables")) {
-			name := p.str(get(v, "name"))
+	for _, it := range syntax.SequenceItems(list) {
+		for _, v := range syntax.SequenceItems(syntax.MappingGet(it, "variables")) {
+			name := p.str(syntax.MappingGet(v, "name"))
 			if name.Value == "" {
 				continue
 			}
-			param := model.Var{Name: name, Value: p.str(get(v, "default")), Source: "literal", Pos: p.pos(v)}
-			if get(v, "allowed-values") != nil {
+			param := model.Var{Name: name, Value: p.str(syntax.MappingGet(v, "default")), Source: "literal", Pos: p.pos(v)}
+			if syntax.MappingGet(v, "allowed-values") != nil {
 				param.Type = "choice"
 			}
 			vars = append(vars, param)

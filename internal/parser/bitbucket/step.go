@@ -24,8 +24,8 @@ type group struct {
 // parallel groups and stages. Bitbucket runs the list in order, so each
 // job needs the jobs of the item before it.
 func (p *parser) pipelineSteps(pipeline *model.Pipeline, name string, condition model.String, list *yaml.Node) {
-	seq := resolve(list)
-	if k, v := entry(seq, "import"); k != nil {
+	seq := syntax.ResolveAlias(list)
+	if k, v := syntax.MappingEntry(seq, "import"); k != nil {
 		p.importedPipeline(v)
 		return
 	}
@@ -34,26 +34,26 @@ func (p *parser) pipelineSteps(pipeline *model.Pipeline, name string, condition 
 		return
 	}
 	var before []model.String
-	for _, it := range items(seq) {
-		entries := pairs(it)
+	for _, it := range syntax.SequenceItems(seq) {
+		entries := syntax.MappingPairs(it)
 		if len(entries) == 0 {
 			p.errorf(p.pos(it), "a pipeline item must be a step, parallel or stage")
 			continue
 		}
-		key, value := entries[0].key, entries[0].value
+		key, value := entries[0].Key, entries[0].Value
 		switch key.Value {
 		case "step":
 			if job, ok := p.job(pipeline, name, condition, key, value, before, group{}); ok {
 				before = []model.String{job}
 			}
 		case "parallel":
-			steps := items(value)
+			steps := syntax.SequenceItems(value)
 			if isMap(value) {
-				steps = items(get(value, "steps"))
+				steps = syntax.SequenceItems(syntax.MappingGet(value, "steps"))
 			}
 			var ids []model.String
 			for _, s := range steps {
-				k, v := entry(s, "step")
+				k, v := syntax.MappingEntry(s, "step")
 				if k == nil {
 					p.errorf(p.pos(s), "parallel: holds steps only")
 					continue
@@ -101,10 +101,10 @@ func (p *parser) importReference(value model.String) {
 // stage adds the steps of a `stage:`, which share its deployment and,
 // for `trigger: manual`, wait for one approval before the first of them.
 func (p *parser) stage(pipeline *model.Pipeline, name string, condition model.String, stage *yaml.Node, before []model.String) []model.String {
-	g := group{name: p.str(get(stage, "name")), deployment: get(stage, "deployment")}
-	g.manual = text(get(stage, "trigger")) == "manual"
-	for i, s := range items(get(stage, "steps")) {
-		k, v := entry(s, "step")
+	g := group{name: p.str(syntax.MappingGet(stage, "name")), deployment: syntax.MappingGet(stage, "deployment")}
+	g.manual = text(syntax.MappingGet(stage, "trigger")) == "manual"
+	for i, s := range syntax.SequenceItems(syntax.MappingGet(stage, "steps")) {
+		k, v := syntax.MappingEntry(s, "step")
 		if k == nil {
 			p.errorf(p.pos(s), "a stage holds steps only")
 			continue
@@ -128,39 +128,39 @@ func (p *parser) job(pipeline *model.Pipeline, pipelineName string, condition mo
 	id := p.jobID(pipelineName, p.str(key).Pos)
 	job := model.Job{
 		ID:        id,
-		Name:      p.str(get(step, "name")),
+		Name:      p.str(syntax.MappingGet(step, "name")),
 		Stage:     g.name,
 		Condition: condition,
 		Needs:     needs,
-		Runner:    p.runner(get(step, "runs-on")),
+		Runner:    p.runner(syntax.MappingGet(step, "runs-on")),
 		Pos:       p.pos(step),
 	}
 	if job.Name.Value == "" {
 		job.Name = id
 	}
-	if text(get(step, "trigger")) == "manual" || g.manual {
+	if text(syntax.MappingGet(step, "trigger")) == "manual" || g.manual {
 		job.When = "manual" // an approval gate: someone starts it
 	}
-	image := get(step, "image")
+	image := syntax.MappingGet(step, "image")
 	if image == nil {
 		image = p.global.image
 	}
 	job.Container = p.image(image, "container")
-	for _, name := range items(get(step, "services")) {
+	for _, name := range syntax.SequenceItems(syntax.MappingGet(step, "services")) {
 		job.Services = append(job.Services, p.service(name))
 	}
-	for _, name := range items(get(step, "caches")) {
+	for _, name := range syntax.SequenceItems(syntax.MappingGet(step, "caches")) {
 		job.Caches = append(job.Caches, p.cache(name))
 	}
-	job.Artifacts = p.artifacts(get(step, "artifacts"))
-	deployment := get(step, "deployment")
+	job.Artifacts = p.artifacts(syntax.MappingGet(step, "artifacts"))
+	deployment := syntax.MappingGet(step, "deployment")
 	if deployment == nil {
 		deployment = g.deployment
 	}
 	if name := p.str(deployment); name.Value != "" {
 		job.Environment = &model.Environment{Name: name, Pos: name.Pos}
 	}
-	if k, v := entry(step, "oidc"); k != nil && text(v) == "true" {
+	if k, v := syntax.MappingEntry(step, "oidc"); k != nil && text(v) == "true" {
 		// Bitbucket mints the token into BITBUCKET_STEP_OIDC_TOKEN.
 		job.IDTokens = append(job.IDTokens, model.Var{
 			Name:   model.String{Value: "BITBUCKET_STEP_OIDC_TOKEN", Pos: p.str(k).Pos},
@@ -168,15 +168,15 @@ func (p *parser) job(pipeline *model.Pipeline, pipelineName string, condition mo
 			Pos:    syntax.Join(p.str(k).Pos, p.pos(v)),
 		})
 	}
-	if clone := p.clone(entry(step, "clone")); clone != nil {
+	if clone := p.clone(syntax.MappingEntry(step, "clone")); clone != nil {
 		job.Steps = append(job.Steps, *clone)
 	}
-	scriptKey, script := entry(step, "script")
+	scriptKey, script := syntax.MappingEntry(step, "script")
 	if scriptKey == nil {
 		p.errorf(p.pos(step), "step has no script:")
 	}
 	job.Steps = append(job.Steps, p.script(scriptKey, script, "")...)
-	afterKey, after := entry(step, "after-script")
+	afterKey, after := syntax.MappingEntry(step, "after-script")
 	job.Steps = append(job.Steps, p.script(afterKey, after, "always")...)
 	pipeline.Jobs = append(pipeline.Jobs, job)
 	return id, true
@@ -201,9 +201,9 @@ func (p *parser) runner(runsOn *yaml.Node) model.Runner {
 	if runsOn == nil {
 		return r
 	}
-	labels := items(runsOn)
-	if resolve(runsOn).Kind == yaml.ScalarNode {
-		labels = []*yaml.Node{resolve(runsOn)}
+	labels := syntax.SequenceItems(runsOn)
+	if syntax.ResolveAlias(runsOn).Kind == yaml.ScalarNode {
+		labels = []*yaml.Node{syntax.ResolveAlias(runsOn)}
 	}
 	for _, l := range labels {
 		label := p.str(l)
@@ -226,9 +226,9 @@ func (p *parser) script(key, list *yaml.Node, when string) []model.Step {
 	if key == nil {
 		return nil
 	}
-	lines := items(list)
-	if resolve(list) != nil && resolve(list).Kind == yaml.ScalarNode {
-		lines = []*yaml.Node{resolve(list)}
+	lines := syntax.SequenceItems(list)
+	if syntax.ResolveAlias(list) != nil && syntax.ResolveAlias(list).Kind == yaml.ScalarNode {
+		lines = []*yaml.Node{syntax.ResolveAlias(list)}
 	}
 	keyStr := p.str(key)
 	var steps []model.Step
@@ -244,7 +244,7 @@ func (p *parser) script(key, list *yaml.Node, when string) []model.Step {
 		case isNull(line): // `- ` with only a comment after it
 		case line.Kind == yaml.ScalarNode:
 			run = append(run, line)
-		case isMap(line) && get(line, "pipe") != nil:
+		case isMap(line) && syntax.MappingGet(line, "pipe") != nil:
 			flush()
 			steps = append(steps, p.pipe(line, when))
 		default:
@@ -294,11 +294,11 @@ func (p *parser) linesLocator(lines []*yaml.Node) shell.Locate {
 // pipe reads a `- pipe:` item: a Docker image Bitbucket runs with the
 // item's variables.
 func (p *parser) pipe(item *yaml.Node, when string) model.Step {
-	name := p.str(get(item, "pipe"))
+	name := p.str(syntax.MappingGet(item, "pipe"))
 	ref := pipeReference(name)
 	p.addRef(ref)
 	step := model.Step{Kind: model.StepUses, Name: name, Uses: &ref, When: when, Pos: p.pos(item)}
-	step.With = p.variables(get(item, "variables"))
+	step.With = p.variables(syntax.MappingGet(item, "variables"))
 	return step
 }
 
@@ -321,8 +321,8 @@ func pipeReference(name model.String) model.Reference {
 // variables:). A value that is a list (a pipe's EXTRA_ARGS) keeps no text.
 func (p *parser) variables(n *yaml.Node) []model.Var {
 	var vars []model.Var
-	for _, e := range pairs(n) {
-		v := model.Var{Name: p.str(e.key), Value: p.str(e.value), Pos: syntax.Join(p.str(e.key).Pos, p.pos(e.value))}
+	for _, e := range syntax.MappingPairs(n) {
+		v := model.Var{Name: p.str(e.Key), Value: p.str(e.Value), Pos: syntax.Join(p.str(e.Key).Pos, p.pos(e.Value))}
 		v.Source = "literal"
 		if plainVariable.MatchString(v.Value.Value) {
 			v.Source = "variable"
@@ -342,7 +342,7 @@ func (p *parser) image(n *yaml.Node, usage string) *model.Image {
 	}
 	img := &model.Image{Pos: p.pos(n)}
 	if isMap(n) {
-		img.Name = p.str(get(n, "name"))
+		img.Name = p.str(syntax.MappingGet(n, "name"))
 	} else {
 		img.Name = p.str(n)
 	}
@@ -361,7 +361,7 @@ func (p *parser) image(n *yaml.Node, usage string) *model.Image {
 // image of its own is Bitbucket's Docker daemon.
 func (p *parser) service(name *yaml.Node) model.Image {
 	alias := p.str(name)
-	def := get(p.global.services, alias.Value)
+	def := syntax.MappingGet(p.global.services, alias.Value)
 	img := model.Image{Alias: alias, Pos: alias.Pos}
 	if def == nil {
 		if alias.Value != "docker" {
@@ -369,10 +369,10 @@ func (p *parser) service(name *yaml.Node) model.Image {
 		}
 		return img
 	}
-	if defined := p.image(get(def, "image"), "service"); defined != nil {
+	if defined := p.image(syntax.MappingGet(def, "image"), "service"); defined != nil {
 		img.Name = defined.Name
 	}
-	img.Env = p.variables(get(def, "variables"))
+	img.Env = p.variables(syntax.MappingGet(def, "variables"))
 	return img
 }
 
@@ -381,9 +381,9 @@ func (p *parser) service(name *yaml.Node) model.Image {
 func (p *parser) cache(name *yaml.Node) model.Cache {
 	key := p.str(name)
 	c := model.Cache{Key: key, Pos: key.Pos}
-	def := get(p.global.caches, key.Value)
+	def := syntax.MappingGet(p.global.caches, key.Value)
 	if isMap(def) {
-		def = get(def, "path")
+		def = syntax.MappingGet(def, "path")
 	}
 	if path := p.str(def); path.Value != "" {
 		c.Paths = []model.String{path}
@@ -394,10 +394,10 @@ func (p *parser) cache(name *yaml.Node) model.Cache {
 // artifacts reads `artifacts:`, a list of globs or {download, paths}.
 func (p *parser) artifacts(n *yaml.Node) []model.String {
 	if isMap(n) {
-		n = get(n, "paths")
+		n = syntax.MappingGet(n, "paths")
 	}
 	var out []model.String
-	for _, it := range items(n) {
+	for _, it := range syntax.SequenceItems(n) {
 		if s := p.str(it); s.Value != "" {
 			out = append(out, s)
 		}
@@ -414,18 +414,18 @@ func (p *parser) clone(stepKey, stepClone *yaml.Node) *model.Step {
 	var with []model.Var
 	at := map[string]int{}
 	var call model.String
-	for _, settings := range []pair{p.global.clone, {stepKey, stepClone}} {
-		if !isMap(settings.value) {
+	for _, settings := range []syntax.YAMLPair{p.global.clone, {Key: stepKey, Value: stepClone}} {
+		if !isMap(settings.Value) {
 			continue
 		}
-		call = p.str(settings.key)
-		for _, e := range pairs(settings.value) {
-			v := model.Var{Name: p.str(e.key), Value: p.str(e.value), Source: "literal", Pos: syntax.Join(p.str(e.key).Pos, p.pos(e.value))}
-			if i, ok := at[e.key.Value]; ok {
+		call = p.str(settings.Key)
+		for _, e := range syntax.MappingPairs(settings.Value) {
+			v := model.Var{Name: p.str(e.Key), Value: p.str(e.Value), Source: "literal", Pos: syntax.Join(p.str(e.Key).Pos, p.pos(e.Value))}
+			if i, ok := at[e.Key.Value]; ok {
 				with[i] = v
 				continue
 			}
-			at[e.key.Value] = len(with)
+			at[e.Key.Value] = len(with)
 			with = append(with, v)
 		}
 	}

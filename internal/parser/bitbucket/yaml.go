@@ -18,8 +18,6 @@ type tree struct {
 	errs []*model.ParseError
 }
 
-type pair struct{ key, value *yaml.Node }
-
 // errorf records an error once: a definition reused by many steps is
 // wrong once.
 func (t *tree) errorf(pos model.Pos, format string, args ...any) {
@@ -32,103 +30,19 @@ func (t *tree) errorf(pos model.Pos, format string, args ...any) {
 	t.errs = append(t.errs, e)
 }
 
-// resolve returns the value an alias stands for; other nodes as they are.
-func resolve(n *yaml.Node) *yaml.Node {
-	for range syntax.MaxDepth {
-		if n == nil || n.Kind != yaml.AliasNode {
-			return n
-		}
-		n = n.Alias
-	}
-	return nil
-}
-
 func isNull(n *yaml.Node) bool {
-	n = resolve(n)
+	n = syntax.ResolveAlias(n)
 	return n == nil || n.Kind == yaml.ScalarNode && n.Tag == "!!null"
 }
 
 func isMap(n *yaml.Node) bool {
-	n = resolve(n)
+	n = syntax.ResolveAlias(n)
 	return n != nil && n.Kind == yaml.MappingNode
-}
-
-// items returns a sequence's items, aliases resolved; nil for anything else.
-func items(n *yaml.Node) []*yaml.Node {
-	n = resolve(n)
-	if n == nil || n.Kind != yaml.SequenceNode {
-		return nil
-	}
-	out := make([]*yaml.Node, 0, len(n.Content))
-	for _, it := range n.Content {
-		if it = resolve(it); it != nil {
-			out = append(out, it)
-		}
-	}
-	return out
-}
-
-// pairs returns a mapping's entries with merge keys (`<<: *x`) applied:
-// keys written in the mapping beat merged ones, and among merge sources
-// the earlier one wins. A duplicate key keeps its last value.
-func pairs(n *yaml.Node) []pair { return mergedPairs(n, 0) }
-
-func mergedPairs(n *yaml.Node, depth int) []pair {
-	n = resolve(n)
-	if n == nil || n.Kind != yaml.MappingNode || depth > syntax.MaxDepth {
-		return nil
-	}
-	var explicit, merged []pair
-	at := map[string]int{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], resolve(n.Content[i+1])
-		if v == nil {
-			continue
-		}
-		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
-			sources := []*yaml.Node{v}
-			if v.Kind == yaml.SequenceNode {
-				sources = items(v)
-			}
-			for _, s := range sources {
-				merged = append(merged, mergedPairs(s, depth+1)...)
-			}
-			continue
-		}
-		if j, ok := at[k.Value]; ok {
-			explicit[j].value = v
-			continue
-		}
-		at[k.Value] = len(explicit)
-		explicit = append(explicit, pair{k, v})
-	}
-	for _, p := range merged {
-		if _, ok := at[p.key.Value]; !ok {
-			at[p.key.Value] = len(explicit)
-			explicit = append(explicit, p)
-		}
-	}
-	return explicit
-}
-
-// entry returns the key and value of key in a mapping.
-func entry(n *yaml.Node, key string) (k, v *yaml.Node) {
-	for _, p := range pairs(n) {
-		if p.key.Value == key {
-			return p.key, p.value
-		}
-	}
-	return nil, nil
-}
-
-func get(n *yaml.Node, key string) *yaml.Node {
-	_, v := entry(n, key)
-	return v
 }
 
 // text is a scalar's value, "" for anything else.
 func text(n *yaml.Node) string {
-	n = resolve(n)
+	n = syntax.ResolveAlias(n)
 	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
 		return ""
 	}
@@ -138,7 +52,7 @@ func text(n *yaml.Node) string {
 // str is a scalar with the span of its text; the zero String for
 // anything else.
 func (t *tree) str(n *yaml.Node) model.String {
-	n = resolve(n)
+	n = syntax.ResolveAlias(n)
 	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
 		return model.String{}
 	}
@@ -159,7 +73,7 @@ func (t *tree) valueStart(n *yaml.Node) model.Pos {
 
 // pos spans a value from its first to its last written character.
 func (t *tree) pos(n *yaml.Node) model.Pos {
-	n = resolve(n)
+	n = syntax.ResolveAlias(n)
 	if n == nil {
 		return model.Pos{}
 	}

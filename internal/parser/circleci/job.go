@@ -26,16 +26,16 @@ type param struct {
 // name pipeline values).
 func (p *parser) defaults(decl *yaml.Node, outer scope) scope {
 	sc := scope{}
-	for _, e := range pairs(decl) {
-		def := get(e.value, "default")
+	for _, e := range syntax.MappingPairs(decl) {
+		def := syntax.MappingGet(e.Value, "default")
 		switch {
-		case text(get(e.value, "type")) == "steps":
-			sc[e.key.Value] = param{steps: items(def), stepsScope: outer}
+		case text(syntax.MappingGet(e.Value, "type")) == "steps":
+			sc[e.Key.Value] = param{steps: syntax.SequenceItems(def), stepsScope: outer}
 		case isScalar(def):
 			v := p.substitute(p.mapScalar(def), outer)
-			sc[e.key.Value] = param{value: &v}
+			sc[e.Key.Value] = param{value: &v}
 		default:
-			sc[e.key.Value] = param{}
+			sc[e.Key.Value] = param{}
 		}
 	}
 	return sc
@@ -48,18 +48,18 @@ func (p *parser) bind(sc scope, args *yaml.Node, caller scope, skip map[string]b
 	for k, v := range sc {
 		out[k] = v
 	}
-	for _, e := range pairs(args) {
-		if skip[e.key.Value] {
+	for _, e := range syntax.MappingPairs(args) {
+		if skip[e.Key.Value] {
 			continue
 		}
 		switch {
-		case e.value.Kind == yaml.SequenceNode:
-			out[e.key.Value] = param{steps: items(e.value), stepsScope: caller}
-		case isScalar(e.value):
-			v := p.substitute(p.mapScalar(e.value), caller)
-			out[e.key.Value] = param{value: &v}
+		case e.Value.Kind == yaml.SequenceNode:
+			out[e.Key.Value] = param{steps: syntax.SequenceItems(e.Value), stepsScope: caller}
+		case isScalar(e.Value):
+			v := p.substitute(p.mapScalar(e.Value), caller)
+			out[e.Key.Value] = param{value: &v}
 		default:
-			out[e.key.Value] = param{}
+			out[e.Key.Value] = param{}
 		}
 	}
 	return out
@@ -90,49 +90,49 @@ func (p *parser) invocation(workflow model.String, entry *yaml.Node, outer scope
 	switch {
 	case isScalar(entry):
 		key = entry
-	case isMap(entry) && len(pairs(entry)) == 1:
-		e := pairs(entry)[0]
-		key, args = e.key, e.value
+	case isMap(entry) && len(syntax.MappingPairs(entry)) == 1:
+		e := syntax.MappingPairs(entry)[0]
+		key, args = e.Key, e.Value
 	default:
 		p.errorf(p.at(entry), "a workflow's job must be a job's name, or a mapping of the name to its settings")
 		return model.Job{}, false
 	}
 	name := p.str(key)
 	job := model.Job{ID: name, Name: name, Stage: workflow, Pos: p.pos(entry)}
-	if n := get(args, "name"); isScalar(n) {
+	if n := syntax.MappingGet(args, "name"); isScalar(n) {
 		v, _, _ := p.value(n, outer)
 		job.ID, job.Name = v, v
 	}
-	for _, r := range items(get(args, "requires")) {
+	for _, r := range syntax.SequenceItems(syntax.MappingGet(args, "requires")) {
 		if isScalar(r) {
 			job.Needs = append(job.Needs, p.str(r))
 		} else if isMap(r) { // `- build: [success, failed]`
-			for _, e := range pairs(r) {
-				job.Needs = append(job.Needs, p.str(e.key))
+			for _, e := range syntax.MappingPairs(r) {
+				job.Needs = append(job.Needs, p.str(e.Key))
 			}
 		}
 	}
-	if filters := get(args, "filters"); filters != nil {
+	if filters := syntax.MappingGet(args, "filters"); filters != nil {
 		job.Condition = model.String{Value: render(filters), Pos: p.pos(filters)}
 	}
-	contexts := p.contexts(get(args, "context"))
-	if text(get(args, "type")) == "approval" {
+	contexts := p.contexts(syntax.MappingGet(args, "context"))
+	if text(syntax.MappingGet(args, "type")) == "approval" {
 		job.When = "manual"
 		job.Env = contexts
 		return job, true
 	}
 	if def, ok := p.jobs[name.Value]; ok {
-		sc := p.bind(p.defaults(get(def, "parameters"), outer), args, outer, workflowKeys)
+		sc := p.bind(p.defaults(syntax.MappingGet(def, "parameters"), outer), args, outer, workflowKeys)
 		// A matrix gives its parameters one value per run: none is known.
-		for _, e := range pairs(get(get(args, "matrix"), "parameters")) {
-			sc[e.key.Value] = param{}
+		for _, e := range syntax.MappingPairs(syntax.MappingGet(syntax.MappingGet(args, "matrix"), "parameters")) {
+			sc[e.Key.Value] = param{}
 		}
 		built := p.job(job.ID, def, sc, 0)
 		built.Name, built.Stage, built.Needs, built.Condition, built.Pos = job.Name, job.Stage, job.Needs, job.Condition, job.Pos
 		built.Env = append(contexts, built.Env...)
-		built.Strategy = p.matrix(get(args, "matrix"))
-		pre := p.steps(items(get(args, "pre-steps")), outer, &built)
-		post := p.steps(items(get(args, "post-steps")), outer, &built)
+		built.Strategy = p.matrix(syntax.MappingGet(args, "matrix"))
+		pre := p.steps(syntax.SequenceItems(syntax.MappingGet(args, "pre-steps")), outer, &built)
+		post := p.steps(syntax.SequenceItems(syntax.MappingGet(args, "post-steps")), outer, &built)
 		built.Steps = append(append(pre, built.Steps...), post...)
 		return built, true
 	}
@@ -146,7 +146,7 @@ func (p *parser) invocation(workflow model.String, entry *yaml.Node, outer scope
 	job.Uses = ref
 	job.Env = contexts
 	job.With = orbArguments(p.with(args, outer, workflowKeys))
-	job.Strategy = p.matrix(get(args, "matrix"))
+	job.Strategy = p.matrix(syntax.MappingGet(args, "matrix"))
 	return job, true
 }
 
@@ -163,15 +163,15 @@ func (p *parser) contexts(n *yaml.Node) []model.Var {
 // matrix is a workflow entry's `matrix: parameters:`, each value where it
 // is written.
 func (p *parser) matrix(n *yaml.Node) *model.Strategy {
-	params := get(n, "parameters")
+	params := syntax.MappingGet(n, "parameters")
 	if params == nil {
 		return nil
 	}
 	s := &model.Strategy{Pos: p.pos(n)}
-	for _, e := range pairs(params) {
-		s.Matrix = append(s.Matrix, model.Var{Name: p.str(e.key), Value: model.String{Value: render(e.value), Pos: p.pos(e.value)}, Source: "literal", Pos: p.entryPos(e)})
-		for _, v := range p.scalars(e.value) {
-			s.Values = append(s.Values, model.Var{Name: p.str(e.key), Value: v, Source: "literal", Pos: v.Pos})
+	for _, e := range syntax.MappingPairs(params) {
+		s.Matrix = append(s.Matrix, model.Var{Name: p.str(e.Key), Value: model.String{Value: render(e.Value), Pos: p.pos(e.Value)}, Source: "literal", Pos: p.entryPos(e)})
+		for _, v := range p.scalars(e.Value) {
+			s.Values = append(s.Values, model.Var{Name: p.str(e.Key), Value: v, Source: "literal", Pos: v.Pos})
 		}
 	}
 	return s
@@ -180,16 +180,16 @@ func (p *parser) matrix(n *yaml.Node) *model.Strategy {
 // with are a call's arguments as Vars, substituted in the caller's scope.
 func (p *parser) with(args *yaml.Node, caller scope, skip map[string]bool) []model.Var {
 	var out []model.Var
-	for _, e := range pairs(args) {
-		if skip[e.key.Value] {
+	for _, e := range syntax.MappingPairs(args) {
+		if skip[e.Key.Value] {
 			continue
 		}
-		v := model.Var{Name: p.str(e.key), Source: "literal", Pos: p.entryPos(e)}
-		if isScalar(e.value) {
-			v.Value, v.Expressions, _ = p.value(e.value, caller)
+		v := model.Var{Name: p.str(e.Key), Source: "literal", Pos: p.entryPos(e)}
+		if isScalar(e.Value) {
+			v.Value, v.Expressions, _ = p.value(e.Value, caller)
 			v.Source = source(v.Value.Value, v.Expressions)
 		} else {
-			v.Value = model.String{Value: render(e.value), Pos: p.pos(e.value)}
+			v.Value = model.String{Value: render(e.Value), Pos: p.pos(e.Value)}
 		}
 		out = append(out, v)
 	}
@@ -234,33 +234,33 @@ func (p *parser) job(id model.String, def *yaml.Node, sc scope, depth int) model
 	}
 	shellName := "bash"
 	p.environment(def, sc, &job)
-	if ex := get(def, "executor"); ex != nil {
+	if ex := syntax.MappingGet(def, "executor"); ex != nil {
 		p.executor(ex, sc, &job, &shellName)
 	}
-	if s := text(get(def, "shell")); s != "" {
+	if s := text(syntax.MappingGet(def, "shell")); s != "" {
 		shellName = shellOf(s)
 	}
 	p.runsOn(def, sc, &job)
-	job.Steps = p.stepsIn(get(def, "steps"), sc, shellName, depth, &job)
+	job.Steps = p.stepsIn(syntax.MappingGet(def, "steps"), sc, shellName, depth, &job)
 	return job
 }
 
 // environment adds a definition's `environment:` to the job's.
 func (p *parser) environment(def *yaml.Node, sc scope, job *model.Job) {
-	job.Env = append(job.Env, p.envVars(get(def, "environment"), sc)...)
+	job.Env = append(job.Env, p.envVars(syntax.MappingGet(def, "environment"), sc)...)
 }
 
 // envVars reads an `environment:` mapping (or list of one-entry
 // mappings, which CircleCI also accepts).
 func (p *parser) envVars(n *yaml.Node, sc scope) []model.Var {
-	entries := pairs(n)
-	for _, it := range items(n) {
-		entries = append(entries, pairs(it)...)
+	entries := syntax.MappingPairs(n)
+	for _, it := range syntax.SequenceItems(n) {
+		entries = append(entries, syntax.MappingPairs(it)...)
 	}
 	var out []model.Var
 	for _, e := range entries {
-		v := model.Var{Name: p.str(e.key), Pos: p.entryPos(e)}
-		v.Value, v.Expressions, _ = p.value(e.value, sc)
+		v := model.Var{Name: p.str(e.Key), Pos: p.entryPos(e)}
+		v.Value, v.Expressions, _ = p.value(e.Value, sc)
 		v.Source = source(v.Value.Value, v.Expressions)
 		out = append(out, v)
 	}
@@ -274,16 +274,16 @@ func (p *parser) envVars(n *yaml.Node, sc scope) []model.Var {
 func (p *parser) executor(n *yaml.Node, sc scope, job *model.Job, shellName *string) {
 	nameNode, args := n, (*yaml.Node)(nil)
 	if isMap(n) {
-		nameNode, args = get(n, "name"), n
+		nameNode, args = syntax.MappingGet(n, "name"), n
 	}
 	name, _, _ := p.value(nameNode, sc)
 	def, ok := p.executors[name.Value]
 	if !ok {
 		return
 	}
-	exScope := p.bind(p.defaults(get(def, "parameters"), sc), args, sc, map[string]bool{"name": true})
+	exScope := p.bind(p.defaults(syntax.MappingGet(def, "parameters"), sc), args, sc, map[string]bool{"name": true})
 	p.environment(def, exScope, job)
-	if s := text(get(def, "shell")); s != "" {
+	if s := text(syntax.MappingGet(def, "shell")); s != "" {
 		*shellName = shellOf(s)
 	}
 	p.runsOn(def, exScope, job)
@@ -310,17 +310,17 @@ func shellOf(command string) string {
 // services), `machine:` image, `macos:` and `resource_class:`. A resource
 // class `namespace/name` is a self-hosted runner.
 func (p *parser) runsOn(def *yaml.Node, sc scope, job *model.Job) {
-	for i, d := range items(get(def, "docker")) {
+	for i, d := range syntax.SequenceItems(syntax.MappingGet(def, "docker")) {
 		usage := "container"
 		if i > 0 {
 			usage = "service"
 		}
-		img := p.image(get(d, "image"), usage, sc)
+		img := p.image(syntax.MappingGet(d, "image"), usage, sc)
 		if img == nil {
 			continue
 		}
-		img.Alias = p.str(get(d, "name"))
-		img.Env = p.envVars(get(d, "environment"), sc)
+		img.Alias = p.str(syntax.MappingGet(d, "name"))
+		img.Env = p.envVars(syntax.MappingGet(d, "environment"), sc)
 		img.Pos = p.pos(d)
 		if i == 0 {
 			job.Container = img
@@ -328,18 +328,18 @@ func (p *parser) runsOn(def *yaml.Node, sc scope, job *model.Job) {
 			job.Services = append(job.Services, *img)
 		}
 	}
-	if m := get(def, "machine"); m != nil {
+	if m := syntax.MappingGet(def, "machine"); m != nil {
 		job.Runner.Labels = append(job.Runner.Labels, model.String{Value: "machine", Pos: p.pos(m)})
 		job.Runner.Ephemeral, job.Runner.Pos = true, p.pos(m)
-		if img := get(m, "image"); img != nil {
+		if img := syntax.MappingGet(m, "image"); img != nil {
 			p.image(img, "machine", sc)
 		}
 	}
-	if m := get(def, "macos"); m != nil {
+	if m := syntax.MappingGet(def, "macos"); m != nil {
 		job.Runner.Labels = append(job.Runner.Labels, model.String{Value: "macos", Pos: p.pos(m)})
 		job.Runner.Ephemeral, job.Runner.Pos = true, p.pos(m)
 	}
-	if rc := get(def, "resource_class"); isScalar(rc) {
+	if rc := syntax.MappingGet(def, "resource_class"); isScalar(rc) {
 		v, _, _ := p.value(rc, sc)
 		// The job's own resource class replaces its executor's.
 		job.Runner.Labels = slices.DeleteFunc(job.Runner.Labels, func(l model.String) bool { return l.Value != "machine" && l.Value != "macos" })
@@ -390,7 +390,7 @@ type refKey struct {
 // render writes a small YAML value on one line, for a condition or a
 // list as written.
 func render(n *yaml.Node) string {
-	n = resolve(n)
+	n = syntax.ResolveAlias(n)
 	switch {
 	case n == nil:
 		return ""
@@ -398,14 +398,14 @@ func render(n *yaml.Node) string {
 		return n.Value
 	case n.Kind == yaml.SequenceNode:
 		var parts []string
-		for _, it := range items(n) {
+		for _, it := range syntax.SequenceItems(n) {
 			parts = append(parts, render(it))
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	case n.Kind == yaml.MappingNode:
 		var parts []string
-		for _, e := range pairs(n) {
-			parts = append(parts, e.key.Value+": "+render(e.value))
+		for _, e := range syntax.MappingPairs(n) {
+			parts = append(parts, e.Key.Value+": "+render(e.Value))
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
 	}

@@ -98,7 +98,7 @@ type parser struct {
 	// are called by: the configuration's own, and `alias/name` for those
 	// of inline orbs.
 	commands, jobs, executors map[string]*yaml.Node
-	jobOrder                  []pair
+	jobOrder                  []syntax.YAMLPair
 	// stepCount counts the steps built, against configurations whose commands
 	// expand to very many.
 	stepCount int
@@ -149,22 +149,22 @@ func (p *parser) parse(src []byte) *model.Pipeline {
 func (p *parser) build(pl *model.Pipeline, root *yaml.Node) {
 	p.orbs = map[string]model.Reference{}
 	p.commands, p.jobs, p.executors = map[string]*yaml.Node{}, map[string]*yaml.Node{}, map[string]*yaml.Node{}
-	for _, e := range pairs(get(root, "orbs")) {
+	for _, e := range syntax.MappingPairs(syntax.MappingGet(root, "orbs")) {
 		p.orb(e)
 	}
 	p.define(root, "")
-	pl.Parameters = p.parameters(get(root, "parameters"))
+	pl.Parameters = p.parameters(syntax.MappingGet(root, "parameters"))
 	pipelineScope := scope{}
-	workflows := pairs(get(root, "workflows"))
+	workflows := syntax.MappingPairs(syntax.MappingGet(root, "workflows"))
 	ran := false
 	for _, w := range workflows {
-		if w.key.Value == "version" || !isMap(w.value) {
+		if w.Key.Value == "version" || !isMap(w.Value) {
 			continue
 		}
 		ran = true
-		pl.Triggers = append(pl.Triggers, p.triggers(w.value)...)
-		for _, entry := range items(get(w.value, "jobs")) {
-			if job, ok := p.invocation(p.str(w.key), entry, pipelineScope); ok {
+		pl.Triggers = append(pl.Triggers, p.triggers(w.Value)...)
+		for _, entry := range syntax.SequenceItems(syntax.MappingGet(w.Value, "jobs")) {
+			if job, ok := p.invocation(p.str(w.Key), entry, pipelineScope); ok {
 				pl.Jobs = append(pl.Jobs, job)
 			}
 		}
@@ -172,7 +172,7 @@ func (p *parser) build(pl *model.Pipeline, root *yaml.Node) {
 	nameSharedJobs(pl.Jobs)
 	if !ran {
 		for _, def := range p.jobOrder {
-			job := p.job(p.str(def.key), def.value, p.defaults(get(def.value, "parameters"), pipelineScope), 0)
+			job := p.job(p.str(def.Key), def.Value, p.defaults(syntax.MappingGet(def.Value, "parameters"), pipelineScope), 0)
 			job.Pos = p.entryPos(def)
 			pl.Jobs = append(pl.Jobs, job)
 		}
@@ -182,17 +182,17 @@ func (p *parser) build(pl *model.Pipeline, root *yaml.Node) {
 // define records the commands, jobs and executors of a configuration or
 // an inline orb, prefix being the orb's alias and a slash.
 func (p *parser) define(config *yaml.Node, prefix string) {
-	for _, e := range pairs(get(config, "commands")) {
-		p.commands[prefix+e.key.Value] = e.value
+	for _, e := range syntax.MappingPairs(syntax.MappingGet(config, "commands")) {
+		p.commands[prefix+e.Key.Value] = e.Value
 	}
-	for _, e := range pairs(get(config, "executors")) {
-		p.executors[prefix+e.key.Value] = e.value
+	for _, e := range syntax.MappingPairs(syntax.MappingGet(config, "executors")) {
+		p.executors[prefix+e.Key.Value] = e.Value
 	}
-	for _, e := range pairs(get(config, "jobs")) {
-		if _, seen := p.jobs[prefix+e.key.Value]; !seen && prefix == "" {
+	for _, e := range syntax.MappingPairs(syntax.MappingGet(config, "jobs")) {
+		if _, seen := p.jobs[prefix+e.Key.Value]; !seen && prefix == "" {
 			p.jobOrder = append(p.jobOrder, e)
 		}
-		p.jobs[prefix+e.key.Value] = e.value
+		p.jobs[prefix+e.Key.Value] = e.Value
 	}
 }
 
@@ -201,14 +201,14 @@ var orbVersion = regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+$`)
 
 // orb records an entry of `orbs:`: a reference `namespace/name@version`,
 // or an inline orb, whose definitions are called as the configuration's.
-func (p *parser) orb(e pair) {
-	if isMap(e.value) {
-		p.define(e.value, e.key.Value+"/")
+func (p *parser) orb(e syntax.YAMLPair) {
+	if isMap(e.Value) {
+		p.define(e.Value, e.Key.Value+"/")
 		return
 	}
-	value := p.str(e.value)
+	value := p.str(e.Value)
 	if value.Value == "" {
-		p.errorf(p.at(e.value), "orb %q must be a reference such as circleci/node@5.1.0, or an inline orb", e.key.Value)
+		p.errorf(p.at(e.Value), "orb %q must be a reference such as circleci/node@5.1.0, or an inline orb", e.Key.Value)
 		return
 	}
 	ref := model.Reference{Kind: model.RefAction, Usage: "orb", Value: value, Pos: value.Pos}
@@ -218,7 +218,7 @@ func (p *parser) orb(e pair) {
 	ref.Dynamic = strings.Contains(value.Value, "<<")
 	ref.Pinned = orbVersion.MatchString(version)
 	p.refs = append(p.refs, ref)
-	p.orbs[e.key.Value] = ref
+	p.orbs[e.Key.Value] = ref
 }
 
 // orbCall is the reference of the orb whose command, job or executor a
@@ -240,10 +240,10 @@ func (p *parser) orbCall(name string) (*model.Reference, bool) {
 // Value.
 func (p *parser) parameters(n *yaml.Node) []model.Var {
 	var out []model.Var
-	for _, e := range pairs(n) {
-		v := model.Var{Name: p.str(e.key), Source: "literal", Pos: p.entryPos(e)}
-		v.Type = text(get(e.value, "type"))
-		if def := get(e.value, "default"); isScalar(def) {
+	for _, e := range syntax.MappingPairs(n) {
+		v := model.Var{Name: p.str(e.Key), Source: "literal", Pos: p.entryPos(e)}
+		v.Type = text(syntax.MappingGet(e.Value, "type"))
+		if def := syntax.MappingGet(e.Value, "default"); isScalar(def) {
 			v.Value = p.str(def)
 		}
 		out = append(out, v)
@@ -255,13 +255,13 @@ func (p *parser) parameters(n *yaml.Node) []model.Var {
 // - schedule:`); what else starts a pipeline is the project's settings.
 func (p *parser) triggers(w *yaml.Node) []model.Trigger {
 	var out []model.Trigger
-	for _, t := range items(get(w, "triggers")) {
-		for _, e := range pairs(t) {
-			if e.key.Value != "schedule" {
+	for _, t := range syntax.SequenceItems(syntax.MappingGet(w, "triggers")) {
+		for _, e := range syntax.MappingPairs(t) {
+			if e.Key.Value != "schedule" {
 				continue
 			}
-			trigger := model.Trigger{Event: model.String{Value: "schedule", Pos: p.pos(e.key)}, Pos: p.entryPos(e)}
-			trigger.Branches = p.scalars(get(get(get(e.value, "filters"), "branches"), "only"))
+			trigger := model.Trigger{Event: model.String{Value: "schedule", Pos: p.pos(e.Key)}, Pos: p.entryPos(e)}
+			trigger.Branches = p.scalars(syntax.MappingGet(syntax.MappingGet(syntax.MappingGet(e.Value, "filters"), "branches"), "only"))
 			out = append(out, trigger)
 		}
 	}
@@ -274,7 +274,7 @@ func (p *parser) scalars(n *yaml.Node) []model.String {
 		return []model.String{p.str(n)}
 	}
 	var out []model.String
-	for _, it := range items(n) {
+	for _, it := range syntax.SequenceItems(n) {
 		if isScalar(it) {
 			out = append(out, p.str(it))
 		}

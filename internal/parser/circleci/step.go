@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/pipelint/pipelint/internal/model"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
 	"github.com/pipelint/pipelint/internal/shell"
 	"gopkg.in/yaml.v3"
 )
@@ -12,7 +13,7 @@ import (
 // caches, kept paths and test reports.
 func (p *parser) stepsIn(n *yaml.Node, sc scope, shellName string, depth int, job *model.Job) []model.Step {
 	b := &stepBuilder{p: p, shell: shellName, job: job}
-	b.add(items(n), sc, depth)
+	b.add(syntax.SequenceItems(n), sc, depth)
 	return b.out
 }
 
@@ -52,9 +53,9 @@ func (b *stepBuilder) add(list []*yaml.Node, sc scope, depth int) {
 		switch {
 		case isScalar(n):
 			key = n
-		case isMap(n) && len(pairs(n)) == 1:
-			e := pairs(n)[0]
-			key, args = e.key, e.value
+		case isMap(n) && len(syntax.MappingPairs(n)) == 1:
+			e := syntax.MappingPairs(n)[0]
+			key, args = e.Key, e.Value
 		default:
 			p.errorf(p.at(n), "a step must be a step's name, or a mapping of the name to its settings")
 			continue
@@ -64,7 +65,7 @@ func (b *stepBuilder) add(list []*yaml.Node, sc scope, depth int) {
 		// or `- steps: << parameters.steps >>`, and a list of steps
 		// written as one.
 		if name == "steps" && args != nil && args.Kind == yaml.SequenceNode {
-			b.add(items(args), sc, depth+1)
+			b.add(syntax.SequenceItems(args), sc, depth+1)
 			continue
 		}
 		if name == "steps" && isScalar(args) {
@@ -84,7 +85,7 @@ func (b *stepBuilder) add(list []*yaml.Node, sc scope, depth int) {
 		case "when", "unless":
 			// A condition CircleCI decides when it compiles the
 			// configuration: the steps are kept either way.
-			b.add(items(get(args, "steps")), sc, depth+1)
+			b.add(syntax.SequenceItems(syntax.MappingGet(args, "steps")), sc, depth+1)
 		default:
 			b.other(key, args, sc, pos, depth)
 		}
@@ -99,13 +100,13 @@ func (b *stepBuilder) run(key, args *yaml.Node, sc scope, pos model.Pos) model.S
 	command := args
 	shellName := b.shell
 	if isMap(args) {
-		command = get(args, "command")
-		step.Name, _, _ = p.value(get(args, "name"), sc)
-		step.Env = p.envVars(get(args, "environment"), sc)
-		if s := text(get(args, "shell")); s != "" {
+		command = syntax.MappingGet(args, "command")
+		step.Name, _, _ = p.value(syntax.MappingGet(args, "name"), sc)
+		step.Env = p.envVars(syntax.MappingGet(args, "environment"), sc)
+		if s := text(syntax.MappingGet(args, "shell")); s != "" {
 			shellName = shellOf(s)
 		}
-		if w := get(args, "when"); isScalar(w) {
+		if w := syntax.MappingGet(args, "when"); isScalar(w) {
 			step.Condition = p.str(w)
 			step.When = map[string]string{"on_fail": "on_failure", "always": "always"}[w.Value]
 		}
@@ -122,7 +123,7 @@ func (b *stepBuilder) run(key, args *yaml.Node, sc scope, pos model.Pos) model.S
 		Commands:    shell.Split(m.text, shellName, m.locate()),
 	}
 	if isMap(args) {
-		script.WorkingDirectory, _, _ = p.value(get(args, "working_directory"), sc)
+		script.WorkingDirectory, _, _ = p.value(syntax.MappingGet(args, "working_directory"), sc)
 	}
 	step.Script = script
 	return step
@@ -139,29 +140,29 @@ func (b *stepBuilder) other(key, args *yaml.Node, sc scope, pos model.Pos, depth
 			p.errorf(name.Pos, "command %q calls commands more than %d deep", name.Value, maxCallDepth)
 			return
 		}
-		cmdScope := p.bind(p.defaults(get(cmd, "parameters"), sc), args, sc, nil)
-		b.add(items(get(cmd, "steps")), cmdScope, depth+1)
+		cmdScope := p.bind(p.defaults(syntax.MappingGet(cmd, "parameters"), sc), args, sc, nil)
+		b.add(syntax.SequenceItems(syntax.MappingGet(cmd, "steps")), cmdScope, depth+1)
 		return
 	}
 	step := model.Step{Kind: model.StepOther, Call: name, Name: name, Pos: pos}
 	step.With = p.with(args, sc, nil)
-	if n := get(args, "name"); isScalar(n) {
+	if n := syntax.MappingGet(args, "name"); isScalar(n) {
 		step.Name, _, _ = p.value(n, sc)
 	}
 	switch name.Value {
 	case "save_cache", "restore_cache":
 		b.cache(name.Value, args, sc, pos)
 	case "persist_to_workspace":
-		root, _, _ := p.value(get(args, "root"), sc)
-		for _, path := range p.scalars(get(args, "paths")) {
+		root, _, _ := p.value(syntax.MappingGet(args, "root"), sc)
+		for _, path := range p.scalars(syntax.MappingGet(args, "paths")) {
 			b.job.Artifacts = append(b.job.Artifacts, underRoot(root, path))
 		}
 	case "store_artifacts":
-		if path, _, _ := p.value(get(args, "path"), sc); path.Value != "" {
+		if path, _, _ := p.value(syntax.MappingGet(args, "path"), sc); path.Value != "" {
 			b.job.Artifacts = append(b.job.Artifacts, path)
 		}
 	case "store_test_results":
-		if path, _, _ := p.value(get(args, "path"), sc); path.Value != "" {
+		if path, _, _ := p.value(syntax.MappingGet(args, "path"), sc); path.Value != "" {
 			b.job.Reports = append(b.job.Reports, model.Report{Kind: model.String{Value: "junit", Pos: name.Pos}, Paths: []model.String{path}, Pos: pos})
 		}
 	default:
@@ -185,13 +186,13 @@ func (b *stepBuilder) cache(call string, args *yaml.Node, sc scope, pos model.Po
 	if call == "restore_cache" {
 		c.Policy.Value = "pull"
 	}
-	c.Key, _, _ = p.value(get(args, "key"), sc)
+	c.Key, _, _ = p.value(syntax.MappingGet(args, "key"), sc)
 	if c.Key.Value == "" {
-		if keys := p.scalars(get(args, "keys")); len(keys) > 0 {
+		if keys := p.scalars(syntax.MappingGet(args, "keys")); len(keys) > 0 {
 			c.Key = keys[0]
 		}
 	}
-	c.Paths = p.scalars(get(args, "paths"))
+	c.Paths = p.scalars(syntax.MappingGet(args, "paths"))
 	b.job.Caches = append(b.job.Caches, c)
 }
 

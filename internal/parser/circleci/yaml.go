@@ -11,90 +11,6 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// pair is a mapping entry, its value with aliases followed.
-type pair struct{ key, value *yaml.Node }
-
-// resolve follows aliases to the value they name.
-func resolve(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < syntax.MaxDepth; i++ {
-		n = n.Alias
-	}
-	if n != nil && n.Kind == yaml.AliasNode {
-		return nil
-	}
-	return n
-}
-
-// pairs returns a mapping's entries with merge keys (`<<: *anchor`)
-// applied, as CircleCI's YAML reader does: keys written in the mapping
-// win over merged ones, and among merged mappings the earlier wins.
-// Anything other than a mapping has none.
-func pairs(n *yaml.Node) []pair {
-	return mergedPairs(resolve(n), 0)
-}
-
-func mergedPairs(n *yaml.Node, depth int) []pair {
-	if n == nil || n.Kind != yaml.MappingNode || depth > syntax.MaxDepth {
-		return nil
-	}
-	var explicit, merged []pair
-	at := map[string]int{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], resolve(n.Content[i+1])
-		if v == nil {
-			continue
-		}
-		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
-			sources := []*yaml.Node{v}
-			if v.Kind == yaml.SequenceNode {
-				sources = v.Content
-			}
-			for _, s := range sources {
-				merged = append(merged, mergedPairs(resolve(s), depth+1)...)
-			}
-			continue
-		}
-		if i, ok := at[k.Value]; ok {
-			explicit[i] = pair{k, v} // the last duplicate wins
-			continue
-		}
-		at[k.Value] = len(explicit)
-		explicit = append(explicit, pair{k, v})
-	}
-	for _, p := range merged {
-		if _, ok := at[p.key.Value]; !ok {
-			at[p.key.Value] = len(explicit)
-			explicit = append(explicit, p)
-		}
-	}
-	return explicit
-}
-
-// get returns the value of key in a mapping, nil when absent.
-func get(n *yaml.Node, key string) *yaml.Node {
-	for _, p := range pairs(n) {
-		if p.key.Value == key {
-			return p.value
-		}
-	}
-	return nil
-}
-
-// items returns a sequence's items, aliases followed.
-func items(n *yaml.Node) []*yaml.Node {
-	n = resolve(n)
-	if n == nil || n.Kind != yaml.SequenceNode {
-		return nil
-	}
-	out := make([]*yaml.Node, 0, len(n.Content))
-	for _, it := range n.Content {
-		if it = resolve(it); it != nil {
-			out = append(out, it)
-		}
-	}
-	return out
-}
-
 func isScalar(n *yaml.Node) bool { return n != nil && n.Kind == yaml.ScalarNode && n.Tag != "!!null" }
 
 func isMap(n *yaml.Node) bool { return n != nil && n.Kind == yaml.MappingNode }
@@ -157,8 +73,8 @@ func (p *parser) end(n *yaml.Node) model.Pos {
 }
 
 // entryPos spans a mapping entry, key to value.
-func (p *parser) entryPos(e pair) model.Pos {
-	return syntax.Join(p.pos(e.key), p.pos(e.value))
+func (p *parser) entryPos(e syntax.YAMLPair) model.Pos {
+	return syntax.Join(p.pos(e.Key), p.pos(e.Value))
 }
 
 // decode reads the first YAML document of src (CircleCI reads one) and
