@@ -110,7 +110,9 @@ dumps contains [i, s, k, cmd] if {
 	some i, job in input.jobs
 	some s, step in job.steps
 	some k, cmd in step.script.commands
-	entry := tables.environment_dump_commands[commands.normalized_name(cmd)]
+	# normalized_name's Python case cannot name a dump: lower case and
+	# no .exe is all it takes, in one expression for every command.
+	entry := tables.environment_dump_commands[lower(trim_suffix(cmd.name.value, ".exe"))]
 	not cmd.substituted
 	dumps_all(before_redirection(cmd.args), entry)
 }

@@ -276,6 +276,7 @@ local_setting(key, _, e) if {
 # --- configuration files -----------------------------------------------------
 
 sites contains site if {
+	text.mentions_any_lower({lower(e.file) | some e in tables.tls_off_rc_lines})
 	some [_, _, cmd] in commands.located
 	lower(cmd.name.value) in tables.rc_writers
 	count(cmd.writes) > 0
@@ -330,6 +331,7 @@ local_variable(v, e) if {
 # "NAME=0" >> $GITHUB_ENV` for later steps) is found in the script's text,
 # which the commands do not keep.
 sites contains site if {
+	text.mentions_any_lower({lower(name) | some name, _ in tables.tls_off_env})
 	some job in input.jobs
 	some step in job.steps
 	script := step.script
