@@ -73,7 +73,7 @@ jobs:
 `
 
 func main() {
-	corpus := flag.String("corpus", "../shared/corpus", "directory of real CI files (github/, gitlab/, jenkins/)")
+	corpus := flag.String("corpus", "../shared/corpus", "directory of real CI files, one directory per system (github/, gitlab/, ...)")
 	repeat := flag.Int("repeat", 3, "runs of each large workload; the median is reported")
 	singleRuns := flag.Int("single-runs", 20, "runs of the single-file workload; the median and the least CPU time are reported")
 	flag.Parse()
