@@ -157,12 +157,13 @@ variables contains v if {
 	some v in list
 }
 
-# The env of a job's container and of its services (GitHub), and the
-# variables of its services (GitLab).
+# The env of a job's container and of its services (GitHub), the
+# variables of its services (GitLab), and the registry login of either.
 variables contains v if {
 	some job in input.jobs
 	some image in array.concat(job.services, [c | c := job.container; c != null])
-	some v in image.env
+	some list in [image.env, image.credentials]
+	some v in list
 }
 
 variables contains v if {

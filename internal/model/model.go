@@ -434,7 +434,12 @@ type Image struct {
 	// service's daemon flags), the second argument of Jenkins
 	// `docker.image(...).withRun(...)` or `run(...)`.
 	Command []String `json:"command"`
-	Pos     Pos      `json:"pos"`
+	// Credentials are the registry login the CI system pulls the image
+	// with, as written: GitHub `credentials:` (username, password) of a
+	// job container or service, Bitbucket `username`, `password` and
+	// `aws:` keys of an image.
+	Credentials []Var `json:"credentials"`
+	Pos         Pos   `json:"pos"`
 }
 
 // Environment is a deployment target.

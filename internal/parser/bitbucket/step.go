@@ -334,8 +334,8 @@ func (p *parser) variables(n *yaml.Node) []model.Var {
 
 var plainVariable = regexp.MustCompile(`^\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)$`)
 
-// image reads an image (a name, or {name, username, password, ...}) and
-// records its reference.
+// image reads an image (a name, or {name, username, password, aws, ...},
+// the login its credentials) and records its reference.
 func (p *parser) image(n *yaml.Node, usage string) *model.Image {
 	if isNull(n) {
 		return nil
@@ -343,6 +343,12 @@ func (p *parser) image(n *yaml.Node, usage string) *model.Image {
 	img := &model.Image{Pos: p.pos(n)}
 	if isMap(n) {
 		img.Name = p.str(syntax.MappingGet(n, "name"))
+		for _, key := range []string{"username", "password"} {
+			if k, v := syntax.MappingEntry(n, key); k != nil {
+				img.Credentials = append(img.Credentials, p.variables(&yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{k, v}})...)
+			}
+		}
+		img.Credentials = append(img.Credentials, p.variables(syntax.MappingGet(n, "aws"))...)
 	} else {
 		img.Name = p.str(n)
 	}

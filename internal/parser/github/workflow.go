@@ -359,7 +359,7 @@ func (c *converter) runner(r *actionlint.Runner, body *yaml.Node) model.Runner {
 // image is a job container or service; key is the key of its entry and
 // value its value, a mapping unless only the image is named.
 func (c *converter) image(ct *actionlint.Container, usage string, alias model.String, key, value *yaml.Node) model.Image {
-	image := model.Image{Name: c.str(ct.Image), Alias: alias, Env: c.vars(field(value, "env")), Options: c.str(ct.Options)}
+	image := model.Image{Name: c.str(ct.Image), Alias: alias, Env: c.vars(field(value, "env")), Options: c.str(ct.Options), Credentials: c.vars(field(value, "credentials"))}
 	// Read from the YAML: actionlint 1.7 files `volumes:` under Ports.
 	if volumes := field(value, "volumes"); volumes != nil && volumes.Kind == yaml.SequenceNode {
 		for _, v := range volumes.Content {
