@@ -163,6 +163,7 @@ func (b *builder) job(c jobConfig, number int, seen map[string]bool) model.Job {
 	}
 	language := b.value(c, "language")
 	job.Caches = b.caches(b.value(c, "cache"), language)
+	job.Steps = addons(b.value(c, "addons"))
 	for _, phase := range phases {
 		key, value := b.lookup(c, phase.key)
 		switch {

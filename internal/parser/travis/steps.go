@@ -68,6 +68,56 @@ func hasKey(caches []model.Cache, key string) bool {
 	return false
 }
 
+// addons turns `addons:` into the steps Travis runs before every phase,
+// one for each addon (apt, snaps, homebrew, ...): an other step calling
+// `addons.<name>` with its settings, each positioned. A list is one
+// setting per item; the settings of a list's mappings are named by both
+// keys, so an apt source from another repository reads as `sources.
+// sourceline` and `sources.key_url`, the download Travis trusts it by.
+func addons(n *node) []model.Step {
+	if !n.isMap() {
+		return nil
+	}
+	var steps []model.Step
+	for _, addon := range n.pairs {
+		step := model.Step{Kind: model.StepOther, Call: model.String{Value: "addons." + addon.key.value, Pos: addon.key.pos}, Pos: syntax.Join(addon.key.pos, addon.value.pos)}
+		step.With = addonSettings("", addon.value)
+		steps = append(steps, step)
+	}
+	return steps
+}
+
+// addonSettings flattens an addon's value: scalars named by the keys
+// that lead to them, dotted; a list's item is positioned at itself.
+func addonSettings(name string, n *node) []model.Var {
+	switch {
+	case n == nil:
+		return nil
+	case n.isScalar():
+		return []model.Var{{Name: model.String{Value: name, Pos: n.pos}, Value: n.str(), Source: "literal", Pos: n.pos}}
+	case n.isMap():
+		var vars []model.Var
+		for _, pr := range n.pairs {
+			key := pr.key.value
+			if name != "" {
+				key = name + "." + key
+			}
+			for _, v := range addonSettings(key, pr.value) {
+				if pr.value.isScalar() {
+					v.Name.Pos, v.Pos = pr.key.pos, syntax.Join(pr.key.pos, v.Pos)
+				}
+				vars = append(vars, v)
+			}
+		}
+		return vars
+	}
+	var vars []model.Var
+	for _, item := range n.list() {
+		vars = append(vars, addonSettings(name, item)...)
+	}
+	return vars
+}
+
 // deploys turns `deploy:` (one provider or a list) into steps: the script
 // provider runs its script; any other is an other step calling the
 // provider with its settings.
