@@ -162,8 +162,13 @@ variables contains v if {
 variables contains v if {
 	some job in input.jobs
 	some image in array.concat(job.services, [c | c := job.container; c != null])
-	some list in [image.env, image.credentials]
-	some v in list
+	some v in image.env
+}
+
+variables contains v if {
+	some job in input.jobs
+	some image in array.concat(job.services, [c | c := job.container; c != null])
+	some v in image.credentials
 }
 
 variables contains v if {

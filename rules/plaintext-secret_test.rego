@@ -93,6 +93,17 @@ test_env_of_job_containers_is_judged_like_any_env if {
 	}}
 }
 
+# The registry login a job container is pulled with is judged like env.
+test_registry_login_of_job_containers_is_judged if {
+	container := object.union(image("registry.example.com/build:1", []), {"credentials": [var("password", "Zq8wX3kP9mL2vB7n", "literal")]})
+	findings := plaintext_secret.findings with input as with_images(container, [])
+	findings == {{
+		"msg": "\"password\" is set to the literal \"Zq8w****\"; reference a stored secret instead",
+		"pos": build.at(4, 15),
+		"sensitive": true,
+	}}
+}
+
 # The password a service container is given is judged, and said to be a
 # throwaway credential at info.
 test_service_passwords_are_throwaway_credentials if {
