@@ -7,24 +7,13 @@ import (
 	"testing"
 
 	"github.com/pipelint/pipelint/internal/parser/parsertest"
-	"github.com/pipelint/pipelint/internal/parser/syntax"
 )
 
 // TestGolden parses every testdata/<name>.yml and compares the result
 // with testdata/<name>.golden; the err-* files hold mistakes, each
 // reported where it is written.
 func TestGolden(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.yml")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no fixtures: %v", err)
-	}
-	for _, file := range files {
-		name := filepath.Base(file)
-		t.Run(strings.TrimSuffix(name, ".yml"), func(t *testing.T) {
-			result := Parser.Parse(syntax.Input{Repo: os.DirFS("testdata"), Path: name, Display: name})
-			parsertest.Golden(t, strings.TrimSuffix(file, ".yml")+".golden", parsertest.Render(result))
-		})
-	}
+	parsertest.GoldenFiles(t, ".yml", "", Parser.Parse)
 }
 
 // TestCommandsPointAtTheirText checks, for every command of every

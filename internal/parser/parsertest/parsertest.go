@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -34,6 +35,24 @@ func Golden(t *testing.T, golden, got string) {
 	}
 	if got != string(want) {
 		t.Errorf("the parse result differs from %s (run with -update to accept):\n%s", golden, firstDifference(string(want), got))
+	}
+}
+
+// GoldenFiles parses every testdata/*<ext> file with parse, as the file
+// <prefix><name> of the testdata directory, and compares each result with
+// the .golden file beside it: the golden test of a system whose cases are
+// one file each.
+func GoldenFiles(t *testing.T, ext, prefix string, parse func(syntax.Input) syntax.Result) {
+	files, err := filepath.Glob("testdata/*" + ext)
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	for _, file := range files {
+		name := filepath.Base(file)
+		t.Run(strings.TrimSuffix(name, ext), func(t *testing.T) {
+			result := parse(syntax.Input{Repo: os.DirFS("testdata"), Path: name, Display: prefix + name})
+			Golden(t, strings.TrimSuffix(file, ext)+".golden", Render(result))
+		})
 	}
 }
 
