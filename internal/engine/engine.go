@@ -37,6 +37,7 @@ type Engine struct {
 	rules     []finding.Rule          // sorted by ID
 	byPackage map[string]finding.Rule // last package segment → rule
 	query     rego.PreparedEvalQuery
+	facts     repositoryFacts
 	timeout   time.Duration
 	masker    *secret.Masker // masks every finding's message
 	masked    maskedMessages
@@ -132,11 +133,13 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{byPackage: map[string]finding.Rule{}, timeout: cfg.timeout}
+	var compiler *ast.Compiler
 	regoOpts := []func(*rego.Rego){
 		rego.Query(findingsQuery),
 		rego.Capabilities(Capabilities()),
 		rego.StrictBuiltinErrors(true),
 		keepTerms, // findings are read as Rego values, not converted to Go ones first
+		rego.CompilerHook(func(c *ast.Compiler) { compiler = c }),
 	}
 	tables, err := foldTables(ctx, modules, limits{time: cfg.timeout, memory: cfg.tablesLimit})
 	if err != nil {
@@ -193,6 +196,17 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compile rules: %w", err)
 	}
+	// The facts' query reuses the rules as compiled for the findings'.
+	e.facts.query, err = rego.New(
+		rego.Query(factsQuery),
+		rego.Compiler(compiler),
+		rego.Store(store),
+		rego.StrictBuiltinErrors(true),
+		keepTerms,
+	).PrepareForEval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("compile the repository facts: %w", err)
+	}
 	return e, nil
 }
 
@@ -245,6 +259,15 @@ func (e *Engine) Evaluate(ctx context.Context, p *model.Pipeline) ([]finding.Fin
 	input, err := toValue(p)
 	if err != nil {
 		return nil, fmt.Errorf("%s: build rule input: %w", p.File, err)
+	}
+	if p.Repository != nil {
+		facts, err := e.facts.of(ctx, p.Repository, e.timeout)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p.File, err)
+		}
+		if facts != nil {
+			input = withFacts(input, facts)
+		}
 	}
 	evalCtx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()

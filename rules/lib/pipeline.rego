@@ -144,7 +144,7 @@ may_test_jobs contains i if some i in own_may_test_jobs
 may_test_jobs contains i if {
 	some i, job in input.jobs
 	some file in called_files(job)
-	file_tests(file)
+	pipeline_tests(pipeline_of(file))
 }
 
 # own_may_test_jobs are the jobs whose own steps and names say they test.
@@ -421,39 +421,48 @@ repository_pipelines := input.repository.pipelines if {
 # other_pipelines lists the pipelines of the repository's other files.
 other_pipelines := [p | some p in repository_pipelines; p.file != input.file]
 
-# called_by maps each file of the repository to the files that call it
-# directly; graph.reachable needs every file as a key.
-called_by := {p.file: object.get(callers_of, p.file, set()) | some p in repository_pipelines}
+# facts is what the rules know of the repository as a whole
+# (repository_facts). The engine judges it once per repository and gives
+# it to every file's evaluation as input.repository.facts: judged in each
+# file's evaluation, a repository of N files would cost N² of that work.
+# Without it (a rule's unit test, or `opa eval` on the input `pipelint
+# inspect` prints), each evaluation judges it itself.
+facts := input.repository.facts if {
+	is_object(input.repository.facts)
+} else := repository_facts
 
-callers_of[file] contains p.file if {
-	some p in repository_pipelines
-	some job in p.jobs
-	some file in direct_callees(job)
+# repository_facts is judged from input.repository alone, never from the
+# file checked:
+#   - by_file: each pipeline of the repository by its file;
+#   - calls: each file mapped to the local workflows and actions its jobs
+#     call directly (graph.reachable needs every file as a key);
+#   - called_by: each file mapped to the files that call it directly;
+#   - testing_by_directory: the workflows that run on changes to the code
+#     and test them, themselves or in what they call (tests_changes), by
+#     the directory they lie in ("" at the top, else ending in "/").
+repository_facts := {
+	"by_file": repository_by_file,
+	"calls": repository_calls,
+	"called_by": {p.file: object.get(callers_of, p.file, set()) | some p in repository_pipelines},
+	"testing_by_directory": testing_by_directory,
 }
 
-# callers is the set of files of the repository whose pipelines call the
-# checked file as a local workflow or action, directly or through others.
-callers := graph.reachable(called_by, {input.file}) - {input.file}
+repository_by_file := {p.file: p | some p in repository_pipelines}
 
-# file_tests is true for a file of the repository (or a callee of the
-# checked file) whose jobs run tests. It is a function, asked only about the
-# files a rule reaches, because judging a pipeline means evaluating it as
-# input: judging them all would make a repository of N files cost N².
-file_tests(file) if {
-	count(own_may_test_jobs) > 0 with input as pipelines_by_file[file]
+repository_calls := {p.file: {file | some job in p.jobs; some file in direct_callees(job)} |
+	some p in repository_pipelines
 }
 
-# pipelines_by_file indexes the checked file's callees and the repository's
-# pipelines by file; the repository's copy wins.
-pipelines_by_file := object.union(
-	{c.file: c | some c in object.get(input, "callees", [])},
-	{p.file: p | some p in repository_pipelines},
-)
+callers_of[file] contains caller if {
+	some caller, files in repository_calls
+	some file in files
+}
 
-# repository_graph maps each file of the repository to the local workflows
-# and actions its jobs call.
-repository_graph := {p.file: {file | some job in p.jobs; some file in direct_callees(job)} |
+testing_by_directory[dir] contains p.file if {
 	some p in repository_pipelines
+	p.kind == "workflow"
+	tests_changes(p)
+	dir := directory(p.file)
 }
 
 # tests_changes is true for a pipeline that runs on changes to the code
@@ -461,8 +470,8 @@ repository_graph := {p.file: {file | some job in p.jobs; some file in direct_cal
 # in the local workflows and actions it calls.
 tests_changes(p) if {
 	runs_on_changes(p)
-	some file in graph.reachable(repository_graph, {p.file})
-	file_tests(file)
+	some file in graph.reachable(repository_calls, {p.file})
+	pipeline_tests(repository_by_file[file])
 }
 
 runs_on_changes(p) if count(p.triggers) == 0
@@ -472,42 +481,44 @@ runs_on_changes(p) if {
 	trigger.event.value in tables.change_events
 }
 
+# pipeline_tests is true for a pipeline whose jobs run tests. Judging a
+# pipeline means evaluating it as input: it is asked only about the files
+# a rule reaches.
+pipeline_tests(p) if {
+	count(own_may_test_jobs) > 0 with input as p
+}
+
+# pipeline_of is the pipeline of a file of the repository or a callee of
+# the checked file; the repository's copy wins.
+pipeline_of(file) := facts.by_file[file]
+
+pipeline_of(file) := callee_pipelines[file] if not facts.by_file[file]
+
+# callers is the set of files of the repository whose pipelines call the
+# checked file as a local workflow or action, directly or through others.
+callers := graph.reachable(facts.called_by, {input.file}) - {input.file}
+
 # tested_elsewhere is true when another pipeline of the repository tests
 # the changes: what this pipeline builds, releases or deploys was tested
 # there (a release workflow and the push and pull request workflow).
 #
 # Only a pipeline in the same directory or one above counts: a repository
 # of unrelated example pipelines, one per directory, is not one project.
-#
-# At most max_judged_pipelines others are judged, the likeliest first (named
-# for tests or CI): judging one means evaluating it, and a repository of N
-# pipelines must not cost N².
 tested_elsewhere if {
-	some p in judged_candidates
-	tests_changes(p)
+	some above in directories_above(input.file)
+	some file in facts.testing_by_directory[above]
+	file != input.file
 }
 
-max_judged_pipelines := 32
+# directory is the directory of a file, ending in "/", or "" at the top.
+directory(file) := regex.replace(file, `[^/]*$`, "")
 
-judged_candidates := array.slice(
-	[p | some [_, _, p] in sort([[likely_tester_rank(p), p.file, p] |
-		some p in other_pipelines
-		p.kind == "workflow"
-		covers_directory(p.file, input.file)
-		runs_on_changes(p)
-	])],
-	0, max_judged_pipelines,
-)
-
-likely_tester_rank(p) := 0 if {
-	regex.match(`(?i)(^|[^a-z])(tests?|ci|checks?)([^a-z]|$)`, concat(" ", [p.file, p.name.value]))
-} else := 1
-
-# covers_directory is true when the pipeline file other lies in the
-# directory of file or in a directory above it.
-covers_directory(other, file) if {
-	above := regex.replace(other, `[^/]*$`, "")
-	startswith(file, above)
+# directories_above are the directories a file lies in, its own and every
+# one above it, as directory names them.
+directories_above(file) := {""} | {concat("", [concat("/", array.slice(parts, 0, n)), "/"]) |
+	parts := split(file, "/")
+	some n, _ in parts
+	n > 0
 }
 
 # spliced lists every expression the CI system splices into code before

@@ -75,3 +75,42 @@ test_without_a_repository_view_the_repository_is_the_checked_file if {
 	count(pipeline.other_pipelines) == 0 with input as alone
 	count(pipeline.callers) == 0 with input as alone
 }
+
+test_repository_facts_map_what_each_file_calls_and_is_called_by if {
+	facts := pipeline.repository_facts with input as view(repository)
+	facts.calls["ci.yml"] == {"deploy.yml"}
+	facts.calls["lint.yml"] == set()
+	facts.called_by["deploy.yml"] == {"ci.yml", "wrapper/action.yml"}
+	facts.called_by["ci.yml"] == set()
+	facts.by_file["lint.yml"].file == "lint.yml"
+}
+
+# A workflow that tests on pushes, in a directory and above it.
+tester(file) := object.union(build.on(in_view(file, [build.job("test", [named("go test ./...")])]), ["push"]), {"kind": "workflow"})
+
+release := object.union(build.on(in_view("ci/release.yml", [build.job("ship", [named("make dist")])]), ["release"]), {"kind": "workflow"})
+
+test_testing_workflows_are_listed_by_directory if {
+	facts := pipeline.repository_facts with input as view([tester("ci/test.yml"), tester("top.yml"), release])
+	facts.testing_by_directory == {"ci/": {"ci/test.yml"}, "": {"top.yml"}}
+}
+
+test_tested_elsewhere_by_a_workflow_in_the_same_directory_or_above if {
+	pipeline.tested_elsewhere with input as object.union(release, {"repository": {"pipelines": [tester("ci/test.yml"), release]}})
+	pipeline.tested_elsewhere with input as object.union(release, {"repository": {"pipelines": [tester("top.yml"), release]}})
+}
+
+test_not_tested_elsewhere_by_itself_or_a_workflow_in_another_directory if {
+	not pipeline.tested_elsewhere with input as object.union(release, {"repository": {"pipelines": [tester("other/test.yml"), release]}})
+	not pipeline.tested_elsewhere with input as object.union(tester("ci/test.yml"), {"repository": {"pipelines": [tester("ci/test.yml")]}})
+}
+
+test_the_facts_the_engine_judged_are_read_instead_of_judged_again if {
+	judged := {"by_file": {}, "calls": {}, "called_by": {}, "testing_by_directory": {"ci/": {"ci/test.yml"}}}
+	pipeline.tested_elsewhere with input as object.union(release, {"repository": {"pipelines": [release], "facts": judged}})
+}
+
+test_directories_above_a_file if {
+	pipeline.directories_above("a/b/c.yml") == {"", "a/", "a/b/"}
+	pipeline.directories_above("c.yml") == {""}
+}

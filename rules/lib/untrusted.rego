@@ -96,7 +96,7 @@ caller_grades := {grade(events(p)) | some p in caller_pipelines}
 
 # caller_pipelines are the pipelines of the repository that call the
 # file checked, directly or through others.
-caller_pipelines := [pipeline.pipelines_by_file[file] | some file in pipeline.callers]
+caller_pipelines := [pipeline.pipeline_of(file) | some file in pipeline.callers]
 
 caller_grade := "privileged" if "privileged" in caller_grades
 else := "fork" if "fork" in caller_grades
