@@ -49,11 +49,10 @@ positions := {j.pos | some j in judged}
 # option was set for nothing, and every later step, a build script or a
 # compromised dependency among them, can read the token.
 findings contains {"msg": msg, "pos": v.value.pos, "severity": "medium"} if {
-	some j, job in input.jobs
-	some s, step in job.steps
-	step.call.value != ""
 	some entry in tables.credential_checkout_calls
-	step.call.value == entry.call
+	some [j, s] in pipeline.steps_by_call[entry.call]
+	job := input.jobs[j]
+	step := job.steps[s]
 	some v in step.with
 	v.name.value == entry.input
 	lower(trim_space(v.value.value)) == "true"

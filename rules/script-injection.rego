@@ -132,9 +132,10 @@ env_name(path) := upper(replace(parts[count(parts) - 1], "-", "_")) if parts := 
 
 # A Groovy string's interpolations in the script argument of a shell step.
 findings contains finding if {
-	some job in input.jobs
-	some step in job.steps
-	shell := tables.shell_calls[step.call.value]
+	some call, places in pipeline.steps_by_call
+	shell := tables.shell_calls[call]
+	some [j, s] in places
+	step := input.jobs[j].steps[s]
 	some arg in step.with
 	arg.name.value in {"", "script"}
 	some e in arg.expressions

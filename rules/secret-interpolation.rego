@@ -36,10 +36,10 @@ import data.pipelint.lib.pipeline
 import data.pipelint.lib.secrets
 
 findings contains finding if {
-	some j, job in input.jobs
-	some step in job.steps
-	step.call.value != "" # cheaper than a look in the table for every step
-	step.call.value in secrets.interpolation_sinks
+	some call, places in pipeline.steps_by_call
+	call in secrets.interpolation_sinks
+	some [j, s] in places
+	step := input.jobs[j].steps[s]
 	some arg in step.with
 	some expression in arg.expressions
 	name := read_variable(expression.value)

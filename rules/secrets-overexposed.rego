@@ -33,6 +33,7 @@ package pipelint.rules.secrets_overexposed
 
 import data.pipelint.lib.commands
 import data.pipelint.lib.expressions
+import data.pipelint.lib.pipeline
 import data.pipelint.lib.tables
 import data.pipelint.lib.text
 
@@ -63,11 +64,11 @@ judged(e, "secrets.*") := {
 # A step whose input hands its script a credential (tables.credential_exposing_calls)
 # that the script never names.
 findings contains {"msg": msg, "pos": v.value.pos, "severity": "medium"} if {
-	some job in input.jobs
-	some step in job.steps
-	step.call.value != ""
+	some call, places in pipeline.steps_by_call
 	some entry in tables.credential_exposing_calls
-	startswith(lower(step.call.value), lower(entry.call))
+	startswith(lower(call), lower(entry.call))
+	some [j, s] in places
+	step := input.jobs[j].steps[s]
 	some v in step.with
 	v.name.value == entry.input
 	lower(trim_space(v.value.value)) == "true"

@@ -268,12 +268,23 @@ build_sites contains {"job": i, "what": step.call.value, "tool": "docker", "cmd"
 	not tooling_image_step(step)
 }
 
+# steps_by_call indexes the steps that call a step or task of the CI
+# system (step.call) by what they call: {call: {[job, step], ...}}. Most
+# steps call nothing (no GitHub step does): a rule that looks for calls
+# reads this index instead of walking every step.
+steps_by_call[step.call.value] contains [j, s] if {
+	some j, job in input.jobs
+	some s, step in job.steps
+	step.call.value != ""
+}
+
 # container_pushes lists [job, step] of the image builds of container_build_calls
 # that a later step of the job pushes.
 container_pushes contains [i, s] if {
-	some i, job in input.jobs
-	some s, step in job.steps
-	step.call.value in tables.container_build_calls
+	some call, places in steps_by_call
+	call in tables.container_build_calls
+	some [i, s] in places
+	job := input.jobs[i]
 	some later in array.slice(job.steps, s + 1, count(job.steps))
 	regex.match(tables.container_push_call, later.call.value)
 }
@@ -305,11 +316,11 @@ deploy_sites contains {"job": a.job, "what": a.entry.action, "tool": a.entry.too
 }
 
 # A step calling a deploy (tables.deploy_calls): a Travis deploy provider.
-deploy_sites contains {"job": i, "what": step.call.value, "tool": step.call.value, "pos": step.call.pos, "cmd": null, "when": step.when} if {
-	some i, job in input.jobs
-	some step in job.steps
-	step.call.value != "" # cheaper than a look in the table for every step
-	step.call.value in tables.deploy_calls
+deploy_sites contains {"job": i, "what": call, "tool": call, "pos": step.call.pos, "cmd": null, "when": step.when} if {
+	some call, places in steps_by_call
+	call in tables.deploy_calls
+	some [i, s] in places
+	step := input.jobs[i].steps[s]
 }
 
 # release_sites are the commands and steps that publish an artifact, with
