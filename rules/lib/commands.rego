@@ -137,15 +137,11 @@ subcommands(cmd, n) := [word |
 # normalized_name is a command's name as the tables write it: lower case,
 # without a Windows `.exe`, Python and PyPy without their version
 # (python3.12 is python).
-normalized_name(cmd) := n if {
-	n := lower(trim_suffix(cmd.name.value, ".exe"))
-	not startswith(n, "py")
-}
+normalized_name(cmd) := without_python_version(lower(trim_suffix(cmd.name.value, ".exe")))
 
-normalized_name(cmd) := regex.replace(n, `^(python|pypy)[0-9.]*$`, "$1") if {
-	n := lower(trim_suffix(cmd.name.value, ".exe"))
+without_python_version(n) := regex.replace(n, `^(python|pypy)[0-9.]*$`, "$1") if {
 	startswith(n, "py")
-}
+} else := n
 
 # env_reference is how a script in the given shell (or language: a
 # code input's "javascript") reads environment variable name, the safe

@@ -12,8 +12,7 @@ import data.pipelint.lib.tables
 
 # action_name is owner/repo[/path] of an action reference.
 action_name(ref) := concat("/", [ref.owner, ref.repo, ref.path]) if ref.path != ""
-
-action_name(ref) := concat("/", [ref.owner, ref.repo]) if ref.path == ""
+else := concat("/", [ref.owner, ref.repo])
 
 # action_entry is the entry of the named action table (see
 # tables.by_action) for the action a step calls. Names compare
@@ -85,10 +84,9 @@ testing_jobs contains a.job if {
 }
 
 testing_jobs contains i if {
-	some i, job in input.jobs
-	some step in job.steps
-	step.call.value != "" # cheaper than a look in the table for every step
-	step.call.value in tables.testing_calls
+	some call, places in steps_by_call
+	call in tables.testing_calls
+	some [i, _] in places
 }
 
 # A test command in the shell input of an action (a benchmark or retry
@@ -405,7 +403,9 @@ call_graph := {p.file: {file | some job in p.jobs; some file in direct_callees(j
 
 # called_files is the set of files of the local workflows and actions a
 # job calls, directly or through one another.
-called_files(job) := graph.reachable(call_graph, direct_callees(job))
+called_files(job) := graph.reachable(call_graph, direct_callees(job)) if {
+	count(input.callees) > 0
+} else := set() # nothing local was followed: the common case
 
 # all_steps lists the steps a job runs: its own, then, file by file, the
 # steps of every job of the local workflows and actions it calls, directly
