@@ -134,10 +134,8 @@ act_in_model if {
 }
 
 act_in_model if {
-	some job in input.jobs
-	some step in job.steps
-	step.call.value != ""
-	step.call.value in jenkins_act_calls
+	some call, _ in pipeline.steps_by_call
+	call in jenkins_act_calls
 }
 
 act_in_model if {
