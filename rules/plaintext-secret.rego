@@ -46,6 +46,7 @@ findings contains finding if {
 tokens contains {"name": pattern.name, "value": match, "pos": span(source.file, i, line, match)} if {
 	some [source, text] in texts
 	pipelint.contains_any(text, secrets.token_keywords)
+	has_token(text) # one search for all the patterns before one per pattern
 	some pattern in secrets.token_patterns
 	secrets.has_keyword(text, pattern)
 	regex.match(pattern.regex, text)
@@ -78,9 +79,9 @@ has_token(value) if regex.match(secrets.token_prefilter, value)
 # --- literal values under secret names ------------------------------------------
 
 findings contains finding if {
-	some variable in variables
+	some name in secret_names
+	variables[variable].name.value = name # one expression finds the variables of that name
 	variable.source == "literal"
-	is_secret_name(variable.name.value)
 	holds_literal_secret(variable.value.value)
 	not has_token(variable.value.value)
 	finding := literal_finding(variable, service_given(variable.value.value))
@@ -123,17 +124,16 @@ password_part(entry) := match[1] if {
 # secret, wherever else the pipeline repeats it (a step's env, `mysql -p`,
 # a connection URL).
 service_credentials contains [v.value.value, image.name.value] if {
-	some job in input.jobs
-	some image in job.services
+	image := input.jobs[_].services[_]
 	some v in image.env
 	v.source == "literal"
-	is_secret_name(v.name.value)
+	v.name.value in secret_names
 }
 
 service_credentials contains [v.value.value, image.name.value] if {
-	some job in input.jobs
-	some image in job.services
-	some v in array.concat(job.env, input.env)
+	some j
+	image := input.jobs[j].services[_]
+	some v in array.concat(input.jobs[j].env, input.env)
 	v.source == "literal"
 	regex.match(secrets.service_password_pattern, v.name.value)
 }
@@ -147,39 +147,53 @@ service_given(value) := min({image | some [v, image] in service_credentials; v =
 
 throwaway(service) := sprintf("the password this pipeline gives its own service container %q: a throwaway credential that lives as long as the job, not a secret as long as it is used for nothing else", [service])
 
+# variables are the named values of the file. Each rule reads one
+# reference through all the jobs (and steps) that OPA walks in a single
+# expression, which is cheaper than a rule body evaluated per job and step.
 variables contains v if some v in input.env
 
 variables contains v if some v in input.parameters
 
-variables contains v if {
-	some job in input.jobs
-	some list in [job.env, job.with]
-	some v in list
-}
+variables contains v if v := input.jobs[_].env[_]
+
+variables contains v if v := input.jobs[_].with[_]
+
+variables contains v if v := input.jobs[_].steps[_].env[_]
+
+variables contains v if v := input.jobs[_].steps[_].with[_]
 
 # The env of a job's container and of its services (GitHub), the
 # variables of its services (GitLab), and the registry login of either.
-variables contains v if {
-	some job in input.jobs
-	some image in array.concat(job.services, [c | c := job.container; c != null])
-	some v in image.env
+variables contains v if v := input.jobs[_].services[_].env[_]
+
+variables contains v if v := input.jobs[_].container.env[_]
+
+variables contains v if v := input.jobs[_].services[_].credentials[_]
+
+variables contains v if v := input.jobs[_].container.credentials[_]
+
+# secret_names are the names of the file's variables that say they hold a
+# secret, each judged once.
+secret_names contains name if {
+	some name in secret_name_candidates
+	is_secret_name(name)
 }
 
-variables contains v if {
-	some job in input.jobs
-	some image in array.concat(job.services, [c | c := job.container; c != null])
-	some v in image.credentials
-}
+variable_names := {name | name := variables[_].name.value}
 
-variables contains v if {
-	some job in input.jobs
-	some step in job.steps
-	some list in [step.env, step.with]
-	some v in list
-}
+# secret_name_candidates are the variable names that contain a word of a
+# secret name (secrets.secret_word_prefilter), found by one search of all
+# the names, one a line, instead of one search per name. Should a name
+# hold a line break, every name is a candidate.
+secret_name_candidates := regex.find_n(secrets.secret_word_line, lines, -1) if {
+	lines := concat("\n", variable_names)
+	strings.count(lines, "\n") < count(variable_names) # no name holds a line break
+} else := variable_names
 
+# is_secret_name judges a name by its words. Names without a word of
+# secrets.secret_word_prefilter are never secret names, and never asked
+# (secret_name_candidates).
 is_secret_name(name) if {
-	regex.match(secrets.secret_word_prefilter, name)
 	words := lower(regex.replace(name, `([a-z0-9])([A-Z])`, "${1}_${2}"))
 	regex.match(secrets.secret_key_pattern, words)
 	not regex.match(secrets.non_secret_key_pattern, words)
@@ -224,8 +238,9 @@ url_finding(match, pos, service) := {
 # An image reference without a scheme (GitLab's `image: user:pass@registry/image`)
 # carries a password the same way.
 findings contains finding if {
-	some ref in input.references
-	ref.kind == "image"
+	some r
+	input.references[r].kind = "image" # one expression finds them
+	ref := input.references[r]
 	not contains(ref.value.value, "://") # a URL, found above
 	some match in regex.find_all_string_submatch_n(secrets.image_userinfo_pattern, ref.value.value, 1)
 	[user, password] := [match[1], match[2]]
@@ -280,17 +295,20 @@ command_finding(value, service) := {
 flag_args contains [c, i] if {
 	some [_, text] in texts
 	pipelint.contains_any(text, secrets.password_flag_keywords)
-	some c, cmd in commands.all
-	some i, arg in cmd.args
-	startswith(arg.value, "-")
+	some c, i
+	startswith(commands.all[c].args[i].value, "-")
 }
 
 flag_args contains [c, i] if {
-	some c, cmd in commands.all
-	cmd.name.value in secrets.short_flag_commands
-	some i, arg in cmd.args
-	startswith(arg.value, "-")
+	some name in short_flag_command_names
+	some c, i
+	commands.all[c].name.value = name # one expression finds the commands named so
+	startswith(commands.all[c].args[i].value, "-")
 }
+
+# short_flag_command_names are the names of the file's commands whose short
+# flags may carry a password: most files run none.
+short_flag_command_names := {name | name := commands.all[_].name.value} & secrets.short_flag_commands
 
 # --password VALUE
 command_passwords contains {"command": cmd.name.value, "value": cmd.args[i + 1].value, "pos": cmd.args[i + 1].pos} if {

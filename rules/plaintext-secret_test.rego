@@ -53,6 +53,16 @@ test_secret_names if {
 	count(plaintext_secret.findings) == 1 with input as with_env([var(name, "s3cr3tValue99", "literal")])
 }
 
+# Names are searched one a line: should a name hold a line break, every name
+# is judged by itself, and no line of it is taken for a name.
+test_secret_name_with_a_line_break if {
+	findings := plaintext_secret.findings with input as with_env([
+		var("X\nDB_PASSWORD", "hunter2-prod", "literal"),
+		var("DB_PASSWORD_FILE", "s3cr3tValue99", "literal"),
+	])
+	{f.msg | some f in findings} == {"\"X\\nDB_PASSWORD\" is set to the literal \"hun****\"; reference a stored secret instead"}
+}
+
 test_not_secrets if {
 	count(plaintext_secret.findings) == 0 with input as with_env([
 		var("API_TOKEN", "${{ secrets.API_TOKEN }}", "secret"),
