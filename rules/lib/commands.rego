@@ -111,13 +111,9 @@ is_query(cmd) if {
 # its job and step, [job, step, command], and all the commands alone. They
 # are arrays, computed once per evaluation, so rules that scan every
 # command share one walk of the jobs and steps.
-located := [[i, s, cmd] |
-	some i, job in input.jobs
-	some s, step in job.steps
-	some cmd in step.script.commands
-]
+located := [[i, s, cmd] | cmd := input.jobs[i].steps[s].script.commands[_]]
 
-all := [cmd | some [_, _, cmd] in located]
+all := [cmd | cmd := input.jobs[_].steps[_].script.commands[_]]
 
 # display names a command for messages: its name and the subcommand words
 # the matcher m looked at (`npm run build`, `helm upgrade`), or the first

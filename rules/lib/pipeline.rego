@@ -27,9 +27,9 @@ action_entry(step, table) := tables.by_action_name[lower(action_name(step.uses))
 # meets (tables.action_input_conditions): {"table", "entry", "job", "step"}
 # (job and step are indexes).
 actions contains {"table": table, "entry": entry, "job": i, "step": s} if {
-	some i, job in input.jobs
-	some s, step in job.steps
-	step.uses.kind == "action"
+	some i, s
+	input.jobs[i].steps[s].uses.kind = "action" # one expression walks every step
+	step := input.jobs[i].steps[s]
 	name := lower(action_name(step.uses))
 	some table, entry in tables.by_action_name[name]
 	inputs_allow(step, object.get(tables.action_input_conditions_by_name, [name, table], {}))
@@ -165,9 +165,9 @@ own_may_test_jobs contains i if {
 }
 
 own_may_test_jobs contains i if {
-	some i, job in input.jobs
-	some step in job.steps
-	testing_name(step.name.value)
+	name := input.jobs[i].steps[_].name.value # one expression walks every step
+	name != "" # most steps have none
+	testing_name(name)
 }
 
 # A job that calls a remote reusable workflow may test: what it runs is
@@ -270,10 +270,9 @@ build_sites contains {"job": i, "what": step.call.value, "tool": "docker", "cmd"
 # system (step.call) by what they call: {call: {[job, step], ...}}. Most
 # steps call nothing (no GitHub step does): a rule that looks for calls
 # reads this index instead of walking every step.
-steps_by_call[step.call.value] contains [j, s] if {
-	some j, job in input.jobs
-	some s, step in job.steps
-	step.call.value != ""
+steps_by_call[call] contains [j, s] if {
+	call := input.jobs[j].steps[s].call.value # one expression walks every step
+	call != ""
 }
 
 # container_pushes lists [job, step] of the image builds of container_build_calls
@@ -537,10 +536,8 @@ directories_above(file) := {""} | {concat("", [concat("/", array.slice(parts, 0,
 # an action runs as code (the code_input and script_input tables). Each is
 # {"job", "step", "expression", "shell", "what"}: the shell or language
 # that reads the code, and the sink in words.
-spliced contains {"job": j, "step": s, "expression": e, "shell": step.script.shell, "what": "this script before the shell runs it"} if {
-	some j, job in input.jobs
-	some s, step in job.steps
-	some e in step.script.expressions
+spliced contains {"job": j, "step": s, "expression": e, "shell": input.jobs[j].steps[s].script.shell, "what": "this script before the shell runs it"} if {
+	e := input.jobs[j].steps[s].script.expressions[_] # one expression walks every step
 }
 
 spliced contains {"job": j, "step": s, "expression": e, "shell": object.get(entry, "language", "bash"), "what": what} if {
