@@ -28,12 +28,12 @@ import data.pipelint.lib.untrusted
 
 # One finding per checkout as written: a step shared by several jobs (a
 # YAML anchor) is reported once, naming them, at the worst of its cases.
-findings contains {"msg": message(j, [j.job]), "pos": j.pos, "severity": j.severity, "fix": fix(j, j.unsafe)} if {
+findings contains {"msg": message(j, sprintf("job %q", [j.job])), "pos": j.pos, "severity": j.severity, "fix": fix(j, j.unsafe)} if {
+	not shared # the common case, where job_list names one job
 	some j in judged
-	not shared # the common case
 }
 
-findings contains {"msg": message(first, jobs), "pos": pos, "severity": first.severity, "fix": fix(first, unsafe)} if {
+findings contains {"msg": message(first, job_list(jobs)), "pos": pos, "severity": first.severity, "fix": fix(first, unsafe)} if {
 	shared
 	some pos in positions
 	same := [j | some j in judged; j.pos == pos]
@@ -43,8 +43,13 @@ findings contains {"msg": message(first, jobs), "pos": pos, "severity": first.se
 	unsafe := count([j | some j in same; j.unsafe]) > 0
 }
 
-# shared is true when a checkout step judged runs in several jobs.
-shared if count(positions) < count(judged)
+# shared is true when two judgements are of one step, which runs in
+# several jobs.
+shared if {
+	some a, b
+	judged[a].pos == judged[b].pos
+	a != b
+}
 
 positions := {pos | some pos; judged[_].pos = pos}
 
@@ -126,12 +131,12 @@ case(c, job, base) := object.union(base, {"case": "artifact", "severity": "high"
 	worth_keeping(job, base.credential)
 }
 
-message(j, _) := sprintf("%s keeps %s in .git/config, and %q on line %d uploads it as an artifact (path %q): anyone who can download the run's artifacts gets it; set %s: false", [
+# message is the finding's text; jobs names the jobs the checkout runs in.
+message(j, jobs) := sprintf("%s keeps %s in .git/config, and %q on line %d uploads it as an artifact (path %q): anyone who can download the run's artifacts gets it; set %s: false", [
 	j.uses, credential_text(j.credential), j.upload.action, j.upload.line, j.upload.path, j.input,
 ]) if j.case == "artifact"
-
-message(j, jobs) := sprintf("%s leaves %s configured for git for the rest of %s%s, and no later step pushes with it; set %s: false", [
-	j.uses, credential_text(j.credential), job_list(jobs), severity_note(j.severity), j.input,
+else := sprintf("%s leaves %s configured for git for the rest of %s%s, and no later step pushes with it; set %s: false", [
+	j.uses, credential_text(j.credential), jobs, severity_note(j.severity), j.input,
 ]) if j.case == "left"
 
 severity_note(severity) := trigger_note if severity == "high"
@@ -143,7 +148,7 @@ else := sprintf("jobs %q, %q and %d more", [jobs[0], jobs[1], count(jobs) - 2])
 
 # worth_keeping is true for a credential that can do more than read: a
 # token or key given to the checkout, or a GITHUB_TOKEN that may write.
-worth_keeping(_, credential) if count(credential) > 0
+worth_keeping(_, credential) if credential != []
 
 worth_keeping(job, _) if permissions.may_write(input, job)
 
@@ -152,11 +157,11 @@ exposure_severity(job, credential) := "high" if {
 	not regex.match(tables.trusted_event_condition, job.condition.value)
 	worth_keeping(job, credential)
 } else := "medium" if {
-	count(credential) > 0
+	credential != []
 } else := "low"
 
 trigger_note := sprintf(", which runs on %s", [concat(", ", privileged_events)]) if {
-	count(privileged_events) > 0
+	privileged_events != []
 } else := ", called from a workflow outsiders can start" if {
 	privileged
 } else := ""
@@ -164,7 +169,7 @@ trigger_note := sprintf(", which runs on %s", [concat(", ", privileged_events)])
 # privileged is true when the workflow runs on a trigger outsiders cause,
 # or is called from one that does; the file's own triggers are read first,
 # as they decide for most files.
-privileged if count(privileged_events) > 0
+privileged if privileged_events != []
 
 privileged if {
 	untrusted.called_file
@@ -199,11 +204,11 @@ default_token(v) if {
 	}
 }
 
-credential_text(credential) := "the SSH key passed as \"ssh-key\"" if {
+credential_text(credential) := "the job's GITHUB_TOKEN" if {
+	credential == []
+} else := "the SSH key passed as \"ssh-key\"" if {
 	"ssh-key" in credential
-} else := "the token passed as \"token\"" if {
-	"token" in credential
-} else := "the job's GITHUB_TOKEN"
+} else := "the token passed as \"token\""
 
 # in_git_config is true for a checkout version that writes the credential
 # into .git/config itself (before separate_file_from), or whose version
@@ -321,9 +326,13 @@ relative(path) := regex.replace(
 # dir itself, a directory above it, or a glob matching dir or its .git.
 covers(path, dir) if {
 	p := normal_path(path)
-	some target in [dir, concat("/", [d | some d in [dir, ".git"]; d != ""])]
+	some target in [dir, git_dir(dir)]
 	above_or_same(p, target)
 }
+
+git_dir("") := ".git"
+
+git_dir(dir) := concat("/", [dir, ".git"]) if dir != ""
 
 above_or_same("", _)
 
