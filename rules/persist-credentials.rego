@@ -117,11 +117,10 @@ fix_unsafe(c) := true if {
 	s > c.step
 } else := false
 
-# git_steps are the [job, step] indexes of the steps that run git or gh.
-git_steps := {[j, s] | some j, s; input.jobs[j].steps[s].script.commands[_].name.value == "git"} | {[j, s] |
-	some j, s
-	input.jobs[j].steps[s].script.commands[_].name.value == "gh"
-}
+# git_steps are the [job, step] indexes of the steps that run git or gh,
+# found once per file, each name in one expression over every command.
+git_steps := {[j, s] | some j, s; input.jobs[j].steps[s].script.commands[_].name.value == "git"} |
+	{[j, s] | some j, s; input.jobs[j].steps[s].script.commands[_].name.value == "gh"}
 
 case(c, job, base) := object.union(base, {"case": "artifact", "severity": "high", "upload": upload}) if {
 	upload := leaking_uploads(c)[0]
@@ -236,7 +235,9 @@ minor_number(text) := to_number(text) if text != ""
 
 # pushing_steps are the [job, step] indexes of the steps that push: a
 # push command or action, a local action or workflow that does, or one
-# that could not be read, which may.
+# that could not be read, which may. An entry of pipeline.actions or
+# commands.matched is found by its shape (every field named), in one
+# expression rather than one per entry.
 pushing_steps contains [j, s] if {
 	some j, s
 	commands.matched[{"table": "git_push", "matcher": _, "job": j, "step": s, "cmd": _}]
