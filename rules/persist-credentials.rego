@@ -28,21 +28,30 @@ import data.pipelint.lib.untrusted
 
 # One finding per checkout as written: a step shared by several jobs (a
 # YAML anchor) is reported once, naming them, at the worst of its cases.
-findings contains {"msg": message(j, [j.job]), "pos": j.pos, "severity": j.severity, "fix": fix(j)} if {
-	count(positions) == count(judged) # no step shared: the common case
+findings contains {"msg": message(j, sprintf("job %q", [j.job])), "pos": j.pos, "severity": j.severity, "fix": fix(j, j.unsafe)} if {
+	not shared # the common case, where job_list names one job
 	some j in judged
 }
 
-findings contains {"msg": message(first, jobs), "pos": pos, "severity": first.severity, "fix": fix(first)} if {
-	count(positions) < count(judged)
+findings contains {"msg": message(first, job_list(jobs)), "pos": pos, "severity": first.severity, "fix": fix(first, unsafe)} if {
+	shared
 	some pos in positions
 	same := [j | some j in judged; j.pos == pos]
 	worst := max([rank[j.severity] | some j in same])
 	first := [j | some j in same; rank[j.severity] == worst][0]
 	jobs := sort({j.job | some j in same; rank[j.severity] == worst})
+	unsafe := count([j | some j in same; j.unsafe]) > 0
 }
 
-positions := {j.pos | some j in judged}
+# shared is true when two judgements are of one step, which runs in
+# several jobs.
+shared if {
+	some a, b
+	judged[a].pos == judged[b].pos
+	a != b
+}
+
+positions := {pos | some pos; judged[_].pos = pos}
 
 # A built-in checkout step told to keep the token (Azure's `checkout:`
 # with `persistCredentials: true`), whose job never pushes with it: the
@@ -68,9 +77,7 @@ findings contains {"msg": msg, "pos": v.value.pos, "severity": "medium"} if {
 # actions it does not report, but not every other use of the credential
 # (a fetch of a private submodule, a tag, gh with the git credential), so
 # any later git or gh command makes the fix unsafe.
-fix(j) := {"kind": "set-input", "pos": j.pos, "input": j.input, "value": "false", "unsafe": unsafe} if {
-	unsafe := count([other | some other in judged; other.pos == j.pos; other.unsafe]) > 0
-}
+fix(j, unsafe) := {"kind": "set-input", "pos": j.pos, "input": j.input, "value": "false", "unsafe": unsafe}
 
 rank := {"low": 1, "medium": 2, "high": 3}
 
@@ -80,12 +87,12 @@ judged contains judgement(c) if some c in persisting_checkouts
 # behind in a job that does not push with it afterwards: {"job", "step",
 # "entry", "explicit"} (explicit when `persist-credentials: true` is
 # written, a decision, judged only for the artifact it leaks into).
-persisting_checkouts contains {"job": a.job, "step": a.step, "entry": a.entry, "explicit": value == "true"} if {
-	some a in pipeline.actions
-	a.table == "credential_checkout"
-	value := lower(trim_space(with_value(input.jobs[a.job].steps[a.step], a.entry.input)))
+persisting_checkouts contains {"job": j, "step": s, "entry": entry, "explicit": value == "true"} if {
+	some j, s, entry
+	pipeline.actions[{"table": "credential_checkout", "entry": entry, "job": j, "step": s}]
+	value := lower(trim_space(with_value(input.jobs[j].steps[s], entry.input)))
 	value in {"", "true"}
-	not pushes_later(a.job, a.step)
+	not pushes_later(j, s)
 }
 
 # judgement is what a checkout exposes: {"case", "severity", "pos",
@@ -105,11 +112,15 @@ judgement(c) := case(c, job, base) if {
 fix_unsafe(c) := true if {
 	c.explicit
 } else := true if {
-	some s, step in input.jobs[c.job].steps
+	some s
+	git_steps[[c.job, s]]
 	s > c.step
-	some cmd in step.script.commands
-	cmd.name.value in {"git", "gh"}
 } else := false
+
+# git_steps are the [job, step] indexes of the steps that run git or gh,
+# found once per file, each name in one expression over every command.
+git_steps := {[j, s] | some j, s; input.jobs[j].steps[s].script.commands[_].name.value == "git"} |
+	{[j, s] | some j, s; input.jobs[j].steps[s].script.commands[_].name.value == "gh"}
 
 case(c, job, base) := object.union(base, {"case": "artifact", "severity": "high", "upload": upload}) if {
 	upload := leaking_uploads(c)[0]
@@ -119,25 +130,24 @@ case(c, job, base) := object.union(base, {"case": "artifact", "severity": "high"
 	worth_keeping(job, base.credential)
 }
 
-message(j, _) := sprintf("%s keeps %s in .git/config, and %q on line %d uploads it as an artifact (path %q): anyone who can download the run's artifacts gets it; set %s: false", [
+# message is the finding's text; jobs names the jobs the checkout runs in.
+message(j, jobs) := sprintf("%s keeps %s in .git/config, and %q on line %d uploads it as an artifact (path %q): anyone who can download the run's artifacts gets it; set %s: false", [
 	j.uses, credential_text(j.credential), j.upload.action, j.upload.line, j.upload.path, j.input,
 ]) if j.case == "artifact"
-
-message(j, jobs) := sprintf("%s leaves %s configured for git for the rest of %s%s, and no later step pushes with it; set %s: false", [
-	j.uses, credential_text(j.credential), job_list(jobs), severity_note[j.severity], j.input,
+else := sprintf("%s leaves %s configured for git for the rest of %s%s, and no later step pushes with it; set %s: false", [
+	j.uses, credential_text(j.credential), jobs, severity_note(j.severity), j.input,
 ]) if j.case == "left"
 
-severity_note := {"high": trigger_note, "medium": "", "low": ""}
+severity_note(severity) := trigger_note if severity == "high"
+else := ""
 
 job_list(jobs) := sprintf("job %q", [jobs[0]]) if count(jobs) == 1
-
-job_list(jobs) := sprintf("jobs %q and %q", [jobs[0], jobs[1]]) if count(jobs) == 2
-
-job_list(jobs) := sprintf("jobs %q, %q and %d more", [jobs[0], jobs[1], count(jobs) - 2]) if count(jobs) > 2
+else := sprintf("jobs %q and %q", [jobs[0], jobs[1]]) if count(jobs) == 2
+else := sprintf("jobs %q, %q and %d more", [jobs[0], jobs[1], count(jobs) - 2])
 
 # worth_keeping is true for a credential that can do more than read: a
 # token or key given to the checkout, or a GITHUB_TOKEN that may write.
-worth_keeping(_, credential) if count(credential) > 0
+worth_keeping(_, credential) if credential != []
 
 worth_keeping(job, _) if permissions.may_write(input, job)
 
@@ -146,11 +156,11 @@ exposure_severity(job, credential) := "high" if {
 	not regex.match(tables.trusted_event_condition, job.condition.value)
 	worth_keeping(job, credential)
 } else := "medium" if {
-	count(credential) > 0
+	credential != []
 } else := "low"
 
 trigger_note := sprintf(", which runs on %s", [concat(", ", privileged_events)]) if {
-	count(privileged_events) > 0
+	privileged_events != []
 } else := ", called from a workflow outsiders can start" if {
 	privileged
 } else := ""
@@ -158,20 +168,19 @@ trigger_note := sprintf(", which runs on %s", [concat(", ", privileged_events)])
 # privileged is true when the workflow runs on a trigger outsiders cause,
 # or is called from one that does; the file's own triggers are read first,
 # as they decide for most files.
-privileged if count(privileged_events) > 0
+privileged if privileged_events != []
 
 privileged if {
 	untrusted.called_file
 	untrusted.file_grade == "privileged"
 }
 
-privileged_events := sort({t.event.value | some t in input.triggers; t.event.value in tables.privileged_triggers})
+privileged_events := sort({event | some event; input.triggers[_].event.value = event} & tables.privileged_triggers)
 
 # with_value is the value of a step's input, "" when it is not set: one
 # pass over the inputs.
 with_value(step, name) := values[0] if {
-	values := [v.value.value | some v in step.with; v.name.value == name]
-	count(values) > 0
+	values := [step.with[i].value.value | some i; step.with[i].name.value == name]
 } else := ""
 
 # --- the credential -----------------------------------------------------------
@@ -194,11 +203,11 @@ default_token(v) if {
 	}
 }
 
-credential_text(credential) := "the SSH key passed as \"ssh-key\"" if {
+credential_text(credential) := "the job's GITHUB_TOKEN" if {
+	credential == []
+} else := "the SSH key passed as \"ssh-key\"" if {
 	"ssh-key" in credential
-} else := "the token passed as \"token\"" if {
-	"token" in credential
-} else := "the job's GITHUB_TOKEN"
+} else := "the token passed as \"token\""
 
 # in_git_config is true for a checkout version that writes the credential
 # into .git/config itself (before separate_file_from), or whose version
@@ -226,22 +235,23 @@ minor_number(text) := to_number(text) if text != ""
 
 # pushing_steps are the [job, step] indexes of the steps that push: a
 # push command or action, a local action or workflow that does, or one
-# that could not be read, which may.
-pushing_steps contains [m.job, m.step] if {
-	some m in commands.matched
-	m.table == "git_push"
-}
-
-pushing_steps contains [a.job, a.step] if {
-	some a in pipeline.actions
-	a.table == "git_push"
+# that could not be read, which may. An entry of pipeline.actions or
+# commands.matched is found by its shape (every field named), in one
+# expression rather than one per entry.
+pushing_steps contains [j, s] if {
+	some j, s
+	commands.matched[{"table": "git_push", "matcher": _, "job": j, "step": s, "cmd": _}]
 }
 
 pushing_steps contains [j, s] if {
-	some j, job in input.jobs
-	some s, step in job.steps
-	step.uses.local
-	local_may_push(step)
+	some j, s
+	pipeline.actions[{"table": "git_push", "entry": _, "job": j, "step": s}]
+}
+
+pushing_steps contains [j, s] if {
+	some j, s
+	input.jobs[j].steps[s].uses.local
+	local_may_push(input.jobs[j].steps[s])
 }
 
 local_may_push(step) if step.callee == ""
@@ -260,8 +270,8 @@ called_pushes(step) if {
 }
 
 pushes_later(j, s) if {
-	some [k, p] in pushing_steps
-	k == j
+	some p
+	pushing_steps[[j, p]]
 	p > s
 }
 
@@ -269,17 +279,15 @@ pushes_later(j, s) if {
 # checkout's .git directory: a path covering it, of a version (or with an
 # input) that keeps hidden files.
 leaking_uploads(c) := [{"action": step.uses.value.value, "line": step.uses.value.pos.line, "path": path} |
-	some a in uploads
-	a.job == c.job
-	a.step > c.step
+	some s, entry
+	pipeline.actions[{"table": "artifact_upload", "entry": entry, "job": c.job, "step": s}]
+	s > c.step
 	dir := checkout_dir(input.jobs[c.job].steps[c.step])
-	step := input.jobs[a.job].steps[a.step]
-	keeps_hidden(step, a.entry)
-	some path in upload_paths(step, a.entry)
+	step := input.jobs[c.job].steps[s]
+	keeps_hidden(step, entry)
+	some path in upload_paths(step, entry)
 	covers(path, dir)
 ]
-
-uploads := [a | some a in pipeline.actions; a.table == "artifact_upload"]
 
 keeps_hidden(step, upload) if lower(trim_space(with_value(step, upload.hidden_input))) == "true"
 
@@ -319,9 +327,13 @@ relative(path) := regex.replace(
 # dir itself, a directory above it, or a glob matching dir or its .git.
 covers(path, dir) if {
 	p := normal_path(path)
-	some target in [dir, concat("/", [d | some d in [dir, ".git"]; d != ""])]
+	some target in [dir, git_dir(dir)]
 	above_or_same(p, target)
 }
+
+git_dir("") := ".git"
+
+git_dir(dir) := concat("/", [dir, ".git"]) if dir != ""
 
 above_or_same("", _)
 
