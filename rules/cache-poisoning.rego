@@ -173,13 +173,11 @@ publishing_jobs contains site.job if some site in pipeline.release_sites
 publishing_jobs contains site.job if some site in pipeline.deploy_sites
 
 publishing_jobs contains a.job if {
-	some a in pipeline.actions
-	a.table == "credential"
+	some a in pipeline.actions_by_table["credential"]
 }
 
 publishing_jobs contains m.job if {
-	some m in commands.matched
-	m.table == "credential"
+	some m in commands.matched_by_table["credential"]
 }
 
 # restored says how a step restores a cache: {"how", "fix"}, fix being

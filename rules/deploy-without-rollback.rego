@@ -105,8 +105,7 @@ rollback_jobs contains j if {
 }
 
 rollback_jobs contains m.job if {
-	some m in commands.matched
-	m.table == "rollback"
+	some m in commands.matched_by_table["rollback"]
 }
 
 # A job that calls a local workflow or action for rolling back
@@ -156,13 +155,13 @@ acts(j, s) if [j, s] in acting_steps
 # rollback command or a deploy action, collected once so that acts does not
 # walk every command.
 acting_steps contains [m.job, m.step] if {
-	some m in commands.matched
-	m.table in {"deploy", "site_deploy", "rollback"}
+	some table in {"deploy", "site_deploy", "rollback"}
+	some m in commands.matched_by_table[table]
 }
 
 acting_steps contains [a.job, a.step] if {
-	some a in pipeline.actions
-	a.table in {"deploy", "site_deploy"}
+	some table in {"deploy", "site_deploy"}
+	some a in pipeline.actions_by_table[table]
 }
 
 # A rollback job covers the deploys to its own environment, or every deploy

@@ -88,8 +88,8 @@ judged contains judgement(c) if some c in persisting_checkouts
 # "entry", "explicit"} (explicit when `persist-credentials: true` is
 # written, a decision, judged only for the artifact it leaks into).
 persisting_checkouts contains {"job": j, "step": s, "entry": entry, "explicit": value == "true"} if {
-	some j, s, entry
-	pipeline.actions[{"table": "credential_checkout", "entry": entry, "job": j, "step": s}]
+	some a in pipeline.actions_by_table.credential_checkout
+	[j, s, entry] := [a.job, a.step, a.entry]
 	value := lower(trim_space(with_value(input.jobs[j].steps[s], entry.input)))
 	value in {"", "true"}
 	not pushes_later(j, s)
@@ -235,18 +235,10 @@ minor_number(text) := to_number(text) if text != ""
 
 # pushing_steps are the [job, step] indexes of the steps that push: a
 # push command or action, a local action or workflow that does, or one
-# that could not be read, which may. An entry of pipeline.actions or
-# commands.matched is found by its shape (every field named), in one
-# expression rather than one per entry.
-pushing_steps contains [j, s] if {
-	some j, s
-	commands.matched[{"table": "git_push", "matcher": _, "job": j, "step": s, "cmd": _}]
-}
+# that could not be read, which may.
+pushing_steps contains [m.job, m.step] if some m in commands.matched_by_table.git_push
 
-pushing_steps contains [j, s] if {
-	some j, s
-	pipeline.actions[{"table": "git_push", "entry": _, "job": j, "step": s}]
-}
+pushing_steps contains [a.job, a.step] if some a in pipeline.actions_by_table.git_push
 
 pushing_steps contains [j, s] if {
 	some j, s
@@ -279,8 +271,10 @@ pushes_later(j, s) if {
 # checkout's .git directory: a path covering it, of a version (or with an
 # input) that keeps hidden files.
 leaking_uploads(c) := [{"action": step.uses.value.value, "line": step.uses.value.pos.line, "path": path} |
-	some s, entry
-	pipeline.actions[{"table": "artifact_upload", "entry": entry, "job": c.job, "step": s}]
+	some a in pipeline.actions_by_table.artifact_upload
+	a.job == c.job
+	s := a.step
+	entry := a.entry
 	s > c.step
 	dir := checkout_dir(input.jobs[c.job].steps[c.step])
 	step := input.jobs[c.job].steps[s]

@@ -34,8 +34,7 @@ import data.pipelint.lib.untrusted
 
 # An agent action's prompt input.
 findings contains finding if {
-	some a in pipeline.actions
-	a.table == "ai_agent"
+	some a in pipeline.actions_by_table["ai_agent"]
 	entry := a.entry
 	j := a.job
 	s := a.step
@@ -48,8 +47,7 @@ findings contains finding if {
 # An agent command's arguments: an expression spliced into them, or a
 # variable the shell expands there.
 findings contains finding if {
-	some m in commands.matched
-	m.table == "ai_agent"
+	some m in commands.matched_by_table["ai_agent"]
 	step := input.jobs[m.job].steps[m.step]
 	origins := array.concat(
 		[untrusted.origin(path, m.job, m.step) |

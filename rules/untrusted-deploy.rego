@@ -124,13 +124,13 @@ credentials_in_text if {
 # the other deploy, build and cache rules read too), a Jenkins deploy or
 # publishing step, GitLab id_tokens, or a file where deploy secrets count.
 act_in_model if {
-	some m in commands.matched
-	m.table in {"deploy", "site_deploy", "infrastructure", "release", "preview_deploy"}
+	some table in {"deploy", "site_deploy", "infrastructure", "release", "preview_deploy"}
+	some m in commands.matched_by_table[table]
 }
 
 act_in_model if {
-	some a in pipeline.actions
-	a.table in {"deploy", "site_deploy", "release", "preview_deploy", "cloud_login"}
+	some table in {"deploy", "site_deploy", "release", "preview_deploy", "cloud_login"}
+	some a in pipeline.actions_by_table[table]
 }
 
 act_in_model if {
@@ -272,19 +272,16 @@ switched_at_run_time(site) if {
 }
 
 acts contains {"job": m.job, "pos": m.cmd.name.pos, "what": sprintf("deploys a preview with %q", [commands.display(m.cmd, m.matcher)]), "kind": "preview"} if {
-	some m in commands.matched
-	m.table == "preview_deploy"
+	some m in commands.matched_by_table["preview_deploy"]
 }
 
 acts contains {"job": a.job, "pos": step.uses.value.pos, "what": sprintf("deploys a preview with %s", [a.entry.action]), "kind": "preview"} if {
-	some a in pipeline.actions
-	a.table == "preview_deploy"
+	some a in pipeline.actions_by_table["preview_deploy"]
 	step := input.jobs[a.job].steps[a.step]
 }
 
 acts contains {"job": a.job, "pos": step.uses.value.pos, "what": sprintf("gets cloud credentials with %s", [a.entry.action]), "kind": "login"} if {
-	some a in pipeline.actions
-	a.table == "cloud_login"
+	some a in pipeline.actions_by_table["cloud_login"]
 	step := input.jobs[a.job].steps[a.step]
 }
 

@@ -43,6 +43,10 @@ matched contains {"table": table, "matcher": m, "job": i, "step": s, "cmd": cmd}
 	not names_only_tools(cmd, m)
 }
 
+# matched_by_table indexes matched by table: a rule that reads one
+# table's matches does not walk the others'.
+matched_by_table[m.table] contains m if some m in matched
+
 # matching lists the matchers of the named table (see tables.by_name) that
 # match cmd.
 matching(table, cmd) := [m |

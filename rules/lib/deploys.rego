@@ -16,40 +16,34 @@ import data.pipelint.lib.tables
 # pipeline.deploy_sites lists deploys: {"job", "what", "tool", "pos",
 # "cmd"}.
 site_sites contains {"job": m.job, "what": commands.display(m.cmd, m.matcher), "tool": m.matcher.tool, "pos": m.cmd.name.pos, "cmd": m.cmd} if {
-	some m in commands.matched
-	m.table == "site_deploy"
+	some m in commands.matched_by_table["site_deploy"]
 }
 
 site_sites contains {"job": a.job, "what": a.entry.action, "tool": a.entry.tool, "pos": step.uses.value.pos, "cmd": null} if {
-	some a in pipeline.actions
-	a.table == "site_deploy"
+	some a in pipeline.actions_by_table["site_deploy"]
 	step := input.jobs[a.job].steps[a.step]
 }
 
 # infrastructure_sites are the commands that change or remove cloud
 # infrastructure beyond the deploy commands (tables.infrastructure_commands).
 infrastructure_sites contains {"job": m.job, "what": commands.display(m.cmd, m.matcher), "tool": m.matcher.tool, "pos": m.cmd.name.pos, "cmd": m.cmd} if {
-	some m in commands.matched
-	m.table == "infrastructure"
+	some m in commands.matched_by_table["infrastructure"]
 }
 
 # local_cluster_jobs create a throwaway cluster on the runner (kind,
 # minikube, k3d): what they deploy there is a test.
 local_cluster_jobs contains m.job if {
-	some m in commands.matched
-	m.table == "local_cluster"
+	some m in commands.matched_by_table["local_cluster"]
 }
 
 # A job that tears down the namespace or release it deploys (tables
 # teardown_commands) deploys a throwaway environment too.
 local_cluster_jobs contains m.job if {
-	some m in commands.matched
-	m.table == "teardown"
+	some m in commands.matched_by_table["teardown"]
 }
 
 local_cluster_jobs contains a.job if {
-	some a in pipeline.actions
-	a.table == "local_cluster"
+	some a in pipeline.actions_by_table["local_cluster"]
 }
 
 # named_for_deploying is true for a job whose id or name, one of whose

@@ -35,6 +35,10 @@ actions contains {"table": table, "entry": entry, "job": i, "step": s} if {
 	inputs_allow(step, object.get(tables.action_input_conditions_by_name, [name, table], {}))
 }
 
+# actions_by_table indexes actions by table: a rule that reads one
+# table's entries does not walk the others'.
+actions_by_table[a.table] contains a if some a in actions
+
 inputs_allow(_, conditions) if {
 	not conditions.only_if
 	not conditions.unless
@@ -74,13 +78,11 @@ input_value(step, name) := "" if not name in {v.name.value | some v in step.with
 # testing_jobs holds the indexes of jobs that run tests: a test command or
 # action, a test-report step or a test report.
 testing_jobs contains m.job if {
-	some m in commands.matched
-	m.table == "testing"
+	some m in commands.matched_by_table["testing"]
 }
 
 testing_jobs contains a.job if {
-	some a in actions
-	a.table == "testing"
+	some a in actions_by_table["testing"]
 }
 
 testing_jobs contains i if {
@@ -92,8 +94,7 @@ testing_jobs contains i if {
 # A test command in the shell input of an action (a benchmark or retry
 # action's `run:` or `command:`).
 testing_jobs contains a.job if {
-	some a in actions
-	a.table == "script_input"
+	some a in actions_by_table["script_input"]
 	step := input.jobs[a.job].steps[a.step]
 	some cmd in input_commands(input_value(step, a.entry.input))
 	count(commands.matching("testing", cmd)) > 0
@@ -218,13 +219,11 @@ checking_jobs contains i if {
 }
 
 checking_evidence contains a.job if {
-	some a in actions
-	a.table == "analysis"
+	some a in actions_by_table["analysis"]
 }
 
 checking_evidence contains m.job if {
-	some m in commands.matched
-	m.table == "analysis"
+	some m in commands.matched_by_table["analysis"]
 }
 
 checking_evidence contains i if {
@@ -245,16 +244,14 @@ shipping_jobs := {site.job | some site in deploy_sites} | {site.job | some site 
 # or runs inside a substitution (`$(mvn -v)`) builds nothing, and neither
 # does an image built for CI itself (tables.tooling_image_pattern).
 build_sites contains {"job": m.job, "what": commands.display(m.cmd, m.matcher), "tool": m.cmd.name.value, "cmd": m.cmd, "pos": m.cmd.name.pos} if {
-	some m in commands.matched
-	m.table == "build"
+	some m in commands.matched_by_table["build"]
 	not m.cmd.substituted
 	not commands.is_query(m.cmd)
 	not tooling_image_command(m.cmd)
 }
 
 build_sites contains {"job": a.job, "what": action_name(step.uses), "tool": a.entry.action, "cmd": null, "pos": step.uses.value.pos} if {
-	some a in actions
-	a.table == "build"
+	some a in actions_by_table["build"]
 	step := input.jobs[a.job].steps[a.step]
 	not tooling_image_step(step)
 }
@@ -302,13 +299,11 @@ tooling_image_step(step) if {
 
 # deploy_sites are the commands and steps that change a running system.
 deploy_sites contains {"job": m.job, "what": commands.display(m.cmd, m.matcher), "tool": m.matcher.tool, "pos": m.cmd.name.pos, "cmd": m.cmd, "when": input.jobs[m.job].steps[m.step].when} if {
-	some m in commands.matched
-	m.table == "deploy"
+	some m in commands.matched_by_table["deploy"]
 }
 
 deploy_sites contains {"job": a.job, "what": a.entry.action, "tool": a.entry.tool, "pos": step.uses.value.pos, "cmd": null, "when": step.when} if {
-	some a in actions
-	a.table == "deploy"
+	some a in actions_by_table["deploy"]
 	step := input.jobs[a.job].steps[a.step]
 }
 
@@ -323,14 +318,12 @@ deploy_sites contains {"job": i, "what": call, "tool": call, "pos": step.call.po
 # release_sites are the commands and steps that publish an artifact, with
 # what publishes in words and the command (null for a step).
 release_sites contains {"job": m.job, "pos": m.cmd.name.pos, "what": commands.display(m.cmd, m.matcher), "cmd": m.cmd} if {
-	some m in commands.matched
-	m.table == "release"
+	some m in commands.matched_by_table["release"]
 	not m.cmd.substituted
 }
 
 release_sites contains {"job": a.job, "pos": input.jobs[a.job].steps[a.step].uses.value.pos, "what": a.entry.action, "cmd": null} if {
-	some a in actions
-	a.table == "release"
+	some a in actions_by_table["release"]
 }
 
 release_sites contains {"job": i, "pos": input.jobs[i].steps[s].call.pos, "what": "an image push", "cmd": null} if some [i, s] in container_pushes
@@ -541,8 +534,8 @@ spliced contains {"job": j, "step": s, "expression": e, "shell": input.jobs[j].s
 }
 
 spliced contains {"job": j, "step": s, "expression": e, "shell": object.get(entry, "language", "bash"), "what": what} if {
-	some a in actions
-	a.table in {"code_input", "script_input"}
+	some table in {"code_input", "script_input"}
+	some a in actions_by_table[table]
 	entry := a.entry
 	j := a.job
 	s := a.step
