@@ -30,11 +30,10 @@ import data.pipelint.lib.refs
 import data.pipelint.lib.tables
 
 findings contains finding if {
-	some ref in input.references
+	some ref in advised_references
 	ref.kind in {"action", "reusable-workflow"}
 	not ref.local
 	not ref.dynamic
-	advised_repository(lower(concat("/", [ref.owner, ref.repo]))) # cheap, before the advisories are read
 	hits := {hit | some hit in hits_of(ref)}
 	count(hits) > 0
 	finding := report(ref, hits)
@@ -60,9 +59,15 @@ default supplied := []
 
 supplied := data.pipelint.config.advisories
 
-advised_repository(name) if name in tables.advised_repositories
+# advised_references are the references to a repository (owner/repo, lower
+# case) that an advisory affects, found once per file: most files have
+# none, and then no advisory is read.
+advised_references contains ref if {
+	some ref in input.references
+	advised_repositories[lower(concat("/", [ref.owner, ref.repo]))]
+}
 
-advised_repository(name) if name in supplied_repositories
+advised_repositories := tables.advised_repositories | supplied_repositories
 
 # supplied_repositories are advised_repositories for the advisories
 # supplied with --advisories (thousands, from GitHub's whole export),

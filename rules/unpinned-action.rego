@@ -20,24 +20,14 @@ package pipelint.rules.unpinned_action
 import data.pipelint.lib.refs
 import data.pipelint.lib.tables
 
-findings contains finding if {
+findings contains unpinned(ref, noun, refs.mutability(ref)) if {
 	some ref in input.references
-	ref.kind in {"action", "reusable-workflow"}
-	not orb(ref)
-	not ref.local
-	not ref.pinned
-	not ref.dynamic
+	ref.pinned == false # first the conditions of one step each; most references pass them all
+	ref.local == false
+	ref.dynamic == false
+	noun := nouns[ref.kind] # an action or a reusable workflow
+	not ref.usage == "orb" # orbs: below
 	required(ref)
-	not pinned_as_its_publisher_requires(ref)
-	mutability := refs.mutability(ref)
-	finding := object.union(
-		{
-			"msg": message(ref, mutability),
-			"pos": ref.value.pos,
-			"severity": severity[mutability],
-		},
-		pin_fix(ref, mutability),
-	)
 }
 
 # An orb (CircleCI) is pinned by a full version: a published orb version
@@ -45,8 +35,8 @@ findings contains finding if {
 # `volatile` the newest of all, and a `dev:` version is overwritten at will.
 findings contains finding if {
 	some ref in input.references
+	ref.usage == "orb"
 	ref.kind == "action"
-	orb(ref)
 	not ref.pinned
 	not ref.dynamic
 	required(ref)
@@ -57,8 +47,6 @@ findings contains finding if {
 		"severity": orb_severity[floats],
 	}
 }
-
-orb(ref) if ref.usage == "orb"
 
 orb_float(version) := "dev" if {
 	startswith(version, "dev:")
@@ -77,13 +65,6 @@ orb_message(ref, "dev") := sprintf("orb %q is a development version, which its p
 orb_message(ref, "volatile") := sprintf("orb %q follows the newest release of any version; pin a full version (x.y.z), which never changes once published", [ref.value.value])
 
 orb_message(ref, floats) := sprintf("orb %q follows the newest %s.x release, new code its publisher releases; pin a full version (x.y.z), which never changes once published", [ref.value.value, ref.ref]) if floats in {"major", "minor"}
-
-# pin_fix pins a tag or a branch to the commit it names now, the tag in a
-# trailing comment (`pipelint fix`, which resolves it over the network or
-# from its cache). A ref-less or abbreviated ref names nothing to resolve.
-pin_fix(ref, mutability) := {"fix": {"kind": "pin-reference", "pos": ref.value.pos}} if {
-	mutability in {"tag", "branch"}
-} else := {}
 
 # policies, an option in .pipelint.yaml, says per owner/repository pattern
 # how strictly to pin: "hash-pin" (a full SHA, the default), "ref-pin" (any
@@ -107,12 +88,18 @@ policy(ref) := policies["*"] if {
 	count(pattern) == longest
 }
 
+# required is true for a reference its policy requires pinned. Without
+# patterns (the usual case) every reference is, judged once per file.
+required(_) if hash_pin_everything
+
 required(ref) if policy(ref) == "hash-pin"
 
 required(ref) if {
 	policy(ref) == "ref-pin"
 	ref.ref == ""
 }
+
+hash_pin_everything if policies == {"*": "hash-pin"}
 
 # pinned_as_its_publisher_requires is true for a reference to a full
 # version tag of an action that must be referenced by tag (the SLSA
@@ -122,14 +109,38 @@ pinned_as_its_publisher_requires(ref) if {
 	lower(concat("/", [ref.owner, ref.repo])) in tables.tag_pinned_action_names
 }
 
-severity := {"none": "high", "branch": "high", "short-sha": "medium", "tag": "medium"}
+# unpinned is the finding of a reference (an action or a reusable
+# workflow, its noun) by the mutability of its ref. A tag or a branch is
+# pinned by `pipelint fix` to the commit it names now, the tag in a
+# trailing comment (resolved over the network or from its cache); a
+# ref-less or abbreviated ref names nothing to resolve.
+unpinned(ref, noun, "none") := {
+	"msg": sprintf("%s %q has no ref; pin it to a full commit SHA", [noun, ref.value.value]),
+	"pos": ref.value.pos,
+	"severity": "high",
+}
 
-message(ref, "none") := sprintf("%s %q has no ref; pin it to a full commit SHA", [noun[ref.kind], ref.value.value])
+unpinned(ref, noun, "short-sha") := {
+	"msg": sprintf("%s %q uses an abbreviated commit SHA, which can become ambiguous; pin it to the full 40-character SHA", [noun, ref.value.value]),
+	"pos": ref.value.pos,
+	"severity": "medium",
+}
 
-message(ref, "short-sha") := sprintf("%s %q uses an abbreviated commit SHA, which can become ambiguous; pin it to the full 40-character SHA", [noun[ref.kind], ref.value.value])
+unpinned(ref, noun, "branch") := {
+	"msg": sprintf("%s %q is pinned to branch %q, which moves with every push; pin it to a full commit SHA", [noun, ref.value.value, ref.ref]),
+	"pos": pos,
+	"severity": "high",
+	"fix": {"kind": "pin-reference", "pos": pos},
+} if pos := ref.value.pos
 
-message(ref, "branch") := sprintf("%s %q is pinned to branch %q, which moves with every push; pin it to a full commit SHA", [noun[ref.kind], ref.value.value, ref.ref])
+unpinned(ref, noun, "tag") := {
+	"msg": sprintf("%s %q is pinned to tag %q, which can be moved; pin it to a full commit SHA", [noun, ref.value.value, ref.ref]),
+	"pos": pos,
+	"severity": "medium",
+	"fix": {"kind": "pin-reference", "pos": pos},
+} if {
+	not pinned_as_its_publisher_requires(ref)
+	pos := ref.value.pos
+}
 
-message(ref, "tag") := sprintf("%s %q is pinned to tag %q, which can be moved; pin it to a full commit SHA", [noun[ref.kind], ref.value.value, ref.ref])
-
-noun := {"action": "action", "reusable-workflow": "reusable workflow"}
+nouns := {"action": "action", "reusable-workflow": "reusable workflow"}

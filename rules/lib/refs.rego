@@ -6,8 +6,11 @@ package pipelint.lib.refs
 
 # mutability classifies the ref of an unpinned reference: "none" when there
 # is no ref at all, "short-sha" for an abbreviated commit, "branch" for a
-# name that looks like a branch and "tag" for a version-like name.
-mutability(ref) := "none" if {
+# name that looks like a branch and "tag" for a version-like name. Most
+# refs are tags with a v, which no commit SHA has: they are told first.
+mutability(ref) := "tag" if {
+	regex.match(`^v[0-9]+(\.[0-9]+)*([-+._][0-9A-Za-z.-]+)?$`, ref.ref)
+} else := "none" if {
 	ref.ref == ""
 } else := "short-sha" if {
 	regex.match(`^[0-9a-f]{7,39}$`, ref.ref)
@@ -22,7 +25,7 @@ is_branch_like(ref) if mutability(ref) in {"none", "branch"}
 # file: the rules that read only what it found look at nothing without it
 # (walking every reference of every file cost each of them 2 % of a
 # check).
-online if count(input.resolved) > 0
+online if input.resolved[0] # one entry is enough
 
 # resolved is what `pipelint check --online` found on the server of the
 # ref a reference names (an entry of input.resolved: kind, commit,
