@@ -121,6 +121,12 @@ install_display(cmd, m) := concat(" ", [cmd.name.value, goal]) if {
 # covers the job.
 job_steps(job_index) := pipeline.all_steps(input.jobs[job_index])
 
+# action_steps are those of a job's job_steps that run an action: all
+# that the checks of an action's cache read, collected once per job
+# (looked up by job, a rule keeps what it found) rather than in every
+# check for every ecosystem.
+action_steps[job_index] := [step | some step in job_steps(job_index); step.uses != null] if input.jobs[job_index]
+
 # A job-level cache (GitLab cache:, the Jenkins Job Cacher, a volume mount,
 # a Bitbucket cache) covers the job when it is declared with a key or holds
 # a directory where package managers keep downloads; a cache of build
@@ -170,7 +176,7 @@ covered(job_index, ecosystem) if {
 }
 
 covered(job_index, ecosystem) if {
-	some step in job_steps(job_index)
+	some step in action_steps[job_index]
 	some provided in cached_by(step)
 	provided in {ecosystem, "*"}
 }
@@ -179,8 +185,7 @@ covered(job_index, ecosystem) if {
 # `cache_key_suffix: x`), is taken at its word: do not guess against the
 # user.
 covered(job_index, _) if {
-	some step in job_steps(job_index)
-	step.uses != null
+	some step in action_steps[job_index]
 	not pipeline.action_entry(step, "cache")
 	some input_var in step.with
 	contains(lower(input_var.name.value), "cache")
@@ -230,8 +235,7 @@ decided(job_index, _) if {
 # false`, `enable-cache: false`, `package-manager-cache: false`, `cache:
 # ""`) ...
 decided(job_index, _) if {
-	some step in job_steps(job_index)
-	step.uses != null
+	some step in action_steps[job_index]
 	some input_var in step.with
 	off := tables.cache_opt_out_inputs[lower(input_var.name.value)]
 	lower(trim_space(input_var.value.value)) in off
@@ -253,9 +257,10 @@ opted_out contains [j, ecosystem] if {
 # ... or the package manager's variable for it (PIP_NO_CACHE_DIR) in the
 # pipeline's, the job's or a step's env.
 decided(job_index, ecosystem) if {
+	names := tables.cache_opt_out_env[ecosystem] # few ecosystems have one
 	job := input.jobs[job_index]
 	some variable in array.concat(array.concat(input.env, job.env), [v | some step in job.steps; some v in step.env])
-	variable.name.value in tables.cache_opt_out_env[ecosystem]
+	variable.name.value in names
 	not lower(variable.value.value) in {"", "0", "false", "off", "no"}
 }
 
@@ -283,10 +288,9 @@ publishing_jobs contains a.job if {
 }
 
 publishing_jobs contains i if {
-	some i, job in input.jobs
-	some step in job.steps
-	step.call.value != "" # cheaper than a look in the table for every step
-	step.call.value in tables.publishing_calls
+	some call, places in pipeline.steps_by_call
+	call in tables.publishing_calls
+	some [i, _] in places
 }
 
 publishing_jobs contains i if some i in pipeline.deploy_jobs
@@ -324,7 +328,7 @@ job_hint(job_index, ecosystem) := setup_hints(job_index, ecosystem)[0]
 job_hint(job_index, ecosystem) := hint(ecosystem) if count(setup_hints(job_index, ecosystem)) == 0
 
 setup_hints(job_index, ecosystem) := [sprintf("add `%s: %s` to %s", [entry.input, value, versioned(step.uses)]) |
-	some step in job_steps(job_index)
+	some step in action_steps[job_index]
 	entry := pipeline.action_entry(step, "cache")
 	entry.input
 	some value in offered(entry, ecosystem)

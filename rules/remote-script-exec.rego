@@ -231,8 +231,8 @@ downloads contains {"job": i, "at": p, "file": file, "url": url_of(cmd), "cmd": 
 job_commands := {i: [c | some step in input.jobs[i].steps; some c in step.script.commands] | some i in downloading_jobs}
 
 downloading_jobs contains i if {
-	some [i, _, cmd] in commands.located
-	lower(cmd.name.value) in tables.download_commands
+	name := input.jobs[i].steps[_].script.commands[_].name.value # one expression walks every command
+	lower(name) in tables.download_commands
 }
 
 # mentions is true for a command whose name or an argument holds the
