@@ -78,10 +78,11 @@ listed(packages) := sprintf("%s and %d more", [
 ]) if count(packages) > 3
 
 # installs are the package installs of the pipeline, from the one match of
-# every command table (commands.matched), with their manager's entry and
-# the packages they name: the words after the subcommand, neither options
-# nor the values of its manager's value options.
-installs contains object.union(m, {"manager": manager, "packages": packages}) if {
+# every command table (commands.matched), with their manager's entry, the
+# packages they name (the words after the subcommand, neither options nor
+# the values of its manager's value options) and the set of their
+# arguments, which has_option looks options up in.
+installs contains object.union(m, {"manager": manager, "packages": packages, "args": {arg.value | some arg in m.cmd.args}}) if {
 	some m in commands.matched
 	m.table == "package_install"
 	manager := tables.package_managers[m.matcher.manager]
@@ -110,9 +111,9 @@ source_lines := {s.file: s.lines | some s in object.get(input, "sources", [])}
 # and the sources its options give (pip -e, cargo --git). None when the
 # whole install keeps to local archives or asks for pre-releases.
 moving_packages(install) := [] if {
-	has_option(install.cmd, install.manager.offline_options) # --find-links archives only
+	has_option(install, install.manager.offline_options) # --find-links archives only
 } else := [] if {
-	asks_for_prereleases(install.cmd)
+	asks_for_prereleases(install)
 } else := array.concat(
 	[{"arg": arg, "movement": movement} |
 		some arg in named_packages(install)
@@ -153,9 +154,10 @@ option_value_of(cmd, options) := values[count(values) - 1].value if {
 	count(values) > 0
 }
 
-has_option(cmd, options) if {
-	some arg in cmd.args
-	arg.value in options
+# has_option is true when an install is given one of the options.
+has_option(install, options) if {
+	some option in options
+	install.args[option]
 }
 
 # package_movement is how far a package as written moves: "branch",
@@ -178,15 +180,13 @@ option_value(args, i, manager) if args[i - 1].value in manager.value_options
 # asks_for_prereleases is true for an install that takes pre-releases or
 # nightly builds on purpose (pip --pre, an index of nightly wheels): the
 # job tests what is coming, which a pin would defeat.
-asks_for_prereleases(cmd) if {
-	some arg in cmd.args
-	arg.value in tables.prerelease_options
-}
+asks_for_prereleases(install) if has_option(install, tables.prerelease_options)
 
-asks_for_prereleases(cmd) if {
-	some arg in cmd.args
-	contains(arg.value, "ightly")
-	regex.match(tables.prerelease_words, arg.value)
+asks_for_prereleases(install) if {
+	contains(concat(" ", install.args), "ightly") # in one look at them all
+	some arg in install.args
+	contains(arg, "ightly")
+	regex.match(tables.prerelease_words, arg)
 }
 
 # vcs_source is true for a package fetched from version control, npm's
@@ -203,12 +203,12 @@ vcs_source(install, spec) if {
 # other options give, the default branch if none.
 source_movement(install, spec) := package_movement(install, spec) if install.matcher.manager != "cargo"
 
-source_movement(install, _) := cargo_git_movement(install.cmd) if install.matcher.manager == "cargo"
+source_movement(install, _) := cargo_git_movement(install) if install.matcher.manager == "cargo"
 
-cargo_git_movement(cmd) := "fixed" if {
-	has_option(cmd, ["--rev", "--tag"])
+cargo_git_movement(install) := "fixed" if {
+	has_option(install, ["--rev", "--tag"])
 } else := "fixed" if {
-	some arg in cmd.args
+	some arg in install.cmd.args
 	regex.match(`^--(rev|tag)=`, arg.value)
 } else := "branch"
 
@@ -291,12 +291,12 @@ version_movement(manager, version) := "fixed" if {
 # --- project installs that do not hold to the lock file ----------------------------
 
 findings contains finding if {
-	count(lock_files) > 0
 	some install in installs
 	install.matcher.project
+	count(lock_files) > 0
 	count(install.packages) == 0
-	not has_option(install.cmd, tables.global_install_flags)
-	not has_option(install.cmd, install.manager.frozen_options)
+	not has_option(install, tables.global_install_flags)
+	not has_option(install, install.manager.frozen_options)
 	lock := lock_file(install)
 	finding := {
 		"msg": sprintf("%q does not hold to %s: it resolves versions anew when package.json and the lock file disagree, and rewrites the lock file; %s", [
@@ -327,9 +327,9 @@ dependency_files := object.get(input, ["repository", "dependency_files"], [])
 # --- requirement files -----------------------------------------------------------
 
 findings contains finding if {
-	count(requirement_files) > 0
 	some install in installs
 	install.matcher.manager == "pip"
+	count(requirement_files) > 0
 	some arg in option_values(install.cmd, ["-r", "--requirement"])
 	not constrained(install)
 	dir := install_directory(install)
@@ -361,7 +361,7 @@ listed_requirements(loose, movement) := sprintf("%s %s %s", [noun, names, requir
 
 # constrained is true for an install that pins through a constraints
 # file or requires hashes, on its command line or in its environment.
-constrained(install) if has_option(install.cmd, ["-c", "--constraint", "--require-hashes"])
+constrained(install) if has_option(install, ["-c", "--constraint", "--require-hashes"])
 
 constrained(install) if {
 	some arg in install.cmd.args
@@ -426,12 +426,12 @@ pip_install := {"matcher": {"manager": "pip", "args": ["install"]}, "manager": t
 # --- install scripts on privileged triggers ------------------------------------------
 
 findings contains finding if {
+	untrusted.file_grade == "privileged"
 	some install in installs
 	install.matcher.lifecycle
-	untrusted.file_grade == "privileged"
 	count(install.packages) == 0 # a tool named is judged by its version
-	not has_option(install.cmd, tables.global_install_flags)
-	not has_option(install.cmd, ["--ignore-scripts"])
+	not has_option(install, tables.global_install_flags)
+	not has_option(install, ["--ignore-scripts"])
 	not scripts_ignored(install)
 	finding := {
 		"msg": sprintf("%q runs the install scripts of every dependency in %s, with the base repository's token and secrets; add --ignore-scripts (and run the scripts the build needs by name)", [
