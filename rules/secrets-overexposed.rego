@@ -112,8 +112,9 @@ dumps contains [i, s, k, cmd] if {
 	some i in keeping_jobs
 	some s, step in input.jobs[i].steps
 	some k, cmd in step.script.commands
+	tables.environment_dump_command_names[lower(cmd.name.value)] # the cheapest look first
 	# normalized_name's Python case cannot name a dump: lower case and
-	# no .exe is all it takes, in one expression for every command.
+	# no .exe is all it takes.
 	entry := tables.environment_dump_commands[lower(trim_suffix(cmd.name.value, ".exe"))]
 	not cmd.substituted
 	dumps_all(before_redirection(cmd.args), entry)

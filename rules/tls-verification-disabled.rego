@@ -31,6 +31,7 @@ package pipelint.rules.tls_verification_disabled
 
 import data.pipelint.lib.commands
 import data.pipelint.lib.deploys
+import data.pipelint.lib.pipeline
 import data.pipelint.lib.tables
 import data.pipelint.lib.text
 
@@ -307,6 +308,7 @@ sites contains site if {
 # --- environment variables ----------------------------------------------------
 
 sites contains site if {
+	text.mentions_any_lower(tables.tls_off_env_words) # before variables walks every step
 	some [v, scope] in variables
 	e := tables.tls_off_env[v.name.value]
 	regex.match(e.off, v.value.value)
@@ -392,11 +394,10 @@ at(file, line, column, end_column) := {"file": file, "line": line, "column": col
 # --- step settings ------------------------------------------------------------
 
 sites contains site if {
-	some job in input.jobs
-	some step in job.steps
-	step.kind == "other"
 	some e in tables.tls_off_step_settings
-	step.call.value == e.call
+	some [j, s] in pipeline.steps_by_call[e.call]
+	step := input.jobs[j].steps[s]
+	step.kind == "other"
 	some w in step.with
 	w.name.value == e.input
 	regex.match(e.off, w.value.value)
