@@ -110,7 +110,9 @@ first_option(i, cmd, name) := [k, e] if {
 	hits := [[k, e] |
 		some k, arg in cmd.args
 		starts[lower(substring(arg.value, 0, 1))] # before each entry is tried
+		word := lower(arg.value)
 		some e in entries
+		may_give(word, e)
 		option_at(cmd.args, k, e)
 	]
 	count(hits) > 0
@@ -118,6 +120,13 @@ first_option(i, cmd, name) := [k, e] if {
 	not local_target(cmd, k, e)
 	not local_cluster(i, e)
 }
+
+# may_give is true when an argument, in lower case, starts as option e
+# does (alone, `--option=value`, or before its value), or when e can be in
+# a cluster: the cheap look before option_at.
+may_give(word, e) if startswith(word, e.prefix)
+
+may_give(_, e) if e.cluster != ""
 
 # shown_option is the option as written, with its value when that is the
 # next word.

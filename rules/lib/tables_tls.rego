@@ -127,11 +127,12 @@ tls_off_step_settings contains entry if some entry in [
 ]
 
 # tls_off_options_by_name and tls_off_settings_by_name index the tables by
-# command name.
+# command name. An option's entry holds its `prefix`: the option in lower
+# case, which an argument giving it starts with, in lower case.
 tls_off_options_by_name[name] contains entry if {
 	some e in tls_off_options
 	some name in e.names
-	entry := object.union({"value": "", "cluster": "", "takes_value": "", "ignore_case": false, "host": false, "with_cluster": false, "target": ""}, e)
+	entry := object.union({"value": "", "cluster": "", "takes_value": "", "ignore_case": false, "host": false, "with_cluster": false, "target": "", "prefix": lower(e.option)}, e)
 }
 
 tls_off_settings_by_name[name] contains entry if {
