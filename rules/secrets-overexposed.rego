@@ -112,17 +112,18 @@ dumps contains [i, s, k, cmd] if {
 	some i in keeping_jobs
 	some s, step in input.jobs[i].steps
 	some k, cmd in step.script.commands
-	tables.environment_dump_command_names[lower(cmd.name.value)] # the cheapest look first
-	# normalized_name's Python case cannot name a dump: lower case and
-	# no .exe is all it takes.
+	# The cheapest look first, then the exact one: normalized_name's Python
+	# case cannot name a dump, lower case and no .exe is all it takes.
+	tables.environment_dump_command_names[lower(cmd.name.value)]
 	entry := tables.environment_dump_commands[lower(trim_suffix(cmd.name.value, ".exe"))]
 	not cmd.substituted
 	dumps_all(before_redirection(cmd.args), entry)
 }
 
-# keeping_jobs are the jobs that may keep a file (kept_paths): with
-# artifacts, a cache's paths, or a step of an upload action, which the
-# file's text names.
+# keeping_jobs are the jobs that may keep a file (kept_paths): those with
+# artifacts or a cache's paths, and every job of a file whose text names
+# an upload action (looking for its steps costs more than reading the
+# commands of the jobs without one).
 keeping_jobs contains i if {
 	some i, job in input.jobs
 	job.artifacts[0] # null when none
