@@ -106,16 +106,38 @@ severity_rank := {"high": 0, "medium": 1}
 
 # dumps are the commands that print the whole environment, with the
 # indexes of their job and step and their place among the step's commands:
-# [job, step, command, cmd].
+# [job, step, command, cmd]. Only those of jobs that keep files count, so
+# only their commands are read.
 dumps contains [i, s, k, cmd] if {
-	some i, job in input.jobs
-	some s, step in job.steps
+	some i in keeping_jobs
+	some s, step in input.jobs[i].steps
 	some k, cmd in step.script.commands
-	# normalized_name's Python case cannot name a dump: lower case and
-	# no .exe is all it takes, in one expression for every command.
+	# The cheapest look first, then the exact one: normalized_name's Python
+	# case cannot name a dump, lower case and no .exe is all it takes.
+	tables.environment_dump_command_names[lower(cmd.name.value)]
 	entry := tables.environment_dump_commands[lower(trim_suffix(cmd.name.value, ".exe"))]
 	not cmd.substituted
 	dumps_all(before_redirection(cmd.args), entry)
+}
+
+# keeping_jobs are the jobs that may keep a file (kept_paths): those with
+# artifacts or a cache's paths, and every job of a file whose text names
+# an upload action (looking for its steps costs more than reading the
+# commands of the jobs without one).
+keeping_jobs contains i if {
+	some i, job in input.jobs
+	job.artifacts[0] # null when none
+}
+
+keeping_jobs contains i if {
+	some i, job in input.jobs
+	some cache in job.caches
+	cache.paths[0]
+}
+
+keeping_jobs contains i if {
+	text.mentions_any_lower(object.keys(tables.artifact_upload_actions))
+	some i, _ in input.jobs
 }
 
 # shown_dump is the dump command as written, without its redirection.

@@ -31,6 +31,7 @@ package pipelint.rules.tls_verification_disabled
 
 import data.pipelint.lib.commands
 import data.pipelint.lib.deploys
+import data.pipelint.lib.pipeline
 import data.pipelint.lib.tables
 import data.pipelint.lib.text
 
@@ -64,14 +65,23 @@ fix := "remove it, and give the tool the server's CA certificate if it has a pri
 # sites are the places that switch verification off: {"what", "scope",
 # "exposes", "pos"}. A command is reported once, at its first option.
 sites contains site if {
-	some [i, s, cmd] in commands.located
-	[k, e] := first_option(i, cmd, commands.normalized_name(cmd))
+	some [i, s, cmd, name] in named
+	[k, e] := first_option(i, cmd, name)
 	site := {
 		"what": sprintf("%s %s", [cmd.name.value, shown_option(cmd.args, k, e)]),
 		"scope": "for this command",
 		"exposes": command_exposes(input.jobs[i].steps[s].script.commands, cmd, e),
 		"pos": cmd.args[k].pos,
 	}
+}
+
+# named are the commands the tables of options or settings name, with
+# the indexes of their job and step and their normalized name: [job,
+# step, cmd, name]. One lookup of each command's name in lower case finds
+# the few (tables.tls_off_command_names).
+named contains [i, s, cmd, commands.normalized_name(cmd)] if {
+	some [i, s, cmd] in commands.located
+	tables.tls_off_command_names[lower(cmd.name.value)]
 }
 
 # A daemon started as a service with options (`command:` of GitLab's
@@ -96,9 +106,13 @@ sites contains site if {
 # the command reaches a server on the runner.
 first_option(i, cmd, name) := [k, e] if {
 	entries := tables.tls_off_options_by_name[name]
+	starts := tables.tls_off_option_starts[name]
 	hits := [[k, e] |
-		some k, _ in cmd.args
+		some k, arg in cmd.args
+		starts[lower(substring(arg.value, 0, 1))] # before each entry is tried
+		word := lower(arg.value)
 		some e in entries
+		may_give(word, e)
 		option_at(cmd.args, k, e)
 	]
 	count(hits) > 0
@@ -106,6 +120,13 @@ first_option(i, cmd, name) := [k, e] if {
 	not local_target(cmd, k, e)
 	not local_cluster(i, e)
 }
+
+# may_give is true when an argument, in lower case, starts as option e
+# does (alone, `--option=value`, or before its value), or when e can be in
+# a cluster: the cheap look before option_at.
+may_give(word, e) if startswith(word, e.prefix)
+
+may_give(_, e) if e.cluster != ""
 
 # shown_option is the option as written, with its value when that is the
 # next word.
@@ -233,8 +254,8 @@ interpreter(cmd) if commands.normalized_name(cmd) in tables.evaluating_commands
 # --- configuration commands ---------------------------------------------------
 
 sites contains site if {
-	some [_, _, cmd] in commands.located
-	some e in tables.tls_off_settings_by_name[commands.normalized_name(cmd)]
+	some [_, _, cmd, name] in named
+	some e in tables.tls_off_settings_by_name[name]
 	args := [a | some a in cmd.args; not startswith(a.value, "-")]
 	count(args) > count(e.args)
 	every j, word in e.args {
@@ -276,7 +297,7 @@ local_setting(key, _, e) if {
 # --- configuration files -----------------------------------------------------
 
 sites contains site if {
-	text.mentions_any_lower({lower(e.file) | some e in tables.tls_off_rc_lines})
+	text.mentions_any_lower(tables.tls_off_rc_files)
 	some [_, _, cmd] in commands.located
 	lower(cmd.name.value) in tables.rc_writers
 	count(cmd.writes) > 0
@@ -296,6 +317,7 @@ sites contains site if {
 # --- environment variables ----------------------------------------------------
 
 sites contains site if {
+	text.mentions_any_lower(tables.tls_off_env_words) # before variables walks every step
 	some [v, scope] in variables
 	e := tables.tls_off_env[v.name.value]
 	regex.match(e.off, v.value.value)
@@ -331,7 +353,7 @@ local_variable(v, e) if {
 # "NAME=0" >> $GITHUB_ENV` for later steps) is found in the script's text,
 # which the commands do not keep.
 sites contains site if {
-	text.mentions_any_lower({lower(name) | some name, _ in tables.tls_off_env})
+	text.mentions_any_lower(tables.tls_off_env_words)
 	some job in input.jobs
 	some step in job.steps
 	script := step.script
@@ -381,11 +403,10 @@ at(file, line, column, end_column) := {"file": file, "line": line, "column": col
 # --- step settings ------------------------------------------------------------
 
 sites contains site if {
-	some job in input.jobs
-	some step in job.steps
-	step.kind == "other"
 	some e in tables.tls_off_step_settings
-	step.call.value == e.call
+	some [j, s] in pipeline.steps_by_call[e.call]
+	step := input.jobs[j].steps[s]
+	step.kind == "other"
 	some w in step.with
 	w.name.value == e.input
 	regex.match(e.off, w.value.value)

@@ -78,20 +78,28 @@ listed(packages) := sprintf("%s and %d more", [
 ]) if count(packages) > 3
 
 # installs are the package installs of the pipeline, from the one match of
-# every command table (commands.matched), with their manager's entry and
-# the packages they name: the words after the subcommand, neither options
-# nor the values of its manager's value options.
-installs contains object.union(m, {"manager": manager, "packages": packages}) if {
+# every command table (commands.matched), with their manager's entry, the
+# packages they name (the words after the subcommand, neither options nor
+# the values of its manager's value options) and the set of their
+# arguments, which has_option looks options up in.
+installs contains object.union(m, {"manager": manager, "packages": packages, "args": args}) if {
 	some m in commands.matched
 	m.table == "package_install"
 	manager := tables.package_managers[m.matcher.manager]
-	words := [arg |
-		some i, arg in m.cmd.args
-		not startswith(arg.value, "-")
-		not option_value(m.cmd.args, i, manager)
-	]
+	args := {arg.value | some arg in m.cmd.args}
+	words := positional_words(m.cmd.args, args & manager.value_options)
 	packages := array.slice(words, count(m.matcher.args), count(words))
 }
+
+# positional_words are the arguments that are neither options nor the
+# values of the value options given, in order.
+positional_words(args, value_options) := [arg | some arg in args; not startswith(arg.value, "-")] if {
+	count(value_options) == 0
+} else := [arg |
+	some i, arg in args
+	not startswith(arg.value, "-")
+	not option_value(args, i, value_options)
+]
 
 # run_from_workspace is true for a command run by the path of a file at
 # the top of the workspace (`./uv pip install anyio`, `.\uv.exe`): the
@@ -110,9 +118,9 @@ source_lines := {s.file: s.lines | some s in object.get(input, "sources", [])}
 # and the sources its options give (pip -e, cargo --git). None when the
 # whole install keeps to local archives or asks for pre-releases.
 moving_packages(install) := [] if {
-	has_option(install.cmd, install.manager.offline_options) # --find-links archives only
+	has_option(install, install.manager.offline_options) # --find-links archives only
 } else := [] if {
-	asks_for_prereleases(install.cmd)
+	asks_for_prereleases(install)
 } else := array.concat(
 	[{"arg": arg, "movement": movement} |
 		some arg in named_packages(install)
@@ -122,7 +130,7 @@ moving_packages(install) := [] if {
 	],
 	[{"arg": arg, "movement": movement} |
 		count(install.manager.source_options) > 0
-		some arg in option_values(install.cmd, install.manager.source_options)
+		some arg in option_values(install, install.manager.source_options)
 		movement := source_movement(install, arg.value)
 		movement != "fixed"
 	],
@@ -132,30 +140,35 @@ moving_packages(install) := [] if {
 # crates of a git repository or a directory (--git is judged on its own).
 named_packages(install) := [] if {
 	install.matcher.manager == "cargo"
-	count(option_values(install.cmd, ["--git", "--path"])) > 0
+	count(option_values(install, ["--git", "--path"])) > 0
 } else := install.packages
 
-# option_values are the values given to the options: `-e X`, `-e=X`,
-# `--editable=X` (with the position of the whole word).
-option_values(cmd, options) := array.concat(
-	[cmd.args[i + 1] | some i, arg in cmd.args; arg.value in options; cmd.args[i + 1]],
+# option_values are the values given to the options of an install: `-e
+# X`, `-e=X`, `--editable=X` (with the position of the whole word). A look
+# at the set of its arguments comes before each walk of them.
+option_values(install, options) := array.concat(
+	[args[i + 1] | has_option(install, options); some i, arg in args; arg.value in options; args[i + 1]],
 	[{"value": substring(arg.value, count(option) + 1, -1), "pos": arg.pos} |
-		some arg in cmd.args
+		contains(concat(" ", install.args), "=")
+		some arg in args
 		startswith(arg.value, "-")
 		some option in options
 		startswith(arg.value, option)
 		substring(arg.value, count(option), 1) == "="
 	],
-)
+) if {
+	args := install.cmd.args
+}
 
-option_value_of(cmd, options) := values[count(values) - 1].value if {
-	values := option_values(cmd, options)
+option_value_of(install, options) := values[count(values) - 1].value if {
+	values := option_values(install, options)
 	count(values) > 0
 }
 
-has_option(cmd, options) if {
-	some arg in cmd.args
-	arg.value in options
+# has_option is true when an install is given one of the options.
+has_option(install, options) if {
+	some option in options
+	install.args[option]
 }
 
 # package_movement is how far a package as written moves: "branch",
@@ -171,22 +184,20 @@ package_movement(install, spec) := vcs_movement(spec) if {
 	regex.match(tables.local_package_pattern, spec)
 } else := version_movement(install.matcher.manager, version_of(install, spec))
 
-# option_value is true for the argument at i when the one before is a
-# value option of the manager.
-option_value(args, i, manager) if args[i - 1].value in manager.value_options
+# option_value is true for the argument at i when the one before is one
+# of the value options.
+option_value(args, i, value_options) if args[i - 1].value in value_options
 
 # asks_for_prereleases is true for an install that takes pre-releases or
 # nightly builds on purpose (pip --pre, an index of nightly wheels): the
 # job tests what is coming, which a pin would defeat.
-asks_for_prereleases(cmd) if {
-	some arg in cmd.args
-	arg.value in tables.prerelease_options
-}
+asks_for_prereleases(install) if has_option(install, tables.prerelease_options)
 
-asks_for_prereleases(cmd) if {
-	some arg in cmd.args
-	contains(arg.value, "ightly")
-	regex.match(tables.prerelease_words, arg.value)
+asks_for_prereleases(install) if {
+	contains(concat(" ", install.args), "ightly") # in one look at them all
+	some arg in install.args
+	contains(arg, "ightly")
+	regex.match(tables.prerelease_words, arg)
 }
 
 # vcs_source is true for a package fetched from version control, npm's
@@ -203,12 +214,12 @@ vcs_source(install, spec) if {
 # other options give, the default branch if none.
 source_movement(install, spec) := package_movement(install, spec) if install.matcher.manager != "cargo"
 
-source_movement(install, _) := cargo_git_movement(install.cmd) if install.matcher.manager == "cargo"
+source_movement(install, _) := cargo_git_movement(install) if install.matcher.manager == "cargo"
 
-cargo_git_movement(cmd) := "fixed" if {
-	has_option(cmd, ["--rev", "--tag"])
+cargo_git_movement(install) := "fixed" if {
+	has_option(install, ["--rev", "--tag"])
 } else := "fixed" if {
-	some arg in cmd.args
+	some arg in install.cmd.args
 	regex.match(`^--(rev|tag)=`, arg.value)
 } else := "branch"
 
@@ -246,9 +257,9 @@ url_movement(spec) := "branch" if {
 # version_of is the version a package is asked at: after `==` and the
 # like (pip), `@` (npm, go, cargo), `:` (gem), or in a version option (gem
 # -v, cargo --version); "" when none is given.
-version_of(install, spec) := option_value_of(install.cmd, install.manager.version_options) if {
+version_of(install, spec) := option_value_of(install, install.manager.version_options) if {
 	count(install.manager.version_options) > 0
-	option_value_of(install.cmd, install.manager.version_options)
+	option_value_of(install, install.manager.version_options)
 } else := substring(spec, count(name), -1) if {
 	install.matcher.manager == "pip"
 	name := regex.find_n(`^[^=<>!~;\[\s]*(\[[^\]]*\])?`, spec, 1)[0]
@@ -291,12 +302,12 @@ version_movement(manager, version) := "fixed" if {
 # --- project installs that do not hold to the lock file ----------------------------
 
 findings contains finding if {
-	count(lock_files) > 0
 	some install in installs
 	install.matcher.project
+	count(lock_files) > 0
 	count(install.packages) == 0
-	not has_option(install.cmd, tables.global_install_flags)
-	not has_option(install.cmd, install.manager.frozen_options)
+	not has_option(install, tables.global_install_flags)
+	not has_option(install, install.manager.frozen_options)
 	lock := lock_file(install)
 	finding := {
 		"msg": sprintf("%q does not hold to %s: it resolves versions anew when package.json and the lock file disagree, and rewrites the lock file; %s", [
@@ -327,10 +338,10 @@ dependency_files := object.get(input, ["repository", "dependency_files"], [])
 # --- requirement files -----------------------------------------------------------
 
 findings contains finding if {
-	count(requirement_files) > 0
 	some install in installs
 	install.matcher.manager == "pip"
-	some arg in option_values(install.cmd, ["-r", "--requirement"])
+	count(requirement_files) > 0
+	some arg in option_values(install, ["-r", "--requirement"])
 	not constrained(install)
 	dir := install_directory(install)
 	file := normalized(join(dir, arg.value))
@@ -361,7 +372,7 @@ listed_requirements(loose, movement) := sprintf("%s %s %s", [noun, names, requir
 
 # constrained is true for an install that pins through a constraints
 # file or requires hashes, on its command line or in its environment.
-constrained(install) if has_option(install.cmd, ["-c", "--constraint", "--require-hashes"])
+constrained(install) if has_option(install, ["-c", "--constraint", "--require-hashes"])
 
 constrained(install) if {
 	some arg in install.cmd.args
@@ -426,12 +437,12 @@ pip_install := {"matcher": {"manager": "pip", "args": ["install"]}, "manager": t
 # --- install scripts on privileged triggers ------------------------------------------
 
 findings contains finding if {
+	untrusted.file_grade == "privileged"
 	some install in installs
 	install.matcher.lifecycle
-	untrusted.file_grade == "privileged"
 	count(install.packages) == 0 # a tool named is judged by its version
-	not has_option(install.cmd, tables.global_install_flags)
-	not has_option(install.cmd, ["--ignore-scripts"])
+	not has_option(install, tables.global_install_flags)
+	not has_option(install, ["--ignore-scripts"])
 	not scripts_ignored(install)
 	finding := {
 		"msg": sprintf("%q runs the install scripts of every dependency in %s, with the base repository's token and secrets; add --ignore-scripts (and run the scripts the build needs by name)", [
@@ -465,7 +476,7 @@ install_directory(install) := dir if {
 	step := input.jobs[install.job].steps[install.step]
 	not earlier_step_changes_directory(install)
 	cds := [c | some c in step.script.commands; c.name.value in {"cd", "pushd"}; not c.substituted; before(c, install.cmd)]
-	options := option_values(install.cmd, directory_options)
+	options := option_values(install, directory_options)
 	moves := array.concat([c.args[0] | some c in cds], options)
 	targets := array.concat([concat("", ["/", object.get(step.script, ["working_directory", "value"], "")])], [t | some m in moves; t := target(m.value)])
 	count(targets) == count(cds) + count(options) + 1

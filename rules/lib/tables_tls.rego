@@ -127,11 +127,12 @@ tls_off_step_settings contains entry if some entry in [
 ]
 
 # tls_off_options_by_name and tls_off_settings_by_name index the tables by
-# command name.
+# command name. An option's entry holds its `prefix`: the option in lower
+# case, which an argument giving it starts with, in lower case.
 tls_off_options_by_name[name] contains entry if {
 	some e in tls_off_options
 	some name in e.names
-	entry := object.union({"value": "", "cluster": "", "takes_value": "", "ignore_case": false, "host": false, "with_cluster": false, "target": ""}, e)
+	entry := object.union({"value": "", "cluster": "", "takes_value": "", "ignore_case": false, "host": false, "with_cluster": false, "target": "", "prefix": lower(e.option)}, e)
 }
 
 tls_off_settings_by_name[name] contains entry if {
@@ -139,6 +140,32 @@ tls_off_settings_by_name[name] contains entry if {
 	some name in e.names
 	entry := object.union({"host": false, "url_in_key": ""}, e)
 }
+
+# tls_off_option_starts[name] are the first letters, in lower case, of
+# the arguments that can give an option of tls_off_options_by_name[name]:
+# its options' own, and `-` for one in a cluster.
+tls_off_option_starts[name] := {lower(substring(e.option, 0, 1)) | some e in entries} | {"-" | some e in entries; e.cluster != ""} if {
+	some name, entries in tls_off_options_by_name
+}
+
+# tls_off_command_names are the names of tls_off_options_by_name and
+# tls_off_settings_by_name, each also with `.exe`: a command whose name
+# in lower case is not here is in neither (no name there starts with py,
+# which alone normalizes to another: python3.12 is python).
+tls_off_command_names := {n | some name in object.keys(tls_off_options_by_name) | object.keys(tls_off_settings_by_name); some n in [name, concat("", [name, ".exe"])]}
+
+# environment_dump_command_names are the names of
+# environment_dump_commands (tables_hardening.rego), each also with
+# `.exe`: a first look at a command's name in lower case, before the
+# exact lookup, for secrets-overexposed.
+environment_dump_command_names := {n | some name, _ in environment_dump_commands; some n in [name, concat("", [name, ".exe"])]}
+
+# tls_off_env_words and tls_off_rc_files are the variables of tls_off_env
+# and the files of tls_off_rc_lines in lower case, for a look at the
+# lower-case text of a file.
+tls_off_env_words := {lower(name) | some name, _ in tls_off_env}
+
+tls_off_rc_files := {lower(e.file) | some e in tls_off_rc_lines}
 
 # tls_off_keywords are words, in lower case, that the text of a file with
 # a finding holds (one of each option, setting, variable and step setting
@@ -148,7 +175,7 @@ tls_off_keywords := ({
 	"trusted-host", "tls-verify", "ignore-certs", "ssl.insecure", "ssl.allowall", "securitymode",
 	"tls-skip-verify", "no-verify-ssl", "strictssl", "ssl_verify", "disable-tls", "disable_ssl_validation",
 	"trust-server-cert", "certificates.", "check_certificate", "curlrc",
-} | {lower(name) | some name, _ in tls_off_env}) | {lower(e.input) | some e in tls_off_step_settings}
+} | tls_off_env_words) | {lower(e.input) | some e in tls_off_step_settings}
 
 # truthy_option_values turn a switch on when given as its value
 # (`--insecure-skip-tls-verify=true`), compared in lower case.
