@@ -44,8 +44,11 @@ matched contains {"table": table, "matcher": m, "job": i, "step": s, "cmd": cmd}
 }
 
 # matched_by_table indexes matched by table: a rule that reads one
-# table's matches does not walk the others'.
-matched_by_table[m.table] contains m if some m in matched
+# table's matches does not walk the others'. Built whole, in one walk:
+# OPA would evaluate matched_groups again for every table asked of it.
+matched_by_table := matched_groups
+
+matched_groups[m.table] contains m if some m in matched
 
 # matching lists the matchers of the named table (see tables.by_name) that
 # match cmd.

@@ -36,8 +36,11 @@ actions contains {"table": table, "entry": entry, "job": i, "step": s} if {
 }
 
 # actions_by_table indexes actions by table: a rule that reads one
-# table's entries does not walk the others'.
-actions_by_table[a.table] contains a if some a in actions
+# table's entries does not walk the others'. Built whole, in one walk:
+# OPA would evaluate action_groups again for every table asked of it.
+actions_by_table := action_groups
+
+action_groups[a.table] contains a if some a in actions
 
 inputs_allow(_, conditions) if {
 	not conditions.only_if
@@ -266,8 +269,11 @@ build_sites contains {"job": i, "what": step.call.value, "tool": "docker", "cmd"
 # steps_by_call indexes the steps that call a step or task of the CI
 # system (step.call) by what they call: {call: {[job, step], ...}}. Most
 # steps call nothing (no GitHub step does): a rule that looks for calls
-# reads this index instead of walking every step.
-steps_by_call[call] contains [j, s] if {
+# reads this index instead of walking every step. Built whole, in one
+# walk: OPA would evaluate call_groups again for every call asked of it.
+steps_by_call := call_groups
+
+call_groups[call] contains [j, s] if {
 	call := input.jobs[j].steps[s].call.value # one expression walks every step
 	call != ""
 }
