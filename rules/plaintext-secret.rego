@@ -46,7 +46,6 @@ findings contains finding if {
 tokens contains {"name": pattern.name, "value": match, "pos": span(source.file, i, line, match)} if {
 	some [source, text] in texts
 	pipelint.contains_any(text, secrets.token_keywords)
-	has_token(text) # one search for all the patterns before one per pattern
 	some pattern in secrets.token_patterns
 	secrets.has_keyword(text, pattern)
 	regex.match(pattern.regex, text)
