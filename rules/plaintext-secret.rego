@@ -173,26 +173,12 @@ variables contains v if v := input.jobs[_].container.credentials[_]
 
 # secret_names are the names of the file's variables that say they hold a
 # secret, each judged once.
-secret_names contains name if {
-	some name in secret_name_candidates
-	is_secret_name(name)
-}
+secret_names := {name | some name in variable_names; is_secret_name(name)}
 
 variable_names := {name | name := variables[_].name.value}
 
-# secret_name_candidates are the variable names that contain a word of a
-# secret name (secrets.secret_word_prefilter), found by one search of all
-# the names, one a line, instead of one search per name. Should a name
-# hold a line break, every name is a candidate.
-secret_name_candidates := regex.find_n(secrets.secret_word_line, lines, -1) if {
-	lines := concat("\n", variable_names)
-	strings.count(lines, "\n") < count(variable_names) # no name holds a line break
-} else := variable_names
-
-# is_secret_name judges a name by its words. Names without a word of
-# secrets.secret_word_prefilter are never secret names, and never asked
-# (secret_name_candidates).
 is_secret_name(name) if {
+	regex.match(secrets.secret_word_prefilter, name)
 	words := lower(regex.replace(name, `([a-z0-9])([A-Z])`, "${1}_${2}"))
 	regex.match(secrets.secret_key_pattern, words)
 	not regex.match(secrets.non_secret_key_pattern, words)

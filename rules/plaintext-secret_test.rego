@@ -53,8 +53,8 @@ test_secret_names if {
 	count(plaintext_secret.findings) == 1 with input as with_env([var(name, "s3cr3tValue99", "literal")])
 }
 
-# Names are searched one a line: should a name hold a line break, every name
-# is judged by itself, and no line of it is taken for a name.
+# A name is judged whole: a line of a name holding a line break is not
+# taken for a name.
 test_secret_name_with_a_line_break if {
 	findings := plaintext_secret.findings with input as with_env([
 		var("X\nDB_PASSWORD", "hunter2-prod", "literal"),

@@ -90,9 +90,6 @@ secret_key_pattern := `(?i)(^|[_.-])(pass(word|wd|phrase)?|pwd|secret|token|api[
 # before any camelCase split: one cheap test that turns most names away.
 secret_word_prefilter := `(?i)pass|pwd|secret|token|key|cred|auth|bearer|pat`
 
-# secret_word_line matches a whole line that secret_word_prefilter matches.
-secret_word_line := sprintf(`.*(?:%s).*`, [secret_word_prefilter])
-
 # non_secret_key_pattern matches names that mention a secret but hold
 # something else: its id, name, location, shape or method
 # (`POSTGRES_HOST_AUTH_METHOD: trust`).
