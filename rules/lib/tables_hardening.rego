@@ -196,6 +196,12 @@ environment_dump_commands[name] := entry if some name, entry in {
 	"get-item": {"allowed": `(?i)^(env:[\\/]?\*|-path|-literalpath)$`, "requires": `(?i)^env:[\\/]?\*$`},
 }
 
+# environment_dump_command_names are the names of
+# environment_dump_commands, each also with `.exe`: a first look at a
+# command's name in lower case, before the exact lookup, for
+# secrets-overexposed.
+environment_dump_command_names := {n | some name, _ in environment_dump_commands; some n in [name, concat("", [name, ".exe"])]}
+
 # environment_dump_passthrough are commands a dump may be piped through
 # and still hold every value: they sort, copy, encode or compress it, or
 # write it to a file (`files`: how they name it, "positional" for every

@@ -154,12 +154,6 @@ tls_off_option_starts[name] := {lower(substring(e.option, 0, 1)) | some e in ent
 # which alone normalizes to another: python3.12 is python).
 tls_off_command_names := {n | some name in object.keys(tls_off_options_by_name) | object.keys(tls_off_settings_by_name); some n in [name, concat("", [name, ".exe"])]}
 
-# environment_dump_command_names are the names of
-# environment_dump_commands (tables_hardening.rego), each also with
-# `.exe`: a first look at a command's name in lower case, before the
-# exact lookup, for secrets-overexposed.
-environment_dump_command_names := {n | some name, _ in environment_dump_commands; some n in [name, concat("", [name, ".exe"])]}
-
 # tls_off_env_words and tls_off_rc_files are the variables of tls_off_env
 # and the files of tls_off_rc_lines in lower case, for a look at the
 # lower-case text of a file.
