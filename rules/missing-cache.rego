@@ -96,8 +96,8 @@ job_list(jobs) := sprintf("jobs %q, %q and %d more", [jobs[0], jobs[1], count(jo
 # installs are the commands that install dependencies, with their job
 # index and ecosystem.
 installs contains {"job": m.job, "ecosystem": m.matcher.ecosystem, "cmd": m.cmd, "matcher": m.matcher} if {
-	some m in commands.matched
-	m.table in {"install", "bare_install"}
+	some table in {"install", "bare_install"}
+	some m in commands.matched_by_table[table]
 }
 
 # install_display names the install in a message. For Maven and Gradle,
@@ -269,8 +269,7 @@ decided(job_index, ecosystem) if {
 fresh_project(job_index, ecosystem) if [job_index, ecosystem] in fresh_projects
 
 fresh_projects contains [m.job, m.matcher.ecosystem] if {
-	some m in commands.matched
-	m.table == "project_init"
+	some m in commands.matched_by_table["project_init"]
 }
 
 # publishing_jobs publish or sign artifacts, deploy, log in to a registry
@@ -278,13 +277,13 @@ fresh_projects contains [m.job, m.matcher.ecosystem] if {
 # cache, any run able to write that cache could have planted (cache
 # poisoning), so the rule never recommends one there.
 publishing_jobs contains m.job if {
-	some m in commands.matched
-	m.table in {"release", "credential"}
+	some table in {"release", "credential"}
+	some m in commands.matched_by_table[table]
 }
 
 publishing_jobs contains a.job if {
-	some a in pipeline.actions
-	a.table in {"release", "deploy", "credential"}
+	some table in {"release", "deploy", "credential"}
+	some a in pipeline.actions_by_table[table]
 }
 
 publishing_jobs contains i if {

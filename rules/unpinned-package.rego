@@ -83,8 +83,7 @@ listed(packages) := sprintf("%s and %d more", [
 # the values of its manager's value options) and the set of their
 # arguments, which has_option looks options up in.
 installs contains object.union(m, {"manager": manager, "packages": packages, "args": args}) if {
-	some m in commands.matched
-	m.table == "package_install"
+	some m in commands.matched_by_table["package_install"]
 	manager := tables.package_managers[m.matcher.manager]
 	args := {arg.value | some arg in m.cmd.args}
 	words := positional_words(m.cmd.args, args & manager.value_options)
