@@ -395,9 +395,11 @@ direct_callees(job) := {job.callee | job.callee != ""} | {step.callee | some ste
 
 # call_graph maps the checked file and each of its callees to the files
 # they call directly.
-call_graph := {p.file: {file | some job in p.jobs; some file in direct_callees(job)} |
-	some p in array.concat([input], object.get(input, "callees", []))
-}
+call_graph := calls_by_file(array.concat([input], object.get(input, "callees", [])))
+
+# calls_by_file maps the file of each of the pipelines to the files its
+# jobs call directly.
+calls_by_file(pipelines) := {p.file: {file | some job in p.jobs; some file in direct_callees(job)} | some p in pipelines}
 
 # called_files is the set of files of the local workflows and actions a
 # job calls, directly or through one another.
@@ -458,9 +460,7 @@ repository_facts := {
 
 repository_by_file := {p.file: p | some p in repository_pipelines}
 
-repository_calls := {p.file: {file | some job in p.jobs; some file in direct_callees(job)} |
-	some p in repository_pipelines
-}
+repository_calls := calls_by_file(repository_pipelines)
 
 callers_of[file] contains caller if {
 	some caller, files in repository_calls
