@@ -63,10 +63,7 @@ findings contains finding if {
 # context comes from what its model holds (triggers, job rules, a stage's
 # when), and the cheap facts come first: most files have none and stop
 # before any command is read.
-outsider_jobs[i] := context if {
-	some i in candidate_jobs
-	context := job_context(i)
-}
+outsider_jobs := {i: context | some i in candidate_jobs; context := job_context(i)}
 
 candidate_jobs contains i if {
 	github_run

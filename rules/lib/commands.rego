@@ -44,11 +44,13 @@ matched contains {"table": table, "matcher": m, "job": i, "step": s, "cmd": cmd}
 }
 
 # matched_by_table indexes matched by table: a rule that reads one
-# table's matches does not walk the others'. Built whole, in one walk:
-# OPA would evaluate matched_groups again for every table asked of it.
-matched_by_table := matched_groups
-
-matched_groups[m.table] contains m if some m in matched
+# table's matches does not walk the others'. A comprehension, which OPA
+# indexes by table, and not a partial rule (`p[table] contains m`), which
+# OPA builds in time quadratic in its entries (docs/policies.md).
+matched_by_table := {table: group |
+	some table in {m.table | some m in matched}
+	group := {m | some m in matched; m.table == table}
+}
 
 # matching lists the matchers of the named table (see tables.by_name) that
 # match cmd.

@@ -36,11 +36,12 @@ actions contains {"table": table, "entry": entry, "job": i, "step": s} if {
 }
 
 # actions_by_table indexes actions by table: a rule that reads one
-# table's entries does not walk the others'. Built whole, in one walk:
-# OPA would evaluate action_groups again for every table asked of it.
-actions_by_table := action_groups
-
-action_groups[a.table] contains a if some a in actions
+# table's entries does not walk the others'. A comprehension, not a
+# partial rule (see commands.matched_by_table).
+actions_by_table := {table: group |
+	some table in {a.table | some a in actions}
+	group := {a | some a in actions; a.table == table}
+}
 
 inputs_allow(_, conditions) if {
 	not conditions.only_if
@@ -269,13 +270,11 @@ build_sites contains {"job": i, "what": step.call.value, "tool": "docker", "cmd"
 # steps_by_call indexes the steps that call a step or task of the CI
 # system (step.call) by what they call: {call: {[job, step], ...}}. Most
 # steps call nothing (no GitHub step does): a rule that looks for calls
-# reads this index instead of walking every step. Built whole, in one
-# walk: OPA would evaluate call_groups again for every call asked of it.
-steps_by_call := call_groups
-
-call_groups[call] contains [j, s] if {
-	call := input.jobs[j].steps[s].call.value # one expression walks every step
-	call != ""
+# reads this index instead of walking every step. A comprehension, not a
+# partial rule (see commands.matched_by_table).
+steps_by_call := {call: group |
+	some call in {c | c := input.jobs[_].steps[_].call.value; c != ""}
+	group := {[j, s] | input.jobs[j].steps[s].call.value == call}
 }
 
 # container_pushes lists [job, step] of the image builds of container_build_calls
@@ -462,16 +461,20 @@ repository_by_file := {p.file: p | some p in repository_pipelines}
 
 repository_calls := calls_by_file(repository_pipelines)
 
-callers_of[file] contains caller if {
-	some caller, files in repository_calls
-	some file in files
+callers_of := {file: callers |
+	some file in {file | some files in repository_calls; some file in files}
+	callers := {caller | some caller, files in repository_calls; some called in files; called == file}
 }
 
-testing_by_directory[dir] contains p.file if {
+testing_by_directory := {dir: files |
+	some dir in {directory(p.file) | some p in testing_pipelines}
+	files := {p.file | some p in testing_pipelines; directory(p.file) == dir}
+}
+
+testing_pipelines contains p if {
 	some p in repository_pipelines
 	p.kind == "workflow"
 	tests_changes(p)
-	dir := directory(p.file)
 }
 
 # tests_changes is true for a pipeline that runs on changes to the code
