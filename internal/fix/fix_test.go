@@ -301,3 +301,36 @@ func applyTextEdits(t *testing.T, src []byte, findings []finding.Finding) []byte
 	}
 	return []byte(out)
 }
+
+// Two pipelines are equal without positions when only where their
+// elements sit differs (a line inserted above), and not when a value does.
+func TestEqualWithoutPositions(t *testing.T) {
+	const workflow = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n"
+	for _, c := range []struct {
+		other string
+		equal bool
+	}{
+		{strings.Replace(workflow, "jobs:", "\n\njobs:", 1), true},
+		{strings.Replace(workflow, "runs-on: ubuntu", "runs-on:    ubuntu", 1), true},
+		{strings.Replace(workflow, "make test", "make tests", 1), false},
+		{strings.Replace(workflow, "  a:", "  b:", 1), false},
+	} {
+		a, err := github.Parse("ci.yml", []byte(workflow))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := github.Parse("ci.yml", []byte(c.other))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := equalWithoutPositions(a, b); got != c.equal {
+			t.Errorf("%q: equal = %v, want %v", c.other, got, c.equal)
+		}
+		// comparable, which names the difference, judges the same.
+		ca, _ := comparable(a, nil)
+		cb, _ := comparable(b, nil)
+		if _, differs := firstDifference(ca, cb, ""); differs == c.equal {
+			t.Errorf("%q: comparable differs = %v", c.other, differs)
+		}
+	}
+}
