@@ -45,8 +45,8 @@ matched contains {"table": table, "matcher": m, "job": i, "step": s, "cmd": cmd}
 
 # matched_by_table indexes matched by table: a rule that reads one
 # table's matches does not walk the others'. A comprehension, which OPA
-# indexes by table, and not a partial rule (`p[table] contains m`), which
-# OPA builds in time quadratic in its entries (docs/policies.md).
+# indexes by table, and not a partial rule (`p[m.table] contains m`),
+# which OPA builds in time quadratic in its entries (see lib/runs).
 matched_by_table := {table: group |
 	some table in {m.table | some m in matched}
 	group := {m | some m in matched; m.table == table}

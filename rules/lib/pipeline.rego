@@ -461,6 +461,8 @@ repository_by_file := {p.file: p | some p in repository_pipelines}
 
 repository_calls := calls_by_file(repository_pipelines)
 
+# The groups of callers_of and testing_by_directory are picked by an
+# equality (`called == file`), which OPA indexes, not by `file in files`.
 callers_of := {file: callers |
 	some file in {file | some files in repository_calls; some file in files}
 	callers := {caller | some caller, files in repository_calls; some called in files; called == file}

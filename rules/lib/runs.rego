@@ -2,11 +2,17 @@
 # description: |
 #   Grouping in linear time. In OPA 1.22 a comprehension that picks one
 #   group out of a collection ([x | some x in xs; x.job == i]) is evaluated
-#   again for every group: its comprehension index does not outlive the
-#   evaluation of the rule or function around it. A partial object rule
-#   (groups[k] contains x) checks each new key against every key before it.
-#   Grouping either way takes time quadratic in the pipeline. Sorted, a
-#   collection holds each group as a run of equal neighbours instead.
+#   again for every group when a rule or function called per group holds
+#   it: its comprehension index does not outlive that evaluation, and a
+#   function's comprehension over its own argument is not indexed at all.
+#   A partial object rule (groups[k] contains x) checks each new entry
+#   against every entry before it, however few the keys. Grouping either
+#   way takes time quadratic in the pipeline. Two ways are linear: in one
+#   complete rule, the keys and then each group by a comprehension over a
+#   rule's value, which OPA indexes by the key once for all the groups
+#   (commands.matched_by_table); or, for groups that keep an order, a
+#   sorted collection, which holds each group as a run of equal neighbours
+#   (bounds).
 package pipelint.lib.runs
 
 # bounds lists, for an array of keys in sorted order, the run of each
