@@ -13,27 +13,49 @@ import (
 	"github.com/pipelint/pipelint/internal/model"
 )
 
-// stepAt is the first step whose `uses:` value is at pos, and where it is
-// in the jobs.
-func stepAt(p *model.Pipeline, pos model.Pos) (step *model.Step, job, index int, ok bool) {
+// stepPlace is where a step is in a pipeline's jobs.
+type stepPlace struct{ job, step int }
+
+// stepIndex finds a pipeline's steps by the positions fixes name: of a
+// step's `uses:` value, and of an expression in its script. It is built
+// once per file: looking each fix's step up by a walk of every step would
+// cost steps × fixes on a large file. Several steps may be at one
+// position, when YAML aliases repeat a step; they are in the order of the
+// jobs.
+type stepIndex struct {
+	byUses       map[model.Pos][]stepPlace
+	byExpression map[model.Pos][]stepPlace
+}
+
+func indexSteps(p *model.Pipeline) stepIndex {
+	index := stepIndex{byUses: map[model.Pos][]stepPlace{}, byExpression: map[model.Pos][]stepPlace{}}
 	for j := range p.Jobs {
-		for s := range p.Jobs[j].Steps {
-			if st := &p.Jobs[j].Steps[s]; st.Uses != nil && st.Uses.Value.Pos == pos {
-				return st, j, s, true
+		for s, st := range p.Jobs[j].Steps {
+			at := stepPlace{j, s}
+			if st.Uses != nil {
+				index.byUses[st.Uses.Value.Pos] = append(index.byUses[st.Uses.Value.Pos], at)
+			}
+			if st.Script != nil {
+				for _, e := range st.Script.Expressions {
+					if places := index.byExpression[e.Pos]; len(places) == 0 || places[len(places)-1] != at {
+						index.byExpression[e.Pos] = append(places, at)
+					}
+				}
 			}
 		}
 	}
-	return nil, 0, 0, false
+	return index
 }
 
 // setInput sets an input of a step: the value of its `with:` entry, or a
 // new entry at the end of its `with:` block, or a new `with:` block just
 // after the `uses:` line.
 func (d *document) setInput(p *model.Pipeline, fix finding.Fix) ([]udiff.Edit, error) {
-	step, _, _, ok := stepAt(p, fix.Pos)
-	if !ok {
+	places := d.steps.byUses[fix.Pos]
+	if len(places) == 0 {
 		return nil, fmt.Errorf("no step uses what is at %d:%d", fix.Pos.Line, fix.Pos.Column)
 	}
+	step := &p.Jobs[places[0].job].Steps[places[0].step]
 	m := d.collections[[2]int{step.Pos.Line, step.Pos.Column}]
 	if m == nil || m.Kind != yaml.MappingNode || m.Style&yaml.FlowStyle != 0 {
 		return nil, errors.New("the step is not written as a block mapping")

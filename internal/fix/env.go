@@ -43,22 +43,22 @@ var (
 // the expression's position.
 func (d *document) planMoves(p *model.Pipeline, fixes []finding.Finding) map[model.Pos]move {
 	moves := map[model.Pos]move{}
-	type site struct{ job, step int }
-	bySite := map[site][]model.Pos{}
-	var sites []site
+	bySite := map[stepPlace][]model.Pos{}
+	var sites []stepPlace
 	for _, f := range fixes {
 		if f.Fix.Kind != finding.MoveToEnv {
 			continue
 		}
-		j, s, ok := scriptStepOf(p, f.Fix.Pos)
-		if !ok {
+		places := d.steps.byExpression[f.Fix.Pos]
+		if len(places) == 0 {
 			moves[f.Fix.Pos] = move{err: fmt.Errorf("no step's script holds an expression at %d:%d", f.Fix.Pos.Line, f.Fix.Pos.Column)}
 			continue
 		}
-		if _, seen := bySite[site{j, s}]; !seen {
-			sites = append(sites, site{j, s})
+		at := places[0]
+		if _, seen := bySite[at]; !seen {
+			sites = append(sites, at)
 		}
-		bySite[site{j, s}] = append(bySite[site{j, s}], f.Fix.Pos)
+		bySite[at] = append(bySite[at], f.Fix.Pos)
 	}
 	for _, st := range sites {
 		planned, errs := d.moveToEnv(p, st.job, st.step, bySite[st])
@@ -71,18 +71,6 @@ func (d *document) planMoves(p *model.Pipeline, fixes []finding.Finding) map[mod
 		}
 	}
 	return moves
-}
-
-// scriptStepOf finds the step whose script holds the expression at pos.
-func scriptStepOf(p *model.Pipeline, pos model.Pos) (job, step int, ok bool) {
-	for j := range p.Jobs {
-		for s, st := range p.Jobs[j].Steps {
-			if st.Script != nil && slices.ContainsFunc(st.Script.Expressions, func(e model.Expression) bool { return e.Pos == pos }) {
-				return j, s, true
-			}
-		}
-	}
-	return 0, 0, false
 }
 
 // moveToEnv moves the expressions at positions, all in the script of one

@@ -109,15 +109,18 @@ func File(ctx context.Context, src Source, findings []finding.Finding, opts Opti
 	}
 	doc := newDocument(src.Name, src.Src)
 	finding.Sort(candidates) // which of two overlapping fixes wins does not depend on the input order
+	doc.steps = indexSteps(before)
 	doc.moves = doc.planMoves(before, candidates)
 	var applied []appliedFix
+	appliedByEdits := map[string]int{} // index in applied by editsKey
 	for _, f := range candidates {
 		edits, err := doc.plan(ctx, before, *f.Fix, opts.Resolver)
 		if err != nil {
 			out.Left = append(out.Left, Left{f, err.Error()})
 			continue
 		}
-		if i := slices.IndexFunc(applied, func(a appliedFix) bool { return slices.Equal(a.edits, edits) }); i >= 0 {
+		key := editsKey(edits)
+		if i, ok := appliedByEdits[key]; ok {
 			applied[i].findings = append(applied[i].findings, f) // one fix for several findings
 			continue
 		}
@@ -125,6 +128,7 @@ func File(ctx context.Context, src Source, findings []finding.Finding, opts Opti
 			out.Left = append(out.Left, Left{f, fmt.Sprintf("it overlaps the fix of %s at %d:%d, which is applied", other.RuleID, other.Pos.Line, other.Pos.Column)})
 			continue
 		}
+		appliedByEdits[key] = len(applied)
 		applied = append(applied, appliedFix{fix: *f.Fix, edits: edits, findings: []finding.Finding{f}, moved: doc.moves[f.Fix.Pos].step})
 	}
 	if len(applied) == 0 {
@@ -147,7 +151,7 @@ func File(ctx context.Context, src Source, findings []finding.Finding, opts Opti
 	if err != nil {
 		return nil, fmt.Errorf("%s: not fixed: the fixed file does not parse: %w", src.Name, err)
 	}
-	if err := sameApartFrom(before, after, applied); err != nil {
+	if err := sameApartFrom(before, after, doc.steps, applied); err != nil {
 		return nil, fmt.Errorf("%s: not fixed: %w", src.Name, err)
 	}
 	finding.Sort(out.Fixed)
@@ -161,6 +165,15 @@ type appliedFix struct {
 	edits    []udiff.Edit
 	findings []finding.Finding
 	moved    *movedStep // what the MoveToEnv fixes of a step change
+}
+
+// editsKey is a key that two lists of edits share when they are equal.
+func editsKey(edits []udiff.Edit) string {
+	var b strings.Builder
+	for _, e := range edits {
+		fmt.Fprintf(&b, "%d,%d,%d:%s", e.Start, e.End, len(e.New), e.New)
+	}
+	return b.String()
 }
 
 // overlapping returns the first finding of an applied fix whose edits
@@ -192,6 +205,7 @@ type document struct {
 	collections map[[2]int]*yaml.Node // block mappings and sequences by line and column, the outer one kept
 	root        *yaml.Node
 	notYAML     error              // why the text has no YAML nodes, for the fixes that need them
+	steps       stepIndex          // the steps of the model before fixing
 	moves       map[model.Pos]move // the MoveToEnv fixes, planned step by step
 }
 

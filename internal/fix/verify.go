@@ -17,10 +17,10 @@ import (
 // the original apart from what the fixes changed, and that they changed
 // what they meant to. Positions are left out of the comparison (inserted
 // lines move what follows), and so are the file's lines.
-func sameApartFrom(before, after *model.Pipeline, fixes []appliedFix) error {
+func sameApartFrom(before, after *model.Pipeline, steps stepIndex, fixes []appliedFix) error {
 	var pinned []model.Pos
 	for _, a := range fixes {
-		if err := forgetFixed(before, after, a); err != nil {
+		if err := forgetFixed(before, after, steps, a); err != nil {
 			return err
 		}
 		if a.fix.Kind == finding.PinReference {
@@ -45,26 +45,22 @@ func sameApartFrom(before, after *model.Pipeline, fixes []appliedFix) error {
 }
 
 // forgetFixed checks that after holds what a fix set, then removes the
-// fixed values from both models.
-func forgetFixed(before, after *model.Pipeline, a appliedFix) error {
+// fixed values from both models. steps index before.
+func forgetFixed(before, after *model.Pipeline, steps stepIndex, a appliedFix) error {
 	switch fix := a.fix; fix.Kind {
 	case finding.SetInput:
-		for j, job := range before.Jobs {
-			for s, step := range job.Steps {
-				if step.Uses == nil || step.Uses.Value.Pos != fix.Pos {
-					continue
-				}
-				if j >= len(after.Jobs) || s >= len(after.Jobs[j].Steps) {
-					return fmt.Errorf("job %q lost its step %d when fixed", job.ID.Value, s+1)
-				}
-				fixed := &after.Jobs[j].Steps[s]
-				if !slices.ContainsFunc(fixed.With, func(v model.Var) bool { return v.Name.Value == fix.Input && v.Value.Value == fix.Value }) {
-					return fmt.Errorf("step %d of job %q does not read %s: %q once fixed", s+1, job.ID.Value, fix.Input, fix.Value)
-				}
-				notInput := func(v model.Var) bool { return v.Name.Value == fix.Input }
-				before.Jobs[j].Steps[s].With = deleteAll(before.Jobs[j].Steps[s].With, notInput)
-				fixed.With = deleteAll(fixed.With, notInput)
+		for _, at := range steps.byUses[fix.Pos] {
+			j, s := at.job, at.step
+			if j >= len(after.Jobs) || s >= len(after.Jobs[j].Steps) {
+				return fmt.Errorf("job %q lost its step %d when fixed", before.Jobs[j].ID.Value, s+1)
 			}
+			fixed := &after.Jobs[j].Steps[s]
+			if !slices.ContainsFunc(fixed.With, func(v model.Var) bool { return v.Name.Value == fix.Input && v.Value.Value == fix.Value }) {
+				return fmt.Errorf("step %d of job %q does not read %s: %q once fixed", s+1, before.Jobs[j].ID.Value, fix.Input, fix.Value)
+			}
+			notInput := func(v model.Var) bool { return v.Name.Value == fix.Input }
+			before.Jobs[j].Steps[s].With = deleteAll(before.Jobs[j].Steps[s].With, notInput)
+			fixed.With = deleteAll(fixed.With, notInput)
 		}
 	case finding.AddPermissions:
 		if after.Permissions == nil || len(after.Permissions.Scopes) != len(fix.Permissions) {

@@ -106,16 +106,23 @@ func (b *budget) acquire() error {
 }
 
 // parse parses f, after acquire, within the file's deadline; ok is false
-// when the deadline came first. The parse is then abandoned: it goes on in
-// the background until it ends, and only then gives back its room.
+// when the deadline came first (see inBackground).
 func (b *budget) parse(ctx context.Context, f parser.File) (result syntax.Result, ok bool) {
-	done := make(chan syntax.Result, 1)
+	return inBackground(ctx, b, func() syntax.Result { return parser.ParseContext(ctx, f) })
+}
+
+// inBackground runs do, after acquire, within ctx's deadline; ok is false
+// when the deadline came first. What cannot be interrupted (a parse) is
+// then abandoned: it goes on in the background until it ends, and only
+// then gives back its room.
+func inBackground[T any](ctx context.Context, b *budget, do func() T) (result T, ok bool) {
+	done := make(chan T, 1)
 	parsesRunning.Add(1)
 	go func() {
 		defer parsesRunning.Done()
 		defer func() { <-b.parses }()
 		if ctx.Err() == nil {
-			done <- parser.ParseContext(ctx, f)
+			done <- do()
 		}
 	}()
 	select {
@@ -125,7 +132,7 @@ func (b *budget) parse(ctx context.Context, f parser.File) (result syntax.Result
 		}
 	case <-ctx.Done():
 	}
-	return syntax.Result{}, false
+	return result, false
 }
 
 // parseIncluder is parse with a deadline of its own, for discovery

@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/fix"
@@ -19,13 +20,7 @@ import (
 // a secret, so a change whose text holds one, by the file's masker or
 // among the values its sensitive findings flagged, is left out.
 func withEdits(ctx context.Context, f parser.File, r fileResult) []finding.Finding {
-	var fixes int
-	for _, found := range r.findings {
-		if found.Fix != nil && found.Fix.Kind != finding.PinReference && !found.Sensitive {
-			fixes++
-		}
-	}
-	if fixes == 0 {
+	if !slices.ContainsFunc(r.findings, fixedOffline) {
 		return r.findings
 	}
 	_, out, err := FixFile(ctx, f, r.findings, fix.Options{Unsafe: true})
@@ -49,6 +44,37 @@ func withEdits(ctx context.Context, f parser.File, r fileResult) []finding.Findi
 		findings[i] = found
 	}
 	return findings
+}
+
+// fixedOffline says whether withEdits works out the edits of a finding's
+// fix.
+func fixedOffline(found finding.Finding) bool {
+	return found.Fix != nil && found.Fix.Kind != finding.PinReference && !found.Sensitive
+}
+
+// withEditsInBudget gives the findings of a file evaluated their edits
+// (withEdits) in what is left of the file's time budget: the fixes parse the file twice more, before and after, which on
+// a large file may cost as much as its check. Edits not worked out in time
+// are left out, with a warning; the findings stay.
+func (pf *parsedFile) withEditsInBudget(ctx context.Context, limits *budget, r fileResult) fileResult {
+	if !slices.ContainsFunc(r.findings, fixedOffline) {
+		return r
+	}
+	left := func(why string) fileResult {
+		r.warnings = append(r.warnings, &model.ParseError{Pos: model.Pos{File: pf.file.Display, Line: 1, Column: 1}, Message: "the edits of the fixes are left out: " + why})
+		return r
+	}
+	if err := limits.acquire(); err != nil {
+		return left("earlier files are still being parsed past their time limit")
+	}
+	ctx, cancel := context.WithTimeout(ctx, limits.timeout-pf.parsing-pf.evaluating)
+	defer cancel()
+	findings, ok := inBackground(ctx, limits, func() []finding.Finding { return withEdits(ctx, pf.file, r) })
+	if !ok {
+		return left(fmt.Sprintf("working them out took longer than was left of the file's time limit of %s", limits.timeout))
+	}
+	r.findings = findings
+	return r
 }
 
 func holdsSecret(edits []finding.TextEdit, masker *secret.Masker, flagged *secret.Values) bool {

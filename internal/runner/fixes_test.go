@@ -3,12 +3,17 @@ package runner
 import (
 	"context"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/pipelint/pipelint/internal/finding"
 	"github.com/pipelint/pipelint/internal/parser"
+	"github.com/pipelint/pipelint/internal/parser/syntax"
 )
 
 const fixableWorkflow = `on: issues
@@ -99,5 +104,58 @@ func TestNoEditsHoldingASecret(t *testing.T) {
 		if len(got) != 1 || len(got[0].Edits) != c.edits {
 			t.Errorf("%s: edits %+v, want %d", c.found.Fix.Value, got[0].Edits, c.edits)
 		}
+	}
+}
+
+// TestFixEditsCountInTheFileBudget: working out the edits of the fixes
+// parses the file again, in what is left of its time budget. A parse that
+// never ends there is abandoned at the file's deadline: the findings are
+// reported, without edits, and a warning says why.
+func TestFixEditsCountInTheFileBudget(t *testing.T) {
+	github, ok := parser.Lookup("github")
+	if !ok {
+		t.Fatal("no GitHub parser")
+	}
+	release := make(chan struct{})
+	var parses atomic.Int64
+	stuckAfterTheCheck := syntax.Parser{
+		System: "stuck-after-the-check",
+		Files:  "*.second",
+		Detect: func(slashPath string) bool { return path.Ext(slashPath) == ".second" },
+		Parse: func(in syntax.Input) syntax.Result {
+			if parses.Add(1) > 1 {
+				<-release
+			}
+			return github.Parse(in)
+		},
+	}
+	parser.Parsers = append(parser.Parsers, stuckAfterTheCheck)
+	t.Cleanup(func() {
+		close(release)
+		parsesRunning.Wait() // abandoned parses read parser.Parsers
+		parser.Parsers = parser.Parsers[:len(parser.Parsers)-1]
+	})
+	root := repository(t, map[string]string{"ci.second": fixableWorkflow})
+	// The budget must be generous enough for the check of ci.second on a
+	// loaded machine: the stuck parse costs the test this long.
+	result, err := Check(t.Context(), []string{root}, Options{Policy: PolicyOptions{NoConfig: true}, FixEdits: true, FileTimeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(result.Run.Errors) > 0 || !slices.ContainsFunc(result.Run.Findings, func(f finding.Finding) bool { return f.RuleID == "script-injection" }) {
+		t.Fatalf("errors %v, findings %v: ci.second was not checked", result.Run.Errors, findingFiles(result.Run))
+	}
+	for _, f := range result.Run.Findings {
+		if len(f.Edits) > 0 {
+			t.Errorf("%s: edits %+v worked out past the deadline", f.RuleID, f.Edits)
+		}
+	}
+	var warnings []string
+	for _, w := range result.Warnings {
+		warnings = append(warnings, w.Error())
+	}
+	want := []string{"ci.second:1:1: the edits of the fixes are left out: working them out took longer than was left of the file's time limit of 2s"}
+	if !slices.Equal(warnings, want) {
+		t.Errorf("warnings %q, want %q", warnings, want)
 	}
 }

@@ -43,6 +43,7 @@ type repositoryCheck struct {
 	limits       *budget
 	governing    *policies
 	reportUnused bool
+	fixEdits     bool      // work out the edits of the findings' fixes
 	online       *refFacts // nil unless checking online
 
 	view       *repositoryView
@@ -162,7 +163,11 @@ func (c *repositoryCheck) evaluate(parsed []*parsedFile) {
 		if err != nil {
 			return fileResult{errs: secret.Default().MaskErrors(flattenErrors(pf.file.Display, err), nil), masker: secret.Default()}
 		}
-		return pf.evaluate(c.ctx, c.limits, pol, c.repository, c.reportUnused, alone)
+		result := pf.evaluate(c.ctx, c.limits, pol, c.repository, c.reportUnused, alone)
+		if c.fixEdits && !result.overMemory {
+			result = pf.withEditsInBudget(c.ctx, c.limits, result)
+		}
+		return result
 	}
 	alone := min(runtime.GOMAXPROCS(0), len(parsed)) == 1
 	results := inParallel(parsed, func(pf *parsedFile) fileResult { return evaluate(pf, alone) })

@@ -152,7 +152,7 @@ func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
 		online = newRefFacts(opts.Resolver)
 	}
 	for _, repository := range byRepository(files) {
-		c := &repositoryCheck{ctx: ctx, limits: limits, governing: governing, reportUnused: opts.ReportUnusedIgnores, online: online}
+		c := &repositoryCheck{ctx: ctx, limits: limits, governing: governing, reportUnused: opts.ReportUnusedIgnores, fixEdits: opts.FixEdits, online: online}
 		c.run(repository)
 		checked = append(checked, c.checked...)
 		results = append(results, c.results...)
@@ -170,16 +170,6 @@ func Check(ctx context.Context, paths []string, opts Options) (*Result, error) {
 	result.Run = run
 	for _, file := range unusableOrder {
 		run.Errors = append(run.Errors, secret.Default().MaskErrors(unusable[file].errors(), nil)...)
-	}
-	if opts.FixEdits {
-		files := make([]int, len(results))
-		for i := range files {
-			files[i] = i
-		}
-		edited := inParallel(files, func(i int) []finding.Finding { return withEdits(ctx, checked[i], results[i]) })
-		for i := range results {
-			results[i].findings = edited[i]
-		}
 	}
 	for i, r := range results {
 		result.Checked = append(result.Checked, CheckedFile{File: checked[i], Findings: r.findings})
@@ -289,8 +279,9 @@ type parsedFile struct {
 	result fileResult // unmasked
 	// pipeline is nil when there is nothing to evaluate.
 	pipeline *model.Pipeline
-	// spent is the part of the file's time budget the parse took.
-	spent time.Duration
+	// parsing and evaluating are the parts of the file's time budget the
+	// parse and the last evaluation took.
+	parsing, evaluating time.Duration
 }
 
 // parseFile parses one file within the file's budget: one deadline for the
@@ -303,7 +294,7 @@ func parseFile(ctx context.Context, limits *budget, f parser.File) *parsedFile {
 		return pf
 	}
 	start := time.Now()
-	defer func() { pf.spent = time.Since(start) }()
+	defer func() { pf.parsing = time.Since(start) }()
 	ctx, cancel := context.WithTimeout(ctx, limits.timeout)
 	defer cancel()
 	parsed, ok := limits.parse(ctx, f)
@@ -356,7 +347,9 @@ func (pf *parsedFile) evaluateUnmasked(ctx context.Context, limits *budget, pol 
 	if p == nil {
 		return pf.result
 	}
-	ctx, cancel := context.WithTimeout(ctx, limits.timeout-pf.spent)
+	start := time.Now()
+	defer func() { pf.evaluating = time.Since(start) }()
+	ctx, cancel := context.WithTimeout(ctx, limits.timeout-pf.parsing)
 	defer cancel()
 	p.Repository = repository
 	findings, err := limits.evaluate(ctx, pol.Engine, p)
