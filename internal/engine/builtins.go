@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -51,6 +52,29 @@ var commandsMatched = &ast.Builtin{
 		types.Named("result", types.NewArray(nil, types.NewArray(nil, types.A))),
 	),
 }
+
+// commandDisplay is the builtin pipelint.command_display(cmd, n): a
+// command's name and up to n of its first positional arguments, as long as
+// each reads as a subcommand (a lower-case word: `npm run build`, `helm
+// upgrade`), joined by spaces. It is commands.display, which every build,
+// deploy and release site of a script names itself by: in Rego, listing
+// the positional arguments and testing each cost a dozen expressions a
+// command.
+var commandDisplay = &ast.Builtin{
+	Name:        "pipelint.command_display",
+	Description: "Names a shell command for messages: its name and up to n of its first positional arguments that read as subcommands, joined by spaces.",
+	Decl: types.NewFunction(
+		types.Args(
+			types.Named("cmd", types.NewObject(nil, types.NewDynamicProperty(types.S, types.A))),
+			types.Named("n", types.N),
+		),
+		types.Named("result", types.S),
+	),
+}
+
+// subcommandWord is what a positional argument looks like when
+// commandDisplay shows it: no value that may be a secret, a path or a URL.
+var subcommandWord = regexp.MustCompile(`^[a-z][a-z0-9:_-]*$`)
 
 // containsAny is the builtin pipelint.contains_any(text, words): true when
 // text contains one of the strings of words (a set or an array). It is the
@@ -152,6 +176,35 @@ func init() {
 			return err
 		}
 		return iter(ast.ArrayTerm(matches...))
+	})
+	ast.RegisterBuiltin(commandDisplay)
+	topdown.RegisterBuiltinFunc(commandDisplay.Name, func(_ topdown.BuiltinContext, operands []*ast.Term, iter func(*ast.Term) error) error {
+		cmd, err := builtins.ObjectOperand(operands[0].Value, 1)
+		if err != nil {
+			return err
+		}
+		n, err := builtins.IntOperand(operands[1].Value, 2)
+		if err != nil {
+			return err
+		}
+		name, ok := termValue(commandName(ast.NewTerm(cmd))).(ast.String)
+		if !ok {
+			return nil // undefined, as cmd.name.value
+		}
+		words := []string{string(name)}
+		for _, arg := range commandArgs(cmd) {
+			if len(words) > n {
+				break
+			}
+			if strings.HasPrefix(arg, "-") {
+				continue
+			}
+			if !subcommandWord.MatchString(arg) {
+				break
+			}
+			words = append(words, arg)
+		}
+		return iter(ast.StringTerm(strings.Join(words, " ")))
 	})
 	ast.RegisterBuiltin(commandMatches)
 	topdown.RegisterBuiltinFunc(commandMatches.Name, func(_ topdown.BuiltinContext, operands []*ast.Term, iter func(*ast.Term) error) error {

@@ -48,6 +48,46 @@ func TestCommandMatches(t *testing.T) {
 	}
 }
 
+// TestCommandDisplay checks pipelint.command_display as a policy calls it:
+// the name and up to n leading subcommand words, past flags, stopping at
+// the first argument that is not one.
+func TestCommandDisplay(t *testing.T) {
+	command := func(words ...string) string {
+		args := make([]string, len(words)-1)
+		for i, w := range words[1:] {
+			args[i] = fmt.Sprintf(`{"value": %q}`, w)
+		}
+		return fmt.Sprintf(`{"name": {"value": %q}, "args": [%s]}`, words[0], strings.Join(args, ", "))
+	}
+	tests := []struct {
+		cmd  string
+		n    int
+		want any // nil for undefined
+	}{
+		{command("npm", "--silent", "run", "build", "--prod"), 2, "npm run build"},
+		{command("npm", "run", "build"), 1, "npm run"},
+		{command("make"), 1, "make"},
+		{command("kubectl", "apply", "-f", "k8s/app.yaml"), 2, "kubectl apply"},
+		{command("curl", "https://example.com"), 1, "curl"},
+		{command("helm", "upgrade", "Release", "chart"), 3, "helm upgrade"},
+		{`{"args": [{"value": "x"}]}`, 1, nil},
+	}
+	for _, tt := range tests {
+		query := fmt.Sprintf("x := pipelint.command_display(%s, %d)", tt.cmd, tt.n)
+		rs, err := rego.New(rego.Query(query), rego.Capabilities(Capabilities())).Eval(context.Background())
+		if err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		var got any
+		if len(rs) == 1 {
+			got = rs[0].Bindings["x"]
+		}
+		if got != tt.want {
+			t.Errorf("%s: got %v, want %v", query, got, tt.want)
+		}
+	}
+}
+
 func TestContainsAny(t *testing.T) {
 	tests := []struct {
 		query string

@@ -127,17 +127,10 @@ all := [cmd | cmd := input.jobs[_].steps[_].script.commands[_]]
 # display names a command for messages: its name and the subcommand words
 # the matcher m looked at (`npm run build`, `helm upgrade`), or the first
 # positional argument when m names none. Nothing else is shown, since
-# arguments may hold secrets.
-display(cmd, m) := concat(" ", array.concat([cmd.name.value], subcommands(cmd, max([1, count(object.get(m, "args", []))]))))
-
-subcommands(cmd, n) := [word |
-	args := positional(cmd)
-	some i in numbers.range(0, min([count(args), n]) - 1)
-	every j in numbers.range(0, i) {
-		regex.match(`^[a-z][a-z0-9:_-]*$`, args[j])
-	}
-	word := args[i]
-]
+# arguments may hold secrets. The builtin pipelint.command_display
+# (docs/policies.md) reads the arguments: every build, deploy and release
+# site of a script is named so.
+display(cmd, m) := pipelint.command_display(cmd, max([1, count(object.get(m, "args", []))]))
 
 # normalized_name is a command's name as the tables write it: lower case,
 # without a Windows `.exe`, Python and PyPy without their version

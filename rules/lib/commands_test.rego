@@ -46,6 +46,19 @@ test_located_lists_commands_with_job_and_step if {
 	[[j, s, c.pos.line] | some [j, s, c] in located] == [[0, 0, 10], [0, 0, 11]]
 }
 
+test_display_shows_the_subcommand_words_the_matcher_looked_at if {
+	commands.display(build.cmd(["npm", "--silent", "run", "build", "--prod"], 1), {"args": ["run", "*"]}) == "npm run build"
+	commands.display(build.cmd(["helm", "upgrade", "app", "./chart"], 1), {"args": ["upgrade"]}) == "helm upgrade"
+	commands.display(build.cmd(["make"], 1), {}) == "make"
+	commands.display(build.cmd(["make", "all"], 1), {}) == "make all" # the first positional argument when the matcher names none
+}
+
+test_display_stops_at_a_word_that_may_be_a_value if {
+	commands.display(build.cmd(["terraform", "apply", "Plan.tfplan"], 1), {"args": ["apply", "*"]}) == "terraform apply"
+	commands.display(build.cmd(["curl", "https://example.com/x", "go"], 1), {"args": ["*", "*"]}) == "curl"
+	commands.display(build.cmd(["kubectl", "apply", "-f", "Deploy.yaml"], 1), {"args": ["apply", "*"]}) == "kubectl apply"
+}
+
 test_is_query_for_a_command_given_only_version_or_help_flags if {
 	commands.is_query(build.cmd(["mvn", "--version"], 1))
 	commands.is_query(build.cmd(["gradle", "-v"], 1))

@@ -14,7 +14,14 @@ import data.pipelint.lib.tables
 # within a format: e-mail addresses); undefined for everything else. A
 # path that reads a whole object holding such text (`toJSON(github.event)`)
 # is controlled as that text is.
-control(path) := "outsider" if {
+control(path) := c if {
+	c := control_or_null(path)
+	c != null
+}
+
+# control_or_null is control, or null for a path no outsider writes: see
+# origin_or_null.
+control_or_null(path) := "outsider" if {
 	context_root(path)
 	not regex.match(tables.fixed_contexts_pattern, path)
 	held_by(path, tables.outsider_contexts_pattern, tables.outsider_holders_pattern)
@@ -22,7 +29,7 @@ control(path) := "outsider" if {
 	context_root(path)
 	not regex.match(tables.fixed_contexts_pattern, path)
 	held_by(path, tables.partly_controlled_contexts_pattern, tables.partly_controlled_holders_pattern)
-}
+} else := null
 
 # context_root is true for a path under one of the roots of the systems'
 # contexts (`github`, CircleCI's `pipeline`): other paths (env, inputs,
@@ -115,7 +122,16 @@ else := "unknown"
 # $GITHUB_ENV or $GITHUB_OUTPUT, read back as `env.X`, a step output, a job
 # output through `needs`, or a matrix. The result is {"origin", "via"},
 # via naming the path the text came through when it is not path itself.
-origin(path, j, s) := passed_input(path) if {
+origin(path, j, s) := o if {
+	o := origin_or_null(path, j, s)
+	o != null
+}
+
+# origin_or_null is origin, or null for text no one outside the
+# repository's writers sets. OPA remembers a function's result for its
+# arguments only when it has one; most paths have no origin, and a script
+# reads the same few again and again (`github.sha`).
+origin_or_null(path, j, s) := passed_input(path) if {
 	passed_input(path)
 } else := {"origin": o, "via": path} if {
 	o := direct(path)
@@ -123,6 +139,7 @@ origin(path, j, s) := passed_input(path) if {
 else := step_output_origin(path, j) if startswith(path, "steps.")
 else := needs_origin(path) if startswith(path, "needs.")
 else := matrix_origin(j) if startswith(path, "matrix.")
+else := null
 
 # direct is the origin of a context or an input, before any step runs.
 direct(path) := control(path)
