@@ -206,6 +206,7 @@ job_rolls_back_itself(i) if {
 self_rolling_back(cmd) if {
 	cmd != null
 	some arg in cmd.args
+	startswith(arg.value, "-") # only flags are asked after the table's globs
 	some flag in tables.self_rolling_back_flags
 	glob.match(flag, null, arg.value)
 }
@@ -216,9 +217,24 @@ self_rolling_back(cmd) if {
 # and keeps earlier deployments: the tool of every deploy site of the job,
 # or, with none, the host of its environment's URL.
 atomic_target(i) := tool if {
+	tool := atomic_target_or_null(i)
+	tool != null
+}
+
+# atomic_target_or_null is atomic_target, or null for a job whose target
+# does not switch atomically: the message and the severity ask it of every
+# job reported, and OPA remembers a function's result only when it has one.
+atomic_target_or_null(i) := tool if {
 	[tool] := [t | some t in deploy_tools[i]]
 	tables.atomic_deploy_tools[tool]
-}
+} else := tool if {
+	not first_site(i)
+	url := input.jobs[i].environment.url.value
+	host := lower(split(regex.replace(url, `^[a-zA-Z]+://`, ""), "/")[0])
+	some tool, hosts in tables.atomic_hosting_urls
+	some pattern in hosts
+	glob.match(pattern, ["."], host)
+} else := null
 
 # deploy_tools holds the tools of the deploy sites of each job, grouped
 # from one sorted list (see runs).
@@ -227,15 +243,6 @@ deploy_tools := {job_tools[start][0]: {tool | some [_, tool] in array.slice(job_
 }
 
 job_tools := sort([[site.job, site.tool] | some site in deploy_sites])
-
-atomic_target(i) := tool if {
-	not first_site(i)
-	url := input.jobs[i].environment.url.value
-	host := lower(split(regex.replace(url, `^[a-zA-Z]+://`, ""), "/")[0])
-	some tool, hosts in tables.atomic_hosting_urls
-	some pattern in hosts
-	glob.match(pattern, ["."], host)
-}
 
 what(i) := sprintf("deploys to %q with %s", [pipeline.deploy_environment(input.jobs[i]), first_site(i).what]) if {
 	pipeline.deploy_environment(input.jobs[i])
