@@ -61,6 +61,9 @@ type Source struct {
 	// Parse parses a version of the file's text the way the check parsed
 	// the file.
 	Parse func(src []byte) (*model.Pipeline, error)
+	// Before, when set, is the model Parse gives of Src, which File then
+	// need not parse again; File changes it.
+	Before *model.Pipeline
 }
 
 // Outcome is what fixing one file did.
@@ -103,9 +106,13 @@ func File(ctx context.Context, src Source, findings []finding.Finding, opts Opti
 	if len(candidates) == 0 {
 		return out, nil
 	}
-	before, err := src.Parse(src.Src)
-	if err != nil {
-		return nil, fmt.Errorf("%s: parse before fixing: %w", src.Name, err)
+	before := src.Before
+	if before == nil {
+		parsed, err := src.Parse(src.Src)
+		if err != nil {
+			return nil, fmt.Errorf("%s: parse before fixing: %w", src.Name, err)
+		}
+		before = parsed
 	}
 	doc := newDocument(src.Name, src.Src)
 	finding.Sort(candidates) // which of two overlapping fixes wins does not depend on the input order

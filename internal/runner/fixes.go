@@ -18,12 +18,14 @@ import (
 // report's marks. A file whose fixes cannot be applied (the fixed text
 // would not parse to the same pipeline) gives none. No report may quote
 // a secret, so a change whose text holds one, by the file's masker or
-// among the values its sensitive findings flagged, is left out.
-func withEdits(ctx context.Context, f parser.File, r fileResult) []finding.Finding {
+// among the values its sensitive findings flagged, is left out. before,
+// when not nil, is the file's model as the check parsed it, which the
+// fixes then change, and no one may read after.
+func withEdits(ctx context.Context, f parser.File, r fileResult, before *model.Pipeline) []finding.Finding {
 	if !slices.ContainsFunc(r.findings, fixedOffline) {
 		return r.findings
 	}
-	_, out, err := FixFile(ctx, f, r.findings, fix.Options{Unsafe: true})
+	_, out, err := fixFile(ctx, f, before, r.findings, fix.Options{Unsafe: true})
 	if err != nil {
 		return r.findings
 	}
@@ -67,9 +69,20 @@ func (pf *parsedFile) withEditsInBudget(ctx context.Context, limits *budget, r f
 	if err := limits.acquire(); err != nil {
 		return left("earlier files are still being parsed past their time limit")
 	}
+	// A pipeline in the repository view is read by the evaluations of the
+	// repository's other files: the fixes, which change their model, parse
+	// the file again. One left out of it, every large file's, is this
+	// check's alone, and dropped once its fixes are worked out.
+	var before *model.Pipeline
+	if p := pf.pipeline; p != nil && !pf.inView {
+		p.Repository, p.Resolved = nil, nil // what the parse does not give, and the fixes do not compare
+		before = p
+	}
 	ctx, cancel := context.WithTimeout(ctx, limits.timeout-pf.parsing-pf.evaluating)
 	defer cancel()
-	findings, ok := inBackground(ctx, limits, func() []finding.Finding { return withEdits(ctx, pf.file, r) })
+	// Abandoned at the deadline, the work goes on with copies of its own.
+	file, checked := pf.file, r
+	findings, ok := inBackground(ctx, limits, func() []finding.Finding { return withEdits(ctx, file, checked, before) })
 	if !ok {
 		return left(fmt.Sprintf("working them out took longer than was left of the file's time limit of %s", limits.timeout))
 	}
@@ -90,6 +103,12 @@ func holdsSecret(edits []finding.TextEdit, masker *secret.Masker, flagged *secre
 // read now, parsing the fixed text as the check parsed the file; it
 // returns that text and the outcome (see fix.File).
 func FixFile(ctx context.Context, f parser.File, findings []finding.Finding, opts fix.Options) ([]byte, *fix.Outcome, error) {
+	return fixFile(ctx, f, nil, findings, opts)
+}
+
+// fixFile is FixFile given, when before is not nil, the model of the file
+// as the check parsed it (see fix.Source.Before).
+func fixFile(ctx context.Context, f parser.File, before *model.Pipeline, findings []finding.Finding, opts fix.Options) ([]byte, *fix.Outcome, error) {
 	src, err := parser.ReadSource(f, f.Display)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", f.Display, err)
@@ -98,6 +117,6 @@ func FixFile(ctx context.Context, f parser.File, findings []finding.Finding, opt
 		result := parser.ParseText(ctx, f, text)
 		return result.Pipeline, result.Err
 	}
-	out, err := fix.File(ctx, fix.Source{Name: f.Display, Src: src, Parse: parse}, findings, opts)
+	out, err := fix.File(ctx, fix.Source{Name: f.Display, Src: src, Parse: parse, Before: before}, findings, opts)
 	return src, out, err
 }

@@ -40,8 +40,19 @@ func writeRepository(t *testing.T, name, text string) string {
 
 // The check asked for them gives each finding whose fix needs no network
 // the edits `pipelint fix --unsafe` makes; a pin, which needs the
-// network, has none. Not asked, it works none out.
+// network, has none. Not asked, it works none out. A file left out of the
+// repository view (a large one) gets the same edits from the model its
+// check parsed.
 func TestFindingsCarryTheirFixEdits(t *testing.T) {
+	for _, c := range []struct {
+		name          string
+		maxViewValues int
+	}{{"in the view", 0}, {"left out of the view", 1}} {
+		t.Run(c.name, func(t *testing.T) { testFindingsCarryTheirFixEdits(t, c.maxViewValues) })
+	}
+}
+
+func testFindingsCarryTheirFixEdits(t *testing.T, maxViewValues int) {
 	root := writeRepository(t, "ci.yml", fixableWorkflow)
 	plain, err := Check(context.Background(), []string{root}, Options{Policy: PolicyOptions{NoConfig: true}})
 	if err != nil {
@@ -52,7 +63,7 @@ func TestFindingsCarryTheirFixEdits(t *testing.T) {
 			t.Errorf("%s: edits %+v worked out unasked", f.RuleID, f.Edits)
 		}
 	}
-	result, err := Check(context.Background(), []string{root}, Options{Policy: PolicyOptions{NoConfig: true}, FixEdits: true})
+	result, err := Check(context.Background(), []string{root}, Options{Policy: PolicyOptions{NoConfig: true}, FixEdits: true, MaxViewValues: maxViewValues})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +111,7 @@ func TestNoEditsHoldingASecret(t *testing.T) {
 		found finding.Finding
 		edits int
 	}{{withSecret, 0}, {plain, 1}} {
-		got := withEdits(context.Background(), f, fileResult{findings: []finding.Finding{c.found}})
+		got := withEdits(context.Background(), f, fileResult{findings: []finding.Finding{c.found}}, nil)
 		if len(got) != 1 || len(got[0].Edits) != c.edits {
 			t.Errorf("%s: edits %+v, want %d", c.found.Fix.Value, got[0].Edits, c.edits)
 		}
