@@ -23,6 +23,7 @@ package pipelint.rules.persist_credentials
 import data.pipelint.lib.commands
 import data.pipelint.lib.permissions
 import data.pipelint.lib.pipeline
+import data.pipelint.lib.runs
 import data.pipelint.lib.tables
 import data.pipelint.lib.untrusted
 
@@ -109,15 +110,26 @@ judgement(c) := case(c, job, base) if {
 fix_unsafe(c) := true if {
 	c.explicit
 } else := true if {
-	some s
-	git_steps[[c.job, s]]
-	s > c.step
+	last_git_step[c.job] > c.step
 } else := false
 
 # git_steps are the [job, step] indexes of the steps that run git or gh,
 # found once per file, each name in one expression over every command.
 git_steps := {[j, s] | some j, s; input.jobs[j].steps[s].script.commands[_].name.value == "git"} |
 	{[j, s] | some j, s; input.jobs[j].steps[s].script.commands[_].name.value == "gh"}
+
+# last_git_step is the index of the last step of each job that runs git or
+# gh (see last_step).
+last_git_step := last_step(git_steps)
+
+# last_step holds, by job, the largest step index of a set of [job, step]:
+# the last of each job's run in their sorted list (see runs). Asking the
+# set for [j, s] with s unknown, once per checkout, would walk it whole
+# each time, and so cost checkouts × steps.
+last_step(steps) := {sorted[end - 1][0]: sorted[end - 1][1] |
+	sorted := sort(steps)
+	some [_, end] in runs.bounds([j | some [j, _] in sorted])
+}
 
 case(c, job, base) := object.union(base, {"case": "artifact", "severity": "high", "upload": upload}) if {
 	upload := leaking_uploads(c)[0]
@@ -258,18 +270,18 @@ called_pushes(step) if {
 	count(commands.matching("git_push", cmd)) > 0
 }
 
-pushes_later(j, s) if {
-	some p
-	pushing_steps[[j, p]]
-	p > s
-}
+pushes_later(j, s) if last_pushing_step[j] > s
+
+# last_pushing_step is the index of the last step of each job that pushes
+# (see last_step): a partial rule asked for [j, p] with p unknown is
+# evaluated again on every call.
+last_pushing_step := last_step(pushing_steps)
 
 # leaking_uploads are the later artifact uploads of the job that take the
 # checkout's .git directory: a path covering it, of a version (or with an
 # input) that keeps hidden files.
 leaking_uploads(c) := [{"action": step.uses.value.value, "line": step.uses.value.pos.line, "path": path} |
-	some a in pipeline.actions_by_table.artifact_upload
-	a.job == c.job
+	some a in uploads_by_job[c.job]
 	s := a.step
 	entry := a.entry
 	s > c.step
@@ -279,6 +291,14 @@ leaking_uploads(c) := [{"action": step.uses.value.value, "line": step.uses.value
 	some path in upload_paths(step, entry)
 	covers(path, dir)
 ]
+
+# uploads_by_job holds the artifact uploads of each job, grouped once, as
+# lib/runs shows: a checkout's own walk of every upload would cost
+# checkouts × uploads.
+uploads_by_job := {j: group |
+	some j in {a.job | some a in pipeline.actions_by_table.artifact_upload}
+	group := {a | some a in pipeline.actions_by_table.artifact_upload; a.job == j}
+}
 
 keeps_hidden(step, upload) if lower(trim_space(with_value(step, upload.hidden_input))) == "true"
 

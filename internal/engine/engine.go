@@ -15,6 +15,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/topdown"
 	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/util"
@@ -41,6 +42,7 @@ type Engine struct {
 	timeout   time.Duration
 	masker    *secret.Masker // masks every finding's message
 	masked    maskedMessages
+	tracers   []rego.EvalOption // one rego.EvalQueryTracer for each of WithQueryTracer
 }
 
 type config struct {
@@ -50,6 +52,7 @@ type config struct {
 	timeout     time.Duration
 	tablesLimit uint64
 	data        map[string]any
+	tracers     []topdown.QueryTracer
 }
 
 // policyTree is a tree of .rego files; custom trees come from users.
@@ -108,6 +111,14 @@ func WithTimeout(d time.Duration) Option {
 	return func(c *config) { c.timeout = d }
 }
 
+// WithQueryTracer has every evaluation of the rules traced by t: OPA's
+// profiler (profiler.New), or a count of the steps of the evaluation,
+// which do not move with the machine's load as its time does. t sees the
+// evaluations of every file the engine checks, in parallel when they are.
+func WithQueryTracer(t topdown.QueryTracer) Option {
+	return func(c *config) { c.tracers = append(c.tracers, t) }
+}
+
 // DefaultTablesMemoryLimit bounds the memory New may take to evaluate the
 // table packages: the built-in tables take 12 MiB in all.
 const DefaultTablesMemoryLimit = 512 << 20
@@ -133,6 +144,9 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{byPackage: map[string]finding.Rule{}, timeout: cfg.timeout}
+	for _, t := range cfg.tracers {
+		e.tracers = append(e.tracers, rego.EvalQueryTracer(t))
+	}
 	var compiler *ast.Compiler
 	regoOpts := []func(*rego.Rego){
 		rego.Query(findingsQuery),
@@ -271,7 +285,7 @@ func (e *Engine) Evaluate(ctx context.Context, p *model.Pipeline) ([]finding.Fin
 	}
 	evalCtx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
-	results, err := e.query.Eval(evalCtx, rego.EvalParsedInput(input))
+	results, err := e.query.Eval(evalCtx, append([]rego.EvalOption{rego.EvalParsedInput(input)}, e.tracers...)...)
 	if evalCtx.Err() == context.DeadlineExceeded {
 		return nil, fmt.Errorf("%s: evaluating the rules took longer than %s; the file was not checked", p.File, e.timeout)
 	}

@@ -76,6 +76,20 @@ func Shapes() []Shape {
 				return fmt.Sprintf("  deploy%d:\n    runs-on: ubuntu-latest\n    environment: production\n    steps:\n      - uses: actions/checkout@v4\n      - run: kubectl apply -f k8s/%d.yaml\n", i, i)
 			})
 		}},
+		// Every job checks out, uploads its workspace and runs git: a
+		// rule looks for each checkout's later uploads and git commands.
+		{Name: "github jobs that upload", Path: workflowPath, File: func(size int) []byte {
+			return workflow(size, func(i int) string {
+				return fmt.Sprintf("  job%d:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: make test %d\n      - uses: actions/upload-artifact@v3\n        with:\n          path: .\n      - run: git status\n", i, i)
+			})
+		}},
+		// Every job checks out and pushes: a rule looks for each
+		// checkout's later pushes.
+		{Name: "github jobs that push", Path: workflowPath, File: func(size int) []byte {
+			return workflow(size, func(i int) string {
+				return fmt.Sprintf("  job%d:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: make release %d\n      - run: git push origin main\n", i, i)
+			})
+		}},
 		{Name: "github similar jobs", Path: workflowPath, File: func(size int) []byte {
 			return workflow(size, similarJob)
 		}},
