@@ -30,6 +30,7 @@
 package pipelint.rules.remote_script_exec
 
 import data.pipelint.lib.commands
+import data.pipelint.lib.runs
 import data.pipelint.lib.tables
 import data.pipelint.lib.text as source_text
 
@@ -195,26 +196,54 @@ evaluates_download_text(cmd) if {
 
 # --- saved, then run ----------------------------------------------------------------
 
+# A download and the first command after it that runs the file, with no
+# new download of the file in between: neighbours in the sorted list of
+# the job's downloads and runs of that file.
 findings contains finding if {
 	mentions_download
-	some d in downloads
-	flat := job_commands[d.job]
-	d.at + 1 < count(flat)
-	runs := [q |
-		some q in numbers.range(d.at + 1, count(flat) - 1)
-		mentions(flat[q], d.file) # cheap, before the command is parsed
-		runs_file(flat[q], d.file)
-	]
-	count(runs) > 0
-	q := runs[0]
+	some k, [job, file, q, kind, _] in downloads_and_runs
+	kind == "run"
+	[job, file, _, "download", d] = downloads_and_runs[k - 1]
+	flat := job_commands[job]
 	not checked_between(flat, d, q)
-	not downloaded_again(d, q)
 	finding := {
 		"msg": sprintf("script %q downloaded from %s on line %d is run without a checksum check in between; %s", [d.file, shown(d.url), d.cmd.pos.line, check_before_running(d.file)]),
 		"pos": flat[q].pos,
 		"severity": severity(d.url),
 	}
 }
+
+# downloads_and_runs lists the downloads and the runs of each downloaded
+# file, as [job, file, place among the job's commands, kind, download],
+# sorted: each job's events of one file in order. Looking, for every
+# download, through every later command and download would cost their
+# product.
+downloads_and_runs := sort(array.concat(
+	[[d.job, d.file, d.at, "download", d] | some d in downloads],
+	[[job, file, q, "run", null] | some [job, file, q] in run_sites],
+))
+
+# run_sites are [job, file, place] for the commands of a downloading job
+# that run a file it downloads. A command is asked only about the files
+# its own words name (its name, or an argument's base name), in any case.
+run_sites contains [i, file, q] if {
+	some i, flat in job_commands
+	some q, cmd in flat
+	some word in named_files(cmd)
+	some file in downloaded_files[[i, word]]
+	mentions(cmd, file) # cheap, before the command is parsed
+	runs_file(cmd, file)
+}
+
+named_files(cmd) := {lower(base(cmd.name.value))} | {lower(base(a.value)) | some a in cmd.args}
+
+# downloaded_files holds, by [job, lower-case name], the names of the files
+# the job downloads, grouped from one sorted list (see runs).
+downloaded_files := {[download_names[start][0], download_names[start][1]]: {name | some [_, _, name] in array.slice(download_names, start, end)} |
+	some [start, end] in runs.bounds([[job, lowered] | some [job, lowered, _] in download_names])
+}
+
+download_names := sort({[d.job, lower(d.file), d.file] | some d in downloads})
 
 # downloads are the commands that save a download to a file, with the
 # file's base name and the command's place among its job's commands.
@@ -283,14 +312,6 @@ checks_argument(arg, _) if arg in {"-c", "--check"}
 checks_argument(arg, _) if regex.match(`^-[a-z]*c[a-z]*$`, arg)
 
 checks_argument(arg, file) if base(arg) == file
-
-downloaded_again(d, q) if {
-	some e in downloads
-	e.job == d.job
-	e.file == d.file
-	e.at > d.at
-	e.at < q
-}
 
 # output_file is the file a download command writes, as written: the value
 # of a file option, the URL's last path segment for a remote-name option

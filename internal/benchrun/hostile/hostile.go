@@ -90,6 +90,21 @@ func Shapes() []Shape {
 				return fmt.Sprintf("  job%d:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: make release %d\n      - run: git push origin main\n", i, i)
 			})
 		}},
+		// Every job of a pull_request_target workflow checks out the pull
+		// request and runs it: rules follow each job's checkout to what
+		// runs it.
+		{Name: "github pull request target jobs", Path: workflowPath, File: func(size int) []byte {
+			return []byte("on: pull_request_target\njobs:\n" + numbered(size, func(i int) string {
+				return fmt.Sprintf("  job%d:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: make test %d\n", i, i)
+			}))
+		}},
+		// A script that downloads installers and runs them: a rule looks
+		// for each download's checksum check and later downloads.
+		{Name: "github downloads", Path: workflowPath, File: func(size int) []byte {
+			return []byte(job("|\n" + numbered(size, func(i int) string {
+				return fmt.Sprintf("          curl -fsSL https://example.com/install%d.sh -o install%d.sh && sh install%d.sh\n", i, i, i)
+			})))
+		}},
 		{Name: "github similar jobs", Path: workflowPath, File: func(size int) []byte {
 			return workflow(size, similarJob)
 		}},
