@@ -411,10 +411,17 @@ callers_exclude_outsiders if {
 # head_runs is the first site of job i that runs the pull request's code
 # it got (its head, or the triggering run's artifacts), with what it got.
 head_runs(i) := sort([[site.order, {"site": site, "what": got.what, "pos": got.pos}] |
-	some got in checkouts.acquisitions
-	got.job == i
+	some got in acquisitions_by_job[i]
 	some site in checkouts.run_sites(got)
 ])[0][1]
+
+# acquisitions_by_job groups checkouts.acquisitions by job, once, as
+# lib/runs shows: head_runs, asked for every job, would otherwise walk
+# every job's.
+acquisitions_by_job := {j: group |
+	some j in {got.job | some got in checkouts.acquisitions}
+	group := {got | some got in checkouts.acquisitions; got.job == j}
+}
 
 # privileged_excluded is true for a job that outsiders cannot start: the
 # condition of its first act's step (the job's were read before) keeps

@@ -14,6 +14,7 @@ package pipelint.lib.checkouts
 
 import data.pipelint.lib.commands
 import data.pipelint.lib.pipeline
+import data.pipelint.lib.runs
 import data.pipelint.lib.tables
 import data.pipelint.lib.text
 import data.pipelint.lib.untrusted
@@ -35,8 +36,8 @@ acquisitions contains got if {
 # A script's first command that fetches the head (a `git fetch` of a head
 # commit and the `git checkout` of it are one act).
 acquisitions contains got if {
-	some [j, s] in {[j, s] | some [j, s, _, _] in fetches}
-	[_, cmd, what] := min({[f[2].name.pos, f[2], f[3]] | some f in fetches; f[0] == j; f[1] == s})
+	some [start, _] in runs.bounds([[j, s] | some [j, s, _, _] in fetches_in_order])
+	[j, s, cmd, what] := fetches_in_order[start]
 	got := {
 		"job": j, "step": s, "order": [s, cmd.name.pos.line, cmd.name.pos.column], "pos": cmd.name.pos,
 		"what": what, "kind": "head", "dir": script_dir(input.jobs[j].steps[s]),
@@ -47,6 +48,11 @@ fetches contains [j, s, cmd, what] if {
 	some [j, s, cmd] in commands.located
 	what := fetch_command(j, s, cmd)
 }
+
+# fetches_in_order are the fetches sorted by job, step and position: each
+# step's first fetch starts its run (see runs), found once for every step
+# instead of by a walk of every fetch for each.
+fetches_in_order := [[j, s, cmd, what] | some [_, j, s, cmd, what] in sort([[[j, s, cmd.name.pos], j, s, cmd, what] | some [j, s, cmd, what] in fetches])]
 
 acquisitions contains got if {
 	some j, job in input.jobs
@@ -385,7 +391,8 @@ checkout_dirs[j] contains normalized(pipeline.input_value(step, "path")) if {
 # the directory of a `cd` before it, its arguments, its action's path and
 # inputs).
 job_sites[j] contains site if {
-	some [j, s, cmd] in commands.located
+	some j, located in commands_by_job
+	some [_, s, cmd] in located
 	step := input.jobs[j].steps[s]
 	cwd := command_cwd(step, cmd)
 	site := {
@@ -405,6 +412,14 @@ job_sites[j] contains site if {
 		"runs": step_runs(step), "inert": false, "cwd": "",
 		"dirs": array.concat([normalized(step.uses.value.value)], [normalized(v.value.value) | some v in step.with]),
 	}
+}
+
+# commands_by_job holds the commands of commands.located by job, each job's
+# run of that list (see runs): asked for one job's sites, job_sites walks
+# that job's commands, not the pipeline's. Built when a job gets the pull
+# request's code, and once.
+commands_by_job := {commands.located[start][0]: array.slice(commands.located, start, end) |
+	some [start, end] in runs.bounds([j | some [j, _, _] in commands.located])
 }
 
 # arg_dirs are the paths an argument may name: itself, or what follows

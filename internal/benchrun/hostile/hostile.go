@@ -91,11 +91,11 @@ func Shapes() []Shape {
 			})
 		}},
 		// Every job of a pull_request_target workflow checks out the pull
-		// request and runs it: rules follow each job's checkout to what
-		// runs it.
+		// request, builds it and deploys: rules follow each job's checkout
+		// to what runs it.
 		{Name: "github pull request target jobs", Path: workflowPath, File: func(size int) []byte {
 			return []byte("on: pull_request_target\njobs:\n" + numbered(size, func(i int) string {
-				return fmt.Sprintf("  job%d:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: make test %d\n", i, i)
+				return fmt.Sprintf("  job%d:\n    runs-on: ubuntu-latest\n    environment: production\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: npm ci && npm run build\n      - run: kubectl apply -f k8s/%d.yaml\n", i, i)
 			}))
 		}},
 		// A script that downloads installers and runs them: a rule looks
