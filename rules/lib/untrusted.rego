@@ -7,6 +7,7 @@
 package pipelint.lib.untrusted
 
 import data.pipelint.lib.pipeline
+import data.pipelint.lib.runs
 import data.pipelint.lib.tables
 
 # control is who writes the text of a context path: "outsider" (anyone who
@@ -362,9 +363,17 @@ needs_origin(path) := job_output_origin(k, parts[3]) if {
 	parts := split(path, ".")
 	count(parts) == 4
 	parts[2] == "outputs"
-	some k, job in input.jobs
-	lower(job.id.value) == parts[1]
+	some k in jobs_by_lower_id[parts[1]]
 }
+
+# jobs_by_lower_id holds the indexes of the jobs by their id in lower case,
+# as `needs.<job>` names them, grouped once from one sorted list (see
+# runs): a walk of every job for each reference would cost their product.
+jobs_by_lower_id := {ids_in_order[start][0]: {k | some [_, k] in array.slice(ids_in_order, start, end)} |
+	some [start, end] in runs.bounds([id | some [id, _] in ids_in_order])
+}
+
+ids_in_order := sort([[lower(job.id.value), k] | some k, job in input.jobs])
 
 job_output_origin(k, name) := [o |
 	some v in input.jobs[k].outputs

@@ -98,6 +98,18 @@ func Shapes() []Shape {
 				return fmt.Sprintf("  job%d:\n    runs-on: ubuntu-latest\n    environment: production\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: npm ci && npm run build\n      - run: kubectl apply -f k8s/%d.yaml\n", i, i)
 			}))
 		}},
+		// Each job passes the pull request's title on to the next through
+		// its outputs: taint follows every `needs.<job>.outputs` to its
+		// job.
+		{Name: "github job outputs in a chain", Path: workflowPath, File: func(size int) []byte {
+			return []byte("on: pull_request_target\njobs:\n" + numbered(size, func(i int) string {
+				needs, source := "", "github.event.pull_request.title"
+				if i > 0 {
+					needs, source = fmt.Sprintf("    needs: [job%d]\n", i-1), fmt.Sprintf("needs.job%d.outputs.o", i-1)
+				}
+				return fmt.Sprintf("  job%d:\n    runs-on: ubuntu-latest\n%s    outputs:\n      o: ${{ steps.s.outputs.o }}\n    steps:\n      - id: s\n        run: echo \"o=${{ %s }}\" >> $GITHUB_OUTPUT\n", i, needs, source)
+			}))
+		}},
 		// A script that downloads installers and runs them: a rule looks
 		// for each download's checksum check and later downloads.
 		{Name: "github downloads", Path: workflowPath, File: func(size int) []byte {
