@@ -25,6 +25,7 @@
 #   tags: [security, containers, runners, external/cwe/cwe-250]
 package pipelint.rules.insecure_docker_daemon
 
+import data.pipelint.lib.runs
 import data.pipelint.lib.tables
 import data.pipelint.lib.text
 
@@ -152,22 +153,38 @@ hosted_label(label) if contains(label, "${{")
 # daemon without TLS to one finding: a setting shared by jobs is reported
 # once, at the highest severity of theirs; two flags of one command, at
 # the first.
-plain_sites[pos] := {
-	"what": min({site.what | some site in plain; site.pos == pos}),
-	"severity": max_severity({site.severity | some site in plain; site.pos == pos}),
-} if {
+plain_sites := {pos: plain_at[pos] |
 	some site in plain
 	pos := site.pos
 	not later_flag(site)
 }
 
+# plain_at holds, by position, the least message and the highest severity
+# of the sites there, grouped from one sorted list (see runs): each
+# position's own walk of every site would cost their product.
+plain_at := {plain_in_order[start][0]: {
+	"what": min({what | some [_, what, _] in array.slice(plain_in_order, start, end)}),
+	"severity": max_severity({severity | some [_, _, severity] in array.slice(plain_in_order, start, end)}),
+} |
+	some [start, end] in runs.bounds([pos | some [pos, _, _] in plain_in_order])
+}
+
+plain_in_order := sort([[site.pos, site.what, site.severity] | some site in plain])
+
 # later_flag is true for a daemon flag after another of the same service.
 later_flag(site) if {
-	some other in plain
-	other.service == site.service
-	other.service != null
-	[other.pos.line, other.pos.column] < [site.pos.line, site.pos.column]
+	site.service != null
+	first := first_flag[site.service]
+	[first.line, first.column] < [site.pos.line, site.pos.column]
 }
+
+# first_flag holds the position of each service's first flag: the start of
+# its run in one sorted list (see runs).
+first_flag := {flags_in_order[start][0]: flags_in_order[start][3] |
+	some [start, _] in runs.bounds([service | some [service, _, _, _] in flags_in_order])
+}
+
+flags_in_order := sort([[site.service, site.pos.line, site.pos.column, site.pos] | some site in plain; site.service != null])
 
 # plain lists where a job serves a Docker daemon without TLS, or reaches
 # one: {"pos", "what", "severity"}.

@@ -140,6 +140,13 @@ func Shapes() []Shape {
 				return fmt.Sprintf("build%d: {stage: build, script: [make]}\ntest%d: {stage: test, script: [make test]}\n", i, i)
 			}))
 		}},
+		// Every job serves Docker-in-Docker without TLS: a rule reports
+		// each setting once, at the first flag of its service.
+		{Name: "gitlab docker-in-docker jobs", Path: gitlabPath, File: func(size int) []byte {
+			return []byte(numbered(size, func(i int) string {
+				return fmt.Sprintf("job%d:\n  image: docker:24\n  services:\n    - name: docker:24-dind\n      command: [\"--tls=false\"]\n  variables:\n    DOCKER_HOST: tcp://docker:2375\n    DOCKER_TLS_CERTDIR: \"\"\n  script: [docker build -t app%d ., docker push app%d]\n", i, i, i)
+			}))
+		}},
 		{Name: "gitlab script line", Path: gitlabPath, File: func(size int) []byte {
 			return []byte("job:\n  script:\n    - echo" + repeatTo(size, " word") + "\n")
 		}},
