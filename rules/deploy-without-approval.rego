@@ -190,7 +190,7 @@ production_text(text) if {
 production_text(text) if {
 	count(pipeline.production_environments) > 0
 	some token in regex.split(`[\s=,;:'"()\[\]{}]+`, lower(text))
-	token in {lower(name) | some name in pipeline.production_environments}
+	token in pipeline.production_environment_names
 }
 
 other_target(i) if {

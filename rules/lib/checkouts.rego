@@ -446,7 +446,12 @@ default step_runs(_) := false
 
 step_runs(step) if action_runs_code(step)
 
-inert(step) if lower(pipeline.action_name(step.uses)) in {lower(a) | some a in tables.inert_actions}
+inert(step) if lower(pipeline.action_name(step.uses)) in inert_actions
+
+# inert_actions are tables.inert_actions in lower case, once per
+# evaluation: a comprehension in a function's body is built again at every
+# call.
+inert_actions := {lower(a) | some a in tables.inert_actions}
 
 # command_cwd is the directory a command runs in: the last `cd` or
 # `pushd` before it in its script, else the step's working directory.

@@ -362,11 +362,16 @@ is_production(job) if regex.match(tables.production_environment, deploy_environm
 
 # Environment names a team's configuration declares as production
 # (deploy-without-rollback option `production-environments`).
-is_production(job) if lower(deploy_environment(job)) in {lower(name) | some name in production_environments}
+is_production(job) if lower(deploy_environment(job)) in production_environment_names
 
 default production_environments := []
 
 production_environments := data.pipelint.config.rules["deploy-without-rollback"].options["production-environments"]
+
+# production_environment_names are production_environments in lower case,
+# once per evaluation: a comprehension in a function's body is built again
+# at every call.
+production_environment_names := {lower(name) | some name in production_environments}
 
 is_production(job) if {
 	deploy_environment(job)
