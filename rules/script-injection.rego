@@ -159,7 +159,7 @@ jenkins_origin(path) := change_origin(trim_prefix(path, "env.")) if {
 	change_origin(trim_prefix(path, "env."))
 } else := "dispatch" if {
 	name := trim_prefix(path, "params.")
-	some param in input.parameters
+	some param in untrusted.parameters_by_name[lower(name)]
 	param.name.value == name
 	param.type in {"string", "text", ""}
 }

@@ -159,8 +159,7 @@ direct(path) := input_origin(name) if {
 # (boolean, number, choice) have none.
 input_origin(name) := "dispatch" if {
 	started_by_hand(input)
-	some param in input.parameters
-	lower(param.name.value) == name
+	some param in parameters_by_name[name]
 	param.type in text_types
 } else := passed_origin(name) if {
 	takes_inputs(input)
@@ -176,10 +175,19 @@ started_by_hand(p) if not takes_inputs(p)
 text_types := {"", "string", "text"}
 
 typed_not_text(name) if {
-	some param in input.parameters
-	lower(param.name.value) == name
+	some param in parameters_by_name[name]
 	not param.type in text_types
 }
+
+# parameters_by_name holds the pipeline's parameters by their name in
+# lower case, in order, grouped once from one sorted list (see runs): a
+# walk of every parameter for each input a script reads would cost their
+# product.
+parameters_by_name := {parameters_in_order[start][0]: [param | some [_, _, param] in array.slice(parameters_in_order, start, end)] |
+	some [start, end] in runs.bounds([name | some [name, _, _] in parameters_in_order])
+}
+
+parameters_in_order := sort([[lower(param.name.value), i, param] | some i, param in input.parameters])
 
 takes_inputs(p) if p.kind == "action"
 

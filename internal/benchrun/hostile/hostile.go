@@ -110,6 +110,25 @@ func Shapes() []Shape {
 				return fmt.Sprintf("  job%d:\n    runs-on: ubuntu-latest\n%s    outputs:\n      o: ${{ steps.s.outputs.o }}\n    steps:\n      - id: s\n        run: echo \"o=${{ %s }}\" >> $GITHUB_OUTPUT\n", i, needs, source)
 			}))
 		}},
+		// A reusable workflow whose every input a step echoes: taint looks
+		// up each input's declaration.
+		{Name: "github workflow_call inputs", Path: workflowPath, File: func(size int) []byte {
+			half := size / 2
+			return []byte("on:\n  workflow_call:\n    inputs:\n" + numbered(half, func(i int) string {
+				return fmt.Sprintf("      in%d:\n        type: string\n", i)
+			}) + "jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n" + numbered(half, func(i int) string {
+				return fmt.Sprintf("      - run: echo ${{ inputs.in%d }}\n", i)
+			}))
+		}},
+		// A composite action whose steps echo its inputs.
+		{Name: "github composite action", Path: "action.yml", File: func(size int) []byte {
+			half := size / 2
+			return []byte("name: large\ndescription: a composite action\ninputs:\n" + numbered(half, func(i int) string {
+				return fmt.Sprintf("  in%d:\n    description: input %d\n", i, i)
+			}) + "runs:\n  using: composite\n  steps:\n" + numbered(half, func(i int) string {
+				return fmt.Sprintf("    - run: echo \"${{ inputs.in%d }}\"\n      shell: bash\n", i)
+			}))
+		}},
 		// A script that downloads installers and runs them: a rule looks
 		// for each download's checksum check and later downloads.
 		{Name: "github downloads", Path: workflowPath, File: func(size int) []byte {
