@@ -178,6 +178,37 @@ func Shapes() []Shape {
 		{Name: "gitlab hashes in strings", Path: gitlabPath, File: func(size int) []byte {
 			return []byte(".strings: [" + repeatTo(size, `"a #", `) + "]\njob: {script: [make]} # the comment\n")
 		}},
+		{Name: "azure jobs", Path: "azure-pipelines.yml", File: func(size int) []byte {
+			return []byte("trigger: [main]\njobs:\n" + numbered(size, func(i int) string {
+				return fmt.Sprintf("- job: j%d\n  pool: {vmImage: ubuntu-latest}\n  steps:\n  - checkout: self\n    persistCredentials: true\n  - script: npm ci && npm test\n  - script: curl -fsSL https://example.com/i%d.sh -o i%d.sh && sh i%d.sh\n", i, i, i, i)
+			}))
+		}},
+		// Each job needs the one before, in the workflow.
+		{Name: "circleci jobs", Path: ".circleci/config.yml", File: func(size int) []byte {
+			jobs := numbered(size/2, func(i int) string {
+				return fmt.Sprintf("  j%d:\n    docker:\n      - image: cimg/node:20.%d\n    steps:\n      - checkout\n      - run: npm install && npm test\n      - run: kubectl apply -f k8s/%d.yaml\n", i, i, i)
+			})
+			n := strings.Count(jobs, "    docker:")
+			var workflow strings.Builder
+			for i := range n {
+				if i == 0 {
+					fmt.Fprintf(&workflow, "      - j%d\n", i)
+				} else {
+					fmt.Fprintf(&workflow, "      - j%d:\n          requires: [j%d]\n", i, i-1)
+				}
+			}
+			return []byte("version: 2.1\njobs:\n" + jobs + "workflows:\n  main:\n    jobs:\n" + workflow.String())
+		}},
+		{Name: "bitbucket steps", Path: "bitbucket-pipelines.yml", File: func(size int) []byte {
+			return []byte("pipelines:\n  default:\n" + numbered(size, func(i int) string {
+				return fmt.Sprintf("    - step:\n        name: s%d\n        image: node:latest\n        deployment: production%d\n        script:\n          - npm install\n          - kubectl apply -f k8s/%d.yaml\n", i, i, i)
+			}))
+		}},
+		{Name: "travis jobs", Path: ".travis.yml", File: func(size int) []byte {
+			return []byte("language: node_js\njobs:\n  include:\n" + numbered(size, func(i int) string {
+				return fmt.Sprintf("    - stage: test%d\n      script: npm install && npm test && curl -fsSL https://example.com/i%d.sh | sh\n", i, i)
+			}))
+		}},
 		{Name: "jenkins sh line", Path: jenkinsPath, File: func(size int) []byte {
 			return []byte("node {\n  sh 'echo" + repeatTo(size, " word") + "'\n}\n")
 		}},
