@@ -235,7 +235,14 @@ run_sites contains [i, file, q] if {
 	runs_file(cmd, file)
 }
 
-named_files(cmd) := {lower(base(cmd.name.value))} | {lower(base(a.value)) | some a in cmd.args}
+# named_files are the lower-case names of the files a command may run
+# (see runs_file): its own name, and the base names of its arguments when
+# it reads a script from one.
+named_files(cmd) := {lower(cmd.name.value)} | {lower(base(a.value)) | reads_script(cmd); some a in cmd.args}
+
+reads_script(cmd) if tables.script_interpreters[name(cmd)]
+
+reads_script(cmd) if name(cmd) in {"source", "."}
 
 # downloaded_files holds, by [job, lower-case name], the names of the files
 # the job downloads, grouped from one sorted list (see runs).
@@ -327,6 +334,7 @@ output_file(cmd) := file if {
 option_file(cmd) := [file |
 	spec := tables.download_outputs[name(cmd)]
 	some i, arg in cmd.args
+	startswith(arg.value, "-") # the tables' options are flags: the URL and the values are not tried
 	some option in spec.file
 	file := option_value(cmd, i, arg.value, option)
 ][0]
