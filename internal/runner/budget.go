@@ -53,9 +53,10 @@ const DefaultMemoryLimit = 1 << 30
 // a repository of slow files would pile them up.
 const maxAbandonedParses = 1
 
-// parsesRunning counts the parse goroutines of every check, abandoned ones
-// included, so that a test can wait for them before it changes what they
-// read (parser.Parsers).
+// parsesRunning counts the goroutines of every check that parse (a file,
+// or the fixes' text: inBackground), abandoned ones included, so that a
+// test can wait for them before it changes what they read
+// (parser.Parsers).
 var parsesRunning sync.WaitGroup
 
 // budget is what one file's check may take.
@@ -64,8 +65,8 @@ type budget struct {
 	maxValues     int
 	maxViewValues int
 	memory        uint64 // bytes
-	// parses holds a token for every parse running, abandoned ones
-	// included: its capacity bounds them.
+	// parses holds a token for every parse running (inBackground),
+	// abandoned ones included: its capacity bounds them.
 	parses chan struct{}
 }
 

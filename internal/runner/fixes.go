@@ -55,9 +55,10 @@ func fixedOffline(found finding.Finding) bool {
 }
 
 // withEditsInBudget gives the findings of a file evaluated their edits
-// (withEdits) in what is left of the file's time budget: the fixes parse the file twice more, before and after, which on
-// a large file may cost as much as its check. Edits not worked out in time
-// are left out, with a warning; the findings stay.
+// (withEdits) in what is left of the file's time budget: the fixes parse
+// the fixed text, and the file again unless its model can be lent, which
+// on a large file may cost as much as its check. Edits not worked out in
+// time are left out, with a warning; the findings stay.
 func (pf *parsedFile) withEditsInBudget(ctx context.Context, limits *budget, r fileResult) fileResult {
 	if !slices.ContainsFunc(r.findings, fixedOffline) {
 		return r
