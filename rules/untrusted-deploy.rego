@@ -482,7 +482,14 @@ job_gates(i) := sort({g | some g in checkouts.gate_names(job_got(i))} | upstream
 upstream_permission_checks(i) := {"a permission check" |
 	some k in deploys.upstream(i)
 	k != i
-	some step in input.jobs[k].steps
+	k in permission_checking_jobs
+}
+
+# permission_checking_jobs are the jobs with such a step, found once: the
+# jobs a job waits for are asked for every job.
+permission_checking_jobs contains k if {
+	some k, job in input.jobs
+	some step in job.steps
 	some code in [step.condition.value, checkouts.step_code(step)]
 	regex.match(tables.permission_check_pattern, code)
 }
