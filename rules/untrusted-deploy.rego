@@ -167,18 +167,16 @@ pull_request_run if {
 # out nor skips pull requests.
 github_candidate(i) if {
 	count(privileged_events) > 0
-	conditions := job_conditions(i)
-	not outsiders_kept_out(conditions)
-	not merged_only(conditions)
+	not i in jobs_kept_out
+	not i in jobs_merged_only
 }
 
 github_candidate(i) if {
 	count(privileged_events) == 0
 	pull_request_run
 	may_have_credentials(i)
-	conditions := job_conditions(i)
-	not pull_requests_kept_out(conditions)
-	not fork_guarded(conditions)
+	not i in jobs_pull_requests_kept_out
+	not i in jobs_fork_guarded
 }
 
 # merge_request_file is true for a file with rules or only: that may put a
@@ -427,19 +425,31 @@ acquisitions_by_job := {j: group |
 # condition of its first act's step (the job's were read before) keeps
 # outsiders' events, forks and non-members out, or runs it only once a
 # maintainer merged the pull request.
-privileged_excluded(i) if outsiders_kept_out(act_conditions(i))
+privileged_excluded(i) if outsiders_kept_out(act_step_conditions(i))
 
-privileged_excluded(i) if merged_only(act_conditions(i))
+privileged_excluded(i) if i in jobs_kept_out
 
-# job_conditions are the conditions of job i and of the jobs it waits for
-# (a skipped job skips the jobs after it); act_conditions add that of the
-# step of its first act.
-job_conditions(i) := [c | some k in deploys.upstream(i); c := input.jobs[k].condition.value; c != ""]
+privileged_excluded(i) if merged_only(act_step_conditions(i))
 
-act_conditions(i) := array.concat(
-	[step.condition.value | act := first_act(i); some step in input.jobs[i].steps; within(act.pos, step.pos); step.condition.value != ""],
-	job_conditions(i),
-)
+privileged_excluded(i) if i in jobs_merged_only
+
+# act_step_conditions are the conditions of the step of job i's first act.
+act_step_conditions(i) := [step.condition.value | act := first_act(i); some step in input.jobs[i].steps; within(act.pos, step.pos); step.condition.value != ""]
+
+# The jobs whose condition, or that of a job they wait for (a skipped job
+# skips the jobs after it), keeps outsiders out, runs only once merged,
+# keeps pull requests out or guards against forks: each found once for
+# the whole file (deploys.downstream), where collecting the conditions of
+# every job's upstream jobs would cost a chain of needs its square.
+jobs_kept_out := deploys.downstream({k | some k in conditioned_jobs; outsiders_kept_out([input.jobs[k].condition.value])})
+
+jobs_merged_only := deploys.downstream({k | some k in conditioned_jobs; merged_only([input.jobs[k].condition.value])})
+
+jobs_pull_requests_kept_out := deploys.downstream({k | some k in conditioned_jobs; pull_requests_kept_out([input.jobs[k].condition.value])})
+
+jobs_fork_guarded := deploys.downstream({k | some k in conditioned_jobs; fork_guarded([input.jobs[k].condition.value])})
+
+conditioned_jobs := {k | some k, job in input.jobs; job.condition.value != ""}
 
 # outsiders_kept_out is true when every alternative of one of the
 # conditions lets only the repository's own pull requests, its members or
@@ -479,14 +489,13 @@ within(inner, outer) if {
 # or permission and fails the job, which skips this one.
 job_gates(i) := sort({g | some g in checkouts.gate_names(job_got(i))} | upstream_permission_checks(i))
 
-upstream_permission_checks(i) := {"a permission check" |
-	some k in deploys.upstream(i)
-	k != i
-	k in permission_checking_jobs
-}
+upstream_permission_checks(i) := {"a permission check" | i in jobs_after_permission_check}
 
-# permission_checking_jobs are the jobs with such a step, found once: the
-# jobs a job waits for are asked for every job.
+# jobs_after_permission_check are the jobs that wait, directly or not, for
+# a job with a permission check, found once (see jobs_kept_out).
+jobs_after_permission_check := deploys.downstream({d | some k in permission_checking_jobs; some d in deploys.dependents_graph[k]})
+
+# permission_checking_jobs are the jobs with such a step.
 permission_checking_jobs contains k if {
 	some k, job in input.jobs
 	some step in job.steps
@@ -516,8 +525,10 @@ lowered(severity, gates) := {"critical": "high", "high": "medium", "medium": "lo
 pull_request_context(i) := context if {
 	first_act(i).kind in {"ship", "login"}
 	credentials := job_credentials(i)
-	not pull_requests_kept_out(act_conditions(i))
-	not fork_guarded(act_conditions(i))
+	not pull_requests_kept_out(act_step_conditions(i))
+	not i in jobs_pull_requests_kept_out
+	not fork_guarded(act_step_conditions(i))
+	not i in jobs_fork_guarded
 	context := {
 		"who": sprintf("with %s on pull_request", [credentials]),
 		"note": environment_note(i),

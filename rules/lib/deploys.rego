@@ -96,6 +96,23 @@ upstream(i) := graph.reachable(needs_graph, {i})
 
 needs_graph := {i: {k | some n in job.needs; some k in object.get(jobs_by_id, n.value, set())} | some i, job in input.jobs}
 
+# downstream is the set of the jobs of jobs and of the jobs that wait for
+# one of them, directly or not: what a property of jobs (a condition
+# that keeps outsiders out) reaches. Asking it once for a set of jobs,
+# rather than upstream for every job, keeps a long chain of needs linear.
+downstream(jobs) := graph.reachable(dependents_graph, jobs)
+
+# dependents_graph is needs_graph reversed: each job to the jobs that
+# need it, grouped from one sorted list (see runs). Every job is a key:
+# graph.reachable leaves out the nodes that are not.
+dependents_graph := {k: object.get(dependents_by_job, k, set()) | some k, _ in input.jobs}
+
+dependents_by_job := {dependents[start][0]: {i | some [_, i] in array.slice(dependents, start, end)} |
+	some [start, end] in runs.bounds([k | some [k, _] in dependents])
+}
+
+dependents := sort([[k, i] | some i, needed in needs_graph; some k in needed])
+
 # jobs_by_id maps each job id to the indexes of the jobs that have it,
 # grouped from one sorted list (see runs).
 jobs_by_id := {id_pairs[start][0]: {k | some [_, k] in array.slice(id_pairs, start, end)} |
