@@ -590,12 +590,23 @@ workspace_code_entry(step) := entry if {
 # conditions requires one or the other (`github.event_name ==
 # 'workflow_dispatch' || github.event.pull_request.user.login ==
 # 'dependabot[bot]'`).
-outsiders_excluded(got) if {
-	some condition in conditions(got)
+outsiders_excluded(got) if excluding_condition(input.jobs[got.job].steps[got.step].condition.value)
+
+outsiders_excluded(got) if got.job in jobs_excluding_outsiders
+
+excluding_condition(condition) if {
+	condition != ""
 	every d in split(condition, "||") {
 		excluding_disjunct(d)
 	}
 }
+
+# jobs_excluding_outsiders are the jobs whose condition, or that of a job
+# they need (a skipped job skips the jobs after it), excludes outsiders:
+# found once by following the needs reversed from the jobs whose own
+# condition does, where collecting every job's upstream conditions would
+# cost a chain of needs its square.
+jobs_excluding_outsiders := graph.reachable(input_dependents, {k | some k, job in input.jobs; excluding_condition(job.condition.value)})
 
 excluding_disjunct(d) if {
 	some pattern in tables.trusted_author_patterns
@@ -612,23 +623,13 @@ excluding_disjunct(d) if {
 	}
 }
 
-# conditions are the conditions the job runs under: the step's, the
-# job's and those of the jobs it needs (a skipped job skips the jobs after
-# it).
-conditions(got) := [c |
-	some c in array.concat(
-		[input.jobs[got.job].steps[got.step].condition.value],
-		[input.jobs[k].condition.value | some k in graph.reachable(needs_of(input), {got.job})],
-	)
-	c != ""
-]
 
 # gate_names names the gates by which maintainers let the job run: a
 # condition of the step, the job or a job it needs (a skipped job skips
 # the jobs after it), the environment of one of those jobs, a permission
 # check by an earlier step; for a workflow others call, the gates of every
 # job of a privileged workflow that calls it, when each has one.
-gate_names(got) := sort(((step_gates(got) | job_gates(input, got.job)) | caller_gates) | permission_checks(got))
+gate_names(got) := sort(((step_gates(got) | object.get(input_job_gates, got.job, set())) | caller_gates) | permission_checks(got))
 
 step_gates(got) := {gate.name |
 	some gate in tables.approval_gates
@@ -645,6 +646,35 @@ own_gates(job) := {gate.name |
 	some gate in tables.approval_gates
 	regex.match(gate.pattern, job.condition.value)
 } | {sprintf("environment %q", [job.environment.name.value]) | job.environment != null}
+
+# input_job_gates holds, for each job of the file with a gate, job_gates
+# of it: each gate's jobs are followed down the needs reversed once, where
+# asking job_gates of every job would walk every job's upstream jobs.
+input_job_gates := {gated[start][0]: {name | some [_, name] in array.slice(gated, start, end)} |
+	some [start, end] in runs.bounds([i | some [i, _] in gated])
+}
+
+gated := sort([[i, name] |
+	some name, sources in jobs_by_gate
+	some i in graph.reachable(input_dependents, sources)
+])
+
+jobs_by_gate := {own_gate_pairs[start][0]: {k | some [_, k] in array.slice(own_gate_pairs, start, end)} |
+	some [start, end] in runs.bounds([name | some [name, _] in own_gate_pairs])
+}
+
+own_gate_pairs := sort([[name, k] | some k, job in input.jobs; some name in own_gates(job)])
+
+# input_dependents is needs_of(input) reversed: each job to the jobs that
+# need it, every job a key (graph.reachable leaves out the nodes that are
+# not), grouped from one sorted list (see runs).
+input_dependents := {k: object.get(dependents_by_job, k, set()) | some k, _ in input.jobs}
+
+dependents_by_job := {dependent_pairs[start][0]: {i | some [_, i] in array.slice(dependent_pairs, start, end)} |
+	some [start, end] in runs.bounds([k | some [k, _] in dependent_pairs])
+}
+
+dependent_pairs := sort([[k, i] | some i, needed in needs_of(input); some k in needed])
 
 needs_of(p) := {i: {index[n.value] | some n in job.needs; index[n.value]} |
 	index := {job.id.value: k | some k, job in p.jobs}
