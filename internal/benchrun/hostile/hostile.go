@@ -98,6 +98,18 @@ func Shapes() []Shape {
 				return fmt.Sprintf("  job%d:\n    runs-on: ubuntu-latest\n    environment: production\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: npm ci && npm run build\n      - run: kubectl apply -f k8s/%d.yaml\n", i, i)
 			}))
 		}},
+		// The same, each job needing the one before: a job's gates and the
+		// conditions that keep outsiders out are its own and its upstream
+		// jobs'.
+		{Name: "github pull request target chain", Path: workflowPath, File: func(size int) []byte {
+			return []byte("on: pull_request_target\njobs:\n" + numbered(size, func(i int) string {
+				needs := ""
+				if i > 0 {
+					needs = fmt.Sprintf("    needs: [job%d]\n", i-1)
+				}
+				return fmt.Sprintf("  job%d:\n    runs-on: ubuntu-latest\n%s    environment: production\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: npm ci && npm run build\n      - run: kubectl apply -f k8s/%d.yaml\n", i, needs, i)
+			}))
+		}},
 		// Each job passes the pull request's title on to the next through
 		// its outputs: taint follows every `needs.<job>.outputs` to its
 		// job.
