@@ -131,17 +131,13 @@ ungated_deploy_jobs contains i if {
 
 # gated is true for a job that an environment, a manual start or an
 # input with submitters gates, itself or through a job it waits for.
-gated(i) if {
-	some k in deploys.upstream(i)
-	input.jobs[k].environment != null
-}
+gated(i) if i in jobs_after_environment
 
 # A manual job is started by someone who chose to (a GitLab `when:
 # manual` job, a CircleCI `type: approval` job, a Bitbucket `trigger:
 # manual` step), and so is every job that waits for one, directly or not.
 gated(i) if {
-	some k in deploys.upstream(i)
-	input.jobs[k].when == "manual"
+	i in jobs_after_manual
 	count(inputs(i)) == 0
 }
 
@@ -150,7 +146,18 @@ gated(i) if {
 	submitters(step) != ""
 }
 
+# The jobs with an environment, a manual start or an input, and the jobs
+# that wait for one, each found once (deploys.downstream), where asking
+# every job's upstream jobs would cost a chain of needs its square.
+jobs_after_environment := deploys.downstream({k | some k, job in input.jobs; job.environment != null})
+
+jobs_after_manual := deploys.downstream({k | some k, job in input.jobs; job.when == "manual"})
+
+jobs_after_input := deploys.downstream({k | some k, job in input.jobs; some step in job.steps; step.call.value == "input"})
+
+# inputs are the input steps of job i and of the jobs it waits for.
 inputs(i) := [step |
+	i in jobs_after_input
 	some k in deploys.upstream(i)
 	some step in input.jobs[k].steps
 	step.call.value == "input"

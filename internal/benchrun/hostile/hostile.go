@@ -211,6 +211,22 @@ func Shapes() []Shape {
 			}
 			return []byte("version: 2.1\njobs:\n" + jobs + "workflows:\n  main:\n    jobs:\n" + workflow.String())
 		}},
+		// Each deploy waits for an approval that waits for the deploy
+		// before: a deploy is gated by every approval upstream of it.
+		{Name: "circleci approvals in a chain", Path: ".circleci/config.yml", File: func(size int) []byte {
+			jobs := numbered(size/2, func(i int) string {
+				return fmt.Sprintf("  j%d:\n    docker: [{image: cimg/base:2024.01}]\n    steps: [checkout, {run: kubectl apply -f k8s/%d.yaml}]\n", i, i)
+			})
+			var workflow strings.Builder
+			for i := range strings.Count(jobs, "    docker:") {
+				fmt.Fprintf(&workflow, "      - hold%d:\n          type: approval\n", i)
+				if i > 0 {
+					fmt.Fprintf(&workflow, "          requires: [j%d]\n", i-1)
+				}
+				fmt.Fprintf(&workflow, "      - j%d:\n          context: prod\n          requires: [hold%d]\n", i, i)
+			}
+			return []byte("version: 2.1\njobs:\n" + jobs + "workflows:\n  main:\n    jobs:\n" + workflow.String())
+		}},
 		{Name: "bitbucket steps", Path: "bitbucket-pipelines.yml", File: func(size int) []byte {
 			return []byte("pipelines:\n  default:\n" + numbered(size, func(i int) string {
 				return fmt.Sprintf("    - step:\n        name: s%d\n        image: node:latest\n        deployment: production%d\n        script:\n          - npm install\n          - kubectl apply -f k8s/%d.yaml\n", i, i, i)
