@@ -603,10 +603,11 @@ excluding_condition(condition) if {
 
 # jobs_excluding_outsiders are the jobs whose condition, or that of a job
 # they need (a skipped job skips the jobs after it), excludes outsiders:
-# found once by following the needs reversed from the jobs whose own
-# condition does, where collecting every job's upstream conditions would
-# cost a chain of needs its square.
-jobs_excluding_outsiders := graph.reachable(input_dependents, {k | some k, job in input.jobs; excluding_condition(job.condition.value)})
+# found once down the needs reversed (pipeline.downstream, whose graph is
+# needs_of(input)) from the jobs whose own condition does, where
+# collecting every job's upstream conditions would cost a chain of needs
+# its square.
+jobs_excluding_outsiders := pipeline.downstream({k | some k, job in input.jobs; excluding_condition(job.condition.value)})
 
 excluding_disjunct(d) if {
 	some pattern in tables.trusted_author_patterns
@@ -656,7 +657,7 @@ input_job_gates := {gated[start][0]: {name | some [_, name] in array.slice(gated
 
 gated := sort([[i, name] |
 	some name, sources in jobs_by_gate
-	some i in graph.reachable(input_dependents, sources)
+	some i in pipeline.downstream(sources)
 ])
 
 jobs_by_gate := {own_gate_pairs[start][0]: {k | some [_, k] in array.slice(own_gate_pairs, start, end)} |
@@ -664,17 +665,6 @@ jobs_by_gate := {own_gate_pairs[start][0]: {k | some [_, k] in array.slice(own_g
 }
 
 own_gate_pairs := sort([[name, k] | some k, job in input.jobs; some name in own_gates(job)])
-
-# input_dependents is needs_of(input) reversed: each job to the jobs that
-# need it, every job a key (graph.reachable leaves out the nodes that are
-# not), grouped from one sorted list (see runs).
-input_dependents := {k: object.get(dependents_by_job, k, set()) | some k, _ in input.jobs}
-
-dependents_by_job := {dependent_pairs[start][0]: {i | some [_, i] in array.slice(dependent_pairs, start, end)} |
-	some [start, end] in runs.bounds([k | some [k, _] in dependent_pairs])
-}
-
-dependent_pairs := sort([[k, i] | some i, needed in needs_of(input); some k in needed])
 
 needs_of(p) := {i: {index[n.value] | some n in job.needs; index[n.value]} |
 	index := {job.id.value: k | some k, job in p.jobs}

@@ -100,18 +100,18 @@ needs_graph := {i: {k | some n in job.needs; some k in object.get(jobs_by_id, n.
 # one of them, directly or not: what a property of jobs (a condition
 # that keeps outsiders out) reaches. Asking it once for a set of jobs,
 # rather than upstream for every job, keeps a long chain of needs linear.
+# It is pipeline.downstream over this library's graph, which follows
+# every job of a shared id.
 downstream(jobs) := graph.reachable(dependents_graph, jobs)
 
-# dependents_graph is needs_graph reversed: each job to the jobs that
-# need it, grouped from one sorted list (see runs). Every job is a key:
-# graph.reachable leaves out the nodes that are not.
-dependents_graph := {k: object.get(dependents_by_job, k, set()) | some k, _ in input.jobs}
+# dependents_graph is needs_graph reversed, as pipeline.needed_by: every
+# job (graph.reachable leaves out the nodes that are not keys) to the jobs
+# that wait for it directly, grouped from the sorted pairs (see runs).
+dependents_graph := object.union({i: set() | some i, _ in input.jobs}, {dependents[start][0]: {i | some [_, i] in array.slice(dependents, start, end)} |
+	some [start, end] in runs.bounds([needed | some [needed, _] in dependents])
+})
 
-dependents_by_job := {dependents[start][0]: {i | some [_, i] in array.slice(dependents, start, end)} |
-	some [start, end] in runs.bounds([k | some [k, _] in dependents])
-}
-
-dependents := sort([[k, i] | some i, needed in needs_graph; some k in needed])
+dependents := sort([[needed, i] | some i, needs in needs_graph; some needed in needs])
 
 # jobs_by_id maps each job id to the indexes of the jobs that have it,
 # grouped from one sorted list (see runs).
