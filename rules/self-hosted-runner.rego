@@ -22,6 +22,7 @@
 #   tags: [security, runners, external/cwe/cwe-284]
 package pipelint.rules.self_hosted_runner
 
+import data.pipelint.lib.deploys
 import data.pipelint.lib.expressions
 import data.pipelint.lib.tables
 import data.pipelint.lib.untrusted
@@ -116,12 +117,18 @@ guarded(i) if own_guard(input.jobs[i].condition.value)
 
 guarded(i) if {
 	not runs_anyway(input.jobs[i].condition.value)
-	some k in graph.reachable(untrusted_needs, {i})
-	k != i
-	own_guard(input.jobs[k].condition.value)
+	i in jobs_after_guard
 }
 
-untrusted_needs := {i: {k | some n in job.needs; some k, other in input.jobs; other.id.value == n.value} | some i, job in input.jobs}
+# jobs_after_guard are the jobs that wait, directly or not, for a job whose
+# own condition guards it, found once down the needs reversed
+# (deploys.downstream), where walking every job's upstream jobs would cost
+# a chain of needs its square.
+jobs_after_guard := deploys.downstream({d |
+	some k, job in input.jobs
+	own_guard(job.condition.value)
+	some d in deploys.dependents_graph[k]
+})
 
 own_guard(condition) if {
 	some pattern in tables.fork_guards

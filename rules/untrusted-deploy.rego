@@ -770,14 +770,18 @@ stage_credentials(i) := sprintf("credentials %s", [concat(", ", names)]) if {
 
 # input_gates are the input steps with submitters of the stage and the
 # stages before it: someone named must approve the run.
-input_gates(i) := {"an input with submitters" |
-	some k in deploys.upstream(i)
-	some step in input.jobs[k].steps
+input_gates(i) := {"an input with submitters" | i in jobs_after_input_gate}
+
+# jobs_after_input_gate are the stages with such an input and those after
+# them, found once (see jobs_kept_out).
+jobs_after_input_gate := deploys.downstream({k |
+	some k, job in input.jobs
+	some step in job.steps
 	step.call.value == "input"
 	some v in step.with
 	v.name.value == "submitter"
 	v.value.value != ""
-}
+})
 
 change_request_note(i, gates) := concat("", [code_note(i), gate_note(gates)])
 

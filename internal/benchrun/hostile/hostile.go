@@ -110,6 +110,21 @@ func Shapes() []Shape {
 				return fmt.Sprintf("  job%d:\n    runs-on: ubuntu-latest\n%s    environment: production\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: npm ci && npm run build\n      - run: kubectl apply -f k8s/%d.yaml\n", i, needs, i)
 			}))
 		}},
+		// Self-hosted jobs of a pull_request_target workflow in a chain of
+		// needs, every fiftieth guarded: a job is guarded by its own
+		// condition or one upstream.
+		{Name: "github self-hosted chain", Path: workflowPath, File: func(size int) []byte {
+			return []byte("on: pull_request_target\njobs:\n" + numbered(size, func(i int) string {
+				guard, needs := "", ""
+				if i%50 == 7 {
+					guard = "    if: github.event.pull_request.head.repo.full_name == github.repository\n"
+				}
+				if i > 0 {
+					needs = fmt.Sprintf("    needs: [job%d]\n", i-1)
+				}
+				return fmt.Sprintf("  job%d:\n%s%s    runs-on: [self-hosted, linux]\n    steps:\n      - run: make %d\n", i, guard, needs, i)
+			}))
+		}},
 		// Each job passes the pull request's title on to the next through
 		// its outputs: taint follows every `needs.<job>.outputs` to its
 		// job.
