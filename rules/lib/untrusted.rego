@@ -263,13 +263,25 @@ value_origin(v) := [{"origin": o, "via": path} |
 # (what "env") or $GITHUB_OUTPUT (what "output").
 written_origin(j, s, what, name) := writes[0].origin if {
 	writes := [w |
-		some w in job_writes[j]
-		w.what == what
-		w.name == name
+		some w in writes_by_key[[j, what, name]]
 		earlier(w.step, s)
 	]
 	count(writes) > 0
 }
+
+# writes_by_key holds the writes of job_writes by job, file and name (and
+# the step's id, for $GITHUB_OUTPUT, which `steps.<id>.outputs` names), in
+# job_writes' order, grouped from one sorted list (see runs): a walk of the
+# job's writes for every reference would cost a long job its square.
+writes_by_key := {keyed_writes[start][0]: [w | some [_, _, w] in array.slice(keyed_writes, start, end)] |
+	some [start, end] in runs.bounds([key | some [key, _, _] in keyed_writes])
+}
+
+keyed_writes := sort([[write_key(j, w), k, w] | some j, writes in job_writes; some k, w in writes])
+
+write_key(j, w) := [j, w.what, w.name] if w.what != "output"
+
+write_key(j, w) := [j, w.what, w.name, w.step_id] if w.what == "output"
 
 earlier(_, -1)
 
@@ -359,10 +371,7 @@ step_output_origin(path, j) := {"origin": w.origin.origin, "via": w.origin.via} 
 	parts := split(path, ".")
 	count(parts) == 4
 	parts[2] == "outputs"
-	some w in job_writes[j]
-	w.what == "output"
-	w.step_id == parts[1]
-	w.name == parts[3]
+	some w in writes_by_key[[j, "output", parts[3], parts[1]]]
 }
 
 # needs_origin is the origin of `needs.<job>.outputs.<name>`: what that

@@ -125,6 +125,14 @@ func Shapes() []Shape {
 				return fmt.Sprintf("  job%d:\n%s%s    runs-on: [self-hosted, linux]\n    steps:\n      - run: make %d\n", i, guard, needs, i)
 			}))
 		}},
+		// One job whose steps write the pull request's title to
+		// $GITHUB_ENV and $GITHUB_OUTPUT and read it back: taint looks up
+		// each variable's and output's writes.
+		{Name: "github env and outputs in one job", Path: workflowPath, File: func(size int) []byte {
+			return []byte("on: pull_request_target\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n" + numbered(size, func(i int) string {
+				return fmt.Sprintf("      - id: s%d\n        run: |\n          echo \"V%d=${{ github.event.pull_request.title }}\" >> $GITHUB_ENV\n          echo \"o=${{ github.head_ref }}\" >> $GITHUB_OUTPUT\n      - run: echo ${{ env.V%d }} ${{ steps.s%d.outputs.o }}\n", i, i, i, i)
+			}))
+		}},
 		// Each job passes the pull request's title on to the next through
 		// its outputs: taint follows every `needs.<job>.outputs` to its
 		// job.
