@@ -39,6 +39,7 @@ package pipelint.rules.script_injection
 
 import data.pipelint.lib.commands
 import data.pipelint.lib.pipeline
+import data.pipelint.lib.runs
 import data.pipelint.lib.tables
 import data.pipelint.lib.text
 import data.pipelint.lib.untrusted
@@ -168,13 +169,21 @@ change_origin(name) := o if {
 	control := tables.jenkins_change_variables[name]
 	o := {"outsider": "outsider", "pusher": "caller"}[control]
 } else := o if {
-	some env in array.concat(input.env, [v | some job in input.jobs; some v in job.env])
-	env.name.value == name
+	some env in variables_by_name[name]
 	some e in env.expressions
 	some inner in e.flows
 	control := tables.jenkins_change_variables[trim_prefix(inner, "env.")]
 	o := {"outsider": "outsider", "pusher": "caller"}[control]
 }
+
+# variables_by_name holds the pipeline's and the jobs' env variables by
+# name, grouped once from one sorted list (see runs): a walk of every
+# variable for each reference would cost their product.
+variables_by_name := {named_variables[start][0]: [v | some [_, _, v] in array.slice(named_variables, start, end)] |
+	some [start, end] in runs.bounds([name | some [name, _, _] in named_variables])
+}
+
+named_variables := sort([[v.name.value, k, v] | some k, v in array.concat(input.env, [v | some job in input.jobs; some v in job.env])])
 
 jenkins_who := {
 	4: "is text the author of a change request writes",

@@ -266,6 +266,16 @@ func Shapes() []Shape {
 		{Name: "jenkins sh block", Path: jenkinsPath, File: func(size int) []byte {
 			return []byte("node {\n  sh '''\n" + repeatTo(size, "    make build && echo ${HOME} done\n") + "  '''\n}\n")
 		}},
+		// Environment variables set from a change's title, each echoed by
+		// a step: taint looks up each variable's definition.
+		{Name: "jenkins environment", Path: jenkinsPath, File: func(size int) []byte {
+			half := size / 2
+			return []byte("pipeline {\n  agent any\n  environment {\n" + numbered(half, func(i int) string {
+				return fmt.Sprintf("    E%d = \"${env.CHANGE_TITLE}\"\n", i)
+			}) + "  }\n  stages {\n    stage('s') {\n      steps {\n" + numbered(half, func(i int) string {
+				return fmt.Sprintf("        sh \"echo $E%d\"\n", i)
+			}) + "      }\n    }\n  }\n}\n")
+		}},
 		{Name: "jenkins stages", Path: jenkinsPath, File: func(size int) []byte {
 			return []byte("pipeline {\n  agent any\n  stages {\n" + numbered(size, func(i int) string {
 				return fmt.Sprintf("    stage('s%d') { steps { sh 'make build test%s' } }\n", i, strings.Repeat(" target", 40))
