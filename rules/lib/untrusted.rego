@@ -238,17 +238,30 @@ passed_values(caller, name) := array.concat(
 # step, else the job's env, else the pipeline's.
 env_origin(name, j, s) := value_origin(v) if {
 	s >= 0
-	some v in input.jobs[j].steps[s].env
-	lower(v.name.value) == name
+	some v in env_by_scope[["step", j, s, name]]
 } else := written_origin(j, s, "env", name) if {
 	s >= 0
 } else := value_origin(v) if {
-	some v in input.jobs[j].env
-	lower(v.name.value) == name
+	some v in env_by_scope[["job", j, name]]
 } else := value_origin(v) if {
-	some v in input.env
-	lower(v.name.value) == name
+	some v in env_by_scope[["pipeline", name]]
 }
+
+# env_by_scope holds the env variables of the pipeline, of each job and of
+# each step by their scope and lower-case name, in order, grouped once
+# from one sorted list (see runs): a walk of a scope's variables for every
+# reference would cost their product.
+env_by_scope := {scoped_env[start][0]: [v | some [_, _, v] in array.slice(scoped_env, start, end)] |
+	some [start, end] in runs.bounds([scope | some [scope, _, _] in scoped_env])
+}
+
+scoped_env := sort(array.concat(
+	array.concat(
+		[[["pipeline", lower(v.name.value)], k, v] | some k, v in input.env],
+		[[["job", j, lower(v.name.value)], k, v] | some j, job in input.jobs; some k, v in job.env],
+	),
+	[[["step", j, s, lower(v.name.value)], k, v] | some j, job in input.jobs; some s, step in job.steps; some k, v in step.env],
+))
 
 # value_origin is the origin of the first controlled text a variable's
 # value lets flow.
@@ -355,14 +368,11 @@ within(inner, outer) if {
 # env_value_origin is the origin of an env variable of step s of job j,
 # its job or the pipeline whose value holds controlled text.
 env_value_origin(name, j, s) := value_origin(v) if {
-	some v in input.jobs[j].steps[s].env
-	lower(v.name.value) == name
+	some v in env_by_scope[["step", j, s, name]]
 } else := value_origin(v) if {
-	some v in input.jobs[j].env
-	lower(v.name.value) == name
+	some v in env_by_scope[["job", j, name]]
 } else := value_origin(v) if {
-	some v in input.env
-	lower(v.name.value) == name
+	some v in env_by_scope[["pipeline", name]]
 }
 
 # step_output_origin is the origin of `steps.<id>.outputs.<name>`: what

@@ -133,6 +133,18 @@ func Shapes() []Shape {
 				return fmt.Sprintf("      - id: s%d\n        run: |\n          echo \"V%d=${{ github.event.pull_request.title }}\" >> $GITHUB_ENV\n          echo \"o=${{ github.head_ref }}\" >> $GITHUB_OUTPUT\n      - run: echo ${{ env.V%d }} ${{ steps.s%d.outputs.o }}\n", i, i, i, i)
 			}))
 		}},
+		// Workflow and job env variables set from the pull request, each
+		// read by a step: taint looks up each variable in its scope.
+		{Name: "github env variables read", Path: workflowPath, File: func(size int) []byte {
+			third := size / 3
+			return []byte("on: pull_request_target\nenv:\n" + numbered(third, func(i int) string {
+				return fmt.Sprintf("  W%d: ${{ github.event.pull_request.title }}\n", i)
+			}) + "jobs:\n  a:\n    runs-on: ubuntu-latest\n    env:\n" + numbered(third, func(i int) string {
+				return fmt.Sprintf("      J%d: ${{ github.head_ref }}\n", i)
+			}) + "    steps:\n" + numbered(third, func(i int) string {
+				return fmt.Sprintf("      - run: echo ${{ env.W%d }} ${{ env.J%d }}\n", i, i)
+			}))
+		}},
 		// Each job passes the pull request's title on to the next through
 		// its outputs: taint follows every `needs.<job>.outputs` to its
 		// job.
