@@ -179,11 +179,7 @@ change_origin(name) := o if {
 # variables_by_name holds the pipeline's and the jobs' env variables by
 # name, grouped once from one sorted list (see runs): a walk of every
 # variable for each reference would cost their product.
-variables_by_name := {named_variables[start][0]: [v | some [_, _, v] in array.slice(named_variables, start, end)] |
-	some [start, end] in runs.bounds([name | some [name, _, _] in named_variables])
-}
-
-named_variables := sort([[v.name.value, k, v] | some k, v in array.concat(input.env, [v | some job in input.jobs; some v in job.env])])
+variables_by_name := runs.groups(sort([[v.name.value, k, v] | some k, v in array.concat(input.env, [v | some job in input.jobs; some v in job.env])]))
 
 jenkins_who := {
 	4: "is text the author of a change request writes",

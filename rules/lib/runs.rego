@@ -12,7 +12,7 @@
 #   rule's value, which OPA indexes by the key once for all the groups
 #   (commands.matched_by_table); or, for groups that keep an order, a
 #   sorted collection, which holds each group as a run of equal neighbours
-#   (bounds).
+#   (bounds, and groups for a key's values).
 package pipelint.lib.runs
 
 # bounds lists, for an array of keys in sorted order, the run of each
@@ -21,6 +21,13 @@ package pipelint.lib.runs
 bounds(keys) := [[start, ends[g]] | some g, start in starts] if {
 	starts := [k | some k, _ in keys; not same_as_previous(keys, k)]
 	ends := array.concat(array.slice(starts, 1, count(starts)), [count(keys)])
+}
+
+# groups holds, for a sorted array of entries [key, ..., value], the
+# values of each key in the array's order: each key's run (see bounds).
+# Put what orders a key's values between the key and the value.
+groups(sorted) := {sorted[start][0]: [entry[count(entry) - 1] | some entry in array.slice(sorted, start, end)] |
+	some [start, end] in bounds([entry[0] | some entry in sorted])
 }
 
 same_as_previous(keys, k) if {

@@ -183,11 +183,7 @@ typed_not_text(name) if {
 # lower case, in order, grouped once from one sorted list (see runs): a
 # walk of every parameter for each input a script reads would cost their
 # product.
-parameters_by_name := {parameters_in_order[start][0]: [param | some [_, _, param] in array.slice(parameters_in_order, start, end)] |
-	some [start, end] in runs.bounds([name | some [name, _, _] in parameters_in_order])
-}
-
-parameters_in_order := sort([[lower(param.name.value), i, param] | some i, param in input.parameters])
+parameters_by_name := runs.groups(sort([[lower(param.name.value), i, param] | some i, param in input.parameters]))
 
 takes_inputs(p) if p.kind == "action"
 
@@ -251,17 +247,13 @@ env_origin(name, j, s) := value_origin(v) if {
 # each step by their scope and lower-case name, in order, grouped once
 # from one sorted list (see runs): a walk of a scope's variables for every
 # reference would cost their product.
-env_by_scope := {scoped_env[start][0]: [v | some [_, _, v] in array.slice(scoped_env, start, end)] |
-	some [start, end] in runs.bounds([scope | some [scope, _, _] in scoped_env])
-}
-
-scoped_env := sort(array.concat(
+env_by_scope := runs.groups(sort(array.concat(
 	array.concat(
 		[[["pipeline", lower(v.name.value)], k, v] | some k, v in input.env],
 		[[["job", j, lower(v.name.value)], k, v] | some j, job in input.jobs; some k, v in job.env],
 	),
 	[[["step", j, s, lower(v.name.value)], k, v] | some j, job in input.jobs; some s, step in job.steps; some k, v in step.env],
-))
+)))
 
 # value_origin is the origin of the first controlled text a variable's
 # value lets flow.
@@ -286,11 +278,7 @@ written_origin(j, s, what, name) := writes[0].origin if {
 # the step's id, for $GITHUB_OUTPUT, which `steps.<id>.outputs` names), in
 # job_writes' order, grouped from one sorted list (see runs): a walk of the
 # job's writes for every reference would cost a long job its square.
-writes_by_key := {keyed_writes[start][0]: [w | some [_, _, w] in array.slice(keyed_writes, start, end)] |
-	some [start, end] in runs.bounds([key | some [key, _, _] in keyed_writes])
-}
-
-keyed_writes := sort([[write_key(j, w), k, w] | some j, writes in job_writes; some k, w in writes])
+writes_by_key := runs.groups(sort([[write_key(j, w), k, w] | some j, writes in job_writes; some k, w in writes]))
 
 write_key(j, w) := [j, w.what, w.name] if w.what != "output"
 
@@ -396,11 +384,7 @@ needs_origin(path) := job_output_origin(k, parts[3]) if {
 # jobs_by_lower_id holds the indexes of the jobs by their id in lower case,
 # as `needs.<job>` names them, grouped once from one sorted list (see
 # runs): a walk of every job for each reference would cost their product.
-jobs_by_lower_id := {ids_in_order[start][0]: {k | some [_, k] in array.slice(ids_in_order, start, end)} |
-	some [start, end] in runs.bounds([id | some [id, _] in ids_in_order])
-}
-
-ids_in_order := sort([[lower(job.id.value), k] | some k, job in input.jobs])
+jobs_by_lower_id := runs.groups(sort([[lower(job.id.value), k] | some k, job in input.jobs]))
 
 job_output_origin(k, name) := [o |
 	some v in input.jobs[k].outputs
