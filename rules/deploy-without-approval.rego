@@ -108,9 +108,7 @@ first_site(i) := job_sites[i][0] if {
 # job_sites holds the deploy sites of each job in source order, grouped
 # from one sorted list of every site (see runs) rather than by a pass over
 # the sites for every job.
-job_sites := {sites_in_order[start][0]: [site | some [_, _, _, site] in array.slice(sites_in_order, start, end)] |
-	some [start, end] in runs.bounds([job | some [job, _, _, _] in sites_in_order])
-}
+job_sites := runs.groups(sites_in_order)
 
 sites_in_order := sort([[site.job, site.pos.line, site.pos.column, site] | some site in deploy_sites])
 

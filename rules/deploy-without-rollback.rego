@@ -176,9 +176,7 @@ covered_by_rollback_job(i) if rollback_jobs_by_environment[environment_name(inpu
 
 rollback_jobs_without_environment := {j | some j in rollback_jobs; not environment_name(input.jobs[j])}
 
-rollback_jobs_by_environment := {rollback_environments[start][0]: {j | some [_, j] in array.slice(rollback_environments, start, end)} |
-	some [start, end] in runs.bounds([env | some [env, _] in rollback_environments])
-}
+rollback_jobs_by_environment := runs.group_sets(rollback_environments)
 
 rollback_environments := sort([[env, j] | some j in rollback_jobs; env := environment_name(input.jobs[j])])
 
@@ -238,9 +236,7 @@ atomic_target_or_null(i) := tool if {
 
 # deploy_tools holds the tools of the deploy sites of each job, grouped
 # from one sorted list (see runs).
-deploy_tools := {job_tools[start][0]: {tool | some [_, tool] in array.slice(job_tools, start, end)} |
-	some [start, end] in runs.bounds([job | some [job, _] in job_tools])
-}
+deploy_tools := runs.group_sets(job_tools)
 
 job_tools := sort([[site.job, site.tool] | some site in deploy_sites])
 

@@ -246,11 +246,9 @@ reads_script(cmd) if name(cmd) in {"source", "."}
 
 # downloaded_files holds, by [job, lower-case name], the names of the files
 # the job downloads, grouped from one sorted list (see runs).
-downloaded_files := {[download_names[start][0], download_names[start][1]]: {name | some [_, _, name] in array.slice(download_names, start, end)} |
-	some [start, end] in runs.bounds([[job, lowered] | some [job, lowered, _] in download_names])
-}
+downloaded_files := runs.group_sets(download_names)
 
-download_names := sort({[d.job, lower(d.file), d.file] | some d in downloads})
+download_names := sort({[[d.job, lower(d.file)], d.file] | some d in downloads})
 
 # downloads are the commands that save a download to a file, with the
 # file's base name and the command's place among its job's commands.

@@ -101,9 +101,7 @@ written_out_fine(image) if images.repository(trim_prefix(image, "docker://")) in
 # image_users holds the jobs (indexes) that use the image written at each
 # position, as container, service or step, grouped from one sorted list
 # (see runs) rather than by walking every job for every image.
-image_users := {image_uses[start][0]: {i | some [_, i] in array.slice(image_uses, start, end)} |
-	some [start, end] in runs.bounds([pos | some [pos, _] in image_uses])
-}
+image_users := runs.group_sets(image_uses)
 
 image_uses := sort([[pos, i] | some i, job in input.jobs; some pos in image_positions(job)])
 

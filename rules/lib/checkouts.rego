@@ -651,18 +651,14 @@ own_gates(job) := {gate.name |
 # input_job_gates holds, for each job of the file with a gate, job_gates
 # of it: each gate's jobs are followed down the needs reversed once, where
 # asking job_gates of every job would walk every job's upstream jobs.
-input_job_gates := {gated[start][0]: {name | some [_, name] in array.slice(gated, start, end)} |
-	some [start, end] in runs.bounds([i | some [i, _] in gated])
-}
+input_job_gates := runs.group_sets(gated)
 
 gated := sort([[i, name] |
 	some name, sources in jobs_by_gate
 	some i in pipeline.downstream(sources)
 ])
 
-jobs_by_gate := {own_gate_pairs[start][0]: {k | some [_, k] in array.slice(own_gate_pairs, start, end)} |
-	some [start, end] in runs.bounds([name | some [name, _] in own_gate_pairs])
-}
+jobs_by_gate := runs.group_sets(own_gate_pairs)
 
 own_gate_pairs := sort([[name, k] | some k, job in input.jobs; some name in own_gates(job)])
 

@@ -105,18 +105,11 @@ needs_graph := {i: {k | some n in job.needs; some k in object.get(jobs_by_id, n.
 downstream(jobs) := graph.reachable(dependents_graph, jobs)
 
 # dependents_graph is needs_graph reversed, as pipeline.needed_by: every
-# job (graph.reachable leaves out the nodes that are not keys) to the jobs
-# that wait for it directly, grouped from the sorted pairs (see runs).
-dependents_graph := object.union({i: set() | some i, _ in input.jobs}, {dependents[start][0]: {i | some [_, i] in array.slice(dependents, start, end)} |
-	some [start, end] in runs.bounds([needed | some [needed, _] in dependents])
-})
-
-dependents := sort([[needed, i] | some i, needs in needs_graph; some needed in needs])
+# job to the jobs that wait for it directly.
+dependents_graph := runs.reversed(needs_graph)
 
 # jobs_by_id maps each job id to the indexes of the jobs that have it,
 # grouped from one sorted list (see runs).
-jobs_by_id := {id_pairs[start][0]: {k | some [_, k] in array.slice(id_pairs, start, end)} |
-	some [start, end] in runs.bounds([id | some [id, _] in id_pairs])
-}
+jobs_by_id := runs.group_sets(id_pairs)
 
 id_pairs := sort([[job.id.value, k] | some k, job in input.jobs])

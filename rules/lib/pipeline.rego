@@ -204,12 +204,8 @@ downstream(jobs) := graph.reachable(needed_by, jobs)
 needs_graph := {i: {job_index[n.value] | some n in job.needs; job_index[n.value]} | some i, job in input.jobs}
 
 # needed_by reverses needs_graph: for every job, the jobs that wait for it
-# directly, grouped from the sorted pairs [needed, waiting] (see runs).
-needed_by := object.union({i: set() | some i, _ in input.jobs}, {needs_pairs[start][0]: {i | some [_, i] in array.slice(needs_pairs, start, end)} |
-	some [start, end] in runs.bounds([needed | some [needed, _] in needs_pairs])
-})
-
-needs_pairs := sort([[needed, i] | some i, needs in needs_graph; some needed in needs])
+# directly.
+needed_by := runs.reversed(needs_graph)
 
 # --- builds -------------------------------------------------------------------
 

@@ -30,6 +30,17 @@ groups(sorted) := {sorted[start][0]: [entry[count(entry) - 1] | some entry in ar
 	some [start, end] in bounds([entry[0] | some entry in sorted])
 }
 
+# group_sets is groups with each key's values as a set, for groups whose
+# order does not matter.
+group_sets(sorted) := {sorted[start][0]: {entry[count(entry) - 1] | some entry in array.slice(sorted, start, end)} |
+	some [start, end] in bounds([entry[0] | some entry in sorted])
+}
+
+# reversed turns a graph (node: set of the nodes it points to) around:
+# every node of it to the nodes that point to it. Every node stays a key,
+# for graph.reachable leaves out the nodes that are not keys.
+reversed(graph) := object.union({node: set() | some node, _ in graph}, group_sets(sort([[to, from] | some from, tos in graph; some to in tos])))
+
 same_as_previous(keys, k) if {
 	k > 0
 	keys[k - 1] == keys[k]

@@ -8,6 +8,16 @@ test_groups_keep_each_keys_values_in_order if {
 	runs.groups([]) == {}
 }
 
+test_group_sets if {
+	runs.group_sets([["a", 1], ["a", 2], ["a", 2], ["b", 3]]) == {"a": {1, 2}, "b": {3}}
+	runs.group_sets([]) == {}
+}
+
+test_reversed if {
+	runs.reversed({0: {1, 2}, 1: {2}, 2: set()}) == {0: set(), 1: {0}, 2: {0, 1}}
+	runs.reversed({}) == {}
+}
+
 test_bounds if {
 	runs.bounds(["a", "a", "b", "c", "c", "c"]) == [[0, 2], [2, 3], [3, 6]]
 	runs.bounds([1]) == [[0, 1]]
