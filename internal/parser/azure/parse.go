@@ -66,14 +66,8 @@ func Parse(in syntax.Input) syntax.Result {
 	pipeline.Sources = p.sources
 	pipeline.Comments = p.main.Comments()
 	pipeline.References = p.refs
-	byPosition := func(a, b *model.ParseError) int { return model.ComparePos(a.Pos, b.Pos) }
-	slices.SortStableFunc(p.errs, byPosition)
-	slices.SortStableFunc(p.warnings, byPosition)
-	var errs []error
-	for _, e := range p.errs {
-		errs = append(errs, e)
-	}
-	return syntax.Result{Pipeline: pipeline, Err: errors.Join(errs...), Warnings: p.warnings}
+	syntax.SortByPosition(p.warnings)
+	return syntax.Result{Pipeline: pipeline, Err: syntax.JoinErrors(p.errs), Warnings: p.warnings}
 }
 
 // isTemplate reports whether a file is a template that pipelines include

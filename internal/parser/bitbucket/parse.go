@@ -12,9 +12,7 @@
 package bitbucket
 
 import (
-	"errors"
 	"path"
-	"slices"
 
 	"gopkg.in/yaml.v3"
 
@@ -61,7 +59,7 @@ func Parse(file string, src []byte) (*model.Pipeline, error) {
 		pipeline.Pos.EndLine, pipeline.Pos.EndColumn = last, len(f.Lines[last-1])+1
 	}
 	if bad := syntax.InvalidUTF8(file, src); bad != nil {
-		return pipeline, joinErrors([]*model.ParseError{bad})
+		return pipeline, syntax.JoinErrors([]*model.ParseError{bad})
 	}
 	docs, err := syntax.DecodeYAML(src)
 	if err != nil {
@@ -72,17 +70,7 @@ func Parse(file string, src []byte) (*model.Pipeline, error) {
 	}
 	pipeline.Comments = f.Comments()
 	pipeline.References = p.refs
-	return pipeline, joinErrors(p.errs)
-}
-
-// joinErrors joins the errors in the order of their positions.
-func joinErrors(errs []*model.ParseError) error {
-	slices.SortStableFunc(errs, func(a, b *model.ParseError) int { return model.ComparePos(a.Pos, b.Pos) })
-	joined := make([]error, len(errs))
-	for i, e := range errs {
-		joined[i] = e
-	}
-	return errors.Join(joined...)
+	return pipeline, syntax.JoinErrors(p.errs)
 }
 
 type parser struct {

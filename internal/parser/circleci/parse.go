@@ -38,11 +38,9 @@
 package circleci
 
 import (
-	"errors"
 	"fmt"
 	"path"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/pipelint/pipelint/internal/model"
@@ -79,12 +77,7 @@ func Parse(in syntax.Input) syntax.Result {
 	p := &parser{file: syntax.NewYAMLFile(in.Display, src), mappedScalars: map[*yaml.Node]mapped{}, refSeen: map[refKey]bool{}}
 	pipeline := p.parse(src)
 	pipeline.Sources = []model.SourceFile{syntax.Source(in.Display, src)}
-	slices.SortStableFunc(p.errs, func(a, b *model.ParseError) int { return model.ComparePos(a.Pos, b.Pos) })
-	var errs []error
-	for _, e := range p.errs {
-		errs = append(errs, e)
-	}
-	return syntax.Result{Pipeline: pipeline, Err: errors.Join(errs...)}
+	return syntax.Result{Pipeline: pipeline, Err: syntax.JoinErrors(p.errs)}
 }
 
 type parser struct {

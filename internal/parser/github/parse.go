@@ -86,14 +86,7 @@ func (c *converter) pipeline(kind string) *model.Pipeline {
 func (c *converter) finish(p *model.Pipeline) error {
 	slices.SortStableFunc(c.references, func(a, b model.Reference) int { return model.ComparePos(a.Pos, b.Pos) })
 	p.References = c.references
-	slices.SortStableFunc(c.errs, func(a, b *model.ParseError) int {
-		return cmp.Or(model.ComparePos(a.Pos, b.Pos), cmp.Compare(a.Message, b.Message))
-	})
-	errs := make([]error, len(c.errs))
-	for i, e := range c.errs {
-		errs[i] = e
-	}
-	return errors.Join(errs...)
+	return syntax.JoinErrors(c.errs)
 }
 
 func (c *converter) errorAt(p point, msg string) {

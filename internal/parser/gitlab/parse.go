@@ -15,10 +15,8 @@
 package gitlab
 
 import (
-	"errors"
 	"fmt"
 	"path"
-	"slices"
 	"strings"
 
 	"github.com/pipelint/pipelint/internal/model"
@@ -59,14 +57,8 @@ func nearMiss(slashPath string) string {
 func Parse(in syntax.Input) syntax.Result {
 	p := &parser{in: in}
 	pipeline := p.parse()
-	byPosition := func(a, b *model.ParseError) int { return model.ComparePos(a.Pos, b.Pos) }
-	slices.SortStableFunc(p.errs, byPosition)
-	slices.SortStableFunc(p.warnings, byPosition)
-	var errs []error
-	for _, e := range p.errs {
-		errs = append(errs, e)
-	}
-	return syntax.Result{Pipeline: pipeline, Err: errors.Join(errs...), Warnings: p.warnings, Children: childPipelines(pipeline)}
+	syntax.SortByPosition(p.warnings)
+	return syntax.Result{Pipeline: pipeline, Err: syntax.JoinErrors(p.errs), Warnings: p.warnings, Children: childPipelines(pipeline)}
 }
 
 // childPipelines returns the local child pipeline files that p's trigger

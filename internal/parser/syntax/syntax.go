@@ -83,6 +83,26 @@ type Result struct {
 	Children []model.String
 }
 
+// SortByPosition orders parse errors or warnings as reports list them: by
+// position, and the messages of one position in order, whatever order the
+// parser found them in.
+func SortByPosition(list []*model.ParseError) {
+	slices.SortStableFunc(list, func(a, b *model.ParseError) int {
+		return cmp.Or(model.ComparePos(a.Pos, b.Pos), cmp.Compare(a.Message, b.Message))
+	})
+}
+
+// JoinErrors sorts parse errors by position and joins them into one error
+// for Result.Err; nil for none.
+func JoinErrors(list []*model.ParseError) error {
+	SortByPosition(list)
+	errs := make([]error, len(list))
+	for i, e := range list {
+		errs[i] = e
+	}
+	return errors.Join(errs...)
+}
+
 // Limits every parser applies. CI files are kilobytes; real ones stay far
 // below every limit, so hitting one means a mistake or an attack.
 const (

@@ -3,6 +3,8 @@ package syntax
 import (
 	"reflect"
 	"testing"
+
+	"github.com/pipelint/pipelint/internal/model"
 )
 
 // TestSourceLines: the model's copy of a file has the lines that positions
@@ -50,5 +52,21 @@ func TestRanges(t *testing.T) {
 	var none *Ranges
 	if none.Covers(1) {
 		t.Error("no ranges cover 1")
+	}
+}
+
+// TestJoinErrors: errors are reported by position, those of one position
+// by message, whatever order the parser found them in; none is nil.
+func TestJoinErrors(t *testing.T) {
+	at := func(line, column int, msg string) *model.ParseError {
+		return &model.ParseError{Pos: model.Pos{File: "f", Line: line, Column: column}, Message: msg}
+	}
+	err := JoinErrors([]*model.ParseError{at(3, 1, "c"), at(1, 5, "b"), at(1, 5, "a"), at(1, 2, "z")})
+	want := "f:1:2: z\nf:1:5: a\nf:1:5: b\nf:3:1: c"
+	if err == nil || err.Error() != want {
+		t.Errorf("JoinErrors = %v, want %q", err, want)
+	}
+	if err := JoinErrors(nil); err != nil {
+		t.Errorf("JoinErrors(nil) = %v, want nil", err)
 	}
 }

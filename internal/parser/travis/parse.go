@@ -41,7 +41,6 @@
 package travis
 
 import (
-	"errors"
 	"fmt"
 	"path"
 	"regexp"
@@ -80,16 +79,11 @@ const maxImports = 25
 func Parse(in syntax.Input) syntax.Result {
 	p := &parser{in: in, imported: map[string]bool{}}
 	pipeline := p.parse()
-	byPosition := func(a, b *model.ParseError) int { return model.ComparePos(a.Pos, b.Pos) }
-	slices.SortStableFunc(p.errs, byPosition)
-	slices.SortStableFunc(p.warnings, byPosition)
+	syntax.SortByPosition(p.errs)
+	syntax.SortByPosition(p.warnings)
 	// A value every job of the matrix shares is reported once.
 	p.errs = slices.CompactFunc(p.errs, func(a, b *model.ParseError) bool { return *a == *b })
-	var errs []error
-	for _, e := range p.errs {
-		errs = append(errs, e)
-	}
-	return syntax.Result{Pipeline: pipeline, Err: errors.Join(errs...), Warnings: p.warnings}
+	return syntax.Result{Pipeline: pipeline, Err: syntax.JoinErrors(p.errs), Warnings: p.warnings}
 }
 
 type parser struct {
