@@ -75,22 +75,24 @@ func TestMemoryPolicyNoCollectionStorm(t *testing.T) {
 
 // TestMemoryLimitLeavesTheHeapRoom: the limit counts the runtime's memory
 // besides the heap, so a live heap just under the floor's share still may
-// grow by half. A 10,000-file scan holds 55-65 MiB live and 35-40 MiB of
-// metadata and fragmented spans: a limit of the floor alone left the heap
-// 1-3 MiB to grow into, and the collector ran 1,000 times (half the CPU).
+// grow by minHeapRoom, and a large one by half. A 10,000-file scan holds
+// 55-65 MiB live and 35-40 MiB of metadata and fragmented spans: a limit
+// of the floor alone left the heap 1-3 MiB to grow into, and the
+// collector ran 1,000 times (half the CPU).
 func TestMemoryLimitLeavesTheHeapRoom(t *testing.T) {
 	const mib = 1 << 20
 	for _, tt := range []struct{ live, overhead, want int64 }{
-		{20 * mib, 10 * mib, memoryFloor},           // a small scan: the floor
-		{90 * mib, 38 * mib, 90*mib*3/2 + 38*mib},   // just over the floor's share
-		{200 * mib, 40 * mib, 200*mib*3/2 + 40*mib}, // a large heap grows by half
+		{10 * mib, 10 * mib, memoryFloor},                   // a small scan: the floor
+		{90 * mib, 38 * mib, 90*mib + 128*mib + 38*mib},     // over the floor's share: the least room
+		{200 * mib, 40 * mib, 200*mib + 128*mib + 40*mib},   // a large file's check: the least room
+		{400 * mib, 40 * mib, 400*mib + 400*mib/2 + 40*mib}, // a larger heap grows by half
 	} {
 		got := memoryLimit(tt.live, tt.overhead)
 		if got != tt.want {
 			t.Errorf("memoryLimit(%d MiB live, %d MiB besides) = %d MiB, want %d MiB", tt.live/mib, tt.overhead/mib, got/mib, tt.want/mib)
 		}
-		if room := got - tt.overhead - tt.live; room < tt.live/2 {
-			t.Errorf("%d MiB live, %d MiB besides: the heap may grow by %d MiB, less than half", tt.live/mib, tt.overhead/mib, room/mib)
+		if room := got - tt.overhead - tt.live; room < max(tt.live/2, minHeapRoom) {
+			t.Errorf("%d MiB live, %d MiB besides: the heap may grow by %d MiB, less than half or minHeapRoom", tt.live/mib, tt.overhead/mib, room/mib)
 		}
 	}
 }

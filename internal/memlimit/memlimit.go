@@ -59,8 +59,9 @@ func Watch(ctx context.Context, limit uint64) (_ context.Context, stop func()) {
 
 // watch is the state of one Watch. The live heap is known after each
 // collection: the runtime collects as the heap grows (at twice the live
-// heap by default; the command line at one and a half times, or near
-// 100 MiB), so a runaway is seen at the end of the collection it causes.
+// heap by default; the command line at one and a half times or 128 MiB
+// more, or near its floor), so a runaway is seen at the end of the
+// collection it causes.
 // Growth is measured from the live heap of the last collection before the
 // watch, so what the caller allocated since counts as the work's.
 type watch struct {
