@@ -62,7 +62,7 @@ type Source struct {
 	// the file.
 	Parse func(src []byte) (*model.Pipeline, error)
 	// Before, when set, is the model Parse gives of Src, which File then
-	// need not parse again; File changes it.
+	// need not parse again. File does not change it: others may read it.
 	Before *model.Pipeline
 }
 

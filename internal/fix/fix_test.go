@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -85,6 +86,51 @@ func TestGolden(t *testing.T) {
 				t.Errorf("the findings' edits give\n%q\nnot\n%q", got, out.Src)
 			}
 			golden(t, path+".left", []byte(left.String()))
+		})
+	}
+}
+
+// TestLentModelUnchanged: given the model the check parsed (Before), File
+// gives what it gives when it parses the file itself, and leaves the model
+// as a parse gives it: the model of a file in a repository's view is read
+// by the checks of the repository's other files while its fixes are
+// worked out.
+func TestLentModelUnchanged(t *testing.T) {
+	cases, err := filepath.Glob("testdata/*.yml")
+	if err != nil || len(cases) == 0 {
+		t.Fatalf("no cases: %v", err)
+	}
+	for _, path := range cases {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			src, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := filepath.Base(path)
+			parse := parseAs(name)
+			lent, err := parse(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fresh, err := parse(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			findings := checkoutFixes(t, name, src)
+			want, err := File(context.Background(), Source{Name: name, Src: src, Parse: parse}, findings, Options{Unsafe: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := File(context.Background(), Source{Name: name, Src: src, Parse: parse, Before: lent}, findings, Options{Unsafe: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Src, want.Src) || len(got.Fixed) != len(want.Fixed) || len(got.Left) != len(want.Left) {
+				t.Errorf("with the model lent: %d fixed, %d left, text\n%s\nwithout: %d fixed, %d left, text\n%s", len(got.Fixed), len(got.Left), got.Src, len(want.Fixed), len(want.Left), want.Src)
+			}
+			if !reflect.DeepEqual(lent, fresh) {
+				t.Error("File changed the model it was lent")
+			}
 		})
 	}
 }

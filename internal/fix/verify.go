@@ -17,6 +17,7 @@ import (
 // what they meant to. Positions are left out of the comparison (inserted
 // lines move what follows), and so are the file's lines.
 func sameApartFrom(before, after *model.Pipeline, steps stepIndex, fixes []appliedFix) error {
+	before = ownCopy(before)
 	var pinned []model.Pos
 	for _, a := range fixes {
 		if err := forgetFixed(before, after, steps, a); err != nil {
@@ -114,13 +115,36 @@ func forgetMoved(before, after *model.Pipeline, moved *movedStep) error {
 	return nil
 }
 
-// deleteAll deletes the elements del says, leaving nil rather than
-// empty, as a parse of a file without them does.
-func deleteAll[T any](elems []T, del func(T) bool) []T {
-	if elems = slices.DeleteFunc(elems, del); len(elems) == 0 {
-		return nil
+// ownCopy returns a copy of a pipeline that forgetting the fixed values
+// may change: its jobs, steps and scripts are copied, and the values they
+// hold shared. The model File is lent may be read by the checks of other
+// files (a repository's view), so it is never changed.
+func ownCopy(p *model.Pipeline) *model.Pipeline {
+	c := *p
+	c.Jobs = slices.Clone(p.Jobs)
+	for j := range c.Jobs {
+		c.Jobs[j].Steps = slices.Clone(c.Jobs[j].Steps)
+		for s := range c.Jobs[j].Steps {
+			if script := c.Jobs[j].Steps[s].Script; script != nil {
+				own := *script
+				c.Jobs[j].Steps[s].Script = &own
+			}
+		}
 	}
-	return elems
+	return &c
+}
+
+// deleteAll returns elems without the elements del says, in a new slice
+// (elems may be shared: see ownCopy), nil rather than empty, as a parse
+// of a file without them gives.
+func deleteAll[T any](elems []T, del func(T) bool) []T {
+	var kept []T
+	for _, e := range elems {
+		if !del(e) {
+			kept = append(kept, e)
+		}
+	}
+	return kept
 }
 
 // comparable is a pipeline as JSON values without positions and sources,

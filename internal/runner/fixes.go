@@ -56,9 +56,9 @@ func fixedOffline(found finding.Finding) bool {
 
 // withEditsInBudget gives the findings of a file evaluated their edits
 // (withEdits) in what is left of the file's time budget: the fixes parse
-// the fixed text, and the file again unless its model can be lent, which
-// on a large file may cost as much as its check. Edits not worked out in
-// time are left out, with a warning; the findings stay.
+// the fixed text, which on a large file may cost as much as its check.
+// Edits not worked out in time are left out, with a warning; the findings
+// stay.
 func (pf *parsedFile) withEditsInBudget(ctx context.Context, limits *budget, r fileResult) fileResult {
 	if !slices.ContainsFunc(r.findings, fixedOffline) {
 		return r
@@ -70,14 +70,15 @@ func (pf *parsedFile) withEditsInBudget(ctx context.Context, limits *budget, r f
 	if err := limits.acquire(); err != nil {
 		return left("earlier files are still being parsed past their time limit")
 	}
-	// A pipeline in the repository view is read by the evaluations of the
-	// repository's other files: the fixes, which change their model, parse
-	// the file again. One left out of it, every large file's, is this
-	// check's alone, and dropped once its fixes are worked out.
+	// The fixes read the model the check parsed instead of parsing the
+	// file again; they change none of it (a pipeline in the repository
+	// view is read by the checks of the repository's other files), and
+	// this copy leaves out what the parse does not give.
 	var before *model.Pipeline
-	if p := pf.pipeline; p != nil && !pf.inView {
-		p.Repository, p.Resolved = nil, nil // what the parse does not give, and the fixes do not compare
-		before = p
+	if pf.pipeline != nil {
+		lent := *pf.pipeline
+		lent.Repository, lent.Resolved = nil, nil
+		before = &lent
 	}
 	ctx, cancel := context.WithTimeout(ctx, limits.timeout-pf.parsing-pf.evaluating)
 	defer cancel()

@@ -78,7 +78,6 @@ func (c *repositoryCheck) run(files []parser.File) {
 		for _, pf := range inParallel(batch, func(f parser.File) *parsedFile { return parseFile(c.ctx, c.limits, f) }) {
 			c.enqueueChildren(pf)
 			if c.repository == nil && c.view.add(pf) {
-				pf.inView = true
 				c.kept = append(c.kept, pf)
 				continue
 			}

@@ -279,8 +279,6 @@ type parsedFile struct {
 	result fileResult // unmasked
 	// pipeline is nil when there is nothing to evaluate.
 	pipeline *model.Pipeline
-	// inView is set when the repository view holds the pipeline.
-	inView bool
 	// parsing and evaluating are the parts of the file's time budget the
 	// parse and the last evaluation took.
 	parsing, evaluating time.Duration
