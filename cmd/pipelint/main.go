@@ -63,8 +63,8 @@ func setMemoryPolicy() {
 
 // followLiveHeap sets the memory limit after each collection to the
 // larger of memoryFloor and the live heap with room to grow (heapRoom)
-// plus the runtime's memory besides the heap (its metadata, stacks, the unused parts of heap spans,
-// 30-40 MB in a long scan). The limit counts that memory too: without it,
+// plus the runtime's memory besides the heap (its metadata, stacks, the
+// unused parts of heap spans, 30-40 MB in a long scan). The limit counts that memory too: without it,
 // a live heap just under the floor's share left the heap no room to grow,
 // and the collector ran after every few megabytes (1,000 collections, half
 // the CPU, in a 10,000-file scan). The runtime has no hook for the end of
@@ -89,9 +89,9 @@ func memoryLimit(live, overhead int64) int64 {
 // live heap of 100-200 MB, allocating gigabytes) collect every 50-100 MB,
 // a quarter of its CPU; and a scan of thousands of files, whose live
 // heap stays near the floor until the report, collect as often.
-// 128 MiB took 7-19 % off both and 10-25 % off large files, for 40-70 MB
-// more peak RSS on scans of a thousand files and none on 15,000
-// (docs/performance.md, "Memory").
+// 128 MiB took 7-20 % off such scans and 3-20 % off files at the size
+// bound, for 40-100 MB more peak RSS (docs/performance.md, "The heap's
+// least room").
 const minHeapRoom = 128 << 20
 
 // heapRoom is how much the heap may grow by before the next collection:
