@@ -8,8 +8,8 @@
 #   whenever a registry does. Not reported: a few named tools or the job's
 #   own build installed, an explicit opt-out (`cache: false`, GitLab's
 #   `cache: []`, `--no-cache-dir`, ...), and jobs that publish, sign,
-#   deploy, push commits with an action or hold registry or cloud
-#   credentials, where a cache could be poisoned.
+#   deploy, push to the repository or hold registry or cloud credentials,
+#   where a cache could be poisoned.
 # custom:
 #   id: missing-cache
 #   severity: medium
@@ -273,13 +273,14 @@ fresh_projects contains [m.job, m.matcher.ecosystem] if {
 	some m in commands.matched_by_table["project_init"]
 }
 
-# publishing_jobs publish or sign artifacts, deploy, commit and push to
-# the repository with an action (a release pull request, generated code),
-# log in to a registry or a cloud, or may request an OIDC token. What such
+# publishing_jobs publish or sign artifacts, deploy, push to the
+# repository (`git push`, or an action that commits: a release pull
+# request, generated code), log in to a registry or a cloud, or may
+# request an OIDC token. What such
 # a job restores from a cache, any run able to write that cache could have
 # planted (cache poisoning), so the rule never recommends one there.
 publishing_jobs contains m.job if {
-	some table in {"release", "credential"}
+	some table in {"release", "credential", "git_push"}
 	some m in commands.matched_by_table[table]
 }
 

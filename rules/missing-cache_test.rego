@@ -84,6 +84,7 @@ test_publishing_jobs_are_never_told_to_cache if {
 		build.job("image", [install, build.run([build.cmd(["docker", "login", "-u", "bot", "--password-stdin"], 10)])]),
 		build.job("sign", [install, build.uses("actions/attest-build-provenance", "v2", {})]),
 		build.job("release-pr", [install, build.uses("changesets/action", "v1", {})]),
+		build.job("format", [install, build.run([build.cmd(["git", "push"], 10)])]),
 		build.job("nightlies", [install, object.union(build.step, {"call": build.str("sshPublisher", 11)})]),
 		object.union(build.job("oidc", [install]), {"permissions": permissions({"id-token": "write", "contents": "read"})}),
 		object.union(build.job("pages", [install]), {"environment": {"name": build.str("release-site", 3), "url": build.str("", 0), "action": build.str("", 0), "tier": build.str("", 0), "on_stop": build.str("", 0)}}),
