@@ -119,8 +119,8 @@ func TestNoEditsHoldingASecret(t *testing.T) {
 }
 
 // TestFixEditsCountInTheFileBudget: working out the edits of the fixes
-// parses the file again, in what is left of its time budget. A parse that
-// never ends there is abandoned at the file's deadline: the findings are
+// parses the fixed text, in what is left of the file's time budget. A
+// parse that never ends there is abandoned at the file's deadline: the findings are
 // reported, without edits, and a warning says why.
 func TestFixEditsCountInTheFileBudget(t *testing.T) {
 	github, ok := parser.Lookup("github")
