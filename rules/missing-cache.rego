@@ -276,9 +276,9 @@ fresh_projects contains [m.job, m.matcher.ecosystem] if {
 # publishing_jobs publish or sign artifacts, deploy, push to the
 # repository (`git push`, or an action that commits: a release pull
 # request, generated code), log in to a registry or a cloud, or may
-# request an OIDC token. What such
-# a job restores from a cache, any run able to write that cache could have
-# planted (cache poisoning), so the rule never recommends one there.
+# request an OIDC token. What such a job restores from a cache, any run
+# able to write that cache could have planted (cache poisoning), so the
+# rule never recommends one there.
 publishing_jobs contains m.job if {
 	some table in {"release", "credential", "git_push"}
 	some m in commands.matched_by_table[table]

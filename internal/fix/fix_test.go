@@ -62,32 +62,21 @@ func checkoutFixes(t *testing.T, name string, src []byte) []finding.Finding {
 // compares the text with <case>.yml.fixed, byte for byte, and the fixes
 // left with <case>.yml.left. With -update it writes them.
 func TestGolden(t *testing.T) {
-	cases, err := filepath.Glob("testdata/*.yml")
-	if err != nil || len(cases) == 0 {
-		t.Fatalf("no cases: %v", err)
-	}
-	for _, path := range cases {
-		t.Run(filepath.Base(path), func(t *testing.T) {
-			src, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			name := filepath.Base(path)
-			out, err := File(context.Background(), Source{Name: name, Src: src, Parse: parseAs(name)}, checkoutFixes(t, name, src), Options{Unsafe: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var left strings.Builder
-			for _, l := range out.Left {
-				fmt.Fprintf(&left, "%d:%d %s: %s\n", l.Finding.Pos.Line, l.Finding.Pos.Column, l.Finding.RuleID, l.Reason)
-			}
-			golden(t, path+".fixed", out.Src)
-			if got := applyTextEdits(t, src, out.Fixed); !bytes.Equal(got, out.Src) {
-				t.Errorf("the findings' edits give\n%q\nnot\n%q", got, out.Src)
-			}
-			golden(t, path+".left", []byte(left.String()))
-		})
-	}
+	eachCase(t, func(t *testing.T, path, name string, src []byte) {
+		out, err := File(context.Background(), Source{Name: name, Src: src, Parse: parseAs(name)}, checkoutFixes(t, name, src), Options{Unsafe: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var left strings.Builder
+		for _, l := range out.Left {
+			fmt.Fprintf(&left, "%d:%d %s: %s\n", l.Finding.Pos.Line, l.Finding.Pos.Column, l.Finding.RuleID, l.Reason)
+		}
+		golden(t, path+".fixed", out.Src)
+		if got := applyTextEdits(t, src, out.Fixed); !bytes.Equal(got, out.Src) {
+			t.Errorf("the findings' edits give\n%q\nnot\n%q", got, out.Src)
+		}
+		golden(t, path+".left", []byte(left.String()))
+	})
 }
 
 // TestLentModelUnchanged: given the model the check parsed (Before), File
@@ -96,41 +85,49 @@ func TestGolden(t *testing.T) {
 // by the checks of the repository's other files while its fixes are
 // worked out.
 func TestLentModelUnchanged(t *testing.T) {
+	eachCase(t, func(t *testing.T, _, name string, src []byte) {
+		parse := parseAs(name)
+		lent, err := parse(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := parse(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		findings := checkoutFixes(t, name, src)
+		want, err := File(context.Background(), Source{Name: name, Src: src, Parse: parse}, findings, Options{Unsafe: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := File(context.Background(), Source{Name: name, Src: src, Parse: parse, Before: lent}, findings, Options{Unsafe: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Src, want.Src) || len(got.Fixed) != len(want.Fixed) || len(got.Left) != len(want.Left) {
+			t.Errorf("with the model lent: %d fixed, %d left, text\n%s\nwithout: %d fixed, %d left, text\n%s", len(got.Fixed), len(got.Left), got.Src, len(want.Fixed), len(want.Left), want.Src)
+		}
+		if !reflect.DeepEqual(lent, fresh) {
+			t.Error("File changed the model it was lent")
+		}
+	})
+}
+
+// eachCase runs test on every testdata/<case>.yml, in a subtest named
+// after the file.
+func eachCase(t *testing.T, test func(t *testing.T, path, name string, src []byte)) {
 	cases, err := filepath.Glob("testdata/*.yml")
 	if err != nil || len(cases) == 0 {
 		t.Fatalf("no cases: %v", err)
 	}
 	for _, path := range cases {
-		t.Run(filepath.Base(path), func(t *testing.T) {
+		name := filepath.Base(path)
+		t.Run(name, func(t *testing.T) {
 			src, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
 			}
-			name := filepath.Base(path)
-			parse := parseAs(name)
-			lent, err := parse(src)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fresh, err := parse(src)
-			if err != nil {
-				t.Fatal(err)
-			}
-			findings := checkoutFixes(t, name, src)
-			want, err := File(context.Background(), Source{Name: name, Src: src, Parse: parse}, findings, Options{Unsafe: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := File(context.Background(), Source{Name: name, Src: src, Parse: parse, Before: lent}, findings, Options{Unsafe: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got.Src, want.Src) || len(got.Fixed) != len(want.Fixed) || len(got.Left) != len(want.Left) {
-				t.Errorf("with the model lent: %d fixed, %d left, text\n%s\nwithout: %d fixed, %d left, text\n%s", len(got.Fixed), len(got.Left), got.Src, len(want.Fixed), len(want.Left), want.Src)
-			}
-			if !reflect.DeepEqual(lent, fresh) {
-				t.Error("File changed the model it was lent")
-			}
+			test(t, path, name, src)
 		})
 	}
 }

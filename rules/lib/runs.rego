@@ -32,9 +32,7 @@ groups(sorted) := {sorted[start][0]: [entry[count(entry) - 1] | some entry in ar
 
 # group_sets is groups with each key's values as a set, for groups whose
 # order does not matter.
-group_sets(sorted) := {sorted[start][0]: {entry[count(entry) - 1] | some entry in array.slice(sorted, start, end)} |
-	some [start, end] in bounds([entry[0] | some entry in sorted])
-}
+group_sets(sorted) := {key: {value | some value in values} | some key, values in groups(sorted)}
 
 # reversed turns a graph (node: set of the nodes it points to) around:
 # every node of it to the nodes that point to it. Every node stays a key,
